@@ -1,0 +1,117 @@
+/**
+ * GroupEngine: the MLS operations the SDK needs, in our own terms, so the rest
+ * of the SDK never touches ts-mls types. Group states are immutable values;
+ * every operation returns a new state and the caller persists it (atomically)
+ * before acknowledging anything.
+ *
+ * Members of a group are devices. Each device's MLS credential is a basic
+ * credential whose identity is the UTF-8 of "<address>/<deviceId>" (see
+ * credential.ts), signed with the device's Ed25519 key.
+ */
+
+/** The long-term identity of this device. */
+export interface DeviceIdentity {
+  address: string;
+  deviceId: string;
+  /** Ed25519 public key (32 bytes). */
+  signaturePublicKey: Uint8Array;
+  /** Ed25519 private key seed (32 bytes). Never leaves the device. */
+  signaturePrivateKey: Uint8Array;
+}
+
+/** A member of a group as the MLS tree says. */
+export interface GroupMember {
+  leafIndex: number;
+  address: string;
+  deviceId: string;
+  signaturePublicKey: Uint8Array;
+}
+
+/** A KeyPackage with its private half, as generated on this device. */
+export interface GeneratedKeyPackage {
+  /** TLS-encoded MLSMessage(KeyPackage): what is uploaded. */
+  publicMessage: Uint8Array;
+  /** Opaque private half; persist it until the package is used. */
+  privateState: Uint8Array;
+  /** Hex of the KeyPackageRef (RFC 9420 §5.2), to find the private half when a Welcome names it. */
+  ref: string;
+}
+
+/** An opaque, serialisable group state. */
+export interface GroupState {
+  readonly groupId: Uint8Array;
+  readonly epoch: number;
+}
+
+export interface PendingCommit {
+  /** TLS-encoded MLSMessage(PublicMessage(Commit)): what goes to the server. */
+  commit: Uint8Array;
+  /** TLS-encoded MLSMessage(Welcome) for added devices, when any were added. */
+  welcome: Uint8Array | null;
+  /** TLS-encoded MLSMessage(GroupInfo) of the new epoch, with the ratchet tree. */
+  groupInfo: Uint8Array;
+  /** The state to adopt once the server accepts the commit; discard it on EPOCH_CONFLICT. */
+  newState: GroupState;
+  /** The epoch the commit ends (the epoch of the state it was made from). */
+  epoch: number;
+  addedDevices: string[];
+  removedDevices: string[];
+}
+
+export type Processed =
+  | {
+      kind: "application";
+      plaintext: Uint8Array;
+      sender: GroupMember;
+      newState: GroupState;
+    }
+  | {
+      kind: "commit";
+      newState: GroupState;
+      sender: GroupMember | null;
+      addedDevices: string[];
+      removedDevices: string[];
+      /** True when this device was removed by the commit: the state is no longer usable. */
+      removedSelf: boolean;
+    };
+
+export interface GroupEngine {
+  generateKeyPackage(identity: DeviceIdentity, options?: { lastResort?: boolean }): Promise<GeneratedKeyPackage>;
+
+  /** A new group at epoch 0 with this device as its only member, and its GroupInfo. */
+  createGroup(identity: DeviceIdentity, groupId: Uint8Array): Promise<{ state: GroupState; groupInfo: Uint8Array }>;
+
+  /**
+   * A commit that adds the devices whose key packages are given and removes
+   * the given devices. Nothing changes until the caller adopts `newState`.
+   */
+  createCommit(
+    identity: DeviceIdentity,
+    state: GroupState,
+    change: { add: Uint8Array[]; removeDeviceIds: string[] },
+  ): Promise<PendingCommit>;
+
+  /**
+   * Join from a Welcome. `findKeyPackage` returns the private half of the key
+   * package the Welcome was encrypted to (by ref), or undefined.
+   */
+  joinFromWelcome(
+    identity: DeviceIdentity,
+    welcome: Uint8Array,
+    findKeyPackage: (ref: string) => Promise<GeneratedKeyPackage | undefined>,
+  ): Promise<{ state: GroupState; usedKeyPackageRef: string }>;
+
+  /** Join through a GroupInfo with an external commit (RFC 9420 §12.4.3.2). */
+  joinExternal(identity: DeviceIdentity, groupInfo: Uint8Array): Promise<PendingCommit>;
+
+  /** Encrypt an application message (MLS PrivateMessage), returned TLS-encoded. */
+  encrypt(identity: DeviceIdentity, state: GroupState, plaintext: Uint8Array): Promise<{ message: Uint8Array; newState: GroupState }>;
+
+  /** Process an incoming MLS message (PrivateMessage or PublicMessage commit). */
+  process(identity: DeviceIdentity, state: GroupState, message: Uint8Array): Promise<Processed>;
+
+  members(state: GroupState): GroupMember[];
+
+  serialize(state: GroupState): Uint8Array;
+  deserialize(bytes: Uint8Array): GroupState;
+}
