@@ -4,6 +4,7 @@ export * from "./limits.js";
 export * from "./ids.js";
 export * from "./address.js";
 export * from "./auth.js";
+export * from "./credential.js";
 export * from "./codec.js";
 export * from "./gen/switchboard/v1/frames_pb.js";
 export * from "./gen/switchboard/v1/requests_pb.js";

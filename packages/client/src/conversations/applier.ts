@@ -1,0 +1,178 @@
+/**
+ * Applies what the hub delivers to this device's local state, in log order:
+ * commits move the MLS group on, application messages are decrypted into
+ * messages, Welcomes create conversations. Each step is persisted atomically
+ * (group state + position + message) before anything is shown ([DS4]: each
+ * entry at least once from the hub, exactly once to the user).
+ */
+import { EntryKind, type InboxItem, type LogEntry } from "@switchboard/protocol";
+import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
+import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
+import { readContent } from "./content.js";
+import type { SerialQueue } from "./serialQueue.js";
+
+export interface ApplierDeps {
+  store: LocalStore;
+  engine: GroupEngine;
+  identity: DeviceIdentity;
+  queue: SerialQueue;
+  /** Entries after `afterSeq`, in order (one page). */
+  fetch(conversationId: string, afterSeq: number): Promise<{ entries: LogEntry[]; hasMore: boolean }>;
+  onMessage(message: LocalMessage): void;
+  onConversation(conversation: LocalConversation): void;
+  onError(err: unknown, context: string): void;
+  clock(): number;
+}
+
+export class Applier {
+  constructor(private readonly deps: ApplierDeps) {}
+
+  /** Apply pushed or fetched entries; fills any gap before them from the hub first. */
+  applyEntries(conversationId: string, entries: LogEntry[]): Promise<void> {
+    return this.deps.queue.run(conversationId, async () => {
+      for (const entry of entries) {
+        const conversation = await this.deps.store.getConversation(conversationId);
+        if (!conversation?.active) return;
+        const seq = Number(entry.seq);
+        if (seq <= conversation.appliedSeq) continue;
+        if (seq > conversation.appliedSeq + 1) {
+          await this.catchUpLocked(conversationId, seq - 1);
+          const after = await this.deps.store.getConversation(conversationId);
+          if (!after?.active || seq <= after.appliedSeq) continue;
+          await this.applyOne(after, entry);
+        } else {
+          await this.applyOne(conversation, entry);
+        }
+      }
+    });
+  }
+
+  /** Fetch and apply everything after this device's position. */
+  catchUp(conversationId: string): Promise<void> {
+    return this.deps.queue.run(conversationId, () => this.catchUpLocked(conversationId, Number.MAX_SAFE_INTEGER));
+  }
+
+  /** Join a conversation from a Welcome, then catch up from the commit that added us. */
+  async acceptWelcome(item: InboxItem): Promise<void> {
+    const conversationId = item.conversationId;
+    await this.deps.queue.run(conversationId, async () => {
+      const existing = await this.deps.store.getConversation(conversationId);
+      if (existing?.active) return;
+      const { store, engine, identity } = this.deps;
+      const joined = await engine.joinFromWelcome(identity, item.payload, async (ref) => {
+        const kp = await store.getKeyPackage(ref);
+        return kp ? { ref: kp.ref, publicMessage: kp.publicMessage, privateState: kp.privateState } : undefined;
+      });
+      const used = await store.getKeyPackage(joined.usedKeyPackageRef);
+      const participants = participantsOf(engine, joined.state);
+      const now = this.deps.clock();
+      const conversation: LocalConversation = {
+        id: conversationId,
+        kind: "group",
+        title: existing?.title ?? "",
+        peer: null,
+        participants,
+        groupState: engine.serialize(joined.state),
+        epoch: joined.state.epoch,
+        appliedSeq: Number(item.seq),
+        active: true,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+      const writes: LocalWrite[] = [{ kind: "putConversation", conversation }];
+      // RFC 9420 §16.8: a one-time key package is deleted once used; the last-resort one is kept.
+      if (used && !used.lastResort) writes.push({ kind: "deleteKeyPackage", ref: used.ref });
+      await store.write(writes);
+      this.deps.onConversation(conversation);
+      await this.catchUpLocked(conversationId, Number.MAX_SAFE_INTEGER);
+    });
+  }
+
+  private async catchUpLocked(conversationId: string, untilSeq: number): Promise<void> {
+    for (;;) {
+      const conversation = await this.deps.store.getConversation(conversationId);
+      if (!conversation?.active || conversation.appliedSeq >= untilSeq) return;
+      const page = await this.deps.fetch(conversationId, conversation.appliedSeq);
+      let current = conversation;
+      for (const entry of page.entries) {
+        if (Number(entry.seq) > untilSeq || !current.active) break;
+        if (Number(entry.seq) <= current.appliedSeq) continue;
+        current = await this.applyOne(current, entry);
+      }
+      if (!page.hasMore || page.entries.length === 0) return;
+    }
+  }
+
+  private async applyOne(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+    const seq = Number(entry.seq);
+    const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
+    try {
+      return entry.kind === EntryKind.COMMIT ? await this.applyCommit(advanced, entry) : await this.applyApplication(advanced, entry);
+    } catch (err) {
+      // An entry we cannot process must not wedge the conversation: record the
+      // position and report it. MLS keeps our state unchanged on failure.
+      this.deps.onError(err, `conversation ${conversation.id} seq ${seq}`);
+      await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
+      return advanced;
+    }
+  }
+
+  private async applyCommit(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+    const { engine, identity, store } = this.deps;
+    // Exactly one commit per epoch exists, so a commit for an epoch we have
+    // passed is one we already applied (our own, adopted when accepted).
+    if (Number(entry.epoch) < conversation.epoch) {
+      await store.write([{ kind: "putConversation", conversation }]);
+      return conversation;
+    }
+    const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
+    if (result.kind !== "commit") throw new Error("expected a commit");
+    const next: LocalConversation = result.removedSelf
+      ? { ...conversation, active: false }
+      : { ...conversation, groupState: engine.serialize(result.newState), epoch: result.newState.epoch, participants: participantsOf(engine, result.newState) };
+    await store.write([{ kind: "putConversation", conversation: next }]);
+    this.deps.onConversation(next);
+    return next;
+  }
+
+  private async applyApplication(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+    const { engine, identity, store } = this.deps;
+    // A sender cannot decrypt its own PrivateMessage (its ratchet moved on);
+    // it stored the message when sending.
+    if (entry.senderDeviceId === identity.deviceId) {
+      await store.write([{ kind: "putConversation", conversation }]);
+      return conversation;
+    }
+    const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
+    if (result.kind !== "application") throw new Error("expected an application message");
+    const next: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
+    const content = readContent(result.plaintext);
+    const writes: LocalWrite[] = [];
+    let message: LocalMessage | undefined;
+    if (content?.body.case === "text" && !(await store.hasMessage(conversation.id, content.id))) {
+      message = {
+        id: content.id,
+        conversationId: conversation.id,
+        seq: Number(entry.seq),
+        senderAddress: result.sender.address,
+        senderDeviceId: result.sender.deviceId,
+        text: content.body.value.body,
+        sentAt: Number(content.sentAt),
+        serverTime: Number(entry.serverTime),
+        outgoing: result.sender.address === identity.address,
+      };
+      writes.push({ kind: "putMessage", message });
+    } else if (content?.body.case === "groupProfile") {
+      next.title = content.body.value.title;
+    }
+    writes.unshift({ kind: "putConversation", conversation: next });
+    await store.write(writes);
+    if (message) this.deps.onMessage(message);
+    if (content?.body.case === "groupProfile") this.deps.onConversation(next);
+    return next;
+  }
+}
+
+export function participantsOf(engine: GroupEngine, state: Parameters<GroupEngine["members"]>[0]): string[] {
+  return [...new Set(engine.members(state).map((m) => m.address))].sort();
+}

@@ -1,0 +1,25 @@
+/**
+ * The SDK's errors. Wire errors arrive as ProtocolError (with the server's
+ * code); errors the SDK raises itself use ClientError. Both carry `code`.
+ */
+export { ProtocolError, type ErrorCode } from "@switchboard/protocol";
+
+export type ClientErrorCode =
+  | "NOT_REGISTERED"
+  | "ALREADY_REGISTERED"
+  | "NOT_CONNECTED"
+  | "TIMEOUT"
+  | "UNKNOWN_CONVERSATION"
+  | "NOT_A_MEMBER"
+  | "CLOSED";
+
+export class ClientError extends Error {
+  override name = "ClientError";
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

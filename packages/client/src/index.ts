@@ -1,0 +1,6 @@
+export { SwitchboardClient, type ClientEvents, type ClientOptions } from "./client.js";
+export { ClientError, ProtocolError, type ClientErrorCode, type ErrorCode } from "./errors.js";
+export type { GroupEngine, DeviceIdentity, GroupMember } from "./mls/engine.js";
+export type { LocalStore, LocalConversation, LocalMessage, StoredIdentity } from "./store/port.js";
+export type { Transport } from "./transport/port.js";
+export { backoffDelay, DEFAULT_BACKOFF } from "./session/backoff.js";

@@ -1,0 +1,115 @@
+/**
+ * The device's link to the hub: connects, logs in (signing the challenge),
+ * and when the connection drops, reconnects with backoff and jitter and runs
+ * the caller's `onConnected` (which syncs) again. Calls made while down wait
+ * for the next connection.
+ */
+import type { Push } from "@switchboard/protocol";
+import { ProtocolError } from "@switchboard/protocol";
+import { ClientError } from "../errors.js";
+import { signChallenge } from "../identity/deviceKeys.js";
+import type { Transport } from "../transport/port.js";
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
+import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./rpc.js";
+
+export interface LinkOptions {
+  transport: Transport;
+  deviceId: string;
+  privateKey: Uint8Array;
+  onPush(push: Push): void;
+  /** Runs after every successful login, before waiting calls proceed. */
+  onConnected(session: RpcSession, keyPackagesRemaining: number): Promise<void>;
+  onStateChange?(state: "connecting" | "connected" | "disconnected", detail?: string): void;
+  backoff?: BackoffOptions;
+  random?: () => number;
+}
+
+export class Link {
+  private session: RpcSession | undefined;
+  private ready: Promise<RpcSession> | undefined;
+  private stopped = false;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: LinkOptions) {}
+
+  /** The open session, if any (also while onConnected runs). */
+  get current(): RpcSession | undefined {
+    return this.session?.isOpen ? this.session : undefined;
+  }
+
+  /** Connect (or wait for the current attempt). Rejects only on a fatal login error or after stop(). */
+  connect(): Promise<RpcSession> {
+    if (this.stopped) return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    if (this.session?.isOpen) return Promise.resolve(this.session);
+    this.ready ??= this.loop();
+    return this.ready;
+  }
+
+  async call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {
+    const session = await this.connect();
+    return session.call(op, value);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.session?.close();
+  }
+
+  private async loop(): Promise<RpcSession> {
+    for (;;) {
+      if (this.stopped) throw new ClientError("CLOSED", "the client is closed");
+      this.options.onStateChange?.("connecting");
+      try {
+        const { session, keyPackagesRemaining } = await this.login();
+        // Calls may use the session while onConnected syncs: they do not depend on each other.
+        this.session = session;
+        try {
+          await this.options.onConnected(session, keyPackagesRemaining);
+        } catch (err) {
+          session.close();
+          throw err;
+        }
+        this.attempt = 0;
+        this.ready = undefined;
+        this.options.onStateChange?.("connected");
+        return session;
+      } catch (err) {
+        // A refused login (revoked or unknown device) will not get better by retrying.
+        if (err instanceof ProtocolError && (err.code === "BAD_SIGNATURE" || err.code === "UNSUPPORTED_VERSION")) {
+          this.ready = undefined;
+          throw err;
+        }
+        const delay = backoffDelay(this.attempt++, (this.options.random ?? Math.random)(), this.options.backoff ?? DEFAULT_BACKOFF);
+        this.options.onStateChange?.("disconnected", err instanceof Error ? err.message : String(err));
+        await new Promise<void>((resolve) => (this.retryTimer = setTimeout(resolve, delay)));
+      }
+    }
+  }
+
+  private async login(): Promise<{ session: RpcSession; keyPackagesRemaining: number }> {
+    let opened: RpcSession | undefined;
+    const { session, challenge } = await RpcSession.open(this.options.transport, {
+      onPush: (push) => this.options.onPush(push),
+      onClose: (reason) => this.onClosed(opened, reason),
+    });
+    opened = session;
+    try {
+      const auth = await session.call("authenticate", { deviceId: this.options.deviceId, signature: signChallenge(this.options.privateKey, challenge) });
+      return { session, keyPackagesRemaining: auth.keyPackagesRemaining };
+    } catch (err) {
+      session.close();
+      throw err;
+    }
+  }
+
+  private onClosed(session: RpcSession | undefined, reason: string): void {
+    // Closed while logging in: login() fails and the loop retries.
+    if (this.stopped || !session || session !== this.session) return;
+    this.session = undefined;
+    this.options.onStateChange?.("disconnected", reason);
+    // Reconnect in the background so pushes resume without anyone calling.
+    this.connect().catch(() => {});
+  }
+}

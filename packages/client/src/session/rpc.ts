@@ -1,0 +1,139 @@
+/**
+ * One connection's request/response layer: Hello first, then requests with
+ * ids, each resolved by exactly one Response; Pushes go to a handler. Wire
+ * errors become ProtocolError with the server's code.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import {
+  ClientFrameSchema,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  RequestSchema,
+  create,
+  decodeServerFrame,
+  encodeClientFrame,
+  isErrorCode,
+  type Push,
+  type Request,
+  type Response,
+} from "@switchboard/protocol";
+import { ClientError } from "../errors.js";
+import type { Transport, TransportConnection } from "../transport/port.js";
+
+export type OpCase = NonNullable<Request["op"]["case"]>;
+export type OpInit<K extends OpCase> = Extract<NonNullable<MessageInitShape<typeof RequestSchema>["op"]>, { case: K }>["value"];
+export type ResultOf<K extends OpCase> = Extract<Response["result"], { case: K }>["value"];
+
+interface Pending {
+  op: OpCase;
+  resolve(result: Response["result"]): void;
+  reject(err: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export interface RpcHandlers {
+  onPush(push: Push): void;
+  onClose(reason: string): void;
+}
+
+export class RpcSession {
+  private nextId = 1n;
+  private readonly pending = new Map<bigint, Pending>();
+  private connection: TransportConnection | undefined;
+  private closed = false;
+  private helloResolve: ((challenge: Uint8Array) => void) | undefined;
+
+  private constructor(
+    private readonly handlers: RpcHandlers,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Connect and exchange hellos; resolves with the session and the server's login challenge. */
+  static async open(transport: Transport, handlers: RpcHandlers, options: { timeoutMs?: number; client?: string } = {}): Promise<{ session: RpcSession; challenge: Uint8Array }> {
+    const session = new RpcSession(handlers, options.timeoutMs ?? 15_000);
+    const hello = new Promise<Uint8Array>((resolve) => (session.helloResolve = resolve));
+    session.connection = await transport.connect({
+      onMessage: (bytes) => session.onMessage(bytes),
+      onClose: (reason) => session.onClose(reason),
+    });
+    session.connection.send(
+      encodeClientFrame(create(ClientFrameSchema, { body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: options.client ?? "switchboard-sdk" } } })),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ClientError("TIMEOUT", "the server did not answer hello")), session.timeoutMs);
+    });
+    try {
+      const challenge = await Promise.race([hello, timeout]);
+      return { session, challenge };
+    } catch (err) {
+      session.close();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {
+    if (this.closed || !this.connection) return Promise.reject(new ClientError("NOT_CONNECTED", "not connected"));
+    const id = this.nextId++;
+    const request = create(RequestSchema, { id, op: { case: op, value } as NonNullable<MessageInitShape<typeof RequestSchema>["op"]> });
+    return new Promise<ResultOf<K>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ClientError("TIMEOUT", `${op} timed out`));
+      }, this.timeoutMs);
+      const settle = resolve as (value: unknown) => void;
+      this.pending.set(id, { op, resolve: (r) => settle(r.value), reject, timer });
+      this.connection!.send(encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: request } })));
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.connection?.close();
+    this.onClose("closed by client");
+  }
+
+  private onMessage(bytes: Uint8Array): void {
+    const decoded = decodeServerFrame(bytes);
+    if (!decoded.ok) return; // A frame we cannot read is dropped; the request it answered times out.
+    const body = decoded.value.body;
+    if (body.case === "hello") {
+      this.helloResolve?.(body.value.challenge);
+      this.helloResolve = undefined;
+    } else if (body.case === "push") {
+      this.handlers.onPush(body.value);
+    } else if (body.case === "response") {
+      const pending = this.pending.get(body.value.id);
+      if (!pending) return;
+      this.pending.delete(body.value.id);
+      clearTimeout(pending.timer);
+      const result = body.value.result;
+      if (result.case === "error") {
+        const e = result.value;
+        const code = isErrorCode(e.code) ? e.code : "INTERNAL";
+        pending.reject(new ProtocolError(code, e.message, { currentEpoch: Number(e.currentEpoch), existingId: e.existingId }));
+      } else if (result.case !== pending.op) {
+        pending.reject(new ClientError("CLOSED", `unexpected ${String(result.case)} answer to ${pending.op}`));
+      } else {
+        pending.resolve(result);
+      }
+    }
+  }
+
+  private onClose(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new ClientError("NOT_CONNECTED", `connection lost during ${pending.op}`));
+    }
+    this.pending.clear();
+    this.handlers.onClose(reason);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Apps (providers) are configuration: each is a standalone chat app whose
+ * users are reached by one identity kind, with its own policy for contact
+ * from other apps' users.
+ */
+import type { IdentityKind } from "@switchboard/protocol";
+
+/** May users of other apps reach this app's users? `requests` will hold first contact for approval. */
+export type ReachPolicy = "open" | "requests" | "closed";
+
+export interface AppConfig {
+  id: string;
+  displayName: string;
+  /** Brand colour for clients, "#rrggbb". */
+  brandColor: string;
+  identity: IdentityKind;
+  reach: ReachPolicy;
+  /** "code": registration needs a verification code (phone/email), checked by the Verifier port. */
+  verification: "none" | "code";
+  /** Most active devices per account. */
+  maxDevices: number;
+}
+
+export const DEMO_APPS: readonly AppConfig[] = [
+  {
+    id: "messenger",
+    displayName: "Messenger",
+    brandColor: "#0866ff",
+    identity: "email",
+    reach: "open",
+    verification: "none",
+    maxDevices: 5,
+  },
+  {
+    id: "instagram",
+    displayName: "Instagram",
+    brandColor: "#e1306c",
+    identity: "username",
+    reach: "open",
+    verification: "none",
+    maxDevices: 5,
+  },
+  {
+    id: "whatsapp",
+    displayName: "WhatsApp",
+    brandColor: "#25d366",
+    identity: "phone",
+    reach: "open",
+    verification: "none",
+    maxDevices: 5,
+  },
+];

@@ -1,0 +1,113 @@
+/**
+ * The server's configuration: defaults, then a JSON file, then flags. Parsed
+ * and checked once at start; a bad file stops the server with a clear message.
+ */
+import { readFileSync } from "node:fs";
+import { IDENTITY_KINDS, isAppId } from "@switchboard/protocol";
+import { DEMO_APPS, type AppConfig } from "./apps.js";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** SQLite file path (":memory:" for tests). */
+  db: string;
+  apps: AppConfig[];
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: "127.0.0.1",
+  port: 8787,
+  db: "./data/switchboard.db",
+  apps: [...DEMO_APPS],
+  logLevel: "info",
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const REACH = ["open", "requests", "closed"];
+const VERIFICATION = ["none", "code"];
+
+function parseApp(raw: unknown, index: number): AppConfig {
+  const where = `apps[${index}]`;
+  if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
+  const app = raw as Record<string, unknown>;
+  const id = app.id;
+  if (typeof id !== "string" || !isAppId(id)) throw new ConfigError(`${where}.id must be a lower-case app id`);
+  const identity = app.identity;
+  if (typeof identity !== "string" || !(IDENTITY_KINDS as readonly string[]).includes(identity)) {
+    throw new ConfigError(`${where}.identity must be one of ${IDENTITY_KINDS.join(", ")}`);
+  }
+  const reach = app.reach ?? "requests";
+  if (typeof reach !== "string" || !REACH.includes(reach)) throw new ConfigError(`${where}.reach must be one of ${REACH.join(", ")}`);
+  const verification = app.verification ?? "none";
+  if (typeof verification !== "string" || !VERIFICATION.includes(verification)) {
+    throw new ConfigError(`${where}.verification must be one of ${VERIFICATION.join(", ")}`);
+  }
+  const maxDevices = app.maxDevices ?? 5;
+  if (typeof maxDevices !== "number" || !Number.isInteger(maxDevices) || maxDevices < 1 || maxDevices > 100) {
+    throw new ConfigError(`${where}.maxDevices must be an integer from 1 to 100`);
+  }
+  const displayName = typeof app.displayName === "string" ? app.displayName : id;
+  const brandColor = typeof app.brandColor === "string" ? app.brandColor : "#555555";
+  return {
+    id,
+    displayName,
+    brandColor,
+    identity: identity as AppConfig["identity"],
+    reach: reach as AppConfig["reach"],
+    verification: verification as AppConfig["verification"],
+    maxDevices,
+  };
+}
+
+/** Parse a config object (from a JSON file) over the defaults. */
+export function parseConfig(raw: unknown, base: ServerConfig = DEFAULT_CONFIG): ServerConfig {
+  if (typeof raw !== "object" || raw === null) throw new ConfigError("the config must be a JSON object");
+  const obj = raw as Record<string, unknown>;
+  const config: ServerConfig = { ...base };
+  if (obj.host !== undefined) {
+    if (typeof obj.host !== "string") throw new ConfigError("host must be a string");
+    config.host = obj.host;
+  }
+  if (obj.port !== undefined) {
+    if (typeof obj.port !== "number" || !Number.isInteger(obj.port) || obj.port < 0 || obj.port > 65535) {
+      throw new ConfigError("port must be an integer from 0 to 65535");
+    }
+    config.port = obj.port;
+  }
+  if (obj.db !== undefined) {
+    if (typeof obj.db !== "string") throw new ConfigError("db must be a string");
+    config.db = obj.db;
+  }
+  if (obj.logLevel !== undefined) {
+    if (typeof obj.logLevel !== "string") throw new ConfigError("logLevel must be a string");
+    config.logLevel = obj.logLevel;
+  }
+  if (obj.apps !== undefined) {
+    if (!Array.isArray(obj.apps) || obj.apps.length === 0) throw new ConfigError("apps must be a non-empty array");
+    const apps = obj.apps.map(parseApp);
+    const ids = new Set(apps.map((a) => a.id));
+    if (ids.size !== apps.length) throw new ConfigError("app ids must be unique");
+    config.apps = apps;
+  }
+  return config;
+}
+
+export function loadConfigFile(path: string): ServerConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}`, { cause: err });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid JSON`, { cause: err });
+  }
+  return parseConfig(raw);
+}

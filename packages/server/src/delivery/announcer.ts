@@ -1,0 +1,32 @@
+/**
+ * Announces durable changes on the Bus so the nodes holding the recipients'
+ * connections push them at once. Frames are encoded once here and the same
+ * bytes go to every recipient socket (one write, many deliveries).
+ */
+import { create, encodeServerFrame, ServerFrameSchema } from "@switchboard/protocol";
+import type { Bus } from "../bus/port.js";
+import { conversationTopic, deviceTopic } from "../bus/port.js";
+import type { InboxRecord, LogEntryRecord } from "../store/port.js";
+import { toWireEntry, toWireInboxItem } from "../gateway/wireMapping.js";
+
+export interface Announcer {
+  entry(entry: LogEntryRecord): void;
+  inbox(item: InboxRecord): void;
+}
+
+export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): Announcer {
+  const publish = (topic: string, bytes: Uint8Array) => {
+    // The entry is already durable: a lost push is recovered by the next sync.
+    bus.publish(topic, bytes).catch(onError);
+  };
+  return {
+    entry(entry) {
+      const frame = create(ServerFrameSchema, { body: { case: "push", value: { body: { case: "entry", value: toWireEntry(entry) } } } });
+      publish(conversationTopic(entry.conversationId), encodeServerFrame(frame));
+    },
+    inbox(item) {
+      const frame = create(ServerFrameSchema, { body: { case: "push", value: { body: { case: "inbox", value: toWireInboxItem(item) } } } });
+      publish(deviceTopic(item.deviceId), encodeServerFrame(frame));
+    },
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The delivery service: conversations, their ordered logs, cursors and the
+ * per-device inbox. It enforces the rules of SPEC.md (ids quoted below) over
+ * the Store port, and announces new entries on the Bus. No I/O of its own.
+ */
+import { ProtocolError } from "@switchboard/protocol";
+import type { Caller, Clock } from "../caller.js";
+import type { AppRegistry } from "../directory/apps.js";
+import { mayReach } from "../directory/policy.js";
+import { inspectApplicationMessage, inspectCommit, inspectGroupInfo, leafIdentities } from "../mls/inspect.js";
+import type {
+  ConversationKind,
+  ConversationRecord,
+  ConversationView,
+  CursorUpdate,
+  InboxRecord,
+  LogEntryRecord,
+  Store,
+} from "../store/port.js";
+import { membershipFromCommit } from "./membershipFromCommit.js";
+import type { Announcer } from "./announcer.js";
+import { LIMITS, clampLimit, requireClientMessageId, requireConversationId, requireSize } from "./validate.js";
+
+export interface CommitInput {
+  conversationId: string;
+  clientMessageId: string;
+  epoch: number;
+  commit: Uint8Array;
+  welcome: Uint8Array | null;
+  groupInfo: Uint8Array;
+}
+
+export class DeliveryService {
+  constructor(
+    private readonly store: Store,
+    private readonly apps: AppRegistry,
+    private readonly announcer: Announcer,
+    private readonly clock: Clock,
+  ) {}
+
+  async createConversation(
+    caller: Caller,
+    input: { conversationId: string; kind: ConversationKind; peer: string; groupInfo: Uint8Array },
+  ): Promise<ConversationRecord> {
+    requireConversationId(input.conversationId);
+    requireSize(input.groupInfo, LIMITS.maxHandshakeBytes, "group info");
+    const info = inspectGroupInfo(input.groupInfo);
+    if (!info.ok) throw new ProtocolError("INVALID_ARGUMENT", info.reason);
+    if (info.value.groupId !== input.conversationId || info.value.epoch !== 0) {
+      throw new ProtocolError("INVALID_ARGUMENT", "the GroupInfo must be of this group at epoch 0");
+    }
+    let peerAddress: string | undefined;
+    if (input.kind === "direct") {
+      const peer = this.apps.resolve(input.peer);
+      if (!mayReach(caller.app, peer.app)) throw new ProtocolError("POLICY_DENIED", `${peer.app.displayName} does not accept contact from other apps`);
+      if (!(await this.store.getAccount(peer.address))) throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
+      peerAddress = peer.address;
+    }
+    const result = await this.store.createConversation({
+      id: input.conversationId,
+      kind: input.kind,
+      createdAt: this.clock(),
+      creatorAddress: caller.address,
+      creatorDeviceId: caller.deviceId,
+      ...(peerAddress !== undefined ? { peerAddress } : {}),
+      groupInfo: input.groupInfo,
+    });
+    if (result.kind === "id_taken") throw new ProtocolError("ALREADY_EXISTS", "a conversation with this id exists");
+    if (result.kind === "direct_exists") {
+      throw new ProtocolError("ALREADY_EXISTS", "a direct conversation with this person exists", { existingId: result.id });
+    }
+    return result.conversation;
+  }
+
+  /** [DS2] acknowledged only once durable; [DS3] idempotent by client message id; [DS5] members only. */
+  async sendMessage(
+    caller: Caller,
+    input: { conversationId: string; clientMessageId: string; payload: Uint8Array; epoch: number },
+  ): Promise<LogEntryRecord> {
+    requireConversationId(input.conversationId);
+    requireClientMessageId(input.clientMessageId);
+    requireSize(input.payload, LIMITS.maxMessageBytes, "message");
+    await this.requireMember(input.conversationId, caller.deviceId);
+    const facts = inspectApplicationMessage(input.payload);
+    if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
+    if (facts.value.groupId !== input.conversationId) throw new ProtocolError("INVALID_ARGUMENT", "the message is for another group");
+    const result = await this.store.appendMessage({
+      conversationId: input.conversationId,
+      senderDeviceId: caller.deviceId,
+      senderAddress: caller.address,
+      clientMessageId: input.clientMessageId,
+      payload: input.payload,
+      epoch: facts.value.epoch,
+      serverTime: this.clock(),
+    });
+    if (result.kind === "appended") this.announcer.entry(result.entry);
+    return result.entry;
+  }
+
+  /** [DS1] exactly one commit wins per epoch; [DS5] members commit, participants' devices may join externally. */
+  async commit(caller: Caller, input: CommitInput): Promise<LogEntryRecord> {
+    requireConversationId(input.conversationId);
+    requireClientMessageId(input.clientMessageId);
+    requireSize(input.commit, LIMITS.maxHandshakeBytes, "commit");
+    requireSize(input.groupInfo, LIMITS.maxHandshakeBytes, "group info");
+    if (input.welcome) requireSize(input.welcome, LIMITS.maxHandshakeBytes, "welcome");
+    const conversation = await this.store.getConversation(input.conversationId);
+    if (!conversation) throw new ProtocolError("NOT_FOUND", "no such conversation");
+    const facts = inspectCommit(input.commit);
+    if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
+    const commit = facts.value;
+    if (commit.groupId !== input.conversationId) throw new ProtocolError("INVALID_ARGUMENT", "the commit is for another group");
+    if (commit.epoch !== input.epoch) throw new ProtocolError("INVALID_ARGUMENT", "the commit's epoch differs from the request's");
+    const external = commit.senderType === "new_member_commit";
+    if (external) {
+      if (commit.joiner?.deviceId !== caller.deviceId || !conversation.participants.includes(caller.address)) {
+        throw new ProtocolError("FORBIDDEN", "only a device of a participant may join, and only itself");
+      }
+    } else {
+      if (commit.senderType !== "member") throw new ProtocolError("INVALID_ARGUMENT", "unsupported commit sender");
+      await this.requireMember(input.conversationId, caller.deviceId);
+    }
+    if (input.epoch !== conversation.epoch) {
+      // Cheap early answer; the store re-checks atomically (two nodes may race here).
+      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on", { currentEpoch: conversation.epoch });
+    }
+    const info = inspectGroupInfo(input.groupInfo);
+    if (!info.ok) throw new ProtocolError("INVALID_ARGUMENT", info.reason);
+    if (info.value.groupId !== input.conversationId || info.value.epoch !== input.epoch + 1) {
+      throw new ProtocolError("INVALID_ARGUMENT", "the GroupInfo must be of this group's next epoch");
+    }
+    const leaves = leafIdentities(conversation.groupInfo);
+    if (!leaves.ok) throw new ProtocolError("INTERNAL", "the stored GroupInfo cannot be read");
+    const members = new Set(await this.store.listMembers(input.conversationId));
+    const addresses = await this.addressesOf([...members, ...commit.added.map((a) => a.deviceId), ...(commit.joiner ? [commit.joiner.deviceId] : [])]);
+    for (const who of [...commit.added, ...(commit.joiner ? [commit.joiner] : [])]) {
+      if (addresses.get(who.deviceId) !== who.address) throw new ProtocolError("INVALID_ARGUMENT", `the commit adds an unknown device ${who.deviceId}`);
+      await this.requireReachable(caller, who.address);
+    }
+    if (input.welcome === null && commit.added.length > 0) throw new ProtocolError("INVALID_ARGUMENT", "a commit that adds devices needs a Welcome");
+    const membership = membershipFromCommit({
+      facts: commit,
+      leaves: leaves.value,
+      currentMembers: members,
+      participants: new Set(conversation.participants),
+      addressOf: (d) => addresses.get(d),
+    });
+    if (membership.addedDevices.length + membership.removedDevices.length > LIMITS.maxMembershipChange) {
+      throw new ProtocolError("TOO_LARGE", "too many members changed in one commit");
+    }
+    if (conversation.kind === "direct" && membership.addedAccounts.length > 0) {
+      throw new ProtocolError("FORBIDDEN", "a direct conversation cannot gain participants; create a group");
+    }
+    const result = await this.store.commit({
+      conversationId: input.conversationId,
+      senderDeviceId: caller.deviceId,
+      senderAddress: caller.address,
+      clientMessageId: input.clientMessageId,
+      payload: input.commit,
+      epoch: input.epoch,
+      serverTime: this.clock(),
+      groupInfo: input.groupInfo,
+      membership,
+      welcome: commit.added.length > 0 ? input.welcome : null,
+    });
+    if (result.kind === "epoch_conflict") {
+      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on", { currentEpoch: result.currentEpoch });
+    }
+    if (result.kind === "committed") {
+      this.announcer.entry(result.entry);
+      for (const item of result.inbox) this.announcer.inbox(item);
+    }
+    return result.entry;
+  }
+
+  /** [DS4] entries in seq order; [DS5] members only, and nothing from before the device joined. */
+  async fetch(caller: Caller, conversationId: string, afterSeq: number, limit: number): Promise<{ entries: LogEntryRecord[]; hasMore: boolean }> {
+    requireConversationId(conversationId);
+    const membership = await this.requireMember(conversationId, caller.deviceId);
+    const n = clampLimit(limit, LIMITS.maxFetchEntries);
+    const entries = await this.store.readLog(conversationId, Math.max(afterSeq, membership.joinedSeq), n + 1);
+    return { entries: entries.slice(0, n), hasMore: entries.length > n };
+  }
+
+  async ack(caller: Caller, cursors: CursorUpdate[]): Promise<void> {
+    if (cursors.length > LIMITS.maxCursorsPerAck) throw new ProtocolError("TOO_LARGE", `at most ${LIMITS.maxCursorsPerAck} cursors per ack`);
+    for (const c of cursors) requireConversationId(c.conversationId);
+    await this.store.advanceCursors(caller.deviceId, cursors);
+  }
+
+  async listConversations(caller: Caller): Promise<ConversationView[]> {
+    return this.store.listConversations(caller.deviceId);
+  }
+
+  /** The latest GroupInfo, for an external join: only devices of participant accounts may have it. */
+  async groupInfo(caller: Caller, conversationId: string): Promise<{ groupInfo: Uint8Array; epoch: number }> {
+    requireConversationId(conversationId);
+    const conversation = await this.store.getConversation(conversationId);
+    if (!conversation || !conversation.participants.includes(caller.address)) throw new ProtocolError("NOT_FOUND", "no such conversation");
+    return { groupInfo: conversation.groupInfo, epoch: conversation.epoch };
+  }
+
+  async fetchInbox(caller: Caller, afterId: number, limit: number): Promise<{ items: InboxRecord[]; hasMore: boolean }> {
+    const n = clampLimit(limit, LIMITS.maxInboxItems);
+    const items = await this.store.readInbox(caller.deviceId, afterId, n + 1);
+    return { items: items.slice(0, n), hasMore: items.length > n };
+  }
+
+  async ackInbox(caller: Caller, upToId: number): Promise<void> {
+    await this.store.ackInbox(caller.deviceId, upToId);
+  }
+
+  private async requireMember(conversationId: string, deviceId: string): Promise<{ joinedSeq: number }> {
+    const membership = await this.store.getMembership(conversationId, deviceId);
+    // NOT_FOUND rather than FORBIDDEN for non-members: do not confirm a conversation exists.
+    if (!membership) throw new ProtocolError("NOT_FOUND", "no such conversation");
+    return membership;
+  }
+
+  private async requireReachable(caller: Caller, address: string): Promise<void> {
+    const resolved = this.apps.resolve(address);
+    if (!mayReach(caller.app, resolved.app)) throw new ProtocolError("POLICY_DENIED", `${resolved.app.displayName} does not accept contact from other apps`);
+  }
+
+  private async addressesOf(deviceIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of new Set(deviceIds)) {
+      const device = await this.store.getDevice(id);
+      if (device && device.revokedAt === null) out.set(id, device.address);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The directory: accounts, devices, authentication and key packages.
+ * Pure domain logic over the Store port; the gateway calls it with decoded,
+ * typed requests and maps its ProtocolErrors onto the wire.
+ */
+import { LIMITS, ProtocolError, authChallengeMessage } from "@switchboard/protocol";
+import type { Caller, Clock } from "../caller.js";
+import type { ClaimedKeyPackage, DeviceRecord, Store } from "../store/port.js";
+import { inspectKeyPackage } from "../mls/inspect.js";
+import type { AppRegistry } from "./apps.js";
+import { mayReach } from "./policy.js";
+import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
+import type { Verifier } from "./verifier.js";
+
+export interface RegisterInput {
+  address: string;
+  displayName: string;
+  signatureKey: Uint8Array;
+  signature: Uint8Array;
+  verificationCode: string;
+}
+
+export interface AccountView {
+  address: string;
+  displayName: string;
+  devices: DeviceRecord[];
+}
+
+export class Directory {
+  constructor(
+    private readonly store: Store,
+    private readonly apps: AppRegistry,
+    private readonly clock: Clock,
+    private readonly verifier: Verifier,
+  ) {}
+
+  /** Create an account and its first device; the signature over the challenge proves key possession. */
+  async register(challenge: Uint8Array, input: RegisterInput): Promise<Caller> {
+    const { address, app } = this.apps.resolve(input.address);
+    if (input.displayName.length > LIMITS.maxDisplayNameLength) {
+      throw new ProtocolError("TOO_LARGE", `display name is over ${LIMITS.maxDisplayNameLength} characters`);
+    }
+    if (!isEd25519PublicKey(input.signatureKey)) throw new ProtocolError("INVALID_ARGUMENT", "signature key must be a 32-byte Ed25519 key");
+    if (!verifyEd25519(input.signatureKey, authChallengeMessage(challenge), input.signature)) {
+      throw new ProtocolError("BAD_SIGNATURE", "the challenge signature does not verify");
+    }
+    if (app.verification === "code") {
+      if (input.verificationCode === "") throw new ProtocolError("VERIFICATION_REQUIRED", `${app.displayName} needs a verification code`);
+      if (!(await this.verifier.check(address, input.verificationCode))) {
+        throw new ProtocolError("VERIFICATION_REQUIRED", "the verification code is wrong or expired");
+      }
+    }
+    const now = this.clock();
+    const deviceId = deviceIdOf(input.signatureKey);
+    const result = await this.store.createAccount(
+      { address, app: app.id, displayName: input.displayName || address, createdAt: now },
+      { id: deviceId, signatureKey: input.signatureKey, createdAt: now },
+    );
+    if (result === "address_taken") throw new ProtocolError("ALREADY_EXISTS", `${address} is already registered`);
+    if (result === "device_taken") throw new ProtocolError("ALREADY_EXISTS", "this device key is already registered");
+    return { deviceId, address, app: app.id };
+  }
+
+  /** Prove a registered, unrevoked device holds its key. */
+  async authenticate(challenge: Uint8Array, deviceId: string, signature: Uint8Array): Promise<Caller> {
+    const device = await this.store.getDevice(deviceId);
+    // One answer for unknown, revoked and forged: do not tell a prober which it was.
+    if (!device || device.revokedAt !== null || !verifyEd25519(device.signatureKey, authChallengeMessage(challenge), signature)) {
+      throw new ProtocolError("BAD_SIGNATURE", "device authentication failed");
+    }
+    const account = await this.store.getAccount(device.address);
+    if (!account) throw new ProtocolError("BAD_SIGNATURE", "device authentication failed");
+    await this.store.touchDevice(deviceId, this.clock());
+    return { deviceId, address: account.address, app: account.app };
+  }
+
+  async keyPackagesRemaining(caller: Caller): Promise<number> {
+    return this.store.countKeyPackages(caller.deviceId);
+  }
+
+  /** Accept key packages only for the uploading device's own credential and key. */
+  async uploadKeyPackages(caller: Caller, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {
+    if (oneTime.length > LIMITS.maxKeyPackagesPerUpload) {
+      throw new ProtocolError("TOO_LARGE", `at most ${LIMITS.maxKeyPackagesPerUpload} key packages per upload`);
+    }
+    const device = await this.store.getDevice(caller.deviceId);
+    if (!device) throw new ProtocolError("UNAUTHENTICATED", "unknown device");
+    const all = lastResort ? [...oneTime, lastResort] : oneTime;
+    for (const kp of all) {
+      if (kp.length > LIMITS.maxKeyPackageBytes) throw new ProtocolError("TOO_LARGE", "a key package is too large");
+      const facts = inspectKeyPackage(kp);
+      if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
+      const { identity, signatureKey } = facts.value;
+      if (identity.deviceId !== caller.deviceId || identity.address !== caller.address || !equalBytes(signatureKey, device.signatureKey)) {
+        throw new ProtocolError("FORBIDDEN", "a key package must carry the uploading device's own credential and key");
+      }
+    }
+    const held = await this.store.countKeyPackages(caller.deviceId);
+    if (held + oneTime.length > LIMITS.maxKeyPackagesPerDevice) {
+      throw new ProtocolError("TOO_LARGE", `a device holds at most ${LIMITS.maxKeyPackagesPerDevice} key packages`);
+    }
+    return this.store.addKeyPackages(caller.deviceId, oneTime, lastResort);
+  }
+
+  /** One key package for every device of `target`, if the target's app lets the caller's app reach it. */
+  async claimKeyPackages(caller: Caller, target: string): Promise<{ address: string; claimed: ClaimedKeyPackage[] }> {
+    const { address, app } = this.apps.resolve(target);
+    if (!mayReach(caller.app, app)) throw new ProtocolError("POLICY_DENIED", `${app.displayName} does not accept contact from other apps`);
+    const account = await this.store.getAccount(address);
+    if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
+    const claimed = await this.store.claimKeyPackages(address);
+    if (claimed.length === 0) throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
+    return { address, claimed };
+  }
+
+  async lookupAccount(caller: Caller, target: string): Promise<AccountView> {
+    const { address, app } = this.apps.resolve(target);
+    const account = await this.store.getAccount(address);
+    if (!account || !mayReach(caller.app, app)) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
+    return { address, displayName: account.displayName, devices: await this.store.listDevices(address) };
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,131 @@
+/**
+ * One client WebSocket: hello, then requests (each answered exactly once) and
+ * pushes. Everything that arrives is size-checked and decoded here, at the
+ * edge; a bad frame gets a typed error and the connection goes on (a second
+ * Hello or garbage before Hello closes it, since no session exists yet).
+ */
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { WebSocket } from "ws";
+import {
+  CHALLENGE_BYTES,
+  LIMITS,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  ServerFrameSchema,
+  create,
+  decodeClientFrame,
+  encodeServerFrame,
+  type ErrorCode,
+  type Request,
+  type Response,
+  type ServerFrame,
+} from "@switchboard/protocol";
+import type { Caller } from "../caller.js";
+import { handleRequest, type Services, type Session } from "./handlers.js";
+import type { LocalRouter, RoutedConnection } from "./router.js";
+
+/** Past this much unsent data, pushes to a slow reader are dropped; it catches up by syncing. */
+const MAX_BUFFERED_PUSH_BYTES = 4 * 1024 * 1024;
+
+export class ClientConnection implements Session, RoutedConnection {
+  readonly challenge = new Uint8Array(randomBytes(CHALLENGE_BYTES));
+  caller: Caller | null = null;
+  private greeted = false;
+  private inFlight = 0;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly services: Services,
+    private readonly router: LocalRouter,
+    private readonly log: Logger,
+  ) {
+    socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on("close", () => this.onClose());
+    socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
+  }
+
+  get deviceId(): string {
+    return this.caller?.deviceId ?? "";
+  }
+
+  async onAuthenticated(caller: Caller): Promise<void> {
+    this.caller = caller;
+    const conversations = await this.services.delivery.listConversations(caller);
+    this.router.attach(this, conversations.map((c) => c.id));
+    this.log.debug({ device: caller.deviceId }, "device authenticated");
+  }
+
+  push(bytes: Uint8Array): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_PUSH_BYTES) return;
+    this.socket.send(bytes);
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private onMessage(data: unknown, isBinary: boolean): void {
+    const bytes = toBytes(data);
+    if (!isBinary || !bytes) return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+    const decoded = decodeClientFrame(bytes);
+    if (!decoded.ok) return this.refuse(0n, decoded.code, decoded.reason);
+    const body = decoded.value.body;
+    if (!this.greeted) {
+      if (body.case !== "hello") {
+        this.refuse(0n, "BAD_FRAME", "the first frame must be a Hello");
+        return this.close(1002, "hello expected");
+      }
+      if (body.value.protocolVersion !== PROTOCOL_VERSION) {
+        this.refuse(0n, "UNSUPPORTED_VERSION", `this server speaks protocol ${PROTOCOL_VERSION}`);
+        return this.close(1002, "unsupported version");
+      }
+      this.greeted = true;
+      this.sendFrame({ case: "hello", value: { $typeName: "switchboard.v1.ServerHello", protocolVersion: PROTOCOL_VERSION, challenge: this.challenge, serverTime: BigInt(this.services.clock()) } });
+      return;
+    }
+    if (body.case !== "request") return this.refuse(0n, "BAD_FRAME", "expected a request");
+    this.onRequest(body.value);
+  }
+
+  private onRequest(request: Request): void {
+    if (this.inFlight >= LIMITS.maxInFlightRequests) return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
+    this.inFlight++;
+    handleRequest(this.services, this, request)
+      .then((result) => this.respond(request.id, result))
+      .catch((err: unknown) => {
+        if (err instanceof ProtocolError) return this.refuse(request.id, err.code, err.message, err.details);
+        this.log.error({ err: err instanceof Error ? err.message : String(err), op: request.op.case }, "request failed");
+        this.refuse(request.id, "INTERNAL", "internal error");
+      })
+      .finally(() => this.inFlight--);
+  }
+
+  private respond(id: bigint, result: Response["result"]): void {
+    this.sendFrame({ case: "response", value: { $typeName: "switchboard.v1.Response", id, result } });
+  }
+
+  private refuse(id: bigint, code: ErrorCode, message: string, details: ProtocolError["details"] = {}): void {
+    this.respond(id, {
+      case: "error",
+      value: { $typeName: "switchboard.v1.Error", code, message, currentEpoch: BigInt(details.currentEpoch ?? 0), existingId: details.existingId ?? "" },
+    });
+  }
+
+  private sendFrame(body: ServerFrame["body"]): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(encodeServerFrame(create(ServerFrameSchema, { body })));
+  }
+
+  private onClose(): void {
+    if (this.caller) this.router.detach(this);
+  }
+}
+
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+  return undefined;
+}

@@ -1,0 +1,121 @@
+/**
+ * Assembles one hub node: HTTP (health) and WebSocket gateway in front of the
+ * directory and delivery service, over a Store and a Bus passed in. Any number
+ * of nodes may share one Store and Bus (with adapters that allow it).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino, type Logger } from "pino";
+import { WebSocketServer } from "ws";
+import { LIMITS } from "@switchboard/protocol";
+import type { Bus } from "./bus/port.js";
+import type { Clock } from "./caller.js";
+import type { AppConfig } from "./config/apps.js";
+import { createBusAnnouncer } from "./delivery/announcer.js";
+import { DeliveryService } from "./delivery/deliveryService.js";
+import { AppRegistry } from "./directory/apps.js";
+import { Directory } from "./directory/directory.js";
+import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
+import { ClientConnection } from "./gateway/connection.js";
+import { LocalRouter } from "./gateway/router.js";
+import type { Store } from "./store/port.js";
+
+export interface HubOptions {
+  store: Store;
+  bus: Bus;
+  apps: readonly AppConfig[];
+  host?: string;
+  port?: number;
+  logger?: Logger;
+  clock?: Clock;
+  verifier?: Verifier;
+}
+
+export interface Hub {
+  /** "http://host:port" */
+  readonly url: string;
+  readonly port: number;
+  /** Stop accepting, close every connection, then close the Store and Bus. */
+  close(): Promise<void>;
+}
+
+/** Keepalive: a connection that does not answer a ping within this long is dropped. */
+const PING_INTERVAL_MS = 30_000;
+
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const log = options.logger ?? pino({ level: "silent" });
+  const clock = options.clock ?? Date.now;
+  const apps = new AppRegistry(options.apps);
+  const directory = new Directory(options.store, apps, clock, options.verifier ?? refuseAllVerifier);
+  const announcer = createBusAnnouncer(options.bus, (err) => log.warn({ err: String(err) }, "bus publish failed"));
+  const delivery = new DeliveryService(options.store, apps, announcer, clock);
+  const router = new LocalRouter(options.bus);
+  const services = { directory, delivery, clock };
+
+  const http: Server = createServer((req, res) => serveHttp(req, res, router));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
+  const alive = new WeakSet<object>();
+  http.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      ws.on("pong", () => alive.add(ws));
+      new ClientConnection(ws, services, router, log);
+    });
+  });
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, PING_INTERVAL_MS);
+  pinger.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ url }, "hub listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    close() {
+      closing ??= (async () => {
+        clearInterval(pinger);
+        for (const ws of wss.clients) ws.close(1001, "server shutting down");
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        });
+        await options.bus.close();
+        await options.store.close();
+        log.info("hub stopped");
+      })();
+      return closing;
+    },
+  };
+}
+
+function serveHttp(req: IncomingMessage, res: ServerResponse, router: LocalRouter): void {
+  const path = new URL(req.url ?? "/", "http://x").pathname;
+  if (req.method === "GET" && path === "/healthz") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: "ok", devices: router.deviceCount }));
+    return;
+  }
+  res.writeHead(404, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: "NOT_FOUND" }));
+}

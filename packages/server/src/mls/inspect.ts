@@ -1,0 +1,138 @@
+/**
+ * What the hub reads of MLS messages: framing only. Application messages are
+ * PrivateMessages it cannot open; commits are PublicMessages (as IETF MIMI
+ * requires of handshake messages) whose proposals it can follow, so it checks
+ * that what a client says a commit does is what the commit does.
+ */
+import { decodeMlsMessage, type Credential, type MLSMessage } from "ts-mls";
+import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
+import { decodeCredentialIdentity, toHex, type CredentialIdentity } from "@switchboard/protocol";
+
+export type Inspected<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function decode(bytes: Uint8Array): MLSMessage | undefined {
+  try {
+    const decoded = decodeMlsMessage(bytes, 0);
+    if (!decoded || decoded[1] !== bytes.length) return undefined;
+    return decoded[0];
+  } catch {
+    return undefined;
+  }
+}
+
+export interface KeyPackageFacts {
+  identity: CredentialIdentity;
+  signatureKey: Uint8Array;
+}
+
+export function inspectKeyPackage(bytes: Uint8Array): Inspected<KeyPackageFacts> {
+  const message = decode(bytes);
+  if (message?.wireformat !== "mls_key_package") return { ok: false, reason: "not an MLS KeyPackage" };
+  const leaf = message.keyPackage.leafNode;
+  if (leaf.credential.credentialType !== "basic") return { ok: false, reason: "key package credential is not basic" };
+  const identity = decodeCredentialIdentity(leaf.credential.identity);
+  if (!identity) return { ok: false, reason: "key package credential identity is malformed" };
+  return { ok: true, value: { identity, signatureKey: leaf.signaturePublicKey } };
+}
+
+export interface CommitFacts {
+  groupId: string;
+  epoch: number;
+  /** "member" for a member's commit, "new_member_commit" for an external join. */
+  senderType: string;
+  /** Devices the commit's Add proposals add (read from their key packages). */
+  added: CredentialIdentity[];
+  /** Leaf indices the commit's Remove proposals remove. */
+  removedLeaves: number[];
+  /** Proposals by reference, which the hub cannot follow without the proposal. */
+  byReference: number;
+  /** For an external commit: the joining device, from the commit's UpdatePath leaf. */
+  joiner: CredentialIdentity | null;
+}
+
+function identityOf(credential: Credential): CredentialIdentity | undefined {
+  return credential.credentialType === "basic" ? decodeCredentialIdentity(credential.identity) : undefined;
+}
+
+export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
+  const message = decode(bytes);
+  if (message?.wireformat !== "mls_public_message") return { ok: false, reason: "a commit must be an MLS PublicMessage" };
+  const content = message.publicMessage.content;
+  if (content.contentType !== "commit") return { ok: false, reason: "the PublicMessage is not a commit" };
+  const added: CredentialIdentity[] = [];
+  const removedLeaves: number[] = [];
+  let byReference = 0;
+  for (const p of content.commit.proposals) {
+    if (p.proposalOrRefType !== "proposal") {
+      byReference++;
+      continue;
+    }
+    const proposal = p.proposal;
+    if (proposal.proposalType === "add") {
+      const identity = identityOf(proposal.add.keyPackage.leafNode.credential);
+      if (!identity) return { ok: false, reason: "an added key package has a malformed credential" };
+      added.push(identity);
+    } else if (proposal.proposalType === "remove") {
+      removedLeaves.push(proposal.remove.removed);
+    }
+  }
+  const sender = content.sender.senderType;
+  let joiner: CredentialIdentity | null = null;
+  if (sender === "new_member_commit") {
+    const path = content.commit.path;
+    joiner = path ? (identityOf(path.leafNode.credential) ?? null) : null;
+    if (!joiner) return { ok: false, reason: "an external commit must carry the joiner's leaf" };
+  }
+  return {
+    ok: true,
+    value: {
+      groupId: toHex(content.groupId),
+      epoch: Number(content.epoch),
+      senderType: sender,
+      added,
+      removedLeaves,
+      byReference,
+      joiner,
+    },
+  };
+}
+
+export function inspectApplicationMessage(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
+  const message = decode(bytes);
+  if (message?.wireformat !== "mls_private_message") return { ok: false, reason: "a message must be an MLS PrivateMessage" };
+  const pm = message.privateMessage;
+  if (pm.contentType !== "application") return { ok: false, reason: "the PrivateMessage is not an application message" };
+  return { ok: true, value: { groupId: toHex(pm.groupId), epoch: Number(pm.epoch) } };
+}
+
+export function inspectGroupInfo(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
+  const message = decode(bytes);
+  if (message?.wireformat !== "mls_group_info") return { ok: false, reason: "not an MLS GroupInfo" };
+  const context = message.groupInfo.groupContext;
+  return { ok: true, value: { groupId: toHex(context.groupId), epoch: Number(context.epoch) } };
+}
+
+export function isWelcome(bytes: Uint8Array): boolean {
+  return decode(bytes)?.wireformat === "mls_welcome";
+}
+
+/**
+ * Who sits at each leaf of the group, read from a GroupInfo's ratchet_tree
+ * extension (RFC 9420 §12.4.3.3). Lets the hub map a commit's Remove
+ * proposals (by leaf index) to devices.
+ */
+export function leafIdentities(groupInfo: Uint8Array): Inspected<Map<number, CredentialIdentity>> {
+  const message = decode(groupInfo);
+  if (message?.wireformat !== "mls_group_info") return { ok: false, reason: "not an MLS GroupInfo" };
+  const tree = ratchetTreeFromExtension(message.groupInfo);
+  if (!tree) return { ok: false, reason: "the GroupInfo has no ratchet_tree extension" };
+  const leaves = new Map<number, CredentialIdentity>();
+  // Leaves sit at the even node indices of the array-represented tree (RFC 9420 Appendix C).
+  for (let nodeIndex = 0; nodeIndex < tree.length; nodeIndex += 2) {
+    const node = tree[nodeIndex];
+    if (node?.nodeType !== "leaf") continue;
+    const identity = identityOf(node.leaf.credential);
+    if (identity) leaves.set(nodeIndex / 2, identity);
+  }
+  return { ok: true, value: leaves };
+}
