@@ -6,6 +6,10 @@
  * Every method resolves only once its effect is durable (DESIGN rule 2), and
  * every multi-row change is atomic: after a crash either all of it is there or
  * none of it is.
+ *
+ * Outcomes callers branch on (address taken, epoch conflict, duplicate) are
+ * results. A write that names an account, device or conversation that must
+ * exist and does not is a caller bug: it rejects and changes nothing.
  */
 
 export type ConversationKind = "direct" | "group";
@@ -170,7 +174,12 @@ export interface Store {
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
   /** The account's devices that are not revoked, oldest first. */
   listDevices(address: string): Promise<DeviceRecord[]>;
+  /** An unknown device is ignored: last-seen is a hint. */
   touchDevice(deviceId: string, at: number): Promise<void>;
+  /** Add a device to an existing account (device linking). */
+  addDevice(address: string, device: NewDevice): Promise<"added" | "unknown_account" | "device_taken">;
+  /** Revoke a device: it can no longer authenticate; its key packages and inbox are dropped. */
+  revokeDevice(deviceId: string, at: number): Promise<boolean>;
 
   // Key packages
   /**
@@ -187,7 +196,11 @@ export interface Store {
   countKeyPackages(deviceId: string): Promise<number>;
 
   // Conversations
-  /** Create a conversation at epoch 0 with the creator's device as its only member. */
+  /**
+   * Create a conversation at epoch 0 with the creator's device as its only
+   * member and the creator as its only participant; a direct conversation's
+   * peer becomes a participant with the commit that adds it.
+   */
   createConversation(conversation: NewConversation): Promise<CreateConversationResult>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   /** The direct conversation between two accounts, if any. */
@@ -218,7 +231,11 @@ export interface Store {
   readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]>;
 
   // Cursors
-  /** Move cursors forward; a cursor never moves back, and is capped at the log's head. */
+  /**
+   * Move cursors forward; a cursor never moves back, and is capped at the log's
+   * head. Updates for conversations the device is not a member of are ignored
+   * (acks race with removals; membership is checked at the edge).
+   */
   advanceCursors(deviceId: string, cursors: CursorUpdate[]): Promise<void>;
 
   // Inbox
@@ -227,5 +244,6 @@ export interface Store {
   /** Delete the device's inbox items with id <= upToId. */
   ackInbox(deviceId: string, upToId: number): Promise<void>;
 
+  /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;
 }

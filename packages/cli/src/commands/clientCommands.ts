@@ -1,0 +1,145 @@
+/** The device commands: register, send, group, conversations, sync, listen. */
+import type { Command } from "commander";
+import type { SwitchboardClient } from "@switchboard/client";
+import { clientFlags, openProfile, withClient } from "./profile.js";
+import { formatMessage } from "./printMessages.js";
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+export function addClientCommands(program: Command): void {
+  program
+    .option("--profile <dir>", "the device's keys and state (default ~/.switchboard/default)")
+    .option("--server <url>", "hub URL (default $SWITCHBOARD_SERVER or http://127.0.0.1:8787)");
+
+  program
+    .command("register <address>")
+    .description("create an account handle@app with this device")
+    .option("--name <name>", "display name", "")
+    .action(async (address: string, options: { name: string }, command: Command) => {
+      const flags = clientFlags(command);
+      const client = await openProfile(flags, { registered: false });
+      try {
+        const identity = await client.register(flags.server, address, options.name);
+        out(`registered ${identity.address} (device ${identity.deviceId})`);
+      } finally {
+        await client.close();
+      }
+    });
+
+  program
+    .command("send <to> <text>")
+    .description("send a text to an address (its direct conversation) or a conversation id")
+    .action(async (to: string, text: string, _options: unknown, command: Command) => {
+      await withClient(clientFlags(command), async (client) => {
+        await client.connect();
+        const message = await client.sendText(to, text);
+        out(`sent to ${message.conversationId} (seq ${message.seq})`);
+      });
+    });
+
+  const group = program.command("group").description("create and change groups");
+  group
+    .command("create <title> <addresses...>")
+    .description("create a group; prints its conversation id")
+    .action(async (title: string, addresses: string[], _options: unknown, command: Command) => {
+      await withClient(clientFlags(command), async (client) => {
+        await client.connect();
+        out(await client.createGroup(title, addresses));
+      });
+    });
+  group
+    .command("add <conversation> <addresses...>")
+    .description("add people to a group")
+    .action(async (conversation: string, addresses: string[], _options: unknown, command: Command) => {
+      await withClient(clientFlags(command), async (client) => {
+        await client.connect();
+        await client.addMembers(conversation, addresses);
+        out(`added ${addresses.join(", ")}`);
+      });
+    });
+  group
+    .command("remove <conversation> <address>")
+    .description("remove a person (all their devices) from a group")
+    .action(async (conversation: string, address: string, _options: unknown, command: Command) => {
+      await withClient(clientFlags(command), async (client) => {
+        await client.connect();
+        await client.removeMember(conversation, address);
+        out(`removed ${address}`);
+      });
+    });
+
+  program
+    .command("conversations")
+    .description("list this device's conversations")
+    .option("--json", "one JSON object per line")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withClient(clientFlags(command), async (client) => {
+        for (const c of await client.conversations()) {
+          if (options.json) {
+            out(JSON.stringify({ id: c.id, kind: c.kind, title: c.title, peer: c.peer, participants: c.participants, epoch: c.epoch, lastSeq: c.appliedSeq, active: c.active }));
+          } else {
+            const name = c.kind === "direct" ? `direct with ${c.peer ?? "?"}` : `group "${c.title}"`;
+            out(`${c.id}  ${name}  (${c.participants.join(", ")})${c.active ? "" : "  [left]"}`);
+          }
+        }
+      });
+    });
+
+  program
+    .command("sync")
+    .description("fetch and print everything new, then exit")
+    .option("--json", "one JSON object per line")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withClient(clientFlags(command), async (client) => {
+        await client.sync();
+        await printUnseen(client, options.json ?? false);
+      });
+    });
+
+  program
+    .command("listen")
+    .description("stay connected and print messages as they arrive (Ctrl-C to stop)")
+    .option("--json", "one JSON object per line")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const client = await openProfile(clientFlags(command));
+      const json = options.json ?? false;
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      process.once("SIGTERM", () => stop.abort());
+      client.events.on("error", ({ error, context }) => process.stderr.write(`switchboard: ${context}: ${error instanceof Error ? error.message : String(error)}\n`));
+      // Print what arrives from now on; what arrived while away is printed after the first sync.
+      const live = client.stream(stop.signal);
+      await client.connect();
+      await printUnseen(client, json);
+      try {
+        for await (const message of live) {
+          if (message.senderDeviceId === client.deviceId) continue;
+          const conversation = (await client.conversations()).find((c) => c.id === message.conversationId);
+          out(formatMessage(message, conversation, json));
+          await markSeen(client, message.conversationId, message.seq ?? 0);
+        }
+      } finally {
+        await client.close();
+      }
+    });
+}
+
+/** Print messages from others this profile has not printed yet, and remember how far it got. */
+async function printUnseen(client: SwitchboardClient, json: boolean): Promise<void> {
+  for (const conversation of await client.conversations()) {
+    const seen = Number((await client.getMeta(`printed.${conversation.id}`)) ?? 0);
+    let last = seen;
+    for (const message of await client.messages(conversation.id, { afterSeq: seen })) {
+      if (message.seq === null) continue;
+      last = Math.max(last, message.seq);
+      if (message.senderDeviceId === client.deviceId) continue;
+      out(formatMessage(message, conversation, json));
+    }
+    if (last > seen) await markSeen(client, conversation.id, last);
+  }
+}
+
+async function markSeen(client: SwitchboardClient, conversationId: string, seq: number): Promise<void> {
+  const key = `printed.${conversationId}`;
+  if (Number((await client.getMeta(key)) ?? 0) < seq) await client.setMeta(key, String(seq));
+}

@@ -1,0 +1,42 @@
+/** A CLI profile: one device's keys and state in a directory, opened as an SDK client. */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { SwitchboardClient } from "@switchboard/client";
+import { openNodeClient } from "@switchboard/client/node";
+
+export interface ClientFlags {
+  profile: string;
+  server: string;
+}
+
+export const DEFAULT_SERVER = "http://127.0.0.1:8787";
+
+export function clientFlags(command: Command): ClientFlags {
+  const opts = command.optsWithGlobals<{ profile?: string; server?: string }>();
+  return {
+    profile: opts.profile ?? join(homedir(), ".switchboard", "default"),
+    server: opts.server ?? process.env.SWITCHBOARD_SERVER ?? DEFAULT_SERVER,
+  };
+}
+
+/** Open the profile; `registered` (the default) insists the profile has an identity. */
+export async function openProfile(flags: ClientFlags, options: { registered?: boolean } = {}): Promise<SwitchboardClient> {
+  const client = await openNodeClient(flags.profile);
+  const identity = await client.open();
+  if ((options.registered ?? true) && !identity) {
+    await client.close();
+    throw new Error(`profile ${flags.profile} has no device yet: run \`switchboard register <handle>@<app>\` first`);
+  }
+  return client;
+}
+
+/** Run with an open client, always closing it. */
+export async function withClient<T>(flags: ClientFlags, fn: (client: SwitchboardClient) => Promise<T>): Promise<T> {
+  const client = await openProfile(flags);
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Row shapes as better-sqlite3 returns them, and their mapping to the port's
+ * records. Kept in one place so every query returns the same record shapes.
+ */
+import type {
+  AccountRecord,
+  ConversationKind,
+  ConversationRecord,
+  DeviceRecord,
+  EntryKind,
+  InboxKind,
+  InboxRecord,
+  LogEntryRecord,
+  MembershipDelta,
+} from "../port.js";
+
+export interface AccountRow {
+  address: string;
+  app: string;
+  display_name: string;
+  created_at: number;
+}
+
+export interface DeviceRow {
+  id: string;
+  address: string;
+  signature_key: Buffer;
+  created_at: number;
+  last_seen_at: number;
+  revoked_at: number | null;
+}
+
+export interface ConversationRow {
+  id: string;
+  kind: ConversationKind;
+  epoch: number;
+  last_seq: number;
+  created_at: number;
+  group_info: Buffer;
+}
+
+export interface LogRow {
+  conversation_id: string;
+  seq: number;
+  kind: EntryKind;
+  sender_device_id: string;
+  sender_address: string;
+  client_message_id: string;
+  payload: Buffer;
+  epoch: number;
+  server_time: number;
+  membership: string | null;
+}
+
+export interface InboxRow {
+  id: number;
+  device_id: string;
+  kind: InboxKind;
+  conversation_id: string;
+  payload: Buffer;
+  sender_address: string;
+  server_time: number;
+  seq: number;
+}
+
+/**
+ * A plain Uint8Array view of a BLOB. better-sqlite3 copies each BLOB into its
+ * own exactly-sized buffer (never Node's shared pool), so the view exposes
+ * nothing else and costs no copy.
+ */
+export function bytes(blob: Buffer): Uint8Array {
+  return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+}
+
+export function toAccount(row: AccountRow): AccountRecord {
+  return { address: row.address, app: row.app, displayName: row.display_name, createdAt: row.created_at };
+}
+
+export function toDevice(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    address: row.address,
+    signatureKey: bytes(row.signature_key),
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Participants are sorted here, in JS, so every adapter agrees on the order whatever its collation. */
+export function toConversation(row: ConversationRow, participants: string[]): ConversationRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    epoch: row.epoch,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    participants: [...participants].sort(),
+    groupInfo: bytes(row.group_info),
+  };
+}
+
+export function toLogEntry(row: LogRow): LogEntryRecord {
+  return {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    kind: row.kind,
+    senderDeviceId: row.sender_device_id,
+    senderAddress: row.sender_address,
+    clientMessageId: row.client_message_id,
+    payload: bytes(row.payload),
+    epoch: row.epoch,
+    serverTime: row.server_time,
+    membership: row.membership === null ? null : (JSON.parse(row.membership) as MembershipDelta),
+  };
+}
+
+export function toInboxItem(row: InboxRow): InboxRecord {
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    kind: row.kind,
+    conversationId: row.conversation_id,
+    payload: bytes(row.payload),
+    senderAddress: row.sender_address,
+    serverTime: row.server_time,
+    seq: row.seq,
+  };
+}

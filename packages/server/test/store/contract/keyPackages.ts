@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { StoreHarness } from "./fixtures.js";
+import { expectBytes, hex, lifecycle, newAccount, newDevice, utf8 } from "./fixtures.js";
+
+const packages = (prefix: string, n: number): Uint8Array[] =>
+  Array.from({ length: n }, (_, i) => utf8(`${prefix}${i}`));
+
+export function keyPackageContract(h: () => StoreHarness): void {
+  describe("key packages", () => {
+    it("[ST3] addKeyPackages adds a batch and answers the one-time count (last-resort not counted)", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      expect(await store.countKeyPackages(alice.deviceId)).toBe(0);
+      expect(await store.addKeyPackages(alice.deviceId, packages("a", 3), utf8("last"))).toBe(3);
+      expect(await store.addKeyPackages(alice.deviceId, packages("b", 2), null)).toBe(5);
+      expect(await store.countKeyPackages(alice.deviceId)).toBe(5);
+    });
+
+    it("[ST3] a claim hands out one-time packages oldest first and deletes them", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await store.addKeyPackages(alice.deviceId, packages("kp", 2), utf8("last"));
+      const first = await store.claimKeyPackages(alice.address);
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatchObject({ deviceId: alice.deviceId, lastResort: false });
+      expectBytes(first[0]?.keyPackage, utf8("kp0"));
+      const second = await store.claimKeyPackages(alice.address);
+      expectBytes(second[0]?.keyPackage, utf8("kp1"));
+      expect(await store.countKeyPackages(alice.deviceId)).toBe(0);
+    });
+
+    it("[ST3] with no one-time package left the last-resort one is handed out, and kept", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await store.addKeyPackages(alice.deviceId, [], utf8("last-1"));
+      for (let i = 0; i < 3; i++) {
+        const claimed = await store.claimKeyPackages(alice.address);
+        expect(claimed).toHaveLength(1);
+        expect(claimed[0]?.lastResort).toBe(true);
+        expectBytes(claimed[0]?.keyPackage, utf8("last-1"));
+      }
+    });
+
+    it("[ST3] a new last-resort package replaces the old one", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await store.addKeyPackages(alice.deviceId, [], utf8("old"));
+      await store.addKeyPackages(alice.deviceId, [], utf8("new"));
+      const claimed = await store.claimKeyPackages(alice.address);
+      expect(claimed).toHaveLength(1);
+      expectBytes(claimed[0]?.keyPackage, utf8("new"));
+    });
+
+    it("[ST3] a claim takes one package per active device; devices with none, and revoked devices, are left out", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newDevice(store, alice.address, "alice-2", 1);
+      await newDevice(store, alice.address, "alice-3", 2);
+      await newDevice(store, alice.address, "alice-4", 3);
+      await store.addKeyPackages("alice-1", packages("one", 2), null);
+      await store.addKeyPackages("alice-2", [], utf8("two-last"));
+      await store.addKeyPackages("alice-4", packages("four", 1), null);
+      await lifecycle(store).revokeDevice("alice-4", 10);
+      const claimed = await store.claimKeyPackages(alice.address);
+      expect(claimed.map((c) => [c.deviceId, c.lastResort]).sort()).toEqual([
+        ["alice-1", false],
+        ["alice-2", true],
+      ]);
+      expect(await store.countKeyPackages("alice-1")).toBe(1);
+    });
+
+    it("[ST3] claiming for an unknown address hands out nothing", async () => {
+      const { store } = h();
+      expect(await store.claimKeyPackages("nobody@test")).toEqual([]);
+    });
+
+    it("[ST4] concurrent claims never hand out the same one-time package twice", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await store.addKeyPackages(alice.deviceId, packages("kp", 20), utf8("last"));
+      const claims = await Promise.all(
+        Array.from({ length: 50 }, () => store.claimKeyPackages(alice.address)),
+      );
+      const handedOut = claims.map((c) => {
+        expect(c).toHaveLength(1);
+        return c[0]!;
+      });
+      const oneTime = handedOut.filter((c) => !c.lastResort).map((c) => hex(c.keyPackage));
+      expect(oneTime).toHaveLength(20);
+      expect(new Set(oneTime).size).toBe(20);
+      expect(handedOut.filter((c) => c.lastResort)).toHaveLength(30);
+      expect(await store.countKeyPackages(alice.deviceId)).toBe(0);
+    });
+  });
+}

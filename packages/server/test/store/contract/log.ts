@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { LIMITS } from "@switchboard/protocol";
+import type { StoreHarness } from "./fixtures.js";
+import { T0, commitOf, expectBytes, message, newAccount, newGroup, utf8 } from "./fixtures.js";
+
+export function logContract(h: () => StoreHarness): void {
+  describe("the log", () => {
+    it("[DS4] appendMessage assigns seq 1, 2, 3 ... per conversation and stores the entry as given", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      await newGroup(store, "g2", alice);
+      const seqs: number[] = [];
+      for (const id of ["m1", "m2", "m3"]) {
+        const result = await store.appendMessage(message("g1", alice, id));
+        expect(result.kind).toBe("appended");
+        seqs.push(result.entry.seq);
+      }
+      expect(seqs).toEqual([1, 2, 3]);
+      expect((await store.appendMessage(message("g2", alice, "other"))).entry.seq).toBe(1);
+      expect((await store.getConversation("g1"))?.lastSeq).toBe(3);
+      const [first] = await store.readLog("g1", 0, 1);
+      expect(first).toEqual({
+        conversationId: "g1",
+        seq: 1,
+        kind: "application",
+        senderDeviceId: alice.deviceId,
+        senderAddress: alice.address,
+        clientMessageId: "m1",
+        payload: first?.payload,
+        epoch: 0,
+        serverTime: T0 + 1,
+        membership: null,
+      });
+      expectBytes(first?.payload, utf8("m1"));
+    });
+
+    it("[DS3] a retry with the same client message id is stored once and gets the same seq", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      const first = await store.appendMessage(message("g1", alice, "m1", utf8("original")));
+      await store.appendMessage(message("g1", alice, "m2"));
+      const retry = await store.appendMessage(message("g1", alice, "m1", utf8("changed on retry")));
+      expect(first.kind).toBe("appended");
+      expect(retry.kind).toBe("duplicate");
+      expect(retry.entry.seq).toBe(first.entry.seq);
+      expectBytes(retry.entry.payload, utf8("original"));
+      expect((await store.readLog("g1", 0, 100)).map((e) => e.clientMessageId)).toEqual(["m1", "m2"]);
+    });
+
+    it("[DS3] concurrent retries of one message are stored once", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.appendMessage(message("g1", alice, "same"))),
+      );
+      expect(results.filter((r) => r.kind === "appended")).toHaveLength(1);
+      expect(new Set(results.map((r) => r.entry.seq))).toEqual(new Set([1]));
+      expect(await store.readLog("g1", 0, 100)).toHaveLength(1);
+    });
+
+    it("[DS3] the idempotency key is (conversation, sender device, client message id)", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
+      await newGroup(store, "g1", alice);
+      await newGroup(store, "g2", alice);
+      await store.commit(
+        commitOf("g1", alice, {
+          epoch: 0,
+          clientMessageId: "add",
+          membership: { addedDevices: [bob.deviceId] },
+        }),
+      );
+      expect((await store.appendMessage(message("g1", alice, "m1"))).kind).toBe("appended");
+      expect((await store.appendMessage(message("g1", bob, "m1"))).kind).toBe("appended");
+      expect((await store.appendMessage(message("g2", alice, "m1"))).kind).toBe("appended");
+    });
+
+    it("[DS4] readLog returns entries after a seq, in seq order, at most limit", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      await newGroup(store, "g2", alice);
+      for (let i = 1; i <= 5; i++) await store.appendMessage(message("g1", alice, `m${i}`));
+      await store.appendMessage(message("g2", alice, "elsewhere"));
+      const seqs = async (after: number, limit: number): Promise<number[]> =>
+        (await store.readLog("g1", after, limit)).map((e) => e.seq);
+      expect(await seqs(0, 2)).toEqual([1, 2]);
+      expect(await seqs(2, 10)).toEqual([3, 4, 5]);
+      expect(await seqs(5, 10)).toEqual([]);
+      expect(await seqs(0, 0)).toEqual([]);
+      expect(await seqs(0, -1)).toEqual([]);
+      expect(await store.readLog("nope", 0, 10)).toEqual([]);
+    });
+
+    it("[DS4] many concurrent appends get distinct, contiguous seqs", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      const n = 200;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) => store.appendMessage(message("g1", alice, `m${i}`))),
+      );
+      const seqs = results.map((r) => r.entry.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      const log = await store.readLog("g1", 0, n + 10);
+      expect(log.map((e) => e.seq)).toEqual(seqs);
+      // Each caller got the seq its own message was stored at.
+      for (const r of results) expect(log[r.entry.seq - 1]?.clientMessageId).toBe(r.entry.clientMessageId);
+    });
+
+    it("[ST9] payload bytes round-trip exactly: every byte value, empty, and the largest message", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      const every = Uint8Array.from({ length: 512 }, (_, i) => (i * 7 + 3) & 0xff);
+      const empty = new Uint8Array(0);
+      const largest = Uint8Array.from({ length: LIMITS.maxMessageBytes }, (_, i) => (i * 131) & 0xff);
+      // A view into a larger buffer: only the viewed bytes are stored.
+      const view = new Uint8Array(utf8("xxABCxx").buffer, 2, 3);
+      const payloads = [every, empty, largest, view];
+      for (const [i, payload] of payloads.entries())
+        await store.appendMessage(message("g1", alice, `m${i}`, payload));
+      const log = await store.readLog("g1", 0, 10);
+      expect(log).toHaveLength(payloads.length);
+      for (const [i, payload] of payloads.entries()) expectBytes(log[i]?.payload, payload);
+    });
+
+    it("[ST10] appending to an unknown conversation rejects; concurrent good writes still land", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      const [bad, good, alsoGood] = await Promise.allSettled([
+        store.appendMessage(message("nope", alice, "m0")),
+        store.appendMessage(message("g1", alice, "m1")),
+        store.appendMessage(message("g1", alice, "m2")),
+      ]);
+      expect(bad.status).toBe("rejected");
+      expect(good.status).toBe("fulfilled");
+      expect(alsoGood.status).toBe("fulfilled");
+      expect((await store.readLog("g1", 0, 10)).map((e) => [e.seq, e.clientMessageId])).toEqual([
+        [1, "m1"],
+        [2, "m2"],
+      ]);
+      expect(await store.getConversation("nope")).toBeUndefined();
+    });
+  });
+}
