@@ -23,8 +23,11 @@ export type AddressResult = { ok: true; address: Address } | { ok: false; reason
 const APP_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const USERNAME = /^[a-z0-9._]{1,30}$/;
 // Deliberately plain: one "@", a dotted domain, no spaces. Deliverability is the
-// app's verification step, not a regex's.
-const EMAIL = /^[^\s@]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+// app's verification step, not a regex's. The local part is ASCII (RFC 5322
+// atext and dots), like the domain: anything wider would let control, bidi
+// and invisible characters ("alice\u200b@...") or lookalike letters make a
+// second address that prints the same as someone else's.
+const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 
 export function isAppId(value: string): boolean {
   return APP_ID.test(value);
@@ -50,8 +53,15 @@ export function normaliseHandle(kind: IdentityKind, raw: string): { ok: true; ha
     case "phone": {
       if (!text.startsWith("+")) return { ok: false, reason: "a phone number starts with + and its country code" };
       try {
-        const phone = parsePhoneNumberWithError(text);
+        // extract: false takes the whole text as the number; the default would
+        // pick a number out of "+1 415 555 0100 call me" and drop the rest.
+        const phone = parsePhoneNumberWithError(text, { extract: false });
         if (!phone.isPossible()) return { ok: false, reason: "not a possible phone number" };
+        // An extension is a line behind a shared number: keeping only the
+        // number would give everyone behind it the same address.
+        if (phone.ext !== undefined) {
+          return { ok: false, reason: "a phone number with an extension is not a personal number" };
+        }
         return { ok: true, handle: phone.number };
       } catch {
         return { ok: false, reason: "not a phone number" };

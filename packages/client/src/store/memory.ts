@@ -1,0 +1,168 @@
+/**
+ * The in-memory LocalStore: for tests and for sessions that keep nothing
+ * (a browser tab in private mode). Writes are atomic by undo log: every
+ * change records how to take itself back, and a batch that throws part-way
+ * is rolled back before the error leaves `write` (LS1).
+ */
+import { copyConversation, copyIdentity, copyKeyPackage, copyMessage, copyOutboxItem } from "./copy.js";
+import { closedStore, unknownConversation } from "./errors.js";
+import {
+  checkMessageListing,
+  compareConversations,
+  compareMessages,
+  compareOutbox,
+  isAfter,
+} from "./listing.js";
+import type {
+  LocalConversation,
+  LocalMessage,
+  LocalStore,
+  LocalWrite,
+  OutboxItem,
+  StoredIdentity,
+  StoredKeyPackage,
+} from "./port.js";
+
+type Undo = () => void;
+
+interface MemoryState {
+  identity: StoredIdentity | undefined;
+  keyPackages: Map<string, StoredKeyPackage>;
+  conversations: Map<string, LocalConversation>;
+  /** conversationId -> message id -> message. */
+  messages: Map<string, Map<string, LocalMessage>>;
+  outbox: Map<string, OutboxItem>;
+  meta: Map<string, string>;
+}
+
+/** Set or delete `key`, recording how to restore what was there. */
+function change<V>(map: Map<string, V>, key: string, value: V | undefined, undo: Undo[]): void {
+  const had = map.has(key);
+  const previous = map.get(key);
+  undo.push(() => {
+    if (had) map.set(key, previous as V);
+    else map.delete(key);
+  });
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
+}
+
+function messagesOf(state: MemoryState, conversationId: string): Map<string, LocalMessage> {
+  let byId = state.messages.get(conversationId);
+  if (byId === undefined) {
+    // An empty map left behind by a rolled-back batch is harmless.
+    byId = new Map();
+    state.messages.set(conversationId, byId);
+  }
+  return byId;
+}
+
+function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
+  switch (write.kind) {
+    case "identity": {
+      const previous = state.identity;
+      undo.push(() => (state.identity = previous));
+      state.identity = copyIdentity(write.identity);
+      return;
+    }
+    case "putKeyPackages":
+      for (const keyPackage of write.keyPackages)
+        change(state.keyPackages, keyPackage.ref, copyKeyPackage(keyPackage), undo);
+      return;
+    case "deleteKeyPackage":
+      change(state.keyPackages, write.ref, undefined, undo);
+      return;
+    case "putConversation":
+      change(state.conversations, write.conversation.id, copyConversation(write.conversation), undo);
+      return;
+    case "putMessage": {
+      const { conversationId, id } = write.message;
+      if (!state.conversations.has(conversationId)) throw unknownConversation(conversationId);
+      change(messagesOf(state, conversationId), id, copyMessage(write.message), undo);
+      return;
+    }
+    case "putOutbox": {
+      const { conversationId, clientMessageId } = write.item;
+      if (!state.conversations.has(conversationId)) throw unknownConversation(conversationId);
+      change(state.outbox, clientMessageId, copyOutboxItem(write.item), undo);
+      return;
+    }
+    case "deleteOutbox":
+      change(state.outbox, write.clientMessageId, undefined, undo);
+      return;
+    case "setMeta":
+      change(state.meta, write.key, write.value, undo);
+      return;
+  }
+}
+
+export function createMemoryStore(): LocalStore {
+  const state: MemoryState = {
+    identity: undefined,
+    keyPackages: new Map(),
+    conversations: new Map(),
+    messages: new Map(),
+    outbox: new Map(),
+    meta: new Map(),
+  };
+  let closed = false;
+  const open = (): MemoryState => {
+    if (closed) throw closedStore();
+    return state;
+  };
+
+  return {
+    async getIdentity() {
+      const { identity } = open();
+      return identity && copyIdentity(identity);
+    },
+    async getKeyPackage(ref) {
+      const keyPackage = open().keyPackages.get(ref);
+      return keyPackage && copyKeyPackage(keyPackage);
+    },
+    async countKeyPackages() {
+      const counts = { oneTime: 0, lastResort: 0 };
+      for (const keyPackage of open().keyPackages.values()) {
+        if (keyPackage.lastResort) counts.lastResort++;
+        else counts.oneTime++;
+      }
+      return counts;
+    },
+    async getConversation(id) {
+      const conversation = open().conversations.get(id);
+      return conversation && copyConversation(conversation);
+    },
+    async listConversations() {
+      return [...open().conversations.values()].sort(compareConversations).map(copyConversation);
+    },
+    async hasMessage(conversationId, id) {
+      return open().messages.get(conversationId)?.has(id) ?? false;
+    },
+    async listMessages(conversationId, options) {
+      const { afterSeq, limit } = checkMessageListing(options);
+      const byId = open().messages.get(conversationId);
+      if (byId === undefined) return [];
+      const listed = [...byId.values()].filter((message) => isAfter(message, afterSeq)).sort(compareMessages);
+      return listed.slice(0, limit ?? listed.length).map(copyMessage);
+    },
+    async listOutbox() {
+      return [...open().outbox.values()].sort(compareOutbox).map(copyOutboxItem);
+    },
+    async getMeta(key) {
+      return open().meta.get(key);
+    },
+    async write(writes) {
+      const current = open();
+      const undo: Undo[] = [];
+      try {
+        for (const write of writes) apply(current, write, undo);
+      } catch (err) {
+        for (const step of undo.reverse()) step();
+        throw err;
+      }
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

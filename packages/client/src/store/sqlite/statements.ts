@@ -1,0 +1,83 @@
+/**
+ * Every SQL statement the adapter runs, prepared once per connection.
+ * Named parameters mirror the record fields; booleans travel as 0/1.
+ * Conversations are upserted in place (ON CONFLICT DO UPDATE) rather than
+ * with INSERT OR REPLACE, which deletes and re-inserts the row: harmless
+ * today, but the day a foreign key gains ON DELETE CASCADE it would take the
+ * conversation's messages with it (LS3 keeps them).
+ */
+import type Database from "better-sqlite3";
+import type { ConversationRow, IdentityRow, KeyPackageRow, MessageRow, OutboxRow } from "./rows.js";
+
+type Params<Row> = { [K in keyof Row]: Row[K] };
+
+export function prepareStatements(db: Database.Database) {
+  return {
+    getIdentity: db.prepare<[], IdentityRow>("SELECT * FROM identity WHERE singleton = 1"),
+    putIdentity: db.prepare<Params<IdentityRow>>(
+      `INSERT OR REPLACE INTO identity
+         (singleton, address, device_id, display_name, signature_public_key, signature_private_key, server, created_at)
+       VALUES (1, @address, @device_id, @display_name, @signature_public_key, @signature_private_key, @server, @created_at)`,
+    ),
+
+    getKeyPackage: db.prepare<[string], KeyPackageRow>("SELECT * FROM key_packages WHERE ref = ?"),
+    countKeyPackages: db.prepare<[], { last_resort: number; count: number }>(
+      "SELECT last_resort, count(*) AS count FROM key_packages GROUP BY last_resort",
+    ),
+    putKeyPackage: db.prepare<Params<KeyPackageRow>>(
+      `INSERT OR REPLACE INTO key_packages (ref, public_message, private_state, last_resort, created_at)
+       VALUES (@ref, @public_message, @private_state, @last_resort, @created_at)`,
+    ),
+    deleteKeyPackage: db.prepare<[string]>("DELETE FROM key_packages WHERE ref = ?"),
+
+    getConversation: db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE id = ?"),
+    hasConversation: db.prepare<[string], { found: number }>(
+      "SELECT 1 AS found FROM conversations WHERE id = ?",
+    ),
+    listConversations: db.prepare<[], ConversationRow>(
+      "SELECT * FROM conversations ORDER BY updated_at DESC, id",
+    ),
+    putConversation: db.prepare<Params<ConversationRow>>(
+      `INSERT INTO conversations
+         (id, kind, title, peer, participants, group_state, epoch, applied_seq, active, created_at, updated_at)
+       VALUES (@id, @kind, @title, @peer, @participants, @group_state, @epoch, @applied_seq, @active, @created_at, @updated_at)
+       ON CONFLICT (id) DO UPDATE SET
+         kind = excluded.kind, title = excluded.title, peer = excluded.peer,
+         participants = excluded.participants, group_state = excluded.group_state,
+         epoch = excluded.epoch, applied_seq = excluded.applied_seq, active = excluded.active,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    ),
+
+    hasMessage: db.prepare<[string, string], { found: number }>(
+      "SELECT 1 AS found FROM messages WHERE conversation_id = ? AND id = ?",
+    ),
+    // LS4: ascending seq, unsent (NULL) last by sent_at then id; limit -1 is "no limit".
+    listMessages: db.prepare<
+      { conversation_id: string; after_seq: number | null; limit: number },
+      MessageRow
+    >(
+      `SELECT * FROM messages
+       WHERE conversation_id = @conversation_id
+         AND (@after_seq IS NULL OR seq IS NULL OR seq > @after_seq)
+       ORDER BY seq IS NULL, seq, sent_at, id
+       LIMIT @limit`,
+    ),
+    putMessage: db.prepare<Params<MessageRow>>(
+      `INSERT OR REPLACE INTO messages
+         (conversation_id, id, seq, sender_address, sender_device_id, text, sent_at, server_time, outgoing)
+       VALUES (@conversation_id, @id, @seq, @sender_address, @sender_device_id, @text, @sent_at, @server_time, @outgoing)`,
+    ),
+
+    listOutbox: db.prepare<[], OutboxRow>("SELECT * FROM outbox ORDER BY created_at, client_message_id"),
+    putOutbox: db.prepare<Params<OutboxRow>>(
+      `INSERT OR REPLACE INTO outbox (client_message_id, conversation_id, payload, epoch, created_at)
+       VALUES (@client_message_id, @conversation_id, @payload, @epoch, @created_at)`,
+    ),
+    deleteOutbox: db.prepare<[string]>("DELETE FROM outbox WHERE client_message_id = ?"),
+
+    getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
+    setMeta: db.prepare<[string, string]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,97 @@
+/**
+ * One LocalWrite as SQL. Called inside the transaction that `write` opens, so
+ * a throw here (LS2, or the driver's own) rolls the whole batch back (LS1).
+ */
+import { unknownConversation } from "../errors.js";
+import type { LocalWrite } from "../port.js";
+import type { Statements } from "./statements.js";
+
+const bit = (value: boolean): number => (value ? 1 : 0);
+
+function requireConversation(statements: Statements, conversationId: string): void {
+  // The foreign keys would refuse it too; checking first gives the typed error.
+  if (statements.hasConversation.get(conversationId) === undefined) throw unknownConversation(conversationId);
+}
+
+export function applyWrite(statements: Statements, write: LocalWrite): void {
+  switch (write.kind) {
+    case "identity": {
+      const { identity } = write;
+      statements.putIdentity.run({
+        address: identity.address,
+        device_id: identity.deviceId,
+        display_name: identity.displayName,
+        signature_public_key: identity.signaturePublicKey,
+        signature_private_key: identity.signaturePrivateKey,
+        server: identity.server,
+        created_at: identity.createdAt,
+      });
+      return;
+    }
+    case "putKeyPackages":
+      for (const keyPackage of write.keyPackages) {
+        statements.putKeyPackage.run({
+          ref: keyPackage.ref,
+          public_message: keyPackage.publicMessage,
+          private_state: keyPackage.privateState,
+          last_resort: bit(keyPackage.lastResort),
+          created_at: keyPackage.createdAt,
+        });
+      }
+      return;
+    case "deleteKeyPackage":
+      statements.deleteKeyPackage.run(write.ref);
+      return;
+    case "putConversation": {
+      const { conversation } = write;
+      statements.putConversation.run({
+        id: conversation.id,
+        kind: conversation.kind,
+        title: conversation.title,
+        peer: conversation.peer,
+        participants: JSON.stringify(conversation.participants),
+        group_state: conversation.groupState,
+        epoch: conversation.epoch,
+        applied_seq: conversation.appliedSeq,
+        active: bit(conversation.active),
+        created_at: conversation.createdAt,
+        updated_at: conversation.updatedAt,
+      });
+      return;
+    }
+    case "putMessage": {
+      const { message } = write;
+      requireConversation(statements, message.conversationId);
+      statements.putMessage.run({
+        conversation_id: message.conversationId,
+        id: message.id,
+        seq: message.seq,
+        sender_address: message.senderAddress,
+        sender_device_id: message.senderDeviceId,
+        text: message.text,
+        sent_at: message.sentAt,
+        server_time: message.serverTime,
+        outgoing: bit(message.outgoing),
+      });
+      return;
+    }
+    case "putOutbox": {
+      const { item } = write;
+      requireConversation(statements, item.conversationId);
+      statements.putOutbox.run({
+        client_message_id: item.clientMessageId,
+        conversation_id: item.conversationId,
+        payload: item.payload,
+        epoch: item.epoch,
+        created_at: item.createdAt,
+      });
+      return;
+    }
+    case "deleteOutbox":
+      statements.deleteOutbox.run(write.clientMessageId);
+      return;
+    case "setMeta":
+      statements.setMeta.run(write.key, write.value);
+      return;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The LocalStore contract: one suite that every adapter runs (memory.test.ts,
+ * sqlite.test.ts, later IndexedDB), so they cannot drift apart. Test names
+ * quote the rule ids documented in src/store/port.ts.
+ */
+import { afterEach, beforeEach, describe } from "vitest";
+import { describeAtomicity } from "./contract/atomicity.js";
+import { describeBytes } from "./contract/bytes.js";
+import type { ContractContext, OpenedLocalStore } from "./contract/context.js";
+import { describeConversations } from "./contract/conversations.js";
+import { describeIdentityAndKeyPackages } from "./contract/identity-keys.js";
+import { describeLifecycle } from "./contract/lifecycle.js";
+import { describeMessages } from "./contract/messages.js";
+import { describeOutboxAndMeta } from "./contract/outbox-meta.js";
+
+export type { OpenedLocalStore } from "./contract/context.js";
+
+/** Register the whole contract for one adapter; `open` gives each test a fresh, empty store. */
+export function describeLocalStoreContract(name: string, open: () => Promise<OpenedLocalStore>): void {
+  describe(`LocalStore contract: ${name}`, () => {
+    let opened: OpenedLocalStore | undefined;
+    beforeEach(async () => {
+      opened = await open();
+    });
+    afterEach(async () => {
+      await opened?.cleanup();
+      opened = undefined;
+    });
+
+    const current = (): OpenedLocalStore => {
+      if (opened === undefined) throw new Error("no store is open outside a test");
+      return opened;
+    };
+    const ctx: ContractContext = { store: () => current().store, reopen: () => current().reopen };
+
+    describeIdentityAndKeyPackages(ctx);
+    describeConversations(ctx);
+    describeMessages(ctx);
+    describeOutboxAndMeta(ctx);
+    describeAtomicity(ctx);
+    describeBytes(ctx);
+    describeLifecycle(ctx);
+  });
+}
