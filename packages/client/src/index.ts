@@ -4,3 +4,5 @@ export type { GroupEngine, DeviceIdentity, GroupMember } from "./mls/engine.js";
 export type { LocalStore, LocalConversation, LocalMessage, StoredIdentity } from "./store/port.js";
 export type { Transport } from "./transport/port.js";
 export { backoffDelay, DEFAULT_BACKOFF } from "./session/backoff.js";
+export { createMemoryStore } from "./store/memory.js";
+export { LocalStoreError } from "./store/errors.js";

@@ -148,9 +148,7 @@ export class DeliveryService {
     if (membership.addedDevices.length + membership.removedDevices.length > LIMITS.maxMembershipChange) {
       throw new ProtocolError("TOO_LARGE", "too many members changed in one commit");
     }
-    if (conversation.kind === "direct" && membership.addedAccounts.length > 0) {
-      throw new ProtocolError("FORBIDDEN", "a direct conversation cannot gain participants; create a group");
-    }
+    if (conversation.kind === "direct" && membership.addedAccounts.length > 0) await this.requireDirectPair(conversation, membership.addedAccounts);
     const result = await this.store.commit({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -215,6 +213,14 @@ export class DeliveryService {
     // NOT_FOUND rather than FORBIDDEN for non-members: do not confirm a conversation exists.
     if (!membership) throw new ProtocolError("NOT_FOUND", "no such conversation");
     return membership;
+  }
+
+  /** A direct conversation only ever holds the two accounts it was made for. */
+  private async requireDirectPair(conversation: ConversationRecord, added: string[]): Promise<void> {
+    const accounts = new Set([...conversation.participants, ...added]);
+    const [a, b, ...more] = [...accounts];
+    const pairOk = more.length === 0 && a !== undefined && (b === undefined || (await this.store.findDirectConversation(a, b)) === conversation.id);
+    if (!pairOk) throw new ProtocolError("FORBIDDEN", "a direct conversation holds only its two people; create a group");
   }
 
   private async requireReachable(caller: Caller, address: string): Promise<void> {

@@ -56,6 +56,10 @@ export class ClientConnection implements Session, RoutedConnection {
     this.log.debug({ device: caller.deviceId }, "device authenticated");
   }
 
+  onJoined(conversationId: string): void {
+    this.router.join(conversationId, this.deviceId);
+  }
+
   push(bytes: Uint8Array): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_PUSH_BYTES) return;

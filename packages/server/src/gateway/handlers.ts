@@ -20,6 +20,8 @@ export interface Session {
   caller: Caller | null;
   /** Called once the connection has logged in (register or authenticate). */
   onAuthenticated(caller: Caller): Promise<void>;
+  /** Called when the device became a member without a Welcome (it created the conversation, or joined it externally). */
+  onJoined(conversationId: string): void;
 }
 
 type Op = NonNullable<Request["op"]["case"]>;
@@ -31,7 +33,7 @@ function requireCaller(session: Session): Caller {
 }
 
 export async function handleRequest(services: Services, session: Session, request: Request): Promise<Result> {
-  const { directory, delivery } = services;
+  const { directory } = services;
   const op = request.op;
   switch (op.case) {
     case "register": {
@@ -62,11 +64,11 @@ export async function handleRequest(services: Services, session: Session, reques
     case undefined:
       throw new ProtocolError("BAD_FRAME", "request without an operation");
     default:
-      return handleAuthenticated(services, requireCaller(session), op);
+      return handleAuthenticated(services, requireCaller(session), session, op);
   }
 }
 
-async function handleAuthenticated(services: Services, caller: Caller, op: Request["op"] & { case: Op }): Promise<Result> {
+async function handleAuthenticated(services: Services, caller: Caller, session: Session, op: Request["op"] & { case: Op }): Promise<Result> {
   const { directory, delivery } = services;
   switch (op.case) {
     case "uploadKeyPackages": {
@@ -104,6 +106,7 @@ async function handleAuthenticated(services: Services, caller: Caller, op: Reque
         peer: op.value.peer,
         groupInfo: op.value.groupInfo,
       });
+      session.onJoined(conversation.id);
       return {
         case: "createConversation",
         value: { $typeName: "switchboard.v1.CreateConversationResponse", conversation: toWireConversation({ ...conversation, cursor: 0 }) },
@@ -127,6 +130,7 @@ async function handleAuthenticated(services: Services, caller: Caller, op: Reque
         welcome: op.value.welcome.length > 0 ? op.value.welcome : null,
         groupInfo: op.value.groupInfo,
       });
+      if (entry.membership?.addedDevices.includes(caller.deviceId)) session.onJoined(entry.conversationId);
       return {
         case: "commit",
         value: { $typeName: "switchboard.v1.CommitResponse", seq: BigInt(entry.seq), epoch: BigInt(entry.epoch + 1), serverTime: BigInt(entry.serverTime) },

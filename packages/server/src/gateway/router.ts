@@ -49,7 +49,8 @@ export class LocalRouter {
     return this.connections.size;
   }
 
-  private join(conversationId: string, deviceId: string): void {
+  /** Route a conversation's entries to a device connected here. */
+  join(conversationId: string, deviceId: string): void {
     let members = this.localMembers.get(conversationId);
     if (!members) {
       members = new Set();
