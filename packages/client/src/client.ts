@@ -107,10 +107,28 @@ export class SwitchboardClient {
     await this.fullSync(session);
   }
 
+  /** Disconnect and close the local store. */
   async close(): Promise<void> {
     this.link?.stop();
     this.link = undefined;
+    clearTimeout(this.ackTimer);
     await this.syncing?.catch(() => {});
+    await this.options.store.close();
+  }
+
+  /** Disconnect but keep the store open (the device goes offline; connect() again later). */
+  disconnect(): void {
+    this.link?.stop();
+    this.link = undefined;
+  }
+
+  /** Small per-profile settings for the app built on the SDK (e.g. what the CLI already printed). */
+  async getMeta(key: string): Promise<string | undefined> {
+    return this.options.store.getMeta(`app.${key}`);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.options.store.write([{ kind: "setMeta", key: `app.${key}`, value }]);
   }
 
   async conversations(): Promise<LocalConversation[]> {
@@ -357,7 +375,11 @@ export class SwitchboardClient {
   private onPush(push: Push): void {
     const applier = this.requireApplier();
     const body = push.body;
-    const report = (context: string) => (err: unknown) => this.events.emit("error", { error: err, context });
+    const report = (context: string) => (err: unknown) => {
+      // Losing the connection mid-task is not an error: the next login syncs again.
+      if (err instanceof ClientError && (err.code === "NOT_CONNECTED" || err.code === "CLOSED")) return;
+      this.events.emit("error", { error: err, context });
+    };
     if (body.case === "entry") {
       const entry = body.value;
       applier

@@ -3,6 +3,8 @@
  * across three apps, and removal cutting a member off.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTsMlsEngine } from "../../src/mls/index.js";
+import type { DeviceIdentity } from "../../src/mls/engine.js";
 import { eventually, newDevice, startTestHub, texts, type TestHub } from "./harness.js";
 
 describe("cross-app conversations", () => {
@@ -61,6 +63,14 @@ describe("cross-app conversations", () => {
     // Carol's device is no longer a member: the hub refuses her reads, and MLS
     // would not let her decrypt (she has no keys for the new epoch).
     expect(texts(carol.received, group)).not.toContain("after carol left");
+    // Even holding the ciphertext, carol's last group state cannot open it.
+    const log = await hub.store.readLog(group, 0, 1000);
+    const secret = log.filter((e) => e.kind === "application").at(-1)!;
+    const engine = await createTsMlsEngine({ crypto: "node" });
+    const carolState = (await carol.client.conversations()).find((c) => c.id === group)!;
+    const stored = (await carol.store.getIdentity())!;
+    const carolIdentity: DeviceIdentity = { ...stored };
+    await expect(engine.process(carolIdentity, engine.deserialize(carolState.groupState), secret.payload)).rejects.toThrow();
     await expect(carol.client.sendText(group, "still here?")).rejects.toMatchObject({ code: "NOT_A_MEMBER" });
     await Promise.all([alice.client.close(), bob.client.close(), carol.client.close()]);
   });

@@ -5,27 +5,44 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub, type Hub } from "@switchboard/server";
-import { SwitchboardClient, type LocalMessage } from "../../src/index.js";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { decodeServerFrame } from "@switchboard/protocol";
+import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub, type Hub, type Store } from "@switchboard/server";
+import { SwitchboardClient, type LocalMessage, type LocalStore } from "../../src/index.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
+import type { Transport } from "../../src/transport/port.js";
 
 export interface TestHub {
   hub: Hub;
+  store: Store;
   dir: string;
   dbPath: string;
+  /** Everything the hub logged (at debug level), as text. */
+  logs(): string;
   close(): Promise<void>;
 }
 
 export async function startTestHub(): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
   const dbPath = join(dir, "hub.db");
-  const hub = await startHub({ store: openSqliteStore({ path: dbPath }), bus: createMemoryBus(), apps: DEMO_APPS });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const store = openSqliteStore({ path: dbPath });
+  const hub = await startHub({ store, bus: createMemoryBus(), apps: DEMO_APPS, logger: pino({ level: "debug" }, sink) });
   return {
     hub,
+    store,
     dir,
     dbPath,
+    logs: () => lines.join(""),
     async close() {
       await hub.close();
       rmSync(dir, { recursive: true, force: true });
@@ -35,19 +52,49 @@ export async function startTestHub(): Promise<TestHub> {
 
 export interface TestDevice {
   client: SwitchboardClient;
+  store: LocalStore;
   received: LocalMessage[];
   errors: unknown[];
 }
 
+/**
+ * A transport that can hold back the hub's pushes (responses still pass), to
+ * make a device miss what happens in real time, deterministically.
+ */
+export class PushGate {
+  held = false;
+  private readonly buffered: { deliver: () => void }[] = [];
+
+  wrap(inner: Transport): Transport {
+    return {
+      connect: (handlers) =>
+        inner.connect({
+          onClose: handlers.onClose,
+          onMessage: (bytes) => {
+            const frame = decodeServerFrame(bytes);
+            if (this.held && frame.ok && frame.value.body.case === "push") this.buffered.push({ deliver: () => handlers.onMessage(bytes) });
+            else handlers.onMessage(bytes);
+          },
+        }),
+    };
+  }
+
+  release(): void {
+    this.held = false;
+    for (const item of this.buffered.splice(0)) item.deliver();
+  }
+}
+
 /** Register a new account with one device on the hub, connected and listening. */
-export async function newDevice(server: string, address: string): Promise<TestDevice> {
+export async function newDevice(server: string, address: string, options: { gate?: PushGate } = {}): Promise<TestDevice> {
+  const store = createMemoryStore();
   const client = new SwitchboardClient({
-    store: createMemoryStore(),
+    store,
     engine: await createTsMlsEngine({ crypto: "node" }),
-    transport: (url) => createWebSocketTransport(url),
+    transport: (url) => (options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url)),
   });
   await client.register(server, address, address);
-  const device: TestDevice = { client, received: [], errors: [] };
+  const device: TestDevice = { client, store, received: [], errors: [] };
   client.events.on("message", (m) => {
     if (!m.outgoing || m.senderDeviceId !== client.deviceId) device.received.push(m);
   });

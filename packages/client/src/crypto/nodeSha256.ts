@@ -1,0 +1,60 @@
+/**
+ * SHA-256, HMAC-SHA256 and HKDF-SHA256 (RFC 5869) for ts-mls, on node:crypto.
+ * HKDF is split into extract and expand because MLS uses them separately
+ * (RFC 9420 §8: the key schedule extracts and expands at different steps), so
+ * node's one-shot hkdfSync does not fit.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { Hash, Kdf } from "ts-mls";
+import { plain } from "./plainBytes.js";
+
+const HASH_LENGTH = 32;
+
+export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return plain(createHmac("sha256", key).update(data).digest());
+}
+
+export function hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Uint8Array {
+  // RFC 5869 §2.2: an absent salt is HashLen zero bytes; HMAC pads a short key
+  // with zeros, so an empty key gives the same PRK.
+  return hmacSha256(salt, ikm);
+}
+
+export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  if (!Number.isInteger(length) || length < 0 || length > 255 * HASH_LENGTH) {
+    throw new RangeError(`HKDF-SHA256 cannot expand to ${length} bytes`);
+  }
+  const out = new Uint8Array(length);
+  let previous: Uint8Array = new Uint8Array(0);
+  const counter = new Uint8Array(1);
+  for (let offset = 0, i = 1; offset < length; i++, offset += HASH_LENGTH) {
+    counter[0] = i;
+    previous = plain(createHmac("sha256", prk).update(previous).update(info).update(counter).digest());
+    out.set(previous.subarray(0, Math.min(HASH_LENGTH, length - offset)), offset);
+  }
+  previous.fill(0);
+  return out;
+}
+
+export const nodeSha256: Hash = {
+  async digest(data) {
+    return plain(createHash("sha256").update(data).digest());
+  },
+  async mac(key, data) {
+    return hmacSha256(key, data);
+  },
+  async verifyMac(key, mac, data) {
+    const expected = hmacSha256(key, data);
+    return mac.length === expected.length && timingSafeEqual(mac, expected);
+  },
+};
+
+export const nodeHkdfSha256: Kdf = {
+  async extract(salt, ikm) {
+    return hkdfExtract(salt, ikm);
+  },
+  async expand(prk, info, length) {
+    return hkdfExpand(prk, info, length);
+  },
+  size: HASH_LENGTH,
+};

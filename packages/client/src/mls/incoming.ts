@@ -1,0 +1,214 @@
+/**
+ * Processing what arrives from the log: application PrivateMessages and
+ * commit PublicMessages. Everything is checked for group and epoch before
+ * ts-mls sees it, so the caller gets a precise error code.
+ */
+import { makePskIndex, processPrivateMessage, processPublicMessage } from "ts-mls";
+import type {
+  CiphersuiteImpl,
+  ClientState,
+  Credential,
+  PrivateMessage,
+  ProposalOrRef,
+  PublicMessage,
+} from "ts-mls";
+import { unprotectPublicMessage } from "ts-mls/messageProtectionPublic.js";
+import { decryptSenderData } from "ts-mls/privateMessage.js";
+import type { GroupMember, Processed } from "./engine.js";
+import { MlsEngineError, engineError } from "./errors.js";
+import { parseCredential } from "./credential.js";
+import { bytesEqual, memberAt, membersOf } from "./members.js";
+import { allSecrets, retiredSecrets } from "./retire.js";
+import { EngineGroupState } from "./state.js";
+
+function checkGroup(client: ClientState, groupId: Uint8Array): void {
+  if (!bytesEqual(client.groupContext.groupId, groupId))
+    throw new MlsEngineError("MLS_WRONG_GROUP", "the message is for another group");
+}
+
+function wrongEpoch(kind: string, epoch: bigint, client: ClientState): MlsEngineError {
+  return new MlsEngineError(
+    "MLS_WRONG_EPOCH",
+    `${kind} for epoch ${epoch}, this state is at epoch ${client.groupContext.epoch}`,
+  );
+}
+
+function deviceIdOf(credential: Credential): string {
+  const device = parseCredential(credential);
+  // ts-mls already asked our authentication service; this cannot fail.
+  if (device === undefined)
+    throw new MlsEngineError("MLS_INVALID_MESSAGE", "an added member has no device credential");
+  return device.deviceId;
+}
+
+export async function processApplication(
+  cs: CiphersuiteImpl,
+  from: EngineGroupState,
+  client: ClientState,
+  pm: PrivateMessage,
+): Promise<Processed> {
+  checkGroup(client, pm.groupId);
+  // Handshakes must be PublicMessages so the server can follow membership (DESIGN: like MIMI).
+  if (pm.contentType !== "application")
+    throw new MlsEngineError("MLS_UNSUPPORTED", `encrypted ${pm.contentType} messages are not used`);
+  const current = client.groupContext.epoch;
+  // RFC 9420 §14: messages sent just before a commit was accepted arrive in the
+  // old epoch; ts-mls keeps a few past epochs' receiver secrets for them.
+  const epoch =
+    pm.epoch === current
+      ? { senderDataSecret: client.keySchedule.senderDataSecret, ratchetTree: client.ratchetTree }
+      : pm.epoch < current
+        ? client.historicalReceiverData.get(pm.epoch)
+        : undefined;
+  if (epoch === undefined) throw wrongEpoch("application message", pm.epoch, client);
+
+  // The sender's leaf, from the sender data (RFC 9420 §6.3.2); ts-mls decrypts
+  // it again below and verifies the signature against that leaf's key.
+  let sender: GroupMember;
+  try {
+    const senderData = await decryptSenderData(pm, epoch.senderDataSecret, cs);
+    if (senderData === undefined) throw new Error("sender data does not decode");
+    if (senderData.leafIndex === client.privatePath.leafIndex) {
+      throw new MlsEngineError(
+        "MLS_OWN_MESSAGE",
+        "this device sent the message; its ratchet has moved past it",
+      );
+    }
+    sender = memberAt(epoch.ratchetTree, senderData.leafIndex);
+  } catch (e) {
+    if (e instanceof MlsEngineError && e.code === "MLS_OWN_MESSAGE") throw e;
+    throw new MlsEngineError("MLS_DECRYPT_FAILED", "sender data does not decrypt to a member", { cause: e });
+  }
+  try {
+    const result = await processPrivateMessage(client, pm, makePskIndex(client, {}), cs);
+    if (result.kind !== "applicationMessage") throw new Error("not an application message");
+    return {
+      kind: "application",
+      plaintext: result.message,
+      sender,
+      newState: new EngineGroupState(result.newState, result.consumed, from),
+    };
+  } catch (e) {
+    throw new MlsEngineError(
+      "MLS_DECRYPT_FAILED",
+      `application message: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+}
+
+export async function processCommit(
+  cs: CiphersuiteImpl,
+  from: EngineGroupState,
+  client: ClientState,
+  pm: PublicMessage,
+): Promise<Processed> {
+  const content = pm.content;
+  checkGroup(client, content.groupId);
+  // Proposals are not used: every change is a commit with its proposals inline.
+  if (content.contentType !== "commit")
+    throw new MlsEngineError("MLS_UNSUPPORTED", `public ${content.contentType} messages are not used`);
+  // RFC 9420 §14: one commit per epoch; one for another epoch lost the race or is from the future.
+  if (content.epoch !== client.groupContext.epoch) throw wrongEpoch("commit", content.epoch, client);
+  const sent = content.sender;
+  if (sent.senderType === "member" && sent.leafIndex === client.privatePath.leafIndex) {
+    throw new MlsEngineError(
+      "MLS_OWN_MESSAGE",
+      "this device made the commit; adopt its pending state instead",
+    );
+  }
+
+  const { addedDevices, removedDevices, removesMe } = commitChanges(content.commit.proposals, client);
+  if (removesMe) return removedByCommit(cs, from, client, pm, { addedDevices, removedDevices });
+
+  let result: Awaited<ReturnType<typeof processPublicMessage>>;
+  try {
+    result = await processPublicMessage(client, pm, makePskIndex(client, {}), cs);
+  } catch (e) {
+    throw engineError(e, "MLS_INVALID_MESSAGE", "commit refused");
+  }
+  const after = result.newState;
+  let sender: GroupMember | null = null;
+  if (sent.senderType === "member") {
+    sender = memberAt(client.ratchetTree, sent.leafIndex);
+  } else if (sent.senderType === "new_member_commit" && content.commit.path !== undefined) {
+    // RFC 9420 §12.4.3.2: an external committer is the leaf its UpdatePath brings.
+    const key = content.commit.path.leafNode.signaturePublicKey;
+    sender = membersOf(after.ratchetTree).find((m) => bytesEqual(m.signaturePublicKey, key)) ?? null;
+    if (sender !== null) addedDevices.push(sender.deviceId);
+  }
+  return {
+    kind: "commit",
+    newState: new EngineGroupState(after, [...result.consumed, ...retiredSecrets(client, after)], from),
+    sender,
+    addedDevices,
+    removedDevices,
+    removedSelf: false,
+  };
+}
+
+/**
+ * What a commit does, from its inline proposals, reported the way createCommit
+ * reports it. (Proposal references never get this far: we keep no pending
+ * proposals, so ts-mls refuses them.)
+ */
+function commitChanges(
+  proposals: ProposalOrRef[],
+  client: ClientState,
+): { addedDevices: string[]; removedDevices: string[]; removesMe: boolean } {
+  const addedDevices: string[] = [];
+  const removedDevices: string[] = [];
+  let removesMe = false;
+  for (const item of proposals) {
+    if (item.proposalOrRefType !== "proposal") continue;
+    const proposal = item.proposal;
+    if (proposal.proposalType === "remove") {
+      removesMe ||= proposal.remove.removed === client.privatePath.leafIndex;
+      removedDevices.push(memberAt(client.ratchetTree, proposal.remove.removed).deviceId);
+    }
+    if (proposal.proposalType === "add")
+      addedDevices.push(deviceIdOf(proposal.add.keyPackage.leafNode.credential));
+  }
+  return { addedDevices, removedDevices, removesMe };
+}
+
+/**
+ * This device is removed. ts-mls cannot be asked (with an Add in the same
+ * commit the new member takes our blank leaf, and ts-mls then looks for path
+ * secrets we will never get), and need not be: the removed member only has
+ * to know the commit is authentic, i.e. framed for this epoch, tagged with
+ * the membership key and signed by its sender (RFC 9420 §6.2). The resulting
+ * state only says "removed"; everything secret in it is wiped once it is used.
+ */
+async function removedByCommit(
+  cs: CiphersuiteImpl,
+  from: EngineGroupState,
+  client: ClientState,
+  pm: PublicMessage,
+  changes: { addedDevices: string[]; removedDevices: string[] },
+): Promise<Processed> {
+  try {
+    await unprotectPublicMessage(
+      client.keySchedule.membershipKey,
+      client.groupContext,
+      client.ratchetTree,
+      pm,
+      cs,
+    );
+  } catch (e) {
+    throw engineError(e, "MLS_INVALID_MESSAGE", "commit refused");
+  }
+  const sent = pm.content.sender;
+  const removed: ClientState = {
+    ...client,
+    unappliedProposals: {},
+    groupActiveState: { kind: "removedFromGroup" },
+  };
+  return {
+    kind: "commit",
+    newState: new EngineGroupState(removed, allSecrets(client), from),
+    sender: sent.senderType === "member" ? memberAt(client.ratchetTree, sent.leafIndex) : null,
+    ...changes,
+    removedSelf: true,
+  };
+}

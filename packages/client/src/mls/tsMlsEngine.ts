@@ -1,0 +1,271 @@
+/**
+ * GroupEngine on ts-mls, ciphersuite MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519.
+ * Every state in and out is an EngineGroupState; ts-mls types stay in this folder.
+ */
+import {
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  defaultCryptoProvider,
+  defaultKeyPackageEqualityConfig,
+  defaultKeyRetentionConfig,
+  defaultLifetimeConfig,
+  defaultPaddingConfig,
+  encodeMlsMessage,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  makePskIndex,
+  zeroOutUint8Array,
+} from "ts-mls";
+import type {
+  CiphersuiteImpl,
+  CiphersuiteName,
+  ClientConfig,
+  ClientState,
+  KeyPackage,
+  Proposal,
+} from "ts-mls";
+import { deviceAuthenticationService, parseCredential } from "./credential.js";
+import type { MemberVerifier } from "./credential.js";
+import type {
+  DeviceIdentity,
+  GeneratedKeyPackage,
+  GroupEngine,
+  GroupState,
+  PendingCommit,
+  Processed,
+} from "./engine.js";
+import { MlsEngineError, engineError, isRejection } from "./errors.js";
+import { processApplication, processCommit } from "./incoming.js";
+import { groupInfoOf, joinExternal, joinFromWelcome } from "./join.js";
+import { IdentityCheck, encodeKeyPackageMessage, keyPackageRefHex, makeKeyPackage } from "./keyPackage.js";
+import { bytesEqual, leafAt, leavesOfDevices, membersOf } from "./members.js";
+import { retiredSecrets } from "./retire.js";
+import {
+  EngineGroupState,
+  asEngineState,
+  deserializeGroupState,
+  encodePrivateKeyPackage,
+  serializeGroupState,
+  withSigner,
+} from "./state.js";
+import { decodeMessage, decodeMessageOf, encodePrivateMessage, encodeWelcome } from "./wire.js";
+
+export const CIPHERSUITE: CiphersuiteName = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
+const MAX_GROUP_ID_BYTES = 64;
+
+export interface TsMlsEngineOptions {
+  /** "node": our node:crypto provider (the default on Node); "default": ts-mls's WebCrypto/noble one. */
+  crypto?: "node" | "default";
+  /** Extra check of every member credential, e.g. its key against the directory (RFC 9420 §5.3.1). */
+  verifyMember?: MemberVerifier;
+}
+
+export async function createTsMlsEngine(options: TsMlsEngineOptions = {}): Promise<GroupEngine> {
+  const onNode = typeof process !== "undefined" && typeof process.versions.node === "string";
+  const choice = options.crypto ?? (onNode ? "node" : "default");
+  // Imported on demand so a browser bundle never pulls in node:crypto.
+  const provider =
+    choice === "node"
+      ? (await import("../crypto/nodeCryptoProvider.js")).nodeCryptoProvider
+      : defaultCryptoProvider;
+  const cs = await getCiphersuiteImpl(getCiphersuiteFromName(CIPHERSUITE), provider);
+  const config: ClientConfig = {
+    // 4 past epochs, 10 skipped generations: enough for messages sent just before a commit won.
+    keyRetentionConfig: defaultKeyRetentionConfig,
+    lifetimeConfig: defaultLifetimeConfig,
+    keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
+    paddingConfig: defaultPaddingConfig,
+    authService: deviceAuthenticationService(options.verifyMember),
+  };
+  return new TsMlsEngine(cs, config);
+}
+
+class TsMlsEngine implements GroupEngine {
+  readonly #identities: IdentityCheck;
+
+  constructor(
+    readonly cs: CiphersuiteImpl,
+    readonly config: ClientConfig,
+  ) {
+    this.#identities = new IdentityCheck(cs);
+  }
+
+  async generateKeyPackage(
+    identity: DeviceIdentity,
+    options?: { lastResort?: boolean },
+  ): Promise<GeneratedKeyPackage> {
+    await this.#identities.check(identity);
+    const { publicPackage, privatePackage } = await makeKeyPackage(
+      identity,
+      this.cs,
+      options?.lastResort ?? false,
+    );
+    const privateState = encodePrivateKeyPackage(privatePackage);
+    zeroOutUint8Array(privatePackage.initPrivateKey);
+    zeroOutUint8Array(privatePackage.hpkePrivateKey);
+    return {
+      publicMessage: encodeKeyPackageMessage(publicPackage),
+      privateState,
+      ref: await keyPackageRefHex(publicPackage, this.cs),
+    };
+  }
+
+  async createGroup(
+    identity: DeviceIdentity,
+    groupId: Uint8Array,
+  ): Promise<{ state: GroupState; groupInfo: Uint8Array }> {
+    await this.#identities.check(identity);
+    if (groupId.length === 0 || groupId.length > MAX_GROUP_ID_BYTES) {
+      throw new MlsEngineError("MLS_INVALID_ARGUMENT", `a group id is 1-${MAX_GROUP_ID_BYTES} bytes`);
+    }
+    const { publicPackage, privatePackage } = await makeKeyPackage(identity, this.cs);
+    // The creator never receives a Welcome: its init key has no use.
+    zeroOutUint8Array(privatePackage.initPrivateKey);
+    const client = await createGroup(
+      groupId.slice(),
+      publicPackage,
+      privatePackage,
+      [],
+      this.cs,
+      this.config,
+    );
+    return { state: new EngineGroupState(client), groupInfo: await groupInfoOf(client, this.cs) };
+  }
+
+  async createCommit(
+    identity: DeviceIdentity,
+    state: GroupState,
+    change: { add: Uint8Array[]; removeDeviceIds: string[] },
+  ): Promise<PendingCommit> {
+    const { engineState, client } = await this.#open(identity, state);
+    const removeIds = [...new Set(change.removeDeviceIds)];
+    // RFC 9420 §12.4: a commit cannot remove its own committer.
+    if (removeIds.includes(identity.deviceId))
+      throw new MlsEngineError("MLS_INVALID_ARGUMENT", "a device cannot remove itself");
+    const removed = leavesOfDevices(membersOf(client.ratchetTree), removeIds);
+    const keyPackages = change.add.map((bytes) => this.#decodeKeyPackage(bytes));
+    const proposals: Proposal[] = [
+      ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
+      ...keyPackages.map(({ keyPackage }): Proposal => ({ proposalType: "add", add: { keyPackage } })),
+    ];
+    let result: Awaited<ReturnType<typeof createCommit>>;
+    try {
+      result = await createCommit(
+        { state: client, cipherSuite: this.cs, pskIndex: makePskIndex(client, {}) },
+        // PublicMessage: the server follows membership from the commit's framing (as
+        // MIMI does). ratchet_tree in the Welcome's GroupInfo: joiners need nothing else.
+        { wireAsPublicMessage: true, ratchetTreeExtension: true, extraProposals: proposals },
+      );
+    } catch (e) {
+      throw engineError(
+        e,
+        keyPackages.length > 0 && isRejection(e) ? "MLS_INVALID_KEY_PACKAGE" : "MLS_INTERNAL",
+        "commit",
+      );
+    }
+    return {
+      commit: encodeMlsMessage(result.commit),
+      welcome: result.welcome === undefined ? null : encodeWelcome(result.welcome),
+      groupInfo: await groupInfoOf(result.newState, this.cs),
+      newState: new EngineGroupState(
+        result.newState,
+        [...result.consumed, ...retiredSecrets(client, result.newState)],
+        engineState,
+      ),
+      epoch: engineState.epoch,
+      addedDevices: keyPackages.map((k) => k.deviceId),
+      removedDevices: removeIds,
+    };
+  }
+
+  async joinFromWelcome(
+    identity: DeviceIdentity,
+    welcome: Uint8Array,
+    findKeyPackage: (ref: string) => Promise<GeneratedKeyPackage | undefined>,
+  ): Promise<{ state: GroupState; usedKeyPackageRef: string }> {
+    await this.#identities.check(identity);
+    return joinFromWelcome(this, identity, welcome, findKeyPackage);
+  }
+
+  async joinExternal(identity: DeviceIdentity, groupInfo: Uint8Array): Promise<PendingCommit> {
+    await this.#identities.check(identity);
+    return joinExternal(this, identity, groupInfo);
+  }
+
+  async encrypt(
+    identity: DeviceIdentity,
+    state: GroupState,
+    plaintext: Uint8Array,
+  ): Promise<{ message: Uint8Array; newState: GroupState }> {
+    const { engineState, client } = await this.#open(identity, state);
+    try {
+      const result = await createApplicationMessage(client, plaintext, this.cs);
+      return {
+        message: encodePrivateMessage(result.privateMessage),
+        newState: new EngineGroupState(result.newState, result.consumed, engineState),
+      };
+    } catch (e) {
+      throw engineError(e, "MLS_INTERNAL", "encrypt");
+    }
+  }
+
+  async process(identity: DeviceIdentity, state: GroupState, bytes: Uint8Array): Promise<Processed> {
+    const { engineState, client } = await this.#open(identity, state);
+    const message = decodeMessage(bytes);
+    switch (message.wireformat) {
+      case "mls_private_message":
+        return processApplication(this.cs, engineState, client, message.privateMessage);
+      case "mls_public_message":
+        return processCommit(this.cs, engineState, client, message.publicMessage);
+      default:
+        throw new MlsEngineError("MLS_UNSUPPORTED", `${message.wireformat} is not processed here`);
+    }
+  }
+
+  members(state: GroupState) {
+    return membersOf(asEngineState(state).client.ratchetTree);
+  }
+
+  serialize(state: GroupState): Uint8Array {
+    return serializeGroupState(asEngineState(state));
+  }
+
+  deserialize(bytes: Uint8Array): GroupState {
+    return deserializeGroupState(bytes, this.config);
+  }
+
+  /** A state ready for an operation by `identity`: checked, adopted, with the signing key attached. */
+  async #open(
+    identity: DeviceIdentity,
+    state: GroupState,
+  ): Promise<{ engineState: EngineGroupState; client: ClientState }> {
+    const engineState = asEngineState(state);
+    await this.#identities.check(identity);
+    if (engineState.removed) {
+      engineState.adopt(); // wipes what the removed state still held
+      throw new MlsEngineError("MLS_NOT_MEMBER", "this device was removed from the group");
+    }
+    const own = leafAt(engineState.client.ratchetTree, engineState.client.privatePath.leafIndex);
+    if (own === undefined || !bytesEqual(own.signaturePublicKey, identity.signaturePublicKey)) {
+      throw new MlsEngineError("MLS_INVALID_STATE", "the group state belongs to another device");
+    }
+    engineState.adopt();
+    return { engineState, client: withSigner(engineState, identity.signaturePrivateKey) };
+  }
+
+  #decodeKeyPackage(bytes: Uint8Array): { keyPackage: KeyPackage; deviceId: string } {
+    let keyPackage: KeyPackage;
+    try {
+      keyPackage = decodeMessageOf(bytes, "mls_key_package").keyPackage;
+    } catch (e) {
+      throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", "not an MLS key package", { cause: e });
+    }
+    if (keyPackage.cipherSuite !== CIPHERSUITE)
+      throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", `key package for ${keyPackage.cipherSuite}`);
+    const device = parseCredential(keyPackage.leafNode.credential);
+    if (device === undefined)
+      throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", "key package without a device credential");
+    return { keyPackage, deviceId: device.deviceId };
+  }
+}
