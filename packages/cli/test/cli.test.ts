@@ -1,0 +1,93 @@
+/**
+ * The README walk-through, end to end: real hub process, real CLI processes,
+ * one profile directory per device.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
+let hub: HubProcess;
+
+async function sb(profile: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args, "--profile", join(dir, profile), "--server", hub.url], { timeout: 60_000 });
+  return stdout;
+}
+
+async function sbFails(profile: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await sb(profile, ...args);
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+  throw new Error("expected the command to fail");
+}
+
+const jsonLines = (out: string) =>
+  out
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+beforeAll(async () => {
+  hub = await spawnHub(await freePort(), join(dir, "hub.db"));
+});
+
+afterAll(async () => {
+  await hub.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("switchboard CLI", () => {
+  it("registers on two apps, messages across them, and makes a group", async () => {
+    expect(await sb("alice", "register", "Alice@Example.com@messenger", "--name", "Alice")).toMatch(/registered alice@example\.com@messenger/);
+    expect(await sb("bob", "register", "+1 415 555 0100@whatsapp", "--name", "Bob")).toMatch(/registered \+14155550100@whatsapp/);
+    expect(await sb("carol", "register", "carol@instagram")).toMatch(/registered carol@instagram/);
+
+    await sb("alice", "send", "+14155550100@whatsapp", "hi bob");
+    const bobSync = jsonLines(await sb("bob", "sync", "--json"));
+    expect(bobSync).toHaveLength(1);
+    expect(bobSync[0]).toMatchObject({ from: "alice@example.com@messenger", text: "hi bob" });
+    expect(typeof bobSync[0]!.conversation).toBe("string");
+    expect(typeof bobSync[0]!.id).toBe("string");
+    expect(Number.isNaN(Date.parse(String(bobSync[0]!.sentAt)))).toBe(false);
+    // sync prints only what is new.
+    expect(jsonLines(await sb("bob", "sync", "--json"))).toHaveLength(0);
+
+    await sb("bob", "send", "alice@example.com@messenger", "hi alice");
+    const aliceSync = jsonLines(await sb("alice", "sync", "--json"));
+    expect(aliceSync.map((m) => m.text)).toEqual(["hi alice"]);
+    expect(aliceSync[0]!.conversation).toBe(bobSync[0]!.conversation);
+
+    const group = (await sb("alice", "group", "create", "Weekend", "+14155550100@whatsapp", "carol@instagram")).trim();
+    expect(group).toMatch(/^[0-9a-f]{32}$/);
+    await sb("alice", "send", group, "saturday?");
+    const carolSync = jsonLines(await sb("carol", "sync", "--json"));
+    expect(carolSync.map((m) => [m.conversation, m.text])).toEqual([[group, "saturday?"]]);
+    const conversations = jsonLines(await sb("carol", "conversations", "--json"));
+    expect(conversations).toEqual([expect.objectContaining({ id: group, kind: "group", title: "Weekend" })]);
+
+    await sb("alice", "group", "remove", group, "carol@instagram");
+    await sb("alice", "send", group, "carol is gone");
+    expect(jsonLines(await sb("carol", "sync", "--json"))).toHaveLength(0);
+    expect(jsonLines(await sb("bob", "sync", "--json")).map((m) => m.text)).toEqual(["saturday?", "carol is gone"]);
+  });
+
+  it("reports errors as one line on stderr with a non-zero exit code", async () => {
+    const unknownApp = await sbFails("alice", "send", "someone@myspace", "hello");
+    expect(unknownApp.code).not.toBe(0);
+    expect(unknownApp.stderr.trim().split("\n")).toHaveLength(1);
+    expect(unknownApp.stderr).toMatch(/UNKNOWN_APP/);
+    const unregistered = await sbFails("nobody", "sync");
+    expect(unregistered.code).not.toBe(0);
+    expect(unregistered.stderr).toMatch(/register/);
+    const taken = await sbFails("dave", "register", "carol@instagram");
+    expect(taken.stderr).toMatch(/ALREADY_EXISTS/);
+  });
+});
