@@ -15,7 +15,11 @@ const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
 let hub: HubProcess;
 
 async function sb(profile: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [CLI, ...args, "--profile", join(dir, profile), "--server", hub.url], { timeout: 60_000 });
+  const { stdout } = await run(
+    process.execPath,
+    [CLI, ...args, "--profile", join(dir, profile), "--server", hub.url],
+    { timeout: 60_000 },
+  );
   return stdout;
 }
 
@@ -46,8 +50,12 @@ afterAll(async () => {
 
 describe("switchboard CLI", () => {
   it("registers on two apps, messages across them, and makes a group", async () => {
-    expect(await sb("alice", "register", "Alice@Example.com@messenger", "--name", "Alice")).toMatch(/registered alice@example\.com@messenger/);
-    expect(await sb("bob", "register", "+1 415 555 0100@whatsapp", "--name", "Bob")).toMatch(/registered \+14155550100@whatsapp/);
+    expect(await sb("alice", "register", "Alice@Example.com@messenger", "--name", "Alice")).toMatch(
+      /registered alice@example\.com@messenger/,
+    );
+    expect(await sb("bob", "register", "+1 415 555 0100@whatsapp", "--name", "Bob")).toMatch(
+      /registered \+14155550100@whatsapp/,
+    );
     expect(await sb("carol", "register", "carol@instagram")).toMatch(/registered carol@instagram/);
 
     await sb("alice", "send", "+14155550100@whatsapp", "hi bob");
@@ -65,7 +73,9 @@ describe("switchboard CLI", () => {
     expect(aliceSync.map((m) => m.text)).toEqual(["hi alice"]);
     expect(aliceSync[0]!.conversation).toBe(bobSync[0]!.conversation);
 
-    const group = (await sb("alice", "group", "create", "Weekend", "+14155550100@whatsapp", "carol@instagram")).trim();
+    const group = (
+      await sb("alice", "group", "create", "Weekend", "+14155550100@whatsapp", "carol@instagram")
+    ).trim();
     expect(group).toMatch(/^[0-9a-f]{32}$/);
     await sb("alice", "send", group, "saturday?");
     const carolSync = jsonLines(await sb("carol", "sync", "--json"));
@@ -76,7 +86,10 @@ describe("switchboard CLI", () => {
     await sb("alice", "group", "remove", group, "carol@instagram");
     await sb("alice", "send", group, "carol is gone");
     expect(jsonLines(await sb("carol", "sync", "--json"))).toHaveLength(0);
-    expect(jsonLines(await sb("bob", "sync", "--json")).map((m) => m.text)).toEqual(["saturday?", "carol is gone"]);
+    expect(jsonLines(await sb("bob", "sync", "--json")).map((m) => m.text)).toEqual([
+      "saturday?",
+      "carol is gone",
+    ]);
   });
 
   it("reports errors as one line on stderr with a non-zero exit code", async () => {

@@ -25,13 +25,16 @@ export interface HubProcess {
 }
 
 export async function spawnHub(port: number, db: string): Promise<HubProcess> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", String(port), "--db", db], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "info" } });
+  const child = spawn(process.execPath, [CLI, "serve", "--port", String(port), "--db", db], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LOG_LEVEL: "info" },
+  });
   let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`hub did not start: ${err}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const match = /listening on (\S+)/.exec(out);
       if (match) {

@@ -3,7 +3,14 @@
  * every MLS group state; the hub sees only ciphertext. Public API in the
  * platform's style: promises, events and an async iterator of messages.
  */
-import { ConversationKind, ProtocolError, fromHex, isConversationId, toHex, type Push } from "@switchboard/protocol";
+import {
+  ConversationKind,
+  ProtocolError,
+  fromHex,
+  isConversationId,
+  toHex,
+  type Push,
+} from "@switchboard/protocol";
 import { Applier, participantsOf } from "./conversations/applier.js";
 import { groupProfileContent, newMessageId, textContent } from "./conversations/content.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
@@ -14,7 +21,13 @@ import { topUpKeyPackages } from "./keyPackages.js";
 import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
 import { Link } from "./session/link.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./session/rpc.js";
-import type { LocalConversation, LocalMessage, LocalStore, OutboxItem, StoredIdentity } from "./store/port.js";
+import type {
+  LocalConversation,
+  LocalMessage,
+  LocalStore,
+  OutboxItem,
+  StoredIdentity,
+} from "./store/port.js";
 import type { Transport } from "./transport/port.js";
 
 export interface ClientOptions {
@@ -64,10 +77,14 @@ export class SwitchboardClient {
 
   /** Create the account and this device on `server`; the keys are made here and never leave. */
   async register(server: string, address: string, displayName = ""): Promise<StoredIdentity> {
-    if (await this.open()) throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
+    if (await this.open())
+      throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
     const keys = generateDeviceKeyPair();
     const deviceId = await deviceIdFor(keys.publicKey);
-    const { session, challenge } = await RpcSession.open(this.options.transport(server), { onPush: () => {}, onClose: () => {} });
+    const { session, challenge } = await RpcSession.open(this.options.transport(server), {
+      onPush: () => {},
+      onClose: () => {},
+    });
     try {
       const result = await session.call("register", {
         address,
@@ -84,7 +101,8 @@ export class SwitchboardClient {
         server,
         createdAt: this.clock(),
       };
-      if (identity.deviceId !== deviceId) throw new ClientError("NOT_REGISTERED", "the server named this device wrongly");
+      if (identity.deviceId !== deviceId)
+        throw new ClientError("NOT_REGISTERED", "the server named this device wrongly");
       await this.options.store.write([{ kind: "identity", identity }]);
       this.identity = identity;
       await topUpKeyPackages(this.deps(), session, 0);
@@ -135,7 +153,10 @@ export class SwitchboardClient {
     return this.options.store.listConversations();
   }
 
-  async messages(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<LocalMessage[]> {
+  async messages(
+    conversationId: string,
+    options?: { afterSeq?: number; limit?: number },
+  ): Promise<LocalMessage[]> {
     return this.options.store.listMessages(conversationId, options);
   }
 
@@ -170,13 +191,22 @@ export class SwitchboardClient {
     const conversationId = toHex(groupId);
     const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId);
     try {
-      await this.call("createConversation", { conversationId, kind: ConversationKind.DIRECT, peer, groupInfo });
+      await this.call("createConversation", {
+        conversationId,
+        kind: ConversationKind.DIRECT,
+        peer,
+        groupInfo,
+      });
     } catch (err) {
       if (err instanceof ProtocolError && err.code === "ALREADY_EXISTS" && err.details.existingId) {
         await this.sync();
         const existing = await this.findDirect(peer);
         if (existing) return existing;
-        throw new ClientError("NOT_A_MEMBER", `a conversation with ${peer} exists that this device is not in`, { cause: err });
+        throw new ClientError(
+          "NOT_A_MEMBER",
+          `a conversation with ${peer} exists that this device is not in`,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -207,7 +237,8 @@ export class SwitchboardClient {
     await this.commitChange(conversationId, async (conversation) => {
       const members = this.options.engine.members(this.options.engine.deserialize(conversation.groupState));
       const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
-      if (removeDeviceIds.length === 0) throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
+      if (removeDeviceIds.length === 0)
+        throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
       return { add: [], removeDeviceIds };
     });
   }
@@ -225,7 +256,8 @@ export class SwitchboardClient {
     const keyPackages: Uint8Array[] = [];
     for (const address of addresses) {
       const claimed = await this.call("claimKeyPackages", { address });
-      for (const kp of claimed.keyPackages) if (kp.deviceId !== this.deviceId) keyPackages.push(kp.keyPackage);
+      for (const kp of claimed.keyPackages)
+        if (kp.deviceId !== this.deviceId) keyPackages.push(kp.keyPackage);
     }
     if (keyPackages.length === 0) return;
     await this.commitChange(conversationId, async () => ({ add: keyPackages, removeDeviceIds: [] }));
@@ -246,7 +278,11 @@ export class SwitchboardClient {
       const outcome = await this.queue.run(conversationId, async () => {
         const conversation = await this.requireConversation(conversationId);
         const engine = this.options.engine;
-        const pending = await engine.createCommit(this.engineIdentity(), engine.deserialize(conversation.groupState), await change(conversation));
+        const pending = await engine.createCommit(
+          this.engineIdentity(),
+          engine.deserialize(conversation.groupState),
+          await change(conversation),
+        );
         try {
           await this.call("commit", {
             conversationId,
@@ -279,14 +315,28 @@ export class SwitchboardClient {
   }
 
   /** Encrypt once and put in the outbox, with the ratchet's new state, atomically. */
-  private async enqueue(conversationId: string, build: (id: string, now: number) => Uint8Array, text: string | null): Promise<LocalMessage> {
+  private async enqueue(
+    conversationId: string,
+    build: (id: string, now: number) => Uint8Array,
+    text: string | null,
+  ): Promise<LocalMessage> {
     return this.queue.run(conversationId, async () => {
       const conversation = await this.requireConversation(conversationId);
       const engine = this.options.engine;
       const id = newMessageId();
       const now = this.clock();
-      const { message: payload, newState } = await engine.encrypt(this.engineIdentity(), engine.deserialize(conversation.groupState), build(id, now));
-      const item: OutboxItem = { clientMessageId: id, conversationId, payload, epoch: newState.epoch, createdAt: now };
+      const { message: payload, newState } = await engine.encrypt(
+        this.engineIdentity(),
+        engine.deserialize(conversation.groupState),
+        build(id, now),
+      );
+      const item: OutboxItem = {
+        clientMessageId: id,
+        conversationId,
+        payload,
+        epoch: newState.epoch,
+        createdAt: now,
+      };
       const message: LocalMessage = {
         id,
         conversationId,
@@ -299,7 +349,10 @@ export class SwitchboardClient {
         outgoing: true,
       };
       await this.options.store.write([
-        { kind: "putConversation", conversation: { ...conversation, groupState: engine.serialize(newState), updatedAt: now } },
+        {
+          kind: "putConversation",
+          conversation: { ...conversation, groupState: engine.serialize(newState), updatedAt: now },
+        },
         ...(text !== null ? [{ kind: "putMessage" as const, message }] : []),
         { kind: "putOutbox", item },
       ]);
@@ -311,7 +364,12 @@ export class SwitchboardClient {
   private async deliverOutbox(message: LocalMessage): Promise<LocalMessage> {
     const item = (await this.options.store.listOutbox()).find((o) => o.clientMessageId === message.id);
     if (!item) return message;
-    const sent = await this.call("sendMessage", { conversationId: item.conversationId, clientMessageId: item.clientMessageId, payload: item.payload, epoch: BigInt(item.epoch) });
+    const sent = await this.call("sendMessage", {
+      conversationId: item.conversationId,
+      clientMessageId: item.clientMessageId,
+      payload: item.payload,
+      epoch: BigInt(item.epoch),
+    });
     const stored: LocalMessage = { ...message, seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
     await this.options.store.write([
       ...(message.text !== "" ? [{ kind: "putMessage" as const, message: stored }] : []),
@@ -322,9 +380,21 @@ export class SwitchboardClient {
 
   private async flushOutbox(): Promise<void> {
     for (const item of await this.options.store.listOutbox()) {
-      const stored = (await this.options.store.listMessages(item.conversationId)).find((m) => m.id === item.clientMessageId);
+      const stored = (await this.options.store.listMessages(item.conversationId)).find(
+        (m) => m.id === item.clientMessageId,
+      );
       await this.deliverOutbox(
-        stored ?? { id: item.clientMessageId, conversationId: item.conversationId, seq: null, senderAddress: this.address, senderDeviceId: this.deviceId, text: "", sentAt: item.createdAt, serverTime: null, outgoing: true },
+        stored ?? {
+          id: item.clientMessageId,
+          conversationId: item.conversationId,
+          seq: null,
+          senderAddress: this.address,
+          senderDeviceId: this.deviceId,
+          text: "",
+          sentAt: item.createdAt,
+          serverTime: null,
+          outgoing: true,
+        },
       );
     }
   }
@@ -337,7 +407,11 @@ export class SwitchboardClient {
         for (;;) {
           const inbox = await session.call("fetchInbox", { afterId, limit: 200 });
           for (const item of inbox.items) {
-            await applier.acceptWelcome(item).catch((err: unknown) => this.events.emit("error", { error: err, context: `welcome ${item.conversationId}` }));
+            await applier
+              .acceptWelcome(item)
+              .catch((err: unknown) =>
+                this.events.emit("error", { error: err, context: `welcome ${item.conversationId}` }),
+              );
             afterId = item.id;
           }
           if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });
@@ -347,7 +421,11 @@ export class SwitchboardClient {
         for (const summary of listed.conversations) {
           const local = await this.options.store.getConversation(summary.id);
           if (!local) continue;
-          await this.reconcile(local, summary.kind === ConversationKind.DIRECT ? "direct" : "group", summary.participants);
+          await this.reconcile(
+            local,
+            summary.kind === ConversationKind.DIRECT ? "direct" : "group",
+            summary.participants,
+          );
           if (local.active && Number(summary.lastSeq) > local.appliedSeq) await applier.catchUp(summary.id);
         }
         await this.ackAll(session);
@@ -360,16 +438,25 @@ export class SwitchboardClient {
   }
 
   /** Learn a joined conversation's kind (and a direct one's peer) from the hub's listing. */
-  private async reconcile(local: LocalConversation, kind: "direct" | "group", participants: string[]): Promise<void> {
+  private async reconcile(
+    local: LocalConversation,
+    kind: "direct" | "group",
+    participants: string[],
+  ): Promise<void> {
     const peer = kind === "direct" ? (participants.find((p) => p !== this.address) ?? this.address) : null;
     if (local.kind === kind && local.peer === peer) return;
     const latest = await this.options.store.getConversation(local.id);
-    if (latest) await this.options.store.write([{ kind: "putConversation", conversation: { ...latest, kind, peer } }]);
+    if (latest)
+      await this.options.store.write([{ kind: "putConversation", conversation: { ...latest, kind, peer } }]);
   }
 
   private async ackAll(session: RpcSession): Promise<void> {
-    const cursors = (await this.options.store.listConversations()).map((c) => ({ conversationId: c.id, seq: BigInt(c.appliedSeq) }));
-    for (let i = 0; i < cursors.length; i += 500) await session.call("ack", { cursors: cursors.slice(i, i + 500) });
+    const cursors = (await this.options.store.listConversations()).map((c) => ({
+      conversationId: c.id,
+      seq: BigInt(c.appliedSeq),
+    }));
+    for (let i = 0; i < cursors.length; i += 500)
+      await session.call("ack", { cursors: cursors.slice(i, i + 500) });
   }
 
   private onPush(push: Push): void {
@@ -419,7 +506,8 @@ export class SwitchboardClient {
       engine: this.options.engine,
       identity: this.engineIdentity(),
       queue: this.queue,
-      fetch: async (conversationId, afterSeq) => this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
+      fetch: async (conversationId, afterSeq) =>
+        this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
       onMessage: (m) => this.events.emit("message", m),
       onConversation: (c) => this.events.emit("conversation", c),
       onError: (error, context) => this.events.emit("error", { error, context }),
@@ -434,7 +522,8 @@ export class SwitchboardClient {
         await topUpKeyPackages(this.deps(), session, remaining);
         await this.fullSync(session);
       },
-      onStateChange: (state, detail) => this.events.emit("connection", detail === undefined ? { state } : { state, detail }),
+      onStateChange: (state, detail) =>
+        this.events.emit("connection", detail === undefined ? { state } : { state, detail }),
     });
     return this.link;
   }
@@ -453,7 +542,13 @@ export class SwitchboardClient {
     return all.find((c) => c.kind === "direct" && c.peer === peer && c.active)?.id;
   }
 
-  private async saveNewConversation(id: string, kind: "direct" | "group", title: string, peer: string | null, state: Parameters<GroupEngine["serialize"]>[0]): Promise<void> {
+  private async saveNewConversation(
+    id: string,
+    kind: "direct" | "group",
+    title: string,
+    peer: string | null,
+    state: Parameters<GroupEngine["serialize"]>[0],
+  ): Promise<void> {
     const now = this.clock();
     const conversation: LocalConversation = {
       id,
@@ -475,7 +570,8 @@ export class SwitchboardClient {
   private async requireConversation(id: string): Promise<LocalConversation> {
     const conversation = await this.options.store.getConversation(id);
     if (!conversation) throw new ClientError("UNKNOWN_CONVERSATION", `no conversation ${id} on this device`);
-    if (!conversation.active) throw new ClientError("NOT_A_MEMBER", `this device is no longer in conversation ${id}`);
+    if (!conversation.active)
+      throw new ClientError("NOT_A_MEMBER", `this device is no longer in conversation ${id}`);
     return conversation;
   }
 
@@ -491,11 +587,21 @@ export class SwitchboardClient {
 
   private engineIdentity(): DeviceIdentity {
     const id = this.requireIdentity();
-    return { address: id.address, deviceId: id.deviceId, signaturePublicKey: id.signaturePublicKey, signaturePrivateKey: id.signaturePrivateKey };
+    return {
+      address: id.address,
+      deviceId: id.deviceId,
+      signaturePublicKey: id.signaturePublicKey,
+      signaturePrivateKey: id.signaturePrivateKey,
+    };
   }
 
   private deps() {
-    return { store: this.options.store, engine: this.options.engine, identity: this.engineIdentity(), clock: this.clock };
+    return {
+      store: this.options.store,
+      engine: this.options.engine,
+      identity: this.engineIdentity(),
+      clock: this.clock,
+    };
   }
 }
 

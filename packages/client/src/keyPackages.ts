@@ -31,7 +31,9 @@ export async function topUpKeyPackages(
   }
   // Private halves are stored before the public ones are published, so a
   // Welcome can never name a package this device has forgotten.
-  await deps.store.write([{ kind: "putKeyPackages", keyPackages: lastResort ? [...fresh, lastResort] : fresh }]);
+  await deps.store.write([
+    { kind: "putKeyPackages", keyPackages: lastResort ? [...fresh, lastResort] : fresh },
+  ]);
   const result = await session.call("uploadKeyPackages", {
     keyPackages: fresh.map((k) => k.publicMessage),
     lastResort: lastResort?.publicMessage ?? new Uint8Array(),

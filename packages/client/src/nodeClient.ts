@@ -5,7 +5,10 @@ import { createTsMlsEngine } from "./mls/index.js";
 import { openSqliteLocalStore } from "./store/sqlite/open.js";
 import { createWebSocketTransport } from "./transport/wsTransport.js";
 
-export async function openNodeClient(profileDir: string, options: { clock?: () => number } = {}): Promise<SwitchboardClient> {
+export async function openNodeClient(
+  profileDir: string,
+  options: { clock?: () => number } = {},
+): Promise<SwitchboardClient> {
   const store = openSqliteLocalStore(join(profileDir, "device.db"));
   const engine = await createTsMlsEngine({ crypto: "node" });
   return new SwitchboardClient({

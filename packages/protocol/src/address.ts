@@ -38,7 +38,10 @@ export function splitAddress(text: string): AddressResult {
   const at = text.lastIndexOf("@");
   if (at <= 0 || at === text.length - 1) return { ok: false, reason: "an address is handle@app" };
   const handle = text.slice(0, at).trim();
-  const app = text.slice(at + 1).trim().toLowerCase();
+  const app = text
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
   if (!isAppId(app)) return { ok: false, reason: `"${app}" is not an app id` };
   if (handle.length === 0 || handle.length > LIMITS.maxHandleLength * 2) {
     return { ok: false, reason: "the handle is empty or too long" };
@@ -47,11 +50,15 @@ export function splitAddress(text: string): AddressResult {
 }
 
 /** Validate and normalise a handle for an identity kind. */
-export function normaliseHandle(kind: IdentityKind, raw: string): { ok: true; handle: string } | { ok: false; reason: string } {
+export function normaliseHandle(
+  kind: IdentityKind,
+  raw: string,
+): { ok: true; handle: string } | { ok: false; reason: string } {
   const text = raw.trim();
   switch (kind) {
     case "phone": {
-      if (!text.startsWith("+")) return { ok: false, reason: "a phone number starts with + and its country code" };
+      if (!text.startsWith("+"))
+        return { ok: false, reason: "a phone number starts with + and its country code" };
       try {
         // extract: false takes the whole text as the number; the default would
         // pick a number out of "+1 415 555 0100 call me" and drop the rest.
@@ -74,7 +81,8 @@ export function normaliseHandle(kind: IdentityKind, raw: string): { ok: true; ha
     }
     case "email": {
       const handle = text.toLowerCase();
-      if (handle.length > LIMITS.maxHandleLength || !EMAIL.test(handle)) return { ok: false, reason: "not an email address" };
+      if (handle.length > LIMITS.maxHandleLength || !EMAIL.test(handle))
+        return { ok: false, reason: "not an email address" };
       return { ok: true, handle };
     }
   }

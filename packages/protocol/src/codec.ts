@@ -3,14 +3,22 @@
  * Decoding never throws; it returns a result the caller branches on.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { ClientFrameSchema, ServerFrameSchema, type ClientFrame, type ServerFrame } from "./gen/switchboard/v1/frames_pb.js";
+import {
+  ClientFrameSchema,
+  ServerFrameSchema,
+  type ClientFrame,
+  type ServerFrame,
+} from "./gen/switchboard/v1/frames_pb.js";
 import { ContentSchema, type Content } from "./gen/switchboard/v1/content_pb.js";
 import { LIMITS } from "./limits.js";
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; code: "TOO_LARGE" | "BAD_FRAME"; reason: string };
+export type Decoded<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: "TOO_LARGE" | "BAD_FRAME"; reason: string };
 
 function decodeWith<T>(bytes: Uint8Array, limit: number, decode: (b: Uint8Array) => T): Decoded<T> {
-  if (bytes.byteLength > limit) return { ok: false, code: "TOO_LARGE", reason: `frame of ${bytes.byteLength} bytes is over ${limit}` };
+  if (bytes.byteLength > limit)
+    return { ok: false, code: "TOO_LARGE", reason: `frame of ${bytes.byteLength} bytes is over ${limit}` };
   try {
     return { ok: true, value: decode(bytes) };
   } catch (err) {

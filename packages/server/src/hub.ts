@@ -47,13 +47,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const clock = options.clock ?? Date.now;
   const apps = new AppRegistry(options.apps);
   const directory = new Directory(options.store, apps, clock, options.verifier ?? refuseAllVerifier);
-  const announcer = createBusAnnouncer(options.bus, (err) => log.warn({ err: String(err) }, "bus publish failed"));
+  const announcer = createBusAnnouncer(options.bus, (err) =>
+    log.warn({ err: String(err) }, "bus publish failed"),
+  );
   const delivery = new DeliveryService(options.store, apps, announcer, clock);
   const router = new LocalRouter(options.bus);
   const services = { directory, delivery, clock };
 
   const http: Server = createServer((req, res) => serveHttp(req, res, router));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.maxFrameBytes,
+    perMessageDeflate: false,
+  });
   const alive = new WeakSet<object>();
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {

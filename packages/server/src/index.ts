@@ -4,5 +4,11 @@ export type { Bus } from "./bus/port.js";
 export type { Store } from "./store/port.js";
 export { openSqliteStore } from "./store/sqlite/index.js";
 export { DEMO_APPS, type AppConfig, type ReachPolicy } from "./config/apps.js";
-export { DEFAULT_CONFIG, ConfigError, loadConfigFile, parseConfig, type ServerConfig } from "./config/serverConfig.js";
+export {
+  DEFAULT_CONFIG,
+  ConfigError,
+  loadConfigFile,
+  parseConfig,
+  type ServerConfig,
+} from "./config/serverConfig.js";
 export type { Verifier } from "./directory/verifier.js";

@@ -76,7 +76,18 @@ export function addClientCommands(program: Command): void {
       await withClient(clientFlags(command), async (client) => {
         for (const c of await client.conversations()) {
           if (options.json) {
-            out(JSON.stringify({ id: c.id, kind: c.kind, title: c.title, peer: c.peer, participants: c.participants, epoch: c.epoch, lastSeq: c.appliedSeq, active: c.active }));
+            out(
+              JSON.stringify({
+                id: c.id,
+                kind: c.kind,
+                title: c.title,
+                peer: c.peer,
+                participants: c.participants,
+                epoch: c.epoch,
+                lastSeq: c.appliedSeq,
+                active: c.active,
+              }),
+            );
           } else {
             const name = c.kind === "direct" ? `direct with ${c.peer ?? "?"}` : `group "${c.title}"`;
             out(`${c.id}  ${name}  (${c.participants.join(", ")})${c.active ? "" : "  [left]"}`);
@@ -106,7 +117,11 @@ export function addClientCommands(program: Command): void {
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
       process.once("SIGTERM", () => stop.abort());
-      client.events.on("error", ({ error, context }) => process.stderr.write(`switchboard: ${context}: ${error instanceof Error ? error.message : String(error)}\n`));
+      client.events.on("error", ({ error, context }) =>
+        process.stderr.write(
+          `switchboard: ${context}: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
+      );
       // Print what arrives from now on; what arrived while away is printed after the first sync.
       const live = client.stream(stop.signal);
       await client.connect();

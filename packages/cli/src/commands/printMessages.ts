@@ -1,7 +1,11 @@
 /** How messages are shown: a line of text for people, one JSON object per line for scripts. */
 import type { LocalConversation, LocalMessage } from "@switchboard/client";
 
-export function formatMessage(message: LocalMessage, conversation: LocalConversation | undefined, json: boolean): string {
+export function formatMessage(
+  message: LocalMessage,
+  conversation: LocalConversation | undefined,
+  json: boolean,
+): string {
   if (json) {
     return JSON.stringify({
       conversation: message.conversationId,
@@ -13,7 +17,8 @@ export function formatMessage(message: LocalMessage, conversation: LocalConversa
       seq: message.seq,
     });
   }
-  const where = conversation?.kind === "group" ? `[${conversation.title || conversation.id.slice(0, 8)}] ` : "";
+  const where =
+    conversation?.kind === "group" ? `[${conversation.title || conversation.id.slice(0, 8)}] ` : "";
   const time = new Date(message.sentAt).toLocaleTimeString();
   return `${time} ${where}${message.senderAddress}: ${message.text}`;
 }

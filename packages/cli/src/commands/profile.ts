@@ -2,7 +2,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { SwitchboardClient } from "@switchboard/client";
+import type { SwitchboardClient } from "@switchboard/client";
 import { openNodeClient } from "@switchboard/client/node";
 
 export interface ClientFlags {
@@ -21,18 +21,26 @@ export function clientFlags(command: Command): ClientFlags {
 }
 
 /** Open the profile; `registered` (the default) insists the profile has an identity. */
-export async function openProfile(flags: ClientFlags, options: { registered?: boolean } = {}): Promise<SwitchboardClient> {
+export async function openProfile(
+  flags: ClientFlags,
+  options: { registered?: boolean } = {},
+): Promise<SwitchboardClient> {
   const client = await openNodeClient(flags.profile);
   const identity = await client.open();
   if ((options.registered ?? true) && !identity) {
     await client.close();
-    throw new Error(`profile ${flags.profile} has no device yet: run \`switchboard register <handle>@<app>\` first`);
+    throw new Error(
+      `profile ${flags.profile} has no device yet: run \`switchboard register <handle>@<app>\` first`,
+    );
   }
   return client;
 }
 
 /** Run with an open client, always closing it. */
-export async function withClient<T>(flags: ClientFlags, fn: (client: SwitchboardClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  flags: ClientFlags,
+  fn: (client: SwitchboardClient) => Promise<T>,
+): Promise<T> {
   const client = await openProfile(flags);
   try {
     return await fn(client);

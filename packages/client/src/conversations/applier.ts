@@ -49,7 +49,9 @@ export class Applier {
 
   /** Fetch and apply everything after this device's position. */
   catchUp(conversationId: string): Promise<void> {
-    return this.deps.queue.run(conversationId, () => this.catchUpLocked(conversationId, Number.MAX_SAFE_INTEGER));
+    return this.deps.queue.run(conversationId, () =>
+      this.catchUpLocked(conversationId, Number.MAX_SAFE_INTEGER),
+    );
   }
 
   /** Join a conversation from a Welcome, then catch up from the commit that added us. */
@@ -61,7 +63,9 @@ export class Applier {
       const { store, engine, identity } = this.deps;
       const joined = await engine.joinFromWelcome(identity, item.payload, async (ref) => {
         const kp = await store.getKeyPackage(ref);
-        return kp ? { ref: kp.ref, publicMessage: kp.publicMessage, privateState: kp.privateState } : undefined;
+        return kp
+          ? { ref: kp.ref, publicMessage: kp.publicMessage, privateState: kp.privateState }
+          : undefined;
       });
       const used = await store.getKeyPackage(joined.usedKeyPackageRef);
       const participants = participantsOf(engine, joined.state);
@@ -107,7 +111,9 @@ export class Applier {
     const seq = Number(entry.seq);
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
     try {
-      return entry.kind === EntryKind.COMMIT ? await this.applyCommit(advanced, entry) : await this.applyApplication(advanced, entry);
+      return entry.kind === EntryKind.COMMIT
+        ? await this.applyCommit(advanced, entry)
+        : await this.applyApplication(advanced, entry);
     } catch (err) {
       // An entry we cannot process must not wedge the conversation: record the
       // position and report it. MLS keeps our state unchanged on failure.
@@ -129,13 +135,21 @@ export class Applier {
     if (result.kind !== "commit") throw new Error("expected a commit");
     const next: LocalConversation = result.removedSelf
       ? { ...conversation, active: false }
-      : { ...conversation, groupState: engine.serialize(result.newState), epoch: result.newState.epoch, participants: participantsOf(engine, result.newState) };
+      : {
+          ...conversation,
+          groupState: engine.serialize(result.newState),
+          epoch: result.newState.epoch,
+          participants: participantsOf(engine, result.newState),
+        };
     await store.write([{ kind: "putConversation", conversation: next }]);
     this.deps.onConversation(next);
     return next;
   }
 
-  private async applyApplication(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+  private async applyApplication(
+    conversation: LocalConversation,
+    entry: LogEntry,
+  ): Promise<LocalConversation> {
     const { engine, identity, store } = this.deps;
     // A sender cannot decrypt its own PrivateMessage (its ratchet moved on);
     // it stored the message when sending.

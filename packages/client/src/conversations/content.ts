@@ -10,11 +10,15 @@ export function newMessageId(): string {
 }
 
 export function textContent(id: string, text: string, sentAt: number): Uint8Array {
-  return encodeContent(create(ContentSchema, { id, sentAt: BigInt(sentAt), body: { case: "text", value: { body: text } } }));
+  return encodeContent(
+    create(ContentSchema, { id, sentAt: BigInt(sentAt), body: { case: "text", value: { body: text } } }),
+  );
 }
 
 export function groupProfileContent(id: string, title: string, sentAt: number): Uint8Array {
-  return encodeContent(create(ContentSchema, { id, sentAt: BigInt(sentAt), body: { case: "groupProfile", value: { title } } }));
+  return encodeContent(
+    create(ContentSchema, { id, sentAt: BigInt(sentAt), body: { case: "groupProfile", value: { title } } }),
+  );
 }
 
 export function readContent(bytes: Uint8Array): Content | undefined {

@@ -7,6 +7,12 @@
  * Members of a group are devices. Each device's MLS credential is a basic
  * credential whose identity is the UTF-8 of "<address>/<deviceId>" (see
  * credential.ts), signed with the device's Ed25519 key.
+ *
+ * A state stays valid until a state derived from it is used in an operation:
+ * that adopts the new state, zeroes the secrets the old one used up (RFC 9420
+ * §9.2, §16.8) and makes the old one throw MLS_INVALID_STATE. So an unused
+ * PendingCommit.newState can be dropped on EPOCH_CONFLICT and the base state
+ * used again. Every failure is an MlsEngineError with a `code` (errors.ts).
  */
 
 /** The long-term identity of this device. */
@@ -76,10 +82,16 @@ export type Processed =
     };
 
 export interface GroupEngine {
-  generateKeyPackage(identity: DeviceIdentity, options?: { lastResort?: boolean }): Promise<GeneratedKeyPackage>;
+  generateKeyPackage(
+    identity: DeviceIdentity,
+    options?: { lastResort?: boolean },
+  ): Promise<GeneratedKeyPackage>;
 
   /** A new group at epoch 0 with this device as its only member, and its GroupInfo. */
-  createGroup(identity: DeviceIdentity, groupId: Uint8Array): Promise<{ state: GroupState; groupInfo: Uint8Array }>;
+  createGroup(
+    identity: DeviceIdentity,
+    groupId: Uint8Array,
+  ): Promise<{ state: GroupState; groupInfo: Uint8Array }>;
 
   /**
    * A commit that adds the devices whose key packages are given and removes
@@ -105,7 +117,11 @@ export interface GroupEngine {
   joinExternal(identity: DeviceIdentity, groupInfo: Uint8Array): Promise<PendingCommit>;
 
   /** Encrypt an application message (MLS PrivateMessage), returned TLS-encoded. */
-  encrypt(identity: DeviceIdentity, state: GroupState, plaintext: Uint8Array): Promise<{ message: Uint8Array; newState: GroupState }>;
+  encrypt(
+    identity: DeviceIdentity,
+    state: GroupState,
+    plaintext: Uint8Array,
+  ): Promise<{ message: Uint8Array; newState: GroupState }>;
 
   /** Process an incoming MLS message (PrivateMessage or PublicMessage commit). */
   process(identity: DeviceIdentity, state: GroupState, message: Uint8Array): Promise<Processed>;

@@ -77,11 +77,18 @@ export class Link {
         return session;
       } catch (err) {
         // A refused login (revoked or unknown device) will not get better by retrying.
-        if (err instanceof ProtocolError && (err.code === "BAD_SIGNATURE" || err.code === "UNSUPPORTED_VERSION")) {
+        if (
+          err instanceof ProtocolError &&
+          (err.code === "BAD_SIGNATURE" || err.code === "UNSUPPORTED_VERSION")
+        ) {
           this.ready = undefined;
           throw err;
         }
-        const delay = backoffDelay(this.attempt++, (this.options.random ?? Math.random)(), this.options.backoff ?? DEFAULT_BACKOFF);
+        const delay = backoffDelay(
+          this.attempt++,
+          (this.options.random ?? Math.random)(),
+          this.options.backoff ?? DEFAULT_BACKOFF,
+        );
         this.options.onStateChange?.("disconnected", err instanceof Error ? err.message : String(err));
         await new Promise<void>((resolve) => (this.retryTimer = setTimeout(resolve, delay)));
       }
@@ -89,14 +96,17 @@ export class Link {
   }
 
   private async login(): Promise<{ session: RpcSession; keyPackagesRemaining: number }> {
-    let opened: RpcSession | undefined;
+    const opened: { session?: RpcSession } = {};
     const { session, challenge } = await RpcSession.open(this.options.transport, {
       onPush: (push) => this.options.onPush(push),
-      onClose: (reason) => this.onClosed(opened, reason),
+      onClose: (reason) => this.onClosed(opened.session, reason),
     });
-    opened = session;
+    opened.session = session;
     try {
-      const auth = await session.call("authenticate", { deviceId: this.options.deviceId, signature: signChallenge(this.options.privateKey, challenge) });
+      const auth = await session.call("authenticate", {
+        deviceId: this.options.deviceId,
+        signature: signChallenge(this.options.privateKey, challenge),
+      });
       return { session, keyPackagesRemaining: auth.keyPackagesRemaining };
     } catch (err) {
       session.close();

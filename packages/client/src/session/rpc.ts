@@ -21,7 +21,10 @@ import { ClientError } from "../errors.js";
 import type { Transport, TransportConnection } from "../transport/port.js";
 
 export type OpCase = NonNullable<Request["op"]["case"]>;
-export type OpInit<K extends OpCase> = Extract<NonNullable<MessageInitShape<typeof RequestSchema>["op"]>, { case: K }>["value"];
+export type OpInit<K extends OpCase> = Extract<
+  NonNullable<MessageInitShape<typeof RequestSchema>["op"]>,
+  { case: K }
+>["value"];
 export type ResultOf<K extends OpCase> = Extract<Response["result"], { case: K }>["value"];
 
 interface Pending {
@@ -49,7 +52,11 @@ export class RpcSession {
   ) {}
 
   /** Connect and exchange hellos; resolves with the session and the server's login challenge. */
-  static async open(transport: Transport, handlers: RpcHandlers, options: { timeoutMs?: number; client?: string } = {}): Promise<{ session: RpcSession; challenge: Uint8Array }> {
+  static async open(
+    transport: Transport,
+    handlers: RpcHandlers,
+    options: { timeoutMs?: number; client?: string } = {},
+  ): Promise<{ session: RpcSession; challenge: Uint8Array }> {
     const session = new RpcSession(handlers, options.timeoutMs ?? 15_000);
     const hello = new Promise<Uint8Array>((resolve) => (session.helloResolve = resolve));
     session.connection = await transport.connect({
@@ -57,11 +64,21 @@ export class RpcSession {
       onClose: (reason) => session.onClose(reason),
     });
     session.connection.send(
-      encodeClientFrame(create(ClientFrameSchema, { body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: options.client ?? "switchboard-sdk" } } })),
+      encodeClientFrame(
+        create(ClientFrameSchema, {
+          body: {
+            case: "hello",
+            value: { protocolVersion: PROTOCOL_VERSION, client: options.client ?? "switchboard-sdk" },
+          },
+        }),
+      ),
     );
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ClientError("TIMEOUT", "the server did not answer hello")), session.timeoutMs);
+      timer = setTimeout(
+        () => reject(new ClientError("TIMEOUT", "the server did not answer hello")),
+        session.timeoutMs,
+      );
     });
     try {
       const challenge = await Promise.race([hello, timeout]);
@@ -79,9 +96,13 @@ export class RpcSession {
   }
 
   call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {
-    if (this.closed || !this.connection) return Promise.reject(new ClientError("NOT_CONNECTED", "not connected"));
+    if (this.closed || !this.connection)
+      return Promise.reject(new ClientError("NOT_CONNECTED", "not connected"));
     const id = this.nextId++;
-    const request = create(RequestSchema, { id, op: { case: op, value } as NonNullable<MessageInitShape<typeof RequestSchema>["op"]> });
+    const request = create(RequestSchema, {
+      id,
+      op: { case: op, value } as NonNullable<MessageInitShape<typeof RequestSchema>["op"]>,
+    });
     return new Promise<ResultOf<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -89,7 +110,9 @@ export class RpcSession {
       }, this.timeoutMs);
       const settle = resolve as (value: unknown) => void;
       this.pending.set(id, { op, resolve: (r) => settle(r.value), reject, timer });
-      this.connection!.send(encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: request } })));
+      this.connection!.send(
+        encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: request } })),
+      );
     });
   }
 
@@ -117,9 +140,16 @@ export class RpcSession {
       if (result.case === "error") {
         const e = result.value;
         const code = isErrorCode(e.code) ? e.code : "INTERNAL";
-        pending.reject(new ProtocolError(code, e.message, { currentEpoch: Number(e.currentEpoch), existingId: e.existingId }));
+        pending.reject(
+          new ProtocolError(code, e.message, {
+            currentEpoch: Number(e.currentEpoch),
+            existingId: e.existingId,
+          }),
+        );
       } else if (result.case !== pending.op) {
-        pending.reject(new ClientError("CLOSED", `unexpected ${String(result.case)} answer to ${pending.op}`));
+        pending.reject(
+          new ClientError("CLOSED", `unexpected ${String(result.case)} answer to ${pending.op}`),
+        );
       } else {
         pending.resolve(result);
       }

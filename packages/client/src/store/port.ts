@@ -121,7 +121,10 @@ export interface LocalStore {
   /** True when a message with this id is already stored in the conversation (ids are 128-bit random). */
   hasMessage(conversationId: string, id: string): Promise<boolean>;
   /** Messages in log order (unsent outgoing ones last), at most `limit`, after seq `afterSeq` (LS4). */
-  listMessages(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<LocalMessage[]>;
+  listMessages(
+    conversationId: string,
+    options?: { afterSeq?: number; limit?: number },
+  ): Promise<LocalMessage[]>;
   listOutbox(): Promise<OutboxItem[]>;
   getMeta(key: string): Promise<string | undefined>;
   /** Apply all writes atomically, in order (LS1, LS2). */

@@ -11,11 +11,18 @@ export function webSocketUrl(server: string): string {
   return url.toString();
 }
 
-export function createWebSocketTransport(server: string, options: { connectTimeoutMs?: number } = {}): Transport {
+export function createWebSocketTransport(
+  server: string,
+  options: { connectTimeoutMs?: number } = {},
+): Transport {
   return {
     connect(handlers) {
       return new Promise((resolve, reject) => {
-        const ws = new WebSocket(webSocketUrl(server), { maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false, handshakeTimeout: options.connectTimeoutMs ?? 10_000 });
+        const ws = new WebSocket(webSocketUrl(server), {
+          maxPayload: LIMITS.maxFrameBytes,
+          perMessageDeflate: false,
+          handshakeTimeout: options.connectTimeoutMs ?? 10_000,
+        });
         ws.binaryType = "nodebuffer";
         let opened = false;
         ws.on("open", () => {
@@ -27,7 +34,9 @@ export function createWebSocketTransport(server: string, options: { connectTimeo
             close: () => ws.close(1000),
           });
         });
-        ws.on("message", (data: Buffer) => handlers.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+        ws.on("message", (data: Buffer) =>
+          handlers.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+        );
         ws.on("close", (code, reason) => {
           if (opened) handlers.onClose(`closed ${code} ${reason.toString()}`);
         });

@@ -11,7 +11,10 @@ import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
 import { newDevice, startTestHub, type TestHub } from "./harness.js";
 
 async function session(url: string): Promise<{ rpc: RpcSession; challenge: Uint8Array }> {
-  const { session: rpc, challenge } = await RpcSession.open(createWebSocketTransport(url), { onPush: () => {}, onClose: () => {} });
+  const { session: rpc, challenge } = await RpcSession.open(createWebSocketTransport(url), {
+    onPush: () => {},
+    onClose: () => {},
+  });
   return { rpc, challenge };
 }
 
@@ -41,10 +44,24 @@ describe("authorization", () => {
     const mallory = await newDevice(hub.hub.url, "mallory@instagram");
     const stored = (await mallory.store.getIdentity())!;
     const { rpc, challenge } = await session(hub.hub.url);
-    await rpc.call("authenticate", { deviceId: stored.deviceId, signature: signChallenge(stored.signaturePrivateKey, challenge) });
-    expect(await code(rpc.call("fetch", { conversationId: group, afterSeq: 0n, limit: 100 }))).toBe("NOT_FOUND");
+    await rpc.call("authenticate", {
+      deviceId: stored.deviceId,
+      signature: signChallenge(stored.signaturePrivateKey, challenge),
+    });
+    expect(await code(rpc.call("fetch", { conversationId: group, afterSeq: 0n, limit: 100 }))).toBe(
+      "NOT_FOUND",
+    );
     expect(await code(rpc.call("getGroupInfo", { conversationId: group }))).toBe("NOT_FOUND");
-    expect(await code(rpc.call("sendMessage", { conversationId: group, clientMessageId: "x1", payload: new Uint8Array([0, 1, 0, 2, 0]), epoch: 1n }))).toBe("NOT_FOUND");
+    expect(
+      await code(
+        rpc.call("sendMessage", {
+          conversationId: group,
+          clientMessageId: "x1",
+          payload: new Uint8Array([0, 1, 0, 2, 0]),
+          epoch: 1n,
+        }),
+      ),
+    ).toBe("NOT_FOUND");
     // With a leaked GroupInfo she can build a valid external commit, but she is
     // not a participant: the hub refuses her joining.
     const engine = await createTsMlsEngine({ crypto: "node" });
@@ -52,11 +69,19 @@ describe("authorization", () => {
     const conversation = (await hub.store.getConversation(group))!;
     expect(
       await code(
-        rpc.call("commit", { conversationId: group, clientMessageId: "join1", epoch: BigInt(conversation.epoch), commit: pending.commit, groupInfo: pending.groupInfo }),
+        rpc.call("commit", {
+          conversationId: group,
+          clientMessageId: "join1",
+          epoch: BigInt(conversation.epoch),
+          commit: pending.commit,
+          groupInfo: pending.groupInfo,
+        }),
       ),
     ).toBe("FORBIDDEN");
     // Nothing she did reached the log or the members.
-    expect((await hub.store.readLog(group, 0, 100)).every((e) => e.senderAddress !== "mallory@instagram")).toBe(true);
+    expect(
+      (await hub.store.readLog(group, 0, 100)).every((e) => e.senderAddress !== "mallory@instagram"),
+    ).toBe(true);
     expect(await hub.store.getMembership(group, stored.deviceId)).toBeUndefined();
     rpc.close();
     await Promise.all([alice.client.close(), bob.client.close(), mallory.client.close()]);
@@ -69,14 +94,34 @@ describe("authorization", () => {
 
     const first = await session(hub.hub.url);
     // Bob's device id, signed with someone else's key.
-    expect(await code(first.rpc.call("authenticate", { deviceId: stored.deviceId, signature: signChallenge(forger.privateKey, first.challenge) }))).toBe("BAD_SIGNATURE");
+    expect(
+      await code(
+        first.rpc.call("authenticate", {
+          deviceId: stored.deviceId,
+          signature: signChallenge(forger.privateKey, first.challenge),
+        }),
+      ),
+    ).toBe("BAD_SIGNATURE");
     // A valid signature, but over another connection's challenge (a replay).
     const second = await session(hub.hub.url);
-    expect(await code(second.rpc.call("authenticate", { deviceId: stored.deviceId, signature: signChallenge(stored.signaturePrivateKey, first.challenge) }))).toBe("BAD_SIGNATURE");
+    expect(
+      await code(
+        second.rpc.call("authenticate", {
+          deviceId: stored.deviceId,
+          signature: signChallenge(stored.signaturePrivateKey, first.challenge),
+        }),
+      ),
+    ).toBe("BAD_SIGNATURE");
     // Registering a key without holding it.
     const third = await session(hub.hub.url);
     expect(
-      await code(third.rpc.call("register", { address: "eve@instagram", signatureKey: generateDeviceKeyPair().publicKey, signature: signChallenge(forger.privateKey, third.challenge) })),
+      await code(
+        third.rpc.call("register", {
+          address: "eve@instagram",
+          signatureKey: generateDeviceKeyPair().publicKey,
+          signature: signChallenge(forger.privateKey, third.challenge),
+        }),
+      ),
     ).toBe("BAD_SIGNATURE");
     expect(await hub.store.getAccount("eve@instagram")).toBeUndefined();
     // Unauthenticated connections can do nothing else.

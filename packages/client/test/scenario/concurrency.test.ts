@@ -19,7 +19,10 @@ describe("concurrent commits", () => {
     const carol = await newDevice(hub.hub.url, "carol@instagram");
     const dave = await newDevice(hub.hub.url, "dave@instagram");
     const group = await alice.client.createGroup("Race", ["+14155550100@whatsapp"]);
-    await eventually(async () => (await bob.client.conversations()).some((c) => c.id === group), "bob to join");
+    await eventually(
+      async () => (await bob.client.conversations()).some((c) => c.id === group),
+      "bob to join",
+    );
     const epochBefore = (await hub.store.getConversation(group))!.epoch;
 
     // Bob stops hearing pushes, so he does not learn of alice's commit and
@@ -41,12 +44,23 @@ describe("concurrent commits", () => {
 
     const finalEpoch = (await hub.store.getConversation(group))!.epoch;
     for (const d of [alice, bob, carol, dave]) {
-      await eventually(async () => (await d.client.conversations()).find((c) => c.id === group)?.epoch === finalEpoch, `${d.client.address} to reach epoch ${finalEpoch}`);
+      await eventually(
+        async () => (await d.client.conversations()).find((c) => c.id === group)?.epoch === finalEpoch,
+        `${d.client.address} to reach epoch ${finalEpoch}`,
+      );
     }
     await dave.client.sendText(group, "hello from dave");
-    for (const d of [alice, bob, carol]) await eventually(() => texts(d.received, group).includes("hello from dave"), `${d.client.address} to hear dave`);
+    for (const d of [alice, bob, carol])
+      await eventually(
+        () => texts(d.received, group).includes("hello from dave"),
+        `${d.client.address} to hear dave`,
+      );
     await carol.client.sendText(group, "and carol");
-    for (const d of [alice, bob, dave]) await eventually(() => texts(d.received, group).includes("and carol"), `${d.client.address} to hear carol`);
+    for (const d of [alice, bob, dave])
+      await eventually(
+        () => texts(d.received, group).includes("and carol"),
+        `${d.client.address} to hear carol`,
+      );
     for (const d of [alice, bob, carol, dave]) expect(d.errors).toEqual([]);
     await Promise.all([alice, bob, carol, dave].map((d) => d.client.close()));
   });

@@ -45,11 +45,17 @@ describe("cross-app conversations", () => {
     const group = await alice.client.createGroup("Weekend", ["+14155550100@whatsapp", "carol@instagram"]);
 
     await alice.client.sendText(group, "from alice");
-    await eventually(() => texts(bob.received, group).length === 1 && texts(carol.received, group).length === 1, "bob and carol to get alice's message");
+    await eventually(
+      () => texts(bob.received, group).length === 1 && texts(carol.received, group).length === 1,
+      "bob and carol to get alice's message",
+    );
     await bob.client.sendText(group, "from bob");
     await carol.client.sendText(group, "from carol");
     await eventually(() => texts(alice.received, group).length === 2, "alice to get two messages");
-    await eventually(() => texts(bob.received, group).length === 2 && texts(carol.received, group).length === 2, "everyone to get everything");
+    await eventually(
+      () => texts(bob.received, group).length === 2 && texts(carol.received, group).length === 2,
+      "everyone to get everything",
+    );
     expect(texts(alice.received, group).sort()).toEqual(["from bob", "from carol"]);
     expect(texts(bob.received, group)).toEqual(["from alice", "from carol"]);
     expect(texts(carol.received, group)).toEqual(["from alice", "from bob"]);
@@ -57,7 +63,10 @@ describe("cross-app conversations", () => {
     expect(carolConversation?.title).toBe("Weekend");
 
     await alice.client.removeMember(group, "carol@instagram");
-    await eventually(async () => (await carol.client.conversations()).find((c) => c.id === group)?.active === false, "carol to see her removal");
+    await eventually(
+      async () => (await carol.client.conversations()).find((c) => c.id === group)?.active === false,
+      "carol to see her removal",
+    );
     await alice.client.sendText(group, "after carol left");
     await eventually(() => texts(bob.received, group).includes("after carol left"), "bob to keep receiving");
     // Carol's device is no longer a member: the hub refuses her reads, and MLS
@@ -70,7 +79,9 @@ describe("cross-app conversations", () => {
     const carolState = (await carol.client.conversations()).find((c) => c.id === group)!;
     const stored = (await carol.store.getIdentity())!;
     const carolIdentity: DeviceIdentity = { ...stored };
-    await expect(engine.process(carolIdentity, engine.deserialize(carolState.groupState), secret.payload)).rejects.toThrow();
+    await expect(
+      engine.process(carolIdentity, engine.deserialize(carolState.groupState), secret.payload),
+    ).rejects.toThrow();
     await expect(carol.client.sendText(group, "still here?")).rejects.toMatchObject({ code: "NOT_A_MEMBER" });
     await Promise.all([alice.client.close(), bob.client.close(), carol.client.close()]);
   });

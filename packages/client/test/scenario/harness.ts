@@ -8,7 +8,14 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { decodeServerFrame } from "@switchboard/protocol";
-import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub, type Hub, type Store } from "@switchboard/server";
+import {
+  DEMO_APPS,
+  createMemoryBus,
+  openSqliteStore,
+  startHub,
+  type Hub,
+  type Store,
+} from "@switchboard/server";
 import { SwitchboardClient, type LocalMessage, type LocalStore } from "../../src/index.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
@@ -36,7 +43,12 @@ export async function startTestHub(): Promise<TestHub> {
     },
   });
   const store = openSqliteStore({ path: dbPath });
-  const hub = await startHub({ store, bus: createMemoryBus(), apps: DEMO_APPS, logger: pino({ level: "debug" }, sink) });
+  const hub = await startHub({
+    store,
+    bus: createMemoryBus(),
+    apps: DEMO_APPS,
+    logger: pino({ level: "debug" }, sink),
+  });
   return {
     hub,
     store,
@@ -69,10 +81,11 @@ export class PushGate {
     return {
       connect: (handlers) =>
         inner.connect({
-          onClose: handlers.onClose,
+          onClose: (reason) => handlers.onClose(reason),
           onMessage: (bytes) => {
             const frame = decodeServerFrame(bytes);
-            if (this.held && frame.ok && frame.value.body.case === "push") this.buffered.push({ deliver: () => handlers.onMessage(bytes) });
+            if (this.held && frame.ok && frame.value.body.case === "push")
+              this.buffered.push({ deliver: () => handlers.onMessage(bytes) });
             else handlers.onMessage(bytes);
           },
         }),
@@ -86,12 +99,17 @@ export class PushGate {
 }
 
 /** Register a new account with one device on the hub, connected and listening. */
-export async function newDevice(server: string, address: string, options: { gate?: PushGate } = {}): Promise<TestDevice> {
+export async function newDevice(
+  server: string,
+  address: string,
+  options: { gate?: PushGate } = {},
+): Promise<TestDevice> {
   const store = createMemoryStore();
   const client = new SwitchboardClient({
     store,
     engine: await createTsMlsEngine({ crypto: "node" }),
-    transport: (url) => (options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url)),
+    transport: (url) =>
+      options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url),
   });
   await client.register(server, address, address);
   const device: TestDevice = { client, store, received: [], errors: [] };
@@ -104,7 +122,11 @@ export async function newDevice(server: string, address: string, options: { gate
 }
 
 /** Wait until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -113,4 +135,6 @@ export async function eventually(predicate: () => boolean | Promise<boolean>, wh
 }
 
 export const texts = (messages: LocalMessage[], conversationId?: string) =>
-  messages.filter((m) => conversationId === undefined || m.conversationId === conversationId).map((m) => m.text);
+  messages
+    .filter((m) => conversationId === undefined || m.conversationId === conversationId)
+    .map((m) => m.text);

@@ -23,17 +23,25 @@ describe("privacy", () => {
     const alice = await newDevice(hub.hub.url, "alice@example.com@messenger");
     const bob = await newDevice(hub.hub.url, "+14155550100@whatsapp");
     const carol = await newDevice(hub.hub.url, "carol@instagram");
-    const group = await alice.client.createGroup(`${SENTINEL} title`, ["+14155550100@whatsapp", "carol@instagram"]);
+    const group = await alice.client.createGroup(`${SENTINEL} title`, [
+      "+14155550100@whatsapp",
+      "carol@instagram",
+    ]);
     for (let i = 0; i < 20; i++) await alice.client.sendText(group, `${SENTINEL} ${i}`);
     await bob.client.sendText("alice@example.com@messenger", `${SENTINEL} direct`);
     await eventually(() => texts(carol.received, group).length === 20, "carol to receive everything");
-    await eventually(() => alice.received.some((m) => m.text.includes("direct")), "alice to get the direct message");
+    await eventually(
+      () => alice.received.some((m) => m.text.includes("direct")),
+      "alice to get the direct message",
+    );
     // The test itself proves the sentinel did travel (and was decrypted on devices).
     expect(texts(carol.received, group)[0]).toContain(SENTINEL);
 
     const files = readdirSync(hub.dir).filter((f) => f.startsWith("hub.db"));
     expect(files).toContain("hub.db-wal");
-    const secrets = await Promise.all([alice, bob, carol].map(async (d) => (await d.store.getIdentity())!.signaturePrivateKey));
+    const secrets = await Promise.all(
+      [alice, bob, carol].map(async (d) => (await d.store.getIdentity())!.signaturePrivateKey),
+    );
     for (const file of files) {
       const bytes = readFileSync(join(hub.dir, file));
       expect(contains(bytes, new TextEncoder().encode(SENTINEL)), `${file} holds plaintext`).toBe(false);

@@ -35,13 +35,15 @@ function parseApp(raw: unknown, index: number): AppConfig {
   if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
   const app = raw as Record<string, unknown>;
   const id = app.id;
-  if (typeof id !== "string" || !isAppId(id)) throw new ConfigError(`${where}.id must be a lower-case app id`);
+  if (typeof id !== "string" || !isAppId(id))
+    throw new ConfigError(`${where}.id must be a lower-case app id`);
   const identity = app.identity;
   if (typeof identity !== "string" || !(IDENTITY_KINDS as readonly string[]).includes(identity)) {
     throw new ConfigError(`${where}.identity must be one of ${IDENTITY_KINDS.join(", ")}`);
   }
   const reach = app.reach ?? "requests";
-  if (typeof reach !== "string" || !REACH.includes(reach)) throw new ConfigError(`${where}.reach must be one of ${REACH.join(", ")}`);
+  if (typeof reach !== "string" || !REACH.includes(reach))
+    throw new ConfigError(`${where}.reach must be one of ${REACH.join(", ")}`);
   const verification = app.verification ?? "none";
   if (typeof verification !== "string" || !VERIFICATION.includes(verification)) {
     throw new ConfigError(`${where}.verification must be one of ${VERIFICATION.join(", ")}`);
@@ -87,7 +89,8 @@ export function parseConfig(raw: unknown, base: ServerConfig = DEFAULT_CONFIG): 
     config.logLevel = obj.logLevel;
   }
   if (obj.apps !== undefined) {
-    if (!Array.isArray(obj.apps) || obj.apps.length === 0) throw new ConfigError("apps must be a non-empty array");
+    if (!Array.isArray(obj.apps) || obj.apps.length === 0)
+      throw new ConfigError("apps must be a non-empty array");
     const apps = obj.apps.map(parseApp);
     const ids = new Set(apps.map((a) => a.id));
     if (ids.size !== apps.length) throw new ConfigError("app ids must be unique");

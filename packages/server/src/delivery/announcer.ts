@@ -21,11 +21,15 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
   };
   return {
     entry(entry) {
-      const frame = create(ServerFrameSchema, { body: { case: "push", value: { body: { case: "entry", value: toWireEntry(entry) } } } });
+      const frame = create(ServerFrameSchema, {
+        body: { case: "push", value: { body: { case: "entry", value: toWireEntry(entry) } } },
+      });
       publish(conversationTopic(entry.conversationId), encodeServerFrame(frame));
     },
     inbox(item) {
-      const frame = create(ServerFrameSchema, { body: { case: "push", value: { body: { case: "inbox", value: toWireInboxItem(item) } } } });
+      const frame = create(ServerFrameSchema, {
+        body: { case: "push", value: { body: { case: "inbox", value: toWireInboxItem(item) } } },
+      });
       publish(deviceTopic(item.deviceId), encodeServerFrame(frame));
     },
   };

@@ -7,7 +7,12 @@ import { ProtocolError } from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
 import type { AppRegistry } from "../directory/apps.js";
 import { mayReach } from "../directory/policy.js";
-import { inspectApplicationMessage, inspectCommit, inspectGroupInfo, leafIdentities } from "../mls/inspect.js";
+import {
+  inspectApplicationMessage,
+  inspectCommit,
+  inspectGroupInfo,
+  leafIdentities,
+} from "../mls/inspect.js";
 import type {
   ConversationKind,
   ConversationRecord,
@@ -19,7 +24,13 @@ import type {
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
 import type { Announcer } from "./announcer.js";
-import { LIMITS, clampLimit, requireClientMessageId, requireConversationId, requireSize } from "./validate.js";
+import {
+  LIMITS,
+  clampLimit,
+  requireClientMessageId,
+  requireConversationId,
+  requireSize,
+} from "./validate.js";
 
 export interface CommitInput {
   conversationId: string;
@@ -52,8 +63,13 @@ export class DeliveryService {
     let peerAddress: string | undefined;
     if (input.kind === "direct") {
       const peer = this.apps.resolve(input.peer);
-      if (!mayReach(caller.app, peer.app)) throw new ProtocolError("POLICY_DENIED", `${peer.app.displayName} does not accept contact from other apps`);
-      if (!(await this.store.getAccount(peer.address))) throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
+      if (!mayReach(caller.app, peer.app))
+        throw new ProtocolError(
+          "POLICY_DENIED",
+          `${peer.app.displayName} does not accept contact from other apps`,
+        );
+      if (!(await this.store.getAccount(peer.address)))
+        throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
       peerAddress = peer.address;
     }
     const result = await this.store.createConversation({
@@ -65,9 +81,12 @@ export class DeliveryService {
       ...(peerAddress !== undefined ? { peerAddress } : {}),
       groupInfo: input.groupInfo,
     });
-    if (result.kind === "id_taken") throw new ProtocolError("ALREADY_EXISTS", "a conversation with this id exists");
+    if (result.kind === "id_taken")
+      throw new ProtocolError("ALREADY_EXISTS", "a conversation with this id exists");
     if (result.kind === "direct_exists") {
-      throw new ProtocolError("ALREADY_EXISTS", "a direct conversation with this person exists", { existingId: result.id });
+      throw new ProtocolError("ALREADY_EXISTS", "a direct conversation with this person exists", {
+        existingId: result.id,
+      });
     }
     return result.conversation;
   }
@@ -83,7 +102,8 @@ export class DeliveryService {
     await this.requireMember(input.conversationId, caller.deviceId);
     const facts = inspectApplicationMessage(input.payload);
     if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
-    if (facts.value.groupId !== input.conversationId) throw new ProtocolError("INVALID_ARGUMENT", "the message is for another group");
+    if (facts.value.groupId !== input.conversationId)
+      throw new ProtocolError("INVALID_ARGUMENT", "the message is for another group");
     const result = await this.store.appendMessage({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -109,20 +129,28 @@ export class DeliveryService {
     const facts = inspectCommit(input.commit);
     if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
     const commit = facts.value;
-    if (commit.groupId !== input.conversationId) throw new ProtocolError("INVALID_ARGUMENT", "the commit is for another group");
-    if (commit.epoch !== input.epoch) throw new ProtocolError("INVALID_ARGUMENT", "the commit's epoch differs from the request's");
+    if (commit.groupId !== input.conversationId)
+      throw new ProtocolError("INVALID_ARGUMENT", "the commit is for another group");
+    if (commit.epoch !== input.epoch)
+      throw new ProtocolError("INVALID_ARGUMENT", "the commit's epoch differs from the request's");
     const external = commit.senderType === "new_member_commit";
     if (external) {
-      if (commit.joiner?.deviceId !== caller.deviceId || !conversation.participants.includes(caller.address)) {
+      if (
+        commit.joiner?.deviceId !== caller.deviceId ||
+        !conversation.participants.includes(caller.address)
+      ) {
         throw new ProtocolError("FORBIDDEN", "only a device of a participant may join, and only itself");
       }
     } else {
-      if (commit.senderType !== "member") throw new ProtocolError("INVALID_ARGUMENT", "unsupported commit sender");
+      if (commit.senderType !== "member")
+        throw new ProtocolError("INVALID_ARGUMENT", "unsupported commit sender");
       await this.requireMember(input.conversationId, caller.deviceId);
     }
     if (input.epoch !== conversation.epoch) {
       // Cheap early answer; the store re-checks atomically (two nodes may race here).
-      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on", { currentEpoch: conversation.epoch });
+      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on", {
+        currentEpoch: conversation.epoch,
+      });
     }
     const info = inspectGroupInfo(input.groupInfo);
     if (!info.ok) throw new ProtocolError("INVALID_ARGUMENT", info.reason);
@@ -132,12 +160,18 @@ export class DeliveryService {
     const leaves = leafIdentities(conversation.groupInfo);
     if (!leaves.ok) throw new ProtocolError("INTERNAL", "the stored GroupInfo cannot be read");
     const members = new Set(await this.store.listMembers(input.conversationId));
-    const addresses = await this.addressesOf([...members, ...commit.added.map((a) => a.deviceId), ...(commit.joiner ? [commit.joiner.deviceId] : [])]);
+    const addresses = await this.addressesOf([
+      ...members,
+      ...commit.added.map((a) => a.deviceId),
+      ...(commit.joiner ? [commit.joiner.deviceId] : []),
+    ]);
     for (const who of [...commit.added, ...(commit.joiner ? [commit.joiner] : [])]) {
-      if (addresses.get(who.deviceId) !== who.address) throw new ProtocolError("INVALID_ARGUMENT", `the commit adds an unknown device ${who.deviceId}`);
+      if (addresses.get(who.deviceId) !== who.address)
+        throw new ProtocolError("INVALID_ARGUMENT", `the commit adds an unknown device ${who.deviceId}`);
       await this.requireReachable(caller, who.address);
     }
-    if (input.welcome === null && commit.added.length > 0) throw new ProtocolError("INVALID_ARGUMENT", "a commit that adds devices needs a Welcome");
+    if (input.welcome === null && commit.added.length > 0)
+      throw new ProtocolError("INVALID_ARGUMENT", "a commit that adds devices needs a Welcome");
     const membership = membershipFromCommit({
       facts: commit,
       leaves: leaves.value,
@@ -148,7 +182,8 @@ export class DeliveryService {
     if (membership.addedDevices.length + membership.removedDevices.length > LIMITS.maxMembershipChange) {
       throw new ProtocolError("TOO_LARGE", "too many members changed in one commit");
     }
-    if (conversation.kind === "direct" && membership.addedAccounts.length > 0) await this.requireDirectPair(conversation, membership.addedAccounts);
+    if (conversation.kind === "direct" && membership.addedAccounts.length > 0)
+      await this.requireDirectPair(conversation, membership.addedAccounts);
     const result = await this.store.commit({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -162,7 +197,9 @@ export class DeliveryService {
       welcome: commit.added.length > 0 ? input.welcome : null,
     });
     if (result.kind === "epoch_conflict") {
-      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on", { currentEpoch: result.currentEpoch });
+      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on", {
+        currentEpoch: result.currentEpoch,
+      });
     }
     if (result.kind === "committed") {
       this.announcer.entry(result.entry);
@@ -172,7 +209,12 @@ export class DeliveryService {
   }
 
   /** [DS4] entries in seq order; [DS5] members only, and nothing from before the device joined. */
-  async fetch(caller: Caller, conversationId: string, afterSeq: number, limit: number): Promise<{ entries: LogEntryRecord[]; hasMore: boolean }> {
+  async fetch(
+    caller: Caller,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ entries: LogEntryRecord[]; hasMore: boolean }> {
     requireConversationId(conversationId);
     const membership = await this.requireMember(conversationId, caller.deviceId);
     const n = clampLimit(limit, LIMITS.maxFetchEntries);
@@ -181,7 +223,8 @@ export class DeliveryService {
   }
 
   async ack(caller: Caller, cursors: CursorUpdate[]): Promise<void> {
-    if (cursors.length > LIMITS.maxCursorsPerAck) throw new ProtocolError("TOO_LARGE", `at most ${LIMITS.maxCursorsPerAck} cursors per ack`);
+    if (cursors.length > LIMITS.maxCursorsPerAck)
+      throw new ProtocolError("TOO_LARGE", `at most ${LIMITS.maxCursorsPerAck} cursors per ack`);
     for (const c of cursors) requireConversationId(c.conversationId);
     await this.store.advanceCursors(caller.deviceId, cursors);
   }
@@ -194,11 +237,16 @@ export class DeliveryService {
   async groupInfo(caller: Caller, conversationId: string): Promise<{ groupInfo: Uint8Array; epoch: number }> {
     requireConversationId(conversationId);
     const conversation = await this.store.getConversation(conversationId);
-    if (!conversation || !conversation.participants.includes(caller.address)) throw new ProtocolError("NOT_FOUND", "no such conversation");
+    if (!conversation || !conversation.participants.includes(caller.address))
+      throw new ProtocolError("NOT_FOUND", "no such conversation");
     return { groupInfo: conversation.groupInfo, epoch: conversation.epoch };
   }
 
-  async fetchInbox(caller: Caller, afterId: number, limit: number): Promise<{ items: InboxRecord[]; hasMore: boolean }> {
+  async fetchInbox(
+    caller: Caller,
+    afterId: number,
+    limit: number,
+  ): Promise<{ items: InboxRecord[]; hasMore: boolean }> {
     const n = clampLimit(limit, LIMITS.maxInboxItems);
     const items = await this.store.readInbox(caller.deviceId, afterId, n + 1);
     return { items: items.slice(0, n), hasMore: items.length > n };
@@ -219,13 +267,21 @@ export class DeliveryService {
   private async requireDirectPair(conversation: ConversationRecord, added: string[]): Promise<void> {
     const accounts = new Set([...conversation.participants, ...added]);
     const [a, b, ...more] = [...accounts];
-    const pairOk = more.length === 0 && a !== undefined && (b === undefined || (await this.store.findDirectConversation(a, b)) === conversation.id);
-    if (!pairOk) throw new ProtocolError("FORBIDDEN", "a direct conversation holds only its two people; create a group");
+    const pairOk =
+      more.length === 0 &&
+      a !== undefined &&
+      (b === undefined || (await this.store.findDirectConversation(a, b)) === conversation.id);
+    if (!pairOk)
+      throw new ProtocolError("FORBIDDEN", "a direct conversation holds only its two people; create a group");
   }
 
   private async requireReachable(caller: Caller, address: string): Promise<void> {
     const resolved = this.apps.resolve(address);
-    if (!mayReach(caller.app, resolved.app)) throw new ProtocolError("POLICY_DENIED", `${resolved.app.displayName} does not accept contact from other apps`);
+    if (!mayReach(caller.app, resolved.app))
+      throw new ProtocolError(
+        "POLICY_DENIED",
+        `${resolved.app.displayName} does not accept contact from other apps`,
+      );
   }
 
   private async addressesOf(deviceIds: string[]): Promise<Map<string, string>> {

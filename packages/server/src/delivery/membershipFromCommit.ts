@@ -18,7 +18,8 @@ export interface MembershipInput {
 
 export function membershipFromCommit(input: MembershipInput): MembershipDelta {
   const { facts, leaves, currentMembers, participants } = input;
-  if (facts.byReference > 0) throw new ProtocolError("INVALID_ARGUMENT", "commits must carry their proposals by value");
+  if (facts.byReference > 0)
+    throw new ProtocolError("INVALID_ARGUMENT", "commits must carry their proposals by value");
   const added = [...facts.added];
   if (facts.joiner) added.push(facts.joiner);
   const removedDevices: string[] = [];

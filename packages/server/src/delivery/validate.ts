@@ -2,11 +2,13 @@
 import { LIMITS, ProtocolError, isClientMessageId, isConversationId } from "@switchboard/protocol";
 
 export function requireConversationId(id: string): void {
-  if (!isConversationId(id)) throw new ProtocolError("INVALID_ARGUMENT", "conversation id must be 32-64 lower-case hex digits");
+  if (!isConversationId(id))
+    throw new ProtocolError("INVALID_ARGUMENT", "conversation id must be 32-64 lower-case hex digits");
 }
 
 export function requireClientMessageId(id: string): void {
-  if (!isClientMessageId(id)) throw new ProtocolError("INVALID_ARGUMENT", "client message id must be 1-64 of A-Z a-z 0-9 _ -");
+  if (!isClientMessageId(id))
+    throw new ProtocolError("INVALID_ARGUMENT", "client message id must be 1-64 of A-Z a-z 0-9 _ -");
 }
 
 export function requireSize(bytes: Uint8Array, limit: number, what: string): void {

@@ -40,12 +40,14 @@ export class Directory {
     if (input.displayName.length > LIMITS.maxDisplayNameLength) {
       throw new ProtocolError("TOO_LARGE", `display name is over ${LIMITS.maxDisplayNameLength} characters`);
     }
-    if (!isEd25519PublicKey(input.signatureKey)) throw new ProtocolError("INVALID_ARGUMENT", "signature key must be a 32-byte Ed25519 key");
+    if (!isEd25519PublicKey(input.signatureKey))
+      throw new ProtocolError("INVALID_ARGUMENT", "signature key must be a 32-byte Ed25519 key");
     if (!verifyEd25519(input.signatureKey, authChallengeMessage(challenge), input.signature)) {
       throw new ProtocolError("BAD_SIGNATURE", "the challenge signature does not verify");
     }
     if (app.verification === "code") {
-      if (input.verificationCode === "") throw new ProtocolError("VERIFICATION_REQUIRED", `${app.displayName} needs a verification code`);
+      if (input.verificationCode === "")
+        throw new ProtocolError("VERIFICATION_REQUIRED", `${app.displayName} needs a verification code`);
       if (!(await this.verifier.check(address, input.verificationCode))) {
         throw new ProtocolError("VERIFICATION_REQUIRED", "the verification code is wrong or expired");
       }
@@ -56,8 +58,10 @@ export class Directory {
       { address, app: app.id, displayName: input.displayName || address, createdAt: now },
       { id: deviceId, signatureKey: input.signatureKey, createdAt: now },
     );
-    if (result === "address_taken") throw new ProtocolError("ALREADY_EXISTS", `${address} is already registered`);
-    if (result === "device_taken") throw new ProtocolError("ALREADY_EXISTS", "this device key is already registered");
+    if (result === "address_taken")
+      throw new ProtocolError("ALREADY_EXISTS", `${address} is already registered`);
+    if (result === "device_taken")
+      throw new ProtocolError("ALREADY_EXISTS", "this device key is already registered");
     return { deviceId, address, app: app.id };
   }
 
@@ -65,7 +69,11 @@ export class Directory {
   async authenticate(challenge: Uint8Array, deviceId: string, signature: Uint8Array): Promise<Caller> {
     const device = await this.store.getDevice(deviceId);
     // One answer for unknown, revoked and forged: do not tell a prober which it was.
-    if (!device || device.revokedAt !== null || !verifyEd25519(device.signatureKey, authChallengeMessage(challenge), signature)) {
+    if (
+      !device ||
+      device.revokedAt !== null ||
+      !verifyEd25519(device.signatureKey, authChallengeMessage(challenge), signature)
+    ) {
       throw new ProtocolError("BAD_SIGNATURE", "device authentication failed");
     }
     const account = await this.store.getAccount(device.address);
@@ -79,37 +87,60 @@ export class Directory {
   }
 
   /** Accept key packages only for the uploading device's own credential and key. */
-  async uploadKeyPackages(caller: Caller, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {
+  async uploadKeyPackages(
+    caller: Caller,
+    oneTime: Uint8Array[],
+    lastResort: Uint8Array | null,
+  ): Promise<number> {
     if (oneTime.length > LIMITS.maxKeyPackagesPerUpload) {
-      throw new ProtocolError("TOO_LARGE", `at most ${LIMITS.maxKeyPackagesPerUpload} key packages per upload`);
+      throw new ProtocolError(
+        "TOO_LARGE",
+        `at most ${LIMITS.maxKeyPackagesPerUpload} key packages per upload`,
+      );
     }
     const device = await this.store.getDevice(caller.deviceId);
     if (!device) throw new ProtocolError("UNAUTHENTICATED", "unknown device");
     const all = lastResort ? [...oneTime, lastResort] : oneTime;
     for (const kp of all) {
-      if (kp.length > LIMITS.maxKeyPackageBytes) throw new ProtocolError("TOO_LARGE", "a key package is too large");
+      if (kp.length > LIMITS.maxKeyPackageBytes)
+        throw new ProtocolError("TOO_LARGE", "a key package is too large");
       const facts = inspectKeyPackage(kp);
       if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
       const { identity, signatureKey } = facts.value;
-      if (identity.deviceId !== caller.deviceId || identity.address !== caller.address || !equalBytes(signatureKey, device.signatureKey)) {
-        throw new ProtocolError("FORBIDDEN", "a key package must carry the uploading device's own credential and key");
+      if (
+        identity.deviceId !== caller.deviceId ||
+        identity.address !== caller.address ||
+        !equalBytes(signatureKey, device.signatureKey)
+      ) {
+        throw new ProtocolError(
+          "FORBIDDEN",
+          "a key package must carry the uploading device's own credential and key",
+        );
       }
     }
     const held = await this.store.countKeyPackages(caller.deviceId);
     if (held + oneTime.length > LIMITS.maxKeyPackagesPerDevice) {
-      throw new ProtocolError("TOO_LARGE", `a device holds at most ${LIMITS.maxKeyPackagesPerDevice} key packages`);
+      throw new ProtocolError(
+        "TOO_LARGE",
+        `a device holds at most ${LIMITS.maxKeyPackagesPerDevice} key packages`,
+      );
     }
     return this.store.addKeyPackages(caller.deviceId, oneTime, lastResort);
   }
 
   /** One key package for every device of `target`, if the target's app lets the caller's app reach it. */
-  async claimKeyPackages(caller: Caller, target: string): Promise<{ address: string; claimed: ClaimedKeyPackage[] }> {
+  async claimKeyPackages(
+    caller: Caller,
+    target: string,
+  ): Promise<{ address: string; claimed: ClaimedKeyPackage[] }> {
     const { address, app } = this.apps.resolve(target);
-    if (!mayReach(caller.app, app)) throw new ProtocolError("POLICY_DENIED", `${app.displayName} does not accept contact from other apps`);
+    if (!mayReach(caller.app, app))
+      throw new ProtocolError("POLICY_DENIED", `${app.displayName} does not accept contact from other apps`);
     const account = await this.store.getAccount(address);
     if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
     const claimed = await this.store.claimKeyPackages(address);
-    if (claimed.length === 0) throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
+    if (claimed.length === 0)
+      throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
     return { address, claimed };
   }
 

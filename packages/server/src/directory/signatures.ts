@@ -12,7 +12,11 @@ export function isEd25519PublicKey(key: Uint8Array): boolean {
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (!isEd25519PublicKey(publicKey) || signature.length !== 64) return false;
   try {
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: "der", type: "spki" });
+    const key = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]),
+      format: "der",
+      type: "spki",
+    });
     return verify(null, message, key, signature);
   } catch {
     return false;

@@ -52,7 +52,10 @@ export class ClientConnection implements Session, RoutedConnection {
   async onAuthenticated(caller: Caller): Promise<void> {
     this.caller = caller;
     const conversations = await this.services.delivery.listConversations(caller);
-    this.router.attach(this, conversations.map((c) => c.id));
+    this.router.attach(
+      this,
+      conversations.map((c) => c.id),
+    );
     this.log.debug({ device: caller.deviceId }, "device authenticated");
   }
 
@@ -86,7 +89,15 @@ export class ClientConnection implements Session, RoutedConnection {
         return this.close(1002, "unsupported version");
       }
       this.greeted = true;
-      this.sendFrame({ case: "hello", value: { $typeName: "switchboard.v1.ServerHello", protocolVersion: PROTOCOL_VERSION, challenge: this.challenge, serverTime: BigInt(this.services.clock()) } });
+      this.sendFrame({
+        case: "hello",
+        value: {
+          $typeName: "switchboard.v1.ServerHello",
+          protocolVersion: PROTOCOL_VERSION,
+          challenge: this.challenge,
+          serverTime: BigInt(this.services.clock()),
+        },
+      });
       return;
     }
     if (body.case !== "request") return this.refuse(0n, "BAD_FRAME", "expected a request");
@@ -94,13 +105,17 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onRequest(request: Request): void {
-    if (this.inFlight >= LIMITS.maxInFlightRequests) return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
+    if (this.inFlight >= LIMITS.maxInFlightRequests)
+      return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
     this.inFlight++;
     handleRequest(this.services, this, request)
       .then((result) => this.respond(request.id, result))
       .catch((err: unknown) => {
         if (err instanceof ProtocolError) return this.refuse(request.id, err.code, err.message, err.details);
-        this.log.error({ err: err instanceof Error ? err.message : String(err), op: request.op.case }, "request failed");
+        this.log.error(
+          { err: err instanceof Error ? err.message : String(err), op: request.op.case },
+          "request failed",
+        );
         this.refuse(request.id, "INTERNAL", "internal error");
       })
       .finally(() => this.inFlight--);
@@ -113,7 +128,13 @@ export class ClientConnection implements Session, RoutedConnection {
   private refuse(id: bigint, code: ErrorCode, message: string, details: ProtocolError["details"] = {}): void {
     this.respond(id, {
       case: "error",
-      value: { $typeName: "switchboard.v1.Error", code, message, currentEpoch: BigInt(details.currentEpoch ?? 0), existingId: details.existingId ?? "" },
+      value: {
+        $typeName: "switchboard.v1.Error",
+        code,
+        message,
+        currentEpoch: BigInt(details.currentEpoch ?? 0),
+        existingId: details.existingId ?? "",
+      },
     });
   }
 

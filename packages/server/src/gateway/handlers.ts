@@ -7,7 +7,14 @@ import { ProtocolError, type Request, type Response } from "@switchboard/protoco
 import type { Caller } from "../caller.js";
 import type { DeliveryService } from "../delivery/deliveryService.js";
 import type { Directory } from "../directory/directory.js";
-import { fromWireConversationKind, toSafeNumber, toWireConversation, toWireDevice, toWireEntry, toWireInboxItem } from "./wireMapping.js";
+import {
+  fromWireConversationKind,
+  toSafeNumber,
+  toWireConversation,
+  toWireDevice,
+  toWireEntry,
+  toWireInboxItem,
+} from "./wireMapping.js";
 
 export interface Services {
   directory: Directory;
@@ -47,7 +54,14 @@ export async function handleRequest(services: Services, session: Session, reques
         verificationCode: r.verificationCode,
       });
       await session.onAuthenticated(caller);
-      return { case: "register", value: { $typeName: "switchboard.v1.RegisterResponse", address: caller.address, deviceId: caller.deviceId } };
+      return {
+        case: "register",
+        value: {
+          $typeName: "switchboard.v1.RegisterResponse",
+          address: caller.address,
+          deviceId: caller.deviceId,
+        },
+      };
     }
     case "authenticate": {
       if (session.caller) throw new ProtocolError("BAD_FRAME", "already authenticated");
@@ -56,11 +70,19 @@ export async function handleRequest(services: Services, session: Session, reques
       const remaining = await directory.keyPackagesRemaining(caller);
       return {
         case: "authenticate",
-        value: { $typeName: "switchboard.v1.AuthenticateResponse", address: caller.address, deviceId: caller.deviceId, keyPackagesRemaining: remaining },
+        value: {
+          $typeName: "switchboard.v1.AuthenticateResponse",
+          address: caller.address,
+          deviceId: caller.deviceId,
+          keyPackagesRemaining: remaining,
+        },
       };
     }
     case "ping":
-      return { case: "ping", value: { $typeName: "switchboard.v1.PingResponse", serverTime: BigInt(services.clock()) } };
+      return {
+        case: "ping",
+        value: { $typeName: "switchboard.v1.PingResponse", serverTime: BigInt(services.clock()) },
+      };
     case undefined:
       throw new ProtocolError("BAD_FRAME", "request without an operation");
     default:
@@ -68,13 +90,21 @@ export async function handleRequest(services: Services, session: Session, reques
   }
 }
 
-async function handleAuthenticated(services: Services, caller: Caller, session: Session, op: Request["op"] & { case: Op }): Promise<Result> {
+async function handleAuthenticated(
+  services: Services,
+  caller: Caller,
+  session: Session,
+  op: Request["op"] & { case: Op },
+): Promise<Result> {
   const { directory, delivery } = services;
   switch (op.case) {
     case "uploadKeyPackages": {
       const lastResort = op.value.lastResort.length > 0 ? op.value.lastResort : null;
       const remaining = await directory.uploadKeyPackages(caller, op.value.keyPackages, lastResort);
-      return { case: "uploadKeyPackages", value: { $typeName: "switchboard.v1.UploadKeyPackagesResponse", remaining } };
+      return {
+        case: "uploadKeyPackages",
+        value: { $typeName: "switchboard.v1.UploadKeyPackagesResponse", remaining },
+      };
     }
     case "claimKeyPackages": {
       const { address, claimed } = await directory.claimKeyPackages(caller, op.value.address);
@@ -83,7 +113,11 @@ async function handleAuthenticated(services: Services, caller: Caller, session: 
         value: {
           $typeName: "switchboard.v1.ClaimKeyPackagesResponse",
           address,
-          keyPackages: claimed.map((c) => ({ $typeName: "switchboard.v1.ClaimedKeyPackage", deviceId: c.deviceId, keyPackage: c.keyPackage })),
+          keyPackages: claimed.map((c) => ({
+            $typeName: "switchboard.v1.ClaimedKeyPackage",
+            deviceId: c.deviceId,
+            keyPackage: c.keyPackage,
+          })),
         },
       };
     }
@@ -93,7 +127,12 @@ async function handleAuthenticated(services: Services, caller: Caller, session: 
         case: "lookupAccount",
         value: {
           $typeName: "switchboard.v1.LookupAccountResponse",
-          account: { $typeName: "switchboard.v1.Account", address: account.address, displayName: account.displayName, devices: account.devices.map(toWireDevice) },
+          account: {
+            $typeName: "switchboard.v1.Account",
+            address: account.address,
+            displayName: account.displayName,
+            devices: account.devices.map(toWireDevice),
+          },
         },
       };
     }
@@ -109,7 +148,10 @@ async function handleAuthenticated(services: Services, caller: Caller, session: 
       session.onJoined(conversation.id);
       return {
         case: "createConversation",
-        value: { $typeName: "switchboard.v1.CreateConversationResponse", conversation: toWireConversation({ ...conversation, cursor: 0 }) },
+        value: {
+          $typeName: "switchboard.v1.CreateConversationResponse",
+          conversation: toWireConversation({ ...conversation, cursor: 0 }),
+        },
       };
     }
     case "sendMessage": {
@@ -119,7 +161,14 @@ async function handleAuthenticated(services: Services, caller: Caller, session: 
         payload: op.value.payload,
         epoch: toSafeNumber(op.value.epoch),
       });
-      return { case: "sendMessage", value: { $typeName: "switchboard.v1.SendMessageResponse", seq: BigInt(entry.seq), serverTime: BigInt(entry.serverTime) } };
+      return {
+        case: "sendMessage",
+        value: {
+          $typeName: "switchboard.v1.SendMessageResponse",
+          seq: BigInt(entry.seq),
+          serverTime: BigInt(entry.serverTime),
+        },
+      };
     }
     case "commit": {
       const entry = await delivery.commit(caller, {
@@ -133,12 +182,25 @@ async function handleAuthenticated(services: Services, caller: Caller, session: 
       if (entry.membership?.addedDevices.includes(caller.deviceId)) session.onJoined(entry.conversationId);
       return {
         case: "commit",
-        value: { $typeName: "switchboard.v1.CommitResponse", seq: BigInt(entry.seq), epoch: BigInt(entry.epoch + 1), serverTime: BigInt(entry.serverTime) },
+        value: {
+          $typeName: "switchboard.v1.CommitResponse",
+          seq: BigInt(entry.seq),
+          epoch: BigInt(entry.epoch + 1),
+          serverTime: BigInt(entry.serverTime),
+        },
       };
     }
     case "fetch": {
-      const { entries, hasMore } = await delivery.fetch(caller, op.value.conversationId, toSafeNumber(op.value.afterSeq), op.value.limit);
-      return { case: "fetch", value: { $typeName: "switchboard.v1.FetchResponse", entries: entries.map(toWireEntry), hasMore } };
+      const { entries, hasMore } = await delivery.fetch(
+        caller,
+        op.value.conversationId,
+        toSafeNumber(op.value.afterSeq),
+        op.value.limit,
+      );
+      return {
+        case: "fetch",
+        value: { $typeName: "switchboard.v1.FetchResponse", entries: entries.map(toWireEntry), hasMore },
+      };
     }
     case "ack": {
       await delivery.ack(
@@ -151,16 +213,29 @@ async function handleAuthenticated(services: Services, caller: Caller, session: 
       const conversations = await delivery.listConversations(caller);
       return {
         case: "listConversations",
-        value: { $typeName: "switchboard.v1.ListConversationsResponse", conversations: conversations.map(toWireConversation) },
+        value: {
+          $typeName: "switchboard.v1.ListConversationsResponse",
+          conversations: conversations.map(toWireConversation),
+        },
       };
     }
     case "getGroupInfo": {
       const { groupInfo, epoch } = await delivery.groupInfo(caller, op.value.conversationId);
-      return { case: "getGroupInfo", value: { $typeName: "switchboard.v1.GetGroupInfoResponse", groupInfo, epoch: BigInt(epoch) } };
+      return {
+        case: "getGroupInfo",
+        value: { $typeName: "switchboard.v1.GetGroupInfoResponse", groupInfo, epoch: BigInt(epoch) },
+      };
     }
     case "fetchInbox": {
-      const { items, hasMore } = await delivery.fetchInbox(caller, toSafeNumber(op.value.afterId), op.value.limit);
-      return { case: "fetchInbox", value: { $typeName: "switchboard.v1.FetchInboxResponse", items: items.map(toWireInboxItem), hasMore } };
+      const { items, hasMore } = await delivery.fetchInbox(
+        caller,
+        toSafeNumber(op.value.afterId),
+        op.value.limit,
+      );
+      return {
+        case: "fetchInbox",
+        value: { $typeName: "switchboard.v1.FetchInboxResponse", items: items.map(toWireInboxItem), hasMore },
+      };
     }
     case "ackInbox": {
       await delivery.ackInbox(caller, toSafeNumber(op.value.upToId));

@@ -55,7 +55,9 @@ export class LocalRouter {
     if (!members) {
       members = new Set();
       this.localMembers.set(conversationId, members);
-      this.subscribe(conversationTopic(conversationId), (bytes) => this.onConversationPush(conversationId, bytes));
+      this.subscribe(conversationTopic(conversationId), (bytes) =>
+        this.onConversationPush(conversationId, bytes),
+      );
     }
     members.add(deviceId);
   }

@@ -13,7 +13,13 @@ import {
   type InboxItem,
   type LogEntry,
 } from "@switchboard/protocol";
-import type { ConversationKind, ConversationView, DeviceRecord, InboxRecord, LogEntryRecord } from "../store/port.js";
+import type {
+  ConversationKind,
+  ConversationView,
+  DeviceRecord,
+  InboxRecord,
+  LogEntryRecord,
+} from "../store/port.js";
 
 export function toWireEntry(entry: LogEntryRecord): LogEntry {
   return create(LogEntrySchema, {
@@ -41,7 +47,9 @@ export function toWireInboxItem(item: InboxRecord): InboxItem {
   });
 }
 
-export function toWireConversation(c: ConversationView | (Omit<ConversationView, "cursor"> & { cursor?: number })): ConversationSummary {
+export function toWireConversation(
+  c: ConversationView | (Omit<ConversationView, "cursor"> & { cursor?: number }),
+): ConversationSummary {
   return create(ConversationSummarySchema, {
     id: c.id,
     kind: c.kind === "direct" ? WireConversationKind.DIRECT : WireConversationKind.GROUP,

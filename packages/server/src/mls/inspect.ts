@@ -29,7 +29,8 @@ export function inspectKeyPackage(bytes: Uint8Array): Inspected<KeyPackageFacts>
   const message = decode(bytes);
   if (message?.wireformat !== "mls_key_package") return { ok: false, reason: "not an MLS KeyPackage" };
   const leaf = message.keyPackage.leafNode;
-  if (leaf.credential.credentialType !== "basic") return { ok: false, reason: "key package credential is not basic" };
+  if (leaf.credential.credentialType !== "basic")
+    return { ok: false, reason: "key package credential is not basic" };
   const identity = decodeCredentialIdentity(leaf.credential.identity);
   if (!identity) return { ok: false, reason: "key package credential identity is malformed" };
   return { ok: true, value: { identity, signatureKey: leaf.signaturePublicKey } };
@@ -56,7 +57,8 @@ function identityOf(credential: Credential): CredentialIdentity | undefined {
 
 export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
   const message = decode(bytes);
-  if (message?.wireformat !== "mls_public_message") return { ok: false, reason: "a commit must be an MLS PublicMessage" };
+  if (message?.wireformat !== "mls_public_message")
+    return { ok: false, reason: "a commit must be an MLS PublicMessage" };
   const content = message.publicMessage.content;
   if (content.contentType !== "commit") return { ok: false, reason: "the PublicMessage is not a commit" };
   const added: CredentialIdentity[] = [];
@@ -99,9 +101,11 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
 
 export function inspectApplicationMessage(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
   const message = decode(bytes);
-  if (message?.wireformat !== "mls_private_message") return { ok: false, reason: "a message must be an MLS PrivateMessage" };
+  if (message?.wireformat !== "mls_private_message")
+    return { ok: false, reason: "a message must be an MLS PrivateMessage" };
   const pm = message.privateMessage;
-  if (pm.contentType !== "application") return { ok: false, reason: "the PrivateMessage is not an application message" };
+  if (pm.contentType !== "application")
+    return { ok: false, reason: "the PrivateMessage is not an application message" };
   return { ok: true, value: { groupId: toHex(pm.groupId), epoch: Number(pm.epoch) } };
 }
 

@@ -124,7 +124,9 @@ export interface NewMessage {
 }
 
 /** A retry with the same (conversation, sender device, client message id) gets the original entry back. */
-export type AppendResult = { kind: "appended"; entry: LogEntryRecord } | { kind: "duplicate"; entry: LogEntryRecord };
+export type AppendResult =
+  | { kind: "appended"; entry: LogEntryRecord }
+  | { kind: "duplicate"; entry: LogEntryRecord };
 
 export interface NewCommit {
   conversationId: string;

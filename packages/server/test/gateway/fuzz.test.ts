@@ -24,9 +24,14 @@ let nextId = 1000n;
 function snapshot(): string {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[];
     return tables
-      .map(({ name }) => `${name}: ${JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v))}`)
+      .map(
+        ({ name }) =>
+          `${name}: ${JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v))}`,
+      )
       .join("\n");
   } finally {
     db.close();
@@ -59,7 +64,15 @@ beforeAll(async () => {
   const challenge = await client.hello();
   const keys = newKeys();
   const registered = await client.request(
-    { case: "register", value: { address: "fuzzer@instagram", displayName: "Fuzzer", signatureKey: keys.publicKey, signature: sign(keys.privateKey, challenge) } },
+    {
+      case: "register",
+      value: {
+        address: "fuzzer@instagram",
+        displayName: "Fuzzer",
+        signatureKey: keys.publicKey,
+        signature: sign(keys.privateKey, challenge),
+      },
+    },
     1n,
   );
   expect(registered.result.case).toBe("register");
@@ -88,10 +101,27 @@ describe("gateway under hostile input", () => {
     const before = snapshot();
     const valid: RequestOp[] = [
       { case: "fetch", value: { conversationId: "00".repeat(16), afterSeq: 0n, limit: 10 } },
-      { case: "sendMessage", value: { conversationId: "ab".repeat(16), clientMessageId: "m1", payload: new Uint8Array([0, 1, 0, 2]), epoch: 0n } },
+      {
+        case: "sendMessage",
+        value: {
+          conversationId: "ab".repeat(16),
+          clientMessageId: "m1",
+          payload: new Uint8Array([0, 1, 0, 2]),
+          epoch: 0n,
+        },
+      },
       { case: "claimKeyPackages", value: { address: "someone@messenger" } },
       { case: "lookupAccount", value: { address: "fuzzer@instagram" } },
-      { case: "commit", value: { conversationId: "cd".repeat(16), clientMessageId: "c1", epoch: 3n, commit: new Uint8Array([0, 1, 0, 1]), groupInfo: new Uint8Array([1]) } },
+      {
+        case: "commit",
+        value: {
+          conversationId: "cd".repeat(16),
+          clientMessageId: "c1",
+          epoch: 3n,
+          commit: new Uint8Array([0, 1, 0, 1]),
+          groupInfo: new Uint8Array([1]),
+        },
+      },
       { case: "uploadKeyPackages", value: { keyPackages: [new Uint8Array([0, 1, 0, 5, 7])] } },
     ];
     await fc.assert(
@@ -119,15 +149,58 @@ describe("gateway under hostile input", () => {
     const bytes = fc.uint8Array({ maxLength: 300 });
     const text = fc.string({ maxLength: 80 });
     const op: fc.Arbitrary<RequestOp> = fc.oneof(
-      fc.record({ case: fc.constant("sendMessage" as const), value: fc.record({ conversationId: text, clientMessageId: text, payload: bytes, epoch: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }) }),
-      fc.record({ case: fc.constant("commit" as const), value: fc.record({ conversationId: text, clientMessageId: text, epoch: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), commit: bytes, welcome: bytes, groupInfo: bytes }) }),
-      fc.record({ case: fc.constant("createConversation" as const), value: fc.record({ conversationId: text, kind: fc.integer({ min: -5, max: 5 }), peer: text, groupInfo: bytes }) }),
-      fc.record({ case: fc.constant("uploadKeyPackages" as const), value: fc.record({ keyPackages: fc.array(bytes, { maxLength: 5 }), lastResort: bytes }) }),
+      fc.record({
+        case: fc.constant("sendMessage" as const),
+        value: fc.record({
+          conversationId: text,
+          clientMessageId: text,
+          payload: bytes,
+          epoch: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        }),
+      }),
+      fc.record({
+        case: fc.constant("commit" as const),
+        value: fc.record({
+          conversationId: text,
+          clientMessageId: text,
+          epoch: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+          commit: bytes,
+          welcome: bytes,
+          groupInfo: bytes,
+        }),
+      }),
+      fc.record({
+        case: fc.constant("createConversation" as const),
+        value: fc.record({
+          conversationId: text,
+          kind: fc.integer({ min: -5, max: 5 }),
+          peer: text,
+          groupInfo: bytes,
+        }),
+      }),
+      fc.record({
+        case: fc.constant("uploadKeyPackages" as const),
+        value: fc.record({ keyPackages: fc.array(bytes, { maxLength: 5 }), lastResort: bytes }),
+      }),
       fc.record({ case: fc.constant("claimKeyPackages" as const), value: fc.record({ address: text }) }),
-      fc.record({ case: fc.constant("ack" as const), value: fc.record({ cursors: fc.array(fc.record({ conversationId: text, seq: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }), { maxLength: 5 }) }) }),
+      fc.record({
+        case: fc.constant("ack" as const),
+        value: fc.record({
+          cursors: fc.array(
+            fc.record({ conversationId: text, seq: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }),
+            { maxLength: 5 },
+          ),
+        }),
+      }),
       fc.record({ case: fc.constant("getGroupInfo" as const), value: fc.record({ conversationId: text }) }),
-      fc.record({ case: fc.constant("register" as const), value: fc.record({ address: text, displayName: text, signatureKey: bytes, signature: bytes }) }),
-      fc.record({ case: fc.constant("authenticate" as const), value: fc.record({ deviceId: text, signature: bytes }) }),
+      fc.record({
+        case: fc.constant("register" as const),
+        value: fc.record({ address: text, displayName: text, signatureKey: bytes, signature: bytes }),
+      }),
+      fc.record({
+        case: fc.constant("authenticate" as const),
+        value: fc.record({ deviceId: text, signature: bytes }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(op, async (request) => {

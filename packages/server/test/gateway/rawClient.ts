@@ -71,14 +71,20 @@ export class RawClient {
   }
 
   async hello(): Promise<Uint8Array> {
-    this.send(create(ClientFrameSchema, { body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: "raw-test" } } }));
+    this.send(
+      create(ClientFrameSchema, {
+        body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: "raw-test" } },
+      }),
+    );
     return this.next((f) => (f.body.case === "hello" ? f.body.value.challenge : undefined));
   }
 
   /** Send a request and wait for its response. */
   async request(op: RequestOp, id: bigint): Promise<Response> {
     this.send(requestFrame(id, op));
-    return this.next((f) => (f.body.case === "response" && f.body.value.id === id ? f.body.value : undefined));
+    return this.next((f) =>
+      f.body.case === "response" && f.body.value.id === id ? f.body.value : undefined,
+    );
   }
 
   close(): void {

@@ -1,0 +1,214 @@
+/**
+ * MLS engine benchmark: our node:crypto provider against ts-mls's default one.
+ *
+ *   node --import tsx bench/mls.ts            groups of 10 and 100 devices
+ *   node --import tsx bench/mls.ts --large    also 1000 devices
+ *
+ * Per group size, one group is built once (with the node provider, it is only
+ * set-up): the sender adds everyone in one commit, a receiver joins from the
+ * Welcome, and the sender makes one update commit so its path is populated.
+ * Both states are saved; every measurement starts from fresh copies, with each
+ * provider, so the two columns measure the same work.
+ *
+ * enc/s, dec/s: 1 KiB application messages, one after another (ratchet included).
+ * add: commit adding one device. process: the receiver applies that commit.
+ * join: the new device joins from its Welcome (validates the whole tree).
+ * remove: commit removing one device (UpdatePath: HPKE to the copath's resolution).
+ * load+save: deserialize + serialize the receiver's state, which the SDK does per message.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { createTsMlsEngine } from "../packages/client/src/mls/index.js";
+import type {
+  DeviceIdentity,
+  GeneratedKeyPackage,
+  GroupEngine,
+  GroupState,
+} from "../packages/client/src/mls/index.js";
+
+const sizes = process.argv.includes("--large") ? [10, 100, 1000] : [10, 100];
+const PAYLOAD = new Uint8Array(1024).fill(0x61);
+const OP_RUNS = 5;
+const OP_BUDGET_MS = 4000;
+const THROUGHPUT_MS = 1500;
+
+function identity(n: number): DeviceIdentity {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const spki = publicKey.export({ format: "der", type: "spki" });
+  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
+  return {
+    address: `user${n}@messenger`,
+    deviceId: `device${n}`,
+    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
+    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
+  };
+}
+
+interface Fixture {
+  sender: DeviceIdentity;
+  receiver: DeviceIdentity;
+  newcomer: DeviceIdentity;
+  newcomerPackage: GeneratedKeyPackage;
+  senderState: Uint8Array;
+  receiverState: Uint8Array;
+  victim: string;
+}
+
+async function build(engine: GroupEngine, size: number): Promise<Fixture> {
+  const sender = identity(0);
+  const receiver = identity(1);
+  let senderState = (await engine.createGroup(sender, crypto.getRandomValues(new Uint8Array(16)))).state;
+  const receiverPackage = await engine.generateKeyPackage(receiver);
+  const others = [];
+  for (let i = 2; i < size; i++) others.push((await engine.generateKeyPackage(identity(i))).publicMessage);
+  const add = await engine.createCommit(sender, senderState, {
+    add: [receiverPackage.publicMessage, ...others],
+    removeDeviceIds: [],
+  });
+  senderState = add.newState;
+  const joined = await engine.joinFromWelcome(receiver, add.welcome!, async () => receiverPackage);
+  const update = await engine.createCommit(sender, senderState, { add: [], removeDeviceIds: [] });
+  const processed = await engine.process(receiver, joined.state, update.commit);
+  const newcomer = identity(size);
+  return {
+    sender,
+    receiver,
+    newcomer,
+    newcomerPackage: await engine.generateKeyPackage(newcomer),
+    senderState: engine.serialize(update.newState),
+    receiverState: engine.serialize(processed.newState),
+    victim: `device${size - 1}`,
+  };
+}
+
+/** Median milliseconds of `run`, each run on fresh inputs from `prepare`. */
+async function timeOp<T>(prepare: () => T, run: (input: T) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < OP_RUNS && (times.length === 0 || performance.now() - started < OP_BUDGET_MS)) {
+    const input = prepare();
+    const t0 = performance.now();
+    await run(input);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function measure(engine: GroupEngine, f: Fixture) {
+  const senderCopy = () => engine.deserialize(f.senderState);
+  const receiverCopy = () => engine.deserialize(f.receiverState);
+
+  // Throughput: encrypt for a while, then decrypt exactly those messages in order.
+  let state: GroupState = senderCopy();
+  const messages: Uint8Array[] = [];
+  let t0 = performance.now();
+  while (performance.now() - t0 < THROUGHPUT_MS) {
+    const out = await engine.encrypt(f.sender, state, PAYLOAD);
+    messages.push(out.message);
+    state = out.newState;
+  }
+  const encPerSec = messages.length / ((performance.now() - t0) / 1000);
+  state = receiverCopy();
+  t0 = performance.now();
+  for (const message of messages) {
+    const result = await engine.process(f.receiver, state, message);
+    state = result.newState;
+  }
+  const decPerSec = messages.length / ((performance.now() - t0) / 1000);
+
+  const add = await engine.createCommit(f.sender, senderCopy(), {
+    add: [f.newcomerPackage.publicMessage],
+    removeDeviceIds: [],
+  });
+  const remove = await engine.createCommit(f.sender, senderCopy(), { add: [], removeDeviceIds: [f.victim] });
+  return {
+    encPerSec,
+    decPerSec,
+    add: await timeOp(senderCopy, (s) =>
+      engine.createCommit(f.sender, s, { add: [f.newcomerPackage.publicMessage], removeDeviceIds: [] }),
+    ),
+    processAdd: await timeOp(receiverCopy, (s) => engine.process(f.receiver, s, add.commit)),
+    join: await timeOp(
+      () => undefined,
+      () => engine.joinFromWelcome(f.newcomer, add.welcome!, async () => f.newcomerPackage),
+    ),
+    remove: await timeOp(senderCopy, (s) =>
+      engine.createCommit(f.sender, s, { add: [], removeDeviceIds: [f.victim] }),
+    ),
+    processRemove: await timeOp(receiverCopy, (s) => engine.process(f.receiver, s, remove.commit)),
+    loadSave: await timeOp(
+      () => undefined,
+      async () => engine.serialize(engine.deserialize(f.receiverState)),
+    ),
+    stateKiB: f.receiverState.length / 1024,
+  };
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
+const engines = {
+  node: await createTsMlsEngine({ crypto: "node" }),
+  default: await createTsMlsEngine({ crypto: "default" }),
+};
+
+console.log(
+  `node ${process.version}, ts-mls 1.6.4, MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 1 KiB messages; times are medians in ms`,
+);
+console.log(
+  [
+    "devices",
+    "provider",
+    "enc/s",
+    "dec/s",
+    "add",
+    "process",
+    "join",
+    "remove",
+    "process",
+    "load+save",
+    "state KiB",
+  ]
+    .map((h, i) => (i < 2 ? h.padEnd(i === 0 ? 8 : 9) : h.padStart(9)))
+    .join(" "),
+);
+for (const size of sizes) {
+  const t0 = performance.now();
+  const fixture = await build(engines.node, size);
+  console.error(`  (built a group of ${size} in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const rows: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  for (const [name, engine] of Object.entries(engines)) {
+    const r = await measure(engine, fixture);
+    rows[name] = r;
+    console.log(
+      [
+        String(size).padEnd(8),
+        name.padEnd(9),
+        fmt(r.encPerSec, 0),
+        fmt(r.decPerSec, 0),
+        fmt(r.add),
+        fmt(r.processAdd),
+        fmt(r.join),
+        fmt(r.remove),
+        fmt(r.processRemove),
+        fmt(r.loadSave),
+        fmt(r.stateKiB, 0),
+      ].join(" "),
+    );
+  }
+  const n = rows.node!;
+  const d = rows.default!;
+  console.log(
+    [
+      "".padEnd(8),
+      "speed-up".padEnd(9),
+      ...[n.encPerSec / d.encPerSec, n.decPerSec / d.decPerSec].map((x) => `${x.toFixed(1)}x`.padStart(9)),
+      ...[
+        d.add / n.add,
+        d.processAdd / n.processAdd,
+        d.join / n.join,
+        d.remove / n.remove,
+        d.processRemove / n.processRemove,
+        d.loadSave / n.loadSave,
+      ].map((x) => `${x.toFixed(1)}x`.padStart(9)),
+    ].join(" "),
+  );
+}
