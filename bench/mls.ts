@@ -3,6 +3,7 @@
  *
  *   node --import tsx bench/mls.ts            groups of 10 and 100 devices
  *   node --import tsx bench/mls.ts --large    also 1000 devices
+ *   node --import tsx bench/mls.ts --sizes=1000,2000
  *
  * Per group size, one group is built once (with the node provider, it is only
  * set-up): the sender adds everyone in one commit, a receiver joins from the
@@ -25,7 +26,12 @@ import type {
   GroupState,
 } from "../packages/client/src/mls/index.js";
 
-const sizes = process.argv.includes("--large") ? [10, 100, 1000] : [10, 100];
+const only = process.argv.find((a) => a.startsWith("--sizes="));
+const sizes = only
+  ? only.slice("--sizes=".length).split(",").map(Number)
+  : process.argv.includes("--large")
+    ? [10, 100, 1000]
+    : [10, 100];
 const PAYLOAD = new Uint8Array(1024).fill(0x61);
 const OP_RUNS = 5;
 const OP_BUDGET_MS = 4000;

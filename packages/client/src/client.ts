@@ -56,6 +56,7 @@ export class SwitchboardClient {
   private link: Link | undefined;
   private applier: Applier | undefined;
   private syncing: Promise<void> | undefined;
+  private toppingUp: Promise<void> | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.clock = options.clock ?? Date.now;
@@ -485,7 +486,12 @@ export class SwitchboardClient {
         .catch(report(`welcome ${item.conversationId}`));
     } else if (body.case === "keyPackagesLow") {
       const session = this.link?.current;
-      if (session) topUpKeyPackages(this.deps(), session, body.value.remaining).catch(report("key packages"));
+      // One top-up at a time: several claims in a row each send this signal.
+      if (session && !this.toppingUp) {
+        this.toppingUp = topUpKeyPackages(this.deps(), session, body.value.remaining)
+          .then(() => undefined, report("key packages"))
+          .finally(() => (this.toppingUp = undefined));
+      }
     }
   }
 

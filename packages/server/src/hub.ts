@@ -46,9 +46,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.logger ?? pino({ level: "silent" });
   const clock = options.clock ?? Date.now;
   const apps = new AppRegistry(options.apps);
-  const directory = new Directory(options.store, apps, clock, options.verifier ?? refuseAllVerifier);
   const announcer = createBusAnnouncer(options.bus, (err) =>
     log.warn({ err: String(err) }, "bus publish failed"),
+  );
+  const directory = new Directory(
+    options.store,
+    apps,
+    clock,
+    options.verifier ?? refuseAllVerifier,
+    announcer,
   );
   const delivery = new DeliveryService(options.store, apps, announcer, clock);
   const router = new LocalRouter(options.bus);

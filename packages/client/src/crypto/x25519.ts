@@ -22,7 +22,10 @@ export class X25519PublicKey {
   #object: KeyObject | undefined;
   #from: X25519PrivateKey | undefined;
 
-  /** From raw bytes, or lazily from a private key (deriving it costs a scalar multiplication MLS often never needs). */
+  /**
+   * From raw bytes, or lazily from a private key: deriving it costs a scalar
+   * multiplication, and MLS often never asks for it (path keys, RFC 9420 §7.4).
+   */
   constructor(source: Uint8Array | X25519PrivateKey, object?: KeyObject) {
     if (source instanceof Uint8Array) this.#raw = source;
     else this.#from = source;

@@ -10,7 +10,7 @@
  *
  * A state stays valid until a state derived from it is used in an operation:
  * that adopts the new state, zeroes the secrets the old one used up (RFC 9420
- * §9.2, §16.8) and makes the old one throw MLS_INVALID_STATE. So an unused
+ * §9.2, §16.6) and makes the old one throw MLS_INVALID_STATE. So an unused
  * PendingCommit.newState can be dropped on EPOCH_CONFLICT and the base state
  * used again. Every failure is an MlsEngineError with a `code` (errors.ts).
  */

@@ -19,7 +19,7 @@ export const LAST_RESORT_EXTENSION = 0x000a;
  * SDK replaces packages well before this.
  */
 const LIFETIME_SECONDS = 90n * 24n * 3600n;
-// Tolerate a peer's clock running behind ours (RFC 9420 §7.2 lifetime check).
+// Tolerate a peer's clock running behind ours (RFC 9420 §7.3 lifetime check).
 const CLOCK_SKEW_SECONDS = 3600n;
 
 /**

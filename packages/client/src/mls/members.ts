@@ -1,5 +1,6 @@
 /**
- * Reading devices out of a ratchet tree: who is a member, and at which leaf. Leaf i of the tree is node 2i (RFC 9420 §4.1.1 / Appendix C).
+ * Reading devices out of a ratchet tree: who is a member, and at which leaf.
+ * Leaf i of the tree is node 2i (RFC 9420 Appendix C).
  */
 import type { LeafNode, RatchetTree } from "ts-mls";
 import { parseCredential } from "./credential.js";

@@ -3,7 +3,7 @@
  * (`consumed`: the old init_secret, used ratchet keys). After a commit the
  * old epoch's other secrets (exporter, external, confirmation, membership
  * keys), HPKE private keys replaced along the path, and epochs that fell out
- * of the retention window are dead too; RFC 9420 §9.2 and §16.8 ask for them
+ * of the retention window are dead too; RFC 9420 §9.2 and §16.6 ask for them
  * to be deleted so a later compromise cannot read the past. We find them by
  * identity: every secret array reachable from the old state and not from
  * the new one.

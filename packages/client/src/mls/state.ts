@@ -1,6 +1,6 @@
 /**
- * Group state as the SDK holds it: an immutable wrapper around ts-mls's
- * ClientState, plus the bytes it is persisted as.
+ * Group state as the SDK holds it: a wrapper around ts-mls's ClientState
+ * (immutable until superseded, see adopt), and the bytes it is persisted as.
  *
  * Two things are deliberately NOT in the persisted bytes:
  * - the device's long-term signature key (ts-mls keeps a copy in every group
@@ -28,7 +28,7 @@ export class EngineGroupState implements GroupState {
    * They still belong to the predecessor, which the caller may yet fall back
    * to (a commit refused with EPOCH_CONFLICT, a failed write), so they are
    * zeroed only when this state is used for its first operation: by then the
-   * caller has adopted it and the predecessor is dead (RFC 9420 §9.2, §16.8).
+   * caller has adopted it and the predecessor is dead (RFC 9420 §9.2, §16.6).
    */
   constructor(
     readonly client: ClientState,

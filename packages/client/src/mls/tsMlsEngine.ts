@@ -140,7 +140,7 @@ class TsMlsEngine implements GroupEngine {
   ): Promise<PendingCommit> {
     const { engineState, client } = await this.#open(identity, state);
     const removeIds = [...new Set(change.removeDeviceIds)];
-    // RFC 9420 §12.4: a commit cannot remove its own committer.
+    // RFC 9420 §12.2: a commit cannot remove its own committer.
     if (removeIds.includes(identity.deviceId))
       throw new MlsEngineError("MLS_INVALID_ARGUMENT", "a device cannot remove itself");
     const removed = leavesOfDevices(membersOf(client.ratchetTree), removeIds);

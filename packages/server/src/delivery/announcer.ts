@@ -12,6 +12,8 @@ import { toWireEntry, toWireInboxItem } from "../gateway/wireMapping.js";
 export interface Announcer {
   entry(entry: LogEntryRecord): void;
   inbox(item: InboxRecord): void;
+  /** Tell a device it is running low on one-time key packages. */
+  keyPackagesLow(deviceId: string, remaining: number): void;
 }
 
 export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): Announcer {
@@ -31,6 +33,12 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
         body: { case: "push", value: { body: { case: "inbox", value: toWireInboxItem(item) } } },
       });
       publish(deviceTopic(item.deviceId), encodeServerFrame(frame));
+    },
+    keyPackagesLow(deviceId, remaining) {
+      const frame = create(ServerFrameSchema, {
+        body: { case: "push", value: { body: { case: "keyPackagesLow", value: { remaining } } } },
+      });
+      publish(deviceTopic(deviceId), encodeServerFrame(frame));
     },
   };
 }

@@ -11,6 +11,7 @@ import type { AppRegistry } from "./apps.js";
 import { mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
 import type { Verifier } from "./verifier.js";
+import type { Announcer } from "../delivery/announcer.js";
 
 export interface RegisterInput {
   address: string;
@@ -32,6 +33,7 @@ export class Directory {
     private readonly apps: AppRegistry,
     private readonly clock: Clock,
     private readonly verifier: Verifier,
+    private readonly announcer: Pick<Announcer, "keyPackagesLow">,
   ) {}
 
   /** Create an account and its first device; the signature over the challenge proves key possession. */
@@ -141,6 +143,10 @@ export class Directory {
     const claimed = await this.store.claimKeyPackages(address);
     if (claimed.length === 0)
       throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
+    for (const { deviceId } of claimed) {
+      const remaining = await this.store.countKeyPackages(deviceId);
+      if (remaining < LIMITS.keyPackagesLowWater) this.announcer.keyPackagesLow(deviceId, remaining);
+    }
     return { address, claimed };
   }
 

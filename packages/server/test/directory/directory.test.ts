@@ -1,0 +1,123 @@
+/** The directory over a real (in-memory SQLite) store: registration, login, reach policy, key packages. */
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { authChallengeMessage } from "@switchboard/protocol";
+import { DEMO_APPS, type AppConfig } from "../../src/config/apps.js";
+import { AppRegistry } from "../../src/directory/apps.js";
+import { Directory } from "../../src/directory/directory.js";
+import type { Verifier } from "../../src/directory/verifier.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import type { Store } from "../../src/store/port.js";
+
+const challenge = new Uint8Array(32).fill(7);
+
+function device() {
+  const privateKey = ed25519.utils.randomSecretKey();
+  const publicKey = ed25519.getPublicKey(privateKey);
+  return { publicKey, signature: ed25519.sign(authChallengeMessage(challenge), privateKey) };
+}
+
+const apps: AppConfig[] = [
+  ...DEMO_APPS,
+  {
+    id: "vault",
+    displayName: "Vault",
+    brandColor: "#000000",
+    identity: "username",
+    reach: "closed",
+    verification: "none",
+    maxDevices: 5,
+  },
+  {
+    id: "bank",
+    displayName: "Bank",
+    brandColor: "#000000",
+    identity: "phone",
+    reach: "open",
+    verification: "code",
+    maxDevices: 2,
+  },
+];
+
+const codes: Verifier = { check: async (_address, code) => code === "123456" };
+
+describe("directory", () => {
+  let store: Store;
+  let directory: Directory;
+  const low: { deviceId: string; remaining: number }[] = [];
+  beforeEach(() => {
+    store = openSqliteStore({ path: ":memory:" });
+    directory = new Directory(store, new AppRegistry(apps), () => 1_000, codes, {
+      keyPackagesLow: (deviceId, remaining) => low.push({ deviceId, remaining }),
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const register = (address: string, code = "") => {
+    const d = device();
+    return directory.register(challenge, {
+      address,
+      displayName: "",
+      signatureKey: d.publicKey,
+      signature: d.signature,
+      verificationCode: code,
+    });
+  };
+
+  it("[DIR2] registers under the normalised address", async () => {
+    const caller = await register("  +44 20 7946 0958@WhatsApp");
+    expect(caller.address).toBe("+442079460958@whatsapp");
+    expect(await store.getAccount("+442079460958@whatsapp")).toMatchObject({ app: "whatsapp" });
+  });
+
+  it("[DIR1] refuses a taken address, an unknown app and a bad handle with typed errors", async () => {
+    await register("alice@instagram");
+    await expect(register("ALICE@instagram")).rejects.toMatchObject({ code: "ALREADY_EXISTS" });
+    await expect(register("alice@myspace")).rejects.toMatchObject({ code: "UNKNOWN_APP" });
+    await expect(register("not a phone@whatsapp")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
+  it("[DIR1] an app with verification needs the right code (pluggable verifier)", async () => {
+    await expect(register("+14155550100@bank")).rejects.toMatchObject({ code: "VERIFICATION_REQUIRED" });
+    await expect(register("+14155550100@bank", "000000")).rejects.toMatchObject({
+      code: "VERIFICATION_REQUIRED",
+    });
+    await expect(register("+14155550100@bank", "123456")).resolves.toMatchObject({
+      address: "+14155550100@bank",
+    });
+  });
+
+  it("[DIR4] a closed app cannot be reached from other apps, but from inside it can", async () => {
+    const outsider = await register("eve@instagram");
+    const insider = await register("bob@vault");
+    await register("alice@vault");
+    await expect(directory.claimKeyPackages(outsider, "alice@vault")).rejects.toMatchObject({
+      code: "POLICY_DENIED",
+    });
+    await expect(directory.lookupAccount(outsider, "alice@vault")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    // alice has no key packages yet: the policy let bob through to that answer.
+    await expect(directory.claimKeyPackages(insider, "alice@vault")).rejects.toMatchObject({
+      code: "NO_KEY_PACKAGE",
+    });
+  });
+
+  it("[DIR3] refuses key packages that are not the uploading device's own", async () => {
+    const caller = await register("alice@instagram");
+    await expect(
+      directory.uploadKeyPackages(caller, [new Uint8Array([1, 2, 3])], null),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      directory.uploadKeyPackages(
+        caller,
+        Array.from({ length: 201 }, () => new Uint8Array([1])),
+        null,
+      ),
+    ).rejects.toMatchObject({ code: "TOO_LARGE" });
+    expect(await store.countKeyPackages(caller.deviceId)).toBe(0);
+    expect(low).toEqual([]);
+  });
+});
