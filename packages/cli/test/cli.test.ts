@@ -2,7 +2,7 @@
  * The README walk-through, end to end: real hub process, real CLI processes,
  * one profile directory per device.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,6 +90,38 @@ describe("switchboard CLI", () => {
       "saturday?",
       "carol is gone",
     ]);
+  });
+
+  it("listen prints messages as they arrive, and holds its profile until stopped", async () => {
+    await sb("erin", "register", "erin@instagram");
+    await sb("frank", "register", "frank@instagram");
+    const listener = spawn(
+      process.execPath,
+      [CLI, "listen", "--json", "--profile", join(dir, "erin"), "--server", hub.url],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let printed = "";
+    listener.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+    const exited = new Promise<number | null>((resolve) => listener.once("exit", (code) => resolve(code)));
+    // Until listen is connected its profile is locked; wait for that, then send.
+    for (let i = 0; i < 100; i++) {
+      const busy = await sbFails("erin", "conversations").catch(() => undefined);
+      if (busy?.stderr.includes("PROFILE_IN_USE")) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await sbFails("erin", "sync")).stderr).toMatch(/PROFILE_IN_USE/);
+    await sb("frank", "send", "erin@instagram", "live message");
+    for (let i = 0; i < 200 && !printed.includes("live message"); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(jsonLines(printed)).toEqual([
+      expect.objectContaining({ from: "frank@instagram", text: "live message" }),
+    ]);
+    listener.kill("SIGINT");
+    expect(await exited).toBe(0);
+    // Released: the profile opens again, and nothing is printed twice.
+    expect(jsonLines(await sb("erin", "sync", "--json"))).toHaveLength(0);
   });
 
   it("reports errors as one line on stderr with a non-zero exit code", async () => {

@@ -11,7 +11,8 @@ export type ClientErrorCode =
   | "TIMEOUT"
   | "UNKNOWN_CONVERSATION"
   | "NOT_A_MEMBER"
-  | "CLOSED";
+  | "CLOSED"
+  | "PROFILE_IN_USE";
 
 export class ClientError extends Error {
   override name = "ClientError";

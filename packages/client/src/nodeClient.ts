@@ -1,7 +1,9 @@
-/** A ready SDK client for Node: SQLite local store in a profile directory, node:crypto MLS, WebSocket transport. */
+/** A ready SDK client for Node: a locked profile directory with a SQLite local store, node:crypto MLS, WebSocket transport. */
 import { join } from "node:path";
 import { SwitchboardClient } from "./client.js";
 import { createTsMlsEngine } from "./mls/index.js";
+import { lockProfile } from "./profileLock.js";
+import type { LocalStore } from "./store/port.js";
 import { openSqliteLocalStore } from "./store/sqlite/open.js";
 import { createWebSocketTransport } from "./transport/wsTransport.js";
 
@@ -9,12 +11,38 @@ export async function openNodeClient(
   profileDir: string,
   options: { clock?: () => number } = {},
 ): Promise<SwitchboardClient> {
-  const store = openSqliteLocalStore(join(profileDir, "device.db"));
+  const lock = lockProfile(profileDir);
+  let store: LocalStore;
+  try {
+    store = releasingOnClose(openSqliteLocalStore(join(profileDir, "device.db")), () => lock.release());
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const engine = await createTsMlsEngine({ crypto: "node" });
   return new SwitchboardClient({
     store,
     engine,
     transport: (server) => createWebSocketTransport(server),
     ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+/** The same store, whose close() also releases the profile lock. */
+function releasingOnClose(store: LocalStore, release: () => void): LocalStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === "close") {
+        return async () => {
+          try {
+            await target.close();
+          } finally {
+            release();
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
   });
 }
