@@ -1,0 +1,112 @@
+/**
+ * The hub under test, in its own process (`switchboard serve`), so the load
+ * generator never shares its event loop. Also samples its CPU and memory.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+export const CLI = fileURLToPath(new URL("../../packages/cli/bin/switchboard.js", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Start a process that prints "listening on <url>" on stdout and wait for it. */
+export async function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "warn", ...env } });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`did not start: ${stderr}`)), 60_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${stderr}`));
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+      }),
+  };
+}
+
+/** `switchboard serve` on a fresh SQLite file. */
+export async function startHubProcess(db: string, extraArgs: string[] = []): Promise<ServerProcess> {
+  const port = await freePort();
+  return startProcess([CLI, "serve", "--port", String(port), "--db", db, ...extraArgs]);
+}
+
+export interface ProcessSample {
+  /** CPU time used (user + system), in ms. */
+  cpuMs: number;
+  /** Resident set size, in bytes. */
+  rssBytes: number;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux.
+
+/** CPU time and RSS of a process, from /proc (Linux). */
+export function sampleProcess(pid: number): ProcessSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces) start after ") ".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND, rssBytes: rssKb * 1024 };
+}
+
+/** CPU use (as a fraction of one core) and peak RSS of `pid` while `work` runs. */
+export async function measureProcess<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuCores: number; peakRssBytes: number }> {
+  const start = sampleProcess(pid);
+  const t0 = performance.now();
+  let peak = start.rssBytes;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, sampleProcess(pid).rssBytes);
+    } catch {
+      // The process may have exited.
+    }
+  }, 100);
+  try {
+    const result = await work();
+    const end = sampleProcess(pid);
+    const elapsed = performance.now() - t0;
+    return { result, cpuCores: (end.cpuMs - start.cpuMs) / elapsed, peakRssBytes: Math.max(peak, end.rssBytes) };
+  } finally {
+    clearInterval(timer);
+  }
+}
