@@ -42,7 +42,17 @@ export class GroupCommit {
   private closed = false;
   private readonly counters: GroupCommitStats = { transactions: 0, operations: 0 };
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly savepoint;
+  private readonly release;
+  private readonly rollbackTo;
+
+  constructor(private readonly db: Database.Database) {
+    // Prepared once: wrapping every operation in db.transaction() built a new
+    // wrapper per write and cost ~5% of the hub's CPU under load.
+    this.savepoint = db.prepare("SAVEPOINT op");
+    this.release = db.prepare("RELEASE op");
+    this.rollbackTo = db.prepare("ROLLBACK TO op");
+  }
 
   /** Queue a write; resolves after the transaction that ran it has committed. */
   submit<T>(run: WriteOperation<T>): Promise<T> {
@@ -101,13 +111,17 @@ export class GroupCommit {
   }
 
   private runOne(op: Pending): Outcome {
+    this.savepoint.run();
     try {
-      // Nested better-sqlite3 transaction = SAVEPOINT / RELEASE, ROLLBACK TO on throw.
-      return { ok: true, value: this.db.transaction(op.run)() };
+      const value = op.run();
+      this.release.run();
+      return { ok: true, value };
     } catch (error) {
       // Some errors (disk full, I/O) make SQLite roll back the whole
       // transaction; carrying on would run later ops in autocommit mode.
       if (!this.db.inTransaction) throw error;
+      this.rollbackTo.run();
+      this.release.run();
       return { ok: false, error };
     }
   }
