@@ -4,6 +4,7 @@
  * bytes go to every recipient socket (one write, many deliveries).
  */
 import { create, encodeServerFrame, ServerFrameSchema } from "@switchboard/protocol";
+import { BusFlag, wrapForBus } from "../bus/envelope.js";
 import type { Bus } from "../bus/port.js";
 import { conversationTopic, deviceTopic } from "../bus/port.js";
 import type { InboxRecord, LogEntryRecord } from "../store/port.js";
@@ -26,19 +27,20 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
       const frame = create(ServerFrameSchema, {
         body: { case: "push", value: { body: { case: "entry", value: toWireEntry(entry) } } },
       });
-      publish(conversationTopic(entry.conversationId), encodeServerFrame(frame));
+      const flag = entry.membership ? BusFlag.Membership : BusFlag.Forward;
+      publish(conversationTopic(entry.conversationId), wrapForBus(flag, encodeServerFrame(frame)));
     },
     inbox(item) {
       const frame = create(ServerFrameSchema, {
         body: { case: "push", value: { body: { case: "inbox", value: toWireInboxItem(item) } } },
       });
-      publish(deviceTopic(item.deviceId), encodeServerFrame(frame));
+      publish(deviceTopic(item.deviceId), wrapForBus(BusFlag.Joins, encodeServerFrame(frame)));
     },
     keyPackagesLow(deviceId, remaining) {
       const frame = create(ServerFrameSchema, {
         body: { case: "push", value: { body: { case: "keyPackagesLow", value: { remaining } } } },
       });
-      publish(deviceTopic(deviceId), encodeServerFrame(frame));
+      publish(deviceTopic(deviceId), wrapForBus(BusFlag.Forward, encodeServerFrame(frame)));
     },
   };
 }

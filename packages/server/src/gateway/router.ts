@@ -4,7 +4,8 @@
  * members of, and for those devices' own topics; it decodes a conversation
  * push once and writes the same bytes to every local member's sockets.
  */
-import { decodeServerFrame } from "@switchboard/protocol";
+import { decodeServerFrame, type LogEntry, type Push } from "@switchboard/protocol";
+import { BusFlag, unwrapFromBus } from "../bus/envelope.js";
 import type { Bus } from "../bus/port.js";
 import { conversationTopic, deviceTopic } from "../bus/port.js";
 
@@ -67,32 +68,31 @@ export class LocalRouter {
     this.unsubscribe(conversationTopic(conversationId));
   }
 
-  private onConversationPush(conversationId: string, bytes: Uint8Array): void {
+  private onConversationPush(conversationId: string, message: Uint8Array): void {
     const members = this.localMembers.get(conversationId);
     if (!members) return;
-    const decoded = decodeServerFrame(bytes);
-    const push = decoded.ok && decoded.value.body.case === "push" ? decoded.value.body.value : undefined;
-    const entry = push?.body.case === "entry" ? push.body.value : undefined;
-    const membership = entry?.membership;
+    const { flag, frame } = unwrapFromBus(message);
     // A commit adds and removes members: removed devices still get the commit
     // that removed them, added ones hear of the conversation through their
     // Welcome (device topic) and catch up from there.
-    const recipients = [...members];
-    for (const deviceId of recipients) this.send(deviceId, bytes);
-    if (membership) {
-      for (const removed of membership.removedDevices) members.delete(removed);
-      for (const added of membership.addedDevices) if (this.connections.has(added)) members.add(added);
-      if (members.size === 0) this.leaveConversation(conversationId);
-    }
+    for (const deviceId of [...members]) this.send(deviceId, frame);
+    if (flag !== BusFlag.Membership) return;
+    const membership = entryOf(frame)?.membership;
+    if (!membership) return;
+    for (const removed of membership.removedDevices) members.delete(removed);
+    for (const added of membership.addedDevices) if (this.connections.has(added)) members.add(added);
+    if (members.size === 0) this.leaveConversation(conversationId);
   }
 
-  private onDevicePush(deviceId: string, bytes: Uint8Array): void {
-    const decoded = decodeServerFrame(bytes);
-    const push = decoded.ok && decoded.value.body.case === "push" ? decoded.value.body.value : undefined;
-    if (push?.body.case === "inbox" && push.body.value.conversationId !== "") {
-      this.join(push.body.value.conversationId, deviceId);
+  private onDevicePush(deviceId: string, message: Uint8Array): void {
+    const { flag, frame } = unwrapFromBus(message);
+    if (flag === BusFlag.Joins) {
+      const push = pushOf(frame);
+      if (push?.body.case === "inbox" && push.body.value.conversationId !== "") {
+        this.join(push.body.value.conversationId, deviceId);
+      }
     }
-    this.send(deviceId, bytes);
+    this.send(deviceId, frame);
   }
 
   private send(deviceId: string, bytes: Uint8Array): void {
@@ -110,4 +110,14 @@ export class LocalRouter {
     this.subscriptions.get(topic)?.();
     this.subscriptions.delete(topic);
   }
+}
+
+function pushOf(frame: Uint8Array): Push | undefined {
+  const decoded = decodeServerFrame(frame);
+  return decoded.ok && decoded.value.body.case === "push" ? decoded.value.body.value : undefined;
+}
+
+function entryOf(frame: Uint8Array): LogEntry | undefined {
+  const push = pushOf(frame);
+  return push?.body.case === "entry" ? push.body.value : undefined;
 }

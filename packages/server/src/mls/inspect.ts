@@ -6,6 +6,7 @@
  */
 import { decodeMlsMessage, type Credential, type MLSMessage } from "ts-mls";
 import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
+import { readPrivateMessageHeader } from "./privateMessageHeader.js";
 import { decodeCredentialIdentity, toHex, type CredentialIdentity } from "@switchboard/protocol";
 
 export type Inspected<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -100,13 +101,11 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
 }
 
 export function inspectApplicationMessage(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
-  const message = decode(bytes);
-  if (message?.wireformat !== "mls_private_message")
-    return { ok: false, reason: "a message must be an MLS PrivateMessage" };
-  const pm = message.privateMessage;
-  if (pm.contentType !== "application")
+  const header = readPrivateMessageHeader(bytes);
+  if (!header) return { ok: false, reason: "a message must be an MLS PrivateMessage" };
+  if (header.contentType !== "application")
     return { ok: false, reason: "the PrivateMessage is not an application message" };
-  return { ok: true, value: { groupId: toHex(pm.groupId), epoch: Number(pm.epoch) } };
+  return { ok: true, value: { groupId: toHex(header.groupId), epoch: header.epoch } };
 }
 
 export function inspectGroupInfo(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
