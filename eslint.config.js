@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/gen/**", "**/dist/**", "bench/results/**", "data/**"] },
+  { ignores: [".tmp/**", "**/node_modules/**", "**/gen/**", "**/dist/**", "bench/results/**", "data/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

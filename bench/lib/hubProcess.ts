@@ -29,13 +29,16 @@ export interface ServerProcess {
 
 /** Start a process that prints "listening on <url>" on stdout and wait for it. */
 export async function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "warn", ...env } });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+  });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`did not start: ${stderr}`)), 60_000);
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const match = /listening on (\S+)/.exec(out);
       if (match) {
@@ -90,7 +93,10 @@ export function sampleProcess(pid: number): ProcessSample {
 }
 
 /** CPU use (as a fraction of one core) and peak RSS of `pid` while `work` runs. */
-export async function measureProcess<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuCores: number; peakRssBytes: number }> {
+export async function measureProcess<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuCores: number; peakRssBytes: number }> {
   const start = sampleProcess(pid);
   const t0 = performance.now();
   let peak = start.rssBytes;
@@ -105,7 +111,11 @@ export async function measureProcess<T>(pid: number, work: () => Promise<T>): Pr
     const result = await work();
     const end = sampleProcess(pid);
     const elapsed = performance.now() - t0;
-    return { result, cpuCores: (end.cpuMs - start.cpuMs) / elapsed, peakRssBytes: Math.max(peak, end.rssBytes) };
+    return {
+      result,
+      cpuCores: (end.cpuMs - start.cpuMs) / elapsed,
+      peakRssBytes: Math.max(peak, end.rssBytes),
+    };
   } finally {
     clearInterval(timer);
   }
