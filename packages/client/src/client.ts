@@ -19,6 +19,7 @@ import { Emitter } from "./events.js";
 import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "./identity/deviceKeys.js";
 import { topUpKeyPackages } from "./keyPackages.js";
 import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
+import { withStateCache } from "./mls/stateCache.js";
 import { Link } from "./session/link.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./session/rpc.js";
 import type {
@@ -58,7 +59,10 @@ export class SwitchboardClient {
   private syncing: Promise<void> | undefined;
   private toppingUp: Promise<void> | undefined;
 
-  constructor(private readonly options: ClientOptions) {
+  private readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = { ...options, engine: withStateCache(options.engine) };
     this.clock = options.clock ?? Date.now;
   }
 
