@@ -3,16 +3,11 @@
  * every MLS group state; the hub sees only ciphertext. Public API in the
  * platform's style: promises, events and an async iterator of messages.
  */
-import {
-  ConversationKind,
-  ProtocolError,
-  fromHex,
-  isConversationId,
-  toHex,
-  type Push,
-} from "@switchboard/protocol";
-import { Applier, participantsOf } from "./conversations/applier.js";
-import { groupProfileContent, newMessageId, textContent } from "./conversations/content.js";
+import { ConversationKind, ProtocolError, fromHex, isConversationId, toHex } from "@switchboard/protocol";
+import { Applier } from "./conversations/applier.js";
+import { Committer } from "./conversations/commits.js";
+import { textContent } from "./conversations/content.js";
+import { Outbox } from "./conversations/outbox.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
 import { ClientError } from "./errors.js";
 import { Emitter } from "./events.js";
@@ -20,15 +15,12 @@ import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "./identity/de
 import { topUpKeyPackages } from "./keyPackages.js";
 import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
+import type { Call } from "./session/call.js";
 import { Link } from "./session/link.js";
+import { PushReceiver } from "./session/push.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./session/rpc.js";
-import type {
-  LocalConversation,
-  LocalMessage,
-  LocalStore,
-  OutboxItem,
-  StoredIdentity,
-} from "./store/port.js";
+import { Syncer } from "./session/sync.js";
+import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
 
 export interface ClientOptions {
@@ -46,9 +38,6 @@ export interface ClientEvents extends Record<string, unknown> {
   error: { error: unknown; context: string };
 }
 
-/** How often a commit is re-made after losing an epoch race ([DS1]). */
-const MAX_COMMIT_ATTEMPTS = 8;
-
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
   private readonly queue = new SerialQueue();
@@ -56,14 +45,43 @@ export class SwitchboardClient {
   private identity: StoredIdentity | undefined;
   private link: Link | undefined;
   private applier: Applier | undefined;
-  private syncing: Promise<void> | undefined;
-  private toppingUp: Promise<void> | undefined;
+  private readonly outbox: Outbox;
+  private readonly committer: Committer;
+  private readonly syncer: Syncer;
+  private readonly pushes: PushReceiver;
 
   private readonly options: ClientOptions;
 
   constructor(options: ClientOptions) {
     this.options = { ...options, engine: withStateCache(options.engine) };
     this.clock = options.clock ?? Date.now;
+    const { store, engine } = this.options;
+    const call: Call = (op, value) => this.call(op, value);
+    const identity = () => this.engineIdentity();
+    const applier = () => this.requireApplier();
+    const currentSession = () => this.link?.current;
+    const onError = (error: unknown, context: string) => this.events.emit("error", { error, context });
+    this.outbox = new Outbox({ store, engine, queue: this.queue, call, identity, clock: this.clock });
+    this.committer = new Committer({
+      store,
+      engine,
+      queue: this.queue,
+      call,
+      outbox: this.outbox,
+      identity,
+      applier,
+      onConversation: (c) => this.events.emit("conversation", c),
+      clock: this.clock,
+    });
+    this.syncer = new Syncer({ store, outbox: this.outbox, identity, applier, currentSession, onError });
+    this.pushes = new PushReceiver({
+      call,
+      syncer: this.syncer,
+      applier,
+      currentSession,
+      topUpKeyPackages: (session, remaining) => topUpKeyPackages(this.deps(), session, remaining),
+      onError,
+    });
   }
 
   /** Load the stored identity, if this profile has registered. */
@@ -120,22 +138,22 @@ export class SwitchboardClient {
   /** Connect, log in and sync; keeps reconnecting (with backoff) until close(). */
   async connect(): Promise<void> {
     await this.ensureLink().connect();
-    await this.syncing;
+    await this.syncer.running;
   }
 
   /** Fetch and apply everything new, then flush the outbox. */
   async sync(): Promise<void> {
     const session = await this.ensureLink().connect();
-    await this.syncing;
-    await this.fullSync(session);
+    await this.syncer.running;
+    await this.syncer.run(session);
   }
 
   /** Disconnect and close the local store. */
   async close(): Promise<void> {
     this.link?.stop();
     this.link = undefined;
-    clearTimeout(this.ackTimer);
-    await this.syncing?.catch(() => {});
+    this.syncer.cancelAck();
+    await this.syncer.running?.catch(() => {});
     await this.options.store.close();
   }
 
@@ -216,7 +234,7 @@ export class SwitchboardClient {
       throw err;
     }
     await this.saveNewConversation(conversationId, "direct", "", peer, state);
-    await this.addParticipants(conversationId, [peer, this.address]);
+    await this.committer.addParticipants(conversationId, [peer, this.address]);
     return conversationId;
   }
 
@@ -227,19 +245,19 @@ export class SwitchboardClient {
     const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId);
     await this.call("createConversation", { conversationId, kind: ConversationKind.GROUP, groupInfo });
     await this.saveNewConversation(conversationId, "group", title, null, state);
-    await this.addParticipants(conversationId, [...addresses, this.address]);
+    await this.committer.addParticipants(conversationId, [...addresses, this.address]);
     return conversationId;
   }
 
   /** Add people (every device of each) to a group. */
   async addMembers(conversationId: string, addresses: string[]): Promise<void> {
-    await this.addParticipants(conversationId, addresses);
+    await this.committer.addParticipants(conversationId, addresses);
   }
 
   /** Remove a person (every device of theirs) from a group. */
   async removeMember(conversationId: string, address: string): Promise<void> {
     const target = await this.lookup(address);
-    await this.commitChange(conversationId, async (conversation) => {
+    await this.committer.commitChange(conversationId, async (conversation) => {
       const members = this.options.engine.members(this.options.engine.deserialize(conversation.groupState));
       const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
       if (removeDeviceIds.length === 0)
@@ -251,263 +269,11 @@ export class SwitchboardClient {
   /** Send a text to a conversation id or an address (its direct conversation). Resolves once durable on the hub. */
   async sendText(target: string, text: string): Promise<LocalMessage> {
     const conversationId = isConversationId(target) ? target : await this.openDirect(target);
-    const message = await this.enqueue(conversationId, (id, now) => textContent(id, text, now), text);
-    return this.deliverOutbox(message);
+    const message = await this.outbox.enqueue(conversationId, (id, now) => textContent(id, text, now), text);
+    return this.outbox.deliver(message);
   }
 
   // --- internals -------------------------------------------------------------
-
-  private async addParticipants(conversationId: string, addresses: string[]): Promise<void> {
-    const keyPackages: Uint8Array[] = [];
-    for (const address of addresses) {
-      const claimed = await this.call("claimKeyPackages", { address });
-      for (const kp of claimed.keyPackages)
-        if (kp.deviceId !== this.deviceId) keyPackages.push(kp.keyPackage);
-    }
-    if (keyPackages.length === 0) return;
-    await this.commitChange(conversationId, async () => ({ add: keyPackages, removeDeviceIds: [] }));
-    const conversation = await this.requireConversation(conversationId);
-    // New members cannot read what was said before they joined, the title included.
-    if (conversation.kind === "group" && conversation.title !== "") {
-      await this.enqueue(conversationId, (id, now) => groupProfileContent(id, conversation.title, now), null);
-      await this.flushOutbox();
-    }
-  }
-
-  /** [DS1] make a commit, and on EPOCH_CONFLICT catch up and make it again. */
-  private async commitChange(
-    conversationId: string,
-    change: (conversation: LocalConversation) => Promise<{ add: Uint8Array[]; removeDeviceIds: string[] }>,
-  ): Promise<void> {
-    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-      const outcome = await this.queue.run(conversationId, async () => {
-        const conversation = await this.requireConversation(conversationId);
-        const engine = this.options.engine;
-        const pending = await engine.createCommit(
-          this.engineIdentity(),
-          engine.deserialize(conversation.groupState),
-          await change(conversation),
-        );
-        try {
-          await this.call("commit", {
-            conversationId,
-            clientMessageId: newMessageId(),
-            epoch: BigInt(pending.epoch),
-            commit: pending.commit,
-            welcome: pending.welcome ?? new Uint8Array(),
-            groupInfo: pending.groupInfo,
-          });
-        } catch (err) {
-          if (err instanceof ProtocolError && err.code === "EPOCH_CONFLICT") return "conflict" as const;
-          throw err;
-        }
-        // Adopt the new epoch; the commit's own log entry is skipped when it arrives.
-        const next: LocalConversation = {
-          ...conversation,
-          groupState: engine.serialize(pending.newState),
-          epoch: pending.newState.epoch,
-          participants: participantsOf(engine, pending.newState),
-          updatedAt: this.clock(),
-        };
-        await this.options.store.write([{ kind: "putConversation", conversation: next }]);
-        this.events.emit("conversation", next);
-        return "committed" as const;
-      });
-      if (outcome === "committed") return;
-      await this.requireApplier().catchUp(conversationId);
-    }
-    throw new ProtocolError("EPOCH_CONFLICT", "gave up after repeated epoch conflicts");
-  }
-
-  /** Encrypt once and put in the outbox, with the ratchet's new state, atomically. */
-  private async enqueue(
-    conversationId: string,
-    build: (id: string, now: number) => Uint8Array,
-    text: string | null,
-  ): Promise<LocalMessage> {
-    return this.queue.run(conversationId, async () => {
-      const conversation = await this.requireConversation(conversationId);
-      const engine = this.options.engine;
-      const id = newMessageId();
-      const now = this.clock();
-      const { message: payload, newState } = await engine.encrypt(
-        this.engineIdentity(),
-        engine.deserialize(conversation.groupState),
-        build(id, now),
-      );
-      const item: OutboxItem = {
-        clientMessageId: id,
-        conversationId,
-        payload,
-        epoch: newState.epoch,
-        createdAt: now,
-      };
-      const message: LocalMessage = {
-        id,
-        conversationId,
-        seq: null,
-        senderAddress: this.address,
-        senderDeviceId: this.deviceId,
-        text: text ?? "",
-        sentAt: now,
-        serverTime: null,
-        outgoing: true,
-      };
-      await this.options.store.write([
-        {
-          kind: "putConversation",
-          conversation: { ...conversation, groupState: engine.serialize(newState), updatedAt: now },
-        },
-        ...(text !== null ? [{ kind: "putMessage" as const, message }] : []),
-        { kind: "putOutbox", item },
-      ]);
-      return message;
-    });
-  }
-
-  /** Send one outbox item (idempotent: a retry gets the same seq) and record its seq. */
-  private async deliverOutbox(message: LocalMessage): Promise<LocalMessage> {
-    const item = (await this.options.store.listOutbox()).find((o) => o.clientMessageId === message.id);
-    if (!item) return message;
-    const sent = await this.call("sendMessage", {
-      conversationId: item.conversationId,
-      clientMessageId: item.clientMessageId,
-      payload: item.payload,
-      epoch: BigInt(item.epoch),
-    });
-    const stored: LocalMessage = { ...message, seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
-    await this.options.store.write([
-      ...(message.text !== "" ? [{ kind: "putMessage" as const, message: stored }] : []),
-      { kind: "deleteOutbox", clientMessageId: item.clientMessageId },
-    ]);
-    return stored;
-  }
-
-  private async flushOutbox(): Promise<void> {
-    for (const item of await this.options.store.listOutbox()) {
-      const stored = (await this.options.store.listMessages(item.conversationId)).find(
-        (m) => m.id === item.clientMessageId,
-      );
-      await this.deliverOutbox(
-        stored ?? {
-          id: item.clientMessageId,
-          conversationId: item.conversationId,
-          seq: null,
-          senderAddress: this.address,
-          senderDeviceId: this.deviceId,
-          text: "",
-          sentAt: item.createdAt,
-          serverTime: null,
-          outgoing: true,
-        },
-      );
-    }
-  }
-
-  private fullSync(session: RpcSession): Promise<void> {
-    this.syncing ??= (async () => {
-      try {
-        const applier = this.requireApplier();
-        let afterId = 0n;
-        for (;;) {
-          const inbox = await session.call("fetchInbox", { afterId, limit: 200 });
-          for (const item of inbox.items) {
-            await applier
-              .acceptWelcome(item)
-              .catch((err: unknown) =>
-                this.events.emit("error", { error: err, context: `welcome ${item.conversationId}` }),
-              );
-            afterId = item.id;
-          }
-          if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });
-          if (!inbox.hasMore) break;
-        }
-        const listed = await session.call("listConversations", {});
-        for (const summary of listed.conversations) {
-          const local = await this.options.store.getConversation(summary.id);
-          if (!local) continue;
-          await this.reconcile(
-            local,
-            summary.kind === ConversationKind.DIRECT ? "direct" : "group",
-            summary.participants,
-          );
-          if (local.active && Number(summary.lastSeq) > local.appliedSeq) await applier.catchUp(summary.id);
-        }
-        await this.ackAll(session);
-        await this.flushOutbox();
-      } finally {
-        this.syncing = undefined;
-      }
-    })();
-    return this.syncing;
-  }
-
-  /** Learn a joined conversation's kind (and a direct one's peer) from the hub's listing. */
-  private async reconcile(
-    local: LocalConversation,
-    kind: "direct" | "group",
-    participants: string[],
-  ): Promise<void> {
-    const peer = kind === "direct" ? (participants.find((p) => p !== this.address) ?? this.address) : null;
-    if (local.kind === kind && local.peer === peer) return;
-    const latest = await this.options.store.getConversation(local.id);
-    if (latest)
-      await this.options.store.write([{ kind: "putConversation", conversation: { ...latest, kind, peer } }]);
-  }
-
-  private async ackAll(session: RpcSession): Promise<void> {
-    const cursors = (await this.options.store.listConversations()).map((c) => ({
-      conversationId: c.id,
-      seq: BigInt(c.appliedSeq),
-    }));
-    for (let i = 0; i < cursors.length; i += 500)
-      await session.call("ack", { cursors: cursors.slice(i, i + 500) });
-  }
-
-  private onPush(push: Push): void {
-    const applier = this.requireApplier();
-    const body = push.body;
-    const report = (context: string) => (err: unknown) => {
-      // Losing the connection mid-task is not an error: the next login syncs again.
-      if (err instanceof ClientError && (err.code === "NOT_CONNECTED" || err.code === "CLOSED")) return;
-      this.events.emit("error", { error: err, context });
-    };
-    if (body.case === "entry") {
-      const entry = body.value;
-      applier
-        .applyEntries(entry.conversationId, [entry])
-        .then(() => this.scheduleAck())
-        .catch(report(`push ${entry.conversationId}`));
-    } else if (body.case === "inbox") {
-      const item = body.value;
-      applier
-        .acceptWelcome(item)
-        .then(async () => {
-          await this.call("ackInbox", { upToId: item.id });
-          const session = this.link?.current;
-          if (session) await this.fullSync(session);
-        })
-        .catch(report(`welcome ${item.conversationId}`));
-    } else if (body.case === "keyPackagesLow") {
-      const session = this.link?.current;
-      // One top-up at a time: several claims in a row each send this signal.
-      if (session && !this.toppingUp) {
-        this.toppingUp = topUpKeyPackages(this.deps(), session, body.value.remaining)
-          .then(() => undefined, report("key packages"))
-          .finally(() => (this.toppingUp = undefined));
-      }
-    }
-  }
-
-  private ackTimer: ReturnType<typeof setTimeout> | undefined;
-  private scheduleAck(): void {
-    if (this.ackTimer) return;
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = undefined;
-      const session = this.link?.current;
-      if (session) this.ackAll(session).catch(() => {});
-    }, 50);
-  }
 
   private ensureLink(): Link {
     const identity = this.requireIdentity();
@@ -527,10 +293,10 @@ export class SwitchboardClient {
       transport: this.options.transport(identity.server),
       deviceId: identity.deviceId,
       privateKey: identity.signaturePrivateKey,
-      onPush: (push) => this.onPush(push),
+      onPush: (push) => this.pushes.receive(push),
       onConnected: async (session, remaining) => {
         await topUpKeyPackages(this.deps(), session, remaining);
-        await this.fullSync(session);
+        await this.syncer.run(session);
       },
       onStateChange: (state, detail) =>
         this.events.emit("connection", detail === undefined ? { state } : { state, detail }),
@@ -575,14 +341,6 @@ export class SwitchboardClient {
     };
     await this.options.store.write([{ kind: "putConversation", conversation }]);
     this.events.emit("conversation", conversation);
-  }
-
-  private async requireConversation(id: string): Promise<LocalConversation> {
-    const conversation = await this.options.store.getConversation(id);
-    if (!conversation) throw new ClientError("UNKNOWN_CONVERSATION", `no conversation ${id} on this device`);
-    if (!conversation.active)
-      throw new ClientError("NOT_A_MEMBER", `this device is no longer in conversation ${id}`);
-    return conversation;
   }
 
   private requireIdentity(): StoredIdentity {

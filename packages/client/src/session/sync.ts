@@ -1,0 +1,107 @@
+/**
+ * Bringing this device up to date after login: Welcomes from the inbox, the
+ * hub's list of conversations, everything after this device's position in
+ * each, then cursor acks and the outbox. One sync runs at a time.
+ */
+import { ConversationKind } from "@switchboard/protocol";
+import type { Applier } from "../conversations/applier.js";
+import type { Outbox } from "../conversations/outbox.js";
+import type { DeviceIdentity } from "../mls/engine.js";
+import type { LocalConversation, LocalStore } from "../store/port.js";
+import type { RpcSession } from "./rpc.js";
+
+export interface SyncerDeps {
+  store: LocalStore;
+  outbox: Outbox;
+  identity(): DeviceIdentity;
+  applier(): Applier;
+  /** The link's open session, if any (for the debounced ack). */
+  currentSession(): RpcSession | undefined;
+  onError(err: unknown, context: string): void;
+}
+
+export class Syncer {
+  private syncing: Promise<void> | undefined;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly deps: SyncerDeps) {}
+
+  /** The sync in flight, if any. */
+  get running(): Promise<void> | undefined {
+    return this.syncing;
+  }
+
+  /** The full sync; joins the one in flight instead of starting another. */
+  run(session: RpcSession): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        const applier = this.deps.applier();
+        let afterId = 0n;
+        for (;;) {
+          const inbox = await session.call("fetchInbox", { afterId, limit: 200 });
+          for (const item of inbox.items) {
+            await applier
+              .acceptWelcome(item)
+              .catch((err: unknown) => this.deps.onError(err, `welcome ${item.conversationId}`));
+            afterId = item.id;
+          }
+          if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });
+          if (!inbox.hasMore) break;
+        }
+        const listed = await session.call("listConversations", {});
+        for (const summary of listed.conversations) {
+          const local = await this.deps.store.getConversation(summary.id);
+          if (!local) continue;
+          await this.reconcile(
+            local,
+            summary.kind === ConversationKind.DIRECT ? "direct" : "group",
+            summary.participants,
+          );
+          if (local.active && Number(summary.lastSeq) > local.appliedSeq) await applier.catchUp(summary.id);
+        }
+        await this.ackAll(session);
+        await this.deps.outbox.flush();
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  /** Ack cursors shortly after pushes are applied, once for a burst of them. */
+  scheduleAck(): void {
+    if (this.ackTimer) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      const session = this.deps.currentSession();
+      if (session) this.ackAll(session).catch(() => {});
+    }, 50);
+  }
+
+  cancelAck(): void {
+    clearTimeout(this.ackTimer);
+  }
+
+  /** Learn a joined conversation's kind (and a direct one's peer) from the hub's listing. */
+  private async reconcile(
+    local: LocalConversation,
+    kind: "direct" | "group",
+    participants: string[],
+  ): Promise<void> {
+    const self = this.deps.identity().address;
+    const peer = kind === "direct" ? (participants.find((p) => p !== self) ?? self) : null;
+    if (local.kind === kind && local.peer === peer) return;
+    const latest = await this.deps.store.getConversation(local.id);
+    if (latest)
+      await this.deps.store.write([{ kind: "putConversation", conversation: { ...latest, kind, peer } }]);
+  }
+
+  private async ackAll(session: RpcSession): Promise<void> {
+    const cursors = (await this.deps.store.listConversations()).map((c) => ({
+      conversationId: c.id,
+      seq: BigInt(c.appliedSeq),
+    }));
+    for (let i = 0; i < cursors.length; i += 500)
+      await session.call("ack", { cursors: cursors.slice(i, i + 500) });
+  }
+}
