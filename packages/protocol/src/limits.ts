@@ -27,6 +27,12 @@ export const LIMITS = {
   maxConversationIdLength: 64,
   /** Most entries in one fetch response. */
   maxFetchEntries: 1000,
+  /**
+   * Most payload bytes in one fetch (or inbox) response. Pages are cut by
+   * bytes as well as count so a response always fits in a frame: four
+   * messages of maxMessageBytes would otherwise overflow one.
+   */
+  maxPageBytes: 768 * 1024,
   /** Most inbox items in one fetch response. */
   maxInboxItems: 200,
   /** Most cursors in one ack. */

@@ -39,6 +39,8 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+const LISTEN_BACKLOG = 4096;
+
 /** Keepalive: a connection that does not answer a ping within this long is dropped. */
 const PING_INTERVAL_MS = 30_000;
 
@@ -92,7 +94,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    // Node's default accept backlog (511) overflows when thousands of devices
+    // reconnect at once (a deploy, a crash): the kernel drops their handshakes
+    // and they wait out TCP's retry backoff. The kernel caps it at somaxconn.
+    http.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1", backlog: LISTEN_BACKLOG }, () =>
+      resolve(),
+    );
   });
   const address = http.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -41,4 +41,23 @@ describe("offline catch-up", () => {
     expect(bob.errors).toEqual([]);
     await Promise.all([alice.client.close(), bob.client.close()]);
   });
+
+  it("[DS4] a backlog of large messages comes in pages that fit a frame", async () => {
+    const alice = await newDevice(hub.hub.url, "alice@example.com@messenger");
+    const bob = await newDevice(hub.hub.url, "bob@instagram");
+    const conversation = await alice.client.openDirect("bob@instagram");
+    await eventually(async () => (await bob.client.conversations()).length === 1, "bob to join");
+    bob.client.disconnect();
+    // Eight messages of ~200 KB: together far over one frame (1 MiB).
+    const sent: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const text = `${i}:`.padEnd(200_000, String.fromCharCode(97 + i));
+      await alice.client.sendText(conversation, text);
+      sent.push(text);
+    }
+    await bob.client.connect();
+    await eventually(() => bob.received.length === 8, "bob to get every large message");
+    expect(bob.received.map((m) => m.text)).toEqual(sent);
+    await Promise.all([alice.client.close(), bob.client.close()]);
+  });
 });

@@ -27,6 +27,7 @@ import type { Announcer } from "./announcer.js";
 import {
   LIMITS,
   clampLimit,
+  fitPage,
   requireClientMessageId,
   requireConversationId,
   requireSize,
@@ -219,7 +220,8 @@ export class DeliveryService {
     const membership = await this.requireMember(conversationId, caller.deviceId);
     const n = clampLimit(limit, LIMITS.maxFetchEntries);
     const entries = await this.store.readLog(conversationId, Math.max(afterSeq, membership.joinedSeq), n + 1);
-    return { entries: entries.slice(0, n), hasMore: entries.length > n };
+    const page = fitPage(entries, n);
+    return { entries: page, hasMore: entries.length > page.length };
   }
 
   async ack(caller: Caller, cursors: CursorUpdate[]): Promise<void> {
@@ -249,7 +251,8 @@ export class DeliveryService {
   ): Promise<{ items: InboxRecord[]; hasMore: boolean }> {
     const n = clampLimit(limit, LIMITS.maxInboxItems);
     const items = await this.store.readInbox(caller.deviceId, afterId, n + 1);
-    return { items: items.slice(0, n), hasMore: items.length > n };
+    const page = fitPage(items, n);
+    return { items: page, hasMore: items.length > page.length };
   }
 
   async ackInbox(caller: Caller, upToId: number): Promise<void> {

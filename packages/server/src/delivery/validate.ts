@@ -22,3 +22,23 @@ export function clampLimit(requested: number, max: number): number {
 }
 
 export { LIMITS };
+
+/** Room for an entry's or item's fields besides its payload, in an encoded page. */
+const PER_ITEM_OVERHEAD = 256;
+
+/**
+ * The longest prefix of `items` that fits in a page of LIMITS.maxPageBytes,
+ * never empty when `items` is not (one item always fits: payloads are bounded
+ * below a page).
+ */
+export function fitPage<T extends { payload: Uint8Array }>(items: T[], limit: number): T[] {
+  let bytes = 0;
+  let count = 0;
+  for (const item of items) {
+    if (count >= limit) break;
+    bytes += item.payload.length + PER_ITEM_OVERHEAD;
+    if (count > 0 && bytes > LIMITS.maxPageBytes) break;
+    count++;
+  }
+  return items.slice(0, count);
+}
