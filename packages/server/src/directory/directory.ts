@@ -80,7 +80,8 @@ export class Directory {
     }
     const account = await this.store.getAccount(device.address);
     if (!account) throw new ProtocolError("BAD_SIGNATURE", "device authentication failed");
-    await this.store.touchDevice(deviceId, this.clock());
+    // Last-seen is a courtesy, not worth an fsync on the login path: not awaited.
+    this.store.touchDevice(deviceId, this.clock()).catch(() => {});
     return { deviceId, address: account.address, app: account.app };
   }
 

@@ -2,9 +2,6 @@
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { deviceIdFromKeyDigest } from "@switchboard/protocol";
 
-// DER SubjectPublicKeyInfo prefix for a raw 32-byte Ed25519 key (RFC 8410).
-const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-
 export function isEd25519PublicKey(key: Uint8Array): boolean {
   return key.length === 32;
 }
@@ -12,11 +9,10 @@ export function isEd25519PublicKey(key: Uint8Array): boolean {
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (!isEd25519PublicKey(publicKey) || signature.length !== 64) return false;
   try {
-    const key = createPublicKey({
-      key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]),
-      format: "der",
-      type: "spki",
-    });
+    // JWK, not DER: on Node 20 / OpenSSL 3 the DER import was half of the cost
+    // of a login under a reconnect storm (bench/WORKLOADS-offline.md).
+    const x = Buffer.from(publicKey).toString("base64url");
+    const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
     return verify(null, message, key, signature);
   } catch {
     return false;
