@@ -4,6 +4,7 @@
  *   node --import tsx bench/mls.ts            groups of 10 and 100 devices
  *   node --import tsx bench/mls.ts --large    also 1000 devices
  *   node --import tsx bench/mls.ts --sizes=1000,2000
+ *   ... --json                                 also one "BENCH_JSON [...]" line (bench/run.ts reads it)
  *
  * Per group size, one group is built once (with the node provider, it is only
  * set-up): the sender adds everyone in one commit, a receiver joins from the
@@ -151,6 +152,9 @@ async function measure(engine: GroupEngine, f: Fixture) {
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
+// --json: also print every row as one "BENCH_JSON [...]" line at the end, for bench/run.ts.
+const json = process.argv.includes("--json");
+const jsonRows: ({ devices: number; provider: string } & Awaited<ReturnType<typeof measure>>)[] = [];
 const engines = {
   node: await createTsMlsEngine({ crypto: "node" }),
   default: await createTsMlsEngine({ crypto: "default" }),
@@ -184,6 +188,7 @@ for (const size of sizes) {
   for (const [name, engine] of Object.entries(engines)) {
     const r = await measure(engine, fixture);
     rows[name] = r;
+    jsonRows.push({ devices: size, provider: name, ...r });
     console.log(
       [
         String(size).padEnd(8),
@@ -218,3 +223,4 @@ for (const size of sizes) {
     ].join(" "),
   );
 }
+if (json) console.log(`BENCH_JSON ${JSON.stringify(jsonRows)}`);

@@ -65,10 +65,18 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv = {}):
   };
 }
 
+/**
+ * Node flags for the hub process, e.g. BENCH_HUB_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof"
+ * (`npm run bench -- --profile` sets it): profiling the hub without touching its code.
+ */
+export function hubNodeFlags(): string[] {
+  return (process.env.BENCH_HUB_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+}
+
 /** `switchboard serve` on a fresh SQLite file. */
 export async function startHubProcess(db: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  return startProcess([CLI, "serve", "--port", String(port), "--db", db, ...extraArgs]);
+  return startProcess([...hubNodeFlags(), CLI, "serve", "--port", String(port), "--db", db, ...extraArgs]);
 }
 
 export interface ProcessSample {

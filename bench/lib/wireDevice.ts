@@ -34,10 +34,17 @@ export class WireDevice {
   private challengeWaiter: ((c: Uint8Array) => void) | undefined;
   onPush: (push: Push, receivedAt: number) => void = () => {};
   onClose: () => void = () => {};
+  /**
+   * Sees every frame before it is decoded; returning true consumes it. The
+   * load generator reads pushed seqs this way: a full protobuf decode per
+   * push made it, not the hub, the limit under group fan-out.
+   */
+  onFrame: ((frame: Buffer, receivedAt: number) => boolean) | undefined;
 
   private constructor(private readonly ws: WebSocket) {
     ws.on("message", (data: Buffer) => {
       const receivedAt = performance.now();
+      if (this.onFrame?.(data, receivedAt)) return;
       const decoded = decodeServerFrame(data);
       if (!decoded.ok) return;
       const body = decoded.value.body;
@@ -61,14 +68,23 @@ export class WireDevice {
 
   /** Open a socket and exchange hellos; resolves with the device and the login challenge. */
   static async open(server: string): Promise<{ device: WireDevice; challenge: Uint8Array }> {
-    const ws = new WebSocket(server.replace(/^http/, "ws") + "/ws", { perMessageDeflate: false, maxPayload: 4 * 1024 * 1024 });
+    const ws = new WebSocket(server.replace(/^http/, "ws") + "/ws", {
+      perMessageDeflate: false,
+      maxPayload: 4 * 1024 * 1024,
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
     });
     const device = new WireDevice(ws);
     const challenge = new Promise<Uint8Array>((resolve) => (device.challengeWaiter = resolve));
-    ws.send(encodeClientFrame(create(ClientFrameSchema, { body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: "bench" } } })));
+    ws.send(
+      encodeClientFrame(
+        create(ClientFrameSchema, {
+          body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: "bench" } },
+        }),
+      ),
+    );
     return { device, challenge: await challenge };
   }
 
@@ -77,7 +93,10 @@ export class WireDevice {
     const { device, challenge } = await WireDevice.open(server);
     const response = await device.request({
       case: "authenticate",
-      value: { deviceId: keys.deviceId, signature: ed25519.sign(authChallengeMessage(challenge), keys.privateKey) },
+      value: {
+        deviceId: keys.deviceId,
+        signature: ed25519.sign(authChallengeMessage(challenge), keys.privateKey),
+      },
     });
     if (response.result.case !== "authenticate") throw new Error(`login failed: ${describe(response)}`);
     return device;
@@ -87,7 +106,9 @@ export class WireDevice {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.ws.send(encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: { id, op } } })));
+      this.ws.send(
+        encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: { id, op } } })),
+      );
     });
   }
 
@@ -95,7 +116,9 @@ export class WireDevice {
   send(op: RequestOp, done: (r: Response) => void): void {
     const id = this.nextId++;
     this.pending.set(id, done);
-    this.ws.send(encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: { id, op } } })));
+    this.ws.send(
+      encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: { id, op } } })),
+    );
   }
 
   get bufferedAmount(): number {
@@ -113,7 +136,9 @@ export class WireDevice {
 }
 
 export function describe(response: Response): string {
-  return response.result.case === "error" ? `${response.result.value.code}: ${response.result.value.message}` : String(response.result.case);
+  return response.result.case === "error"
+    ? `${response.result.value.code}: ${response.result.value.message}`
+    : String(response.result.case);
 }
 
 export function signLogin(privateKey: Uint8Array, challenge: Uint8Array): Uint8Array {

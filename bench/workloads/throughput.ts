@@ -1,0 +1,234 @@
+/**
+ * One message-throughput scenario, run the same way on the hub and on the
+ * baseline forwarder: make real conversations on the hub, connect a load
+ * generator to each system, find each one's saturation, then measure latency
+ * at fractions of it. Used by directChats.ts and fanout.ts.
+ */
+import { makeConversations } from "../lib/fixtures.js";
+import type { ServerProcess } from "../lib/hubProcess.js";
+import type { PhaseTiming } from "../loadgen/messages.js";
+import { LoadGenerator } from "../loadgen/pool.js";
+import {
+  HEADLINE_FRACTION,
+  NOISY_CORES,
+  fmt,
+  measureLatencyCurve,
+  measureSaturation,
+  toLatencyPoint,
+  type LoadPoint,
+  type Saturation,
+  type SystemUnderTest,
+} from "../loadgen/procedures.js";
+import type { BenchContext, Figure, WorkloadResult } from "./types.js";
+
+export const HUB = "sqlite";
+export const BASELINE = "baseline-ws";
+
+export interface Scenario {
+  /** Result name, e.g. "direct-256". */
+  name: string;
+  conversations: number;
+  membersPerConversation: number;
+  payloadBytes: number;
+  /** Closed-loop window per sender when saturating. */
+  window: number;
+  repeats: number;
+  saturationTiming: PhaseTiming;
+  latencyTiming: PhaseTiming;
+  /** Offered loads, as fractions of saturation; 0.5 is the headline. */
+  fractions: number[];
+  /** How often the headline (50%) point is measured; its figures are medians. */
+  headlineRepeats: number;
+  workers: number;
+  /** The issue's target for hub/baseline saturation, if any. */
+  ratioTarget?: number;
+}
+
+/**
+ * Phase lengths. Full: long enough that a 5 s window holds ~100,000 messages
+ * at the hub's saturation and repeats show the spread. Quick: the whole
+ * `--quick` run, other workloads included, has to stay under two minutes.
+ */
+export function phaseTimings(
+  quick: boolean,
+): Pick<Scenario, "saturationTiming" | "latencyTiming" | "repeats" | "headlineRepeats"> {
+  return quick
+    ? {
+        saturationTiming: { warmupMs: 400, measureMs: 1500, drainMs: 1500 },
+        latencyTiming: { warmupMs: 400, measureMs: 1500, drainMs: 1500 },
+        repeats: 1,
+        headlineRepeats: 1,
+      }
+    : {
+        saturationTiming: { warmupMs: 1000, measureMs: 5000, drainMs: 3000 },
+        latencyTiming: { warmupMs: 1000, measureMs: 4000, drainMs: 3000 },
+        repeats: 3,
+        headlineRepeats: 3,
+      };
+}
+
+export interface Systems {
+  hub: ServerProcess;
+  baseline: ServerProcess;
+}
+
+/** Where the hub's profile of this scenario's saturation can be cut (monotonic µs). */
+export interface ScenarioRun {
+  results: WorkloadResult[];
+  hubSaturationWindows: { from: number; to: number }[];
+}
+
+export async function runScenario(ctx: BenchContext, systems: Systems, s: Scenario): Promise<ScenarioRun> {
+  const progress = (m: string) => ctx.progress(`${s.name}: ${m}`);
+  progress(`making ${s.conversations} conversations of ${s.membersPerConversation} devices (real MLS)`);
+  const conversations = await makeConversations(systems.hub.url, {
+    conversations: s.conversations,
+    membersPerConversation: s.membersPerConversation,
+    payloadBytes: s.payloadBytes,
+    // Handles allow a-z, 0-9, "." and "_" only.
+    prefix: `${s.name.replace(/[^a-z0-9]/g, "_")}_`,
+  });
+  const ciphertextBytes = conversations[0]!.payloads[0]!.length;
+  const receivers = s.membersPerConversation - 1;
+  const generators: SystemUnderTest[] = [];
+  try {
+    for (const [system, server, kind] of [
+      [HUB, systems.hub, "hub"],
+      [BASELINE, systems.baseline, "baseline"],
+    ] as const) {
+      const generator = await LoadGenerator.start({
+        system: kind,
+        url: server.url,
+        serverPid: server.pid,
+        conversations,
+        workers: s.workers,
+      });
+      generators.push({ system, generator, receivers });
+    }
+    progress(`${conversations.length * s.membersPerConversation} devices connected to each system`);
+    const saturation = await measureSaturation(generators, {
+      window: s.window,
+      repeats: s.repeats,
+      timing: s.saturationTiming,
+      progress,
+    });
+    const curves = new Map<string, LoadPoint[]>();
+    for (const g of generators) {
+      const sat = saturation.get(g.system)!;
+      curves.set(
+        g.system,
+        await measureLatencyCurve(g, sat.messagesPerSecond, {
+          fractions: s.fractions,
+          headlineRepeats: s.headlineRepeats,
+          timing: s.latencyTiming,
+          progress,
+        }),
+      );
+    }
+    const hub = saturation.get(HUB)!;
+    const base = saturation.get(BASELINE)!;
+    progress(
+      `hub ${fmt(hub.messagesPerSecond)} msg/s = ${(hub.messagesPerSecond / base.messagesPerSecond).toFixed(2)}x baseline`,
+    );
+    return {
+      results: generators.map((g) =>
+        resultOf(
+          s,
+          g.system,
+          ciphertextBytes,
+          saturation.get(g.system)!,
+          curves.get(g.system)!,
+          g.system === HUB ? base : undefined,
+        ),
+      ),
+      hubSaturationWindows: hub.repeats.map((r) => r.monotonicWindow),
+    };
+  } finally {
+    for (const g of generators) await g.generator.stop();
+  }
+}
+
+const MiB = 1024 * 1024;
+
+function resultOf(
+  s: Scenario,
+  system: string,
+  ciphertextBytes: number,
+  sat: Saturation,
+  curve: LoadPoint[],
+  baseline: Saturation | undefined,
+): WorkloadResult {
+  const fanout = s.membersPerConversation > 2;
+  const half = curve.find((p) => p.fraction === HEADLINE_FRACTION) ?? curve[Math.floor(curve.length / 2)]!;
+  const at = `@${Math.round(half.fraction * 100)}%`;
+  const figures: Figure[] = [
+    { name: "ciphertext", value: ciphertextBytes, unit: "B" },
+    { name: "saturation", value: sat.messagesPerSecond, unit: "msg/s" },
+  ];
+  if (fanout)
+    figures.push({ name: "saturation deliveries", value: sat.deliveriesPerSecond, unit: "deliveries/s" });
+  if (baseline) {
+    figures.push({
+      name: "saturation vs baseline",
+      value: sat.messagesPerSecond / baseline.messagesPerSecond,
+      unit: "x",
+      ...(s.ratioTarget !== undefined ? { target: { op: ">=" as const, value: s.ratioTarget } } : {}),
+    });
+  }
+  figures.push(
+    { name: `p50 ${at}`, value: half.figures.p50, unit: "ms" },
+    {
+      name: `p99 ${at}`,
+      value: half.figures.p99,
+      unit: "ms",
+      // The issue's latency target is for the hub at 50% of saturation.
+      ...(baseline && half.fraction === HEADLINE_FRACTION
+        ? { target: { op: "<=" as const, value: 25 } }
+        : {}),
+    },
+    { name: `p99.9 ${at}`, value: half.figures.p999, unit: "ms" },
+    { name: "server CPU @sat", value: sat.serverCpuCores, unit: "cores" },
+    { name: `server CPU ${at}`, value: half.figures.serverCpuCores, unit: "cores" },
+    { name: "server peak RSS", value: sat.serverPeakRssBytes / MiB, unit: "MiB" },
+    { name: "load generator CPU @sat", value: sat.loadgenCpuCores, unit: "cores" },
+  );
+  return {
+    name: s.name,
+    system,
+    figures,
+    curve: curve.map(toLatencyPoint),
+    notes: notesOf(s, sat, curve),
+  };
+}
+
+function notesOf(s: Scenario, sat: Saturation, curve: LoadPoint[]): string[] {
+  const notes = [
+    `${s.conversations} conversations of ${s.membersPerConversation} devices, window ${s.window} per sender; ` +
+      `saturation repeats (msg/s): ${sat.repeats.map((r) => fmt(r.messagesPerSecond)).join(", ")}`,
+  ];
+  const half = curve.find((p) => p.fraction === HEADLINE_FRACTION);
+  if (half && half.repeats.length > 1) {
+    notes.push(
+      `50% load repeats: p50 ${half.repeats.map((r) => r.p50.toFixed(2)).join(", ")} ms; ` +
+        `p99 ${half.repeats.map((r) => r.p99.toFixed(2)).join(", ")} ms (medians reported)`,
+    );
+  }
+  const phases = [
+    ...sat.repeats.map((r, i) => [`saturation run ${i + 1}`, r] as const),
+    ...curve.flatMap((p) =>
+      p.repeats.map((r, i) => [`${Math.round(p.fraction * 100)}% load run ${i + 1}`, r] as const),
+    ),
+  ];
+  for (const [label, r] of phases) {
+    if (r.otherCpuCores > NOISY_CORES) {
+      notes.push(`${label}: other processes used ${r.otherCpuCores.toFixed(2)} cores (noisy)`);
+    }
+    if (r.lost + r.refused + r.skipped > 0) {
+      notes.push(
+        `${label}: ${r.lost} deliveries lost, ${r.refused} refused, ${r.skipped} sends skipped` +
+          (r.refusals.length > 0 ? ` (${r.refusals.join("; ")})` : ""),
+      );
+    }
+  }
+  return notes;
+}
