@@ -3,12 +3,12 @@
  * one profile directory per device.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
+import { PROCESS_TEST_TIMEOUT_MS, CLI, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
@@ -49,90 +49,102 @@ afterAll(async () => {
 });
 
 describe("switchboard CLI", () => {
-  it("registers on two apps, messages across them, and makes a group", async () => {
-    expect(await sb("alice", "register", "Alice@Example.com@messenger", "--name", "Alice")).toMatch(
-      /registered alice@example\.com@messenger/,
-    );
-    expect(await sb("bob", "register", "+1 415 555 0100@whatsapp", "--name", "Bob")).toMatch(
-      /registered \+14155550100@whatsapp/,
-    );
-    expect(await sb("carol", "register", "carol@instagram")).toMatch(/registered carol@instagram/);
+  it(
+    "registers on two apps, messages across them, and makes a group",
+    async () => {
+      expect(await sb("alice", "register", "Alice@Example.com@messenger", "--name", "Alice")).toMatch(
+        /registered alice@example\.com@messenger/,
+      );
+      expect(await sb("bob", "register", "+1 415 555 0100@whatsapp", "--name", "Bob")).toMatch(
+        /registered \+14155550100@whatsapp/,
+      );
+      expect(await sb("carol", "register", "carol@instagram")).toMatch(/registered carol@instagram/);
 
-    await sb("alice", "send", "+14155550100@whatsapp", "hi bob");
-    const bobSync = jsonLines(await sb("bob", "sync", "--json"));
-    expect(bobSync).toHaveLength(1);
-    expect(bobSync[0]).toMatchObject({ from: "alice@example.com@messenger", text: "hi bob" });
-    expect(typeof bobSync[0]!.conversation).toBe("string");
-    expect(typeof bobSync[0]!.id).toBe("string");
-    expect(Number.isNaN(Date.parse(String(bobSync[0]!.sentAt)))).toBe(false);
-    // sync prints only what is new.
-    expect(jsonLines(await sb("bob", "sync", "--json"))).toHaveLength(0);
+      await sb("alice", "send", "+14155550100@whatsapp", "hi bob");
+      const bobSync = jsonLines(await sb("bob", "sync", "--json"));
+      expect(bobSync).toHaveLength(1);
+      expect(bobSync[0]).toMatchObject({ from: "alice@example.com@messenger", text: "hi bob" });
+      expect(typeof bobSync[0]!.conversation).toBe("string");
+      expect(typeof bobSync[0]!.id).toBe("string");
+      expect(Number.isNaN(Date.parse(String(bobSync[0]!.sentAt)))).toBe(false);
+      // sync prints only what is new.
+      expect(jsonLines(await sb("bob", "sync", "--json"))).toHaveLength(0);
 
-    await sb("bob", "send", "alice@example.com@messenger", "hi alice");
-    const aliceSync = jsonLines(await sb("alice", "sync", "--json"));
-    expect(aliceSync.map((m) => m.text)).toEqual(["hi alice"]);
-    expect(aliceSync[0]!.conversation).toBe(bobSync[0]!.conversation);
+      await sb("bob", "send", "alice@example.com@messenger", "hi alice");
+      const aliceSync = jsonLines(await sb("alice", "sync", "--json"));
+      expect(aliceSync.map((m) => m.text)).toEqual(["hi alice"]);
+      expect(aliceSync[0]!.conversation).toBe(bobSync[0]!.conversation);
 
-    const group = (
-      await sb("alice", "group", "create", "Weekend", "+14155550100@whatsapp", "carol@instagram")
-    ).trim();
-    expect(group).toMatch(/^[0-9a-f]{32}$/);
-    await sb("alice", "send", group, "saturday?");
-    const carolSync = jsonLines(await sb("carol", "sync", "--json"));
-    expect(carolSync.map((m) => [m.conversation, m.text])).toEqual([[group, "saturday?"]]);
-    const conversations = jsonLines(await sb("carol", "conversations", "--json"));
-    expect(conversations).toEqual([expect.objectContaining({ id: group, kind: "group", title: "Weekend" })]);
+      const group = (
+        await sb("alice", "group", "create", "Weekend", "+14155550100@whatsapp", "carol@instagram")
+      ).trim();
+      expect(group).toMatch(/^[0-9a-f]{32}$/);
+      await sb("alice", "send", group, "saturday?");
+      const carolSync = jsonLines(await sb("carol", "sync", "--json"));
+      expect(carolSync.map((m) => [m.conversation, m.text])).toEqual([[group, "saturday?"]]);
+      const conversations = jsonLines(await sb("carol", "conversations", "--json"));
+      expect(conversations).toEqual([
+        expect.objectContaining({ id: group, kind: "group", title: "Weekend" }),
+      ]);
 
-    await sb("alice", "group", "remove", group, "carol@instagram");
-    await sb("alice", "send", group, "carol is gone");
-    expect(jsonLines(await sb("carol", "sync", "--json"))).toHaveLength(0);
-    expect(jsonLines(await sb("bob", "sync", "--json")).map((m) => m.text)).toEqual([
-      "saturday?",
-      "carol is gone",
-    ]);
-  });
+      await sb("alice", "group", "remove", group, "carol@instagram");
+      await sb("alice", "send", group, "carol is gone");
+      expect(jsonLines(await sb("carol", "sync", "--json"))).toHaveLength(0);
+      expect(jsonLines(await sb("bob", "sync", "--json")).map((m) => m.text)).toEqual([
+        "saturday?",
+        "carol is gone",
+      ]);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it("listen prints messages as they arrive, and holds its profile until stopped", async () => {
-    await sb("erin", "register", "erin@instagram");
-    await sb("frank", "register", "frank@instagram");
-    const listener = spawn(
-      process.execPath,
-      [CLI, "listen", "--json", "--profile", join(dir, "erin"), "--server", hub.url],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let printed = "";
-    listener.stdout.on("data", (d: Buffer) => (printed += d.toString()));
-    const exited = new Promise<number | null>((resolve) => listener.once("exit", (code) => resolve(code)));
-    // Until listen is connected its profile is locked; wait for that, then send.
-    for (let i = 0; i < 100; i++) {
-      const busy = await sbFails("erin", "conversations").catch(() => undefined);
-      if (busy?.stderr.includes("PROFILE_IN_USE")) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect((await sbFails("erin", "sync")).stderr).toMatch(/PROFILE_IN_USE/);
-    await sb("frank", "send", "erin@instagram", "live message");
-    for (let i = 0; i < 200 && !printed.includes("live message"); i++)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(jsonLines(printed)).toEqual([
-      expect.objectContaining({ from: "frank@instagram", text: "live message" }),
-    ]);
-    listener.kill("SIGINT");
-    expect(await exited).toBe(0);
-    // Released: the profile opens again, and nothing is printed twice.
-    expect(jsonLines(await sb("erin", "sync", "--json"))).toHaveLength(0);
-  });
+  it(
+    "listen prints messages as they arrive, and holds its profile until stopped",
+    async () => {
+      await sb("erin", "register", "erin@instagram");
+      await sb("frank", "register", "frank@instagram");
+      const listener = spawn(
+        process.execPath,
+        [CLI, "listen", "--json", "--profile", join(dir, "erin"), "--server", hub.url],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let printed = "";
+      listener.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+      const exited = new Promise<number | null>((resolve) => listener.once("exit", (code) => resolve(code)));
+      // listen locks its profile as it opens it; wait for the lock file, then send
+      // (a message sent before listen connects is printed by its first sync).
+      const lock = join(dir, "erin", "lock");
+      for (let i = 0; i < 600 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await sbFails("erin", "sync")).stderr).toMatch(/PROFILE_IN_USE/);
+      await sb("frank", "send", "erin@instagram", "live message");
+      for (let i = 0; i < 200 && !printed.includes("live message"); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(jsonLines(printed)).toEqual([
+        expect.objectContaining({ from: "frank@instagram", text: "live message" }),
+      ]);
+      listener.kill("SIGINT");
+      expect(await exited).toBe(0);
+      // Released: the profile opens again, and nothing is printed twice.
+      expect(jsonLines(await sb("erin", "sync", "--json"))).toHaveLength(0);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it("reports errors as one line on stderr with a non-zero exit code", async () => {
-    const unknownApp = await sbFails("alice", "send", "someone@myspace", "hello");
-    expect(unknownApp.code).not.toBe(0);
-    expect(unknownApp.stderr.trim().split("\n")).toHaveLength(1);
-    expect(unknownApp.stderr).toMatch(/UNKNOWN_APP/);
-    const unregistered = await sbFails("nobody", "sync");
-    expect(unregistered.code).not.toBe(0);
-    expect(unregistered.stderr).toMatch(/register/);
-    const taken = await sbFails("dave", "register", "carol@instagram");
-    expect(taken.stderr).toMatch(/ALREADY_EXISTS/);
-  });
+  it(
+    "reports errors as one line on stderr with a non-zero exit code",
+    async () => {
+      const unknownApp = await sbFails("alice", "send", "someone@myspace", "hello");
+      expect(unknownApp.code).not.toBe(0);
+      expect(unknownApp.stderr.trim().split("\n")).toHaveLength(1);
+      expect(unknownApp.stderr).toMatch(/UNKNOWN_APP/);
+      const unregistered = await sbFails("nobody", "sync");
+      expect(unregistered.code).not.toBe(0);
+      expect(unregistered.stderr).toMatch(/register/);
+      const taken = await sbFails("dave", "register", "carol@instagram");
+      expect(taken.stderr).toMatch(/ALREADY_EXISTS/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -3,6 +3,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
+/**
+ * Tests here start real processes (each CLI call is a node + tsx start-up of
+ * ~1 s, slower on a busy machine): a generous bound, not a timing assertion.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 240_000;
+
 export const CLI = fileURLToPath(new URL("../bin/switchboard.js", import.meta.url));
 
 export async function freePort(): Promise<number> {
