@@ -5,13 +5,8 @@
  * through the raw `ws` forwarder, the baseline every hub figure is read
  * against; the issue's target is at least 60% of its messages per second.
  */
-import { join } from "node:path";
-import { startForwarder } from "../baseline/process.js";
-import { startHubProcess } from "../lib/hubProcess.js";
-import { writeProfileSummaries } from "../profile/hubProfile.js";
-import { phaseTimings, runScenario, type Scenario } from "./throughput.js";
-import type { TimeWindow } from "../profile/cpuProfile.js";
-import type { Workload, WorkloadResult } from "./types.js";
+import { phaseTimings, runScenarios, type Scenario } from "./throughput.js";
+import type { Workload } from "./types.js";
 
 export const run: Workload = async (ctx) => {
   const quick = ctx.quick;
@@ -30,20 +25,5 @@ export const run: Workload = async (ctx) => {
     { ...base, name: "direct-256", payloadBytes: 256 },
     { ...base, name: "direct-2048", payloadBytes: 2048 },
   ];
-  const hub = await startHubProcess(join(ctx.scratch, "direct.db"));
-  const baseline = await startForwarder();
-  const results: WorkloadResult[] = [];
-  const windows = new Map<string, TimeWindow[]>();
-  try {
-    for (const s of scenarios) {
-      const r = await runScenario(ctx, { hub, baseline }, s);
-      results.push(...r.results);
-      windows.set(s.name, r.hubSaturationWindows);
-    }
-  } finally {
-    await hub.stop();
-    await baseline.stop();
-  }
-  if (ctx.profileDir) writeProfileSummaries(ctx.profileDir, hub.pid, windows, (m) => ctx.progress(m));
-  return results;
+  return runScenarios(ctx, "direct.db", scenarios);
 };

@@ -4,8 +4,12 @@
  * generator to each system, find each one's saturation, then measure latency
  * at fractions of it. Used by directChats.ts and fanout.ts.
  */
+import { join } from "node:path";
+import { startForwarder } from "../baseline/process.js";
 import { makeConversations } from "../lib/fixtures.js";
-import type { ServerProcess } from "../lib/hubProcess.js";
+import { startHubProcess, type ServerProcess } from "../lib/hubProcess.js";
+import type { TimeWindow } from "../profile/cpuProfile.js";
+import { writeProfileSummaries } from "../profile/hubProfile.js";
 import type { PhaseTiming } from "../loadgen/messages.js";
 import { LoadGenerator } from "../loadgen/pool.js";
 import {
@@ -231,4 +235,32 @@ function notesOf(s: Scenario, sat: Saturation, curve: LoadPoint[]): string[] {
     }
   }
   return notes;
+}
+
+/**
+ * Run scenarios one after another against one hub (on a fresh SQLite file in
+ * the scratch directory) and one forwarder, then stop both; with --profile,
+ * summarise the hub's profile over each scenario's saturation windows.
+ */
+export async function runScenarios(
+  ctx: BenchContext,
+  dbName: string,
+  scenarios: Scenario[],
+): Promise<WorkloadResult[]> {
+  const hub = await startHubProcess(join(ctx.scratch, dbName));
+  const baseline = await startForwarder();
+  const results: WorkloadResult[] = [];
+  const windows = new Map<string, TimeWindow[]>();
+  try {
+    for (const s of scenarios) {
+      const r = await runScenario(ctx, { hub, baseline }, s);
+      results.push(...r.results);
+      windows.set(s.name, r.hubSaturationWindows);
+    }
+  } finally {
+    await hub.stop();
+    await baseline.stop();
+  }
+  if (ctx.profileDir) writeProfileSummaries(ctx.profileDir, hub.pid, windows, (m) => ctx.progress(m));
+  return results;
 }

@@ -3,25 +3,13 @@ import fc from "fast-check";
 import { decodeMlsMessage } from "ts-mls";
 import { describe, expect, it } from "vitest";
 import { createTsMlsEngine } from "../../../client/src/mls/index.js";
+import { makeIdentity } from "../../../client/test/mls/fixtures.js";
 import { readPrivateMessageHeader } from "../../src/mls/privateMessageHeader.js";
-import { generateKeyPairSync } from "node:crypto";
-
-function identity(n: number) {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
-  return {
-    address: `user${n}@messenger`,
-    deviceId: `device${n}`,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
-  };
-}
 
 describe("PrivateMessage header", () => {
   it("reads what ts-mls reads, for messages of many sizes", async () => {
     const engine = await createTsMlsEngine({ crypto: "node" });
-    const alice = identity(1);
+    const alice = makeIdentity("user1@messenger", "device1");
     let { state } = await engine.createGroup(alice, new Uint8Array(16).fill(9));
     for (const size of [0, 1, 63, 64, 200, 16_383, 16_384, 70_000]) {
       const encrypted = await engine.encrypt(alice, state, new Uint8Array(size).fill(1));

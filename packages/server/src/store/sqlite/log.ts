@@ -2,16 +2,8 @@ import type Database from "better-sqlite3";
 import type { AppendResult, EntryKind, LogEntryRecord, MembershipDelta, NewMessage } from "../port.js";
 import { toLogEntry, type LogRow } from "./rows.js";
 
-/** What an entry carries besides what the log assigns (seq) or the kind implies. */
-export interface EntryFields {
-  conversationId: string;
-  senderDeviceId: string;
-  senderAddress: string;
-  clientMessageId: string;
-  payload: Uint8Array;
-  epoch: number;
-  serverTime: number;
-}
+/** What an entry carries besides what the log assigns (seq) or the kind implies: a NewMessage's fields. */
+export type EntryFields = NewMessage;
 
 /**
  * The per-conversation ordered log (DESIGN rule 4). Seqs come from the
