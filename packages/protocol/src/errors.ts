@@ -31,6 +31,19 @@ export const ERROR_CODES = [
   "EPOCH_CONFLICT",
   /** The account has a device with no key package left to claim. */
   "NO_KEY_PACKAGE",
+  /** A link code that was valid has expired; start linking again. */
+  "LINK_EXPIRED",
+  /** The account has as many devices as its app allows. */
+  "DEVICE_LIMIT",
+  /** The account's last active device cannot be revoked. */
+  "LAST_DEVICE",
+  /** The device was revoked: it can no longer log in. */
+  "DEVICE_REVOKED",
+  /**
+   * The conversation has a removal proposed by the hub (a revoked device)
+   * that no commit has included yet; commit it, then send (DS9).
+   */
+  "PROPOSALS_PENDING",
   /** Too many requests; retry later. */
   "RATE_LIMITED",
   /** The server could not serve the request now (storage down, shutting down). */

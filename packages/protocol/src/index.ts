@@ -10,3 +10,4 @@ export * from "./gen/switchboard/v1/frames_pb.js";
 export * from "./gen/switchboard/v1/requests_pb.js";
 export * from "./gen/switchboard/v1/entities_pb.js";
 export * from "./gen/switchboard/v1/content_pb.js";
+export * from "./devices.js";

@@ -13,7 +13,8 @@
  */
 
 export type ConversationKind = "direct" | "group";
-export type EntryKind = "application" | "commit";
+/** "proposal": the hub's own removal proposal (as MLS external sender) for a revoked device. */
+export type EntryKind = "application" | "commit" | "proposal";
 
 export interface AccountRecord {
   /** Normalised "handle@app". */
@@ -33,6 +34,16 @@ export interface DeviceRecord {
   lastSeenAt: number;
   /** When the device was revoked; revoked devices cannot authenticate. */
   revokedAt: number | null;
+  /** Given when linking ("Alice's laptop"); "" for none. */
+  name: string;
+  /**
+   * The device that approved this one, its Ed25519 signature over
+   * deviceApprovalMessage (protocol/devices.ts) and the time it signed; all
+   * null for the account's first device.
+   */
+  approvedBy: string | null;
+  approval: Uint8Array | null;
+  approvedAt: number | null;
 }
 
 export interface NewAccount {
@@ -46,6 +57,73 @@ export interface NewDevice {
   id: string;
   signatureKey: Uint8Array;
   createdAt: number;
+  /** Defaults to "". */
+  name?: string;
+  /** For a linked device: who approved it, the signature and when (see DeviceRecord). */
+  approvedBy?: string;
+  approval?: Uint8Array;
+  approvedAt?: number;
+}
+
+/** A new device waiting for an existing device of some account to approve it. */
+export interface PendingLinkRecord {
+  /** The one-time code (protocol/devices.ts linkCodeFromDigest), unique among pending links. */
+  code: string;
+  deviceId: string;
+  signatureKey: Uint8Array;
+  /** X25519 key the approving device seals the link envelope to. */
+  hpkePublicKey: Uint8Array;
+  deviceName: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface LinkApproval {
+  code: string;
+  /** The approving device's account, which the new device joins. */
+  address: string;
+  /** The new device, with approvedBy/approval/approvedAt set. */
+  device: NewDevice;
+  /** Active devices the account may have after this one is added. */
+  maxDevices: number;
+  /** The sealed envelope, put in the new device's inbox as a "link" item. */
+  envelope: Uint8Array;
+  senderDeviceId: string;
+  serverTime: number;
+}
+
+export type LinkApprovalResult =
+  | { kind: "approved"; inbox: InboxRecord }
+  | { kind: "not_found" }
+  | { kind: "device_limit" }
+  | { kind: "device_taken" };
+
+/** The hub's own removal proposal for a revoked device, at the conversation's current epoch. */
+export interface NewProposal {
+  conversationId: string;
+  epoch: number;
+  /** TLS-encoded MLSMessage(PublicMessage(Proposal)) signed by the hub as external sender. */
+  payload: Uint8Array;
+  /** The ProposalRef (RFC 9420 §5.2) a commit uses to include it by reference. */
+  ref: Uint8Array;
+  removedDeviceId: string;
+  serverTime: number;
+}
+
+export interface PendingProposal {
+  seq: number;
+  ref: Uint8Array;
+  removedDeviceId: string;
+}
+
+export type AppendProposalResult =
+  | { kind: "appended"; entry: LogEntryRecord }
+  | { kind: "epoch_conflict"; currentEpoch: number };
+
+/** The hub's Ed25519 key as MLS external sender; every node of a cluster uses the same one. */
+export interface HubSigningKey {
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
 }
 
 export type CreateAccountResult = "created" | "address_taken" | "device_taken";
@@ -123,10 +201,17 @@ export interface NewMessage {
   serverTime: number;
 }
 
-/** A retry with the same (conversation, sender device, client message id) gets the original entry back. */
+/**
+ * A retry with the same (conversation, sender device, client message id) gets
+ * the original entry back. "proposals_pending": the conversation has a hub
+ * proposal at its current epoch that no commit has included yet; nothing is
+ * appended until one does (SPEC DS9), so nothing new is encrypted to a
+ * revoked device.
+ */
 export type AppendResult =
   | { kind: "appended"; entry: LogEntryRecord }
-  | { kind: "duplicate"; entry: LogEntryRecord };
+  | { kind: "duplicate"; entry: LogEntryRecord }
+  | { kind: "proposals_pending" };
 
 export interface NewCommit {
   conversationId: string;
@@ -148,7 +233,8 @@ export type CommitResult =
   | { kind: "duplicate"; entry: LogEntryRecord }
   | { kind: "epoch_conflict"; currentEpoch: number };
 
-export type InboxKind = "welcome";
+/** "welcome": an MLS Welcome; "link": a new device's sealed link envelope; "device_message": sealed bytes from another device of the same account. */
+export type InboxKind = "welcome" | "link" | "device_message";
 
 export interface InboxRecord {
   /** Increasing per store; a device reads its items in id order. */
@@ -159,8 +245,19 @@ export interface InboxRecord {
   payload: Uint8Array;
   senderAddress: string;
   serverTime: number;
-  /** For a welcome: the seq of the commit that added the device. */
+  /** For a welcome: the seq of the commit that added the device; 0 otherwise. */
   seq: number;
+  /** The device that caused the item (the committer, the approver, the sender). */
+  senderDeviceId: string;
+}
+
+export interface NewInboxItem {
+  deviceId: string;
+  kind: "device_message";
+  payload: Uint8Array;
+  senderAddress: string;
+  senderDeviceId: string;
+  serverTime: number;
 }
 
 export interface CursorUpdate {
@@ -174,14 +271,38 @@ export interface Store {
   createAccount(account: NewAccount, firstDevice: NewDevice): Promise<CreateAccountResult>;
   getAccount(address: string): Promise<AccountRecord | undefined>;
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
-  /** The account's devices that are not revoked, oldest first. */
-  listDevices(address: string): Promise<DeviceRecord[]>;
+  /** The account's devices that are not revoked (or all, with includeRevoked), oldest first. */
+  listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]>;
   /** An unknown device is ignored: last-seen is a hint. */
   touchDevice(deviceId: string, at: number): Promise<void>;
-  /** Add a device to an existing account (device linking). */
-  addDevice(address: string, device: NewDevice): Promise<"added" | "unknown_account" | "device_taken">;
+  /**
+   * Add a device to an existing account, unless the account already has
+   * `maxDevices` active devices; the count and the insert are one atomic step.
+   */
+  addDevice(
+    address: string,
+    device: NewDevice,
+    maxDevices: number,
+  ): Promise<"added" | "unknown_account" | "device_taken" | "device_limit">;
   /** Revoke a device: it can no longer authenticate; its key packages and inbox are dropped. */
   revokeDevice(deviceId: string, at: number): Promise<boolean>;
+
+  // Linking
+  /** Store a pending link; an expired link with the same code is replaced. */
+  createLink(link: PendingLinkRecord): Promise<"created" | "code_taken">;
+  /** The pending link with this code, expired or not (the caller tells the two apart). */
+  getLink(code: string): Promise<PendingLinkRecord | undefined>;
+  /**
+   * Approve a pending link atomically: add the device to the account (under
+   * the limit), delete the link and put the envelope in the new device's
+   * inbox. Expiry is the caller's check; a missing link is "not_found".
+   */
+  approveLink(approval: LinkApproval): Promise<LinkApprovalResult>;
+  /** Drop pending links that expired before `now`. */
+  deleteExpiredLinks(now: number): Promise<void>;
+
+  /** The hub's external-sender key: the stored one, or `candidate` stored now if there is none. */
+  hubSigningKey(candidate: HubSigningKey): Promise<HubSigningKey>;
 
   // Key packages
   /**
@@ -194,7 +315,7 @@ export interface Store {
    * a one-time package when there is one (it is deleted), else the device's
    * last-resort package (kept). Devices with neither are left out.
    */
-  claimKeyPackages(address: string): Promise<ClaimedKeyPackage[]>;
+  claimKeyPackages(address: string, onlyDevices?: string[]): Promise<ClaimedKeyPackage[]>;
   countKeyPackages(deviceId: string): Promise<number>;
 
   // Conversations
@@ -217,6 +338,8 @@ export interface Store {
   getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined>;
   /** Member device ids of a conversation. */
   listMembers(conversationId: string): Promise<string[]>;
+  /** Member devices of the conversation that are revoked (their removal is not committed yet). */
+  revokedMembers(conversationId: string): Promise<string[]>;
 
   // The log
   /** Append an application message (idempotent by client message id). */
@@ -229,6 +352,14 @@ export interface Store {
    * joinedSeq start at the commit's seq. Idempotent by client message id.
    */
   commit(commit: NewCommit): Promise<CommitResult>;
+  /**
+   * Append the hub's removal proposal, only if `epoch` is still the current
+   * epoch. Until a commit moves the epoch on, appendMessage answers
+   * "proposals_pending" for the conversation.
+   */
+  appendProposal(proposal: NewProposal): Promise<AppendProposalResult>;
+  /** The hub's proposals at this epoch of the conversation, in seq order. */
+  pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]>;
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */
   readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]>;
 
@@ -245,6 +376,8 @@ export interface Store {
   readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]>;
   /** Delete the device's inbox items with id <= upToId. */
   ackInbox(deviceId: string, upToId: number): Promise<void>;
+  /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
+  putInbox(item: NewInboxItem): Promise<InboxRecord | undefined>;
 
   /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;

@@ -5,15 +5,15 @@
 // @generated from file switchboard/v1/content.proto (package switchboard.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file switchboard/v1/content.proto.
  */
 export const file_switchboard_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Chxzd2l0Y2hib2FyZC92MS9jb250ZW50LnByb3RvEg5zd2l0Y2hib2FyZC52MSKLAQoHQ29udGVudBIKCgJpZBgBIAEoCRIPCgdzZW50X2F0GAIgASgEEiQKBHRleHQYCiABKAsyFC5zd2l0Y2hib2FyZC52MS5UZXh0SAASNQoNZ3JvdXBfcHJvZmlsZRgLIAEoCzIcLnN3aXRjaGJvYXJkLnYxLkdyb3VwUHJvZmlsZUgAQgYKBGJvZHkiFAoEVGV4dBIMCgRib2R5GAEgASgJIh0KDEdyb3VwUHJvZmlsZRINCgV0aXRsZRgBIAEoCWIGcHJvdG8z");
+  fileDesc("Chxzd2l0Y2hib2FyZC92MS9jb250ZW50LnByb3RvEg5zd2l0Y2hib2FyZC52MSKLAQoHQ29udGVudBIKCgJpZBgBIAEoCRIPCgdzZW50X2F0GAIgASgEEiQKBHRleHQYCiABKAsyFC5zd2l0Y2hib2FyZC52MS5UZXh0SAASNQoNZ3JvdXBfcHJvZmlsZRgLIAEoCzIcLnN3aXRjaGJvYXJkLnYxLkdyb3VwUHJvZmlsZUgAQgYKBGJvZHkiFAoEVGV4dBIMCgRib2R5GAEgASgJIh0KDEdyb3VwUHJvZmlsZRINCgV0aXRsZRgBIAEoCSK1AQoMTGlua0VudmVsb3BlEg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhoKEmFwcHJvdmVyX2RldmljZV9pZBgDIAEoCRIeChZhcHByb3Zlcl9zaWduYXR1cmVfa2V5GAQgASgMEi0KB2hpc3RvcnkYBSABKA4yHC5zd2l0Y2hib2FyZC52MS5IaXN0b3J5UmFuZ2USEwoLYXBwcm92ZWRfYXQYBiABKAQiSAoNRGV2aWNlTWVzc2FnZRIvCgdoaXN0b3J5GAEgASgLMhwuc3dpdGNoYm9hcmQudjEuSGlzdG9yeUNodW5rSABCBgoEYm9keSJNCgxIaXN0b3J5Q2h1bmsSEQoJYnVuZGxlX2lkGAEgASgJEg0KBWluZGV4GAIgASgNEg0KBWNvdW50GAMgASgNEgwKBGRhdGEYBCABKAwiSwoNSGlzdG9yeUJ1bmRsZRI6Cg1jb252ZXJzYXRpb25zGAEgAygLMiMuc3dpdGNoYm9hcmQudjEuSGlzdG9yeUNvbnZlcnNhdGlvbiK3AQoTSGlzdG9yeUNvbnZlcnNhdGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGZGlyZWN0GAIgASgIEg0KBXRpdGxlGAMgASgJEgwKBHBlZXIYBCABKAkSFAoMcGFydGljaXBhbnRzGAUgAygJEhIKCmJlZm9yZV9zZXEYBiABKAQSMAoIbWVzc2FnZXMYByADKAsyHi5zd2l0Y2hib2FyZC52MS5IaXN0b3J5TWVzc2FnZSKPAQoOSGlzdG9yeU1lc3NhZ2USCgoCaWQYASABKAkSCwoDc2VxGAIgASgEEhYKDnNlbmRlcl9hZGRyZXNzGAMgASgJEhgKEHNlbmRlcl9kZXZpY2VfaWQYBCABKAkSDAoEdGV4dBgFIAEoCRIPCgdzZW50X2F0GAYgASgEEhMKC3NlcnZlcl90aW1lGAcgASgEImMKE1NlYWxlZERldmljZU1lc3NhZ2USGAoQc2VuZGVyX2RldmljZV9pZBgBIAEoCRILCgNlbmMYAiABKAwSEgoKY2lwaGVydGV4dBgDIAEoDBIRCglzaWduYXR1cmUYBCABKAwqfAoMSGlzdG9yeVJhbmdlEh0KGUhJU1RPUllfUkFOR0VfVU5TUEVDSUZJRUQQABIWChJISVNUT1JZX1JBTkdFX05PTkUQARIeChpISVNUT1JZX1JBTkdFX0xBU1RfMzBfREFZUxACEhUKEUhJU1RPUllfUkFOR0VfQUxMEANiBnByb3RvMw");
 
 /**
  * @generated from message switchboard.v1.Content
@@ -94,4 +94,298 @@ export type GroupProfile = Message<"switchboard.v1.GroupProfile"> & {
  */
 export const GroupProfileSchema: GenMessage<GroupProfile> = /*@__PURE__*/
   messageDesc(file_switchboard_v1_content, 2);
+
+/**
+ * What the approving device tells a newly linked one (INBOX_KIND_LINK).
+ *
+ * @generated from message switchboard.v1.LinkEnvelope
+ */
+export type LinkEnvelope = Message<"switchboard.v1.LinkEnvelope"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * The approving device, and its signature key (checked against the
+   * account's device list once the new device has logged in).
+   *
+   * @generated from field: string approver_device_id = 3;
+   */
+  approverDeviceId: string;
+
+  /**
+   * @generated from field: bytes approver_signature_key = 4;
+   */
+  approverSignatureKey: Uint8Array;
+
+  /**
+   * How much history the approving device will send (HistoryRange).
+   *
+   * @generated from field: switchboard.v1.HistoryRange history = 5;
+   */
+  history: HistoryRange;
+
+  /**
+   * @generated from field: uint64 approved_at = 6;
+   */
+  approvedAt: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.LinkEnvelope.
+ * Use `create(LinkEnvelopeSchema)` to create a new message.
+ */
+export const LinkEnvelopeSchema: GenMessage<LinkEnvelope> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 3);
+
+/**
+ * A message from one device of an account to another (INBOX_KIND_DEVICE_MESSAGE),
+ * after the SealedDeviceMessage around it is opened and its signature checked.
+ *
+ * @generated from message switchboard.v1.DeviceMessage
+ */
+export type DeviceMessage = Message<"switchboard.v1.DeviceMessage"> & {
+  /**
+   * @generated from oneof switchboard.v1.DeviceMessage.body
+   */
+  body: {
+    /**
+     * @generated from field: switchboard.v1.HistoryChunk history = 1;
+     */
+    value: HistoryChunk;
+    case: "history";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message switchboard.v1.DeviceMessage.
+ * Use `create(DeviceMessageSchema)` to create a new message.
+ */
+export const DeviceMessageSchema: GenMessage<DeviceMessage> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 4);
+
+/**
+ * A history bundle is split into chunks that each fit one inbox item.
+ *
+ * @generated from message switchboard.v1.HistoryChunk
+ */
+export type HistoryChunk = Message<"switchboard.v1.HistoryChunk"> & {
+  /**
+   * @generated from field: string bundle_id = 1;
+   */
+  bundleId: string;
+
+  /**
+   * @generated from field: uint32 index = 2;
+   */
+  index: number;
+
+  /**
+   * @generated from field: uint32 count = 3;
+   */
+  count: number;
+
+  /**
+   * A slice of the encoded HistoryBundle.
+   *
+   * @generated from field: bytes data = 4;
+   */
+  data: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.v1.HistoryChunk.
+ * Use `create(HistoryChunkSchema)` to create a new message.
+ */
+export const HistoryChunkSchema: GenMessage<HistoryChunk> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 5);
+
+/**
+ * @generated from message switchboard.v1.HistoryBundle
+ */
+export type HistoryBundle = Message<"switchboard.v1.HistoryBundle"> & {
+  /**
+   * @generated from field: repeated switchboard.v1.HistoryConversation conversations = 1;
+   */
+  conversations: HistoryConversation[];
+};
+
+/**
+ * Describes the message switchboard.v1.HistoryBundle.
+ * Use `create(HistoryBundleSchema)` to create a new message.
+ */
+export const HistoryBundleSchema: GenMessage<HistoryBundle> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 6);
+
+/**
+ * @generated from message switchboard.v1.HistoryConversation
+ */
+export type HistoryConversation = Message<"switchboard.v1.HistoryConversation"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: bool direct = 2;
+   */
+  direct: boolean;
+
+  /**
+   * @generated from field: string title = 3;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string peer = 4;
+   */
+  peer: string;
+
+  /**
+   * @generated from field: repeated string participants = 5;
+   */
+  participants: string[];
+
+  /**
+   * The history covers the log up to (not including) this seq: the commit
+   * that added the new device. Everything after it the device reads itself.
+   *
+   * @generated from field: uint64 before_seq = 6;
+   */
+  beforeSeq: bigint;
+
+  /**
+   * @generated from field: repeated switchboard.v1.HistoryMessage messages = 7;
+   */
+  messages: HistoryMessage[];
+};
+
+/**
+ * Describes the message switchboard.v1.HistoryConversation.
+ * Use `create(HistoryConversationSchema)` to create a new message.
+ */
+export const HistoryConversationSchema: GenMessage<HistoryConversation> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 7);
+
+/**
+ * @generated from message switchboard.v1.HistoryMessage
+ */
+export type HistoryMessage = Message<"switchboard.v1.HistoryMessage"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: uint64 seq = 2;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: string sender_address = 3;
+   */
+  senderAddress: string;
+
+  /**
+   * @generated from field: string sender_device_id = 4;
+   */
+  senderDeviceId: string;
+
+  /**
+   * @generated from field: string text = 5;
+   */
+  text: string;
+
+  /**
+   * @generated from field: uint64 sent_at = 6;
+   */
+  sentAt: bigint;
+
+  /**
+   * @generated from field: uint64 server_time = 7;
+   */
+  serverTime: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.HistoryMessage.
+ * Use `create(HistoryMessageSchema)` to create a new message.
+ */
+export const HistoryMessageSchema: GenMessage<HistoryMessage> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 8);
+
+/**
+ * The sealed form of a LinkEnvelope or DeviceMessage: HPKE base mode
+ * (X25519, HKDF-SHA256, AES-128-GCM) to the receiving device's key, signed
+ * by the sending device so the hub cannot inject anything.
+ *
+ * @generated from message switchboard.v1.SealedDeviceMessage
+ */
+export type SealedDeviceMessage = Message<"switchboard.v1.SealedDeviceMessage"> & {
+  /**
+   * @generated from field: string sender_device_id = 1;
+   */
+  senderDeviceId: string;
+
+  /**
+   * @generated from field: bytes enc = 2;
+   */
+  enc: Uint8Array;
+
+  /**
+   * @generated from field: bytes ciphertext = 3;
+   */
+  ciphertext: Uint8Array;
+
+  /**
+   * Ed25519 over sealedDeviceMessageSignedBytes(recipient, sender, enc, ciphertext).
+   *
+   * @generated from field: bytes signature = 4;
+   */
+  signature: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.v1.SealedDeviceMessage.
+ * Use `create(SealedDeviceMessageSchema)` to create a new message.
+ */
+export const SealedDeviceMessageSchema: GenMessage<SealedDeviceMessage> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_content, 9);
+
+/**
+ * @generated from enum switchboard.v1.HistoryRange
+ */
+export enum HistoryRange {
+  /**
+   * @generated from enum value: HISTORY_RANGE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: HISTORY_RANGE_NONE = 1;
+   */
+  NONE = 1,
+
+  /**
+   * @generated from enum value: HISTORY_RANGE_LAST_30_DAYS = 2;
+   */
+  LAST_30_DAYS = 2,
+
+  /**
+   * @generated from enum value: HISTORY_RANGE_ALL = 3;
+   */
+  ALL = 3,
+}
+
+/**
+ * Describes the enum switchboard.v1.HistoryRange.
+ */
+export const HistoryRangeSchema: GenEnum<HistoryRange> = /*@__PURE__*/
+  enumDesc(file_switchboard_v1_content, 0);
 

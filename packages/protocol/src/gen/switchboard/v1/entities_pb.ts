@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/v1/entities.proto.
  */
 export const file_switchboard_v1_entities: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9lbnRpdGllcy5wcm90bxIOc3dpdGNoYm9hcmQudjEiPwoGRGV2aWNlEgoKAmlkGAEgASgJEhUKDXNpZ25hdHVyZV9rZXkYAiABKAwSEgoKY3JlYXRlZF9hdBgDIAEoBCJZCgdBY2NvdW50Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEicKB2RldmljZXMYAyADKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2Ui9gEKCExvZ0VudHJ5EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAQSJwoEa2luZBgDIAEoDjIZLnN3aXRjaGJvYXJkLnYxLkVudHJ5S2luZBIYChBzZW5kZXJfZGV2aWNlX2lkGAQgASgJEhYKDnNlbmRlcl9hZGRyZXNzGAUgASgJEg8KB3BheWxvYWQYBiABKAwSDQoFZXBvY2gYByABKAQSEwoLc2VydmVyX3RpbWUYCCABKAQSNAoKbWVtYmVyc2hpcBgJIAEoCzIgLnN3aXRjaGJvYXJkLnYxLk1lbWJlcnNoaXBDaGFuZ2UidAoQTWVtYmVyc2hpcENoYW5nZRIVCg1hZGRlZF9kZXZpY2VzGAEgAygJEhcKD3JlbW92ZWRfZGV2aWNlcxgCIAMoCRIWCg5hZGRlZF9hY2NvdW50cxgDIAMoCRIYChByZW1vdmVkX2FjY291bnRzGAQgAygJIqQBCglJbmJveEl0ZW0SCgoCaWQYASABKAQSJwoEa2luZBgCIAEoDjIZLnN3aXRjaGJvYXJkLnYxLkluYm94S2luZBIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSDwoHcGF5bG9hZBgEIAEoDBIWCg5zZW5kZXJfYWRkcmVzcxgFIAEoCRITCgtzZXJ2ZXJfdGltZRgGIAEoBBILCgNzZXEYByABKAQirAEKE0NvbnZlcnNhdGlvblN1bW1hcnkSCgoCaWQYASABKAkSLgoEa2luZBgCIAEoDjIgLnN3aXRjaGJvYXJkLnYxLkNvbnZlcnNhdGlvbktpbmQSDQoFZXBvY2gYAyABKAQSFAoMcGFydGljaXBhbnRzGAQgAygJEg4KBmN1cnNvchgFIAEoBBIQCghsYXN0X3NlcRgGIAEoBBISCgpjcmVhdGVkX2F0GAcgASgEIi4KBkN1cnNvchIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgEKnAKEENvbnZlcnNhdGlvbktpbmQSIQodQ09OVkVSU0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDT05WRVJTQVRJT05fS0lORF9ESVJFQ1QQARIbChdDT05WRVJTQVRJT05fS0lORF9HUk9VUBACKloKCUVudHJ5S2luZBIaChZFTlRSWV9LSU5EX1VOU1BFQ0lGSUVEEAASGgoWRU5UUllfS0lORF9BUFBMSUNBVElPThABEhUKEUVOVFJZX0tJTkRfQ09NTUlUEAIqPwoJSW5ib3hLaW5kEhoKFklOQk9YX0tJTkRfVU5TUEVDSUZJRUQQABIWChJJTkJPWF9LSU5EX1dFTENPTUUQAWIGcHJvdG8z");
+  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9lbnRpdGllcy5wcm90bxIOc3dpdGNoYm9hcmQudjEiswEKBkRldmljZRIKCgJpZBgBIAEoCRIVCg1zaWduYXR1cmVfa2V5GAIgASgMEhIKCmNyZWF0ZWRfYXQYAyABKAQSDAoEbmFtZRgEIAEoCRIUCgxsYXN0X3NlZW5fYXQYBSABKAQSEgoKcmV2b2tlZF9hdBgGIAEoBBITCgthcHByb3ZlZF9ieRgHIAEoCRIQCghhcHByb3ZhbBgIIAEoDBITCgthcHByb3ZlZF9hdBgJIAEoBCJZCgdBY2NvdW50Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEicKB2RldmljZXMYAyADKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2Ui9gEKCExvZ0VudHJ5EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAQSJwoEa2luZBgDIAEoDjIZLnN3aXRjaGJvYXJkLnYxLkVudHJ5S2luZBIYChBzZW5kZXJfZGV2aWNlX2lkGAQgASgJEhYKDnNlbmRlcl9hZGRyZXNzGAUgASgJEg8KB3BheWxvYWQYBiABKAwSDQoFZXBvY2gYByABKAQSEwoLc2VydmVyX3RpbWUYCCABKAQSNAoKbWVtYmVyc2hpcBgJIAEoCzIgLnN3aXRjaGJvYXJkLnYxLk1lbWJlcnNoaXBDaGFuZ2UidAoQTWVtYmVyc2hpcENoYW5nZRIVCg1hZGRlZF9kZXZpY2VzGAEgAygJEhcKD3JlbW92ZWRfZGV2aWNlcxgCIAMoCRIWCg5hZGRlZF9hY2NvdW50cxgDIAMoCRIYChByZW1vdmVkX2FjY291bnRzGAQgAygJIr4BCglJbmJveEl0ZW0SCgoCaWQYASABKAQSJwoEa2luZBgCIAEoDjIZLnN3aXRjaGJvYXJkLnYxLkluYm94S2luZBIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSDwoHcGF5bG9hZBgEIAEoDBIWCg5zZW5kZXJfYWRkcmVzcxgFIAEoCRITCgtzZXJ2ZXJfdGltZRgGIAEoBBILCgNzZXEYByABKAQSGAoQc2VuZGVyX2RldmljZV9pZBgIIAEoCSKsAQoTQ29udmVyc2F0aW9uU3VtbWFyeRIKCgJpZBgBIAEoCRIuCgRraW5kGAIgASgOMiAuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uS2luZBINCgVlcG9jaBgDIAEoBBIUCgxwYXJ0aWNpcGFudHMYBCADKAkSDgoGY3Vyc29yGAUgASgEEhAKCGxhc3Rfc2VxGAYgASgEEhIKCmNyZWF0ZWRfYXQYByABKAQiLgoGQ3Vyc29yEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAQqcAoQQ29udmVyc2F0aW9uS2luZBIhCh1DT05WRVJTQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGENPTlZFUlNBVElPTl9LSU5EX0RJUkVDVBABEhsKF0NPTlZFUlNBVElPTl9LSU5EX0dST1VQEAIqcwoJRW50cnlLaW5kEhoKFkVOVFJZX0tJTkRfVU5TUEVDSUZJRUQQABIaChZFTlRSWV9LSU5EX0FQUExJQ0FUSU9OEAESFQoRRU5UUllfS0lORF9DT01NSVQQAhIXChNFTlRSWV9LSU5EX1BST1BPU0FMEAMqcwoJSW5ib3hLaW5kEhoKFklOQk9YX0tJTkRfVU5TUEVDSUZJRUQQABIWChJJTkJPWF9LSU5EX1dFTENPTUUQARITCg9JTkJPWF9LSU5EX0xJTksQAhIdChlJTkJPWF9LSU5EX0RFVklDRV9NRVNTQUdFEANiBnByb3RvMw");
 
 /**
  * @generated from message switchboard.v1.Device
@@ -36,6 +36,44 @@ export type Device = Message<"switchboard.v1.Device"> & {
    * @generated from field: uint64 created_at = 3;
    */
   createdAt: bigint;
+
+  /**
+   * Own account only: the name given when linking, and when last connected.
+   *
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * @generated from field: uint64 last_seen_at = 5;
+   */
+  lastSeenAt: bigint;
+
+  /**
+   * 0 while the device is active.
+   *
+   * @generated from field: uint64 revoked_at = 6;
+   */
+  revokedAt: bigint;
+
+  /**
+   * The device that approved this one ("" for the account's first device)
+   * and its signature over deviceApprovalMessage(...); clients check the
+   * chain back to the first device before trusting a device.
+   *
+   * @generated from field: string approved_by = 7;
+   */
+  approvedBy: string;
+
+  /**
+   * @generated from field: bytes approval = 8;
+   */
+  approval: Uint8Array;
+
+  /**
+   * @generated from field: uint64 approved_at = 9;
+   */
+  approvedAt: bigint;
 };
 
 /**
@@ -216,6 +254,13 @@ export type InboxItem = Message<"switchboard.v1.InboxItem"> & {
    * @generated from field: uint64 seq = 7;
    */
   seq: bigint;
+
+  /**
+   * For LINK and DEVICE_MESSAGE: the sending device.
+   *
+   * @generated from field: string sender_device_id = 8;
+   */
+  senderDeviceId: string;
 };
 
 /**
@@ -344,6 +389,16 @@ export enum EntryKind {
    * @generated from enum value: ENTRY_KIND_COMMIT = 2;
    */
   COMMIT = 2,
+
+  /**
+   * An MLS PublicMessage proposal from the hub as external sender: the
+   * removal of a revoked device. The next commit must include it (by
+   * reference); until then the hub refuses application messages
+   * (PROPOSALS_PENDING) so nothing is sent to the revoked device.
+   *
+   * @generated from enum value: ENTRY_KIND_PROPOSAL = 3;
+   */
+  PROPOSAL = 3,
 }
 
 /**
@@ -367,6 +422,20 @@ export enum InboxKind {
    * @generated from enum value: INBOX_KIND_WELCOME = 1;
    */
   WELCOME = 1,
+
+  /**
+   * A newly linked device's envelope from the approving device (sealed).
+   *
+   * @generated from enum value: INBOX_KIND_LINK = 2;
+   */
+  LINK = 2,
+
+  /**
+   * Opaque bytes from another device of the same account (SendToDevice).
+   *
+   * @generated from enum value: INBOX_KIND_DEVICE_MESSAGE = 3;
+   */
+  DEVICE_MESSAGE = 3,
 }
 
 /**

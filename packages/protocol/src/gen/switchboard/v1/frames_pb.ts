@@ -15,7 +15,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { AckInboxRequest, AckInboxResponse, AckRequest, AckResponse, AuthenticateRequest, AuthenticateResponse, ClaimKeyPackagesRequest, ClaimKeyPackagesResponse, CommitRequest, CommitResponse, CreateConversationRequest, CreateConversationResponse, FetchInboxRequest, FetchInboxResponse, FetchRequest, FetchResponse, GetGroupInfoRequest, GetGroupInfoResponse, ListConversationsRequest, ListConversationsResponse, LookupAccountRequest, LookupAccountResponse, PingRequest, PingResponse, RegisterRequest, RegisterResponse, SendMessageRequest, SendMessageResponse, UploadKeyPackagesRequest, UploadKeyPackagesResponse } from "./requests_pb.js";
+import type { AckInboxRequest, AckInboxResponse, AckRequest, AckResponse, ApproveLinkRequest, ApproveLinkResponse, AuthenticateRequest, AuthenticateResponse, BeginLinkRequest, BeginLinkResponse, ClaimKeyPackagesRequest, ClaimKeyPackagesResponse, CommitRequest, CommitResponse, CreateConversationRequest, CreateConversationResponse, FetchInboxRequest, FetchInboxResponse, FetchRequest, FetchResponse, GetGroupInfoRequest, GetGroupInfoResponse, GetLinkRequest, GetLinkResponse, ListConversationsRequest, ListConversationsResponse, ListDevicesRequest, ListDevicesResponse, LookupAccountRequest, LookupAccountResponse, PingRequest, PingResponse, RegisterRequest, RegisterResponse, RevokeDeviceRequest, RevokeDeviceResponse, SendMessageRequest, SendMessageResponse, SendToDeviceRequest, SendToDeviceResponse, UploadKeyPackagesRequest, UploadKeyPackagesResponse } from "./requests_pb.js";
 import { file_switchboard_v1_requests } from "./requests_pb.js";
 import type { InboxItem, LogEntry } from "./entities_pb.js";
 import { file_switchboard_v1_entities } from "./entities_pb.js";
@@ -25,7 +25,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/v1/frames.proto.
  */
 export const file_switchboard_v1_frames: GenFile = /*@__PURE__*/
-  fileDesc("Chtzd2l0Y2hib2FyZC92MS9mcmFtZXMucHJvdG8SDnN3aXRjaGJvYXJkLnYxImkKC0NsaWVudEZyYW1lEiYKBWhlbGxvGAEgASgLMhUuc3dpdGNoYm9hcmQudjEuSGVsbG9IABIqCgdyZXF1ZXN0GAIgASgLMhcuc3dpdGNoYm9hcmQudjEuUmVxdWVzdEgAQgYKBGJvZHkilwEKC1NlcnZlckZyYW1lEiwKBWhlbGxvGAEgASgLMhsuc3dpdGNoYm9hcmQudjEuU2VydmVySGVsbG9IABIsCghyZXNwb25zZRgCIAEoCzIYLnN3aXRjaGJvYXJkLnYxLlJlc3BvbnNlSAASJAoEcHVzaBgDIAEoCzIULnN3aXRjaGJvYXJkLnYxLlB1c2hIAEIGCgRib2R5IjEKBUhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SDgoGY2xpZW50GAIgASgJIk8KC1NlcnZlckhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SEQoJY2hhbGxlbmdlGAIgASgMEhMKC3NlcnZlcl90aW1lGAMgASgEIpIHCgdSZXF1ZXN0EgoKAmlkGAEgASgEEjMKCHJlZ2lzdGVyGAogASgLMh8uc3dpdGNoYm9hcmQudjEuUmVnaXN0ZXJSZXF1ZXN0SAASOwoMYXV0aGVudGljYXRlGAsgASgLMiMuc3dpdGNoYm9hcmQudjEuQXV0aGVudGljYXRlUmVxdWVzdEgAEkcKE3VwbG9hZF9rZXlfcGFja2FnZXMYDCABKAsyKC5zd2l0Y2hib2FyZC52MS5VcGxvYWRLZXlQYWNrYWdlc1JlcXVlc3RIABJFChJjbGFpbV9rZXlfcGFja2FnZXMYDSABKAsyJy5zd2l0Y2hib2FyZC52MS5DbGFpbUtleVBhY2thZ2VzUmVxdWVzdEgAEj4KDmxvb2t1cF9hY2NvdW50GA4gASgLMiQuc3dpdGNoYm9hcmQudjEuTG9va3VwQWNjb3VudFJlcXVlc3RIABJIChNjcmVhdGVfY29udmVyc2F0aW9uGA8gASgLMikuc3dpdGNoYm9hcmQudjEuQ3JlYXRlQ29udmVyc2F0aW9uUmVxdWVzdEgAEjoKDHNlbmRfbWVzc2FnZRgQIAEoCzIiLnN3aXRjaGJvYXJkLnYxLlNlbmRNZXNzYWdlUmVxdWVzdEgAEi8KBmNvbW1pdBgRIAEoCzIdLnN3aXRjaGJvYXJkLnYxLkNvbW1pdFJlcXVlc3RIABItCgVmZXRjaBgSIAEoCzIcLnN3aXRjaGJvYXJkLnYxLkZldGNoUmVxdWVzdEgAEikKA2FjaxgTIAEoCzIaLnN3aXRjaGJvYXJkLnYxLkFja1JlcXVlc3RIABJGChJsaXN0X2NvbnZlcnNhdGlvbnMYFCABKAsyKC5zd2l0Y2hib2FyZC52MS5MaXN0Q29udmVyc2F0aW9uc1JlcXVlc3RIABI9Cg5nZXRfZ3JvdXBfaW5mbxgVIAEoCzIjLnN3aXRjaGJvYXJkLnYxLkdldEdyb3VwSW5mb1JlcXVlc3RIABI4CgtmZXRjaF9pbmJveBgWIAEoCzIhLnN3aXRjaGJvYXJkLnYxLkZldGNoSW5ib3hSZXF1ZXN0SAASNAoJYWNrX2luYm94GBcgASgLMh8uc3dpdGNoYm9hcmQudjEuQWNrSW5ib3hSZXF1ZXN0SAASKwoEcGluZxgYIAEoCzIbLnN3aXRjaGJvYXJkLnYxLlBpbmdSZXF1ZXN0SABCBAoCb3AizgcKCFJlc3BvbnNlEgoKAmlkGAEgASgEEiYKBWVycm9yGAIgASgLMhUuc3dpdGNoYm9hcmQudjEuRXJyb3JIABI0CghyZWdpc3RlchgKIAEoCzIgLnN3aXRjaGJvYXJkLnYxLlJlZ2lzdGVyUmVzcG9uc2VIABI8CgxhdXRoZW50aWNhdGUYCyABKAsyJC5zd2l0Y2hib2FyZC52MS5BdXRoZW50aWNhdGVSZXNwb25zZUgAEkgKE3VwbG9hZF9rZXlfcGFja2FnZXMYDCABKAsyKS5zd2l0Y2hib2FyZC52MS5VcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlSAASRgoSY2xhaW1fa2V5X3BhY2thZ2VzGA0gASgLMiguc3dpdGNoYm9hcmQudjEuQ2xhaW1LZXlQYWNrYWdlc1Jlc3BvbnNlSAASPwoObG9va3VwX2FjY291bnQYDiABKAsyJS5zd2l0Y2hib2FyZC52MS5Mb29rdXBBY2NvdW50UmVzcG9uc2VIABJJChNjcmVhdGVfY29udmVyc2F0aW9uGA8gASgLMiouc3dpdGNoYm9hcmQudjEuQ3JlYXRlQ29udmVyc2F0aW9uUmVzcG9uc2VIABI7CgxzZW5kX21lc3NhZ2UYECABKAsyIy5zd2l0Y2hib2FyZC52MS5TZW5kTWVzc2FnZVJlc3BvbnNlSAASMAoGY29tbWl0GBEgASgLMh4uc3dpdGNoYm9hcmQudjEuQ29tbWl0UmVzcG9uc2VIABIuCgVmZXRjaBgSIAEoCzIdLnN3aXRjaGJvYXJkLnYxLkZldGNoUmVzcG9uc2VIABIqCgNhY2sYEyABKAsyGy5zd2l0Y2hib2FyZC52MS5BY2tSZXNwb25zZUgAEkcKEmxpc3RfY29udmVyc2F0aW9ucxgUIAEoCzIpLnN3aXRjaGJvYXJkLnYxLkxpc3RDb252ZXJzYXRpb25zUmVzcG9uc2VIABI+Cg5nZXRfZ3JvdXBfaW5mbxgVIAEoCzIkLnN3aXRjaGJvYXJkLnYxLkdldEdyb3VwSW5mb1Jlc3BvbnNlSAASOQoLZmV0Y2hfaW5ib3gYFiABKAsyIi5zd2l0Y2hib2FyZC52MS5GZXRjaEluYm94UmVzcG9uc2VIABI1CglhY2tfaW5ib3gYFyABKAsyIC5zd2l0Y2hib2FyZC52MS5BY2tJbmJveFJlc3BvbnNlSAASLAoEcGluZxgYIAEoCzIcLnN3aXRjaGJvYXJkLnYxLlBpbmdSZXNwb25zZUgAQggKBnJlc3VsdCJSCgVFcnJvchIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSFQoNY3VycmVudF9lcG9jaBgDIAEoBBITCgtleGlzdGluZ19pZBgEIAEoCSKhAQoEUHVzaBIpCgVlbnRyeRgBIAEoCzIYLnN3aXRjaGJvYXJkLnYxLkxvZ0VudHJ5SAASKgoFaW5ib3gYAiABKAsyGS5zd2l0Y2hib2FyZC52MS5JbmJveEl0ZW1IABI6ChBrZXlfcGFja2FnZXNfbG93GAMgASgLMh4uc3dpdGNoYm9hcmQudjEuS2V5UGFja2FnZXNMb3dIAEIGCgRib2R5IiMKDktleVBhY2thZ2VzTG93EhEKCXJlbWFpbmluZxgBIAEoDWIGcHJvdG8z", [file_switchboard_v1_requests, file_switchboard_v1_entities]);
+  fileDesc("Chtzd2l0Y2hib2FyZC92MS9mcmFtZXMucHJvdG8SDnN3aXRjaGJvYXJkLnYxImkKC0NsaWVudEZyYW1lEiYKBWhlbGxvGAEgASgLMhUuc3dpdGNoYm9hcmQudjEuSGVsbG9IABIqCgdyZXF1ZXN0GAIgASgLMhcuc3dpdGNoYm9hcmQudjEuUmVxdWVzdEgAQgYKBGJvZHkilwEKC1NlcnZlckZyYW1lEiwKBWhlbGxvGAEgASgLMhsuc3dpdGNoYm9hcmQudjEuU2VydmVySGVsbG9IABIsCghyZXNwb25zZRgCIAEoCzIYLnN3aXRjaGJvYXJkLnYxLlJlc3BvbnNlSAASJAoEcHVzaBgDIAEoCzIULnN3aXRjaGJvYXJkLnYxLlB1c2hIAEIGCgRib2R5IjEKBUhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SDgoGY2xpZW50GAIgASgJImoKC1NlcnZlckhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SEQoJY2hhbGxlbmdlGAIgASgMEhMKC3NlcnZlcl90aW1lGAMgASgEEhkKEWh1Yl9zaWduYXR1cmVfa2V5GAQgASgMIvMJCgdSZXF1ZXN0EgoKAmlkGAEgASgEEjMKCHJlZ2lzdGVyGAogASgLMh8uc3dpdGNoYm9hcmQudjEuUmVnaXN0ZXJSZXF1ZXN0SAASOwoMYXV0aGVudGljYXRlGAsgASgLMiMuc3dpdGNoYm9hcmQudjEuQXV0aGVudGljYXRlUmVxdWVzdEgAEkcKE3VwbG9hZF9rZXlfcGFja2FnZXMYDCABKAsyKC5zd2l0Y2hib2FyZC52MS5VcGxvYWRLZXlQYWNrYWdlc1JlcXVlc3RIABJFChJjbGFpbV9rZXlfcGFja2FnZXMYDSABKAsyJy5zd2l0Y2hib2FyZC52MS5DbGFpbUtleVBhY2thZ2VzUmVxdWVzdEgAEj4KDmxvb2t1cF9hY2NvdW50GA4gASgLMiQuc3dpdGNoYm9hcmQudjEuTG9va3VwQWNjb3VudFJlcXVlc3RIABJIChNjcmVhdGVfY29udmVyc2F0aW9uGA8gASgLMikuc3dpdGNoYm9hcmQudjEuQ3JlYXRlQ29udmVyc2F0aW9uUmVxdWVzdEgAEjoKDHNlbmRfbWVzc2FnZRgQIAEoCzIiLnN3aXRjaGJvYXJkLnYxLlNlbmRNZXNzYWdlUmVxdWVzdEgAEi8KBmNvbW1pdBgRIAEoCzIdLnN3aXRjaGJvYXJkLnYxLkNvbW1pdFJlcXVlc3RIABItCgVmZXRjaBgSIAEoCzIcLnN3aXRjaGJvYXJkLnYxLkZldGNoUmVxdWVzdEgAEikKA2FjaxgTIAEoCzIaLnN3aXRjaGJvYXJkLnYxLkFja1JlcXVlc3RIABJGChJsaXN0X2NvbnZlcnNhdGlvbnMYFCABKAsyKC5zd2l0Y2hib2FyZC52MS5MaXN0Q29udmVyc2F0aW9uc1JlcXVlc3RIABI9Cg5nZXRfZ3JvdXBfaW5mbxgVIAEoCzIjLnN3aXRjaGJvYXJkLnYxLkdldEdyb3VwSW5mb1JlcXVlc3RIABI4CgtmZXRjaF9pbmJveBgWIAEoCzIhLnN3aXRjaGJvYXJkLnYxLkZldGNoSW5ib3hSZXF1ZXN0SAASNAoJYWNrX2luYm94GBcgASgLMh8uc3dpdGNoYm9hcmQudjEuQWNrSW5ib3hSZXF1ZXN0SAASKwoEcGluZxgYIAEoCzIbLnN3aXRjaGJvYXJkLnYxLlBpbmdSZXF1ZXN0SAASNgoKYmVnaW5fbGluaxgZIAEoCzIgLnN3aXRjaGJvYXJkLnYxLkJlZ2luTGlua1JlcXVlc3RIABIyCghnZXRfbGluaxgaIAEoCzIeLnN3aXRjaGJvYXJkLnYxLkdldExpbmtSZXF1ZXN0SAASOgoMYXBwcm92ZV9saW5rGBsgASgLMiIuc3dpdGNoYm9hcmQudjEuQXBwcm92ZUxpbmtSZXF1ZXN0SAASOgoMbGlzdF9kZXZpY2VzGBwgASgLMiIuc3dpdGNoYm9hcmQudjEuTGlzdERldmljZXNSZXF1ZXN0SAASPAoNcmV2b2tlX2RldmljZRgdIAEoCzIjLnN3aXRjaGJvYXJkLnYxLlJldm9rZURldmljZVJlcXVlc3RIABI9Cg5zZW5kX3RvX2RldmljZRgeIAEoCzIjLnN3aXRjaGJvYXJkLnYxLlNlbmRUb0RldmljZVJlcXVlc3RIAEIECgJvcCK1CgoIUmVzcG9uc2USCgoCaWQYASABKAQSJgoFZXJyb3IYAiABKAsyFS5zd2l0Y2hib2FyZC52MS5FcnJvckgAEjQKCHJlZ2lzdGVyGAogASgLMiAuc3dpdGNoYm9hcmQudjEuUmVnaXN0ZXJSZXNwb25zZUgAEjwKDGF1dGhlbnRpY2F0ZRgLIAEoCzIkLnN3aXRjaGJvYXJkLnYxLkF1dGhlbnRpY2F0ZVJlc3BvbnNlSAASSAoTdXBsb2FkX2tleV9wYWNrYWdlcxgMIAEoCzIpLnN3aXRjaGJvYXJkLnYxLlVwbG9hZEtleVBhY2thZ2VzUmVzcG9uc2VIABJGChJjbGFpbV9rZXlfcGFja2FnZXMYDSABKAsyKC5zd2l0Y2hib2FyZC52MS5DbGFpbUtleVBhY2thZ2VzUmVzcG9uc2VIABI/Cg5sb29rdXBfYWNjb3VudBgOIAEoCzIlLnN3aXRjaGJvYXJkLnYxLkxvb2t1cEFjY291bnRSZXNwb25zZUgAEkkKE2NyZWF0ZV9jb252ZXJzYXRpb24YDyABKAsyKi5zd2l0Y2hib2FyZC52MS5DcmVhdGVDb252ZXJzYXRpb25SZXNwb25zZUgAEjsKDHNlbmRfbWVzc2FnZRgQIAEoCzIjLnN3aXRjaGJvYXJkLnYxLlNlbmRNZXNzYWdlUmVzcG9uc2VIABIwCgZjb21taXQYESABKAsyHi5zd2l0Y2hib2FyZC52MS5Db21taXRSZXNwb25zZUgAEi4KBWZldGNoGBIgASgLMh0uc3dpdGNoYm9hcmQudjEuRmV0Y2hSZXNwb25zZUgAEioKA2FjaxgTIAEoCzIbLnN3aXRjaGJvYXJkLnYxLkFja1Jlc3BvbnNlSAASRwoSbGlzdF9jb252ZXJzYXRpb25zGBQgASgLMikuc3dpdGNoYm9hcmQudjEuTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZUgAEj4KDmdldF9ncm91cF9pbmZvGBUgASgLMiQuc3dpdGNoYm9hcmQudjEuR2V0R3JvdXBJbmZvUmVzcG9uc2VIABI5CgtmZXRjaF9pbmJveBgWIAEoCzIiLnN3aXRjaGJvYXJkLnYxLkZldGNoSW5ib3hSZXNwb25zZUgAEjUKCWFja19pbmJveBgXIAEoCzIgLnN3aXRjaGJvYXJkLnYxLkFja0luYm94UmVzcG9uc2VIABIsCgRwaW5nGBggASgLMhwuc3dpdGNoYm9hcmQudjEuUGluZ1Jlc3BvbnNlSAASNwoKYmVnaW5fbGluaxgZIAEoCzIhLnN3aXRjaGJvYXJkLnYxLkJlZ2luTGlua1Jlc3BvbnNlSAASMwoIZ2V0X2xpbmsYGiABKAsyHy5zd2l0Y2hib2FyZC52MS5HZXRMaW5rUmVzcG9uc2VIABI7CgxhcHByb3ZlX2xpbmsYGyABKAsyIy5zd2l0Y2hib2FyZC52MS5BcHByb3ZlTGlua1Jlc3BvbnNlSAASOwoMbGlzdF9kZXZpY2VzGBwgASgLMiMuc3dpdGNoYm9hcmQudjEuTGlzdERldmljZXNSZXNwb25zZUgAEj0KDXJldm9rZV9kZXZpY2UYHSABKAsyJC5zd2l0Y2hib2FyZC52MS5SZXZva2VEZXZpY2VSZXNwb25zZUgAEj4KDnNlbmRfdG9fZGV2aWNlGB4gASgLMiQuc3dpdGNoYm9hcmQudjEuU2VuZFRvRGV2aWNlUmVzcG9uc2VIAEIICgZyZXN1bHQiUgoFRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEhUKDWN1cnJlbnRfZXBvY2gYAyABKAQSEwoLZXhpc3RpbmdfaWQYBCABKAkioQEKBFB1c2gSKQoFZW50cnkYASABKAsyGC5zd2l0Y2hib2FyZC52MS5Mb2dFbnRyeUgAEioKBWluYm94GAIgASgLMhkuc3dpdGNoYm9hcmQudjEuSW5ib3hJdGVtSAASOgoQa2V5X3BhY2thZ2VzX2xvdxgDIAEoCzIeLnN3aXRjaGJvYXJkLnYxLktleVBhY2thZ2VzTG93SABCBgoEYm9keSIjCg5LZXlQYWNrYWdlc0xvdxIRCglyZW1haW5pbmcYASABKA1iBnByb3RvMw", [file_switchboard_v1_requests, file_switchboard_v1_entities]);
 
 /**
  * @generated from message switchboard.v1.ClientFrame
@@ -144,6 +144,15 @@ export type ServerHello = Message<"switchboard.v1.ServerHello"> & {
    * @generated from field: uint64 server_time = 3;
    */
   serverTime: bigint;
+
+  /**
+   * The hub's Ed25519 key as an MLS external sender (RFC 9420 §12.1.8.1).
+   * Every group lists it in its external_senders extension so the hub can
+   * propose the removal of a revoked device; it can propose nothing else.
+   *
+   * @generated from field: bytes hub_signature_key = 4;
+   */
+  hubSignatureKey: Uint8Array;
 };
 
 /**
@@ -257,6 +266,42 @@ export type Request = Message<"switchboard.v1.Request"> & {
      */
     value: PingRequest;
     case: "ping";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.BeginLinkRequest begin_link = 25;
+     */
+    value: BeginLinkRequest;
+    case: "beginLink";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.GetLinkRequest get_link = 26;
+     */
+    value: GetLinkRequest;
+    case: "getLink";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.ApproveLinkRequest approve_link = 27;
+     */
+    value: ApproveLinkRequest;
+    case: "approveLink";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.ListDevicesRequest list_devices = 28;
+     */
+    value: ListDevicesRequest;
+    case: "listDevices";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.RevokeDeviceRequest revoke_device = 29;
+     */
+    value: RevokeDeviceRequest;
+    case: "revokeDevice";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.SendToDeviceRequest send_to_device = 30;
+     */
+    value: SendToDeviceRequest;
+    case: "sendToDevice";
   } | { case: undefined; value?: undefined };
 };
 
@@ -375,6 +420,42 @@ export type Response = Message<"switchboard.v1.Response"> & {
      */
     value: PingResponse;
     case: "ping";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.BeginLinkResponse begin_link = 25;
+     */
+    value: BeginLinkResponse;
+    case: "beginLink";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.GetLinkResponse get_link = 26;
+     */
+    value: GetLinkResponse;
+    case: "getLink";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.ApproveLinkResponse approve_link = 27;
+     */
+    value: ApproveLinkResponse;
+    case: "approveLink";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.ListDevicesResponse list_devices = 28;
+     */
+    value: ListDevicesResponse;
+    case: "listDevices";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.RevokeDeviceResponse revoke_device = 29;
+     */
+    value: RevokeDeviceResponse;
+    case: "revokeDevice";
+  } | {
+    /**
+     * @generated from field: switchboard.v1.SendToDeviceResponse send_to_device = 30;
+     */
+    value: SendToDeviceResponse;
+    case: "sendToDevice";
   } | { case: undefined; value?: undefined };
 };
 

@@ -6,7 +6,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Account, ConversationKind, ConversationSummary, Cursor, InboxItem, LogEntry } from "./entities_pb.js";
+import type { Account, ConversationKind, ConversationSummary, Cursor, Device, InboxItem, LogEntry } from "./entities_pb.js";
 import { file_switchboard_v1_entities } from "./entities_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/v1/requests.proto.
  */
 export const file_switchboard_v1_requests: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9yZXF1ZXN0cy5wcm90bxIOc3dpdGNoYm9hcmQudjEifQoPUmVnaXN0ZXJSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhUKDXNpZ25hdHVyZV9rZXkYAyABKAwSEQoJc2lnbmF0dXJlGAQgASgMEhkKEXZlcmlmaWNhdGlvbl9jb2RlGAUgASgJIjYKEFJlZ2lzdGVyUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkiOwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgMIloKFEF1dGhlbnRpY2F0ZVJlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEh4KFmtleV9wYWNrYWdlc19yZW1haW5pbmcYAyABKA0iRQoYVXBsb2FkS2V5UGFja2FnZXNSZXF1ZXN0EhQKDGtleV9wYWNrYWdlcxgBIAMoDBITCgtsYXN0X3Jlc29ydBgCIAEoDCIuChlVcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlEhEKCXJlbWFpbmluZxgBIAEoDSIqChdDbGFpbUtleVBhY2thZ2VzUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJIjsKEUNsYWltZWRLZXlQYWNrYWdlEhEKCWRldmljZV9pZBgBIAEoCRITCgtrZXlfcGFja2FnZRgCIAEoDCJkChhDbGFpbUtleVBhY2thZ2VzUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRI3CgxrZXlfcGFja2FnZXMYAiADKAsyIS5zd2l0Y2hib2FyZC52MS5DbGFpbWVkS2V5UGFja2FnZSInChRMb29rdXBBY2NvdW50UmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJIkEKFUxvb2t1cEFjY291bnRSZXNwb25zZRIoCgdhY2NvdW50GAEgASgLMhcuc3dpdGNoYm9hcmQudjEuQWNjb3VudCKGAQoZQ3JlYXRlQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSLgoEa2luZBgCIAEoDjIgLnN3aXRjaGJvYXJkLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEcGVlchgDIAEoCRISCgpncm91cF9pbmZvGAQgASgMIlcKGkNyZWF0ZUNvbnZlcnNhdGlvblJlc3BvbnNlEjkKDGNvbnZlcnNhdGlvbhgBIAEoCzIjLnN3aXRjaGJvYXJkLnYxLkNvbnZlcnNhdGlvblN1bW1hcnkiaAoSU2VuZE1lc3NhZ2VSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIZChFjbGllbnRfbWVzc2FnZV9pZBgCIAEoCRIPCgdwYXlsb2FkGAMgASgMEg0KBWVwb2NoGAQgASgEIjcKE1NlbmRNZXNzYWdlUmVzcG9uc2USCwoDc2VxGAEgASgEEhMKC3NlcnZlcl90aW1lGAIgASgEIpMBCg1Db21taXRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIZChFjbGllbnRfbWVzc2FnZV9pZBgCIAEoCRINCgVlcG9jaBgDIAEoBBIOCgZjb21taXQYBCABKAwSDwoHd2VsY29tZRgFIAEoDBISCgpncm91cF9pbmZvGAYgASgMSgQIBxAISgQICBAJIkEKDkNvbW1pdFJlc3BvbnNlEgsKA3NlcRgBIAEoBBINCgVlcG9jaBgCIAEoBBITCgtzZXJ2ZXJfdGltZRgDIAEoBCJJCgxGZXRjaFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhEKCWFmdGVyX3NlcRgCIAEoBBINCgVsaW1pdBgDIAEoDSJMCg1GZXRjaFJlc3BvbnNlEikKB2VudHJpZXMYASADKAsyGC5zd2l0Y2hib2FyZC52MS5Mb2dFbnRyeRIQCghoYXNfbW9yZRgCIAEoCCI1CgpBY2tSZXF1ZXN0EicKB2N1cnNvcnMYASADKAsyFi5zd2l0Y2hib2FyZC52MS5DdXJzb3IiDQoLQWNrUmVzcG9uc2UiGgoYTGlzdENvbnZlcnNhdGlvbnNSZXF1ZXN0IlcKGUxpc3RDb252ZXJzYXRpb25zUmVzcG9uc2USOgoNY29udmVyc2F0aW9ucxgBIAMoCzIjLnN3aXRjaGJvYXJkLnYxLkNvbnZlcnNhdGlvblN1bW1hcnkiLgoTR2V0R3JvdXBJbmZvUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiOQoUR2V0R3JvdXBJbmZvUmVzcG9uc2USEgoKZ3JvdXBfaW5mbxgBIAEoDBINCgVlcG9jaBgCIAEoBCI0ChFGZXRjaEluYm94UmVxdWVzdBIQCghhZnRlcl9pZBgBIAEoBBINCgVsaW1pdBgCIAEoDSJQChJGZXRjaEluYm94UmVzcG9uc2USKAoFaXRlbXMYASADKAsyGS5zd2l0Y2hib2FyZC52MS5JbmJveEl0ZW0SEAoIaGFzX21vcmUYAiABKAgiIwoPQWNrSW5ib3hSZXF1ZXN0EhAKCHVwX3RvX2lkGAEgASgEIhIKEEFja0luYm94UmVzcG9uc2UiDQoLUGluZ1JlcXVlc3QiIwoMUGluZ1Jlc3BvbnNlEhMKC3NlcnZlcl90aW1lGAEgASgEYgZwcm90bzM", [file_switchboard_v1_entities]);
+  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9yZXF1ZXN0cy5wcm90bxIOc3dpdGNoYm9hcmQudjEifQoPUmVnaXN0ZXJSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhUKDXNpZ25hdHVyZV9rZXkYAyABKAwSEQoJc2lnbmF0dXJlGAQgASgMEhkKEXZlcmlmaWNhdGlvbl9jb2RlGAUgASgJIjYKEFJlZ2lzdGVyUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkiOwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgMIloKFEF1dGhlbnRpY2F0ZVJlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEh4KFmtleV9wYWNrYWdlc19yZW1haW5pbmcYAyABKA0iRQoYVXBsb2FkS2V5UGFja2FnZXNSZXF1ZXN0EhQKDGtleV9wYWNrYWdlcxgBIAMoDBITCgtsYXN0X3Jlc29ydBgCIAEoDCIuChlVcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlEhEKCXJlbWFpbmluZxgBIAEoDSI+ChdDbGFpbUtleVBhY2thZ2VzUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJEhIKCmRldmljZV9pZHMYAiADKAkiOwoRQ2xhaW1lZEtleVBhY2thZ2USEQoJZGV2aWNlX2lkGAEgASgJEhMKC2tleV9wYWNrYWdlGAIgASgMImQKGENsYWltS2V5UGFja2FnZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEjcKDGtleV9wYWNrYWdlcxgCIAMoCzIhLnN3aXRjaGJvYXJkLnYxLkNsYWltZWRLZXlQYWNrYWdlIicKFExvb2t1cEFjY291bnRSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiQQoVTG9va3VwQWNjb3VudFJlc3BvbnNlEigKB2FjY291bnQYASABKAsyFy5zd2l0Y2hib2FyZC52MS5BY2NvdW50IoYBChlDcmVhdGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIuCgRraW5kGAIgASgOMiAuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uS2luZBIMCgRwZWVyGAMgASgJEhIKCmdyb3VwX2luZm8YBCABKAwiVwoaQ3JlYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USOQoMY29udmVyc2F0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeSJoChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg8KB3BheWxvYWQYAyABKAwSDQoFZXBvY2gYBCABKAQiNwoTU2VuZE1lc3NhZ2VSZXNwb25zZRILCgNzZXEYASABKAQSEwoLc2VydmVyX3RpbWUYAiABKAQikwEKDUNvbW1pdFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg0KBWVwb2NoGAMgASgEEg4KBmNvbW1pdBgEIAEoDBIPCgd3ZWxjb21lGAUgASgMEhIKCmdyb3VwX2luZm8YBiABKAxKBAgHEAhKBAgIEAkiQQoOQ29tbWl0UmVzcG9uc2USCwoDc2VxGAEgASgEEg0KBWVwb2NoGAIgASgEEhMKC3NlcnZlcl90aW1lGAMgASgEIkkKDEZldGNoUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgEEg0KBWxpbWl0GAMgASgNIkwKDUZldGNoUmVzcG9uc2USKQoHZW50cmllcxgBIAMoCzIYLnN3aXRjaGJvYXJkLnYxLkxvZ0VudHJ5EhAKCGhhc19tb3JlGAIgASgIIjUKCkFja1JlcXVlc3QSJwoHY3Vyc29ycxgBIAMoCzIWLnN3aXRjaGJvYXJkLnYxLkN1cnNvciINCgtBY2tSZXNwb25zZSIaChhMaXN0Q29udmVyc2F0aW9uc1JlcXVlc3QiVwoZTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZRI6Cg1jb252ZXJzYXRpb25zGAEgAygLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeSIuChNHZXRHcm91cEluZm9SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI5ChRHZXRHcm91cEluZm9SZXNwb25zZRISCgpncm91cF9pbmZvGAEgASgMEg0KBWVwb2NoGAIgASgEIjQKEUZldGNoSW5ib3hSZXF1ZXN0EhAKCGFmdGVyX2lkGAEgASgEEg0KBWxpbWl0GAIgASgNIlAKEkZldGNoSW5ib3hSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLnN3aXRjaGJvYXJkLnYxLkluYm94SXRlbRIQCghoYXNfbW9yZRgCIAEoCCIjCg9BY2tJbmJveFJlcXVlc3QSEAoIdXBfdG9faWQYASABKAQiEgoQQWNrSW5ib3hSZXNwb25zZSINCgtQaW5nUmVxdWVzdCIjCgxQaW5nUmVzcG9uc2USEwoLc2VydmVyX3RpbWUYASABKAQiagoQQmVnaW5MaW5rUmVxdWVzdBIVCg1zaWduYXR1cmVfa2V5GAEgASgMEhcKD2hwa2VfcHVibGljX2tleRgCIAEoDBITCgtkZXZpY2VfbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwiSAoRQmVnaW5MaW5rUmVzcG9uc2USDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSEgoKZXhwaXJlc19hdBgDIAEoBCKHAQoLUGVuZGluZ0xpbmsSDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSFQoNc2lnbmF0dXJlX2tleRgDIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBCABKAwSEwoLZGV2aWNlX25hbWUYBSABKAkSEgoKZXhwaXJlc19hdBgGIAEoBCIeCg5HZXRMaW5rUmVxdWVzdBIMCgRjb2RlGAEgASgJIjwKD0dldExpbmtSZXNwb25zZRIpCgRsaW5rGAEgASgLMhsuc3dpdGNoYm9hcmQudjEuUGVuZGluZ0xpbmsiWwoSQXBwcm92ZUxpbmtSZXF1ZXN0EgwKBGNvZGUYASABKAkSEAoIYXBwcm92YWwYAiABKAwSEwoLYXBwcm92ZWRfYXQYAyABKAQSEAoIZW52ZWxvcGUYBCABKAwiPQoTQXBwcm92ZUxpbmtSZXNwb25zZRImCgZkZXZpY2UYASABKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2UiJQoSTGlzdERldmljZXNSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiTwoTTGlzdERldmljZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEicKB2RldmljZXMYAiADKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2UiKAoTUmV2b2tlRGV2aWNlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkiMAoUUmV2b2tlRGV2aWNlUmVzcG9uc2USGAoQY29udmVyc2F0aW9uX2lkcxgBIAMoCSI5ChNTZW5kVG9EZXZpY2VSZXF1ZXN0EhEKCWRldmljZV9pZBgBIAEoCRIPCgdwYXlsb2FkGAIgASgMIhYKFFNlbmRUb0RldmljZVJlc3BvbnNlYgZwcm90bzM", [file_switchboard_v1_entities]);
 
 /**
  * Create an account with its first device. Sent on an unauthenticated
@@ -184,6 +184,14 @@ export type ClaimKeyPackagesRequest = Message<"switchboard.v1.ClaimKeyPackagesRe
    * @generated from field: string address = 1;
    */
   address: string;
+
+  /**
+   * When set, claim only for these devices of the account (adding one newly
+   * linked device to the account's conversations).
+   *
+   * @generated from field: repeated string device_ids = 2;
+   */
+  deviceIds: string[];
 };
 
 /**
@@ -722,4 +730,329 @@ export type PingResponse = Message<"switchboard.v1.PingResponse"> & {
  */
 export const PingResponseSchema: GenMessage<PingResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_v1_requests, 30);
+
+/**
+ * Start linking this (new) device. Unauthenticated; `signature` signs the
+ * connection's challenge with the new signature key, as Register does.
+ *
+ * @generated from message switchboard.v1.BeginLinkRequest
+ */
+export type BeginLinkRequest = Message<"switchboard.v1.BeginLinkRequest"> & {
+  /**
+   * @generated from field: bytes signature_key = 1;
+   */
+  signatureKey: Uint8Array;
+
+  /**
+   * X25519 public key (32 bytes) the approving device seals to (HPKE, RFC 9180).
+   *
+   * @generated from field: bytes hpke_public_key = 2;
+   */
+  hpkePublicKey: Uint8Array;
+
+  /**
+   * Shown in the account's device list ("Alice's laptop").
+   *
+   * @generated from field: string device_name = 3;
+   */
+  deviceName: string;
+
+  /**
+   * @generated from field: bytes signature = 4;
+   */
+  signature: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.v1.BeginLinkRequest.
+ * Use `create(BeginLinkRequestSchema)` to create a new message.
+ */
+export const BeginLinkRequestSchema: GenMessage<BeginLinkRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 31);
+
+/**
+ * @generated from message switchboard.v1.BeginLinkResponse
+ */
+export type BeginLinkResponse = Message<"switchboard.v1.BeginLinkResponse"> & {
+  /**
+   * The one-time code to approve with, e.g. "7K2QD-MX4PA".
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string device_id = 2;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: uint64 expires_at = 3;
+   */
+  expiresAt: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.BeginLinkResponse.
+ * Use `create(BeginLinkResponseSchema)` to create a new message.
+ */
+export const BeginLinkResponseSchema: GenMessage<BeginLinkResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 32);
+
+/**
+ * @generated from message switchboard.v1.PendingLink
+ */
+export type PendingLink = Message<"switchboard.v1.PendingLink"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string device_id = 2;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: bytes signature_key = 3;
+   */
+  signatureKey: Uint8Array;
+
+  /**
+   * @generated from field: bytes hpke_public_key = 4;
+   */
+  hpkePublicKey: Uint8Array;
+
+  /**
+   * @generated from field: string device_name = 5;
+   */
+  deviceName: string;
+
+  /**
+   * @generated from field: uint64 expires_at = 6;
+   */
+  expiresAt: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.PendingLink.
+ * Use `create(PendingLinkSchema)` to create a new message.
+ */
+export const PendingLinkSchema: GenMessage<PendingLink> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 33);
+
+/**
+ * Look up a pending link by its code (wrong code: NOT_FOUND; too old: LINK_EXPIRED).
+ *
+ * @generated from message switchboard.v1.GetLinkRequest
+ */
+export type GetLinkRequest = Message<"switchboard.v1.GetLinkRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message switchboard.v1.GetLinkRequest.
+ * Use `create(GetLinkRequestSchema)` to create a new message.
+ */
+export const GetLinkRequestSchema: GenMessage<GetLinkRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 34);
+
+/**
+ * @generated from message switchboard.v1.GetLinkResponse
+ */
+export type GetLinkResponse = Message<"switchboard.v1.GetLinkResponse"> & {
+  /**
+   * @generated from field: switchboard.v1.PendingLink link = 1;
+   */
+  link?: PendingLink;
+};
+
+/**
+ * Describes the message switchboard.v1.GetLinkResponse.
+ * Use `create(GetLinkResponseSchema)` to create a new message.
+ */
+export const GetLinkResponseSchema: GenMessage<GetLinkResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 35);
+
+/**
+ * Approve a pending link: the new device joins the caller's account.
+ *
+ * @generated from message switchboard.v1.ApproveLinkRequest
+ */
+export type ApproveLinkRequest = Message<"switchboard.v1.ApproveLinkRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * The caller's Ed25519 signature over deviceApprovalMessage(caller's
+   * address, new device id, new signature key, caller's device id, approved_at).
+   *
+   * @generated from field: bytes approval = 2;
+   */
+  approval: Uint8Array;
+
+  /**
+   * @generated from field: uint64 approved_at = 3;
+   */
+  approvedAt: bigint;
+
+  /**
+   * Sealed to the new device's HPKE key by the approving device (opaque here).
+   *
+   * @generated from field: bytes envelope = 4;
+   */
+  envelope: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.v1.ApproveLinkRequest.
+ * Use `create(ApproveLinkRequestSchema)` to create a new message.
+ */
+export const ApproveLinkRequestSchema: GenMessage<ApproveLinkRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 36);
+
+/**
+ * @generated from message switchboard.v1.ApproveLinkResponse
+ */
+export type ApproveLinkResponse = Message<"switchboard.v1.ApproveLinkResponse"> & {
+  /**
+   * @generated from field: switchboard.v1.Device device = 1;
+   */
+  device?: Device;
+};
+
+/**
+ * Describes the message switchboard.v1.ApproveLinkResponse.
+ * Use `create(ApproveLinkResponseSchema)` to create a new message.
+ */
+export const ApproveLinkResponseSchema: GenMessage<ApproveLinkResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 37);
+
+/**
+ * The devices of an account (empty address: the caller's own), revoked ones
+ * included so that approval chains can be checked. Names and last-seen times
+ * are only given for the caller's own account.
+ *
+ * @generated from message switchboard.v1.ListDevicesRequest
+ */
+export type ListDevicesRequest = Message<"switchboard.v1.ListDevicesRequest"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+};
+
+/**
+ * Describes the message switchboard.v1.ListDevicesRequest.
+ * Use `create(ListDevicesRequestSchema)` to create a new message.
+ */
+export const ListDevicesRequestSchema: GenMessage<ListDevicesRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 38);
+
+/**
+ * @generated from message switchboard.v1.ListDevicesResponse
+ */
+export type ListDevicesResponse = Message<"switchboard.v1.ListDevicesResponse"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: repeated switchboard.v1.Device devices = 2;
+   */
+  devices: Device[];
+};
+
+/**
+ * Describes the message switchboard.v1.ListDevicesResponse.
+ * Use `create(ListDevicesResponseSchema)` to create a new message.
+ */
+export const ListDevicesResponseSchema: GenMessage<ListDevicesResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 39);
+
+/**
+ * Revoke one of the caller's account's devices (REVOKED devices cannot log
+ * in; the last active device cannot be revoked: LAST_DEVICE). The hub
+ * proposes the device's removal, as MLS external sender, in every
+ * conversation it is in; a remaining member commits it.
+ *
+ * @generated from message switchboard.v1.RevokeDeviceRequest
+ */
+export type RevokeDeviceRequest = Message<"switchboard.v1.RevokeDeviceRequest"> & {
+  /**
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+};
+
+/**
+ * Describes the message switchboard.v1.RevokeDeviceRequest.
+ * Use `create(RevokeDeviceRequestSchema)` to create a new message.
+ */
+export const RevokeDeviceRequestSchema: GenMessage<RevokeDeviceRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 40);
+
+/**
+ * @generated from message switchboard.v1.RevokeDeviceResponse
+ */
+export type RevokeDeviceResponse = Message<"switchboard.v1.RevokeDeviceResponse"> & {
+  /**
+   * Conversations where a removal was proposed.
+   *
+   * @generated from field: repeated string conversation_ids = 1;
+   */
+  conversationIds: string[];
+};
+
+/**
+ * Describes the message switchboard.v1.RevokeDeviceResponse.
+ * Use `create(RevokeDeviceResponseSchema)` to create a new message.
+ */
+export const RevokeDeviceResponseSchema: GenMessage<RevokeDeviceResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 41);
+
+/**
+ * Opaque bytes for another device of the caller's own account (a link
+ * history bundle, sealed and signed by the sender). Kept in that device's
+ * inbox as INBOX_KIND_DEVICE_MESSAGE.
+ *
+ * @generated from message switchboard.v1.SendToDeviceRequest
+ */
+export type SendToDeviceRequest = Message<"switchboard.v1.SendToDeviceRequest"> & {
+  /**
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: bytes payload = 2;
+   */
+  payload: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.v1.SendToDeviceRequest.
+ * Use `create(SendToDeviceRequestSchema)` to create a new message.
+ */
+export const SendToDeviceRequestSchema: GenMessage<SendToDeviceRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 42);
+
+/**
+ * @generated from message switchboard.v1.SendToDeviceResponse
+ */
+export type SendToDeviceResponse = Message<"switchboard.v1.SendToDeviceResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.v1.SendToDeviceResponse.
+ * Use `create(SendToDeviceResponseSchema)` to create a new message.
+ */
+export const SendToDeviceResponseSchema: GenMessage<SendToDeviceResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 43);
 
