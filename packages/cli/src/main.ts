@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { addClientCommands } from "./commands/clientCommands.js";
+import { addDeviceCommands } from "./commands/deviceCommands.js";
 import { addServeCommand } from "./commands/serve.js";
 import { describeError } from "./describeError.js";
 
@@ -14,6 +15,7 @@ const program = new Command("switchboard")
 
 addServeCommand(program);
 addClientCommands(program);
+addDeviceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -133,6 +133,56 @@ describe("switchboard CLI", () => {
   );
 
   it(
+    "links a second device with a code, lists the devices and revokes one",
+    async () => {
+      await sb("gina", "register", "gina@instagram");
+      await sb("hal", "register", "hal@instagram");
+      await sb("hal", "send", "gina@instagram", "before the laptop");
+      await sb("gina", "sync");
+      const linker = spawn(
+        process.execPath,
+        [CLI, "link", "--name", "laptop", "--profile", join(dir, "gina-laptop"), "--server", hub.url],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let printed = "";
+      let errors = "";
+      linker.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+      linker.stderr.on("data", (d: Buffer) => (errors += d.toString()));
+      const exited = new Promise<number | null>((resolve) => linker.once("exit", (code) => resolve(code)));
+      for (let i = 0; i < 600 && !/link code: /.test(printed); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const code = /link code: ([A-Z2-7]{5}-[A-Z2-7]{5})/.exec(printed)?.[1];
+      expect(code, `link printed: ${printed} ${errors}`).toBeDefined();
+      expect(printed).toMatch(/QR data: switchboard-link:v1:/);
+
+      const wrong = await sbFails("gina", "devices", "approve", "AAAAA-BBBBB");
+      expect(wrong.stderr).toMatch(/NOT_FOUND/);
+      expect(await sb("gina", "devices", "approve", code!)).toMatch(
+        /approved laptop .*added to 1 conversations, sent 1 messages of history/,
+      );
+      expect(await exited).toBe(0);
+      expect(printed).toMatch(/linked: gina@instagram/);
+      expect(printed).toMatch(/history: 1 messages in 1 conversations/);
+
+      await sb("hal", "send", "gina@instagram", "to both devices");
+      const onLaptop = jsonLines(await sb("gina-laptop", "sync", "--json")).map((m) => m.text);
+      expect(onLaptop).toContain("to both devices");
+
+      const listed = jsonLines(await sb("gina", "devices", "--json"));
+      expect(listed.map((d) => d.name)).toEqual(["", "laptop"]);
+      const laptopId = String(listed[1]!.id);
+      expect(await sb("gina", "devices", "revoke", laptopId)).toMatch(
+        /revoked .*removed from 1 conversations/,
+      );
+      expect(jsonLines(await sb("gina", "devices", "--json"))).toHaveLength(1);
+      expect((await sbFails("gina-laptop", "sync")).stderr).toMatch(/DEVICE_REVOKED/);
+      const last = await sbFails("gina", "devices", "revoke", String(listed[0]!.id));
+      expect(last.stderr).toMatch(/LAST_DEVICE/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
     "reports errors as one line on stderr with a non-zero exit code",
     async () => {
       const unknownApp = await sbFails("alice", "send", "someone@myspace", "hello");

@@ -3,9 +3,30 @@
  * every MLS group state; the hub sees only ciphertext. Public API in the
  * platform's style: promises, events and an async iterator of messages.
  */
-import { ConversationKind, ProtocolError, fromHex, isConversationId, toHex } from "@switchboard/protocol";
+import {
+  ConversationKind,
+  InboxKind,
+  ProtocolError,
+  fromHex,
+  isConversationId,
+  toHex,
+  type InboxItem,
+} from "@switchboard/protocol";
 import { Applier } from "./conversations/applier.js";
 import { Committer } from "./conversations/commits.js";
+import { deviceChanges, type DeviceChange } from "./devices/changes.js";
+import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
+import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
+import {
+  approveLink,
+  openLinkEnvelope,
+  requestLink,
+  type ApprovedDevice,
+  type LinkRequest,
+} from "./devices/linking.js";
+import { generateHpkeKeyPair } from "./devices/seal.js";
+import { DeviceTrust } from "./devices/trust.js";
+import { MlsEngineError } from "./mls/errors.js";
 import { textContent } from "./conversations/content.js";
 import { Outbox } from "./conversations/outbox.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
@@ -13,12 +34,13 @@ import { ClientError } from "./errors.js";
 import { Emitter } from "./events.js";
 import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "./identity/deviceKeys.js";
 import { topUpKeyPackages } from "./keyPackages.js";
-import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
+import type { DeviceIdentity, GroupEngine, GroupMember } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
-import { Link } from "./session/link.js";
+import { Link, type LinkState } from "./session/link.js";
 import { PushReceiver } from "./session/push.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./session/rpc.js";
+import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
@@ -29,12 +51,48 @@ export interface ClientOptions {
   /** Makes a transport to a server URL. */
   transport: (server: string) => Transport;
   clock?: () => number;
+  /**
+   * The approval-chain check the engine was built with (createTsMlsEngine's
+   * verifyMember: trust.verify), so that no device the hub slipped into an
+   * account is ever accepted into a group. Without it the SDK still checks
+   * the devices it adds itself.
+   */
+  trust?: DeviceTrust;
+}
+
+/** One of this account's devices, as `devices()` lists them. */
+export interface AccountDevice {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** This device. */
+  current: boolean;
+  /** The device that approved it ("" for the account's first). */
+  approvedBy: string;
+}
+
+/** A device waiting for approval (`beginLink`). */
+export interface PendingDeviceLink extends LinkRequest {
+  /** Resolves once another device of the account approved this one and it has logged in. */
+  approved: Promise<LinkedDevice>;
+  cancel(): void;
+}
+
+export interface LinkedDevice {
+  identity: StoredIdentity;
+  /** The history the approving device said it will send (arriving as a `history` event). */
+  history: HistoryChoice;
 }
 
 export interface ClientEvents extends Record<string, unknown> {
   message: LocalMessage;
   conversation: LocalConversation;
-  connection: { state: "connecting" | "connected" | "disconnected"; detail?: string };
+  connection: { state: LinkState; detail?: string };
+  /** A contact's (or this account's) set of devices changed in a conversation: the safety number changes. */
+  devices: DeviceChange & { conversationId: string };
+  /** A history bundle from the approving device was stored (a newly linked device). */
+  history: { conversations: number; messages: number };
   error: { error: unknown; context: string };
 }
 
@@ -49,6 +107,8 @@ export class SwitchboardClient {
   private readonly committer: Committer;
   private readonly syncer: Syncer;
   private readonly pushes: PushReceiver;
+  private readonly trust: DeviceTrust;
+  private readonly deviceInbox: DeviceInbox;
 
   private readonly options: ClientOptions;
 
@@ -61,7 +121,33 @@ export class SwitchboardClient {
     const applier = () => this.requireApplier();
     const currentSession = () => this.link?.current;
     const onError = (error: unknown, context: string) => this.events.emit("error", { error, context });
-    this.outbox = new Outbox({ store, engine, queue: this.queue, call, identity, clock: this.clock });
+    this.trust = options.trust ?? new DeviceTrust();
+    this.trust.bind({ call, store, clock: this.clock });
+    this.trust.onRefused = (address, deviceId, reason) =>
+      onError(new ClientError("UNTRUSTED", `${address} device ${deviceId}: ${reason}`), "device trust");
+    this.deviceInbox = new DeviceInbox({
+      store,
+      call,
+      trust: this.trust,
+      identity: () => this.requireIdentity(),
+      onHistory: ({ conversations, messages }) => {
+        this.events.emit("history", { conversations, messages: messages.length });
+        for (const m of messages) this.events.emit("message", m);
+      },
+    });
+    const acceptInbox = (item: InboxItem) => this.acceptInbox(item);
+    this.outbox = new Outbox({
+      store,
+      engine,
+      queue: this.queue,
+      call,
+      identity,
+      clock: this.clock,
+      refresh: async (conversationId) => {
+        await this.requireApplier().catchUp(conversationId);
+        await this.committer.commitPendingRemovals(conversationId);
+      },
+    });
     this.committer = new Committer({
       store,
       engine,
@@ -71,13 +157,24 @@ export class SwitchboardClient {
       identity,
       applier,
       onConversation: (c) => this.events.emit("conversation", c),
+      onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
+      trust: this.trust,
       clock: this.clock,
     });
-    this.syncer = new Syncer({ store, outbox: this.outbox, identity, applier, currentSession, onError });
+    this.syncer = new Syncer({
+      store,
+      outbox: this.outbox,
+      identity,
+      applier,
+      acceptInbox,
+      currentSession,
+      onError,
+    });
     this.pushes = new PushReceiver({
       call,
       syncer: this.syncer,
       applier,
+      acceptInbox,
       currentSession,
       topUpKeyPackages: (session, remaining) => topUpKeyPackages(this.deps(), session, remaining),
       onError,
@@ -128,6 +225,8 @@ export class SwitchboardClient {
         throw new ClientError("NOT_REGISTERED", "the server named this device wrongly");
       await this.options.store.write([{ kind: "identity", identity }]);
       this.identity = identity;
+      // This account's first device: every later device's approval chain ends here.
+      await this.trust.pinRoot(identity.address, identity.deviceId, identity.signaturePublicKey);
       await topUpKeyPackages(this.deps(), session, 0);
       return identity;
     } finally {
@@ -212,7 +311,9 @@ export class SwitchboardClient {
     if (found) return found;
     const groupId = globalThis.crypto.getRandomValues(new Uint8Array(16));
     const conversationId = toHex(groupId);
-    const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId);
+    const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
+      externalSender: await this.hubKey(),
+    });
     try {
       await this.call("createConversation", {
         conversationId,
@@ -242,7 +343,9 @@ export class SwitchboardClient {
   async createGroup(title: string, addresses: string[]): Promise<string> {
     const groupId = globalThis.crypto.getRandomValues(new Uint8Array(16));
     const conversationId = toHex(groupId);
-    const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId);
+    const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
+      externalSender: await this.hubKey(),
+    });
     await this.call("createConversation", { conversationId, kind: ConversationKind.GROUP, groupInfo });
     await this.saveNewConversation(conversationId, "group", title, null, state);
     await this.committer.addParticipants(conversationId, [...addresses, this.address]);
@@ -269,11 +372,235 @@ export class SwitchboardClient {
   /** Send a text to a conversation id or an address (its direct conversation). Resolves once durable on the hub. */
   async sendText(target: string, text: string): Promise<LocalMessage> {
     const conversationId = isConversationId(target) ? target : await this.openDirect(target);
-    const message = await this.outbox.enqueue(conversationId, (id, now) => textContent(id, text, now), text);
+    // [DS9] nothing is encrypted to a revoked device: commit its removal first.
+    await this.committer.commitPendingRemovals(conversationId);
+    const build = (id: string, now: number) => textContent(id, text, now);
+    let message: LocalMessage;
+    try {
+      message = await this.outbox.enqueue(conversationId, build, text);
+    } catch (err) {
+      // A removal was proposed between the commit above and the encryption.
+      if (!(err instanceof MlsEngineError) || err.code !== "MLS_PROPOSALS_PENDING") throw err;
+      await this.committer.commitPendingRemovals(conversationId);
+      message = await this.outbox.enqueue(conversationId, build, text);
+    }
     return this.outbox.deliver(message);
   }
 
+  // --- devices -----------------------------------------------------------------
+
+  /**
+   * Start linking this (new, unregistered) profile as another device of an
+   * existing account. Show `code` (or `qr`) to the user; approve it on a
+   * device of the account (`approveDevice`). `approved` resolves once this
+   * device is part of the account; then `connect()` to receive everything.
+   */
+  async beginLink(server: string, deviceName: string): Promise<PendingDeviceLink> {
+    if (await this.open())
+      throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
+    const keys = generateDeviceKeyPair();
+    const hpke = await generateHpkeKeyPair();
+    let onItem: ((item: InboxItem) => void) | undefined;
+    let onClosed: ((reason: string) => void) | undefined;
+    const { session, challenge } = await RpcSession.open(this.options.transport(server), {
+      onPush: (push) => {
+        if (push.body.case === "inbox") onItem?.(push.body.value);
+      },
+      onClose: (reason) => onClosed?.(reason),
+    });
+    let request: LinkRequest;
+    try {
+      request = await requestLink(session, challenge, keys, hpke, deviceName);
+    } catch (err) {
+      session.close();
+      throw err;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const approved = new Promise<LinkedDevice>((resolve, reject) => {
+      const fail = (err: unknown) => {
+        clearTimeout(timer);
+        session.close();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      };
+      timer = setTimeout(
+        () => fail(new ClientError("LINK_FAILED", "the link code expired before it was approved")),
+        Math.max(0, request.expiresAt - this.clock()),
+      );
+      onClosed = (reason) => fail(new ClientError("LINK_FAILED", `the hub closed the link (${reason})`));
+      onItem = (item) => {
+        openLinkEnvelope(item, request.deviceId, hpke)
+          .then(async (opened) => {
+            if (!opened) return;
+            onClosed = undefined;
+            clearTimeout(timer);
+            const identity = await this.completeLink(session, challenge, server, keys, hpke, opened.envelope);
+            await session.call("ackInbox", { upToId: opened.itemId }).catch(() => {});
+            session.close();
+            resolve({ identity, history: historyChoiceOf(opened.envelope.history) });
+          })
+          .catch(fail);
+      };
+    });
+    approved.catch(() => {}); // the caller may only look at it later
+    return {
+      ...request,
+      approved,
+      cancel: () => {
+        clearTimeout(timer);
+        session.close();
+      },
+    };
+  }
+
+  /**
+   * Approve a new device by the code it shows: it joins this account and every
+   * conversation this device is in, and gets the chosen history (sealed to
+   * it; the hub relays only ciphertext). Wrong code: NOT_FOUND; expired:
+   * LINK_EXPIRED; too many devices: DEVICE_LIMIT (ProtocolError codes).
+   */
+  async approveDevice(code: string, options: { history?: HistoryChoice } = {}): Promise<ApprovedDevice> {
+    const identity = this.requireIdentity();
+    await this.sync();
+    const result = await approveLink(
+      {
+        call: (op, value) => this.call(op, value),
+        store: this.options.store,
+        identity: () => identity,
+        clock: this.clock,
+        addToConversation: async (conversationId, keyPackage) =>
+          (
+            await this.committer.commitChange(conversationId, async () => ({
+              add: [keyPackage],
+              removeDeviceIds: [],
+            }))
+          )?.seq ?? null,
+        catchUp: (conversationId) => this.requireApplier().catchUp(conversationId),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
+      code,
+      { history: options.history ?? "all" },
+    );
+    this.trust.forget(identity.address);
+    return result;
+  }
+
+  /** This account's devices, oldest first (revoked ones left out). */
+  async devices(): Promise<AccountDevice[]> {
+    const listed = await this.call("listDevices", { address: "" });
+    return listed.devices
+      .filter((d) => d.revokedAt === 0n)
+      .map((d) => ({
+        id: d.id,
+        name: d.name,
+        createdAt: Number(d.createdAt),
+        lastSeenAt: Number(d.lastSeenAt),
+        current: d.id === this.deviceId,
+        approvedBy: d.approvedBy,
+      }));
+  }
+
+  /**
+   * Revoke one of this account's devices (a lost phone): it can no longer log
+   * in, and it is removed from every conversation (the hub proposes each
+   * removal; this device commits them). The last device cannot be revoked
+   * (LAST_DEVICE).
+   */
+  async revokeDevice(deviceId: string): Promise<{ conversations: number }> {
+    const { conversationIds } = await this.call("revokeDevice", { deviceId });
+    this.trust.forget(this.address);
+    let committed = 0;
+    for (const id of conversationIds) {
+      const local = await this.options.store.getConversation(id);
+      if (!local?.active) continue;
+      try {
+        await this.requireApplier().catchUp(id);
+        if (await this.committer.commitPendingRemovals(id)) committed++;
+      } catch (err) {
+        // Another member commits it when it next sends ([DS9]); report and go on.
+        this.events.emit("error", { error: err, context: `revocation in ${id}` });
+      }
+    }
+    return { conversations: committed };
+  }
+
   // --- internals -------------------------------------------------------------
+
+  /** The new device's side once approved: become the account's device, log in, publish key packages. */
+  private async completeLink(
+    session: RpcSession,
+    challenge: Uint8Array,
+    server: string,
+    keys: { publicKey: Uint8Array; privateKey: Uint8Array },
+    hpke: { privateKey: Uint8Array },
+    envelope: {
+      address: string;
+      displayName: string;
+      approverDeviceId: string;
+      approverSignatureKey: Uint8Array;
+    },
+  ): Promise<StoredIdentity> {
+    const deviceId = await deviceIdFor(keys.publicKey);
+    const auth = await session.call("authenticate", {
+      deviceId,
+      signature: signChallenge(keys.privateKey, challenge),
+    });
+    if (auth.address !== envelope.address || auth.deviceId !== deviceId)
+      throw new ClientError("UNTRUSTED", "the hub linked this device to another account than the approver's");
+    const listed = await session.call("listDevices", { address: "" });
+    const approver = listed.devices.find((d) => d.id === envelope.approverDeviceId);
+    const me = listed.devices.find((d) => d.id === deviceId);
+    const chain = verifyApprovalChain(envelope.address, listed.devices, deviceId);
+    if (
+      !approver ||
+      toHex(approver.signatureKey) !== toHex(envelope.approverSignatureKey) ||
+      me?.approvedBy !== approver.id ||
+      !chain.ok
+    )
+      throw new ClientError("UNTRUSTED", "this device's approval does not check out against the account");
+    const identity: StoredIdentity = {
+      address: envelope.address,
+      deviceId,
+      displayName: envelope.displayName || envelope.address,
+      signaturePublicKey: keys.publicKey,
+      signaturePrivateKey: keys.privateKey,
+      server,
+      createdAt: this.clock(),
+    };
+    await this.options.store.write([
+      { kind: "identity", identity },
+      { kind: "setMeta", key: LINK_KEY_META, value: toHex(hpke.privateKey) },
+    ]);
+    this.identity = identity;
+    await this.trust.pinRoot(identity.address, chain.root.id, chain.root.signatureKey);
+    await topUpKeyPackages(this.deps(), session, auth.keyPackagesRemaining);
+    return identity;
+  }
+
+  /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
+  private acceptInbox(item: InboxItem): Promise<void> {
+    return this.queue.run("@inbox", async () => {
+      if (item.kind === InboxKind.WELCOME) await this.requireApplier().acceptWelcome(item);
+      else if (item.kind === InboxKind.DEVICE_MESSAGE) await this.deviceInbox.receive(item);
+      // LINK items are read while linking (beginLink); a copy found later needs nothing.
+    });
+  }
+
+  private membersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void {
+    for (const change of deviceChanges(before, after)) {
+      this.trust.forget(change.address);
+      this.events.emit("devices", { ...change, conversationId });
+    }
+  }
+
+  /** The hub's external-sender key, which every new group names (it proposes revoked devices' removal). */
+  private async hubKey(): Promise<Uint8Array> {
+    const link = this.ensureLink();
+    await link.connect();
+    const key = link.hubSignatureKey;
+    if (!key || key.length !== 32)
+      throw new ClientError("NOT_CONNECTED", "the hub sent no external-sender key");
+    return key;
+  }
 
   private ensureLink(): Link {
     const identity = this.requireIdentity();
@@ -286,6 +613,7 @@ export class SwitchboardClient {
         this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
       onMessage: (m) => this.events.emit("message", m),
       onConversation: (c) => this.events.emit("conversation", c),
+      onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
       onError: (error, context) => this.events.emit("error", { error, context }),
       clock: this.clock,
     });

@@ -12,7 +12,13 @@ export type ClientErrorCode =
   | "UNKNOWN_CONVERSATION"
   | "NOT_A_MEMBER"
   | "CLOSED"
-  | "PROFILE_IN_USE";
+  | "PROFILE_IN_USE"
+  /** Something another device sent does not verify (signature, approval chain, link code). */
+  | "UNTRUSTED"
+  /** This device was revoked from its account: it can no longer log in. */
+  | "REVOKED"
+  /** Linking did not complete (the approval never came, or the new device never connected). */
+  | "LINK_FAILED";
 
 export class ClientError extends Error {
   override name = "ClientError";

@@ -1,4 +1,15 @@
-export { SwitchboardClient, type ClientEvents, type ClientOptions } from "./client.js";
+export {
+  SwitchboardClient,
+  type AccountDevice,
+  type ClientEvents,
+  type ClientOptions,
+  type LinkedDevice,
+  type PendingDeviceLink,
+} from "./client.js";
+export { DeviceTrust } from "./devices/trust.js";
+export type { ApprovedDevice } from "./devices/linking.js";
+export type { HistoryChoice } from "./devices/history.js";
+export type { DeviceChange } from "./devices/changes.js";
 export { ClientError, ProtocolError, type ClientErrorCode, type ErrorCode } from "./errors.js";
 export type { GroupEngine, DeviceIdentity, GroupMember } from "./mls/engine.js";
 export type { LocalStore, LocalConversation, LocalMessage, StoredIdentity } from "./store/port.js";

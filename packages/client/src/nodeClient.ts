@@ -1,6 +1,7 @@
 /** A ready SDK client for Node: a locked profile directory with a SQLite local store, node:crypto MLS, WebSocket transport. */
 import { join } from "node:path";
 import { SwitchboardClient } from "./client.js";
+import { DeviceTrust } from "./devices/trust.js";
 import { createTsMlsEngine } from "./mls/index.js";
 import { lockProfile } from "./profileLock.js";
 import type { LocalStore } from "./store/port.js";
@@ -19,10 +20,13 @@ export async function openNodeClient(
     lock.release();
     throw err;
   }
-  const engine = await createTsMlsEngine({ crypto: "node" });
+  // The engine refuses any group member whose approval chain does not check out.
+  const trust = new DeviceTrust();
+  const engine = await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify });
   return new SwitchboardClient({
     store,
     engine,
+    trust,
     transport: (server) => createWebSocketTransport(server),
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -2,7 +2,7 @@
  * Frame encoding and decoding: the edge where bytes become typed values.
  * Decoding never throws; it returns a result the caller branches on.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import {
   ClientFrameSchema,
   ServerFrameSchema,
@@ -48,6 +48,22 @@ export function decodeContent(bytes: Uint8Array): Decoded<Content> {
 
 export function encodeContent(content: Content): Uint8Array {
   return toBinary(ContentSchema, content);
+}
+
+/**
+ * Decode any message of this schema (the client-only ones of content.proto:
+ * link envelopes, history bundles, sealed device messages). Never throws.
+ */
+export function decodeMessage<Desc extends DescMessage>(
+  schema: Desc,
+  bytes: Uint8Array,
+  limit: number = LIMITS.maxFrameBytes,
+): Decoded<MessageShape<Desc>> {
+  return decodeWith(bytes, limit, (b) => fromBinary(schema, b));
+}
+
+export function encodeMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): Uint8Array {
+  return toBinary(schema, message);
 }
 
 export { create };

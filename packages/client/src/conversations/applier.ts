@@ -6,7 +6,7 @@
  * entry at least once from the hub, exactly once to the user).
  */
 import { EntryKind, type InboxItem, type LogEntry } from "@switchboard/protocol";
-import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
+import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { readContent } from "./content.js";
 import type { SerialQueue } from "./serialQueue.js";
@@ -20,6 +20,8 @@ export interface ApplierDeps {
   fetch(conversationId: string, afterSeq: number): Promise<{ entries: LogEntry[]; hasMore: boolean }>;
   onMessage(message: LocalMessage): void;
   onConversation(conversation: LocalConversation): void;
+  /** A commit changed the group's members (to tell "Bob added a new device"). */
+  onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
   onError(err: unknown, context: string): void;
   clock(): number;
 }
@@ -111,9 +113,9 @@ export class Applier {
     const seq = Number(entry.seq);
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
     try {
-      return entry.kind === EntryKind.COMMIT
-        ? await this.applyCommit(advanced, entry)
-        : await this.applyApplication(advanced, entry);
+      if (entry.kind === EntryKind.COMMIT) return await this.applyCommit(advanced, entry);
+      if (entry.kind === EntryKind.PROPOSAL) return await this.applyProposal(advanced, entry);
+      return await this.applyApplication(advanced, entry);
     } catch (err) {
       // An entry we cannot process must not wedge the conversation: record the
       // position and report it. MLS keeps our state unchanged on failure.
@@ -131,7 +133,9 @@ export class Applier {
       await store.write([{ kind: "putConversation", conversation }]);
       return conversation;
     }
-    const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
+    const before = engine.deserialize(conversation.groupState);
+    const membersBefore = engine.members(before);
+    const result = await engine.process(identity, before, entry.payload);
     if (result.kind !== "commit") throw new Error("expected a commit");
     const next: LocalConversation = result.removedSelf
       ? { ...conversation, active: false }
@@ -143,6 +147,27 @@ export class Applier {
         };
     await store.write([{ kind: "putConversation", conversation: next }]);
     this.deps.onConversation(next);
+    if (!result.removedSelf)
+      this.deps.onMembersChanged(conversation.id, membersBefore, engine.members(result.newState));
+    return next;
+  }
+
+  /**
+   * The hub's proposal to remove a revoked device ([DS9]): kept pending in the
+   * group state; the next commit (the revoking device's, or whoever sends
+   * next) includes it. A proposal for an epoch we have passed was already
+   * dealt with by the commit that ended that epoch.
+   */
+  private async applyProposal(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+    const { engine, identity, store } = this.deps;
+    if (Number(entry.epoch) !== conversation.epoch) {
+      await store.write([{ kind: "putConversation", conversation }]);
+      return conversation;
+    }
+    const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
+    if (result.kind !== "proposal") throw new Error("expected a proposal");
+    const next: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
+    await store.write([{ kind: "putConversation", conversation: next }]);
     return next;
   }
 

@@ -4,7 +4,8 @@
  * is re-made on top of the winner.
  */
 import { ProtocolError } from "@switchboard/protocol";
-import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
+import type { DeviceTrust } from "../devices/trust.js";
+import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import { participantsOf, type Applier } from "./applier.js";
@@ -16,9 +17,13 @@ import type { SerialQueue } from "./serialQueue.js";
 /** How often a commit is re-made after losing an epoch race ([DS1]). */
 const MAX_COMMIT_ATTEMPTS = 8;
 
+/** The change to commit, or null when there is nothing (left) to do. */
 export type MembershipChange = (
   conversation: LocalConversation,
-) => Promise<{ add: Uint8Array[]; removeDeviceIds: string[] }>;
+) => Promise<{ add: Uint8Array[]; removeDeviceIds: string[] } | null>;
+
+/** The commit that landed ([DS1]), or null when the change turned out empty. */
+export type CommitOutcome = { seq: number } | null;
 
 export interface CommitterDeps {
   store: LocalStore;
@@ -30,19 +35,28 @@ export interface CommitterDeps {
   /** Catches a conversation up after an epoch conflict. */
   applier(): Applier;
   onConversation(conversation: LocalConversation): void;
+  /** After this device's own commit changed the group's members. */
+  onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
+  trust: DeviceTrust;
   clock(): number;
 }
 
 export class Committer {
   constructor(private readonly deps: CommitterDeps) {}
 
-  /** Claim a key package for every device of each address (but this one) and add them in one commit. */
+  /**
+   * Claim a key package for every device of each address (but this one) and
+   * add them in one commit. Only devices whose approval chain checks out are
+   * claimed: the hub alone cannot slip a device into the group.
+   */
   async addParticipants(conversationId: string, addresses: string[]): Promise<void> {
     const keyPackages: Uint8Array[] = [];
     for (const address of addresses) {
-      const claimed = await this.deps.call("claimKeyPackages", { address });
-      for (const kp of claimed.keyPackages)
-        if (kp.deviceId !== this.deps.identity().deviceId) keyPackages.push(kp.keyPackage);
+      const trusted = await this.deps.trust.trustedDevices(address);
+      trusted.delete(this.deps.identity().deviceId);
+      if (trusted.size === 0) continue;
+      const claimed = await this.deps.call("claimKeyPackages", { address, deviceIds: [...trusted] });
+      for (const kp of claimed.keyPackages) if (trusted.has(kp.deviceId)) keyPackages.push(kp.keyPackage);
     }
     if (keyPackages.length === 0) return;
     await this.commitChange(conversationId, async () => ({ add: keyPackages, removeDeviceIds: [] }));
@@ -58,19 +72,33 @@ export class Committer {
     }
   }
 
+  /**
+   * Commit the removals the hub proposed for revoked devices ([DS9]), if any
+   * are pending in this device's state of the group.
+   */
+  async commitPendingRemovals(conversationId: string): Promise<CommitOutcome> {
+    return this.commitChange(conversationId, async (conversation) => {
+      const engine = this.deps.engine;
+      const pending = engine.pendingRemovals(engine.deserialize(conversation.groupState));
+      // A device cannot commit its own removal (RFC 9420 §12.2): another member will.
+      if (pending.length === 0 || pending.includes(this.deps.identity().deviceId)) return null;
+      return { add: [], removeDeviceIds: [] };
+    });
+  }
+
   /** [DS1] make a commit, and on EPOCH_CONFLICT catch up and make it again. */
-  async commitChange(conversationId: string, change: MembershipChange): Promise<void> {
+  async commitChange(conversationId: string, change: MembershipChange): Promise<CommitOutcome> {
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       const outcome = await this.deps.queue.run(conversationId, async () => {
         const conversation = await requireConversation(this.deps.store, conversationId);
         const engine = this.deps.engine;
-        const pending = await engine.createCommit(
-          this.deps.identity(),
-          engine.deserialize(conversation.groupState),
-          await change(conversation),
-        );
+        const wanted = await change(conversation);
+        if (wanted === null) return { done: null };
+        const before = engine.deserialize(conversation.groupState);
+        const pending = await engine.createCommit(this.deps.identity(), before, wanted);
+        let seq: number;
         try {
-          await this.deps.call("commit", {
+          const accepted = await this.deps.call("commit", {
             conversationId,
             clientMessageId: newMessageId(),
             epoch: BigInt(pending.epoch),
@@ -78,6 +106,7 @@ export class Committer {
             welcome: pending.welcome ?? new Uint8Array(),
             groupInfo: pending.groupInfo,
           });
+          seq = Number(accepted.seq);
         } catch (err) {
           if (err instanceof ProtocolError && err.code === "EPOCH_CONFLICT") return "conflict" as const;
           throw err;
@@ -92,9 +121,10 @@ export class Committer {
         };
         await this.deps.store.write([{ kind: "putConversation", conversation: next }]);
         this.deps.onConversation(next);
-        return "committed" as const;
+        this.deps.onMembersChanged(conversationId, engine.members(before), engine.members(pending.newState));
+        return { done: { seq } };
       });
-      if (outcome === "committed") return;
+      if (outcome !== "conflict") return outcome.done;
       await this.deps.applier().catchUp(conversationId);
     }
     throw new ProtocolError("EPOCH_CONFLICT", "gave up after repeated epoch conflicts");

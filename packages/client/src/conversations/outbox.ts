@@ -6,7 +6,8 @@
 import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalMessage, LocalStore, OutboxItem } from "../store/port.js";
-import { newMessageId } from "./content.js";
+import { ProtocolError } from "@switchboard/protocol";
+import { newMessageId, textContent } from "./content.js";
 import { requireConversation } from "./requireConversation.js";
 import type { SerialQueue } from "./serialQueue.js";
 
@@ -17,22 +18,35 @@ export interface OutboxDeps {
   call: Call;
   identity(): DeviceIdentity;
   clock(): number;
+  /**
+   * Bring the conversation's group state up to the hub's current epoch: apply
+   * what is new and commit removals the hub proposed ([DS9]).
+   */
+  refresh(conversationId: string): Promise<void>;
 }
+
+/** How often one message is encrypted again after the group moved on under it. */
+const MAX_REENCRYPTIONS = 4;
 
 export class Outbox {
   constructor(private readonly deps: OutboxDeps) {}
 
-  /** Encrypt once and put in the outbox, with the ratchet's new state, atomically. */
+  /**
+   * Encrypt once and put in the outbox, with the ratchet's new state,
+   * atomically. `reuse` encrypts again a message the hub refused without
+   * storing it: same id and time, new ciphertext, replacing the old.
+   */
   async enqueue(
     conversationId: string,
     build: (id: string, now: number) => Uint8Array,
     text: string | null,
+    reuse?: { id: string; sentAt: number },
   ): Promise<LocalMessage> {
     return this.deps.queue.run(conversationId, async () => {
       const conversation = await requireConversation(this.deps.store, conversationId);
       const engine = this.deps.engine;
-      const id = newMessageId();
-      const now = this.deps.clock();
+      const id = reuse?.id ?? newMessageId();
+      const now = reuse?.sentAt ?? this.deps.clock();
       const identity = this.deps.identity();
       const { message: payload, newState } = await engine.encrypt(
         identity,
@@ -69,10 +83,43 @@ export class Outbox {
     });
   }
 
-  /** Send one outbox item (idempotent: a retry gets the same seq) and record its seq. */
+  /**
+   * Send one outbox item (idempotent: a retry gets the same seq) and record
+   * its seq. The hub takes a message only for the group's current epoch with
+   * no removal pending ([DS9], [DS10]); when the group moved on under it, the
+   * hub stored nothing, so the text is encrypted again under the same id.
+   */
   async deliver(message: LocalMessage): Promise<LocalMessage> {
-    const item = (await this.deps.store.listOutbox()).find((o) => o.clientMessageId === message.id);
-    if (!item) return message;
+    for (let attempt = 0; ; attempt++) {
+      const item = (await this.deps.store.listOutbox()).find((o) => o.clientMessageId === message.id);
+      if (!item) return message;
+      try {
+        return await this.send(item, message);
+      } catch (err) {
+        const stale =
+          err instanceof ProtocolError && (err.code === "EPOCH_CONFLICT" || err.code === "PROPOSALS_PENDING");
+        if (!stale || attempt >= MAX_REENCRYPTIONS) throw err;
+        await this.deps.refresh(item.conversationId);
+        message = await this.reencrypt(item, message);
+      }
+    }
+  }
+
+  /** The same message in the group's current epoch; a message with no text to rebuild (a title) is dropped. */
+  private async reencrypt(item: OutboxItem, message: LocalMessage): Promise<LocalMessage> {
+    if (message.text === "") {
+      await this.deps.store.write([{ kind: "deleteOutbox", clientMessageId: item.clientMessageId }]);
+      return message;
+    }
+    return this.enqueue(
+      item.conversationId,
+      (id, sentAt) => textContent(id, message.text, sentAt),
+      message.text,
+      { id: message.id, sentAt: message.sentAt },
+    );
+  }
+
+  private async send(item: OutboxItem, message: LocalMessage): Promise<LocalMessage> {
     const sent = await this.deps.call("sendMessage", {
       conversationId: item.conversationId,
       clientMessageId: item.clientMessageId,

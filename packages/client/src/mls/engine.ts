@@ -8,6 +8,14 @@
  * credential whose identity is the UTF-8 of "<address>/<deviceId>" (see
  * credential.ts), signed with the device's Ed25519 key.
  *
+ * Members change the group by commits with their proposals inline. The one
+ * exception is revocation: the hub, named as the group's external sender
+ * (RFC 9420 §12.1.8.1) when it is created, proposes to Remove a revoked
+ * device; members keep that proposal pending in their state (process returns
+ * kind "proposal"), refuse to encrypt until a commit carries it
+ * (MLS_PROPOSALS_PENDING), and any member's next commit carries it by
+ * reference, even one with an empty change.
+ *
  * A state stays valid until a state derived from it is used in an operation:
  * that adopts the new state, zeroes the secrets the old one used up (RFC 9420
  * §9.2, §16.6) and makes the old one throw MLS_INVALID_STATE. So an unused
@@ -61,6 +69,7 @@ export interface PendingCommit {
   /** The epoch the commit ends (the epoch of the state it was made from). */
   epoch: number;
   addedDevices: string[];
+  /** The devices asked for, and those the pending proposals it carries remove. */
   removedDevices: string[];
 }
 
@@ -76,9 +85,22 @@ export type Processed =
       newState: GroupState;
       sender: GroupMember | null;
       addedDevices: string[];
+      /** Removed inline or by the pending proposals the commit refers to. */
       removedDevices: string[];
       /** True when this device was removed by the commit: the state is no longer usable. */
       removedSelf: boolean;
+    }
+  | {
+      /**
+       * The hub's proposal to remove a revoked device, now pending in `newState`
+       * (which persists it). The group stays at its epoch until a commit
+       * carries it; meanwhile encrypt refuses with MLS_PROPOSALS_PENDING.
+       * `removedDevices` may name this device: then it must not commit (it
+       * cannot) and waits for another member's commit, which removes it.
+       */
+      kind: "proposal";
+      newState: GroupState;
+      removedDevices: string[];
     };
 
 export interface GroupEngine {
@@ -87,15 +109,26 @@ export interface GroupEngine {
     options?: { lastResort?: boolean },
   ): Promise<GeneratedKeyPackage>;
 
-  /** A new group at epoch 0 with this device as its only member, and its GroupInfo. */
+  /**
+   * A new group at epoch 0 with this device as its only member, and its
+   * GroupInfo. `externalSender`: the hub's Ed25519 public key (32 bytes,
+   * ServerHello.hub_signature_key), put in the GroupContext's external_senders
+   * extension with the hub's credential (HUB_CREDENTIAL_IDENTITY), so the hub
+   * can propose removals. It cannot be changed later.
+   */
   createGroup(
     identity: DeviceIdentity,
     groupId: Uint8Array,
+    options?: { externalSender?: Uint8Array },
   ): Promise<{ state: GroupState; groupInfo: Uint8Array }>;
 
   /**
    * A commit that adds the devices whose key packages are given and removes
-   * the given devices. Nothing changes until the caller adopts `newState`.
+   * the given devices, and carries every pending proposal by reference (so
+   * an empty change is a commit of the pending removals). Nothing changes
+   * until the caller adopts `newState`. MLS_INVALID_ARGUMENT when a pending
+   * proposal removes this device (RFC 9420 §12.2: a commit cannot remove its
+   * committer).
    */
   createCommit(
     identity: DeviceIdentity,
@@ -116,17 +149,29 @@ export interface GroupEngine {
   /** Join through a GroupInfo with an external commit (RFC 9420 §12.4.3.2). */
   joinExternal(identity: DeviceIdentity, groupInfo: Uint8Array): Promise<PendingCommit>;
 
-  /** Encrypt an application message (MLS PrivateMessage), returned TLS-encoded. */
+  /**
+   * Encrypt an application message (MLS PrivateMessage), returned TLS-encoded.
+   * MLS_PROPOSALS_PENDING while proposals are pending (see pendingRemovals):
+   * commit them first.
+   */
   encrypt(
     identity: DeviceIdentity,
     state: GroupState,
     plaintext: Uint8Array,
   ): Promise<{ message: Uint8Array; newState: GroupState }>;
 
-  /** Process an incoming MLS message (PrivateMessage or PublicMessage commit). */
+  /**
+   * Process an incoming MLS message: a PrivateMessage, a PublicMessage commit,
+   * or the hub's Remove proposal (a PublicMessage from the external sender).
+   * Any other proposal is MLS_UNSUPPORTED; a proposal for another epoch is
+   * MLS_WRONG_EPOCH (one for a past epoch is moot: the hub proposes again).
+   */
   process(identity: DeviceIdentity, state: GroupState, message: Uint8Array): Promise<Processed>;
 
   members(state: GroupState): GroupMember[];
+
+  /** The devices that pending proposals remove (empty when none are pending). */
+  pendingRemovals(state: GroupState): string[];
 
   serialize(state: GroupState): Uint8Array;
   deserialize(bytes: Uint8Array): GroupState;

@@ -17,7 +17,11 @@ export const MLS_ERROR_CODES = [
   "MLS_INVALID_MESSAGE",
   /** A key package given to createCommit was refused (signature, lifetime, duplicate member ...). */
   "MLS_INVALID_KEY_PACKAGE",
-  /** A credential is not "<address>/<deviceId>" with a valid address, or its key is not the device's. */
+  /**
+   * A credential is not "<address>/<deviceId>" with a valid address, or its key
+   * is not the device's: this device's identity, or a leaf arriving in a commit
+   * or a Welcome (the hub's credential included: it never names a member).
+   */
   "MLS_INVALID_CREDENTIAL",
   /** This device is no longer a member of the group. */
   "MLS_NOT_MEMBER",
@@ -25,8 +29,18 @@ export const MLS_ERROR_CODES = [
   "MLS_OWN_MESSAGE",
   /** No stored key package matches the Welcome. */
   "MLS_KEY_PACKAGE_NOT_FOUND",
-  /** Valid MLS that Switchboard does not use (proposals, encrypted handshakes, other ciphersuites). */
+  /**
+   * Valid MLS that Switchboard does not use: proposals other than the hub's
+   * Remove, proposal types other than Add and Remove in commits, encrypted
+   * handshakes, other ciphersuites.
+   */
   "MLS_UNSUPPORTED",
+  /**
+   * encrypt: the state holds proposals no commit has carried yet (the hub's
+   * removal of a revoked device). Commit them first (createCommit with an
+   * empty change), or wait for another member's commit.
+   */
+  "MLS_PROPOSALS_PENDING",
   /** The state is not one this engine made, is corrupt, or belongs to another device. */
   "MLS_INVALID_STATE",
   /** A caller mistake: removing oneself, removing a non-member, an empty group id ... */

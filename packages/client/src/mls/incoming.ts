@@ -1,7 +1,8 @@
 /**
- * Processing what arrives from the log: application PrivateMessages and
- * commit PublicMessages. Everything is checked for group and epoch before
- * ts-mls sees it, so the caller gets a precise error code.
+ * Processing what arrives from the log: application PrivateMessages, commit
+ * PublicMessages and the hub's Remove proposals (PublicMessages from the
+ * external sender). Everything is checked for group and epoch before ts-mls
+ * sees it, so the caller gets a precise error code.
  */
 import { makePskIndex, processPrivateMessage, processPublicMessage } from "ts-mls";
 import type {
@@ -14,10 +15,12 @@ import type {
 } from "ts-mls";
 import { unprotectPublicMessage } from "ts-mls/messageProtectionPublic.js";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
+import { senderFromExtension } from "ts-mls/publicMessage.js";
 import type { GroupMember, Processed } from "./engine.js";
 import { MlsEngineError, engineError } from "./errors.js";
-import { parseCredential } from "./credential.js";
+import { isHubCredential, parseCredential } from "./credential.js";
 import { bytesEqual, memberAt, membersOf } from "./members.js";
+import { resolveProposal } from "./proposals.js";
 import { allSecrets, retiredSecrets } from "./retire.js";
 import { EngineGroupState } from "./state.js";
 
@@ -33,11 +36,15 @@ function wrongEpoch(kind: string, epoch: bigint, client: ClientState): MlsEngine
   );
 }
 
-function deviceIdOf(credential: Credential): string {
+/**
+ * The device a leaf arriving in a commit names. Our authentication service
+ * let it through, but it cannot tell a leaf from an external sender, so a
+ * leaf with the hub's credential is refused here.
+ */
+function deviceIdOf(credential: Credential, what: string): string {
   const device = parseCredential(credential);
-  // ts-mls already asked our authentication service; this cannot fail.
   if (device === undefined)
-    throw new MlsEngineError("MLS_INVALID_MESSAGE", "an added member has no device credential");
+    throw new MlsEngineError("MLS_INVALID_CREDENTIAL", `${what} has no device credential`);
   return device.deviceId;
 }
 
@@ -97,6 +104,58 @@ export async function processApplication(
   }
 }
 
+/**
+ * The hub's proposal to remove a revoked device (RFC 9420 §12.1.8.1). ts-mls
+ * checks its signature against the group's external_senders extension and
+ * keeps it pending; the next commit must carry it. Proposals from anyone
+ * else, or of any other kind, are not used: members change the group by
+ * commits with their proposals inline.
+ */
+export async function processProposal(
+  cs: CiphersuiteImpl,
+  from: EngineGroupState,
+  client: ClientState,
+  pm: PublicMessage,
+): Promise<Processed> {
+  const content = pm.content;
+  checkGroup(client, content.groupId);
+  if (content.contentType !== "proposal") throw new MlsEngineError("MLS_INTERNAL", "not a proposal");
+  // RFC 9420 §12.1: a proposal is for one epoch; the hub proposes again after a commit that left it out.
+  if (content.epoch !== client.groupContext.epoch) throw wrongEpoch("proposal", content.epoch, client);
+  const sent = content.sender;
+  if (sent.senderType !== "external")
+    throw new MlsEngineError("MLS_UNSUPPORTED", `proposals from ${sent.senderType} senders are not used`);
+  let senderIsHub: boolean;
+  try {
+    const sender = senderFromExtension(client.groupContext.extensions, sent.senderIndex);
+    if (sender === undefined) throw new Error(`the group has no external sender ${sent.senderIndex}`);
+    senderIsHub = isHubCredential(sender.credential);
+  } catch (e) {
+    throw engineError(e, "MLS_INVALID_MESSAGE", "proposal refused");
+  }
+  if (!senderIsHub) throw new MlsEngineError("MLS_UNSUPPORTED", "only the hub's external proposals are used");
+  const proposal = content.proposal;
+  if (proposal.proposalType !== "remove")
+    throw new MlsEngineError(
+      "MLS_UNSUPPORTED",
+      `external ${String(proposal.proposalType)} proposals are not used`,
+    );
+  // A Remove of a blank leaf would make every later commit invalid: refuse it now.
+  const removed = memberAt(client.ratchetTree, proposal.remove.removed);
+
+  let result: Awaited<ReturnType<typeof processPublicMessage>>;
+  try {
+    result = await processPublicMessage(client, pm, makePskIndex(client, {}), cs);
+  } catch (e) {
+    throw engineError(e, "MLS_INVALID_MESSAGE", "proposal refused");
+  }
+  return {
+    kind: "proposal",
+    newState: new EngineGroupState(result.newState, result.consumed, from),
+    removedDevices: [removed.deviceId],
+  };
+}
+
 export async function processCommit(
   cs: CiphersuiteImpl,
   from: EngineGroupState,
@@ -105,18 +164,21 @@ export async function processCommit(
 ): Promise<Processed> {
   const content = pm.content;
   checkGroup(client, content.groupId);
-  // Proposals are not used: every change is a commit with its proposals inline.
   if (content.contentType !== "commit")
     throw new MlsEngineError("MLS_UNSUPPORTED", `public ${content.contentType} messages are not used`);
   // RFC 9420 §14: one commit per epoch; one for another epoch lost the race or is from the future.
   if (content.epoch !== client.groupContext.epoch) throw wrongEpoch("commit", content.epoch, client);
   const sent = content.sender;
+  // RFC 9420 §12.1.8: external senders only propose.
+  if (sent.senderType !== "member" && sent.senderType !== "new_member_commit")
+    throw new MlsEngineError("MLS_UNSUPPORTED", `commits from ${sent.senderType} senders are not used`);
   if (sent.senderType === "member" && sent.leafIndex === client.privatePath.leafIndex) {
     throw new MlsEngineError(
       "MLS_OWN_MESSAGE",
       "this device made the commit; adopt its pending state instead",
     );
   }
+  if (content.commit.path !== undefined) deviceIdOf(content.commit.path.leafNode.credential, "the committer");
 
   const { addedDevices, removedDevices, removesMe } = commitChanges(content.commit.proposals, client);
   if (removesMe) return removedByCommit(cs, from, client, pm, { addedDevices, removedDevices });
@@ -148,28 +210,40 @@ export async function processCommit(
 }
 
 /**
- * What a commit does, from its inline proposals, reported the way createCommit
- * reports it. (Proposal references never get this far: we keep no pending
- * proposals, so ts-mls refuses them.)
+ * What a commit does, reported the way createCommit reports it. Its
+ * proposals are inline (a member's Adds and Removes, an external joiner's
+ * ExternalInit and resync Remove) or references to the hub's pending Removes
+ * (RFC 9420 §12.4), looked up in this state. Nothing else is used: an Update
+ * or a GroupContextExtensions (which could drop the hub as external sender)
+ * is refused.
  */
 function commitChanges(
   proposals: ProposalOrRef[],
   client: ClientState,
 ): { addedDevices: string[]; removedDevices: string[]; removesMe: boolean } {
   const addedDevices: string[] = [];
-  const removedDevices: string[] = [];
+  const removedDevices = new Set<string>();
   let removesMe = false;
   for (const item of proposals) {
-    if (item.proposalOrRefType !== "proposal") continue;
-    const proposal = item.proposal;
-    if (proposal.proposalType === "remove") {
-      removesMe ||= proposal.remove.removed === client.privatePath.leafIndex;
-      removedDevices.push(memberAt(client.ratchetTree, proposal.remove.removed).deviceId);
+    const proposal = resolveProposal(item, client);
+    switch (proposal.proposalType) {
+      case "remove":
+        removesMe ||= proposal.remove.removed === client.privatePath.leafIndex;
+        removedDevices.add(memberAt(client.ratchetTree, proposal.remove.removed).deviceId);
+        break;
+      case "add":
+        addedDevices.push(deviceIdOf(proposal.add.keyPackage.leafNode.credential, "an added member"));
+        break;
+      case "external_init":
+        break;
+      default:
+        throw new MlsEngineError(
+          "MLS_UNSUPPORTED",
+          `commits with ${String(proposal.proposalType)} proposals are not used`,
+        );
     }
-    if (proposal.proposalType === "add")
-      addedDevices.push(deviceIdOf(proposal.add.keyPackage.leafNode.credential));
   }
-  return { addedDevices, removedDevices, removesMe };
+  return { addedDevices, removedDevices: [...removedDevices], removesMe };
 }
 
 /**

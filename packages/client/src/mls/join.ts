@@ -16,6 +16,7 @@ import type { DeviceIdentity, GeneratedKeyPackage, PendingCommit } from "./engin
 import { MlsEngineError, engineError } from "./errors.js";
 import { makeKeyPackage } from "./keyPackage.js";
 import { bytesEqual, membersOf } from "./members.js";
+import { allSecrets } from "./retire.js";
 import { EngineGroupState, decodePrivateKeyPackage } from "./state.js";
 import { decodeMessageOf, encodeGroupInfo, encodePublicMessage } from "./wire.js";
 
@@ -27,6 +28,20 @@ export interface Suite {
 /** RFC 9420 §12.4.3: GroupInfo with external_pub (external joins) and ratchet_tree (no tree download). */
 export async function groupInfoOf(client: ClientState, cs: CiphersuiteImpl): Promise<Uint8Array> {
   return encodeGroupInfo(await createGroupInfoWithExternalPubAndRatchetTree(client, [], cs));
+}
+
+/**
+ * Every leaf of a joined tree names a device. ts-mls asked our authentication
+ * service about each, but it cannot tell a leaf from an external sender, so a
+ * leaf with the hub's credential passed it; membersOf refuses that.
+ */
+function requireDeviceLeaves(client: ClientState): void {
+  try {
+    membersOf(client.ratchetTree);
+  } catch (e) {
+    for (const secret of allSecrets(client)) zeroOutUint8Array(secret);
+    throw e;
+  }
 }
 
 export async function joinFromWelcome(
@@ -71,6 +86,7 @@ export async function joinFromWelcome(
       undefined,
       config,
     );
+    requireDeviceLeaves(client);
     return { state: new EngineGroupState(client), usedKeyPackageRef: found.ref };
   } catch (e) {
     zeroOutUint8Array(keys.hpkePrivateKey);
@@ -94,7 +110,8 @@ export async function joinExternal(
   if (tree === undefined)
     throw new MlsEngineError("MLS_INVALID_MESSAGE", "the GroupInfo has no ratchet_tree extension");
   // RFC 9420 §12.4.3.2: a device still in the tree (it lost its state) rejoins
-  // by removing its old leaf in the same external commit ("resync").
+  // by removing its old leaf in the same external commit ("resync"). membersOf
+  // also refuses a tree with a leaf that is not a device (see requireDeviceLeaves).
   const resync = membersOf(tree).some((m) => bytesEqual(m.signaturePublicKey, identity.signaturePublicKey));
   const { publicPackage, privatePackage } = await makeKeyPackage(identity, cs);
   let joined: Awaited<ReturnType<typeof joinGroupExternal>>;

@@ -32,13 +32,14 @@ export function withStateCache(engine: GroupEngine, capacity = 64): GroupEngine 
   };
   return {
     generateKeyPackage: (identity, options) => engine.generateKeyPackage(identity, options),
-    createGroup: (identity, groupId) => engine.createGroup(identity, groupId),
+    createGroup: (identity, groupId, options) => engine.createGroup(identity, groupId, options),
     createCommit: (identity, state, change) => engine.createCommit(identity, state, change),
     joinFromWelcome: (identity, welcome, find) => engine.joinFromWelcome(identity, welcome, find),
     joinExternal: (identity, groupInfo) => engine.joinExternal(identity, groupInfo),
     encrypt: (identity, state, plaintext) => engine.encrypt(identity, state, plaintext),
     process: (identity, state, message) => engine.process(identity, state, message),
     members: (state) => engine.members(state),
+    pendingRemovals: (state) => engine.pendingRemovals(state),
     serialize(state) {
       const bytes = engine.serialize(state);
       remember(bytes, state);

@@ -36,10 +36,16 @@ import type {
   Processed,
 } from "./engine.js";
 import { MlsEngineError, engineError, isRejection } from "./errors.js";
-import { processApplication, processCommit } from "./incoming.js";
+import { processApplication, processCommit, processProposal } from "./incoming.js";
 import { groupInfoOf, joinExternal, joinFromWelcome } from "./join.js";
 import { IdentityCheck, encodeKeyPackageMessage, keyPackageRefHex, makeKeyPackage } from "./keyPackage.js";
-import { bytesEqual, leafAt, leavesOfDevices, membersOf } from "./members.js";
+import { bytesEqual, leafAt, leavesOfDevices, memberAt, membersOf } from "./members.js";
+import {
+  hasPendingProposals,
+  hubExternalSender,
+  pendingRemovedLeaves,
+  withCommittableProposals,
+} from "./proposals.js";
 import { retiredSecrets } from "./retire.js";
 import {
   EngineGroupState,
@@ -53,6 +59,7 @@ import { decodeMessage, decodeMessageOf, encodePrivateMessage, encodeWelcome } f
 
 export const CIPHERSUITE: CiphersuiteName = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 const MAX_GROUP_ID_BYTES = 64;
+const ED25519_PUBLIC_KEY_BYTES = 32;
 
 export interface TsMlsEngineOptions {
   /** "node": our node:crypto provider (the default on Node); "default": ts-mls's WebCrypto/noble one. */
@@ -114,11 +121,15 @@ class TsMlsEngine implements GroupEngine {
   async createGroup(
     identity: DeviceIdentity,
     groupId: Uint8Array,
+    options?: { externalSender?: Uint8Array },
   ): Promise<{ state: GroupState; groupInfo: Uint8Array }> {
     await this.#identities.check(identity);
     if (groupId.length === 0 || groupId.length > MAX_GROUP_ID_BYTES) {
       throw new MlsEngineError("MLS_INVALID_ARGUMENT", `a group id is 1-${MAX_GROUP_ID_BYTES} bytes`);
     }
+    const hubKey = options?.externalSender;
+    if (hubKey !== undefined && hubKey.length !== ED25519_PUBLIC_KEY_BYTES)
+      throw new MlsEngineError("MLS_INVALID_ARGUMENT", "the external sender's key is an Ed25519 public key");
     const { publicPackage, privatePackage } = await makeKeyPackage(identity, this.cs);
     // The creator never receives a Welcome: its init key has no use.
     zeroOutUint8Array(privatePackage.initPrivateKey);
@@ -126,7 +137,8 @@ class TsMlsEngine implements GroupEngine {
       groupId.slice(),
       publicPackage,
       privatePackage,
-      [],
+      // In the GroupContext, so every joiner gets it (Welcome and GroupInfo) and no member can drop it.
+      hubKey === undefined ? [] : [hubExternalSender(hubKey)],
       this.cs,
       this.config,
     );
@@ -138,12 +150,24 @@ class TsMlsEngine implements GroupEngine {
     state: GroupState,
     change: { add: Uint8Array[]; removeDeviceIds: string[] },
   ): Promise<PendingCommit> {
-    const { engineState, client } = await this.#open(identity, state);
+    const { engineState, client: current } = await this.#open(identity, state);
     const removeIds = [...new Set(change.removeDeviceIds)];
     // RFC 9420 §12.2: a commit cannot remove its own committer.
     if (removeIds.includes(identity.deviceId))
       throw new MlsEngineError("MLS_INVALID_ARGUMENT", "a device cannot remove itself");
-    const removed = leavesOfDevices(membersOf(client.ratchetTree), removeIds);
+    // ts-mls references every pending proposal (the hub's Removes) in the commit.
+    const proposed = pendingRemovedLeaves(current);
+    if (proposed.includes(current.privatePath.leafIndex)) {
+      throw new MlsEngineError(
+        "MLS_INVALID_ARGUMENT",
+        "a pending proposal removes this device: another member must commit it",
+      );
+    }
+    const client = withCommittableProposals(current);
+    const proposedIds = proposed.map((leaf) => memberAt(client.ratchetTree, leaf).deviceId);
+    const removed = leavesOfDevices(membersOf(client.ratchetTree), removeIds).filter(
+      (leaf) => !proposed.includes(leaf),
+    );
     const keyPackages = change.add.map((bytes) => this.#decodeKeyPackage(bytes));
     const proposals: Proposal[] = [
       ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
@@ -175,7 +199,7 @@ class TsMlsEngine implements GroupEngine {
       ),
       epoch: engineState.epoch,
       addedDevices: keyPackages.map((k) => k.deviceId),
-      removedDevices: removeIds,
+      removedDevices: [...new Set([...proposedIds, ...removeIds])],
     };
   }
 
@@ -199,6 +223,12 @@ class TsMlsEngine implements GroupEngine {
     plaintext: Uint8Array,
   ): Promise<{ message: Uint8Array; newState: GroupState }> {
     const { engineState, client } = await this.#open(identity, state);
+    if (hasPendingProposals(client)) {
+      throw new MlsEngineError(
+        "MLS_PROPOSALS_PENDING",
+        "the group has proposals no commit has carried yet: commit them first",
+      );
+    }
     try {
       const result = await createApplicationMessage(client, plaintext, this.cs);
       return {
@@ -217,7 +247,9 @@ class TsMlsEngine implements GroupEngine {
       case "mls_private_message":
         return processApplication(this.cs, engineState, client, message.privateMessage);
       case "mls_public_message":
-        return processCommit(this.cs, engineState, client, message.publicMessage);
+        return message.publicMessage.content.contentType === "proposal"
+          ? processProposal(this.cs, engineState, client, message.publicMessage)
+          : processCommit(this.cs, engineState, client, message.publicMessage);
       default:
         throw new MlsEngineError("MLS_UNSUPPORTED", `${message.wireformat} is not processed here`);
     }
@@ -225,6 +257,11 @@ class TsMlsEngine implements GroupEngine {
 
   members(state: GroupState) {
     return membersOf(asEngineState(state).client.ratchetTree);
+  }
+
+  pendingRemovals(state: GroupState): string[] {
+    const client = asEngineState(state).client;
+    return pendingRemovedLeaves(client).map((leaf) => memberAt(client.ratchetTree, leaf).deviceId);
   }
 
   serialize(state: GroupState): Uint8Array {

@@ -12,6 +12,9 @@ import type { Transport } from "../transport/port.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./rpc.js";
 
+/** "revoked": the account revoked this device; the link stops for good. */
+export type LinkState = "connecting" | "connected" | "disconnected" | "revoked";
+
 export interface LinkOptions {
   transport: Transport;
   deviceId: string;
@@ -19,7 +22,7 @@ export interface LinkOptions {
   onPush(push: Push): void;
   /** Runs after every successful login, before waiting calls proceed. */
   onConnected(session: RpcSession, keyPackagesRemaining: number): Promise<void>;
-  onStateChange?(state: "connecting" | "connected" | "disconnected", detail?: string): void;
+  onStateChange?(state: LinkState, detail?: string): void;
   backoff?: BackoffOptions;
   random?: () => number;
 }
@@ -30,12 +33,18 @@ export class Link {
   private stopped = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private hubKey: Uint8Array | undefined;
 
   constructor(private readonly options: LinkOptions) {}
 
   /** The open session, if any (also while onConnected runs). */
   get current(): RpcSession | undefined {
     return this.session?.isOpen ? this.session : undefined;
+  }
+
+  /** The hub's external-sender key, from the last hello (new groups name it). */
+  get hubSignatureKey(): Uint8Array | undefined {
+    return this.hubKey;
   }
 
   /** Connect (or wait for the current attempt). Rejects only on a fatal login error or after stop(). */
@@ -79,9 +88,15 @@ export class Link {
         // A refused login (revoked or unknown device) will not get better by retrying.
         if (
           err instanceof ProtocolError &&
-          (err.code === "BAD_SIGNATURE" || err.code === "UNSUPPORTED_VERSION")
+          (err.code === "BAD_SIGNATURE" ||
+            err.code === "UNSUPPORTED_VERSION" ||
+            err.code === "DEVICE_REVOKED")
         ) {
           this.ready = undefined;
+          if (err.code === "DEVICE_REVOKED") {
+            this.stopped = true;
+            this.options.onStateChange?.("revoked", err.message);
+          }
           throw err;
         }
         const delay = backoffDelay(
@@ -97,11 +112,12 @@ export class Link {
 
   private async login(): Promise<{ session: RpcSession; keyPackagesRemaining: number }> {
     const opened: { session?: RpcSession } = {};
-    const { session, challenge } = await RpcSession.open(this.options.transport, {
+    const { session, challenge, hubSignatureKey } = await RpcSession.open(this.options.transport, {
       onPush: (push) => this.options.onPush(push),
       onClose: (reason) => this.onClosed(opened.session, reason),
     });
     opened.session = session;
+    this.hubKey = hubSignatureKey;
     try {
       const auth = await session.call("authenticate", {
         deviceId: this.options.deviceId,
@@ -119,7 +135,8 @@ export class Link {
     if (this.stopped || !session || session !== this.session) return;
     this.session = undefined;
     this.options.onStateChange?.("disconnected", reason);
-    // Reconnect in the background so pushes resume without anyone calling.
+    // Reconnect in the background so pushes resume without anyone calling. A
+    // revoked device's login is refused (DEVICE_REVOKED) and the link stops.
     this.connect().catch(() => {});
   }
 }

@@ -1,9 +1,10 @@
 /**
  * What the hub pushes while connected: log entries (applied, then acked
- * shortly after), Welcomes (joined, then a full sync), and the signal that
+ * shortly after), inbox items (Welcomes, then a full sync; messages from this
+ * account's other devices), and the signal that
  * this device's key packages are running low.
  */
-import type { Push } from "@switchboard/protocol";
+import type { InboxItem, Push } from "@switchboard/protocol";
 import type { Applier } from "../conversations/applier.js";
 import { ClientError } from "../errors.js";
 import type { Call } from "./call.js";
@@ -14,6 +15,7 @@ export interface PushReceiverDeps {
   call: Call;
   syncer: Syncer;
   applier(): Applier;
+  acceptInbox(item: InboxItem): Promise<void>;
   /** The link's open session, if any. */
   currentSession(): RpcSession | undefined;
   topUpKeyPackages(session: RpcSession, remaining: number): Promise<number>;
@@ -41,14 +43,14 @@ export class PushReceiver {
         .catch(report(`push ${entry.conversationId}`));
     } else if (body.case === "inbox") {
       const item = body.value;
-      applier
-        .acceptWelcome(item)
+      this.deps
+        .acceptInbox(item)
         .then(async () => {
           await this.deps.call("ackInbox", { upToId: item.id });
           const session = this.deps.currentSession();
           if (session) await this.deps.syncer.run(session);
         })
-        .catch(report(`welcome ${item.conversationId}`));
+        .catch(report(`inbox item ${item.id}`));
     } else if (body.case === "keyPackagesLow") {
       const session = this.deps.currentSession();
       // One top-up at a time: several claims in a row each send this signal.

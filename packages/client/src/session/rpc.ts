@@ -16,6 +16,7 @@ import {
   type Push,
   type Request,
   type Response,
+  type ServerHello,
 } from "@switchboard/protocol";
 import { ClientError } from "../errors.js";
 import type { Transport, TransportConnection } from "../transport/port.js";
@@ -44,21 +45,24 @@ export class RpcSession {
   private readonly pending = new Map<bigint, Pending>();
   private connection: TransportConnection | undefined;
   private closed = false;
-  private helloResolve: ((challenge: Uint8Array) => void) | undefined;
+  private helloResolve: ((hello: ServerHello) => void) | undefined;
 
   private constructor(
     private readonly handlers: RpcHandlers,
     private readonly timeoutMs: number,
   ) {}
 
-  /** Connect and exchange hellos; resolves with the session and the server's login challenge. */
+  /**
+   * Connect and exchange hellos; resolves with the session, the server's login
+   * challenge and the hub's external-sender key (for new groups).
+   */
   static async open(
     transport: Transport,
     handlers: RpcHandlers,
     options: { timeoutMs?: number; client?: string } = {},
-  ): Promise<{ session: RpcSession; challenge: Uint8Array }> {
+  ): Promise<{ session: RpcSession; challenge: Uint8Array; hubSignatureKey: Uint8Array }> {
     const session = new RpcSession(handlers, options.timeoutMs ?? 15_000);
-    const hello = new Promise<Uint8Array>((resolve) => (session.helloResolve = resolve));
+    const hello = new Promise<ServerHello>((resolve) => (session.helloResolve = resolve));
     session.connection = await transport.connect({
       onMessage: (bytes) => session.onMessage(bytes),
       onClose: (reason) => session.onClose(reason),
@@ -81,8 +85,8 @@ export class RpcSession {
       );
     });
     try {
-      const challenge = await Promise.race([hello, timeout]);
-      return { session, challenge };
+      const { challenge, hubSignatureKey } = await Promise.race([hello, timeout]);
+      return { session, challenge, hubSignatureKey };
     } catch (err) {
       session.close();
       throw err;
@@ -127,7 +131,7 @@ export class RpcSession {
     if (!decoded.ok) return; // A frame we cannot read is dropped; the request it answered times out.
     const body = decoded.value.body;
     if (body.case === "hello") {
-      this.helloResolve?.(body.value.challenge);
+      this.helloResolve?.(body.value);
       this.helloResolve = undefined;
     } else if (body.case === "push") {
       this.handlers.onPush(body.value);

@@ -3,7 +3,7 @@
  * hub's list of conversations, everything after this device's position in
  * each, then cursor acks and the outbox. One sync runs at a time.
  */
-import { ConversationKind } from "@switchboard/protocol";
+import { ConversationKind, type InboxItem } from "@switchboard/protocol";
 import type { Applier } from "../conversations/applier.js";
 import type { Outbox } from "../conversations/outbox.js";
 import type { DeviceIdentity } from "../mls/engine.js";
@@ -15,6 +15,8 @@ export interface SyncerDeps {
   outbox: Outbox;
   identity(): DeviceIdentity;
   applier(): Applier;
+  /** Act on one inbox item (a Welcome, a message from another own device), in inbox order. */
+  acceptInbox(item: InboxItem): Promise<void>;
   /** The link's open session, if any (for the debounced ack). */
   currentSession(): RpcSession | undefined;
   onError(err: unknown, context: string): void;
@@ -40,9 +42,9 @@ export class Syncer {
         for (;;) {
           const inbox = await session.call("fetchInbox", { afterId, limit: 200 });
           for (const item of inbox.items) {
-            await applier
-              .acceptWelcome(item)
-              .catch((err: unknown) => this.deps.onError(err, `welcome ${item.conversationId}`));
+            await this.deps
+              .acceptInbox(item)
+              .catch((err: unknown) => this.deps.onError(err, `inbox item ${item.id}`));
             afterId = item.id;
           }
           if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });

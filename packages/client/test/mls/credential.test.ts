@@ -1,5 +1,13 @@
+import { HUB_CREDENTIAL_IDENTITY } from "@switchboard/protocol";
 import { describe, expect, it } from "vitest";
-import { deviceAuthenticationService, encodeIdentity, parseIdentity } from "../../src/mls/credential.js";
+import {
+  deviceAuthenticationService,
+  encodeIdentity,
+  hubCredential,
+  isHubCredential,
+  parseCredential,
+  parseIdentity,
+} from "../../src/mls/credential.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -77,5 +85,37 @@ describe("device credential identity", () => {
       ),
     ).toBe(false);
     expect(seen).toEqual(["bob@whatsapp/deviceB", "bob@whatsapp/revoked"]);
+  });
+
+  it("the authentication service accepts the hub's external-sender credential, without asking the SDK", async () => {
+    const seen: string[] = [];
+    const service = deviceAuthenticationService(({ deviceId }) => {
+      seen.push(deviceId);
+      return false;
+    });
+    const hub = { credentialType: "basic", identity: utf8(HUB_CREDENTIAL_IDENTITY) } as const;
+    expect(await service.validateCredential(hub, new Uint8Array(32))).toBe(true);
+    expect(await service.validateCredential(hub, new Uint8Array(33))).toBe(false);
+    for (const near of [
+      `${HUB_CREDENTIAL_IDENTITY} `,
+      HUB_CREDENTIAL_IDENTITY.toUpperCase(),
+      "switchboard",
+    ]) {
+      expect(
+        await service.validateCredential(
+          { credentialType: "basic", identity: utf8(near) },
+          new Uint8Array(32),
+        ),
+      ).toBe(false);
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it("the hub's credential never names a device", () => {
+    expect(isHubCredential(hubCredential())).toBe(true);
+    expect(parseCredential(hubCredential())).toBeUndefined();
+    expect(
+      isHubCredential({ credentialType: "basic", identity: encodeIdentity("bob@whatsapp", "deviceB") }),
+    ).toBe(false);
   });
 });

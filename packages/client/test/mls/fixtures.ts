@@ -2,16 +2,20 @@
 import { generateKeyPairSync } from "node:crypto";
 import type { DeviceIdentity, GeneratedKeyPackage, GroupEngine, GroupState } from "../../src/mls/index.js";
 
-export function makeIdentity(address: string, deviceId: string): DeviceIdentity {
+/** A raw Ed25519 key pair: the public key and the 32-byte seed, as MLS uses them. */
+export function makeSigningKey(): { publicKey: Uint8Array; privateKey: Uint8Array } {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const spki = publicKey.export({ format: "der", type: "spki" });
   const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
   return {
-    address,
-    deviceId,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
+    publicKey: new Uint8Array(spki.subarray(spki.length - 32)),
+    privateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
   };
+}
+
+export function makeIdentity(address: string, deviceId: string): DeviceIdentity {
+  const { publicKey, privateKey } = makeSigningKey();
+  return { address, deviceId, signaturePublicKey: publicKey, signaturePrivateKey: privateKey };
 }
 
 export class Device {
@@ -71,6 +75,14 @@ export class Device {
   async applyCommit(commit: Uint8Array) {
     const result = await this.engine.process(this.identity, this.state, commit);
     if (result.kind !== "commit") throw new Error(`expected a commit, got ${result.kind}`);
+    this.state = result.newState;
+    return result;
+  }
+
+  /** Process the hub's proposal: it stays pending in the new state. */
+  async applyProposal(proposal: Uint8Array) {
+    const result = await this.engine.process(this.identity, this.state, proposal);
+    if (result.kind !== "proposal") throw new Error(`expected a proposal, got ${result.kind}`);
     this.state = result.newState;
     return result;
   }

@@ -13,10 +13,11 @@ import {
   createMemoryBus,
   openSqliteStore,
   startHub,
+  type AppConfig,
   type Hub,
   type Store,
 } from "@switchboard/server";
-import { SwitchboardClient, type LocalMessage, type LocalStore } from "../../src/index.js";
+import { DeviceTrust, SwitchboardClient, type LocalMessage, type LocalStore } from "../../src/index.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
@@ -32,7 +33,9 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(): Promise<TestHub> {
+export async function startTestHub(
+  options: { clock?: () => number; apps?: readonly AppConfig[] } = {},
+): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
   const dbPath = join(dir, "hub.db");
   const lines: string[] = [];
@@ -46,8 +49,9 @@ export async function startTestHub(): Promise<TestHub> {
   const hub = await startHub({
     store,
     bus: createMemoryBus(),
-    apps: DEMO_APPS,
+    apps: options.apps ?? DEMO_APPS,
     logger: pino({ level: "debug" }, sink),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     hub,
@@ -98,26 +102,34 @@ export class PushGate {
   }
 }
 
+/** An SDK client as an app would make one: memory store, node:crypto MLS that checks approval chains. */
+export async function newClient(options: { gate?: PushGate } = {}): Promise<TestDevice> {
+  const store = createMemoryStore();
+  const trust = new DeviceTrust();
+  const client = new SwitchboardClient({
+    store,
+    engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
+    trust,
+    transport: (url) =>
+      options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url),
+  });
+  const device: TestDevice = { client, store, received: [], errors: [] };
+  client.events.on("message", (m) => {
+    if (!m.outgoing || m.senderDeviceId !== client.deviceId) device.received.push(m);
+  });
+  client.events.on("error", (e) => device.errors.push(e));
+  return device;
+}
+
 /** Register a new account with one device on the hub, connected and listening. */
 export async function newDevice(
   server: string,
   address: string,
   options: { gate?: PushGate } = {},
 ): Promise<TestDevice> {
-  const store = createMemoryStore();
-  const client = new SwitchboardClient({
-    store,
-    engine: await createTsMlsEngine({ crypto: "node" }),
-    transport: (url) =>
-      options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url),
-  });
-  await client.register(server, address, address);
-  const device: TestDevice = { client, store, received: [], errors: [] };
-  client.events.on("message", (m) => {
-    if (!m.outgoing || m.senderDeviceId !== client.deviceId) device.received.push(m);
-  });
-  client.events.on("error", (e) => device.errors.push(e));
-  await client.connect();
+  const device = await newClient(options);
+  await device.client.register(server, address, address);
+  await device.client.connect();
   return device;
 }
 

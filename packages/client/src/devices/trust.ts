@@ -1,0 +1,115 @@
+/**
+ * Which devices this device trusts to be members of its groups: those whose
+ * approval chain leads back to the first device of their account, where that
+ * first device is the one seen the first time (trust on first use, pinned in
+ * the LocalStore; for this device's own account, pinned when it registered or
+ * was linked). A hub that adds a device by itself, forges an approval or
+ * swaps an account's first device is refused here.
+ *
+ * The MLS engine asks `verify` for every leaf it accepts (RFC 9420 §5.3.1);
+ * the Committer asks `trustedDevices` before it claims key packages.
+ */
+import { toHex, type Device } from "@switchboard/protocol";
+import type { Call } from "../session/call.js";
+import type { LocalStore } from "../store/port.js";
+import { verifyApprovalChain } from "./approval.js";
+
+interface Known {
+  /**
+   * Approved device id -> signature key hex, revoked devices included: an old
+   * commit that added a since-revoked device must still process (its removal
+   * is a later commit).
+   */
+  keys: Map<string, string>;
+  /** The approved devices that are not revoked: the ones to add to groups. */
+  active: Set<string>;
+  at: number;
+}
+
+const ROOT_PIN = (address: string) => `trust.root.${address}`;
+/** A listing is reused this long before an unknown device makes us ask again. */
+const REFRESH_MS = 1000;
+
+export class DeviceTrust {
+  private readonly known = new Map<string, Known>();
+  private deps: { call: Call; store: LocalStore; clock: () => number } | undefined;
+
+  /** Refusals, for the SDK's error events. */
+  onRefused: (address: string, deviceId: string, reason: string) => void = () => {};
+
+  bind(deps: { call: Call; store: LocalStore; clock: () => number }): void {
+    this.deps = deps;
+  }
+
+  /** Pin an account's first device (this device's own account, when registering or linking). */
+  async pinRoot(address: string, rootDeviceId: string, rootKey: Uint8Array): Promise<void> {
+    const store = this.requireDeps().store;
+    await store.write([
+      { kind: "setMeta", key: ROOT_PIN(address), value: `${rootDeviceId}:${toHex(rootKey)}` },
+    ]);
+  }
+
+  /** For the engine: is this (address, device, key) a trusted device? */
+  readonly verify = async (member: {
+    address: string;
+    deviceId: string;
+    signaturePublicKey: Uint8Array;
+  }): Promise<boolean> => {
+    const key = toHex(member.signaturePublicKey);
+    const cached = this.known.get(member.address);
+    if (cached?.keys.get(member.deviceId) === key) return true;
+    const fresh = await this.refresh(member.address, cached);
+    const ok = fresh.keys.get(member.deviceId) === key;
+    if (!ok) this.onRefused(member.address, member.deviceId, "not an approved device of the account");
+    return ok;
+  };
+
+  /** The trusted active devices of an account, from a fresh listing. */
+  async trustedDevices(address: string): Promise<Set<string>> {
+    return new Set((await this.refresh(address, undefined, true)).active);
+  }
+
+  /** Forget cached listings (after a revocation, say). */
+  forget(address: string): void {
+    this.known.delete(address);
+  }
+
+  private async refresh(address: string, cached: Known | undefined, force = false): Promise<Known> {
+    const { call, store, clock } = this.requireDeps();
+    if (!force && cached && clock() - cached.at < REFRESH_MS) return cached;
+    const listed = await call("listDevices", { address });
+    const devices = listed.devices;
+    const keys = new Map<string, string>();
+    const active = new Set<string>();
+    const pinned = await store.getMeta(ROOT_PIN(address));
+    let root: Device | undefined;
+    for (const device of devices) {
+      const chain = verifyApprovalChain(address, devices, device.id);
+      if (!chain.ok) {
+        this.onRefused(address, device.id, chain.reason);
+        continue;
+      }
+      const rootPin = `${chain.root.id}:${toHex(chain.root.signatureKey)}`;
+      if (pinned !== undefined && pinned !== rootPin) {
+        this.onRefused(address, device.id, "the account's first device is not the one seen before");
+        continue;
+      }
+      root = chain.root;
+      keys.set(device.id, toHex(device.signatureKey));
+      if (device.revokedAt === 0n) active.add(device.id);
+    }
+    if (pinned === undefined && root) {
+      await store.write([
+        { kind: "setMeta", key: ROOT_PIN(address), value: `${root.id}:${toHex(root.signatureKey)}` },
+      ]);
+    }
+    const known: Known = { keys, active, at: clock() };
+    this.known.set(address, known);
+    return known;
+  }
+
+  private requireDeps() {
+    if (!this.deps) throw new Error("DeviceTrust used before the client bound it");
+    return this.deps;
+  }
+}
