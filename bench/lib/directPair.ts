@@ -60,7 +60,9 @@ export async function makeDirectPair(
   try {
     const groupId = new Uint8Array(randomBytes(16));
     const conversationId = toHex(groupId);
-    const created = await engine.createGroup(engineIdentity(a), groupId);
+    const created = await engine.createGroup(engineIdentity(a), groupId, {
+      externalSender: wa.hubSignatureKey,
+    });
     await expect(
       wa,
       {

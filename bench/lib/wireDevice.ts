@@ -32,6 +32,8 @@ export class WireDevice {
   private nextId = 1n;
   private readonly pending = new Map<bigint, (r: Response) => void>();
   private challengeWaiter: ((c: Uint8Array) => void) | undefined;
+  /** The hub's MLS external-sender key, from its hello; every new group names it. */
+  hubSignatureKey: Uint8Array = new Uint8Array();
   onPush: (push: Push, receivedAt: number) => void = () => {};
   onClose: () => void = () => {};
   /**
@@ -55,6 +57,7 @@ export class WireDevice {
       } else if (body.case === "push") {
         this.onPush(body.value, receivedAt);
       } else if (body.case === "hello") {
+        this.hubSignatureKey = body.value.hubSignatureKey;
         this.challengeWaiter?.(body.value.challenge);
       }
     });

@@ -10,7 +10,11 @@ async function newKeys() {
   return { ...keys, id: await deviceIdFor(keys.publicKey) };
 }
 
-function device(id: string, signatureKey: Uint8Array, approval?: Partial<Device>): Device {
+function device(
+  id: string,
+  signatureKey: Uint8Array,
+  approval: { approvedBy?: string; approvedAt?: bigint; approval?: Uint8Array } = {},
+): Device {
   return create(DeviceSchema, { id, signatureKey, ...approval });
 }
 

@@ -203,14 +203,18 @@ export interface NewMessage {
 
 /**
  * A retry with the same (conversation, sender device, client message id) gets
- * the original entry back. "proposals_pending": the conversation has a hub
- * proposal at its current epoch that no commit has included yet; nothing is
- * appended until one does (SPEC DS9), so nothing new is encrypted to a
- * revoked device.
+ * the original entry back. Otherwise nothing is appended when:
+ * - "wrong_epoch": the message's epoch is not the conversation's current
+ *   epoch (SPEC DS10): a device that joined at the commit that ended it
+ *   could not read it, so the sender encrypts it again;
+ * - "proposals_pending": the conversation has a hub proposal at its current
+ *   epoch that no commit has included yet (SPEC DS9), so nothing new is
+ *   encrypted to a revoked device.
  */
 export type AppendResult =
   | { kind: "appended"; entry: LogEntryRecord }
   | { kind: "duplicate"; entry: LogEntryRecord }
+  | { kind: "wrong_epoch"; currentEpoch: number }
   | { kind: "proposals_pending" };
 
 export interface NewCommit {

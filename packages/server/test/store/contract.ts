@@ -31,19 +31,29 @@
  *  [ST9]  Bytes round-trip exactly and come back as Uint8Array.
  *  [ST10] A write naming an unknown conversation or device rejects and changes
  *         nothing; concurrent writes are unaffected.
+ *  [ST11]-[ST21] Linking, revocation and hub proposals: see the Store (ST)
+ *         section of SPEC.md (device limit, device records, pending links,
+ *         link approval, hub proposals, messages held back by them, revoked
+ *         members, device messages, claims for named devices, the hub key,
+ *         schema upgrades).
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
 import { commitContract } from "./contract/commit.js";
 import { conversationContract } from "./contract/conversations.js";
 import { cursorInboxContract } from "./contract/cursorsInbox.js";
+import { deviceInboxContract } from "./contract/deviceInbox.js";
+import { deviceContract } from "./contract/devices.js";
 import { directoryContract } from "./contract/directory.js";
 import { durabilityContract } from "./contract/durability.js";
 import type { StoreHarness } from "./contract/fixtures.js";
+import { hubKeyContract } from "./contract/hubKey.js";
 import { keyPackageContract } from "./contract/keyPackages.js";
+import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
+import { proposalContract } from "./contract/proposals.js";
 
-export type { DeviceLifecycle, StoreHarness } from "./contract/fixtures.js";
+export type { StoreHarness } from "./contract/fixtures.js";
 
 /**
  * `open` gives each test a fresh, empty store. Besides `store` and `cleanup`
@@ -69,11 +79,16 @@ export function describeStoreContract(
     });
 
     directoryContract(current);
+    deviceContract(current);
+    linkingContract(current);
     keyPackageContract(current);
     conversationContract(current);
     logContract(current);
     commitContract(current);
+    proposalContract(current);
     cursorInboxContract(current);
+    deviceInboxContract(current);
+    hubKeyContract(current);
     durabilityContract(current);
   });
 }

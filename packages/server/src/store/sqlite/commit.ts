@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { CommitResult, InboxRecord, MembershipDelta, NewCommit } from "../port.js";
+import type { InboxQueries } from "./inbox.js";
 import type { LogQueries } from "./log.js";
 
 /**
@@ -15,11 +16,11 @@ export class CommitQueries {
   private readonly insertMember;
   private readonly deleteParticipant;
   private readonly insertParticipant;
-  private readonly insertInbox;
 
   constructor(
     db: Database.Database,
     private readonly log: LogQueries,
+    private readonly inbox: InboxQueries,
   ) {
     this.selectEpoch = db.prepare<[string], { epoch: number }>(
       "SELECT epoch FROM conversations WHERE id = ?",
@@ -40,10 +41,6 @@ export class CommitQueries {
     );
     this.insertParticipant = db.prepare<[string, string]>(
       "INSERT OR IGNORE INTO participants (conversation_id, address) VALUES (?, ?)",
-    );
-    this.insertInbox = db.prepare<[string, string, Uint8Array, string, number, number], { id: number }>(
-      `INSERT INTO inbox (device_id, kind, conversation_id, payload, sender_address, server_time, seq)
-       VALUES (?, 'welcome', ?, ?, ?, ?, ?) RETURNING id`,
     );
   }
 
@@ -76,26 +73,17 @@ export class CommitQueries {
 
   private deliverWelcome(commit: NewCommit, welcome: Uint8Array, seq: number): InboxRecord[] {
     // A device listed twice still gets one welcome.
-    return [...new Set(commit.membership.addedDevices)].map((deviceId) => {
-      const row = this.insertInbox.get(
+    return [...new Set(commit.membership.addedDevices)].map((deviceId) =>
+      this.inbox.put({
         deviceId,
-        commit.conversationId,
-        welcome,
-        commit.senderAddress,
-        commit.serverTime,
-        seq,
-      );
-      if (row === undefined) throw new Error("inbox insert returned no id");
-      return {
-        id: row.id,
-        deviceId,
-        kind: "welcome" as const,
+        kind: "welcome",
         conversationId: commit.conversationId,
         payload: welcome,
         senderAddress: commit.senderAddress,
+        senderDeviceId: commit.senderDeviceId,
         serverTime: commit.serverTime,
         seq,
-      };
-    });
+      }),
+    );
   }
 }

@@ -27,6 +27,7 @@ export class ConversationQueries {
   private readonly selectParticipantsOfDevice;
   private readonly selectMembership;
   private readonly selectMembers;
+  private readonly selectRevokedMembers;
 
   constructor(db: Database.Database) {
     this.selectById = db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE id = ?");
@@ -60,6 +61,10 @@ export class ConversationQueries {
     );
     this.selectMembers = db.prepare<[string], { device_id: string }>(
       "SELECT device_id FROM members WHERE conversation_id = ? ORDER BY device_id",
+    );
+    this.selectRevokedMembers = db.prepare<[string], { device_id: string }>(
+      `SELECT m.device_id FROM members m JOIN devices d ON d.id = m.device_id
+       WHERE m.conversation_id = ? AND d.revoked_at IS NOT NULL ORDER BY m.device_id`,
     );
   }
 
@@ -112,6 +117,11 @@ export class ConversationQueries {
 
   members(conversationId: string): string[] {
     return this.selectMembers.all(conversationId).map((row) => row.device_id);
+  }
+
+  /** Revoked devices stay members until a commit removes them (DESIGN rule 5). */
+  revokedMembers(conversationId: string): string[] {
+    return this.selectRevokedMembers.all(conversationId).map((row) => row.device_id);
   }
 
   private participants(id: string): string[] {

@@ -2,8 +2,7 @@ import type Database from "better-sqlite3";
 import type { AccountRecord, CreateAccountResult, DeviceRecord, NewAccount, NewDevice } from "../port.js";
 import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
-/** Until port.ts declares device linking (see DeviceLifecycle in sqliteStore.ts). */
-export type AddDeviceResult = "added" | "unknown_account" | "device_taken";
+export type AddDeviceResult = "added" | "unknown_account" | "device_taken" | "device_limit";
 
 /** Accounts and devices. Writes are synchronous and run inside a group-commit batch. */
 export class DirectoryQueries {
@@ -11,7 +10,9 @@ export class DirectoryQueries {
   private readonly insertAccount;
   private readonly selectDevice;
   private readonly insertDevice;
+  private readonly countActive;
   private readonly selectActiveDevices;
+  private readonly selectAllDevices;
   private readonly updateLastSeen;
   private readonly markRevoked;
   private readonly deleteKeyPackages;
@@ -23,11 +24,20 @@ export class DirectoryQueries {
       "INSERT INTO accounts (address, app, display_name, created_at) VALUES (?, ?, ?, ?)",
     );
     this.selectDevice = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE id = ?");
-    this.insertDevice = db.prepare<[string, string, Uint8Array, number, number]>(
-      "INSERT INTO devices (id, address, signature_key, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+    this.insertDevice = db.prepare<
+      [string, string, Uint8Array, number, number, string, string | null, Uint8Array | null, number | null]
+    >(
+      `INSERT INTO devices (id, address, signature_key, created_at, last_seen_at, name, approved_by, approval, approved_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.countActive = db.prepare<[string], { n: number }>(
+      "SELECT count(*) AS n FROM devices WHERE address = ? AND revoked_at IS NULL",
     );
     this.selectActiveDevices = db.prepare<[string], DeviceRow>(
       "SELECT * FROM devices WHERE address = ? AND revoked_at IS NULL ORDER BY created_at, id",
+    );
+    this.selectAllDevices = db.prepare<[string], DeviceRow>(
+      "SELECT * FROM devices WHERE address = ? ORDER BY created_at, id",
     );
     this.updateLastSeen = db.prepare<[number, string]>("UPDATE devices SET last_seen_at = ? WHERE id = ?");
     this.markRevoked = db.prepare<[number, string]>(
@@ -37,6 +47,7 @@ export class DirectoryQueries {
     this.deleteInbox = db.prepare<[string]>("DELETE FROM inbox WHERE device_id = ?");
   }
 
+  /** The first device has no approver, whatever the caller passed. */
   createAccount(account: NewAccount, device: NewDevice): CreateAccountResult {
     if (this.selectAccount.get(account.address) !== undefined) return "address_taken";
     if (this.selectDevice.get(device.id) !== undefined) return "device_taken";
@@ -47,22 +58,41 @@ export class DirectoryQueries {
       device.signatureKey,
       device.createdAt,
       device.createdAt,
+      device.name ?? "",
+      null,
+      null,
+      null,
     );
     return "created";
   }
 
-  /** Link another device to an existing account. */
-  addDevice(address: string, device: NewDevice): AddDeviceResult {
+  /**
+   * Link another device to an existing account. Runs inside the batch
+   * transaction, so the count of active devices cannot change between the
+   * check and the insert.
+   */
+  addDevice(address: string, device: NewDevice, maxDevices: number): AddDeviceResult {
     if (this.selectAccount.get(address) === undefined) return "unknown_account";
     if (this.selectDevice.get(device.id) !== undefined) return "device_taken";
-    this.insertDevice.run(device.id, address, device.signatureKey, device.createdAt, device.createdAt);
+    if ((this.countActive.get(address)?.n ?? 0) >= maxDevices) return "device_limit";
+    this.insertDevice.run(
+      device.id,
+      address,
+      device.signatureKey,
+      device.createdAt,
+      device.createdAt,
+      device.name ?? "",
+      device.approvedBy ?? null,
+      device.approval ?? null,
+      device.approvedAt ?? null,
+    );
     return "added";
   }
 
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
-   * key packages and pending welcomes go too. Its group memberships stay until
-   * a commit removes it (DESIGN rule 5). False when unknown or already revoked.
+   * key packages and pending inbox items go too. Its group memberships stay
+   * until a commit removes it (DESIGN rule 5). False when unknown or already revoked.
    */
   revokeDevice(deviceId: string, at: number): boolean {
     if (this.markRevoked.run(at, deviceId).changes === 0) return false;
@@ -81,9 +111,16 @@ export class DirectoryQueries {
     return row && toDevice(row);
   }
 
+  /** True when the device exists and is not revoked. */
+  isActive(deviceId: string): boolean {
+    const row = this.selectDevice.get(deviceId);
+    return row !== undefined && row.revoked_at === null;
+  }
+
   /** Oldest first; ties broken by id so every adapter returns the same order. */
-  listDevices(address: string): DeviceRecord[] {
-    return this.selectActiveDevices.all(address).map(toDevice);
+  listDevices(address: string, includeRevoked = false): DeviceRecord[] {
+    const query = includeRevoked ? this.selectAllDevices : this.selectActiveDevices;
+    return query.all(address).map(toDevice);
   }
 
   /** Ignores an unknown device: last-seen is a hint, not a fact worth failing over. */

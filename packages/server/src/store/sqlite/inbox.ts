@@ -1,17 +1,59 @@
 import type Database from "better-sqlite3";
-import type { InboxRecord } from "../port.js";
+import type { InboxKind, InboxRecord } from "../port.js";
 import { toInboxItem, type InboxRow } from "./rows.js";
 
-/** The small per-device inbox (welcomes). Items are read in id order and deleted on ack. */
+/** An inbox item as written: everything but the id the store assigns. */
+export type InboxItem = Omit<InboxRecord, "id">;
+
+/**
+ * The small per-device inbox: welcomes, link envelopes and sealed messages
+ * from the device's own account. Items are read in id order and deleted on ack.
+ */
 export class InboxQueries {
+  private readonly insert;
   private readonly selectAfter;
   private readonly deleteUpTo;
 
   constructor(db: Database.Database) {
+    this.insert = db.prepare<
+      [string, InboxKind, string | null, Uint8Array, string, string, number, number],
+      { id: number }
+    >(
+      `INSERT INTO inbox (device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
     this.selectAfter = db.prepare<[string, number, number], InboxRow>(
       "SELECT * FROM inbox WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?",
     );
     this.deleteUpTo = db.prepare<[string, number]>("DELETE FROM inbox WHERE device_id = ? AND id <= ?");
+  }
+
+  /** Store an item and return it as stored, without reading it back. */
+  put(item: InboxItem): InboxRecord {
+    // Items outside any conversation store NULL, so the foreign key holds for welcomes.
+    const conversationId = item.conversationId === "" ? null : item.conversationId;
+    const row = this.insert.get(
+      item.deviceId,
+      item.kind,
+      conversationId,
+      item.payload,
+      item.senderAddress,
+      item.senderDeviceId,
+      item.serverTime,
+      item.seq,
+    );
+    if (row === undefined) throw new Error("inbox insert returned no id");
+    return {
+      id: row.id,
+      deviceId: item.deviceId,
+      kind: item.kind,
+      conversationId: item.conversationId,
+      payload: item.payload,
+      senderAddress: item.senderAddress,
+      serverTime: item.serverTime,
+      seq: item.seq,
+      senderDeviceId: item.senderDeviceId,
+    };
   }
 
   read(deviceId: string, afterId: number, limit: number): InboxRecord[] {

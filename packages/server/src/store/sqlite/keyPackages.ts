@@ -52,10 +52,16 @@ export class KeyPackageQueries {
     return this.count(deviceId);
   }
 
-  /** Runs inside one write transaction, so two claims can never see the same one-time package. */
-  claim(address: string): ClaimedKeyPackage[] {
+  /**
+   * Runs inside one write transaction, so two claims can never see the same
+   * one-time package. `onlyDevices` narrows the claim (a new linked device);
+   * ids that are not active devices of the account are ignored.
+   */
+  claim(address: string, onlyDevices?: string[]): ClaimedKeyPackage[] {
     const claimed: ClaimedKeyPackage[] = [];
+    const wanted = onlyDevices === undefined ? undefined : new Set(onlyDevices);
     for (const { id: deviceId } of this.activeDevices.all(address)) {
+      if (wanted !== undefined && !wanted.has(deviceId)) continue;
       const oneTime = this.oldestOneTime.get(deviceId);
       if (oneTime !== undefined) {
         this.deleteById.run(oneTime.id);

@@ -12,6 +12,8 @@ export type EntryFields = NewMessage;
  */
 export class LogQueries {
   private readonly bumpSeq;
+  private readonly bumpSeqForMessage;
+  private readonly selectEpoch;
   private readonly insert;
   private readonly selectByClientId;
   private readonly selectAfter;
@@ -20,6 +22,15 @@ export class LogQueries {
     this.bumpSeq = db.prepare<[string], { last_seq: number }>(
       "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
     );
+    // SPEC DS9 and DS10 folded into the update every append already runs: no
+    // row comes back when the message is not for the current epoch, or while
+    // a hub proposal is pending at it. IS NOT is SQLite's null-safe
+    // inequality (no proposal yet: NULL).
+    this.bumpSeqForMessage = db.prepare<[string, number], { last_seq: number }>(
+      `UPDATE conversations SET last_seq = last_seq + 1
+       WHERE id = ? AND epoch = ? AND proposal_epoch IS NOT epoch RETURNING last_seq`,
+    );
+    this.selectEpoch = db.prepare<[string], { epoch: number }>("SELECT epoch FROM conversations WHERE id = ?");
     this.insert = db.prepare<
       [string, number, EntryKind, string, string, string, Uint8Array, number, number, string | null]
     >(
@@ -52,10 +63,15 @@ export class LogQueries {
       message.clientMessageId,
     );
     if (earlier !== undefined) return { kind: "duplicate", entry: earlier };
-    return {
-      kind: "appended",
-      entry: this.insertEntry("application", message, null, this.nextSeq(message.conversationId)),
-    };
+    const row = this.bumpSeqForMessage.get(message.conversationId, message.epoch);
+    if (row === undefined) {
+      // The rare path: tell a wrong epoch and a pending proposal from an unknown conversation.
+      const current = this.selectEpoch.get(message.conversationId);
+      if (current === undefined) throw new Error(`unknown conversation ${message.conversationId}`);
+      if (current.epoch !== message.epoch) return { kind: "wrong_epoch", currentEpoch: current.epoch };
+      return { kind: "proposals_pending" };
+    }
+    return { kind: "appended", entry: this.insertEntry("application", message, null, row.last_seq) };
   }
 
   /** Claim the conversation's next seq; throws for an unknown conversation. */

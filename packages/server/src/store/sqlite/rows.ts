@@ -12,6 +12,7 @@ import type {
   InboxRecord,
   LogEntryRecord,
   MembershipDelta,
+  PendingLinkRecord,
 } from "../port.js";
 
 export interface AccountRow {
@@ -28,6 +29,10 @@ export interface DeviceRow {
   created_at: number;
   last_seen_at: number;
   revoked_at: number | null;
+  name: string;
+  approved_by: string | null;
+  approval: Buffer | null;
+  approved_at: number | null;
 }
 
 export interface ConversationRow {
@@ -56,11 +61,23 @@ export interface InboxRow {
   id: number;
   device_id: string;
   kind: InboxKind;
-  conversation_id: string;
+  /** NULL for items outside any conversation; "" in the record. */
+  conversation_id: string | null;
   payload: Buffer;
   sender_address: string;
+  sender_device_id: string;
   server_time: number;
   seq: number;
+}
+
+export interface PendingLinkRow {
+  code: string;
+  device_id: string;
+  signature_key: Buffer;
+  hpke_public_key: Buffer;
+  device_name: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /**
@@ -84,6 +101,10 @@ export function toDevice(row: DeviceRow): DeviceRecord {
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     revokedAt: row.revoked_at,
+    name: row.name,
+    approvedBy: row.approved_by,
+    approval: row.approval === null ? null : bytes(row.approval),
+    approvedAt: row.approved_at,
   };
 }
 
@@ -120,10 +141,23 @@ export function toInboxItem(row: InboxRow): InboxRecord {
     id: row.id,
     deviceId: row.device_id,
     kind: row.kind,
-    conversationId: row.conversation_id,
+    conversationId: row.conversation_id ?? "",
     payload: bytes(row.payload),
     senderAddress: row.sender_address,
     serverTime: row.server_time,
     seq: row.seq,
+    senderDeviceId: row.sender_device_id,
+  };
+}
+
+export function toPendingLink(row: PendingLinkRow): PendingLinkRecord {
+  return {
+    code: row.code,
+    deviceId: row.device_id,
+    signatureKey: bytes(row.signature_key),
+    hpkePublicKey: bytes(row.hpke_public_key),
+    deviceName: row.device_name,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }

@@ -94,17 +94,111 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX inbox_by_device ON inbox(device_id, id);
   `,
+  // 2: linking, revocation and history (issue 4). SQLite cannot change a
+  // CHECK constraint in place, so log and inbox are rebuilt (the documented
+  // 12-step procedure; nothing references either table, so foreign keys can
+  // stay on). Columns added to devices and conversations get defaults that
+  // describe existing rows: first devices, no pending proposals.
+  `
+  ALTER TABLE devices ADD COLUMN name TEXT NOT NULL DEFAULT '';
+  ALTER TABLE devices ADD COLUMN approved_by TEXT;
+  ALTER TABLE devices ADD COLUMN approval BLOB;
+  ALTER TABLE devices ADD COLUMN approved_at INTEGER;
+
+  -- The epoch of the conversation's latest hub proposal. While it equals
+  -- epoch, application messages are refused (SPEC DS9); a commit moves epoch
+  -- on and so lifts the refusal without touching this column. It lives on the
+  -- conversation row because the append already updates that row: the check
+  -- costs the hot path no extra query.
+  ALTER TABLE conversations ADD COLUMN proposal_epoch INTEGER;
+
+  CREATE TABLE log_next (
+    conversation_id   TEXT NOT NULL REFERENCES conversations(id),
+    seq               INTEGER NOT NULL,
+    kind              TEXT NOT NULL CHECK (kind IN ('application', 'commit', 'proposal')),
+    sender_device_id  TEXT NOT NULL,
+    sender_address    TEXT NOT NULL,
+    client_message_id TEXT NOT NULL,
+    payload           BLOB NOT NULL,
+    epoch             INTEGER NOT NULL,
+    server_time       INTEGER NOT NULL,
+    membership        TEXT,
+    PRIMARY KEY (conversation_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO log_next SELECT conversation_id, seq, kind, sender_device_id, sender_address,
+    client_message_id, payload, epoch, server_time, membership FROM log;
+  DROP TABLE log;
+  ALTER TABLE log_next RENAME TO log;
+  CREATE UNIQUE INDEX log_idempotency ON log(conversation_id, sender_device_id, client_message_id);
+
+  -- conversation_id is NULL for items outside any conversation (link,
+  -- device_message), so the foreign key still holds for welcomes.
+  CREATE TABLE inbox_next (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id        TEXT NOT NULL REFERENCES devices(id),
+    kind             TEXT NOT NULL CHECK (kind IN ('welcome', 'link', 'device_message')),
+    conversation_id  TEXT REFERENCES conversations(id),
+    payload          BLOB NOT NULL,
+    sender_address   TEXT NOT NULL,
+    sender_device_id TEXT NOT NULL,
+    server_time      INTEGER NOT NULL,
+    seq              INTEGER NOT NULL,
+    CHECK ((kind = 'welcome') = (conversation_id IS NOT NULL))
+  ) STRICT;
+  INSERT INTO inbox_next SELECT id, device_id, kind, conversation_id, payload, sender_address, '',
+    server_time, seq FROM inbox;
+  -- Carry the AUTOINCREMENT high-water mark over (the rename moves it with the
+  -- table): ids of acked items must never be handed out again.
+  DELETE FROM sqlite_sequence WHERE name = 'inbox_next';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'inbox_next', seq FROM sqlite_sequence WHERE name = 'inbox';
+  DROP TABLE inbox;
+  ALTER TABLE inbox_next RENAME TO inbox;
+  CREATE INDEX inbox_by_device ON inbox(device_id, id);
+
+  CREATE TABLE pending_links (
+    code            TEXT PRIMARY KEY,
+    device_id       TEXT NOT NULL,
+    signature_key   BLOB NOT NULL,
+    hpke_public_key BLOB NOT NULL,
+    device_name     TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX pending_links_by_expiry ON pending_links(expires_at);
+
+  -- The hub's removal proposals (it is the groups' MLS external sender), so a
+  -- commit's proposal references can be resolved to the device they remove.
+  CREATE TABLE hub_proposals (
+    conversation_id   TEXT NOT NULL REFERENCES conversations(id),
+    seq               INTEGER NOT NULL,
+    epoch             INTEGER NOT NULL,
+    ref               BLOB NOT NULL,
+    removed_device_id TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX hub_proposals_by_epoch ON hub_proposals(conversation_id, epoch, seq);
+
+  -- At most one row: the key every node of a cluster signs proposals with.
+  CREATE TABLE hub_key (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key  BLOB NOT NULL,
+    private_key BLOB NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Bring the database up to SCHEMA_VERSION; refuse one written by a newer build. */
-export function migrate(db: Database.Database): void {
+/**
+ * Bring the database up to SCHEMA_VERSION; refuse one written by a newer
+ * build. `target` is for tests that build a database as an older release left it.
+ */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(`store schema version ${current} is newer than this build knows (${SCHEMA_VERSION})`);
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
+  for (let version = current; version < Math.min(target, SCHEMA_VERSION); version++) {
     const sql = MIGRATIONS[version];
     if (sql === undefined) break;
     db.transaction(() => {

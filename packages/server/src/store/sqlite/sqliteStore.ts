@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type {
   AccountRecord,
+  AppendProposalResult,
   AppendResult,
   ClaimedKeyPackage,
   CommitResult,
@@ -10,13 +11,20 @@ import type {
   CreateConversationResult,
   CursorUpdate,
   DeviceRecord,
+  HubSigningKey,
   InboxRecord,
+  LinkApproval,
+  LinkApprovalResult,
   LogEntryRecord,
   NewAccount,
   NewCommit,
   NewConversation,
   NewDevice,
+  NewInboxItem,
   NewMessage,
+  NewProposal,
+  PendingLinkRecord,
+  PendingProposal,
   Store,
 } from "../port.js";
 import { CommitQueries } from "./commit.js";
@@ -24,18 +32,12 @@ import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
 import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { GroupCommit, type GroupCommitStats } from "./groupCommit.js";
+import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
 import { KeyPackageQueries } from "./keyPackages.js";
+import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
-
-/**
- * Linking and revoking devices (DESIGN: Device). Not in port.ts yet; the
- * contract suite uses these when an adapter has them.
- */
-export interface DeviceLifecycle {
-  addDevice(address: string, device: NewDevice): Promise<AddDeviceResult>;
-  revokeDevice(deviceId: string, at: number): Promise<boolean>;
-}
+import { ProposalQueries } from "./proposals.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
 export interface SqlitePragmas {
@@ -51,25 +53,31 @@ export interface SqlitePragmas {
  * committed). Every write goes through GroupCommit, so it resolves only once
  * durable and concurrent writes share one fsync.
  */
-export class SqliteStore implements Store, DeviceLifecycle {
+export class SqliteStore implements Store {
   private readonly writer: GroupCommit;
   private readonly directory: DirectoryQueries;
+  private readonly links: LinkQueries;
+  private readonly hubKey: HubKeyQueries;
   private readonly keyPackages: KeyPackageQueries;
   private readonly conversations: ConversationQueries;
   private readonly log: LogQueries;
   private readonly commits: CommitQueries;
+  private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
 
   constructor(private readonly db: Database.Database) {
     this.writer = new GroupCommit(db);
     this.directory = new DirectoryQueries(db);
+    this.inbox = new InboxQueries(db);
+    this.links = new LinkQueries(db, this.directory, this.inbox);
+    this.hubKey = new HubKeyQueries(db);
     this.keyPackages = new KeyPackageQueries(db);
     this.conversations = new ConversationQueries(db);
     this.log = new LogQueries(db);
-    this.commits = new CommitQueries(db, this.log);
+    this.commits = new CommitQueries(db, this.log, this.inbox);
+    this.proposals = new ProposalQueries(db, this.log);
     this.cursors = new CursorQueries(db);
-    this.inbox = new InboxQueries(db);
   }
 
   /** Counters for tests and metrics: how well writes are being batched. */
@@ -93,8 +101,8 @@ export class SqliteStore implements Store, DeviceLifecycle {
     return this.writer.submit(() => this.directory.createAccount(account, firstDevice));
   }
 
-  addDevice(address: string, device: NewDevice): Promise<AddDeviceResult> {
-    return this.writer.submit(() => this.directory.addDevice(address, device));
+  addDevice(address: string, device: NewDevice, maxDevices: number): Promise<AddDeviceResult> {
+    return this.writer.submit(() => this.directory.addDevice(address, device, maxDevices));
   }
 
   revokeDevice(deviceId: string, at: number): Promise<boolean> {
@@ -109,12 +117,35 @@ export class SqliteStore implements Store, DeviceLifecycle {
     return this.directory.getDevice(deviceId);
   }
 
-  async listDevices(address: string): Promise<DeviceRecord[]> {
-    return this.directory.listDevices(address);
+  async listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]> {
+    return this.directory.listDevices(address, options?.includeRevoked ?? false);
   }
 
   touchDevice(deviceId: string, at: number): Promise<void> {
     return this.writer.submit(() => this.directory.touchDevice(deviceId, at));
+  }
+
+  // Linking
+
+  createLink(link: PendingLinkRecord): Promise<"created" | "code_taken"> {
+    return this.writer.submit(() => this.links.create(link));
+  }
+
+  async getLink(code: string): Promise<PendingLinkRecord | undefined> {
+    return this.links.get(code);
+  }
+
+  approveLink(approval: LinkApproval): Promise<LinkApprovalResult> {
+    return this.writer.submit(() => this.links.approve(approval));
+  }
+
+  deleteExpiredLinks(now: number): Promise<void> {
+    return this.writer.submit(() => this.links.deleteExpired(now));
+  }
+
+  /** A write: the first caller's candidate is stored. */
+  hubSigningKey(candidate: HubSigningKey): Promise<HubSigningKey> {
+    return this.writer.submit(() => this.hubKey.getOrStore(candidate));
   }
 
   // Key packages
@@ -124,8 +155,8 @@ export class SqliteStore implements Store, DeviceLifecycle {
   }
 
   /** A write: claiming deletes one-time packages. */
-  claimKeyPackages(address: string): Promise<ClaimedKeyPackage[]> {
-    return this.writer.submit(() => this.keyPackages.claim(address));
+  claimKeyPackages(address: string, onlyDevices?: string[]): Promise<ClaimedKeyPackage[]> {
+    return this.writer.submit(() => this.keyPackages.claim(address, onlyDevices));
   }
 
   async countKeyPackages(deviceId: string): Promise<number> {
@@ -158,6 +189,10 @@ export class SqliteStore implements Store, DeviceLifecycle {
     return this.conversations.members(conversationId);
   }
 
+  async revokedMembers(conversationId: string): Promise<string[]> {
+    return this.conversations.revokedMembers(conversationId);
+  }
+
   // The log
 
   appendMessage(message: NewMessage): Promise<AppendResult> {
@@ -166,6 +201,14 @@ export class SqliteStore implements Store, DeviceLifecycle {
 
   commit(commit: NewCommit): Promise<CommitResult> {
     return this.writer.submit(() => this.commits.apply(commit));
+  }
+
+  appendProposal(proposal: NewProposal): Promise<AppendProposalResult> {
+    return this.writer.submit(() => this.proposals.append(proposal));
+  }
+
+  async pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]> {
+    return this.proposals.pending(conversationId, epoch);
   }
 
   async readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
@@ -186,6 +229,23 @@ export class SqliteStore implements Store, DeviceLifecycle {
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
     return this.writer.submit(() => this.inbox.ack(deviceId, upToId));
+  }
+
+  /** The device check and the insert share one transaction, so a racing revocation cannot slip between. */
+  putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
+    return this.writer.submit(() => {
+      if (!this.directory.isActive(item.deviceId)) return undefined;
+      return this.inbox.put({
+        deviceId: item.deviceId,
+        kind: item.kind,
+        conversationId: "",
+        payload: item.payload,
+        senderAddress: item.senderAddress,
+        senderDeviceId: item.senderDeviceId,
+        serverTime: item.serverTime,
+        seq: 0,
+      });
+    });
   }
 
   /** Writes what is queued, then closes the connection (checkpointing the WAL). */

@@ -4,6 +4,7 @@ import {
   T0,
   commitOf,
   delta,
+  entryOf,
   expectBytes,
   message,
   newAccount,
@@ -105,7 +106,7 @@ export function commitContract(h: () => StoreHarness): void {
       const commit = await store.commit(commitOf("g1", alice, { epoch: 0, clientMessageId: "c1" }));
       expect(commit.kind).toBe("committed");
       const append = await store.appendMessage(message("g1", alice, "c1"));
-      expect([append.kind, append.entry.kind, append.entry.seq]).toEqual(["duplicate", "commit", 2]);
+      expect([append.kind, entryOf(append).kind, entryOf(append).seq]).toEqual(["duplicate", "commit", 2]);
     });
 
     it("[ST6] added devices become members from the commit's seq; removed devices stop being members", async () => {

@@ -82,7 +82,7 @@ export function cursorInboxContract(h: () => StoreHarness): void {
           membership: { addedDevices: [bob.deviceId] },
         }),
       );
-      await store.appendMessage(message("g1", alice, "m5"));
+      await store.appendMessage(message("g1", alice, "m5", { epoch: 1 }));
       await store.advanceCursors(bob.deviceId, [{ conversationId: "g1", seq: 5 }]);
       expect(await cursorOf(store, bob.deviceId, "g1")).toBe(5);
       expect(await cursorOf(store, alice.deviceId, "g1")).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StoreHarness } from "./fixtures.js";
-import { T0, expectBytes, lifecycle, newAccount, newDevice, signatureKey } from "./fixtures.js";
+import { NO_LIMIT, T0, expectBytes, newAccount, newDevice, signatureKey } from "./fixtures.js";
 
 export function directoryContract(h: () => StoreHarness): void {
   describe("accounts and devices", () => {
@@ -92,12 +92,19 @@ export function directoryContract(h: () => StoreHarness): void {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       await newAccount(store, "bob");
-      const devices = lifecycle(store);
       expect(
-        await devices.addDevice(alice.address, { id: "bob-1", signatureKey: signatureKey(1), createdAt: T0 }),
+        await store.addDevice(
+          alice.address,
+          { id: "bob-1", signatureKey: signatureKey(1), createdAt: T0 },
+          NO_LIMIT,
+        ),
       ).toBe("device_taken");
       expect(
-        await devices.addDevice("nobody@test", { id: "x-1", signatureKey: signatureKey(1), createdAt: T0 }),
+        await store.addDevice(
+          "nobody@test",
+          { id: "x-1", signatureKey: signatureKey(1), createdAt: T0 },
+          NO_LIMIT,
+        ),
       ).toBe("unknown_account");
       expect(await store.getDevice("x-1")).toBeUndefined();
     });
@@ -106,8 +113,8 @@ export function directoryContract(h: () => StoreHarness): void {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       await newDevice(store, alice.address, "alice-2", T0 + 1);
-      expect(await lifecycle(store).revokeDevice("alice-1", T0 + 50)).toBe(true);
-      expect(await lifecycle(store).revokeDevice("alice-1", T0 + 60)).toBe(false);
+      expect(await store.revokeDevice("alice-1", T0 + 50)).toBe(true);
+      expect(await store.revokeDevice("alice-1", T0 + 60)).toBe(false);
       expect((await store.listDevices(alice.address)).map((d) => d.id)).toEqual(["alice-2"]);
       expect((await store.getDevice("alice-1"))?.revokedAt).toBe(T0 + 50);
     });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { StoreHarness } from "./fixtures.js";
-import { T0, commitOf, expectBytes, message, newAccount, newGroup, signatureKey, utf8 } from "./fixtures.js";
+import {
+  T0,
+  commitOf,
+  entryOf,
+  expectBytes,
+  message,
+  newAccount,
+  newGroup,
+  signatureKey,
+  utf8,
+} from "./fixtures.js";
 
 export function durabilityContract(h: () => StoreHarness): void {
   describe("durability", () => {
@@ -23,7 +33,7 @@ export function durabilityContract(h: () => StoreHarness): void {
           groupInfo: utf8("gi1"),
         }),
       );
-      await store.appendMessage(message("g1", alice, "m3"));
+      await store.appendMessage(message("g1", alice, "m3", { epoch: 1 }));
       await store.advanceCursors(alice.deviceId, [{ conversationId: "g1", seq: 2 }]);
       await store.close();
 
@@ -57,7 +67,7 @@ export function durabilityContract(h: () => StoreHarness): void {
       expectBytes(inbox[0]?.payload, utf8("welcome"));
 
       // The reopened store carries on: seqs continue, idempotency still holds.
-      expect((await reopened.appendMessage(message("g1", alice, "m4"))).entry.seq).toBe(4);
+      expect(entryOf(await reopened.appendMessage(message("g1", alice, "m4", { epoch: 1 }))).seq).toBe(4);
       expect((await reopened.appendMessage(message("g1", alice, "m1"))).kind).toBe("duplicate");
       expect((await reopened.commit(commitOf("g1", alice, { epoch: 0, clientMessageId: "late" }))).kind).toBe(
         "epoch_conflict",

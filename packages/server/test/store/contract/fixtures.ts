@@ -1,10 +1,11 @@
 /** Builders shared by the Store contract suite. */
 import { expect } from "vitest";
 import type {
+  AppendResult,
   ConversationRecord,
+  LogEntryRecord,
   MembershipDelta,
   NewCommit,
-  NewDevice,
   NewMessage,
   Store,
 } from "../../../src/store/port.js";
@@ -20,22 +21,8 @@ export interface StoreHarness {
   cleanup: () => Promise<void>;
 }
 
-/**
- * Linking and revoking devices. Not in port.ts yet (see the SQLite adapter's
- * DeviceLifecycle); the contract needs it for multi-device and revocation rules.
- */
-export interface DeviceLifecycle {
-  addDevice(address: string, device: NewDevice): Promise<"added" | "unknown_account" | "device_taken">;
-  revokeDevice(deviceId: string, at: number): Promise<boolean>;
-}
-
-export function lifecycle(store: Store): DeviceLifecycle {
-  const candidate = store as Store & Partial<DeviceLifecycle>;
-  if (typeof candidate.addDevice !== "function" || typeof candidate.revokeDevice !== "function") {
-    throw new Error("the adapter must implement addDevice and revokeDevice (DeviceLifecycle)");
-  }
-  return candidate as Store & DeviceLifecycle;
-}
+/** A device limit no test reaches unless it means to. */
+export const NO_LIMIT = 1000;
 
 /** A fixed clock: the store takes times from its caller, never from its own. */
 export const T0 = 1_700_000_000_000;
@@ -79,11 +66,11 @@ export async function newAccount(store: Store, handle: string, at = T0): Promise
 
 /** Link another device to an account. */
 export async function newDevice(store: Store, address: string, deviceId: string, at = T0): Promise<string> {
-  const result = await lifecycle(store).addDevice(address, {
-    id: deviceId,
-    signatureKey: signatureKey(7),
-    createdAt: at,
-  });
+  const result = await store.addDevice(
+    address,
+    { id: deviceId, signatureKey: signatureKey(7), createdAt: at },
+    NO_LIMIT,
+  );
   expect(result).toBe("added");
   return deviceId;
 }
@@ -106,19 +93,28 @@ export async function newGroup(
   return result.conversation;
 }
 
+/** The entry of an appended or duplicate message; fails the test on any other answer. */
+export function entryOf(result: AppendResult): LogEntryRecord {
+  if (result.kind === "proposals_pending" || result.kind === "wrong_epoch")
+    throw new Error(`expected an entry, got ${result.kind}`);
+  return result.entry;
+}
+
+/** A message from `sender`; `at` is its payload or its epoch (SPEC DS10: the conversation's current one). */
 export function message(
   conversationId: string,
   sender: TestAccount,
   clientMessageId: string,
-  payload = utf8(clientMessageId),
+  at: Uint8Array | { epoch?: number; payload?: Uint8Array } = {},
 ): NewMessage {
+  const { payload = utf8(clientMessageId), epoch = 0 } = at instanceof Uint8Array ? { payload: at } : at;
   return {
     conversationId,
     senderDeviceId: sender.deviceId,
     senderAddress: sender.address,
     clientMessageId,
     payload,
-    epoch: 0,
+    epoch,
     serverTime: T0 + 1,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StoreHarness } from "./fixtures.js";
-import { expectBytes, hex, lifecycle, newAccount, newDevice, utf8 } from "./fixtures.js";
+import { expectBytes, hex, newAccount, newDevice, utf8 } from "./fixtures.js";
 
 const packages = (prefix: string, n: number): Uint8Array[] =>
   Array.from({ length: n }, (_, i) => utf8(`${prefix}${i}`));
@@ -60,13 +60,41 @@ export function keyPackageContract(h: () => StoreHarness): void {
       await store.addKeyPackages("alice-1", packages("one", 2), null);
       await store.addKeyPackages("alice-2", [], utf8("two-last"));
       await store.addKeyPackages("alice-4", packages("four", 1), null);
-      await lifecycle(store).revokeDevice("alice-4", 10);
+      await store.revokeDevice("alice-4", 10);
       const claimed = await store.claimKeyPackages(alice.address);
       expect(claimed.map((c) => [c.deviceId, c.lastResort]).sort()).toEqual([
         ["alice-1", false],
         ["alice-2", true],
       ]);
       expect(await store.countKeyPackages("alice-1")).toBe(1);
+    });
+
+    it("[ST19] a claim naming devices takes packages only for those active devices of the account", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
+      await newDevice(store, alice.address, "alice-2", 1);
+      await newDevice(store, alice.address, "alice-3", 2);
+      for (const device of ["alice-1", "alice-2", "alice-3", bob.deviceId])
+        await store.addKeyPackages(device, packages(device, 2), null);
+      await store.revokeDevice("alice-3", 10);
+
+      const claimed = await store.claimKeyPackages(alice.address, [
+        "alice-2",
+        "alice-3",
+        bob.deviceId,
+        "ghost",
+      ]);
+      expect(claimed.map((c) => [c.deviceId, c.lastResort])).toEqual([["alice-2", false]]);
+      expectBytes(claimed[0]?.keyPackage, utf8("alice-20"));
+      expect(await store.countKeyPackages("alice-1")).toBe(2);
+      expect(await store.countKeyPackages("alice-2")).toBe(1);
+      expect(await store.countKeyPackages(bob.deviceId)).toBe(2);
+      expect(await store.claimKeyPackages(alice.address, [])).toEqual([]);
+      expect((await store.claimKeyPackages(alice.address)).map((c) => c.deviceId).sort()).toEqual([
+        "alice-1",
+        "alice-2",
+      ]);
     });
 
     it("[ST3] claiming for an unknown address hands out nothing", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "@switchboard/protocol";
 import type { StoreHarness } from "./fixtures.js";
-import { T0, commitOf, expectBytes, message, newAccount, newGroup, utf8 } from "./fixtures.js";
+import { T0, commitOf, entryOf, expectBytes, message, newAccount, newGroup, utf8 } from "./fixtures.js";
 
 export function logContract(h: () => StoreHarness): void {
   describe("the log", () => {
@@ -14,10 +14,10 @@ export function logContract(h: () => StoreHarness): void {
       for (const id of ["m1", "m2", "m3"]) {
         const result = await store.appendMessage(message("g1", alice, id));
         expect(result.kind).toBe("appended");
-        seqs.push(result.entry.seq);
+        seqs.push(entryOf(result).seq);
       }
       expect(seqs).toEqual([1, 2, 3]);
-      expect((await store.appendMessage(message("g2", alice, "other"))).entry.seq).toBe(1);
+      expect(entryOf(await store.appendMessage(message("g2", alice, "other"))).seq).toBe(1);
       expect((await store.getConversation("g1"))?.lastSeq).toBe(3);
       const [first] = await store.readLog("g1", 0, 1);
       expect(first).toEqual({
@@ -44,8 +44,8 @@ export function logContract(h: () => StoreHarness): void {
       const retry = await store.appendMessage(message("g1", alice, "m1", utf8("changed on retry")));
       expect(first.kind).toBe("appended");
       expect(retry.kind).toBe("duplicate");
-      expect(retry.entry.seq).toBe(first.entry.seq);
-      expectBytes(retry.entry.payload, utf8("original"));
+      expect(entryOf(retry).seq).toBe(entryOf(first).seq);
+      expectBytes(entryOf(retry).payload, utf8("original"));
       expect((await store.readLog("g1", 0, 100)).map((e) => e.clientMessageId)).toEqual(["m1", "m2"]);
     });
 
@@ -57,8 +57,26 @@ export function logContract(h: () => StoreHarness): void {
         Array.from({ length: 10 }, () => store.appendMessage(message("g1", alice, "same"))),
       );
       expect(results.filter((r) => r.kind === "appended")).toHaveLength(1);
-      expect(new Set(results.map((r) => r.entry.seq))).toEqual(new Set([1]));
+      expect(new Set(results.map((r) => entryOf(r).seq))).toEqual(new Set([1]));
       expect(await store.readLog("g1", 0, 100)).toHaveLength(1);
+    });
+
+    it("[DS10] a message for any epoch but the current one is refused with the current epoch; nothing is stored", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      await store.commit(commitOf("g1", alice, { epoch: 0, clientMessageId: "c1" }));
+      expect(await store.appendMessage(message("g1", alice, "old", { epoch: 0 }))).toEqual({
+        kind: "wrong_epoch",
+        currentEpoch: 1,
+      });
+      expect(await store.appendMessage(message("g1", alice, "future", { epoch: 2 }))).toEqual({
+        kind: "wrong_epoch",
+        currentEpoch: 1,
+      });
+      expect(await store.getConversation("g1")).toMatchObject({ epoch: 1, lastSeq: 1 });
+      // The sender encrypts it again for the current epoch, under the same id.
+      expect(entryOf(await store.appendMessage(message("g1", alice, "old", { epoch: 1 }))).seq).toBe(2);
     });
 
     it("[DS3] the idempotency key is (conversation, sender device, client message id)", async () => {
@@ -74,8 +92,8 @@ export function logContract(h: () => StoreHarness): void {
           membership: { addedDevices: [bob.deviceId] },
         }),
       );
-      expect((await store.appendMessage(message("g1", alice, "m1"))).kind).toBe("appended");
-      expect((await store.appendMessage(message("g1", bob, "m1"))).kind).toBe("appended");
+      expect((await store.appendMessage(message("g1", alice, "m1", { epoch: 1 }))).kind).toBe("appended");
+      expect((await store.appendMessage(message("g1", bob, "m1", { epoch: 1 }))).kind).toBe("appended");
       expect((await store.appendMessage(message("g2", alice, "m1"))).kind).toBe("appended");
     });
 
@@ -104,12 +122,13 @@ export function logContract(h: () => StoreHarness): void {
       const results = await Promise.all(
         Array.from({ length: n }, (_, i) => store.appendMessage(message("g1", alice, `m${i}`))),
       );
-      const seqs = results.map((r) => r.entry.seq).sort((a, b) => a - b);
+      const seqs = results.map((r) => entryOf(r).seq).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
       const log = await store.readLog("g1", 0, n + 10);
       expect(log.map((e) => e.seq)).toEqual(seqs);
       // Each caller got the seq its own message was stored at.
-      for (const r of results) expect(log[r.entry.seq - 1]?.clientMessageId).toBe(r.entry.clientMessageId);
+      for (const entry of results.map(entryOf))
+        expect(log[entry.seq - 1]?.clientMessageId).toBe(entry.clientMessageId);
     });
 
     it("[ST9] payload bytes round-trip exactly: every byte value, empty, and the largest message", async () => {
