@@ -101,6 +101,8 @@ export class SwitchboardClient {
   private readonly queue = new SerialQueue();
   private readonly clock: () => number;
   private identity: StoredIdentity | undefined;
+  /** Set by close(): nothing may open a new link afterwards (a late task would otherwise reconnect). */
+  private closed = false;
   private link: Link | undefined;
   private applier: Applier | undefined;
   private readonly outbox: Outbox;
@@ -249,6 +251,7 @@ export class SwitchboardClient {
 
   /** Disconnect and close the local store. */
   async close(): Promise<void> {
+    this.closed = true;
     this.link?.stop();
     this.link = undefined;
     this.syncer.cancelAck();
@@ -603,6 +606,7 @@ export class SwitchboardClient {
   }
 
   private ensureLink(): Link {
+    if (this.closed) throw new ClientError("CLOSED", "the client is closed");
     const identity = this.requireIdentity();
     this.applier ??= new Applier({
       store: this.options.store,

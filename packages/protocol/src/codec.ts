@@ -62,7 +62,10 @@ export function decodeMessage<Desc extends DescMessage>(
   return decodeWith(bytes, limit, (b) => fromBinary(schema, b));
 }
 
-export function encodeMessage<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): Uint8Array {
+export function encodeMessage<Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+): Uint8Array {
   return toBinary(schema, message);
 }
 

@@ -21,6 +21,10 @@ export const LIMITS = {
   maxHandleLength: 64,
   /** Longest display name, in characters. */
   maxDisplayNameLength: 64,
+  /** Longest name of a device ("Alice's laptop"), in characters. */
+  maxDeviceNameLength: 64,
+  /** Most devices any app may allow one account (an app's maxDevices is at most this). */
+  maxDevicesPerAccount: 100,
   /** Longest client message id. */
   maxClientMessageIdLength: 64,
   /** Longest id of a conversation (hex of the MLS group id). */

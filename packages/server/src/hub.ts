@@ -13,11 +13,16 @@ import type { Clock } from "./caller.js";
 import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer } from "./delivery/announcer.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
+import { DeviceMessages } from "./delivery/deviceMessages.js";
+import { RemovalProposals } from "./delivery/removalProposals.js";
+import { Revocation } from "./delivery/revocation.js";
 import { AppRegistry } from "./directory/apps.js";
 import { Directory } from "./directory/directory.js";
+import { Linking } from "./directory/linking.js";
 import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
 import { LocalRouter } from "./gateway/router.js";
+import { generateHubSigningKey } from "./mls/hubSender.js";
 import type { Store } from "./store/port.js";
 
 export interface HubOptions {
@@ -58,9 +63,26 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     options.verifier ?? refuseAllVerifier,
     announcer,
   );
-  const delivery = new DeliveryService(options.store, apps, announcer, clock);
+  // Every node of a cluster signs as the same external sender: the first to start stores its key.
+  const hubKey = await options.store.hubSigningKey(generateHubSigningKey());
+  const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
+  const onRemovalError = (err: unknown, conversationId: string) =>
+    log.warn({ err: String(err), conversation: conversationId }, "removal proposal failed");
+  const delivery = new DeliveryService(options.store, apps, announcer, clock, {
+    hubPublicKey: hubKey.publicKey,
+    removals,
+    onError: onRemovalError,
+  });
   const router = new LocalRouter(options.bus);
-  const services = { directory, delivery, clock };
+  const services = {
+    directory,
+    delivery,
+    linking: new Linking(options.store, apps, clock, announcer),
+    revocation: new Revocation(options.store, announcer, removals, clock, onRemovalError),
+    deviceMessages: new DeviceMessages(options.store, announcer, clock),
+    hubSignatureKey: hubKey.publicKey,
+    clock,
+  };
 
   const http: Server = createServer((req, res) => serveHttp(req, res, router));
   const wss = new WebSocketServer({

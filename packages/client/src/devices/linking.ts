@@ -187,7 +187,8 @@ export async function approveLink(
     if (latest) joined.push({ conversation: latest, beforeSeq: seq });
   }
   let historyMessages = 0;
-  if (options.history !== "none" && joined.length > 0) {
+  // Sent even when empty: the new device then knows its history is complete.
+  if (options.history !== "none") {
     const bundle = await buildHistoryBundle(deps.store, joined, options.history, deps.clock());
     historyMessages = bundle.conversations.reduce((n, c) => n + c.messages.length, 0);
     const bundleId = toHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));

@@ -23,12 +23,9 @@ interface Known {
   keys: Map<string, string>;
   /** The approved devices that are not revoked: the ones to add to groups. */
   active: Set<string>;
-  at: number;
 }
 
 const ROOT_PIN = (address: string) => `trust.root.${address}`;
-/** A listing is reused this long before an unknown device makes us ask again. */
-const REFRESH_MS = 1000;
 
 export class DeviceTrust {
   private readonly known = new Map<string, Known>();
@@ -58,7 +55,8 @@ export class DeviceTrust {
     const key = toHex(member.signaturePublicKey);
     const cached = this.known.get(member.address);
     if (cached?.keys.get(member.deviceId) === key) return true;
-    const fresh = await this.refresh(member.address, cached);
+    // Unknown here (or a key we did not know): ask the hub for the account's devices again.
+    const fresh = await this.refresh(member.address);
     const ok = fresh.keys.get(member.deviceId) === key;
     if (!ok) this.onRefused(member.address, member.deviceId, "not an approved device of the account");
     return ok;
@@ -66,7 +64,7 @@ export class DeviceTrust {
 
   /** The trusted active devices of an account, from a fresh listing. */
   async trustedDevices(address: string): Promise<Set<string>> {
-    return new Set((await this.refresh(address, undefined, true)).active);
+    return new Set((await this.refresh(address)).active);
   }
 
   /** Forget cached listings (after a revocation, say). */
@@ -74,9 +72,8 @@ export class DeviceTrust {
     this.known.delete(address);
   }
 
-  private async refresh(address: string, cached: Known | undefined, force = false): Promise<Known> {
-    const { call, store, clock } = this.requireDeps();
-    if (!force && cached && clock() - cached.at < REFRESH_MS) return cached;
+  private async refresh(address: string): Promise<Known> {
+    const { call, store } = this.requireDeps();
     const listed = await call("listDevices", { address });
     const devices = listed.devices;
     const keys = new Map<string, string>();
@@ -103,7 +100,7 @@ export class DeviceTrust {
         { kind: "setMeta", key: ROOT_PIN(address), value: `${root.id}:${toHex(root.signatureKey)}` },
       ]);
     }
-    const known: Known = { keys, active, at: clock() };
+    const known: Known = { keys, active };
     this.known.set(address, known);
     return known;
   }

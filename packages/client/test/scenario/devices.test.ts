@@ -10,6 +10,7 @@ import { ClientError } from "../../src/index.js";
 import type { DeviceChange } from "../../src/devices/changes.js";
 import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "../../src/identity/deviceKeys.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
+import type { GroupEngine } from "../../src/mls/engine.js";
 import { RpcSession } from "../../src/session/rpc.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
 import {
@@ -186,9 +187,7 @@ describe("every device a person owns", () => {
 
     // Even with the ciphertext from the hub's store, its last MLS state cannot open it.
     const [entry] = await hub.store.readLog(direct, after.seq! - 1, 1);
-    const engine = (
-      lost.client as unknown as { options: { engine: import("../../src/mls/engine.js").GroupEngine } }
-    ).options.engine;
+    const engine = (lost.client as unknown as { options: { engine: GroupEngine } }).options.engine;
     const identity = (await lost.store.getIdentity())!;
     await expect(
       engine.process(
@@ -246,6 +245,7 @@ describe("every device a person owns", () => {
       createdAt: now,
     };
     await forged.store.write([{ kind: "identity", identity }]);
+    await forged.client.open();
     await forged.client.connect();
     expect(await hub.store.countKeyPackages(forgedId)).toBeGreaterThan(0);
 

@@ -3,6 +3,7 @@
  * look inside, then the encoded ServerFrame it forwards as is. Application
  * entries (the bulk) are forwarded without being decoded again; only entries
  * that change membership and inbox items naming a conversation are read.
+ * One flag is a control message for the nodes themselves, with no frame.
  */
 export const BusFlag = {
   /** Forward the frame; nothing to learn from it. */
@@ -11,6 +12,8 @@ export const BusFlag = {
   Membership: 1,
   /** An inbox item for a device: read which conversation it joins. */
   Joins: 2,
+  /** On a device topic, no frame: the device was revoked; close its connections (SPEC DIR7). */
+  Revoked: 3,
 } as const;
 export type BusFlag = (typeof BusFlag)[keyof typeof BusFlag];
 

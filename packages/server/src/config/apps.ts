@@ -3,7 +3,7 @@
  * users are reached by one identity kind, with its own policy for contact
  * from other apps' users.
  */
-import type { IdentityKind } from "@switchboard/protocol";
+import { DEFAULT_MAX_DEVICES, type IdentityKind } from "@switchboard/protocol";
 
 /** May users of other apps reach this app's users? `requests` will hold first contact for approval. */
 export type ReachPolicy = "open" | "requests" | "closed";
@@ -17,7 +17,7 @@ export interface AppConfig {
   reach: ReachPolicy;
   /** "code": registration needs a verification code (phone/email), checked by the Verifier port. */
   verification: "none" | "code";
-  /** Most active devices per account. */
+  /** Most active devices per account (config files may leave it out: DEFAULT_MAX_DEVICES). */
   maxDevices: number;
 }
 
@@ -29,7 +29,7 @@ export const DEMO_APPS: readonly AppConfig[] = [
     identity: "email",
     reach: "open",
     verification: "none",
-    maxDevices: 5,
+    maxDevices: DEFAULT_MAX_DEVICES,
   },
   {
     id: "instagram",
@@ -38,7 +38,7 @@ export const DEMO_APPS: readonly AppConfig[] = [
     identity: "username",
     reach: "open",
     verification: "none",
-    maxDevices: 5,
+    maxDevices: DEFAULT_MAX_DEVICES,
   },
   {
     id: "whatsapp",
@@ -47,6 +47,6 @@ export const DEMO_APPS: readonly AppConfig[] = [
     identity: "phone",
     reach: "open",
     verification: "none",
-    maxDevices: 5,
+    maxDevices: DEFAULT_MAX_DEVICES,
   },
 ];

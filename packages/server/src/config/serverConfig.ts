@@ -3,7 +3,7 @@
  * and checked once at start; a bad file stops the server with a clear message.
  */
 import { readFileSync } from "node:fs";
-import { IDENTITY_KINDS, isAppId } from "@switchboard/protocol";
+import { DEFAULT_MAX_DEVICES, IDENTITY_KINDS, LIMITS, isAppId } from "@switchboard/protocol";
 import { DEMO_APPS, type AppConfig } from "./apps.js";
 
 export interface ServerConfig {
@@ -48,9 +48,15 @@ function parseApp(raw: unknown, index: number): AppConfig {
   if (typeof verification !== "string" || !VERIFICATION.includes(verification)) {
     throw new ConfigError(`${where}.verification must be one of ${VERIFICATION.join(", ")}`);
   }
-  const maxDevices = app.maxDevices ?? 5;
-  if (typeof maxDevices !== "number" || !Number.isInteger(maxDevices) || maxDevices < 1 || maxDevices > 100) {
-    throw new ConfigError(`${where}.maxDevices must be an integer from 1 to 100`);
+  const maxDevices = app.maxDevices ?? DEFAULT_MAX_DEVICES;
+  const most = LIMITS.maxDevicesPerAccount;
+  if (
+    typeof maxDevices !== "number" ||
+    !Number.isInteger(maxDevices) ||
+    maxDevices < 1 ||
+    maxDevices > most
+  ) {
+    throw new ConfigError(`${where}.maxDevices must be an integer from 1 to ${most}`);
   }
   const displayName = typeof app.displayName === "string" ? app.displayName : id;
   const brandColor = typeof app.brandColor === "string" ? app.brandColor : "#555555";

@@ -15,6 +15,8 @@ export interface Announcer {
   inbox(item: InboxRecord): void;
   /** Tell a device it is running low on one-time key packages. */
   keyPackagesLow(deviceId: string, remaining: number): void;
+  /** Tell every node to close the device's connections: it was revoked. */
+  deviceRevoked(deviceId: string): void;
 }
 
 export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): Announcer {
@@ -41,6 +43,9 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
         body: { case: "push", value: { body: { case: "keyPackagesLow", value: { remaining } } } },
       });
       publish(deviceTopic(deviceId), wrapForBus(BusFlag.Forward, encodeServerFrame(frame)));
+    },
+    deviceRevoked(deviceId) {
+      publish(deviceTopic(deviceId), wrapForBus(BusFlag.Revoked, new Uint8Array()));
     },
   };
 }

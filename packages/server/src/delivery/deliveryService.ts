@@ -3,16 +3,20 @@
  * per-device inbox. It enforces the rules of SPEC.md (ids quoted below) over
  * the Store port, and announces new entries on the Bus. No I/O of its own.
  */
-import { ProtocolError } from "@switchboard/protocol";
+import { ProtocolError, toHex } from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
 import type { AppRegistry } from "../directory/apps.js";
 import { mayReach } from "../directory/policy.js";
 import {
+  decodeGroupInfo,
+  groupInfoFacts,
   inspectApplicationMessage,
   inspectCommit,
   inspectGroupInfo,
   leafIdentities,
+  type CommitFacts,
 } from "../mls/inspect.js";
+import { namesHub } from "../mls/hubSender.js";
 import type {
   ConversationKind,
   ConversationRecord,
@@ -24,6 +28,7 @@ import type {
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
 import type { Announcer } from "./announcer.js";
+import type { RemovalProposals } from "./removalProposals.js";
 import {
   LIMITS,
   clampLimit,
@@ -42,12 +47,21 @@ export interface CommitInput {
   groupInfo: Uint8Array;
 }
 
+export interface DeliveryOptions {
+  /** The hub's external-sender key (ServerHello.hub_signature_key), which every group must name. */
+  hubPublicKey: Uint8Array;
+  removals: RemovalProposals;
+  /** A removal proposal after a commit failed (the commit itself stands). */
+  onError: (err: unknown, conversationId: string) => void;
+}
+
 export class DeliveryService {
   constructor(
     private readonly store: Store,
     private readonly apps: AppRegistry,
     private readonly announcer: Announcer,
     private readonly clock: Clock,
+    private readonly options: DeliveryOptions,
   ) {}
 
   async createConversation(
@@ -60,6 +74,13 @@ export class DeliveryService {
     if (!info.ok) throw new ProtocolError("INVALID_ARGUMENT", info.reason);
     if (info.value.groupId !== input.conversationId || info.value.epoch !== 0) {
       throw new ProtocolError("INVALID_ARGUMENT", "the GroupInfo must be of this group at epoch 0");
+    }
+    // [DIR7] the hub can propose a revoked device's removal only in groups that name it.
+    if (!namesHub(info.value.externalSenders, this.options.hubPublicKey)) {
+      throw new ProtocolError(
+        "INVALID_ARGUMENT",
+        "the group must name the hub (ServerHello.hub_signature_key) as its MLS external sender",
+      );
     }
     let peerAddress: string | undefined;
     if (input.kind === "direct") {
@@ -92,7 +113,11 @@ export class DeliveryService {
     return result.conversation;
   }
 
-  /** [DS2] acknowledged only once durable; [DS3] idempotent by client message id; [DS5] members only. */
+  /**
+   * [DS2] acknowledged only once durable; [DS3] idempotent by client message
+   * id; [DS5] members only; [DS9] not while a removal is pending; [DS10] only
+   * for the current epoch.
+   */
   async sendMessage(
     caller: Caller,
     input: { conversationId: string; clientMessageId: string; payload: Uint8Array; epoch: number },
@@ -114,6 +139,17 @@ export class DeliveryService {
       epoch: facts.value.epoch,
       serverTime: this.clock(),
     });
+    if (result.kind === "wrong_epoch") {
+      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on; encrypt the message again", {
+        currentEpoch: result.currentEpoch,
+      });
+    }
+    if (result.kind === "proposals_pending") {
+      throw new ProtocolError(
+        "PROPOSALS_PENDING",
+        "a member must first commit the removal of a revoked device",
+      );
+    }
     if (result.kind === "appended") this.announcer.entry(result.entry);
     return result.entry;
   }
@@ -158,8 +194,19 @@ export class DeliveryService {
     if (info.value.groupId !== input.conversationId || info.value.epoch !== input.epoch + 1) {
       throw new ProtocolError("INVALID_ARGUMENT", "the GroupInfo must be of this group's next epoch");
     }
-    const leaves = leafIdentities(conversation.groupInfo);
-    if (!leaves.ok) throw new ProtocolError("INTERNAL", "the stored GroupInfo cannot be read");
+    const stored = decodeGroupInfo(conversation.groupInfo);
+    const current = stored && groupInfoFacts(stored);
+    const leaves = stored && leafIdentities(stored);
+    if (!current?.ok || !leaves?.ok)
+      throw new ProtocolError("INTERNAL", "the stored GroupInfo cannot be read");
+    // [DIR7] a group that names the hub keeps naming it (groups from before it did are left be).
+    const hubKey = this.options.hubPublicKey;
+    if (namesHub(current.value.externalSenders, hubKey) && !namesHub(info.value.externalSenders, hubKey))
+      throw new ProtocolError(
+        "INVALID_ARGUMENT",
+        "a commit may not drop the hub as the group's external sender",
+      );
+    const removedByReference = await this.resolveProposalRefs(input.conversationId, input.epoch, commit);
     const members = new Set(await this.store.listMembers(input.conversationId));
     const addresses = await this.addressesOf([
       ...members,
@@ -176,6 +223,7 @@ export class DeliveryService {
     const membership = membershipFromCommit({
       facts: commit,
       leaves: leaves.value,
+      removedByReference,
       currentMembers: members,
       participants: new Set(conversation.participants),
       addressOf: (d) => addresses.get(d),
@@ -205,8 +253,36 @@ export class DeliveryService {
     if (result.kind === "committed") {
       this.announcer.entry(result.entry);
       for (const item of result.inbox) this.announcer.inbox(item);
+      // [DS9] a revoked device this commit did not remove: propose it again at the new epoch.
+      await this.options.removals
+        .propose(input.conversationId)
+        .catch((err: unknown) => this.options.onError(err, input.conversationId));
     }
     return result.entry;
+  }
+
+  /**
+   * The devices removed by the hub's proposals a commit includes by
+   * reference: the only proposals anyone sends alone are the hub's, kept
+   * per epoch with their ProposalRef. Any other reference is refused.
+   */
+  private async resolveProposalRefs(
+    conversationId: string,
+    epoch: number,
+    commit: CommitFacts,
+  ): Promise<string[]> {
+    if (commit.proposalRefs.length === 0) return [];
+    const pending = await this.store.pendingProposals(conversationId, epoch);
+    const byRef = new Map(pending.map((p) => [toHex(p.ref), p.removedDeviceId]));
+    return commit.proposalRefs.map((ref) => {
+      const removed = byRef.get(toHex(ref));
+      if (removed === undefined)
+        throw new ProtocolError(
+          "INVALID_ARGUMENT",
+          "the commit includes a proposal the hub did not make at this epoch",
+        );
+      return removed;
+    });
   }
 
   /** [DS4] entries in seq order; [DS5] members only, and nothing from before the device joined. */

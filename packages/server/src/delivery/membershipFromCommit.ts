@@ -10,6 +10,11 @@ export interface MembershipInput {
   facts: CommitFacts;
   /** Leaf -> device of the epoch the commit ends (from the stored GroupInfo). */
   leaves: Map<number, CredentialIdentity>;
+  /**
+   * Devices removed by the hub's proposals the commit includes by reference
+   * (resolved by the caller from the commit's ProposalRefs).
+   */
+  removedByReference: readonly string[];
   currentMembers: ReadonlySet<string>;
   participants: ReadonlySet<string>;
   /** Address of each device that stays or joins, to know which accounts remain. */
@@ -18,16 +23,20 @@ export interface MembershipInput {
 
 export function membershipFromCommit(input: MembershipInput): MembershipDelta {
   const { facts, leaves, currentMembers, participants } = input;
-  if (facts.byReference > 0)
-    throw new ProtocolError("INVALID_ARGUMENT", "commits must carry their proposals by value");
   const added = [...facts.added];
   if (facts.joiner) added.push(facts.joiner);
   const removedDevices: string[] = [];
+  const remove = (deviceId: string) => {
+    if (removedDevices.includes(deviceId))
+      throw new ProtocolError("INVALID_ARGUMENT", `the commit removes device ${deviceId} twice`);
+    removedDevices.push(deviceId);
+  };
   for (const leaf of facts.removedLeaves) {
     const who = leaves.get(leaf);
     if (!who) throw new ProtocolError("INVALID_ARGUMENT", `the commit removes leaf ${leaf}, which is empty`);
-    removedDevices.push(who.deviceId);
+    remove(who.deviceId);
   }
+  for (const deviceId of input.removedByReference) remove(deviceId);
   const addedDevices: string[] = [];
   for (const who of added) {
     // An external commit may re-add a device that lost its state (RFC 9420 §12.4.3.2 resync).

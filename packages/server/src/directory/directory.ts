@@ -3,15 +3,16 @@
  * Pure domain logic over the Store port; the gateway calls it with decoded,
  * typed requests and maps its ProtocolErrors onto the wire.
  */
-import { LIMITS, ProtocolError, authChallengeMessage } from "@switchboard/protocol";
+import { LIMITS, ProtocolError, authChallengeMessage, isDeviceId } from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
-import type { ClaimedKeyPackage, DeviceRecord, Store } from "../store/port.js";
+import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, Store } from "../store/port.js";
 import { inspectKeyPackage } from "../mls/inspect.js";
 import type { AppRegistry } from "./apps.js";
 import { mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
 import type { Verifier } from "./verifier.js";
 import type { Announcer } from "../delivery/announcer.js";
+import { equalBytes } from "../bytes.js";
 
 export interface RegisterInput {
   address: string;
@@ -70,14 +71,13 @@ export class Directory {
   /** Prove a registered, unrevoked device holds its key. */
   async authenticate(challenge: Uint8Array, deviceId: string, signature: Uint8Array): Promise<Caller> {
     const device = await this.store.getDevice(deviceId);
-    // One answer for unknown, revoked and forged: do not tell a prober which it was.
-    if (
-      !device ||
-      device.revokedAt !== null ||
-      !verifyEd25519(device.signatureKey, authChallengeMessage(challenge), signature)
-    ) {
+    // One answer for unknown and forged: do not tell a prober which it was.
+    if (!device || !verifyEd25519(device.signatureKey, authChallengeMessage(challenge), signature)) {
       throw new ProtocolError("BAD_SIGNATURE", "device authentication failed");
     }
+    // Only the device itself learns it was revoked (it proved it holds the key).
+    if (device.revokedAt !== null)
+      throw new ProtocolError("DEVICE_REVOKED", "this device was revoked from its account; link it again");
     const account = await this.store.getAccount(device.address);
     if (!account) throw new ProtocolError("BAD_SIGNATURE", "device authentication failed");
     // Last-seen is a courtesy, not worth an fsync on the login path: not awaited.
@@ -131,18 +131,29 @@ export class Directory {
     return this.store.addKeyPackages(caller.deviceId, oneTime, lastResort);
   }
 
-  /** One key package for every device of `target`, if the target's app lets the caller's app reach it. */
+  /**
+   * One key package for every device of `target` (or only for `onlyDevices`),
+   * if the target's app lets the caller's app reach it. For the whole account,
+   * nothing to claim is NO_KEY_PACKAGE; for named devices it is an empty
+   * answer (a newly linked device may not have published yet: ask again).
+   */
   async claimKeyPackages(
     caller: Caller,
     target: string,
+    onlyDevices: readonly string[] = [],
   ): Promise<{ address: string; claimed: ClaimedKeyPackage[] }> {
+    if (onlyDevices.length > LIMITS.maxDevicesPerAccount)
+      throw new ProtocolError("TOO_LARGE", `at most ${LIMITS.maxDevicesPerAccount} device ids per claim`);
+    if (!onlyDevices.every(isDeviceId))
+      throw new ProtocolError("INVALID_ARGUMENT", "device ids are 26 lower-case base32 characters");
     const { address, app } = this.apps.resolve(target);
     if (!mayReach(caller.app, app))
       throw new ProtocolError("POLICY_DENIED", `${app.displayName} does not accept contact from other apps`);
     const account = await this.store.getAccount(address);
     if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
-    const claimed = await this.store.claimKeyPackages(address);
-    if (claimed.length === 0)
+    const named = onlyDevices.length > 0;
+    const claimed = await this.store.claimKeyPackages(address, named ? [...new Set(onlyDevices)] : undefined);
+    if (claimed.length === 0 && !named)
       throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
     for (const { deviceId } of claimed) {
       const remaining = await this.store.countKeyPackages(deviceId);
@@ -152,15 +163,28 @@ export class Directory {
   }
 
   async lookupAccount(caller: Caller, target: string): Promise<AccountView> {
+    const { address, account } = await this.visibleAccount(caller, target);
+    return { address, displayName: account.displayName, devices: await this.store.listDevices(address) };
+  }
+
+  /**
+   * An account's devices, revoked ones included, with their approvals, so
+   * clients can check each device's chain back to the account's first
+   * (SPEC DIR5). "" is the caller's own account.
+   */
+  async listDevices(caller: Caller, target: string): Promise<{ address: string; devices: DeviceRecord[] }> {
+    const address = target === "" ? caller.address : (await this.visibleAccount(caller, target)).address;
+    return { address, devices: await this.store.listDevices(address, { includeRevoked: true }) };
+  }
+
+  /** An account the caller may see: one answer (NOT_FOUND) for missing and out of reach. */
+  private async visibleAccount(
+    caller: Caller,
+    target: string,
+  ): Promise<{ address: string; account: AccountRecord }> {
     const { address, app } = this.apps.resolve(target);
     const account = await this.store.getAccount(address);
     if (!account || !mayReach(caller.app, app)) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
-    return { address, displayName: account.displayName, devices: await this.store.listDevices(address) };
+    return { address, account };
   }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import {
   CHALLENGE_BYTES,
+  CLOSE_DEVICE_REVOKED,
   LIMITS,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -31,9 +32,16 @@ const MAX_BUFFERED_PUSH_BYTES = 4 * 1024 * 1024;
 export class ClientConnection implements Session, RoutedConnection {
   readonly challenge = new Uint8Array(randomBytes(CHALLENGE_BYTES));
   caller: Caller | null = null;
+  /** The new device this (unauthenticated) connection began linking, if any. */
+  linkingDeviceId: string | null = null;
+  /** The device id the router knows this connection by, once routed. */
+  private routedAs: string | null = null;
+  private socketClosed = false;
   private greeted = false;
   private inFlight = 0;
   private corked = false;
+  /** The device was revoked: answer what is in flight, refuse the rest, then close. */
+  private revoked = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -47,17 +55,29 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   get deviceId(): string {
-    return this.caller?.deviceId ?? "";
+    return this.caller?.deviceId ?? this.linkingDeviceId ?? "";
   }
 
   async onAuthenticated(caller: Caller): Promise<void> {
     this.caller = caller;
+    this.linkingDeviceId = null;
     const conversations = await this.services.delivery.listConversations(caller);
-    this.router.attach(
-      this,
-      conversations.map((c) => c.id),
-    );
+    // A linking connection that now logs in (as the linked device, normally)
+    // is routed as the device it is; attach adds its conversations.
+    this.route(conversations.map((c) => c.id));
     this.log.debug({ device: caller.deviceId }, "device authenticated");
+  }
+
+  onLinkBegun(deviceId: string): void {
+    this.linkingDeviceId = deviceId;
+    this.route([]);
+  }
+
+  private route(conversationIds: string[]): void {
+    if (this.socketClosed) return;
+    if (this.routedAs !== null && this.routedAs !== this.deviceId) this.router.detach(this, this.routedAs);
+    this.routedAs = this.deviceId;
+    this.router.attach(this, conversationIds);
   }
 
   onJoined(conversationId: string): void {
@@ -65,13 +85,23 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   push(bytes: Uint8Array): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.revoked || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_PUSH_BYTES) return;
     this.write(bytes);
   }
 
   close(code: number, reason: string): void {
     this.socket.close(code, reason);
+  }
+
+  revoke(): void {
+    this.revoked = true;
+    this.closeIfRevoked();
+  }
+
+  /** After the last answer: a device that revoked itself still gets its RevokeDevice response. */
+  private closeIfRevoked(): void {
+    if (this.revoked && this.inFlight === 0) this.close(CLOSE_DEVICE_REVOKED, "device revoked");
   }
 
   private onMessage(data: unknown, isBinary: boolean): void {
@@ -97,6 +127,7 @@ export class ClientConnection implements Session, RoutedConnection {
           protocolVersion: PROTOCOL_VERSION,
           challenge: this.challenge,
           serverTime: BigInt(this.services.clock()),
+          hubSignatureKey: this.services.hubSignatureKey,
         },
       });
       return;
@@ -106,6 +137,7 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onRequest(request: Request): void {
+    if (this.revoked) return this.refuse(request.id, "DEVICE_REVOKED", "this device was revoked");
     if (this.inFlight >= LIMITS.maxInFlightRequests)
       return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
     this.inFlight++;
@@ -119,7 +151,10 @@ export class ClientConnection implements Session, RoutedConnection {
         );
         this.refuse(request.id, "INTERNAL", "internal error");
       })
-      .finally(() => this.inFlight--);
+      .finally(() => {
+        this.inFlight--;
+        this.closeIfRevoked();
+      });
   }
 
   private respond(id: bigint, result: Response["result"]): void {
@@ -163,7 +198,8 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onClose(): void {
-    if (this.caller) this.router.detach(this);
+    this.socketClosed = true;
+    if (this.routedAs !== null) this.router.detach(this, this.routedAs);
   }
 }
 

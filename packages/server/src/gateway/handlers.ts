@@ -6,7 +6,11 @@
 import { ProtocolError, type Request, type Response } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
 import type { DeliveryService } from "../delivery/deliveryService.js";
+import type { DeviceMessages } from "../delivery/deviceMessages.js";
+import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
+import type { Linking } from "../directory/linking.js";
+import { handleDeviceOp } from "./deviceHandlers.js";
 import {
   fromWireConversationKind,
   toSafeNumber,
@@ -19,14 +23,23 @@ import {
 export interface Services {
   directory: Directory;
   delivery: DeliveryService;
+  linking: Linking;
+  revocation: Revocation;
+  deviceMessages: DeviceMessages;
+  /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
+  hubSignatureKey: Uint8Array;
   clock: () => number;
 }
 
 export interface Session {
   challenge: Uint8Array;
   caller: Caller | null;
+  /** The new device this connection began linking (BeginLink), if any. */
+  linkingDeviceId: string | null;
   /** Called once the connection has logged in (register or authenticate). */
   onAuthenticated(caller: Caller): Promise<void>;
+  /** Called when BeginLink succeeded: route the new device's pushes here until it logs in. */
+  onLinkBegun(deviceId: string): void;
   /** Called when the device became a member without a Welcome (it created the conversation, or joined it externally). */
   onJoined(conversationId: string): void;
 }
@@ -78,6 +91,28 @@ export async function handleRequest(services: Services, session: Session, reques
         },
       };
     }
+    case "beginLink": {
+      if (session.caller) throw new ProtocolError("BAD_FRAME", "already authenticated");
+      if (session.linkingDeviceId !== null)
+        throw new ProtocolError("BAD_FRAME", "this connection already has a pending link");
+      const r = op.value;
+      const link = await services.linking.beginLink(session.challenge, {
+        signatureKey: r.signatureKey,
+        hpkePublicKey: r.hpkePublicKey,
+        deviceName: r.deviceName,
+        signature: r.signature,
+      });
+      session.onLinkBegun(link.deviceId);
+      return {
+        case: "beginLink",
+        value: {
+          $typeName: "switchboard.v1.BeginLinkResponse",
+          code: link.code,
+          deviceId: link.deviceId,
+          expiresAt: BigInt(link.expiresAt),
+        },
+      };
+    }
     case "ping":
       return {
         case: "ping",
@@ -107,7 +142,11 @@ async function handleAuthenticated(
       };
     }
     case "claimKeyPackages": {
-      const { address, claimed } = await directory.claimKeyPackages(caller, op.value.address);
+      const { address, claimed } = await directory.claimKeyPackages(
+        caller,
+        op.value.address,
+        op.value.deviceIds,
+      );
       return {
         case: "claimKeyPackages",
         value: {
@@ -131,7 +170,7 @@ async function handleAuthenticated(
             $typeName: "switchboard.v1.Account",
             address: account.address,
             displayName: account.displayName,
-            devices: account.devices.map(toWireDevice),
+            devices: account.devices.map((d) => toWireDevice(d, account.address === caller.address)),
           },
         },
       };
@@ -241,8 +280,15 @@ async function handleAuthenticated(
       await delivery.ackInbox(caller, toSafeNumber(op.value.upToId));
       return { case: "ackInbox", value: { $typeName: "switchboard.v1.AckInboxResponse" } };
     }
+    case "getLink":
+    case "approveLink":
+    case "listDevices":
+    case "revokeDevice":
+    case "sendToDevice":
+      return handleDeviceOp(services, caller, op);
     case "register":
     case "authenticate":
+    case "beginLink":
     case "ping":
       throw new ProtocolError("BAD_FRAME", "unexpected operation");
   }

@@ -2,7 +2,9 @@
  * Local routing: which of this node's connections receive which pushes. A
  * node subscribes on the Bus only for conversations its connected devices are
  * members of, and for those devices' own topics; it decodes a conversation
- * push once and writes the same bytes to every local member's sockets.
+ * push once and writes the same bytes to every local member's sockets. A
+ * connection that began linking a new device is routed as that device before
+ * it can log in, so the approval reaches it.
  */
 import { decodeServerFrame, type LogEntry, type Push } from "@switchboard/protocol";
 import { BusFlag, unwrapFromBus } from "../bus/envelope.js";
@@ -12,6 +14,8 @@ import { conversationTopic, deviceTopic } from "../bus/port.js";
 export interface RoutedConnection {
   readonly deviceId: string;
   push(bytes: Uint8Array): void;
+  /** The device was revoked: stop serving it and close (SPEC DIR7). */
+  revoke(): void;
 }
 
 export class LocalRouter {
@@ -21,7 +25,11 @@ export class LocalRouter {
 
   constructor(private readonly bus: Bus) {}
 
-  /** Route a logged-in connection: its device topic and every conversation it is a member of. */
+  /**
+   * Route a connection: its device topic and every conversation it is a
+   * member of (none yet for a device being linked). Attaching again, when
+   * the linking connection logs in, adds what is new.
+   */
   attach(connection: RoutedConnection, conversationIds: string[]): void {
     const { deviceId } = connection;
     let set = this.connections.get(deviceId);
@@ -29,13 +37,13 @@ export class LocalRouter {
       set = new Set();
       this.connections.set(deviceId, set);
       this.subscribe(deviceTopic(deviceId), (bytes) => this.onDevicePush(deviceId, bytes));
-      for (const id of conversationIds) this.join(id, deviceId);
     }
+    for (const id of conversationIds) this.join(id, deviceId);
     set.add(connection);
   }
 
-  detach(connection: RoutedConnection): void {
-    const { deviceId } = connection;
+  /** Stop routing to a connection; `deviceId` when it was attached under another id than its current one. */
+  detach(connection: RoutedConnection, deviceId: string = connection.deviceId): void {
     const set = this.connections.get(deviceId);
     if (!set?.delete(connection) || set.size > 0) return;
     this.connections.delete(deviceId);
@@ -86,6 +94,10 @@ export class LocalRouter {
 
   private onDevicePush(deviceId: string, message: Uint8Array): void {
     const { flag, frame } = unwrapFromBus(message);
+    if (flag === BusFlag.Revoked) {
+      for (const connection of [...(this.connections.get(deviceId) ?? [])]) connection.revoke();
+      return;
+    }
     if (flag === BusFlag.Joins) {
       const push = pushOf(frame);
       if (push?.body.case === "inbox" && push.body.value.conversationId !== "") {

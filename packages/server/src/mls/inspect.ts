@@ -4,7 +4,14 @@
  * requires of handshake messages) whose proposals it can follow, so it checks
  * that what a client says a commit does is what the commit does.
  */
-import { decodeMlsMessage, type Credential, type MLSMessage } from "ts-mls";
+import {
+  decodeExternalSender,
+  decodeMlsMessage,
+  type Credential,
+  type ExternalSender,
+  type GroupInfo,
+  type MLSMessage,
+} from "ts-mls";
 import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
 import { readPrivateMessageHeader } from "./privateMessageHeader.js";
 import { decodeCredentialIdentity, toHex, type CredentialIdentity } from "@switchboard/protocol";
@@ -46,8 +53,12 @@ export interface CommitFacts {
   added: CredentialIdentity[];
   /** Leaf indices the commit's Remove proposals remove. */
   removedLeaves: number[];
-  /** Proposals by reference, which the hub cannot follow without the proposal. */
-  byReference: number;
+  /**
+   * ProposalRefs (RFC 9420 §5.2) of the proposals the commit includes by
+   * reference. The only proposals anyone sends on their own are the hub's
+   * (removals of revoked devices), so the hub resolves these against its own.
+   */
+  proposalRefs: Uint8Array[];
   /** For an external commit: the joining device, from the commit's UpdatePath leaf. */
   joiner: CredentialIdentity | null;
 }
@@ -64,10 +75,10 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
   if (content.contentType !== "commit") return { ok: false, reason: "the PublicMessage is not a commit" };
   const added: CredentialIdentity[] = [];
   const removedLeaves: number[] = [];
-  let byReference = 0;
+  const proposalRefs: Uint8Array[] = [];
   for (const p of content.commit.proposals) {
     if (p.proposalOrRefType !== "proposal") {
-      byReference++;
+      proposalRefs.push(p.reference);
       continue;
     }
     const proposal = p.proposal;
@@ -94,7 +105,7 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
       senderType: sender,
       added,
       removedLeaves,
-      byReference,
+      proposalRefs,
       joiner,
     },
   };
@@ -108,11 +119,50 @@ export function inspectApplicationMessage(bytes: Uint8Array): Inspected<{ groupI
   return { ok: true, value: { groupId: toHex(header.groupId), epoch: header.epoch } };
 }
 
-export function inspectGroupInfo(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
+export interface GroupInfoFacts {
+  groupId: string;
+  epoch: number;
+  /** The GroupContext's external senders (RFC 9420 §12.1.8.1), in extension order. */
+  externalSenders: ExternalSender[];
+}
+
+export function inspectGroupInfo(bytes: Uint8Array): Inspected<GroupInfoFacts> {
+  const groupInfo = decodeGroupInfo(bytes);
+  if (!groupInfo) return { ok: false, reason: "not an MLS GroupInfo" };
+  return groupInfoFacts(groupInfo);
+}
+
+/** The facts of an already decoded GroupInfo (the stored one is read once per commit). */
+export function groupInfoFacts(groupInfo: GroupInfo): Inspected<GroupInfoFacts> {
+  const context = groupInfo.groupContext;
+  const externalSenders: ExternalSender[] = [];
+  // ts-mls 1.6.4 writes one extension per external sender, each holding one
+  // ExternalSender (RFC 9420 has one extension holding a vector; ARCHITECTURE.md).
+  for (const extension of context.extensions) {
+    if (extension.extensionType !== "external_senders") continue;
+    const sender = decodeWhole(extension.extensionData);
+    if (!sender) return { ok: false, reason: "the GroupInfo's external_senders extension is malformed" };
+    externalSenders.push(sender);
+  }
+  return {
+    ok: true,
+    value: { groupId: toHex(context.groupId), epoch: Number(context.epoch), externalSenders },
+  };
+}
+
+function decodeWhole(data: Uint8Array): ExternalSender | undefined {
+  try {
+    const decoded = decodeExternalSender(data, 0);
+    return decoded && decoded[1] === data.length ? decoded[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The GroupInfo inside a TLS-encoded MLSMessage, or undefined. */
+export function decodeGroupInfo(bytes: Uint8Array): GroupInfo | undefined {
   const message = decode(bytes);
-  if (message?.wireformat !== "mls_group_info") return { ok: false, reason: "not an MLS GroupInfo" };
-  const context = message.groupInfo.groupContext;
-  return { ok: true, value: { groupId: toHex(context.groupId), epoch: Number(context.epoch) } };
+  return message?.wireformat === "mls_group_info" ? message.groupInfo : undefined;
 }
 
 export function isWelcome(bytes: Uint8Array): boolean {
@@ -124,10 +174,12 @@ export function isWelcome(bytes: Uint8Array): boolean {
  * extension (RFC 9420 §12.4.3.3). Lets the hub map a commit's Remove
  * proposals (by leaf index) to devices.
  */
-export function leafIdentities(groupInfo: Uint8Array): Inspected<Map<number, CredentialIdentity>> {
-  const message = decode(groupInfo);
-  if (message?.wireformat !== "mls_group_info") return { ok: false, reason: "not an MLS GroupInfo" };
-  const tree = ratchetTreeFromExtension(message.groupInfo);
+export function leafIdentities(
+  groupInfo: Uint8Array | GroupInfo,
+): Inspected<Map<number, CredentialIdentity>> {
+  const info = groupInfo instanceof Uint8Array ? decodeGroupInfo(groupInfo) : groupInfo;
+  if (!info) return { ok: false, reason: "not an MLS GroupInfo" };
+  const tree = ratchetTreeFromExtension(info);
   if (!tree) return { ok: false, reason: "the GroupInfo has no ratchet_tree extension" };
   const leaves = new Map<number, CredentialIdentity>();
   // Leaves sit at the even node indices of the array-represented tree (RFC 9420 Appendix C).

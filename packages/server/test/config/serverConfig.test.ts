@@ -1,5 +1,6 @@
 /** Configuration: defaults, files, and clear errors for bad values. */
 import { describe, expect, it } from "vitest";
+import { DEFAULT_MAX_DEVICES } from "@switchboard/protocol";
 import { ConfigError, DEFAULT_CONFIG, parseConfig } from "../../src/config/serverConfig.js";
 
 describe("server configuration", () => {
@@ -25,6 +26,7 @@ describe("server configuration", () => {
     expect(config.apps.map((a) => a.reach)).toEqual(["open", "requests", "closed", "requests"]);
     expect(config.apps[2]!.maxDevices).toBe(3);
     expect(config.apps[3]!.verification).toBe("none");
+    expect(config.apps[3]!.maxDevices).toBe(DEFAULT_MAX_DEVICES);
   });
 
   it.each([
@@ -43,6 +45,11 @@ describe("server configuration", () => {
       /unique/,
     ],
     [{ apps: [{ id: "a", identity: "email", maxDevices: 0 }] }, /maxDevices/],
+    [
+      { apps: [{ id: "a", identity: "email", maxDevices: 101 }] },
+      /maxDevices must be an integer from 1 to 100/,
+    ],
+    [{ apps: [{ id: "a", identity: "email", maxDevices: 2.5 }] }, /maxDevices/],
   ])("refuses %j with a clear message", (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     expect(() => parseConfig(raw)).toThrow(message);

@@ -6,6 +6,7 @@ import { DEMO_APPS, type AppConfig } from "../../src/config/apps.js";
 import { AppRegistry } from "../../src/directory/apps.js";
 import { Directory } from "../../src/directory/directory.js";
 import type { Verifier } from "../../src/directory/verifier.js";
+import { deviceIdOf } from "../../src/directory/signatures.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import type { Store } from "../../src/store/port.js";
 
@@ -103,6 +104,38 @@ describe("directory", () => {
     await expect(directory.claimKeyPackages(insider, "alice@vault")).rejects.toMatchObject({
       code: "NO_KEY_PACKAGE",
     });
+  });
+
+  it("[DIR1] a revoked device that proves its key is told DEVICE_REVOKED; unknown or forged stay BAD_SIGNATURE", async () => {
+    const d = device();
+    const first = await directory.register(challenge, {
+      address: "alice@instagram",
+      displayName: "",
+      signatureKey: d.publicKey,
+      signature: d.signature,
+      verificationCode: "",
+    });
+    const second = device();
+    const secondId = deviceIdOf(second.publicKey);
+    await store.addDevice(
+      "alice@instagram",
+      { id: secondId, signatureKey: second.publicKey, createdAt: 1 },
+      5,
+    );
+    await expect(directory.authenticate(challenge, secondId, second.signature)).resolves.toMatchObject({
+      address: "alice@instagram",
+    });
+    await store.revokeDevice(secondId, 2);
+    await expect(directory.authenticate(challenge, secondId, second.signature)).rejects.toMatchObject({
+      code: "DEVICE_REVOKED",
+    });
+    await expect(directory.authenticate(challenge, secondId, d.signature)).rejects.toMatchObject({
+      code: "BAD_SIGNATURE",
+    });
+    await expect(directory.authenticate(challenge, "a".repeat(26), d.signature)).rejects.toMatchObject({
+      code: "BAD_SIGNATURE",
+    });
+    await expect(directory.authenticate(challenge, first.deviceId, d.signature)).resolves.toBeDefined();
   });
 
   it("[DIR3] refuses key packages that are not the uploading device's own", async () => {

@@ -201,6 +201,30 @@ describe("gateway under hostile input", () => {
         case: fc.constant("authenticate" as const),
         value: fc.record({ deviceId: text, signature: bytes }),
       }),
+      fc.record({
+        case: fc.constant("claimKeyPackages" as const),
+        value: fc.record({ address: text, deviceIds: fc.array(text, { maxLength: 5 }) }),
+      }),
+      fc.record({
+        case: fc.constant("beginLink" as const),
+        value: fc.record({ signatureKey: bytes, hpkePublicKey: bytes, deviceName: text, signature: bytes }),
+      }),
+      fc.record({ case: fc.constant("getLink" as const), value: fc.record({ code: text }) }),
+      fc.record({
+        case: fc.constant("approveLink" as const),
+        value: fc.record({
+          code: text,
+          approval: bytes,
+          approvedAt: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+          envelope: bytes,
+        }),
+      }),
+      fc.record({ case: fc.constant("listDevices" as const), value: fc.record({ address: text }) }),
+      fc.record({ case: fc.constant("revokeDevice" as const), value: fc.record({ deviceId: text }) }),
+      fc.record({
+        case: fc.constant("sendToDevice" as const),
+        value: fc.record({ deviceId: text, payload: bytes }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(op, async (request) => {
@@ -209,6 +233,40 @@ describe("gateway under hostile input", () => {
       }),
       { numRuns: 300 },
     );
+    expect(snapshot()).toBe(before);
+  });
+
+  it("[DS6] device requests with random fields on a connection that has not logged in change nothing", async () => {
+    const before = snapshot();
+    const stranger = await RawClient.connect(hub.url);
+    await stranger.hello();
+    const bytes = fc.uint8Array({ maxLength: 80 });
+    const key = fc.oneof(bytes, fc.uint8Array({ minLength: 32, maxLength: 32 }));
+    const op: fc.Arbitrary<RequestOp> = fc.oneof(
+      fc.record({
+        case: fc.constant("beginLink" as const),
+        value: fc.record({
+          signatureKey: key,
+          hpkePublicKey: key,
+          deviceName: fc.string({ maxLength: 80 }),
+          signature: fc.oneof(bytes, fc.uint8Array({ minLength: 64, maxLength: 64 })),
+        }),
+      }),
+      fc.record({
+        case: fc.constant("getLink" as const),
+        value: fc.record({ code: fc.string({ maxLength: 20 }) }),
+      }),
+      fc.record({ case: fc.constant("revokeDevice" as const), value: fc.record({ deviceId: fc.string() }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(op, async (request) => {
+        const response = await stranger.request(request, nextId++);
+        expect(response.result.case).toBe("error");
+        if (response.result.case === "error") expect(ERROR_CODES).toContain(response.result.value.code);
+      }),
+      { numRuns: 200 },
+    );
+    stranger.close();
     expect(snapshot()).toBe(before);
   });
 

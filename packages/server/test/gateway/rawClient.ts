@@ -13,11 +13,14 @@ import {
   encodeClientFrame,
   type ClientFrame,
   type ServerFrame,
+  type ServerHello,
 } from "@switchboard/protocol";
 
 export class RawClient {
   readonly frames: ServerFrame[] = [];
   closed = false;
+  /** The WebSocket close code the server sent, once closed. */
+  closeCode: number | undefined;
   private waiters: (() => void)[] = [];
 
   private constructor(private readonly ws: WebSocket) {
@@ -27,8 +30,9 @@ export class RawClient {
       this.frames.push(decoded.value);
       for (const w of this.waiters.splice(0)) w();
     });
-    ws.on("close", () => {
+    ws.on("close", (code: number) => {
       this.closed = true;
+      this.closeCode = code;
       for (const w of this.waiters.splice(0)) w();
     });
   }
@@ -71,12 +75,17 @@ export class RawClient {
   }
 
   async hello(): Promise<Uint8Array> {
+    return (await this.greet()).challenge;
+  }
+
+  /** Send Hello; the server's whole answer (challenge, hub key, time). */
+  async greet(): Promise<ServerHello> {
     this.send(
       create(ClientFrameSchema, {
         body: { case: "hello", value: { protocolVersion: PROTOCOL_VERSION, client: "raw-test" } },
       }),
     );
-    return this.next((f) => (f.body.case === "hello" ? f.body.value.challenge : undefined));
+    return this.next((f) => (f.body.case === "hello" ? f.body.value : undefined));
   }
 
   /** Send a request and wait for its response. */
@@ -89,6 +98,13 @@ export class RawClient {
 
   close(): void {
     this.ws.close();
+  }
+
+  /** Resolves once the socket is closed (by either side). */
+  async closedWith(timeoutMs = 5000): Promise<number | undefined> {
+    await this.next(() => undefined, timeoutMs).catch(() => {});
+    if (!this.closed) throw new Error("the socket is still open");
+    return this.closeCode;
   }
 }
 

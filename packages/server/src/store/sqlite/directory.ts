@@ -34,10 +34,10 @@ export class DirectoryQueries {
       "SELECT count(*) AS n FROM devices WHERE address = ? AND revoked_at IS NULL",
     );
     this.selectActiveDevices = db.prepare<[string], DeviceRow>(
-      "SELECT * FROM devices WHERE address = ? AND revoked_at IS NULL ORDER BY created_at, id",
+      "SELECT * FROM devices WHERE address = ? AND revoked_at IS NULL ORDER BY created_at, rowid",
     );
     this.selectAllDevices = db.prepare<[string], DeviceRow>(
-      "SELECT * FROM devices WHERE address = ? ORDER BY created_at, id",
+      "SELECT * FROM devices WHERE address = ? ORDER BY created_at, rowid",
     );
     this.updateLastSeen = db.prepare<[number, string]>("UPDATE devices SET last_seen_at = ? WHERE id = ?");
     this.markRevoked = db.prepare<[number, string]>(

@@ -30,7 +30,9 @@ export class LogQueries {
       `UPDATE conversations SET last_seq = last_seq + 1
        WHERE id = ? AND epoch = ? AND proposal_epoch IS NOT epoch RETURNING last_seq`,
     );
-    this.selectEpoch = db.prepare<[string], { epoch: number }>("SELECT epoch FROM conversations WHERE id = ?");
+    this.selectEpoch = db.prepare<[string], { epoch: number }>(
+      "SELECT epoch FROM conversations WHERE id = ?",
+    );
     this.insert = db.prepare<
       [string, number, EntryKind, string, string, string, Uint8Array, number, number, string | null]
     >(
