@@ -24,6 +24,7 @@ import {
   type ApprovedDevice,
   type LinkRequest,
 } from "./devices/linking.js";
+import { safetyNumber } from "./devices/safetyNumber.js";
 import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
 import { MlsEngineError } from "./mls/errors.js";
@@ -124,7 +125,7 @@ export class SwitchboardClient {
     const currentSession = () => this.link?.current;
     const onError = (error: unknown, context: string) => this.events.emit("error", { error, context });
     this.trust = options.trust ?? new DeviceTrust();
-    this.trust.bind({ call, store, clock: this.clock });
+    this.trust.bind({ call, store });
     this.trust.onRefused = (address, deviceId, reason) =>
       onError(new ClientError("UNTRUSTED", `${address} device ${deviceId}: ${reason}`), "device trust");
     this.deviceInbox = new DeviceInbox({
@@ -485,6 +486,20 @@ export class SwitchboardClient {
     );
     this.trust.forget(identity.address);
     return result;
+  }
+
+  /**
+   * The safety number with `address`: 60 digits both people see the same of
+   * when no one sits between them. It changes when either adds or revokes a
+   * device (the `devices` event says when).
+   */
+  async safetyNumber(address: string): Promise<string> {
+    const peer = await this.lookup(address);
+    const [mine, theirs] = await Promise.all([
+      this.trust.trustedKeys(this.address),
+      this.trust.trustedKeys(peer),
+    ]);
+    return safetyNumber({ address: this.address, devices: mine }, { address: peer, devices: theirs });
   }
 
   /** This account's devices, oldest first (revoked ones left out). */

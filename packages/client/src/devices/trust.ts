@@ -29,12 +29,12 @@ const ROOT_PIN = (address: string) => `trust.root.${address}`;
 
 export class DeviceTrust {
   private readonly known = new Map<string, Known>();
-  private deps: { call: Call; store: LocalStore; clock: () => number } | undefined;
+  private deps: { call: Call; store: LocalStore } | undefined;
 
   /** Refusals, for the SDK's error events. */
   onRefused: (address: string, deviceId: string, reason: string) => void = () => {};
 
-  bind(deps: { call: Call; store: LocalStore; clock: () => number }): void {
+  bind(deps: { call: Call; store: LocalStore }): void {
     this.deps = deps;
   }
 
@@ -65,6 +65,12 @@ export class DeviceTrust {
   /** The trusted active devices of an account, from a fresh listing. */
   async trustedDevices(address: string): Promise<Set<string>> {
     return new Set((await this.refresh(address)).active);
+  }
+
+  /** The trusted active devices of an account with their keys (hex), from a fresh listing. */
+  async trustedKeys(address: string): Promise<Map<string, string>> {
+    const known = await this.refresh(address);
+    return new Map([...known.keys].filter(([id]) => known.active.has(id)));
   }
 
   /** Forget cached listings (after a revocation, say). */

@@ -83,7 +83,14 @@ describe("every device a person owns", () => {
     await eventually(() => texts(alice.received, direct).length === 1, "alice to get bob's reply");
     await eventually(() => texts(carol.received, group).length === 1, "carol to get plans");
 
+    const before = await bob.client.safetyNumber(ALICE);
+    expect(before).toMatch(/^(\d{5} ){11}\d{5}$/);
+    expect(await alice.client.safetyNumber(BOB)).toBe(before);
     const laptop = await link(alice, "laptop");
+    // Both see the same new number once alice has another device.
+    const after = await bob.client.safetyNumber(ALICE);
+    expect(after).not.toBe(before);
+    expect(await laptop.device.client.safetyNumber(BOB)).toBe(after);
     // The third device is approved by the second: the chain is checked end to end.
     const browser = await link(laptop.device, "browser");
     expect(laptop.approved.conversations).toBe(2);
@@ -152,6 +159,15 @@ describe("every device a person owns", () => {
     await chatter;
     await bob.client.sendText(direct, "last");
     sent.push("last");
+
+    // Then the new device goes offline while the chat goes on, and comes back.
+    await eventually(async () => (await shown(laptop.device, direct)).includes("last"), "laptop online");
+    laptop.device.client.disconnect();
+    for (const text of ["while away 1", "while away 2"]) {
+      await bob.client.sendText(direct, text);
+      sent.push(text);
+    }
+    await laptop.device.client.connect();
 
     const expected = ["start", ...sent];
     await eventually(async () => (await shown(laptop.device, direct)).length >= expected.length, "laptop");
