@@ -40,9 +40,10 @@ import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
 import { Link, type LinkState } from "./session/link.js";
 import { PushReceiver } from "./session/push.js";
-import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./session/rpc.js";
+import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers } from "./session/rpc.js";
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
+import { formatServers, parseServers } from "./session/servers.js";
 import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
 
@@ -199,15 +200,13 @@ export class SwitchboardClient {
   }
 
   /** Create the account and this device on `server`; the keys are made here and never leave. */
-  async register(server: string, address: string, displayName = ""): Promise<StoredIdentity> {
+  async register(server: string | string[], address: string, displayName = ""): Promise<StoredIdentity> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
     const keys = generateDeviceKeyPair();
     const deviceId = await deviceIdFor(keys.publicKey);
-    const { session, challenge } = await RpcSession.open(this.options.transport(server), {
-      onPush: () => {},
-      onClose: () => {},
-    });
+    const servers = parseServers(server);
+    const { session, challenge } = await this.openAny(servers, { onPush: () => {}, onClose: () => {} });
     try {
       const result = await session.call("register", {
         address,
@@ -221,7 +220,7 @@ export class SwitchboardClient {
         displayName: displayName || result.address,
         signaturePublicKey: keys.publicKey,
         signaturePrivateKey: keys.privateKey,
-        server,
+        server: formatServers(servers),
         createdAt: this.clock(),
       };
       if (identity.deviceId !== deviceId)
@@ -399,14 +398,15 @@ export class SwitchboardClient {
    * device of the account (`approveDevice`). `approved` resolves once this
    * device is part of the account; then `connect()` to receive everything.
    */
-  async beginLink(server: string, deviceName: string): Promise<PendingDeviceLink> {
+  async beginLink(server: string | string[], deviceName: string): Promise<PendingDeviceLink> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
     const keys = generateDeviceKeyPair();
     const hpke = await generateHpkeKeyPair();
     let onItem: ((item: InboxItem) => void) | undefined;
     let onClosed: ((reason: string) => void) | undefined;
-    const { session, challenge } = await RpcSession.open(this.options.transport(server), {
+    const servers = parseServers(server);
+    const { session, challenge } = await this.openAny(servers, {
       onPush: (push) => {
         if (push.body.case === "inbox") onItem?.(push.body.value);
       },
@@ -437,7 +437,14 @@ export class SwitchboardClient {
             if (!opened) return;
             onClosed = undefined;
             clearTimeout(timer);
-            const identity = await this.completeLink(session, challenge, server, keys, hpke, opened.envelope);
+            const identity = await this.completeLink(
+              session,
+              challenge,
+              formatServers(servers),
+              keys,
+              hpke,
+              opened.envelope,
+            );
             await session.call("ackInbox", { upToId: opened.itemId }).catch(() => {});
             session.close();
             resolve({ identity, history: historyChoiceOf(opened.envelope.history) });
@@ -543,6 +550,19 @@ export class SwitchboardClient {
 
   // --- internals -------------------------------------------------------------
 
+  /** A session with the first of `servers` that answers (in order). */
+  private async openAny(servers: string[], handlers: RpcHandlers): ReturnType<typeof RpcSession.open> {
+    let lastError: unknown;
+    for (const url of servers) {
+      try {
+        return await RpcSession.open(this.options.transport(url), handlers);
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    throw lastError instanceof Error ? lastError : new ClientError("NOT_CONNECTED", "no server answered");
+  }
+
   /** The new device's side once approved: become the account's device, log in, publish key packages. */
   private async completeLink(
     session: RpcSession,
@@ -637,7 +657,7 @@ export class SwitchboardClient {
       clock: this.clock,
     });
     this.link ??= new Link({
-      transport: this.options.transport(identity.server),
+      transports: parseServers(identity.server).map((url) => this.options.transport(url)),
       deviceId: identity.deviceId,
       privateKey: identity.signaturePrivateKey,
       onPush: (push) => this.pushes.receive(push),

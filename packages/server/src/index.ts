@@ -5,10 +5,13 @@ export type { Store } from "./store/port.js";
 export { openSqliteStore } from "./store/sqlite/index.js";
 export { DEMO_APPS, type AppConfig, type ReachPolicy } from "./config/apps.js";
 export {
+  CONFIG_ENV,
   DEFAULT_CONFIG,
   ConfigError,
+  isPostgresUrl,
   loadConfigFile,
   parseConfig,
+  resolveConfig,
   type ServerConfig,
 } from "./config/serverConfig.js";
 export type { Verifier } from "./directory/verifier.js";

@@ -2,7 +2,8 @@
  * The device's link to the hub: connects, logs in (signing the challenge),
  * and when the connection drops, reconnects with backoff and jitter and runs
  * the caller's `onConnected` (which syncs) again. Calls made while down wait
- * for the next connection.
+ * for the next connection. With several hub URLs it moves to the next one
+ * whenever a connection fails or drops (servers.ts).
  */
 import type { Push } from "@switchboard/protocol";
 import { ProtocolError } from "@switchboard/protocol";
@@ -11,12 +12,14 @@ import { signChallenge } from "../identity/deviceKeys.js";
 import type { Transport } from "../transport/port.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./rpc.js";
+import { ServerRotation } from "./servers.js";
 
 /** "revoked": the account revoked this device; the link stops for good. */
 export type LinkState = "connecting" | "connected" | "disconnected" | "revoked";
 
 export interface LinkOptions {
-  transport: Transport;
+  /** One transport per hub URL, tried in turn (servers.ts). */
+  transports: readonly Transport[];
   deviceId: string;
   privateKey: Uint8Array;
   onPush(push: Push): void;
@@ -34,8 +37,15 @@ export class Link {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private hubKey: Uint8Array | undefined;
+  private readonly rotation: ServerRotation;
 
-  constructor(private readonly options: LinkOptions) {}
+  constructor(private readonly options: LinkOptions) {
+    if (options.transports.length === 0) throw new RangeError("a link needs at least one transport");
+    this.rotation = new ServerRotation(
+      options.transports.map((_, i) => String(i)),
+      options.random ?? Math.random,
+    );
+  }
 
   /** The open session, if any (also while onConnected runs). */
   get current(): RpcSession | undefined {
@@ -99,6 +109,8 @@ export class Link {
           }
           throw err;
         }
+        // The next hub, if there are several: this one may be down.
+        this.rotation.next();
         const delay = backoffDelay(
           this.attempt++,
           (this.options.random ?? Math.random)(),
@@ -112,7 +124,8 @@ export class Link {
 
   private async login(): Promise<{ session: RpcSession; keyPackagesRemaining: number }> {
     const opened: { session?: RpcSession } = {};
-    const { session, challenge, hubSignatureKey } = await RpcSession.open(this.options.transport, {
+    const transport = this.options.transports[Number(this.rotation.current)]!;
+    const { session, challenge, hubSignatureKey } = await RpcSession.open(transport, {
       onPush: (push) => this.options.onPush(push),
       onClose: (reason) => this.onClosed(opened.session, reason),
     });
@@ -134,6 +147,7 @@ export class Link {
     // Closed while logging in: login() fails and the loop retries.
     if (this.stopped || !session || session !== this.session) return;
     this.session = undefined;
+    this.rotation.next();
     this.options.onStateChange?.("disconnected", reason);
     // Reconnect in the background so pushes resume without anyone calling. A
     // revoked device's login is refused (DEVICE_REVOKED) and the link stops.

@@ -1,6 +1,7 @@
 /**
- * The server's configuration: defaults, then a JSON file, then flags. Parsed
- * and checked once at start; a bad file stops the server with a clear message.
+ * The server's configuration: defaults, then a JSON file, then environment
+ * variables, then flags (each later one wins). Parsed and checked once at
+ * start; anything bad stops the server with a clear message.
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_MAX_DEVICES, IDENTITY_KINDS, LIMITS, isAppId } from "@switchboard/protocol";
@@ -9,8 +10,10 @@ import { DEMO_APPS, type AppConfig } from "./apps.js";
 export interface ServerConfig {
   host: string;
   port: number;
-  /** SQLite file path (":memory:" for tests). */
+  /** A SQLite file path (":memory:" for tests), or a postgres:// URL. */
   db: string;
+  /** NATS server URLs (comma-separated); "" for the in-process bus (one node only). */
+  nats: string;
   apps: AppConfig[];
   logLevel: string;
 }
@@ -19,9 +22,51 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: "127.0.0.1",
   port: 8787,
   db: "./data/switchboard.db",
+  nats: "",
   apps: [...DEMO_APPS],
   logLevel: "info",
 };
+
+/** The environment variables `serve` reads, and the setting each one sets. */
+export const CONFIG_ENV = {
+  SWITCHBOARD_HOST: "host",
+  SWITCHBOARD_PORT: "port",
+  SWITCHBOARD_DB: "db",
+  SWITCHBOARD_NATS: "nats",
+  LOG_LEVEL: "logLevel",
+} as const;
+
+type Overridable = Pick<ServerConfig, "host" | "port" | "db" | "nats" | "logLevel">;
+
+/**
+ * Layer environment variables and then flags over a config (defaults or a
+ * file). Only variables and flags that are set count; values are checked
+ * as a file's would be.
+ */
+export function resolveConfig(
+  base: ServerConfig,
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<keyof Overridable, string>>,
+): ServerConfig {
+  const raw: Record<string, unknown> = {};
+  const take = (key: keyof Overridable, value: string | undefined, from: string) => {
+    if (value === undefined) return;
+    if (key === "port") {
+      const port = Number(value);
+      if (value.trim() === "" || !Number.isInteger(port))
+        throw new ConfigError(`${from} must be a port number`);
+      raw.port = port;
+    } else raw[key] = value;
+  };
+  for (const [name, key] of Object.entries(CONFIG_ENV)) take(key, env[name], name);
+  for (const [key, value] of Object.entries(flags)) take(key as keyof Overridable, value, `--${key}`);
+  return parseConfig(raw, base);
+}
+
+/** True when `db` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//.test(db);
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -89,6 +134,19 @@ export function parseConfig(raw: unknown, base: ServerConfig = DEFAULT_CONFIG): 
   if (obj.db !== undefined) {
     if (typeof obj.db !== "string") throw new ConfigError("db must be a string");
     config.db = obj.db;
+  }
+  if (obj.nats !== undefined) {
+    if (
+      typeof obj.nats !== "string" &&
+      !(Array.isArray(obj.nats) && obj.nats.every((u) => typeof u === "string"))
+    )
+      throw new ConfigError("nats must be a URL or a list of URLs");
+    const urls = (Array.isArray(obj.nats) ? obj.nats : obj.nats.split(","))
+      .map((u: string) => u.trim())
+      .filter((u: string) => u !== "");
+    for (const url of urls)
+      if (!/^(nats|tls):\/\/[^\s]+$/.test(url)) throw new ConfigError(`nats: "${url}" is not a nats:// URL`);
+    config.nats = urls.join(",");
   }
   if (obj.logLevel !== undefined) {
     if (typeof obj.logLevel !== "string") throw new ConfigError("logLevel must be a string");

@@ -1,7 +1,13 @@
 /** Configuration: defaults, files, and clear errors for bad values. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MAX_DEVICES } from "@switchboard/protocol";
-import { ConfigError, DEFAULT_CONFIG, parseConfig } from "../../src/config/serverConfig.js";
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  isPostgresUrl,
+  parseConfig,
+  resolveConfig,
+} from "../../src/config/serverConfig.js";
 
 describe("server configuration", () => {
   it("ships the three demo apps by default", () => {
@@ -53,5 +59,39 @@ describe("server configuration", () => {
   ])("refuses %j with a clear message", (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     expect(() => parseConfig(raw)).toThrow(message);
+  });
+});
+
+describe("configuration layers", () => {
+  it("take environment variables over the file and flags over both", () => {
+    const file = parseConfig({ port: 9000, db: "./file.db", logLevel: "warn" });
+    const env = { SWITCHBOARD_PORT: "9100", SWITCHBOARD_DB: "postgres://db/switchboard", UNRELATED: "x" };
+    const resolved = resolveConfig(file, env, { port: "9200" });
+    expect(resolved).toMatchObject({
+      port: 9200,
+      db: "postgres://db/switchboard",
+      logLevel: "warn",
+      nats: "",
+    });
+    expect(resolveConfig(DEFAULT_CONFIG, {}, {})).toEqual(DEFAULT_CONFIG);
+  });
+
+  it("take NATS as one URL, a comma-separated list or a JSON list, and refuse anything else", () => {
+    expect(resolveConfig(DEFAULT_CONFIG, { SWITCHBOARD_NATS: "nats://a:4222, nats://b:4222" }, {}).nats).toBe(
+      "nats://a:4222,nats://b:4222",
+    );
+    expect(parseConfig({ nats: ["nats://a:4222"] }).nats).toBe("nats://a:4222");
+    expect(() => resolveConfig(DEFAULT_CONFIG, {}, { nats: "http://a" })).toThrow(ConfigError);
+    expect(() => resolveConfig(DEFAULT_CONFIG, { SWITCHBOARD_PORT: "eighty" }, {})).toThrow(
+      /SWITCHBOARD_PORT/,
+    );
+    expect(() => resolveConfig(DEFAULT_CONFIG, {}, { port: "70000" })).toThrow(ConfigError);
+  });
+
+  it("tell a PostgreSQL URL from a SQLite path", () => {
+    expect(isPostgresUrl("postgres://127.0.0.1/test")).toBe(true);
+    expect(isPostgresUrl("postgresql://u@h:5432/db")).toBe(true);
+    expect(isPostgresUrl("./data/switchboard.db")).toBe(false);
+    expect(isPostgresUrl(":memory:")).toBe(false);
   });
 });

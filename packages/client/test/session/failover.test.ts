@@ -1,0 +1,71 @@
+/**
+ * Several hub URLs: the SDK uses whichever answers, and when the one it is on
+ * goes away it moves to the next (issue 5: "the SDK and CLI accept several
+ * server URLs and fail over between them").
+ */
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub } from "@switchboard/server";
+import { ServerRotation, parseServers } from "../../src/session/servers.js";
+import { eventually, newClient, startTestHub, texts } from "../scenario/harness.js";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("several hub URLs", () => {
+  it("are parsed from a comma-separated list, deduplicated, and must be http(s) URLs", () => {
+    expect(parseServers(" http://a:1, http://b:2 ,http://a:1")).toEqual(["http://a:1", "http://b:2"]);
+    expect(parseServers(["https://a"])).toEqual(["https://a"]);
+    expect(() => parseServers("")).toThrow(RangeError);
+    expect(() => parseServers("ws://a")).toThrow(/http/);
+    expect(() => parseServers("not a url")).toThrow(/URL/);
+  });
+
+  it("are tried in turn from a random start", () => {
+    const rotation = new ServerRotation(["a", "b", "c"], () => 0.5);
+    expect([rotation.current, rotation.next(), rotation.next(), rotation.next()]).toEqual([
+      "b",
+      "c",
+      "a",
+      "b",
+    ]);
+  });
+
+  it("let a device register through the one that answers and fail over when its hub goes away", async () => {
+    const first = await startTestHub();
+    const deadPort = await freePort();
+    const servers = [`http://127.0.0.1:${deadPort}`, first.hub.url];
+    const alice = await newClient();
+    const bob = await newClient();
+    await alice.client.register(servers, "alice@instagram");
+    await bob.client.register(servers, "bob@instagram");
+    await Promise.all([alice.client.connect(), bob.client.connect()]);
+    const direct = (await alice.client.sendText("bob@instagram", "before")).conversationId;
+    await eventually(() => texts(bob.received, direct).includes("before"), "bob to get it");
+
+    // The hub goes away; another comes up on the other URL with the same data.
+    await first.hub.close();
+    const second = await startHub({
+      store: openSqliteStore({ path: first.dbPath }),
+      bus: createMemoryBus(),
+      apps: DEMO_APPS,
+      port: deadPort,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      await alice.client.sendText(direct, "after failover");
+      await eventually(() => texts(bob.received, direct).includes("after failover"), "bob to get it again");
+      expect(alice.errors).toEqual([]);
+    } finally {
+      await Promise.all([alice.client.close(), bob.client.close()]);
+      await second.close();
+      await first.close().catch(() => {});
+    }
+  });
+});
