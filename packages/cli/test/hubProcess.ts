@@ -30,8 +30,15 @@ export interface HubProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHub(port: number, db: string): Promise<HubProcess> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", String(port), "--db", db], {
+/** `db`: a SQLite file or a postgres:// URL; `nats`: NATS URLs for a node of a cluster. */
+export async function spawnHub(
+  port: number,
+  db: string,
+  options: { nats?: string } = {},
+): Promise<HubProcess> {
+  const args = [CLI, "serve", "--port", String(port), "--db", db];
+  if (options.nats) args.push("--nats", options.nats);
+  const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, LOG_LEVEL: "info" },
   });

@@ -53,6 +53,8 @@ export interface ClientOptions {
   /** Makes a transport to a server URL. */
   transport: (server: string) => Transport;
   clock?: () => number;
+  /** Randomness for reconnect jitter and for which of several hubs to try first (tests pin it). */
+  random?: () => number;
   /**
    * The approval-chain check the engine was built with (createTsMlsEngine's
    * verifyMember: trust.verify), so that no device the hub slipped into an
@@ -658,6 +660,7 @@ export class SwitchboardClient {
     });
     this.link ??= new Link({
       transports: parseServers(identity.server).map((url) => this.options.transport(url)),
+      ...(this.options.random ? { random: this.options.random } : {}),
       deviceId: identity.deviceId,
       privateKey: identity.signaturePrivateKey,
       onPush: (push) => this.pushes.receive(push),

@@ -1,8 +1,10 @@
 export { startHub, type Hub, type HubOptions } from "./hub.js";
 export { createMemoryBus } from "./bus/memoryBus.js";
 export type { Bus } from "./bus/port.js";
+export { openNatsBus, type NatsBus, type NatsBusOptions } from "./bus/natsBus.js";
 export type { Store } from "./store/port.js";
 export { openSqliteStore } from "./store/sqlite/index.js";
+export { openPostgresStore, migratePostgres } from "./store/postgres/index.js";
 export { DEMO_APPS, type AppConfig, type ReachPolicy } from "./config/apps.js";
 export {
   CONFIG_ENV,
@@ -15,3 +17,4 @@ export {
   type ServerConfig,
 } from "./config/serverConfig.js";
 export type { Verifier } from "./directory/verifier.js";
+export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";

@@ -1,63 +1,93 @@
-/** `switchboard serve`: one hub node on the embedded SQLite store and the in-process bus. */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+/**
+ * `switchboard serve`: one hub node. Alone, on the embedded SQLite store and
+ * the in-process bus (the default); or one of many, on PostgreSQL and NATS
+ * (`--db postgres://... --nats nats://...`). `switchboard migrate` brings a
+ * database's schema up to date without starting a node.
+ */
 import type { Command } from "commander";
 import { destination, pino } from "pino";
 import {
+  CONFIG_ENV,
   DEFAULT_CONFIG,
-  createMemoryBus,
   loadConfigFile,
-  openSqliteStore,
+  migrateDatabase,
+  openBackends,
+  redact,
+  resolveConfig,
   startHub,
+  type ServerConfig,
 } from "@switchboard/server";
+
+type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & { config?: string };
+
+const ENV_HELP = Object.keys(CONFIG_ENV).join(", ");
+
+/** Defaults < config file (--config or $SWITCHBOARD_CONFIG) < environment < flags given on the command line. */
+function configFrom(options: ConfigFlags, command: Command): ServerConfig {
+  const file = options.config ?? process.env.SWITCHBOARD_CONFIG;
+  const base = file ? loadConfigFile(file) : DEFAULT_CONFIG;
+  const given: ConfigFlags = {};
+  for (const key of ["host", "port", "db", "nats"] as const)
+    if (command.getOptionValueSource(key) === "cli" && options[key] !== undefined) given[key] = options[key];
+  return resolveConfig(base, process.env, given);
+}
 
 export function addServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("run a hub (SQLite store, the demo apps unless --config says otherwise)")
-    .option("--port <port>", "port to listen on", String(DEFAULT_CONFIG.port))
-    .option("--host <host>", "address to listen on", DEFAULT_CONFIG.host)
-    .option("--db <path>", "SQLite database file", DEFAULT_CONFIG.db)
-    .option("--config <file>", "JSON configuration file (apps, port, db, logLevel)")
-    .action(
-      async (options: { port: string; host: string; db: string; config?: string }, command: Command) => {
-        const fromFile = options.config ? loadConfigFile(options.config) : DEFAULT_CONFIG;
-        // Flags given on the command line win over the file.
-        const given = (name: string) => command.getOptionValueSource(name) === "cli";
-        const port = given("port") || !options.config ? Number(options.port) : fromFile.port;
-        const host = given("host") || !options.config ? options.host : fromFile.host;
-        const db = given("db") || !options.config ? options.db : fromFile.db;
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new Error(`--port must be a port number, not ${options.port}`);
-        const logger = pino({ level: process.env.LOG_LEVEL ?? fromFile.logLevel }, destination(2));
-        if (db !== ":memory:") mkdirSync(dirname(db), { recursive: true });
-        const store = openSqliteStore({ path: db });
-        const hub = await startHub({
-          store,
-          bus: createMemoryBus(),
-          apps: fromFile.apps,
-          host,
-          port,
-          logger,
-        });
-        process.stdout.write(
-          `Switchboard listening on ${hub.url} (apps: ${fromFile.apps.map((a) => a.id).join(", ")}; db: ${db})\n`,
+    .description(`run a hub node (SQLite and the demo apps unless configured otherwise; env: ${ENV_HELP})`)
+    .option("--port <port>", `port to listen on (default ${DEFAULT_CONFIG.port})`)
+    .option("--host <host>", `address to listen on (default ${DEFAULT_CONFIG.host})`)
+    .option("--db <path-or-url>", `SQLite file or postgres:// URL (default ${DEFAULT_CONFIG.db})`)
+    .option(
+      "--nats <urls>",
+      "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
+    )
+    .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel)")
+    .action(async (options: ConfigFlags, command: Command) => {
+      const config = configFrom(options, command);
+      const logger = pino({ level: config.logLevel }, destination(2));
+      const backends = await openBackends(config, logger);
+      const hub = await startHub({
+        store: backends.store,
+        bus: backends.bus,
+        apps: config.apps,
+        host: config.host,
+        port: config.port,
+        logger,
+      });
+      process.stdout.write(
+        `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,
+      );
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, "shutting down");
+        hub.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err: String(err) }, "shutdown failed");
+            process.exit(1);
+          },
         );
-        let stopping = false;
-        const stop = (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          logger.info({ signal }, "shutting down");
-          hub.close().then(
-            () => process.exit(0),
-            (err: unknown) => {
-              logger.error({ err: String(err) }, "shutdown failed");
-              process.exit(1);
-            },
-          );
-        };
-        process.on("SIGINT", () => stop("SIGINT"));
-        process.on("SIGTERM", () => stop("SIGTERM"));
-      },
-    );
+      };
+      process.on("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+    });
+
+  program
+    .command("migrate")
+    .description("bring the database's schema up to date (SQLite file or postgres:// URL), then exit")
+    .option("--db <path-or-url>", `SQLite file or postgres:// URL (default ${DEFAULT_CONFIG.db})`)
+    .option("--config <file>", "JSON configuration file")
+    .action(async (options: ConfigFlags, command: Command) => {
+      const config = configFrom(options, command);
+      const { from, to } = await migrateDatabase(config.db);
+      process.stdout.write(
+        from === to
+          ? `${redact(config.db)}: schema is up to date (version ${to})\n`
+          : `${redact(config.db)}: schema migrated from version ${from} to ${to}\n`,
+      );
+    });
 }

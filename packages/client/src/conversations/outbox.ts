@@ -9,7 +9,7 @@ import type { LocalMessage, LocalStore, OutboxItem } from "../store/port.js";
 import { ProtocolError } from "@switchboard/protocol";
 import { newMessageId, textContent } from "./content.js";
 import { requireConversation } from "./requireConversation.js";
-import type { SerialQueue } from "./serialQueue.js";
+import { SerialQueue } from "./serialQueue.js";
 
 export interface OutboxDeps {
   store: LocalStore;
@@ -29,6 +29,9 @@ export interface OutboxDeps {
 const MAX_REENCRYPTIONS = 4;
 
 export class Outbox {
+  /** Sends, one at a time per conversation (apart from the conversation queue, which sending waits on). */
+  private readonly sending = new SerialQueue();
+
   constructor(private readonly deps: OutboxDeps) {}
 
   /**
@@ -84,12 +87,30 @@ export class Outbox {
   }
 
   /**
+   * Send an outbox item, after every earlier one of its conversation: a
+   * message never overtakes one written before it (which a failed send left
+   * in the outbox), because the receivers' ratchets keep only a few skipped
+   * keys (RFC 9420 §9.1) and the user expects their order kept.
+   */
+  deliver(message: LocalMessage): Promise<LocalMessage> {
+    return this.sending.run(message.conversationId, async () => {
+      const queued = (await this.deps.store.listOutbox()).filter(
+        (o) => o.conversationId === message.conversationId,
+      );
+      const at = queued.findIndex((o) => o.clientMessageId === message.id);
+      for (const earlier of queued.slice(0, Math.max(0, at)))
+        await this.deliverOne(await this.messageFor(earlier));
+      return this.deliverOne(message);
+    });
+  }
+
+  /**
    * Send one outbox item (idempotent: a retry gets the same seq) and record
    * its seq. The hub takes a message only for the group's current epoch with
    * no removal pending ([DS9], [DS10]); when the group moved on under it, the
    * hub stored nothing, so the text is encrypted again under the same id.
    */
-  async deliver(message: LocalMessage): Promise<LocalMessage> {
+  private async deliverOne(message: LocalMessage): Promise<LocalMessage> {
     for (let attempt = 0; ; attempt++) {
       const item = (await this.deps.store.listOutbox()).find((o) => o.clientMessageId === message.id);
       if (!item) return message;
@@ -135,23 +156,26 @@ export class Outbox {
   }
 
   async flush(): Promise<void> {
-    for (const item of await this.deps.store.listOutbox()) {
-      const stored = (await this.deps.store.listMessages(item.conversationId)).find(
-        (m) => m.id === item.clientMessageId,
-      );
-      await this.deliver(
-        stored ?? {
-          id: item.clientMessageId,
-          conversationId: item.conversationId,
-          seq: null,
-          senderAddress: this.deps.identity().address,
-          senderDeviceId: this.deps.identity().deviceId,
-          text: "",
-          sentAt: item.createdAt,
-          serverTime: null,
-          outgoing: true,
-        },
-      );
-    }
+    for (const item of await this.deps.store.listOutbox()) await this.deliver(await this.messageFor(item));
+  }
+
+  /** The stored message an outbox item carries (one with no text, a title, has none). */
+  private async messageFor(item: OutboxItem): Promise<LocalMessage> {
+    const stored = (await this.deps.store.listMessages(item.conversationId)).find(
+      (m) => m.id === item.clientMessageId,
+    );
+    return (
+      stored ?? {
+        id: item.clientMessageId,
+        conversationId: item.conversationId,
+        seq: null,
+        senderAddress: this.deps.identity().address,
+        senderDeviceId: this.deps.identity().deviceId,
+        text: "",
+        sentAt: item.createdAt,
+        serverTime: null,
+        outgoing: true,
+      }
+    );
   }
 }

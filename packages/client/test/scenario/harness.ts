@@ -103,13 +103,16 @@ export class PushGate {
 }
 
 /** An SDK client as an app would make one: memory store, node:crypto MLS that checks approval chains. */
-export async function newClient(options: { gate?: PushGate } = {}): Promise<TestDevice> {
+export async function newClient(
+  options: { gate?: PushGate; random?: () => number } = {},
+): Promise<TestDevice> {
   const store = createMemoryStore();
   const trust = new DeviceTrust();
   const client = new SwitchboardClient({
     store,
     engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
     trust,
+    ...(options.random ? { random: options.random } : {}),
     transport: (url) =>
       options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url),
   });

@@ -1,10 +1,13 @@
 /** The in-process Bus: for a single node. The only part of the server that assumes one node. */
-import type { Bus, BusHandler } from "./port.js";
+import { badTopic } from "./errors.js";
+import { isBusTopic, type Bus, type BusHandler } from "./port.js";
 
 export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {}): Bus {
   const topics = new Map<string, Set<BusHandler>>();
+  let closed = false;
   return {
     async publish(topic, message) {
+      if (!isBusTopic(topic)) throw badTopic(topic);
       const handlers = topics.get(topic);
       if (!handlers) return;
       // Copy: a handler may unsubscribe (or subscribe) while we iterate.
@@ -17,6 +20,8 @@ export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {
       }
     },
     subscribe(topic, handler) {
+      if (!isBusTopic(topic)) throw badTopic(topic);
+      if (closed) return () => {};
       let handlers = topics.get(topic);
       if (!handlers) {
         handlers = new Set();
@@ -33,6 +38,7 @@ export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {
       };
     },
     async close() {
+      closed = true;
       topics.clear();
     },
   };

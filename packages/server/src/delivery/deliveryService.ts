@@ -150,7 +150,10 @@ export class DeliveryService {
         "a member must first commit the removal of a revoked device",
       );
     }
-    if (result.kind === "appended") this.announcer.entry(result.entry);
+    // A duplicate is pushed again too: its first ack may have been lost with a
+    // node or a database connection before the push went out. The SDK drops
+    // what it already has.
+    this.announcer.entry(result.entry);
     return result.entry;
   }
 

@@ -145,6 +145,11 @@ export class ClientConnection implements Session, RoutedConnection {
       .then((result) => this.respond(request.id, result))
       .catch((err: unknown) => {
         if (err instanceof ProtocolError) return this.refuse(request.id, err.code, err.message, err.details);
+        // The Store says it cannot be reached now (a database restarting): retry later, not a bug.
+        if (isUnavailable(err)) {
+          this.log.warn({ err: (err as Error).message, op: request.op.case }, "store unavailable");
+          return this.refuse(request.id, "UNAVAILABLE", "storage is unavailable; retry shortly");
+        }
         this.log.error(
           { err: err instanceof Error ? err.message : String(err), op: request.op.case },
           "request failed",
@@ -208,4 +213,9 @@ function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
   return undefined;
+}
+
+/** An error a Store adapter raises when its database cannot be reached (code "UNAVAILABLE"). */
+function isUnavailable(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === "UNAVAILABLE";
 }

@@ -20,7 +20,10 @@ export interface RoutedConnection {
 
 export class LocalRouter {
   private readonly connections = new Map<string, Set<RoutedConnection>>();
+  /** Conversation -> its member devices connected here; the Bus subscription lives while it is not empty. */
   private readonly localMembers = new Map<string, Set<string>>();
+  /** Device -> the conversations it is routed for (the reverse of localMembers), so detaching is not a scan. */
+  private readonly routedConversations = new Map<string, Set<string>>();
   private readonly subscriptions = new Map<string, () => void>();
 
   constructor(private readonly bus: Bus) {}
@@ -38,8 +41,8 @@ export class LocalRouter {
       this.connections.set(deviceId, set);
       this.subscribe(deviceTopic(deviceId), (bytes) => this.onDevicePush(deviceId, bytes));
     }
-    for (const id of conversationIds) this.join(id, deviceId);
     set.add(connection);
+    for (const id of conversationIds) this.join(id, deviceId);
   }
 
   /** Stop routing to a connection; `deviceId` when it was attached under another id than its current one. */
@@ -48,8 +51,8 @@ export class LocalRouter {
     if (!set?.delete(connection) || set.size > 0) return;
     this.connections.delete(deviceId);
     this.unsubscribe(deviceTopic(deviceId));
-    for (const [conversationId, members] of this.localMembers) {
-      if (members.delete(deviceId) && members.size === 0) this.leaveConversation(conversationId);
+    for (const conversationId of [...(this.routedConversations.get(deviceId) ?? [])]) {
+      this.removeMember(conversationId, deviceId);
     }
   }
 
@@ -58,8 +61,14 @@ export class LocalRouter {
     return this.connections.size;
   }
 
-  /** Route a conversation's entries to a device connected here. */
+  /**
+   * Route a conversation's entries to a device connected here. A device with
+   * no connection here (its socket closed while the request that made it a
+   * member was in flight) is ignored: nothing would ever detach it, and the
+   * node would keep its Bus subscription for good.
+   */
   join(conversationId: string, deviceId: string): void {
+    if (!this.connections.has(deviceId)) return;
     let members = this.localMembers.get(conversationId);
     if (!members) {
       members = new Set();
@@ -69,9 +78,20 @@ export class LocalRouter {
       );
     }
     members.add(deviceId);
+    let routed = this.routedConversations.get(deviceId);
+    if (!routed) {
+      routed = new Set();
+      this.routedConversations.set(deviceId, routed);
+    }
+    routed.add(conversationId);
   }
 
-  private leaveConversation(conversationId: string): void {
+  /** Stop routing a conversation to a device; the last local member leaving ends the subscription. */
+  private removeMember(conversationId: string, deviceId: string): void {
+    const routed = this.routedConversations.get(deviceId);
+    if (routed?.delete(conversationId) && routed.size === 0) this.routedConversations.delete(deviceId);
+    const members = this.localMembers.get(conversationId);
+    if (!members?.delete(deviceId) || members.size > 0) return;
     this.localMembers.delete(conversationId);
     this.unsubscribe(conversationTopic(conversationId));
   }
@@ -87,9 +107,14 @@ export class LocalRouter {
     if (flag !== BusFlag.Membership) return;
     const membership = entryOf(frame)?.membership;
     if (!membership) return;
-    for (const removed of membership.removedDevices) members.delete(removed);
-    for (const added of membership.addedDevices) if (this.connections.has(added)) members.add(added);
-    if (members.size === 0) this.leaveConversation(conversationId);
+    // Added first, so a commit that replaces the local members keeps the
+    // subscription (no window without one); a device both removed and added
+    // (a new leaf for it) stays a member.
+    const added = new Set(membership.addedDevices);
+    for (const deviceId of added) this.join(conversationId, deviceId);
+    for (const deviceId of membership.removedDevices) {
+      if (!added.has(deviceId)) this.removeMember(conversationId, deviceId);
+    }
   }
 
   private onDevicePush(deviceId: string, message: Uint8Array): void {

@@ -1,0 +1,76 @@
+/**
+ * What a hub node stands on, from its configuration: the Store (a SQLite file,
+ * or PostgreSQL for many nodes) and the Bus (in-process for one node, NATS for
+ * many). The only place that knows which adapters exist.
+ */
+import { mkdirSync } from "node:fs";
+import Database from "better-sqlite3";
+import { dirname } from "node:path";
+import type { Logger } from "pino";
+import { createMemoryBus } from "./bus/memoryBus.js";
+import { openNatsBus } from "./bus/natsBus.js";
+import type { Bus } from "./bus/port.js";
+import { isPostgresUrl, type ServerConfig } from "./config/serverConfig.js";
+import type { Store } from "./store/port.js";
+import { migratePostgres, openPostgresStore } from "./store/postgres/index.js";
+import { openSqliteStore } from "./store/sqlite/index.js";
+import { migrate as migrateSqlite } from "./store/sqlite/schema.js";
+
+export interface Backends {
+  store: Store;
+  bus: Bus;
+  /** For the start-up line and logs, with no password in it. */
+  description: string;
+}
+
+export async function openBackends(config: ServerConfig, logger: Logger): Promise<Backends> {
+  const store = await openStore(config.db);
+  let bus: Bus;
+  try {
+    bus = config.nats
+      ? await openNatsBus({
+          servers: config.nats.split(","),
+          name: `switchboard ${config.host}:${config.port}`,
+          logger: logger.child({ part: "bus" }),
+        })
+      : createMemoryBus();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const busName = config.nats ? `nats ${config.nats}` : "in-process (one node)";
+  return { store, bus, description: `db: ${redact(config.db)}; bus: ${busName}` };
+}
+
+async function openStore(db: string): Promise<Store> {
+  if (isPostgresUrl(db)) return openPostgresStore({ url: db });
+  if (db !== ":memory:") mkdirSync(dirname(db), { recursive: true });
+  return openSqliteStore({ path: db });
+}
+
+/** Bring the database's schema up to date without starting a hub (`switchboard migrate`). */
+export async function migrateDatabase(db: string): Promise<{ from: number; to: number }> {
+  if (isPostgresUrl(db)) return migratePostgres(db);
+  if (db !== ":memory:") mkdirSync(dirname(db), { recursive: true });
+  const sqlite = new Database(db);
+  try {
+    const version = () => sqlite.pragma("user_version", { simple: true }) as number;
+    const from = version();
+    migrateSqlite(sqlite);
+    return { from, to: version() };
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** "postgres://user:secret@host/db" -> "postgres://user:***@host/db". */
+export function redact(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "postgres://(unparsable URL)";
+  }
+}

@@ -1,0 +1,133 @@
+import type { AppendResult, NewMessage } from "../port.js";
+import { isUnavailable } from "./errors.js";
+import type { BatchOutcome } from "./log.js";
+
+/**
+ * Batched appends: durable throughput without one round trip (and one WAL
+ * flush) per message. One batch is in flight at a time; messages arriving
+ * meanwhile wait and go together in the next one, so under load batches grow
+ * to match it, and an idle hub still writes a lone message at once (on the
+ * next macrotask, so a synchronous burst shares a batch). Each caller is
+ * answered only after the statement holding its message has committed
+ * (synchronous_commit=on: on disk, SPEC DS2).
+ *
+ * Batches keep arrival order, so seqs follow the order appends were issued.
+ * A message whose key (conversation, sender, client message id) is already
+ * in the forming batch waits for the next one, where it is answered as the
+ * retry it is.
+ */
+
+export interface AppendQueueStats {
+  /** Batch statements run. */
+  batches: number;
+  /** Messages answered. */
+  appends: number;
+}
+
+interface Pending {
+  message: NewMessage;
+  key: string;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Bounds one statement, so a flood cannot hold conversation locks, or a caller's answer, for long. */
+const MAX_BATCH = 1000;
+/** And its size: payloads travel hex-encoded in the statement's parameters. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+export class AppendQueue {
+  private queue: Pending[] = [];
+  private inFlight: Promise<void> | null = null;
+  private scheduled: NodeJS.Immediate | null = null;
+  private closed = false;
+  private readonly counters: AppendQueueStats = { batches: 0, appends: 0 };
+
+  constructor(private readonly appendBatch: (messages: NewMessage[]) => Promise<BatchOutcome[]>) {}
+
+  submit(message: NewMessage): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    return new Promise<AppendResult>((resolve, reject) => {
+      const key = `${message.conversationId}\0${message.senderDeviceId}\0${message.clientMessageId}`;
+      this.queue.push({ message, key, resolve, reject });
+      if (this.inFlight === null) this.scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  stats(): AppendQueueStats {
+    return { ...this.counters };
+  }
+
+  /** Write everything already submitted, then refuse new appends. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.inFlight !== null || this.scheduled !== null || this.queue.length > 0) {
+      if (this.inFlight !== null) await this.inFlight;
+      else {
+        if (this.scheduled !== null) clearImmediate(this.scheduled);
+        this.flush();
+      }
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = null;
+    if (this.inFlight !== null || this.queue.length === 0) return;
+    const batch = this.take();
+    this.inFlight = this.run(batch).finally(() => {
+      this.inFlight = null;
+      // Whatever arrived while this batch was in flight goes now, together.
+      if (this.queue.length > 0) this.flush();
+    });
+  }
+
+  /** The next batch, in arrival order, skipping (for now) keys already in it. */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const keys = new Set<string>();
+    let bytes = 0;
+    for (const op of this.queue) {
+      const full =
+        batch.length >= MAX_BATCH ||
+        (batch.length > 0 && bytes + op.message.payload.byteLength > MAX_BATCH_BYTES);
+      if (full || keys.has(op.key)) {
+        rest.push(op);
+        continue;
+      }
+      keys.add(op.key);
+      bytes += op.message.payload.byteLength;
+      batch.push(op);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    this.counters.batches++;
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await this.appendBatch(batch.map((op) => op.message));
+    } catch (error) {
+      // The database is unreachable: nothing in the batch is stored (or, if
+      // the connection broke during the commit, perhaps all of it); every
+      // caller hears so and may retry under the same client message id.
+      if (batch.length === 1 || isUnavailable(error)) {
+        this.counters.appends += batch.length;
+        for (const op of batch) op.reject(error);
+        return;
+      }
+      // Something in one message failed the statement (a value the column
+      // refuses): run each alone, so only that caller gets the error.
+      for (const op of batch) await this.run([op]);
+      return;
+    }
+    this.counters.appends += batch.length;
+    for (const [i, op] of batch.entries()) {
+      const outcome = outcomes[i];
+      if (outcome === undefined) op.reject(new Error("append batch lost an outcome"));
+      else if (outcome.ok) op.resolve(outcome.value);
+      else op.reject(outcome.error);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { toStoreError } from "./errors.js";
+import { createPool, type PostgresStoreOptions } from "./pool.js";
+import { PostgresStore } from "./postgresStore.js";
+import { migrate } from "./schema.js";
+
+/**
+ * Open a PostgreSQL-backed Store: run pending migrations (unless told not
+ * to), then start the pool. Rejects with StoreUnavailableError when the
+ * server cannot be reached within the connect timeout.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  if (options.migrate ?? true) await migrate(options);
+  const pool = createPool(options);
+  try {
+    // Fail now, not on the first request, when the server or the schema is not there.
+    await pool.query("SELECT 1 FROM schema_migrations LIMIT 1");
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw toStoreError(error);
+  }
+  return new PostgresStore(pool);
+}

@@ -1,0 +1,298 @@
+import type pg from "pg";
+import type {
+  AccountRecord,
+  AppendProposalResult,
+  AppendResult,
+  ClaimedKeyPackage,
+  CommitResult,
+  ConversationRecord,
+  ConversationView,
+  CreateAccountResult,
+  CreateConversationResult,
+  CursorUpdate,
+  DeviceRecord,
+  HubSigningKey,
+  InboxRecord,
+  LinkApproval,
+  LinkApprovalResult,
+  LogEntryRecord,
+  NewAccount,
+  NewCommit,
+  NewConversation,
+  NewDevice,
+  NewInboxItem,
+  NewMessage,
+  NewProposal,
+  PendingLinkRecord,
+  PendingProposal,
+  Store,
+} from "../port.js";
+import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
+import { CommitQueries } from "./commit.js";
+import { ConversationQueries } from "./conversations.js";
+import { CursorQueries } from "./cursors.js";
+import { Database } from "./database.js";
+import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
+import { HubKeyQueries } from "./hubKey.js";
+import { InboxQueries } from "./inbox.js";
+import { KeyPackageQueries } from "./keyPackages.js";
+import { LinkQueries } from "./links.js";
+import { LogQueries } from "./log.js";
+import { ProposalQueries } from "./proposals.js";
+
+/** The session settings durability and liveness depend on, as the server reports them. */
+export interface PostgresSettings {
+  synchronousCommit: string;
+  statementTimeout: string;
+  idleInTransactionSessionTimeout: string;
+  transactionIsolation: string;
+  searchPath: string;
+}
+
+/**
+ * The Store port on a PostgreSQL connection pool, for one node or many on
+ * the same database. Each operation is one statement or one transaction;
+ * what must be atomic across nodes is made so by row locks the server holds
+ * until commit (see each query class). Application messages go through
+ * AppendQueue, so concurrent appends share one statement and one commit.
+ * Every write resolves only after its commit (synchronous_commit=on).
+ *
+ * When PostgreSQL is unreachable, operations reject with
+ * StoreUnavailableError after at most the connect or statement timeout; the
+ * pool reconnects by itself once the server is back.
+ */
+export class PostgresStore implements Store {
+  private readonly db: Database;
+  private readonly appends: AppendQueue;
+  private readonly directory: DirectoryQueries;
+  private readonly links: LinkQueries;
+  private readonly hubKey: HubKeyQueries;
+  private readonly keyPackages: KeyPackageQueries;
+  private readonly conversations: ConversationQueries;
+  private readonly log: LogQueries;
+  private readonly commits: CommitQueries;
+  private readonly proposals: ProposalQueries;
+  private readonly cursors: CursorQueries;
+  private readonly inbox: InboxQueries;
+  /** Operations issued and not yet settled, so close() can wait for them. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.db = new Database(pool);
+    this.directory = new DirectoryQueries(this.db);
+    this.inbox = new InboxQueries(this.db);
+    this.links = new LinkQueries(this.db, this.directory, this.inbox);
+    this.hubKey = new HubKeyQueries(this.db);
+    this.keyPackages = new KeyPackageQueries(this.db);
+    this.conversations = new ConversationQueries(this.db);
+    this.log = new LogQueries(this.db);
+    this.appends = new AppendQueue((messages) => this.log.appendBatch(messages));
+    this.commits = new CommitQueries(this.db, this.log, this.inbox);
+    this.proposals = new ProposalQueries(this.db);
+    this.cursors = new CursorQueries(this.db);
+  }
+
+  /** Counters for tests and metrics: how well appends are being batched. */
+  stats(): AppendQueueStats {
+    return this.appends.stats();
+  }
+
+  /** The pool's sessions' settings, so tests and health checks can see durability holds. */
+  async settings(): Promise<PostgresSettings> {
+    const [row] = await this.db.read<Record<string, string>>(
+      `SELECT current_setting('synchronous_commit') AS synchronous_commit,
+              current_setting('statement_timeout') AS statement_timeout,
+              current_setting('idle_in_transaction_session_timeout') AS idle_in_transaction_session_timeout,
+              current_setting('transaction_isolation') AS transaction_isolation,
+              current_setting('search_path') AS search_path`,
+    );
+    if (row === undefined) throw new Error("current_setting returned no row");
+    return {
+      synchronousCommit: row["synchronous_commit"] ?? "",
+      statementTimeout: row["statement_timeout"] ?? "",
+      idleInTransactionSessionTimeout: row["idle_in_transaction_session_timeout"] ?? "",
+      transactionIsolation: row["transaction_isolation"] ?? "",
+      searchPath: row["search_path"] ?? "",
+    };
+  }
+
+  // Directory
+
+  createAccount(account: NewAccount, firstDevice: NewDevice): Promise<CreateAccountResult> {
+    return this.track(() => this.directory.createAccount(account, firstDevice));
+  }
+
+  addDevice(address: string, device: NewDevice, maxDevices: number): Promise<AddDeviceResult> {
+    return this.track(() => this.directory.addDevice(address, device, maxDevices));
+  }
+
+  revokeDevice(deviceId: string, at: number): Promise<boolean> {
+    return this.track(() => this.directory.revokeDevice(deviceId, at));
+  }
+
+  getAccount(address: string): Promise<AccountRecord | undefined> {
+    return this.track(() => this.directory.getAccount(address));
+  }
+
+  getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
+    return this.track(() => this.directory.getDevice(deviceId));
+  }
+
+  listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]> {
+    return this.track(() => this.directory.listDevices(address, options?.includeRevoked ?? false));
+  }
+
+  touchDevice(deviceId: string, at: number): Promise<void> {
+    return this.track(() => this.directory.touchDevice(deviceId, at));
+  }
+
+  // Linking
+
+  createLink(link: PendingLinkRecord): Promise<"created" | "code_taken"> {
+    return this.track(() => this.links.create(link));
+  }
+
+  getLink(code: string): Promise<PendingLinkRecord | undefined> {
+    return this.track(() => this.links.get(code));
+  }
+
+  approveLink(approval: LinkApproval): Promise<LinkApprovalResult> {
+    return this.track(() => this.links.approve(approval));
+  }
+
+  deleteExpiredLinks(now: number): Promise<void> {
+    return this.track(() => this.links.deleteExpired(now));
+  }
+
+  hubSigningKey(candidate: HubSigningKey): Promise<HubSigningKey> {
+    return this.track(() => this.hubKey.getOrStore(candidate));
+  }
+
+  // Key packages
+
+  addKeyPackages(deviceId: string, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {
+    return this.track(() => this.keyPackages.add(deviceId, oneTime, lastResort));
+  }
+
+  claimKeyPackages(address: string, onlyDevices?: string[]): Promise<ClaimedKeyPackage[]> {
+    return this.track(() => this.keyPackages.claim(address, onlyDevices));
+  }
+
+  countKeyPackages(deviceId: string): Promise<number> {
+    return this.track(() => this.keyPackages.count(deviceId));
+  }
+
+  // Conversations
+
+  createConversation(conversation: NewConversation): Promise<CreateConversationResult> {
+    return this.track(() => this.conversations.create(conversation));
+  }
+
+  getConversation(id: string): Promise<ConversationRecord | undefined> {
+    return this.track(() => this.conversations.get(id));
+  }
+
+  findDirectConversation(a: string, b: string): Promise<string | undefined> {
+    return this.track(() => this.conversations.findDirect(a, b));
+  }
+
+  listConversations(deviceId: string): Promise<ConversationView[]> {
+    return this.track(() => this.conversations.list(deviceId));
+  }
+
+  getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
+    return this.track(() => this.conversations.membership(conversationId, deviceId));
+  }
+
+  listMembers(conversationId: string): Promise<string[]> {
+    return this.track(() => this.conversations.members(conversationId));
+  }
+
+  revokedMembers(conversationId: string): Promise<string[]> {
+    return this.track(() => this.conversations.revokedMembers(conversationId));
+  }
+
+  // The log
+
+  appendMessage(message: NewMessage): Promise<AppendResult> {
+    // The queue refuses after close and is drained by close itself.
+    return this.appends.submit(message);
+  }
+
+  commit(commit: NewCommit): Promise<CommitResult> {
+    return this.track(() => this.commits.apply(commit));
+  }
+
+  appendProposal(proposal: NewProposal): Promise<AppendProposalResult> {
+    return this.track(() => this.proposals.append(proposal));
+  }
+
+  pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]> {
+    return this.track(() => this.proposals.pending(conversationId, epoch));
+  }
+
+  readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
+    return this.track(() => this.log.read(conversationId, afterSeq, limit));
+  }
+
+  // Cursors
+
+  advanceCursors(deviceId: string, cursors: CursorUpdate[]): Promise<void> {
+    return this.track(() => this.cursors.advanceAll(deviceId, cursors));
+  }
+
+  // Inbox
+
+  readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
+    return this.track(() => this.inbox.read(deviceId, afterId, limit));
+  }
+
+  ackInbox(deviceId: string, upToId: number): Promise<void> {
+    return this.track(() => this.inbox.ack(deviceId, upToId));
+  }
+
+  /** The device row is locked FOR NO KEY UPDATE with the check, so a racing revocation cannot slip between. */
+  putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
+    return this.track(async () => {
+      const [stored] = await this.inbox.put(
+        this.db,
+        [
+          {
+            deviceId: item.deviceId,
+            kind: item.kind,
+            conversationId: "",
+            payload: item.payload,
+            senderAddress: item.senderAddress,
+            senderDeviceId: item.senderDeviceId,
+            serverTime: item.serverTime,
+            seq: 0,
+          },
+        ],
+        true,
+      );
+      return stored;
+    });
+  }
+
+  /** Lets what was issued settle (queued appends are written), then closes the pool. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.appends.close();
+      while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private track<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closing !== null) return Promise.reject(new Error("store is closed"));
+    const promise = operation();
+    this.pending.add(promise);
+    void promise.then(
+      () => this.pending.delete(promise),
+      () => this.pending.delete(promise),
+    );
+    return promise;
+  }
+}
