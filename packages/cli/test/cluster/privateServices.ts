@@ -125,7 +125,7 @@ export class PrivateNats {
     await new Promise<void>((resolve, reject) => {
       let err = "";
       const timer = setTimeout(() => reject(new Error(`nats-server did not start: ${err}`)), 15_000);
-      child.stderr!.on("data", (d: Buffer) => {
+      child.stderr.on("data", (d: Buffer) => {
         err += d.toString();
         if (err.includes("Server is ready")) {
           clearTimeout(timer);

@@ -2,8 +2,10 @@
  * The device's link to the hub: connects, logs in (signing the challenge),
  * and when the connection drops, reconnects with backoff and jitter and runs
  * the caller's `onConnected` (which syncs) again. Calls made while down wait
- * for the next connection. With several hub URLs it moves to the next one
- * whenever a connection fails or drops (servers.ts).
+ * for the next login, not for the sync after it: a caller may hold a lock
+ * (a conversation's queue, the outbox's send order) that the sync needs too,
+ * and waiting for the sync would deadlock the two. With several hub URLs it
+ * moves to the next one whenever a connection fails or drops (servers.ts).
  */
 import type { Push } from "@switchboard/protocol";
 import { ProtocolError } from "@switchboard/protocol";
@@ -23,7 +25,7 @@ export interface LinkOptions {
   deviceId: string;
   privateKey: Uint8Array;
   onPush(push: Push): void;
-  /** Runs after every successful login, before waiting calls proceed. */
+  /** Runs after every successful login; `connect()` resolves after it, waiting calls do not wait for it. */
   onConnected(session: RpcSession, keyPackagesRemaining: number): Promise<void>;
   onStateChange?(state: LinkState, detail?: string): void;
   backoff?: BackoffOptions;
@@ -36,6 +38,10 @@ export class Link {
   private stopped = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends the backoff sleep early (stop() must not leave the loop asleep forever). */
+  private wake: (() => void) | undefined;
+  /** Calls waiting for the next login. */
+  private readonly waiting: Array<(session: RpcSession) => void> = [];
   private hubKey: Uint8Array | undefined;
   private readonly rotation: ServerRotation;
 
@@ -66,14 +72,29 @@ export class Link {
   }
 
   async call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {
-    const session = await this.connect();
+    const session = await this.loggedIn();
     return session.call(op, value);
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.wake?.();
     this.session?.close();
+  }
+
+  /** The open session, or the next one as soon as it has logged in. Rejects as connect() does. */
+  private loggedIn(): Promise<RpcSession> {
+    if (this.session?.isOpen) return Promise.resolve(this.session);
+    const connecting = this.connect();
+    return new Promise<RpcSession>((resolve, reject) => {
+      this.waiting.push(resolve);
+      connecting.then(resolve, (err: Error) => {
+        const at = this.waiting.indexOf(resolve);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(err);
+      });
+    });
   }
 
   private async loop(): Promise<RpcSession> {
@@ -84,6 +105,7 @@ export class Link {
         const { session, keyPackagesRemaining } = await this.login();
         // Calls may use the session while onConnected syncs: they do not depend on each other.
         this.session = session;
+        for (const resolve of this.waiting.splice(0)) resolve(session);
         try {
           await this.options.onConnected(session, keyPackagesRemaining);
         } catch (err) {
@@ -117,7 +139,11 @@ export class Link {
           this.options.backoff ?? DEFAULT_BACKOFF,
         );
         this.options.onStateChange?.("disconnected", err instanceof Error ? err.message : String(err));
-        await new Promise<void>((resolve) => (this.retryTimer = setTimeout(resolve, delay)));
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.retryTimer = setTimeout(resolve, delay);
+        });
+        this.wake = undefined;
       }
     }
   }

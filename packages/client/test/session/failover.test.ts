@@ -69,3 +69,41 @@ describe("several hub URLs", () => {
     }
   });
 });
+
+describe("a hub that goes away and comes back", () => {
+  it("[DS3] messages sent while it is away go out, in order, once it is back (sending does not wait on the sync that login starts)", async () => {
+    const first = await startTestHub();
+    const alice = await newClient();
+    const bob = await newClient();
+    await alice.client.register(first.hub.url, "alice@instagram");
+    await bob.client.register(first.hub.url, "bob@instagram");
+    await Promise.all([alice.client.connect(), bob.client.connect()]);
+    const direct = (await alice.client.sendText("bob@instagram", "before")).conversationId;
+    await eventually(() => texts(bob.received, direct).includes("before"), "bob to get it");
+
+    await first.hub.close();
+    // Both wait for a hub, in the outbox. When alice logs in again, her sync
+    // flushes the outbox while these sends wait for that very login: neither
+    // may wait for the other.
+    const away = ["while away 1", "while away 2"].map((text) => alice.client.sendText(direct, text));
+    const port = Number(new URL(first.hub.url).port);
+    const second = await startHub({
+      store: openSqliteStore({ path: first.dbPath }),
+      bus: createMemoryBus(),
+      apps: DEMO_APPS,
+      port,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const sent = await Promise.all(away);
+      expect(sent[1]!.seq).toBe(sent[0]!.seq! + 1);
+      await eventually(() => texts(bob.received, direct).length === 3, "bob to get both");
+      expect(texts(bob.received, direct)).toEqual(["before", "while away 1", "while away 2"]);
+      expect(alice.errors).toEqual([]);
+    } finally {
+      await Promise.all([alice.client.close(), bob.client.close()]);
+      await second.close();
+      await first.close().catch(() => {});
+    }
+  });
+});
