@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/test/**/*.ts", "bench/**/*.ts"],
+    files: ["**/test/**/*.ts", "bench/**/*.ts", "devkit/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

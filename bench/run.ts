@@ -33,6 +33,7 @@ const WORKLOADS = [
   { name: "connections", file: "connections.ts" },
   { name: "reconnectStorm", file: "reconnectStorm.ts" },
   { name: "mls", file: "mlsClient.ts" },
+  { name: "scaleOut", file: "scaleOut.ts" },
 ];
 const ORDER = WORKLOADS.map((w) => w.name);
 

@@ -4,21 +4,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../devkit/freePort.js";
 
 export const CLI = fileURLToPath(new URL("../../packages/cli/bin/switchboard.js", import.meta.url));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServerProcess {
   url: string;
@@ -126,5 +115,30 @@ export async function measureProcess<T>(
     };
   } finally {
     clearInterval(timer);
+  }
+}
+
+/**
+ * The same over several processes (the nodes of a cluster): CPU summed, peak
+ * RSS summed over the processes' own peaks (an upper bound of the joint peak).
+ */
+export async function measureProcesses<T>(
+  pids: readonly number[],
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuCores: number; peakRssBytes: number }> {
+  let finish: (() => void) | undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const measured = Promise.all(pids.map((pid) => measureProcess(pid, () => done)));
+  try {
+    const result = await work();
+    finish!();
+    const each = await measured;
+    return {
+      result,
+      cpuCores: each.reduce((n, m) => n + m.cpuCores, 0),
+      peakRssBytes: each.reduce((n, m) => n + m.peakRssBytes, 0),
+    };
+  } finally {
+    finish!();
   }
 }

@@ -23,13 +23,13 @@ export class HubConversation implements ConversationLink {
   ) {}
 
   static async open(
-    url: string,
+    urls: { sender: string; receivers: string },
     plan: ConversationPlan,
     idPrefix: string,
     onDelivery: OnDelivery,
   ): Promise<HubConversation> {
-    const [sender, ...receivers] = await inBatches(plan.members, LOGIN_CONCURRENCY, (keys) =>
-      WireDevice.login(url, keys),
+    const [sender, ...receivers] = await inBatches(plan.members, LOGIN_CONCURRENCY, (keys, i) =>
+      WireDevice.login(i === 0 ? urls.sender : urls.receivers, keys),
     );
     // Each fixture device is a member of this conversation only, so any pushed
     // entry it gets is one of ours and its seq is all we need.

@@ -20,14 +20,14 @@ export type OnDelivery = (seq: number, receivedAt: number) => void;
 export async function inBatches<T, R>(
   items: T[],
   limit: number,
-  task: (item: T) => Promise<R>,
+  task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await task(items[i]!);
+      out[i] = await task(items[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));

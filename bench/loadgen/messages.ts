@@ -19,7 +19,12 @@ export interface ConversationPlan {
 
 export interface WorkerSetup {
   system: SystemKind;
-  url: string;
+  /**
+   * One per node of the system. Conversation i of worker w has its sender on
+   * node (i + w) mod n and its receivers on the next node, so with two nodes
+   * every delivery crosses from one node to the other (through the Bus).
+   */
+  urls: string[];
   /** Worker number, to keep client message ids unique across workers. */
   worker: number;
   conversations: ConversationPlan[];

@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { measureProcess } from "../lib/hubProcess.js";
+import { measureProcess, measureProcesses } from "../lib/hubProcess.js";
 import { busyCores, machineTicks } from "../lib/machineCpu.js";
 import { sortedSamples } from "../lib/stats.js";
 import { monotonicMicros } from "../profile/cpuProfile.js";
@@ -79,8 +79,8 @@ class Worker {
 export class LoadGenerator {
   private constructor(
     private readonly workers: Worker[],
-    /** The system under test, measured during each phase. */
-    private readonly serverPid: number,
+    /** The system under test (one process per node), measured during each phase. */
+    private readonly serverPids: number[],
     /** Each worker's part of the conversations, by which an open-loop rate is shared out. */
     private readonly shares: number[],
   ) {}
@@ -88,8 +88,9 @@ export class LoadGenerator {
   /** Fork `workers` processes and connect every member of every conversation. */
   static async start(options: {
     system: SystemKind;
-    url: string;
-    serverPid: number;
+    /** One URL per node: each conversation's sender is on one, its receivers on the next. */
+    urls: string[];
+    serverPids: number[];
     conversations: ConversationPlan[];
     workers: number;
   }): Promise<LoadGenerator> {
@@ -107,7 +108,7 @@ export class LoadGenerator {
         workers.map((w, i) =>
           w.ask({
             type: "setup",
-            setup: { system: options.system, url: options.url, worker: i, conversations: dealt[i]! },
+            setup: { system: options.system, urls: options.urls, worker: i, conversations: dealt[i]! },
           }),
         ),
       );
@@ -119,7 +120,7 @@ export class LoadGenerator {
     const held = dealt.map((d) => d.length);
     return new LoadGenerator(
       workers,
-      options.serverPid,
+      options.serverPids,
       held.map((n) => n / options.conversations.length),
     );
   }
@@ -146,7 +147,7 @@ export class LoadGenerator {
     const ticksFrom = machineTicks();
     const sleepToEnd = () => sleep(to - wall());
     const [server, ...workers] = await Promise.all([
-      measureProcess(this.serverPid, sleepToEnd),
+      measureProcesses(this.serverPids, sleepToEnd),
       ...this.workers.map((w) => measureProcess(w.child.pid!, sleepToEnd)),
     ]);
     const monotonicWindow = { from: monotonicFrom, to: monotonicMicros() };

@@ -25,14 +25,21 @@ function tell(message: FromWorker): void {
 async function setup(s: WorkerSetup): Promise<void> {
   // Until a phase starts, nothing is measured (an empty window).
   const idle = new PhaseRecorder(0, 0);
-  conversations = await inBatches(s.conversations, OPEN_CONCURRENCY, async (plan) => {
+  const nodes = s.urls.length;
+  const numbered = s.conversations.map((plan, i) => ({ plan, node: (i + s.worker) % nodes }));
+  conversations = await inBatches(numbered, OPEN_CONCURRENCY, async ({ plan, node }) => {
     // Completions only come once a phase runs, long after `driven` is set below.
     const tracker = new ConversationTracker(plan.members.length - 1, idle, () => pacer?.completed(driven));
     const onDelivery = (seq: number, at: number) => tracker.delivered(seq, at);
     const link: ConversationLink =
       s.system === "hub"
-        ? await HubConversation.open(s.url, plan, `w${s.worker}-`, onDelivery)
-        : await BaselineConversation.open(s.url, plan, onDelivery);
+        ? await HubConversation.open(
+            { sender: s.urls[node]!, receivers: s.urls[(node + 1) % nodes]! },
+            plan,
+            `w${s.worker}-`,
+            onDelivery,
+          )
+        : await BaselineConversation.open(s.urls[0]!, plan, onDelivery);
     const driven: Driven = { link, tracker };
     return driven;
   });

@@ -6,11 +6,11 @@
  */
 import { join } from "node:path";
 import { startForwarder } from "../baseline/process.js";
-import { makeConversations } from "../lib/fixtures.js";
+import { makeConversations, type BenchConversation } from "../lib/fixtures.js";
 import { startHubProcess, type ServerProcess } from "../lib/hubProcess.js";
 import type { TimeWindow } from "../profile/cpuProfile.js";
 import { writeProfileSummaries } from "../profile/hubProfile.js";
-import type { PhaseTiming } from "../loadgen/messages.js";
+import type { PhaseTiming, SystemKind } from "../loadgen/messages.js";
 import { LoadGenerator } from "../loadgen/pool.js";
 import {
   HEADLINE_FRACTION,
@@ -46,6 +46,8 @@ export interface Scenario {
   workers: number;
   /** The issue's target for hub/baseline saturation, if any. */
   ratioTarget?: number;
+  /** Targets for a hub's saturation over the first hub's (e.g. postgres x1 >= 0.5 x sqlite), by system. */
+  referenceTargets?: Record<string, number>;
 }
 
 /**
@@ -71,45 +73,70 @@ export function phaseTimings(
       };
 }
 
-export interface Systems {
-  hub: ServerProcess;
-  baseline: ServerProcess;
+/** A system under test as the load generator reaches it: one URL and one process per node. */
+export interface SystemUnderLoad {
+  /** As reported: "sqlite", "postgres+nats x2", "baseline-ws". */
+  system: string;
+  kind: SystemKind;
+  urls: string[];
+  pids: number[];
 }
 
-/** Where the hub's profile of this scenario's saturation can be cut (monotonic µs). */
+export function oneProcess(system: string, kind: SystemKind, server: ServerProcess): SystemUnderLoad {
+  return { system, kind, urls: [server.url], pids: [server.pid] };
+}
+
+/** Where the first hub's profile of this scenario's saturation can be cut (monotonic µs). */
 export interface ScenarioRun {
   results: WorkloadResult[];
   hubSaturationWindows: { from: number; to: number }[];
 }
 
-export async function runScenario(ctx: BenchContext, systems: Systems, s: Scenario): Promise<ScenarioRun> {
+/**
+ * Each hub system gets conversations of its own (made through its first
+ * node); the baseline forwarder replays the first hub's. Saturation repeats
+ * alternate between the systems, so drift hits them alike.
+ */
+export async function runScenario(
+  ctx: BenchContext,
+  systems: SystemUnderLoad[],
+  s: Scenario,
+): Promise<ScenarioRun> {
   const progress = (m: string) => ctx.progress(`${s.name}: ${m}`);
-  progress(`making ${s.conversations} conversations of ${s.membersPerConversation} devices (real MLS)`);
-  const conversations = await makeConversations(systems.hub.url, {
-    conversations: s.conversations,
-    membersPerConversation: s.membersPerConversation,
-    payloadBytes: s.payloadBytes,
-    // Handles allow a-z, 0-9, "." and "_" only.
-    prefix: `${s.name.replace(/[^a-z0-9]/g, "_")}_`,
-  });
-  const ciphertextBytes = conversations[0]!.payloads[0]!.length;
+  const hubs = systems.filter((x) => x.kind === "hub");
+  const plans = new Map<string, BenchConversation[]>();
+  for (const [i, hub] of hubs.entries()) {
+    progress(
+      `making ${s.conversations} conversations of ${s.membersPerConversation} devices on ${hub.system} (real MLS)`,
+    );
+    plans.set(
+      hub.system,
+      await makeConversations(hub.urls[0]!, {
+        conversations: s.conversations,
+        membersPerConversation: s.membersPerConversation,
+        payloadBytes: s.payloadBytes,
+        // Handles allow a-z, 0-9, "." and "_" only.
+        prefix: `${s.name.replace(/[^a-z0-9]/g, "_")}_${i}_`,
+      }),
+    );
+  }
+  const reference = hubs[0]!;
+  const referencePlans = plans.get(reference.system)!;
+  const ciphertextBytes = referencePlans[0]!.payloads[0]!.length;
   const receivers = s.membersPerConversation - 1;
   const generators: SystemUnderTest[] = [];
   try {
-    for (const [system, server, kind] of [
-      [HUB, systems.hub, "hub"],
-      [BASELINE, systems.baseline, "baseline"],
-    ] as const) {
+    for (const x of systems) {
       const generator = await LoadGenerator.start({
-        system: kind,
-        url: server.url,
-        serverPid: server.pid,
-        conversations,
+        system: x.kind,
+        urls: x.urls,
+        serverPids: x.pids,
+        conversations: plans.get(x.system) ?? referencePlans,
         workers: s.workers,
       });
-      generators.push({ system, generator, receivers });
+      generators.push({ system: x.system, generator, receivers });
     }
-    progress(`${conversations.length * s.membersPerConversation} devices connected to each system`);
+    progress(`${referencePlans.length * s.membersPerConversation} devices connected to each system`);
     const saturation = await measureSaturation(generators, {
       window: s.window,
       repeats: s.repeats,
@@ -129,23 +156,27 @@ export async function runScenario(ctx: BenchContext, systems: Systems, s: Scenar
         }),
       );
     }
-    const hub = saturation.get(HUB)!;
-    const base = saturation.get(BASELINE)!;
-    progress(
-      `hub ${fmt(hub.messagesPerSecond)} msg/s = ${(hub.messagesPerSecond / base.messagesPerSecond).toFixed(2)}x baseline`,
-    );
+    const base = saturation.get(BASELINE);
+    const ref = saturation.get(reference.system)!;
+    for (const hub of hubs) {
+      const sat = saturation.get(hub.system)!;
+      progress(
+        `${hub.system} ${fmt(sat.messagesPerSecond)} msg/s` +
+          (base ? ` = ${(sat.messagesPerSecond / base.messagesPerSecond).toFixed(2)}x baseline` : "") +
+          (hub !== reference
+            ? ` = ${(sat.messagesPerSecond / ref.messagesPerSecond).toFixed(2)}x ${reference.system}`
+            : ""),
+      );
+    }
     return {
-      results: generators.map((g) =>
-        resultOf(
-          s,
-          g.system,
-          ciphertextBytes,
-          saturation.get(g.system)!,
-          curves.get(g.system)!,
-          g.system === HUB ? base : undefined,
-        ),
-      ),
-      hubSaturationWindows: hub.repeats.map((r) => r.monotonicWindow),
+      results: generators.map((g) => {
+        const hub = hubs.find((h) => h.system === g.system);
+        return resultOf(s, g.system, ciphertextBytes, saturation.get(g.system)!, curves.get(g.system)!, {
+          ...(hub && base ? { baseline: base } : {}),
+          ...(hub && hub !== reference ? { reference: { system: reference.system, saturation: ref } } : {}),
+        });
+      }),
+      hubSaturationWindows: ref.repeats.map((r) => r.monotonicWindow),
     };
   } finally {
     for (const g of generators) await g.generator.stop();
@@ -160,8 +191,9 @@ function resultOf(
   ciphertextBytes: number,
   sat: Saturation,
   curve: LoadPoint[],
-  baseline: Saturation | undefined,
+  against: { baseline?: Saturation; reference?: { system: string; saturation: Saturation } },
 ): WorkloadResult {
+  const { baseline, reference } = against;
   const fanout = s.membersPerConversation > 2;
   const half = curve.find((p) => p.fraction === HEADLINE_FRACTION) ?? curve[Math.floor(curve.length / 2)]!;
   const at = `@${Math.round(half.fraction * 100)}%`;
@@ -179,6 +211,16 @@ function resultOf(
       ...(s.ratioTarget !== undefined ? { target: { op: ">=" as const, value: s.ratioTarget } } : {}),
     });
   }
+  if (reference) {
+    const target = s.referenceTargets?.[system];
+    figures.push({
+      name: `saturation vs ${reference.system}`,
+      value: sat.messagesPerSecond / reference.saturation.messagesPerSecond,
+      unit: "x",
+      ...(target !== undefined ? { target: { op: ">=" as const, value: target } } : {}),
+    });
+  }
+  const isHub = baseline !== undefined || reference !== undefined;
   figures.push(
     { name: `p50 ${at}`, value: half.figures.p50, unit: "ms" },
     {
@@ -186,7 +228,7 @@ function resultOf(
       value: half.figures.p99,
       unit: "ms",
       // The issue's latency target is for the hub at 50% of saturation.
-      ...(baseline && half.fraction === HEADLINE_FRACTION
+      ...(isHub && half.fraction === HEADLINE_FRACTION
         ? { target: { op: "<=" as const, value: 25 } }
         : {}),
     },
@@ -253,7 +295,11 @@ export async function runScenarios(
   const windows = new Map<string, TimeWindow[]>();
   try {
     for (const s of scenarios) {
-      const r = await runScenario(ctx, { hub, baseline }, s);
+      const r = await runScenario(
+        ctx,
+        [oneProcess(HUB, "hub", hub), oneProcess(BASELINE, "baseline", baseline)],
+        s,
+      );
       results.push(...r.results);
       windows.set(s.name, r.hubSaturationWindows);
     }

@@ -1,7 +1,9 @@
 /** Runs `switchboard serve` as a real child process, for crash and end-to-end tests. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../../devkit/freePort.js";
+
+export { freePort };
 
 /**
  * Tests here start real processes (each CLI call is a node + tsx start-up of
@@ -10,17 +12,6 @@ import { fileURLToPath } from "node:url";
 export const PROCESS_TEST_TIMEOUT_MS = 240_000;
 
 export const CLI = fileURLToPath(new URL("../bin/switchboard.js", import.meta.url));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface HubProcess {
   url: string;

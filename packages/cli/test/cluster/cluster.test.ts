@@ -12,7 +12,7 @@ import { createWebSocketTransport } from "../../../client/src/transport/wsTransp
 import { signChallenge } from "../../../client/src/identity/deviceKeys.js";
 import { createTsMlsEngine } from "../../../client/src/mls/index.js";
 import { PROCESS_TEST_TIMEOUT_MS, freePort, spawnHub, type HubProcess } from "../hubProcess.js";
-import { PrivateNats, PrivatePostgres, privateServicesMissing } from "./privateServices.js";
+import { PrivateNats, PrivatePostgres, privateServicesMissing } from "../../../../devkit/privateServices.js";
 
 const missing = privateServicesMissing();
 if (missing && process.env.CI === "true") throw new Error(`cluster tests cannot run in CI: ${missing}`);

@@ -3,20 +3,12 @@
  * goes away it moves to the next (issue 5: "the SDK and CLI accept several
  * server URLs and fail over between them").
  */
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub } from "@switchboard/server";
 import { ServerRotation, parseServers } from "../../src/session/servers.js";
+import { freePort } from "../../../../devkit/freePort.js";
 import { eventually, newClient, startTestHub, texts } from "../scenario/harness.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("several hub URLs", () => {
   it("are parsed from a comma-separated list, deduplicated, and must be http(s) URLs", () => {

@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { userInfo, tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../hubProcess.js";
+import { freePort } from "./freePort.js";
 
 const PG_ROOT = "/usr/lib/postgresql";
 const NATS_SERVER = "/usr/sbin/nats-server";
