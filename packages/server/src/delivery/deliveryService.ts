@@ -125,11 +125,16 @@ export class DeliveryService {
     requireConversationId(input.conversationId);
     requireClientMessageId(input.clientMessageId);
     requireSize(input.payload, LIMITS.maxMessageBytes, "message");
-    await this.requireMember(input.conversationId, caller.deviceId);
     const facts = inspectApplicationMessage(input.payload);
-    if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
-    if (facts.value.groupId !== input.conversationId)
-      throw new ProtocolError("INVALID_ARGUMENT", "the message is for another group");
+    if (!facts.ok || facts.value.groupId !== input.conversationId) {
+      // The rare path: a non-member hears NOT_FOUND whatever it sent, as for
+      // any request of its own; membership is otherwise checked by the append.
+      await this.requireMember(input.conversationId, caller.deviceId);
+      throw new ProtocolError(
+        "INVALID_ARGUMENT",
+        facts.ok ? "the message is for another group" : facts.reason,
+      );
+    }
     const result = await this.store.appendMessage({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -139,6 +144,9 @@ export class DeliveryService {
       epoch: facts.value.epoch,
       serverTime: this.clock(),
     });
+    // [DS5] checked by the store in the same step as the append. NOT_FOUND
+    // rather than FORBIDDEN: do not confirm to a non-member that it exists.
+    if (result.kind === "not_member") throw new ProtocolError("NOT_FOUND", "no such conversation");
     if (result.kind === "wrong_epoch") {
       throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on; encrypt the message again", {
         currentEpoch: result.currentEpoch,

@@ -215,7 +215,9 @@ export type AppendResult =
   | { kind: "appended"; entry: LogEntryRecord }
   | { kind: "duplicate"; entry: LogEntryRecord }
   | { kind: "wrong_epoch"; currentEpoch: number }
-  | { kind: "proposals_pending" };
+  | { kind: "proposals_pending" }
+  /** The sender device is not a member (or the conversation does not exist): nothing is stored. */
+  | { kind: "not_member" };
 
 export interface NewCommit {
   conversationId: string;
@@ -346,7 +348,12 @@ export interface Store {
   revokedMembers(conversationId: string): Promise<string[]>;
 
   // The log
-  /** Append an application message (idempotent by client message id). */
+  /**
+   * Append an application message (idempotent by client message id), only
+   * from a member device ([DS5]), checked in the same atomic step as the
+   * append: one round trip per batch on PostgreSQL instead of a membership
+   * read per message, and a device removed meanwhile cannot slip one in.
+   */
   appendMessage(message: NewMessage): Promise<AppendResult>;
   /**
    * Apply a commit atomically: refuse unless `epoch` is the current epoch

@@ -15,7 +15,11 @@ export type EntryFields = NewMessage;
  *   lock here is taken in id order, so batches from two nodes never
  *   deadlock) and reads them as last committed: a row lock waits for the
  *   other writer and then returns the newest version.
- * - `checked` finds retries (SPEC DS3). It reads the statement's snapshot,
+ * - `checked` finds the sender's membership (SPEC DS5: a non-member's
+ *   message is refused before anything else) and retries (SPEC DS3).
+ *   Membership is read in the statement's snapshot too; a commit that
+ *   removed the sender meanwhile also moved the epoch, which `locked` reads
+ *   as last committed, so the message is refused as for an old epoch. It reads the statement's snapshot,
  *   which may predate a message another node committed while we waited for
  *   the lock; then the insert below violates log_idempotency, the whole
  *   statement rolls back, and the batch runs again (and finds it).
@@ -36,15 +40,19 @@ const APPEND_BATCH = `
     ORDER BY id FOR UPDATE
   ),
   checked AS MATERIALIZED (
-    SELECT t.*, l.seq AS earlier_seq, l.kind AS earlier_kind, l.sender_address AS earlier_sender_address,
+    SELECT t.*, m.device_id IS NOT NULL AS is_member,
+           l.seq AS earlier_seq, l.kind AS earlier_kind, l.sender_address AS earlier_sender_address,
            l.payload AS earlier_payload, l.epoch AS earlier_epoch, l.server_time AS earlier_server_time,
            l.membership AS earlier_membership
-    FROM input t LEFT JOIN log l USING (conversation_id, sender_device_id, client_message_id)
+    FROM input t
+    LEFT JOIN members m ON m.conversation_id = t.conversation_id AND m.device_id = t.sender_device_id
+    LEFT JOIN log l ON l.conversation_id = t.conversation_id AND l.sender_device_id = t.sender_device_id
+                   AND l.client_message_id = t.client_message_id
   ),
   accepted AS MATERIALIZED (
     SELECT t.*, c.last_seq + row_number() OVER (PARTITION BY t.conversation_id ORDER BY t.i) AS seq
     FROM checked t JOIN locked c ON c.id = t.conversation_id
-    WHERE t.earlier_seq IS NULL AND t.epoch = c.epoch AND c.proposal_epoch IS DISTINCT FROM c.epoch
+    WHERE t.is_member AND t.earlier_seq IS NULL AND t.epoch = c.epoch AND c.proposal_epoch IS DISTINCT FROM c.epoch
   ),
   inserted AS (
     INSERT INTO log (conversation_id, seq, kind, sender_device_id, sender_address, client_message_id,
@@ -59,7 +67,8 @@ const APPEND_BATCH = `
     WHERE c.id = a.conversation_id
   )
   SELECT t.i,
-    CASE WHEN t.earlier_seq IS NOT NULL THEN 'duplicate'
+    CASE WHEN NOT t.is_member THEN 'not_member'
+         WHEN t.earlier_seq IS NOT NULL THEN 'duplicate'
          WHEN a.i IS NOT NULL THEN 'appended'
          WHEN c.id IS NULL THEN 'unknown_conversation'
          WHEN t.epoch <> c.epoch THEN 'wrong_epoch'
@@ -74,7 +83,13 @@ const APPEND_BATCH = `
 
 interface OutcomeRow {
   i: number;
-  outcome: "duplicate" | "appended" | "unknown_conversation" | "wrong_epoch" | "proposals_pending";
+  outcome:
+    | "not_member"
+    | "duplicate"
+    | "appended"
+    | "unknown_conversation"
+    | "wrong_epoch"
+    | "proposals_pending";
   seq: number | null;
   current_epoch: number | null;
   kind: EntryKind | null;
@@ -232,6 +247,8 @@ function outcomeOf(message: NewMessage, row: OutcomeRow): BatchOutcome {
       return { ok: true, value: { kind: "wrong_epoch", currentEpoch: row.current_epoch } };
     case "proposals_pending":
       return { ok: true, value: { kind: "proposals_pending" } };
+    case "not_member":
+      return { ok: true, value: { kind: "not_member" } };
     case "unknown_conversation":
       return { ok: false, error: new Error(`unknown conversation ${message.conversationId}`) };
   }

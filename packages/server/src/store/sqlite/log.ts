@@ -14,6 +14,7 @@ export class LogQueries {
   private readonly bumpSeq;
   private readonly bumpSeqForMessage;
   private readonly selectEpoch;
+  private readonly selectMember;
   private readonly insert;
   private readonly selectByClientId;
   private readonly selectAfter;
@@ -29,6 +30,9 @@ export class LogQueries {
     this.bumpSeqForMessage = db.prepare<[string, number], { last_seq: number }>(
       `UPDATE conversations SET last_seq = last_seq + 1
        WHERE id = ? AND epoch = ? AND proposal_epoch IS NOT epoch RETURNING last_seq`,
+    );
+    this.selectMember = db.prepare<[string, string], { one: number }>(
+      "SELECT 1 AS one FROM members WHERE conversation_id = ? AND device_id = ?",
     );
     this.selectEpoch = db.prepare<[string], { epoch: number }>(
       "SELECT epoch FROM conversations WHERE id = ?",
@@ -59,6 +63,8 @@ export class LogQueries {
   }
 
   append(message: NewMessage): AppendResult {
+    if (this.selectMember.get(message.conversationId, message.senderDeviceId) === undefined)
+      return { kind: "not_member" };
     const earlier = this.findByClientId(
       message.conversationId,
       message.senderDeviceId,

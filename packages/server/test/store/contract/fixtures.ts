@@ -95,9 +95,8 @@ export async function newGroup(
 
 /** The entry of an appended or duplicate message; fails the test on any other answer. */
 export function entryOf(result: AppendResult): LogEntryRecord {
-  if (result.kind === "proposals_pending" || result.kind === "wrong_epoch")
-    throw new Error(`expected an entry, got ${result.kind}`);
-  return result.entry;
+  if (result.kind === "appended" || result.kind === "duplicate") return result.entry;
+  throw new Error(`expected an entry, got ${result.kind}`);
 }
 
 /** A message from `sender`; `at` is its payload or its epoch (SPEC DS10: the conversation's current one). */

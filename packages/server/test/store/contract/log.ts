@@ -148,23 +148,59 @@ export function logContract(h: () => StoreHarness): void {
       for (const [i, payload] of payloads.entries()) expectBytes(log[i]?.payload, payload);
     });
 
-    it("[ST10] appending to an unknown conversation rejects; concurrent good writes still land", async () => {
+    it("[ST22] an append from a device that is not a member, or to an unknown conversation, is not_member and stores nothing; good writes beside it land", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
       await newGroup(store, "g1", alice);
-      const [bad, good, alsoGood] = await Promise.allSettled([
+      const [unknown, good, stranger, alsoGood] = await Promise.all([
         store.appendMessage(message("nope", alice, "m0")),
         store.appendMessage(message("g1", alice, "m1")),
+        store.appendMessage(message("g1", bob, "m1")),
         store.appendMessage(message("g1", alice, "m2")),
       ]);
-      expect(bad.status).toBe("rejected");
-      expect(good.status).toBe("fulfilled");
-      expect(alsoGood.status).toBe("fulfilled");
+      expect(unknown).toEqual({ kind: "not_member" });
+      expect(stranger).toEqual({ kind: "not_member" });
+      expect([good.kind, alsoGood.kind]).toEqual(["appended", "appended"]);
       expect((await store.readLog("g1", 0, 10)).map((e) => [e.seq, e.clientMessageId])).toEqual([
         [1, "m1"],
         [2, "m2"],
       ]);
+      expect(await store.getConversation("g1")).toMatchObject({ lastSeq: 2 });
       expect(await store.getConversation("nope")).toBeUndefined();
+    });
+
+    it("[ST22] a device removed by a commit can no longer append, not even a retry of what it sent before", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
+      await newGroup(store, "g1", alice);
+      await store.commit(
+        commitOf("g1", alice, {
+          epoch: 0,
+          clientMessageId: "add-bob",
+          membership: { addedDevices: [bob.deviceId], addedAccounts: [bob.address] },
+        }),
+      );
+      expect(entryOf(await store.appendMessage(message("g1", bob, "b1", { epoch: 1 }))).seq).toBe(2);
+      await store.commit(
+        commitOf("g1", alice, {
+          epoch: 1,
+          clientMessageId: "remove-bob",
+          membership: { removedDevices: [bob.deviceId], removedAccounts: [bob.address] },
+        }),
+      );
+      expect(await store.appendMessage(message("g1", bob, "b2", { epoch: 2 }))).toEqual({
+        kind: "not_member",
+      });
+      expect(await store.appendMessage(message("g1", bob, "b1", { epoch: 2 }))).toEqual({
+        kind: "not_member",
+      });
+      expect((await store.readLog("g1", 0, 10)).map((e) => e.clientMessageId)).toEqual([
+        "add-bob",
+        "b1",
+        "remove-bob",
+      ]);
     });
   });
 }
