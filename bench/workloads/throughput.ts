@@ -228,9 +228,7 @@ function resultOf(
       value: half.figures.p99,
       unit: "ms",
       // The issue's latency target is for the hub at 50% of saturation.
-      ...(isHub && half.fraction === HEADLINE_FRACTION
-        ? { target: { op: "<=" as const, value: 25 } }
-        : {}),
+      ...(isHub && half.fraction === HEADLINE_FRACTION ? { target: { op: "<=" as const, value: 25 } } : {}),
     },
     { name: `p99.9 ${at}`, value: half.figures.p999, unit: "ms" },
     { name: "server CPU @sat", value: sat.serverCpuCores, unit: "cores" },
