@@ -62,6 +62,19 @@ describe("authorization", () => {
         }),
       ),
     ).toBe("NOT_FOUND");
+    // A well-formed PrivateMessage of this group at its current epoch (one of
+    // alice's, replayed) passes every check but membership: still NOT_FOUND.
+    const [replayed] = (await hub.store.readLog(group, 0, 100)).filter((e) => e.kind === "application");
+    expect(
+      await code(
+        rpc.call("sendMessage", {
+          conversationId: group,
+          clientMessageId: "x2",
+          payload: replayed!.payload,
+          epoch: BigInt(replayed!.epoch),
+        }),
+      ),
+    ).toBe("NOT_FOUND");
     // With a leaked GroupInfo she can build a valid external commit, but she is
     // not a participant: the hub refuses her joining.
     const engine = await createTsMlsEngine({ crypto: "node" });
