@@ -663,7 +663,11 @@ export class SwitchboardClient {
       ...(this.options.random ? { random: this.options.random } : {}),
       deviceId: identity.deviceId,
       privateKey: identity.signaturePrivateKey,
-      onPush: (push) => this.pushes.receive(push),
+      // Frames already read from the socket still arrive after close(): a
+      // closed client has nothing to apply them to (the next sync gets them).
+      onPush: (push) => {
+        if (!this.closed) this.pushes.receive(push);
+      },
       onConnected: async (session, remaining) => {
         await topUpKeyPackages(this.deps(), session, remaining);
         await this.syncer.run(session);
