@@ -11,7 +11,7 @@ import { LIMITS } from "@switchboard/protocol";
 import type { Bus } from "./bus/port.js";
 import type { Clock } from "./caller.js";
 import type { AppConfig } from "./config/apps.js";
-import { createBusAnnouncer } from "./delivery/announcer.js";
+import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
@@ -74,6 +74,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     onError: onRemovalError,
   });
   const router = new LocalRouter(options.bus);
+  // After a bus outage (NATS restarted): this node's devices may have missed
+  // pushes other nodes published, and the devices behind the topics this
+  // node dropped missed those. Everything is in the Store; both sync.
+  const stopResume = options.bus.onResume((droppedTopics) => {
+    router.pushToAll(SYNC_HINT_FRAME);
+    for (const topic of droppedTopics) announcer.syncHint(topic);
+  });
   const services = {
     directory,
     delivery,
@@ -135,6 +142,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     close() {
       closing ??= (async () => {
         clearInterval(pinger);
+        stopResume();
         for (const ws of wss.clients) ws.close(1001, "server shutting down");
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {

@@ -2,7 +2,8 @@
  * What the hub pushes while connected: log entries (applied, then acked
  * shortly after), inbox items (Welcomes, then a full sync; messages from this
  * account's other devices), and the signal that
- * this device's key packages are running low.
+ * this device's key packages are running low, and the hint to sync (pushes
+ * were lost while the hub's bus was down).
  */
 import type { InboxItem, Push } from "@switchboard/protocol";
 import type { Applier } from "../conversations/applier.js";
@@ -51,6 +52,9 @@ export class PushReceiver {
           if (session) await this.deps.syncer.run(session);
         })
         .catch(report(`inbox item ${item.id}`));
+    } else if (body.case === "syncHint") {
+      const session = this.deps.currentSession();
+      if (session) this.deps.syncer.run(session).catch(report("sync hint"));
     } else if (body.case === "keyPackagesLow") {
       const session = this.deps.currentSession();
       // One top-up at a time: several claims in a row each send this signal.

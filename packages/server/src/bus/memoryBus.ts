@@ -37,6 +37,10 @@ export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {
         if (set.size === 0) topics.delete(topic);
       };
     },
+    // Nothing is ever lost in-process: there is no outage to resume from.
+    onResume() {
+      return () => {};
+    },
     async close() {
       closed = true;
       topics.clear();

@@ -32,11 +32,8 @@ export interface NatsBusOptions {
   /** Wait between reconnect attempts, in ms (default 1000), plus up to `reconnectJitterMs` (default 1000). */
   reconnectWaitMs?: number;
   reconnectJitterMs?: number;
-  /**
-   * Called when the connection is back after a loss. Pushes published while
-   * it was down are gone; a caller may tell its connected devices to sync.
-   */
-  onResume?: () => void;
+  /** Called when the connection is back after a loss (see Bus.onResume). */
+  onResume?: (droppedTopics: readonly string[]) => void;
 }
 
 export interface NatsBusStats {
@@ -60,6 +57,8 @@ const PING_INTERVAL_MS = 10_000;
 const MAX_PINGS_OUT = 3;
 /** close() drains (pending publishes go out); a server that does not answer within this is abandoned. */
 const DRAIN_TIMEOUT_MS = 5_000;
+/** Topics remembered per outage for onResume (~100 bytes each): a bound on memory, not a promise. */
+const MAX_DROPPED_TOPICS = 100_000;
 
 export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const prefix = options.prefix ?? DEFAULT_NATS_PREFIX;
@@ -107,13 +106,17 @@ class NatsBusAdapter implements NatsBus {
    */
   private readonly statuses: AsyncIterable<Status> & { stop?: () => void };
   maxPayload: number;
+  private readonly resumeHandlers = new Set<(droppedTopics: readonly string[]) => void>();
+  /** The topics of publishes dropped during the current outage (each once), up to MAX_DROPPED_TOPICS. */
+  private droppedTopics = new Set<string>();
 
   constructor(
     private readonly nc: NatsConnection,
     readonly prefix: string,
     private readonly log: BusLogger,
-    private readonly onResume: (() => void) | undefined,
+    onResume: ((droppedTopics: readonly string[]) => void) | undefined,
   ) {
+    if (onResume) this.resumeHandlers.add(onResume);
     this.maxPayload = nc.info?.max_payload ?? 1024 * 1024;
     this.statuses = nc.status();
     this.watch().catch((err: unknown) => this.log.warn({ err: String(err) }, "NATS status watch ended"));
@@ -138,6 +141,7 @@ class NatsBusAdapter implements NatsBus {
       // is honest. At-most-once: devices get the entry when they sync.
       dropped.disconnected++;
       this.droppedThisOutage++;
+      if (this.droppedTopics.size < MAX_DROPPED_TOPICS) this.droppedTopics.add(topic);
       return;
     }
     if (message.length > this.maxPayload) {
@@ -157,6 +161,11 @@ class NatsBusAdapter implements NatsBus {
       dropped.failed++;
       this.log.warn({ topic, err: String(err) }, "bus publish failed; dropped");
     }
+  }
+
+  onResume(handler: (droppedTopics: readonly string[]) => void): () => void {
+    this.resumeHandlers.add(handler);
+    return () => this.resumeHandlers.delete(handler);
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
@@ -222,6 +231,32 @@ class NatsBusAdapter implements NatsBus {
     return `${this.prefix}.${topic}`;
   }
 
+  /** Back after an outage: tell the handlers what this node dropped meanwhile. */
+  private resumed(status: Status): void {
+    this.connected = true;
+    this.counts.reconnects++;
+    this.maxPayload = this.nc.info?.max_payload ?? this.maxPayload;
+    this.log.info(
+      { server: status.data, dropped: this.droppedThisOutage, topics: this.droppedTopics.size },
+      "NATS connection back",
+    );
+    if (this.droppedTopics.size >= MAX_DROPPED_TOPICS) {
+      this.log.warn(
+        { tracked: MAX_DROPPED_TOPICS },
+        "more topics dropped than tracked; devices elsewhere see the rest on their next sync",
+      );
+    }
+    const droppedTopics = [...this.droppedTopics];
+    this.droppedTopics = new Set();
+    for (const handler of [...this.resumeHandlers]) {
+      try {
+        handler(droppedTopics);
+      } catch (err) {
+        this.log.error({ err: String(err) }, "bus onResume failed");
+      }
+    }
+  }
+
   /** Follow the connection's state: drop publishes while it is down, report outages. */
   private async watch(): Promise<void> {
     for await (const status of this.statuses) {
@@ -229,18 +264,11 @@ class NatsBusAdapter implements NatsBus {
         case Events.Disconnect:
           this.connected = false;
           this.droppedThisOutage = 0;
+          this.droppedTopics = new Set();
           this.log.warn({ server: status.data }, "NATS connection lost; pushes are dropped until it is back");
           break;
         case Events.Reconnect:
-          this.connected = true;
-          this.counts.reconnects++;
-          this.maxPayload = this.nc.info?.max_payload ?? this.maxPayload;
-          this.log.info({ server: status.data, dropped: this.droppedThisOutage }, "NATS connection back");
-          try {
-            this.onResume?.();
-          } catch (err) {
-            this.log.error({ err: String(err) }, "bus onResume failed");
-          }
+          this.resumed(status);
           break;
         case Events.LDM:
           this.log.warn({ server: status.data }, "NATS server entering lame duck mode");

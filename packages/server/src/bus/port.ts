@@ -22,6 +22,13 @@ export interface Bus {
   publish(topic: string, message: Uint8Array): Promise<void>;
   /** Returns a function that ends the subscription. */
   subscribe(topic: string, handler: BusHandler): () => void;
+  /**
+   * Run `handler` whenever the bus is back after an outage (never, for the
+   * in-process bus), with the topics of the messages this node dropped
+   * meanwhile. Messages published elsewhere to this node's subscriptions
+   * were lost too. Returns a function that removes the handler.
+   */
+  onResume(handler: (droppedTopics: readonly string[]) => void): () => void;
   close(): Promise<void>;
 }
 

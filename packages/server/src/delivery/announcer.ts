@@ -17,7 +17,14 @@ export interface Announcer {
   keyPackagesLow(deviceId: string, remaining: number): void;
   /** Tell every node to close the device's connections: it was revoked. */
   deviceRevoked(deviceId: string): void;
+  /** Tell the devices behind a topic (a conversation's members, or one device) to sync: a push to them was lost. */
+  syncHint(topic: string): void;
 }
+
+/** "Sync now" (Push.sync_hint), encoded once. */
+export const SYNC_HINT_FRAME = encodeServerFrame(
+  create(ServerFrameSchema, { body: { case: "push", value: { body: { case: "syncHint", value: {} } } } }),
+);
 
 export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): Announcer {
   const publish = (topic: string, bytes: Uint8Array) => {
@@ -46,6 +53,9 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
     },
     deviceRevoked(deviceId) {
       publish(deviceTopic(deviceId), wrapForBus(BusFlag.Revoked, new Uint8Array()));
+    },
+    syncHint(topic) {
+      publish(topic, wrapForBus(BusFlag.Forward, SYNC_HINT_FRAME));
     },
   };
 }

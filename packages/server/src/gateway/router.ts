@@ -28,6 +28,11 @@ export class LocalRouter {
 
   constructor(private readonly bus: Bus) {}
 
+  /** One frame to every connection on this node. */
+  pushToAll(bytes: Uint8Array): void {
+    for (const set of this.connections.values()) for (const connection of set) connection.push(bytes);
+  }
+
   /**
    * Route a connection: its device topic and every conversation it is a
    * member of (none yet for a device being linked). Attaching again, when

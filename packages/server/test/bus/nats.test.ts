@@ -170,7 +170,9 @@ describe.skipIf(!binaryPresent)("NATS bus on a private nats-server", () => {
     let resumed = 0;
     const quick = { reconnectWaitMs: 100, reconnectJitterMs: 50 };
     const subscriber = await open({ servers: server.url, prefix, ...quick, onResume: () => resumed++ });
+    const droppedByPublisher: (readonly string[])[] = [];
     const publisher = await open({ servers: server.url, prefix, ...quick });
+    publisher.onResume((topics) => droppedByPublisher.push(topics));
     const got = inbox();
     subscriber.subscribe("conv.live", got.handler);
     await subscriber.flush();
@@ -185,10 +187,13 @@ describe.skipIf(!binaryPresent)("NATS bus on a private nats-server", () => {
         return publisher.stats().dropped.disconnected;
       })
       .toBeGreaterThan(0);
+    await publisher.publish("device.other", Uint8Array.of(2));
 
     await server.restart();
     await expect.poll(() => resumed, { timeout: 10_000 }).toBe(1);
     await expect.poll(() => publisher.stats().reconnects, { timeout: 10_000 }).toBe(1);
+    // What it dropped is named, each topic once, for the hub to tell those devices to sync.
+    expect(droppedByPublisher.map((t) => [...t].sort())).toEqual([["conv.live", "device.other"]]);
     // The subscription came back by itself; once the server has it, publishes flow.
     await subscriber.flush();
     await publisher.publish("conv.live", Uint8Array.of(3));

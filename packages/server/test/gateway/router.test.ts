@@ -10,6 +10,7 @@ import { BusFlag, wrapForBus } from "../../src/bus/envelope.js";
 import { createMemoryBus } from "../../src/bus/memoryBus.js";
 import type { Bus } from "../../src/bus/port.js";
 import { LocalRouter, type RoutedConnection } from "../../src/gateway/router.js";
+import { SYNC_HINT_FRAME } from "../../src/delivery/announcer.js";
 
 const C1 = "c1".repeat(16);
 const C2 = "c2".repeat(16);
@@ -110,6 +111,19 @@ describe("LocalRouter: Bus interest", () => {
     await bus.publish("device.deva", wrapForBus(BusFlag.Revoked, new Uint8Array()));
     expect(a.revoked).toBe(true);
   });
+
+  it("pushes a frame to every connection here (the sync hint after a bus outage)", () => {
+    const { bus } = recordingBus();
+    const router = new LocalRouter(bus);
+    const [a, b, c] = [connection("deva"), connection("deva"), connection("devb")];
+    router.attach(a, [C1]);
+    router.attach(b, []);
+    router.attach(c, [C2]);
+    router.detach(c);
+    router.pushToAll(SYNC_HINT_FRAME);
+    for (const conn of [a, b]) expect(conn.pushed).toEqual([SYNC_HINT_FRAME]);
+    expect(c.pushed).toEqual([]);
+  });
 });
 
 /** A memory bus that tracks which topics have live subscriptions. */
@@ -131,6 +145,7 @@ function recordingBus(): { bus: Bus; live: () => string[]; log: string[] } {
         end();
       };
     },
+    onResume: (handler) => inner.onResume(handler),
     close: () => inner.close(),
   };
   const live = () =>
