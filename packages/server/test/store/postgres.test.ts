@@ -155,6 +155,16 @@ if (!available) {
         });
       });
 
+      it("[DS2] refuses to open when the URL turns synchronous_commit off (acks could be lost)", async () => {
+        const schema = freshSchema();
+        cleanups.push(() => dropSchema(schema));
+        const url = new URL(POSTGRES_URL);
+        url.searchParams.set("options", "-c synchronous_commit=off");
+        await expect(openPostgresStore({ ...optionsFor(schema), url: url.toString() })).rejects.toThrow(
+          /synchronous_commit=off/,
+        );
+      });
+
       it("migrates a fresh schema once; running the migrations again changes nothing", async () => {
         const schema = freshSchema();
         cleanups.push(() => dropSchema(schema));

@@ -18,5 +18,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => {});
     throw toStoreError(error);
   }
+  // Options in the URL (`?options=-c synchronous_commit=off`) win over ours
+  // in node-postgres. Without synchronous commit an acknowledged message can
+  // be lost in a crash (SPEC DS2): refuse to serve rather than lose it.
+  const { rows } = await pool.query<{ value: string }>(
+    "SELECT current_setting('synchronous_commit') AS value",
+  );
+  if (rows[0]?.value === "off") {
+    await pool.end().catch(() => {});
+    throw new Error(
+      "PostgreSQL sessions run with synchronous_commit=off (set in the db URL's options?): " +
+        "acknowledged messages could be lost in a crash; remove that setting",
+    );
+  }
   return new PostgresStore(pool);
 }
