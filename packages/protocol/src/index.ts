@@ -11,3 +11,4 @@ export * from "./gen/switchboard/v1/requests_pb.js";
 export * from "./gen/switchboard/v1/entities_pb.js";
 export * from "./gen/switchboard/v1/content_pb.js";
 export * from "./devices.js";
+export * from "./hotFrames.js";

@@ -3,7 +3,13 @@
  * connections push them at once. Frames are encoded once here and the same
  * bytes go to every recipient socket (one write, many deliveries).
  */
-import { create, encodeServerFrame, ServerFrameSchema } from "@switchboard/protocol";
+import {
+  create,
+  encodeEntryPush,
+  encodeServerFrame,
+  EntryKind,
+  ServerFrameSchema,
+} from "@switchboard/protocol";
 import { BusFlag, wrapForBus } from "../bus/envelope.js";
 import type { Bus } from "../bus/port.js";
 import { conversationTopic, deviceTopic } from "../bus/port.js";
@@ -33,6 +39,12 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
   };
   return {
     entry(entry) {
+      if (entry.kind === "application" && !entry.membership) {
+        // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
+        const push = encodeEntryPush({ ...entry, kind: EntryKind.APPLICATION });
+        publish(conversationTopic(entry.conversationId), wrapForBus(BusFlag.Forward, push));
+        return;
+      }
       const frame = create(ServerFrameSchema, {
         body: { case: "push", value: { body: { case: "entry", value: toWireEntry(entry) } } },
       });

@@ -16,6 +16,7 @@ import {
   ServerFrameSchema,
   create,
   decodeClientFrame,
+  encodeSendMessageAck,
   encodeServerFrame,
   type ErrorCode,
   type Request,
@@ -163,6 +164,12 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private respond(id: bigint, result: Response["result"]): void {
+    if (result.case === "sendMessage") {
+      // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
+      if (this.socket.readyState !== this.socket.OPEN) return;
+      const { seq, serverTime } = result.value;
+      return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)));
+    }
     this.sendFrame({ case: "response", value: { $typeName: "switchboard.v1.Response", id, result } });
   }
 

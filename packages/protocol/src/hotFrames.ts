@@ -1,0 +1,150 @@
+/**
+ * Hand-written encoders for the two server frames on the message hot path:
+ * the acknowledgement of a SendMessageRequest and the push of an application
+ * entry. Every message costs one of each (more pushes in groups), and
+ * protobuf-es's reflective create + toBinary was ~20% of the hub's CPU at
+ * saturation (bench/README.md). The bytes are exactly those of
+ * encodeServerFrame(create(ServerFrameSchema, ...)) (proto3: fields in number
+ * order, zero values left out, a set oneof member written even when empty);
+ * hotFrames.test.ts checks that on random values. Sizes are computed first,
+ * then the frame is written into one buffer.
+ */
+
+const utf8 = new TextEncoder();
+
+/** ServerFrame{response(2){id(1), send_message(16){seq(1), server_time(2)}}}. */
+export function encodeSendMessageAck(id: bigint, seq: number, serverTime: number): Uint8Array {
+  // Request ids are small in practice: number arithmetic, not BigInt's.
+  const requestId = id <= BigInt(Number.MAX_SAFE_INTEGER) && id >= 0n ? Number(id) : id;
+  const ackLength = uintSize(1, seq) + uintSize(2, serverTime);
+  const responseLength = uintSize(1, requestId) + nestedSize(16, ackLength);
+  const out = new Output(nestedSize(2, responseLength));
+  out.tag(2, LENGTH_DELIMITED).varint(responseLength);
+  out.uint(1, requestId);
+  out.tag(16, LENGTH_DELIMITED).varint(ackLength);
+  out.uint(1, seq).uint(2, serverTime);
+  return out.done();
+}
+
+/** The fields of an application entry (none with a membership change: commits take the generic path). */
+export interface ApplicationEntryFields {
+  conversationId: string;
+  seq: number;
+  /** EntryKind's wire number (APPLICATION = 1). */
+  kind: number;
+  senderDeviceId: string;
+  senderAddress: string;
+  payload: Uint8Array;
+  epoch: number;
+  serverTime: number;
+}
+
+/** ServerFrame{push(3){entry(1){LogEntry fields 1-8}}}. */
+export function encodeEntryPush(entry: ApplicationEntryFields): Uint8Array {
+  const conversationId = utf8.encode(entry.conversationId);
+  const senderDeviceId = utf8.encode(entry.senderDeviceId);
+  const senderAddress = utf8.encode(entry.senderAddress);
+  const entryLength =
+    bytesSize(1, conversationId) +
+    uintSize(2, entry.seq) +
+    uintSize(3, entry.kind) +
+    bytesSize(4, senderDeviceId) +
+    bytesSize(5, senderAddress) +
+    bytesSize(6, entry.payload) +
+    uintSize(7, entry.epoch) +
+    uintSize(8, entry.serverTime);
+  const pushLength = nestedSize(1, entryLength);
+  const out = new Output(nestedSize(3, pushLength));
+  out.tag(3, LENGTH_DELIMITED).varint(pushLength);
+  out.tag(1, LENGTH_DELIMITED).varint(entryLength);
+  out
+    .bytes(1, conversationId)
+    .uint(2, entry.seq)
+    .uint(3, entry.kind)
+    .bytes(4, senderDeviceId)
+    .bytes(5, senderAddress)
+    .bytes(6, entry.payload)
+    .uint(7, entry.epoch)
+    .uint(8, entry.serverTime);
+  return out.done();
+}
+
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
+
+type Uint = number | bigint;
+
+const isZero = (value: Uint) => value === 0 || value === 0n;
+
+function varintSize(value: Uint): number {
+  let v = typeof value === "bigint" ? BigInt.asUintN(64, value) : value;
+  let size = 1;
+  if (typeof v === "number") {
+    while (v > 0x7f) {
+      v = Math.floor(v / 0x80);
+      size++;
+    }
+    return size;
+  }
+  while (v > 0x7fn) {
+    v >>= 7n;
+    size++;
+  }
+  return size;
+}
+
+const tagSize = (field: number) => varintSize(field << 3);
+const uintSize = (field: number, value: Uint) => (isZero(value) ? 0 : tagSize(field) + varintSize(value));
+const bytesSize = (field: number, value: Uint8Array) =>
+  value.byteLength === 0 ? 0 : tagSize(field) + varintSize(value.byteLength) + value.byteLength;
+const nestedSize = (field: number, length: number) => tagSize(field) + varintSize(length) + length;
+
+class Output {
+  private readonly buffer: Uint8Array;
+  private at = 0;
+
+  constructor(size: number) {
+    this.buffer = new Uint8Array(size);
+  }
+
+  tag(field: number, wireType: number): this {
+    return this.varint((field << 3) | wireType);
+  }
+
+  uint(field: number, value: Uint): this {
+    return isZero(value) ? this : this.tag(field, VARINT).varint(value);
+  }
+
+  bytes(field: number, value: Uint8Array): this {
+    if (value.byteLength === 0) return this;
+    this.tag(field, LENGTH_DELIMITED).varint(value.byteLength);
+    this.buffer.set(value, this.at);
+    this.at += value.byteLength;
+    return this;
+  }
+
+  varint(value: Uint): this {
+    if (typeof value === "number") {
+      let v = value;
+      while (v > 0x7f) {
+        this.buffer[this.at++] = v % 0x80 | 0x80;
+        v = Math.floor(v / 0x80);
+      }
+      this.buffer[this.at++] = v;
+      return this;
+    }
+    let v = BigInt.asUintN(64, value);
+    while (v > 0x7fn) {
+      this.buffer[this.at++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buffer[this.at++] = Number(v);
+    return this;
+  }
+
+  done(): Uint8Array {
+    if (this.at !== this.buffer.byteLength)
+      throw new Error(`frame size ${this.at} != ${this.buffer.byteLength}`);
+    return this.buffer;
+  }
+}
