@@ -11,7 +11,13 @@ import { RpcSession } from "../../../client/src/session/rpc.js";
 import { createWebSocketTransport } from "../../../client/src/transport/wsTransport.js";
 import { signChallenge } from "../../../client/src/identity/deviceKeys.js";
 import { createTsMlsEngine } from "../../../client/src/mls/index.js";
-import { PROCESS_TEST_TIMEOUT_MS, freePort, spawnHub, type HubProcess } from "../hubProcess.js";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { CLI, PROCESS_TEST_TIMEOUT_MS, freePort, spawnHub, type HubProcess } from "../hubProcess.js";
 import { PrivateNats, PrivatePostgres, privateServicesMissing } from "../../../../devkit/privateServices.js";
 
 const missing = privateServicesMissing();
@@ -19,25 +25,25 @@ if (missing && process.env.CI === "true") throw new Error(`cluster tests cannot 
 if (missing) console.warn(`\n!!! SKIPPING cluster tests: ${missing} (install postgresql and nats-server)\n`);
 
 describe.skipIf(missing !== undefined)("a cluster of hub nodes on PostgreSQL and NATS", () => {
-  let pg: PrivatePostgres;
+  let postgres: PrivatePostgres;
   let nats: PrivateNats;
   const nodes: HubProcess[] = [];
   const devices: TestDevice[] = [];
   let n = 0;
 
   beforeAll(async () => {
-    pg = await PrivatePostgres.start();
+    postgres = await PrivatePostgres.start();
     nats = await PrivateNats.start();
     // Both nodes start at once: migrations must cope (advisory lock).
     const ports = [await freePort(), await freePort(), await freePort()];
-    nodes.push(...(await Promise.all(ports.map((port) => spawnHub(port, pg.url, { nats: nats.url })))));
+    nodes.push(...(await Promise.all(ports.map((port) => spawnHub(port, postgres.url, { nats: nats.url })))));
   }, PROCESS_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await Promise.all(devices.map((d) => d.client.close().catch(() => {})));
     await Promise.all(nodes.map((node) => node.kill("SIGTERM")));
     await nats?.close();
-    await pg?.close();
+    await postgres?.close();
   }, PROCESS_TEST_TIMEOUT_MS);
 
   /** A new account whose device uses these nodes, the first one first. */
@@ -51,6 +57,32 @@ describe.skipIf(missing !== undefined)("a cluster of hub nodes on PostgreSQL and
     await d.client.connect();
     return d;
   }
+
+  it(
+    "`switchboard migrate` brings a fresh database (PostgreSQL or SQLite) to the current schema, once",
+    async () => {
+      const migrate = async (db: string) =>
+        (await promisify(execFile)(process.execPath, [CLI, "migrate", "--db", db], { timeout: 60_000 }))
+          .stdout;
+      const admin = new pg.Client({ connectionString: postgres.url });
+      await admin.connect();
+      await admin.query("CREATE DATABASE migrate_fresh");
+      await admin.end();
+      const fresh = postgres.url.replace(/\/postgres$/, "/migrate_fresh");
+      expect(await migrate(fresh)).toMatch(/schema migrated from version 0 to [1-9]/);
+      expect(await migrate(fresh)).toMatch(/schema is up to date/);
+      // The cluster's own database was migrated by the nodes as they started.
+      expect(await migrate(postgres.url)).toMatch(/schema is up to date/);
+      const dir = mkdtempSync(join(tmpdir(), "switchboard-migrate-"));
+      try {
+        expect(await migrate(join(dir, "hub.db"))).toMatch(/schema migrated from version 0 to [1-9]/);
+        expect(await migrate(join(dir, "hub.db"))).toMatch(/schema is up to date/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
   it(
     "[SO1] devices on different nodes exchange direct and group messages in real time",
@@ -199,9 +231,9 @@ describe.skipIf(missing !== undefined)("a cluster of hub nodes on PostgreSQL and
         async () => (await alice.client.messages(direct)).some((m) => m.seq !== null),
         "sending",
       );
-      pg.stopServer();
+      postgres.stopServer();
       await new Promise((r) => setTimeout(r, 1500));
-      pg.startServer();
+      postgres.startServer();
       await sending;
       // Whatever failed is in alice's outbox and goes out on her next sync.
       await eventually(async () => {
