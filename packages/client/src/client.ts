@@ -40,7 +40,14 @@ import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
 import { Link, type LinkState } from "./session/link.js";
 import { PushReceiver } from "./session/push.js";
-import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers } from "./session/rpc.js";
+import {
+  RpcSession,
+  type OpCase,
+  type OpInit,
+  type ResultOf,
+  type RpcHandlers,
+  type RpcTimings,
+} from "./session/rpc.js";
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
@@ -55,6 +62,12 @@ export interface ClientOptions {
   clock?: () => number;
   /** Randomness for reconnect jitter and for which of several hubs to try first (tests pin it). */
   random?: () => number;
+  /**
+   * How long a request may go unanswered before the connection is taken as
+   * dead and the SDK moves on (default 15 s), and after how long without a
+   * frame it pings the hub to find out (default 25 s).
+   */
+  timings?: RpcTimings;
   /**
    * The approval-chain check the engine was built with (createTsMlsEngine's
    * verifyMember: trust.verify), so that no device the hub slipped into an
@@ -557,7 +570,7 @@ export class SwitchboardClient {
     let lastError: unknown;
     for (const url of servers) {
       try {
-        return await RpcSession.open(this.options.transport(url), handlers);
+        return await RpcSession.open(this.options.transport(url), handlers, this.options.timings ?? {});
       } catch (err) {
         lastError = err;
       }
@@ -661,6 +674,7 @@ export class SwitchboardClient {
     this.link ??= new Link({
       transports: parseServers(identity.server).map((url) => this.options.transport(url)),
       ...(this.options.random ? { random: this.options.random } : {}),
+      ...(this.options.timings ? { timings: this.options.timings } : {}),
       deviceId: identity.deviceId,
       privateKey: identity.signaturePrivateKey,
       // Frames already read from the socket still arrive after close(): a

@@ -17,3 +17,4 @@ export type { Transport } from "./transport/port.js";
 export { backoffDelay, DEFAULT_BACKOFF } from "./session/backoff.js";
 export { createMemoryStore } from "./store/memory.js";
 export { LocalStoreError } from "./store/errors.js";
+export type { RpcTimings } from "./session/rpc.js";

@@ -13,7 +13,7 @@ import { ClientError } from "../errors.js";
 import { signChallenge } from "../identity/deviceKeys.js";
 import type { Transport } from "../transport/port.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
-import { RpcSession, type OpCase, type OpInit, type ResultOf } from "./rpc.js";
+import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcTimings } from "./rpc.js";
 import { ServerRotation } from "./servers.js";
 
 /** "revoked": the account revoked this device; the link stops for good. */
@@ -30,6 +30,8 @@ export interface LinkOptions {
   onStateChange?(state: LinkState, detail?: string): void;
   backoff?: BackoffOptions;
   random?: () => number;
+  /** Request timeout and keep-alive of each connection (rpc.ts). */
+  timings?: RpcTimings;
 }
 
 export class Link {
@@ -151,10 +153,14 @@ export class Link {
   private async login(): Promise<{ session: RpcSession; keyPackagesRemaining: number }> {
     const opened: { session?: RpcSession } = {};
     const transport = this.options.transports[Number(this.rotation.current)]!;
-    const { session, challenge, hubSignatureKey } = await RpcSession.open(transport, {
-      onPush: (push) => this.options.onPush(push),
-      onClose: (reason) => this.onClosed(opened.session, reason),
-    });
+    const { session, challenge, hubSignatureKey } = await RpcSession.open(
+      transport,
+      {
+        onPush: (push) => this.options.onPush(push),
+        onClose: (reason) => this.onClosed(opened.session, reason),
+      },
+      this.options.timings ?? {},
+    );
     opened.session = session;
     this.hubKey = hubSignatureKey;
     try {

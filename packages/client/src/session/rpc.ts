@@ -2,6 +2,13 @@
  * One connection's request/response layer: Hello first, then requests with
  * ids, each resolved by exactly one Response; Pushes go to a handler. Wire
  * errors become ProtocolError with the server's code.
+ *
+ * A connection that stops answering is closed, so the link reconnects (to
+ * another hub, when it knows several): a hub whose machine vanished leaves
+ * no TCP close behind, and the socket would otherwise look open for
+ * minutes. A request unanswered within `timeoutMs` closes it, and after
+ * `keepAliveMs` with nothing received the session sends a ping request,
+ * which that rule then covers.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import {
@@ -35,6 +42,16 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+export interface RpcTimings {
+  /** A request unanswered this long fails with TIMEOUT and closes the connection (default 15 s). */
+  timeoutMs?: number;
+  /** With nothing received this long, ping the hub (default 25 s). */
+  keepAliveMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_KEEP_ALIVE_MS = 25_000;
+
 export interface RpcHandlers {
   onPush(push: Push): void;
   onClose(reason: string): void;
@@ -46,10 +63,14 @@ export class RpcSession {
   private connection: TransportConnection | undefined;
   private closed = false;
   private helloResolve: ((hello: ServerHello) => void) | undefined;
+  private keepAlive: ReturnType<typeof setTimeout> | undefined;
+  /** performance.now() of the last frame received (a timestamp, not a timer per frame). */
+  private lastReceived = 0;
 
   private constructor(
     private readonly handlers: RpcHandlers,
     private readonly timeoutMs: number,
+    private readonly keepAliveMs: number,
   ) {}
 
   /**
@@ -59,9 +80,13 @@ export class RpcSession {
   static async open(
     transport: Transport,
     handlers: RpcHandlers,
-    options: { timeoutMs?: number; client?: string } = {},
+    options: RpcTimings & { client?: string } = {},
   ): Promise<{ session: RpcSession; challenge: Uint8Array; hubSignatureKey: Uint8Array }> {
-    const session = new RpcSession(handlers, options.timeoutMs ?? 15_000);
+    const session = new RpcSession(
+      handlers,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+    );
     const hello = new Promise<ServerHello>((resolve) => (session.helloResolve = resolve));
     session.connection = await transport.connect({
       onMessage: (bytes) => session.onMessage(bytes),
@@ -86,6 +111,7 @@ export class RpcSession {
     });
     try {
       const { challenge, hubSignatureKey } = await Promise.race([hello, timeout]);
+      session.armKeepAlive();
       return { session, challenge, hubSignatureKey };
     } catch (err) {
       session.close();
@@ -111,6 +137,8 @@ export class RpcSession {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new ClientError("TIMEOUT", `${op} timed out`));
+        // No answer in this long: the connection is taken as dead.
+        this.close(`no answer to ${op} in ${this.timeoutMs} ms`);
       }, this.timeoutMs);
       const settle = resolve as (value: unknown) => void;
       this.pending.set(id, { op, resolve: (r) => settle(r.value), reject, timer });
@@ -120,13 +148,30 @@ export class RpcSession {
     });
   }
 
-  close(): void {
+  close(reason = "closed by client"): void {
     if (this.closed) return;
     this.connection?.close();
-    this.onClose("closed by client");
+    this.onClose(reason);
+  }
+
+  /** Check for idleness every keepAliveMs: with nothing received that long, ping. */
+  private armKeepAlive(delay = this.keepAliveMs): void {
+    if (this.closed) return;
+    this.keepAlive = setTimeout(() => {
+      const idle = performance.now() - this.lastReceived;
+      if (idle < this.keepAliveMs) return this.armKeepAlive(this.keepAliveMs - idle);
+      // The answer, or its absence (which closes the session), is all we need.
+      this.call("ping", {})
+        .catch(() => undefined)
+        .then(() => this.armKeepAlive())
+        .catch(() => {});
+    }, delay);
+    // An idle timer must not keep a process alive on its own.
+    this.keepAlive.unref?.();
   }
 
   private onMessage(bytes: Uint8Array): void {
+    this.lastReceived = performance.now();
     const decoded = decodeServerFrame(bytes);
     if (!decoded.ok) return; // A frame we cannot read is dropped; the request it answered times out.
     const body = decoded.value.body;
@@ -163,6 +208,7 @@ export class RpcSession {
   private onClose(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.keepAlive);
     for (const [, pending] of this.pending) {
       clearTimeout(pending.timer);
       pending.reject(new ClientError("NOT_CONNECTED", `connection lost during ${pending.op}`));

@@ -8,6 +8,11 @@ import { pino } from "pino";
 import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub } from "@switchboard/server";
 import { ServerRotation, parseServers } from "../../src/session/servers.js";
 import { freePort } from "../../../../devkit/freePort.js";
+import { DeviceTrust, SwitchboardClient } from "../../src/index.js";
+import { createTsMlsEngine } from "../../src/mls/index.js";
+import { createMemoryStore } from "../../src/store/memory.js";
+import type { Transport } from "../../src/transport/port.js";
+import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
 import { eventually, newClient, startTestHub, texts } from "../scenario/harness.js";
 
 describe("several hub URLs", () => {
@@ -96,6 +101,63 @@ describe("a hub that goes away and comes back", () => {
       await Promise.all([alice.client.close(), bob.client.close()]);
       await second.close();
       await first.close().catch(() => {});
+    }
+  });
+});
+
+describe("a hub that stops answering without closing the connection", () => {
+  it("is noticed by the keep-alive: the device drops that connection, connects again and carries on", async () => {
+    const hub = await startTestHub();
+    // A transport whose current connection can be made a black hole: nothing
+    // in, nothing out, and no close (a hub whose machine vanished).
+    let silenced: (() => void) | undefined;
+    const transport = (url: string): Transport => ({
+      connect: async (handlers) => {
+        let silent = false;
+        const inner = await createWebSocketTransport(url).connect({
+          onClose: (reason) => handlers.onClose(reason),
+          onMessage: (bytes) => {
+            if (!silent) handlers.onMessage(bytes);
+          },
+        });
+        silenced = () => (silent = true);
+        return {
+          send: (bytes) => {
+            if (!silent) inner.send(bytes);
+          },
+          close: () => inner.close(),
+        };
+      },
+    });
+    const trust = new DeviceTrust();
+    const alice = new SwitchboardClient({
+      store: createMemoryStore(),
+      engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
+      trust,
+      transport,
+      timings: { timeoutMs: 300, keepAliveMs: 200 },
+    });
+    const states: string[] = [];
+    alice.events.on("connection", (c) => states.push(c.state));
+    const bob = await newClient();
+    await alice.register(hub.hub.url, "alice@instagram");
+    await bob.client.register(hub.hub.url, "bob@instagram");
+    await Promise.all([alice.connect(), bob.client.connect()]);
+    const direct = (await alice.sendText("bob@instagram", "before")).conversationId;
+    await eventually(() => texts(bob.received, direct).includes("before"), "bob to get it");
+    try {
+      states.length = 0;
+      silenced!();
+      // Nothing is sent: the keep-alive finds the connection dead by itself.
+      await eventually(
+        () => states.includes("disconnected") && states.at(-1) === "connected",
+        "a new connection",
+      );
+      await alice.sendText(direct, "after");
+      await eventually(() => texts(bob.received, direct).includes("after"), "bob to get the next one");
+    } finally {
+      await Promise.all([alice.close(), bob.client.close()]);
+      await hub.close();
     }
   });
 });
