@@ -17,7 +17,13 @@ import {
   type Hub,
   type Store,
 } from "@switchboard/server";
-import { DeviceTrust, SwitchboardClient, type LocalMessage, type LocalStore } from "../../src/index.js";
+import {
+  DeviceTrust,
+  SwitchboardClient,
+  type LocalMessage,
+  type LocalStore,
+  type RpcTimings,
+} from "../../src/index.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
@@ -104,7 +110,13 @@ export class PushGate {
 
 /** An SDK client as an app would make one: memory store, node:crypto MLS that checks approval chains. */
 export async function newClient(
-  options: { gate?: PushGate; random?: () => number } = {},
+  options: {
+    gate?: PushGate;
+    random?: () => number;
+    /** Another transport than the WebSocket one (a test's fault injection). */
+    transport?: (url: string) => Transport;
+    timings?: RpcTimings;
+  } = {},
 ): Promise<TestDevice> {
   const store = createMemoryStore();
   const trust = new DeviceTrust();
@@ -113,8 +125,11 @@ export async function newClient(
     engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
     trust,
     ...(options.random ? { random: options.random } : {}),
-    transport: (url) =>
-      options.gate ? options.gate.wrap(createWebSocketTransport(url)) : createWebSocketTransport(url),
+    ...(options.timings ? { timings: options.timings } : {}),
+    transport: (url) => {
+      const transport = options.transport?.(url) ?? createWebSocketTransport(url);
+      return options.gate ? options.gate.wrap(transport) : transport;
+    },
   });
   const device: TestDevice = { client, store, received: [], errors: [] };
   client.events.on("message", (m) => {

@@ -7,10 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Transport, TransportHandlers } from "../../src/transport/port.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
-import { DeviceTrust, SwitchboardClient } from "../../src/index.js";
-import { createTsMlsEngine } from "../../src/mls/index.js";
-import { createMemoryStore } from "../../src/store/memory.js";
-import { eventually, newDevice, startTestHub, type TestHub } from "../scenario/harness.js";
+import { eventually, newClient, newDevice, startTestHub, type TestHub } from "../scenario/harness.js";
 import { decodeServerFrame } from "@switchboard/protocol";
 
 /** A WebSocket transport that keeps the handlers it was given and the last push frame it passed on. */
@@ -44,14 +41,7 @@ describe("closing", () => {
   it("a push read just before close() is ignored: nothing throws, nothing is applied", async () => {
     const alice = await newDevice(hub.hub.url, "alice@instagram");
     const { transport, seen } = recordingTransport(hub.hub.url);
-    const store = createMemoryStore();
-    const trust = new DeviceTrust();
-    const bob = new SwitchboardClient({
-      store,
-      engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
-      trust,
-      transport: () => transport,
-    });
+    const { client: bob } = await newClient({ transport: () => transport });
     await bob.register(hub.hub.url, "bob@instagram");
     await bob.connect();
     const received: string[] = [];

@@ -8,9 +8,6 @@ import { pino } from "pino";
 import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub } from "@switchboard/server";
 import { ServerRotation, parseServers } from "../../src/session/servers.js";
 import { freePort } from "../../../../devkit/freePort.js";
-import { DeviceTrust, SwitchboardClient } from "../../src/index.js";
-import { createTsMlsEngine } from "../../src/mls/index.js";
-import { createMemoryStore } from "../../src/store/memory.js";
 import type { Transport } from "../../src/transport/port.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
 import { eventually, newClient, startTestHub, texts } from "../scenario/harness.js";
@@ -129,14 +126,7 @@ describe("a hub that stops answering without closing the connection", () => {
         };
       },
     });
-    const trust = new DeviceTrust();
-    const alice = new SwitchboardClient({
-      store: createMemoryStore(),
-      engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
-      trust,
-      transport,
-      timings: { timeoutMs: 300, keepAliveMs: 200 },
-    });
+    const { client: alice } = await newClient({ transport, timings: { timeoutMs: 300, keepAliveMs: 200 } });
     const states: string[] = [];
     alice.events.on("connection", (c) => states.push(c.state));
     const bob = await newClient();
