@@ -125,7 +125,8 @@ describe("GroupCommit", () => {
       [1, 2, 1, 3].map((v) => writer.submit(() => insert.run(v).changes)),
     );
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
-    expect(writer.stats()).toEqual({ transactions: 1, operations: 4 });
+    // The batch ran bare first, was rolled back when the duplicate threw, and committed isolated.
+    expect(writer.stats()).toEqual({ transactions: 1, operations: 4, isolatedRetries: 1 });
     expect(db.prepare("SELECT v FROM t ORDER BY v").pluck().all()).toEqual([1, 2, 3]);
     writer.close();
     db.close();

@@ -12,7 +12,8 @@ export type EntryFields = NewMessage;
  */
 export class LogQueries {
   private readonly bumpSeq;
-  private readonly bumpSeqForMessage;
+  private readonly insertIfAllowed;
+  private readonly setLastSeq;
   private readonly selectEpoch;
   private readonly selectMember;
   private readonly insert;
@@ -23,14 +24,25 @@ export class LogQueries {
     this.bumpSeq = db.prepare<[string], { last_seq: number }>(
       "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
     );
-    // SPEC DS9 and DS10 folded into the update every append already runs: no
-    // row comes back when the message is not for the current epoch, or while
-    // a hub proposal is pending at it. IS NOT is SQLite's null-safe
-    // inequality (no proposal yet: NULL).
-    this.bumpSeqForMessage = db.prepare<[string, number], { last_seq: number }>(
-      `UPDATE conversations SET last_seq = last_seq + 1
-       WHERE id = ? AND epoch = ? AND proposal_epoch IS NOT epoch RETURNING last_seq`,
+    // The whole append in one statement on the common path: the row goes in
+    // only if the sender is a member (SPEC ST22), the message is for the
+    // current epoch with no hub proposal pending at it (SPEC DS10, DS9; IS NOT
+    // is SQLite's null-safe inequality, NULL meaning no proposal yet) and the
+    // client message id is new (DESIGN rule 3: the unique index decides).
+    // Its seq is the conversation's next; the caller then moves last_seq on.
+    this.insertIfAllowed = db.prepare<
+      [string, string, Uint8Array, number, string, string, number],
+      { seq: number }
+    >(
+      `INSERT INTO log (conversation_id, seq, kind, sender_device_id, sender_address, client_message_id,
+                        payload, epoch, server_time, membership)
+       SELECT c.id, c.last_seq + 1, 'application', m.device_id, ?, ?, ?, c.epoch, ?, NULL
+       FROM conversations c JOIN members m ON m.conversation_id = c.id AND m.device_id = ?
+       WHERE c.id = ? AND c.epoch = ? AND c.proposal_epoch IS NOT c.epoch
+       ON CONFLICT (conversation_id, sender_device_id, client_message_id) DO NOTHING
+       RETURNING seq`,
     );
+    this.setLastSeq = db.prepare<[number, string]>("UPDATE conversations SET last_seq = ? WHERE id = ?");
     this.selectMember = db.prepare<[string, string], { one: number }>(
       "SELECT 1 AS one FROM members WHERE conversation_id = ? AND device_id = ?",
     );
@@ -63,23 +75,33 @@ export class LogQueries {
   }
 
   append(message: NewMessage): AppendResult {
-    if (this.selectMember.get(message.conversationId, message.senderDeviceId) === undefined)
-      return { kind: "not_member" };
-    const earlier = this.findByClientId(
-      message.conversationId,
-      message.senderDeviceId,
-      message.clientMessageId,
+    const m = message;
+    const row = this.insertIfAllowed.get(
+      m.senderAddress,
+      m.clientMessageId,
+      m.payload,
+      m.serverTime,
+      m.senderDeviceId,
+      m.conversationId,
+      m.epoch,
     );
-    if (earlier !== undefined) return { kind: "duplicate", entry: earlier };
-    const row = this.bumpSeqForMessage.get(message.conversationId, message.epoch);
-    if (row === undefined) {
-      // The rare path: tell a wrong epoch and a pending proposal from an unknown conversation.
-      const current = this.selectEpoch.get(message.conversationId);
-      if (current === undefined) throw new Error(`unknown conversation ${message.conversationId}`);
-      if (current.epoch !== message.epoch) return { kind: "wrong_epoch", currentEpoch: current.epoch };
-      return { kind: "proposals_pending" };
+    if (row !== undefined) {
+      this.setLastSeq.run(row.seq, m.conversationId);
+      return { kind: "appended", entry: entryOf("application", m, null, row.seq) };
     }
-    return { kind: "appended", entry: this.insertEntry("application", message, null, row.last_seq) };
+    return this.whyNotAppended(m);
+  }
+
+  /** The rare path: which of the insert's conditions failed, in the order the port documents. */
+  private whyNotAppended(m: NewMessage): AppendResult {
+    if (this.selectMember.get(m.conversationId, m.senderDeviceId) === undefined)
+      return { kind: "not_member" };
+    const earlier = this.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
+    if (earlier !== undefined) return { kind: "duplicate", entry: earlier };
+    const current = this.selectEpoch.get(m.conversationId);
+    if (current === undefined) throw new Error(`unknown conversation ${m.conversationId}`);
+    if (current.epoch !== m.epoch) return { kind: "wrong_epoch", currentEpoch: current.epoch };
+    return { kind: "proposals_pending" };
   }
 
   /** Claim the conversation's next seq; throws for an unknown conversation. */
@@ -110,18 +132,7 @@ export class LogQueries {
       f.serverTime,
       delta === null ? null : JSON.stringify(delta),
     );
-    return {
-      conversationId: f.conversationId,
-      seq,
-      kind,
-      senderDeviceId: f.senderDeviceId,
-      senderAddress: f.senderAddress,
-      clientMessageId: f.clientMessageId,
-      payload: f.payload,
-      epoch: f.epoch,
-      serverTime: f.serverTime,
-      membership: delta,
-    };
+    return entryOf(kind, f, delta, seq);
   }
 
   read(conversationId: string, afterSeq: number, limit: number): LogEntryRecord[] {
@@ -129,6 +140,27 @@ export class LogQueries {
     if (!(limit > 0)) return [];
     return this.selectAfter.all(conversationId, afterSeq, limit).map(toLogEntry);
   }
+}
+
+/** The record of an entry as stored, built from what was written rather than read back. */
+function entryOf(
+  kind: EntryKind,
+  f: EntryFields,
+  membership: MembershipDelta | null,
+  seq: number,
+): LogEntryRecord {
+  return {
+    conversationId: f.conversationId,
+    seq,
+    kind,
+    senderDeviceId: f.senderDeviceId,
+    senderAddress: f.senderAddress,
+    clientMessageId: f.clientMessageId,
+    payload: f.payload,
+    epoch: f.epoch,
+    serverTime: f.serverTime,
+    membership,
+  };
 }
 
 /** Only the four lists are stored, whatever else the caller's object carries. */
