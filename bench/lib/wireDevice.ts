@@ -124,6 +124,23 @@ export class WireDevice {
     );
   }
 
+  /**
+   * Send a request the caller encoded itself (a hot-path encoder), under an
+   * id from this device; `done` runs with the decoded response unless the
+   * caller settles it first from the raw frame (`settled`).
+   */
+  sendEncoded(encode: (id: bigint) => Uint8Array, done: (r: Response) => void): bigint {
+    const id = this.nextId++;
+    this.pending.set(id, done);
+    this.ws.send(encode(id));
+    return id;
+  }
+
+  /** The caller read the response to `id` from its raw frame: forget the waiter. */
+  settled(id: bigint): void {
+    this.pending.delete(id);
+  }
+
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
   }

@@ -3,17 +3,24 @@
  * pipelines SendMessageRequests, each with a fresh client message id and the
  * next pre-encrypted payload; receivers report pushed LogEntries by seq.
  */
-import { ClientFrameSchema, create, encodeClientFrame } from "@switchboard/protocol";
+import {
+  ClientFrameSchema,
+  create,
+  encodeClientFrame,
+  encodeSendMessageRequest,
+} from "@switchboard/protocol";
 import { WireDevice, describe, type RequestOp } from "../lib/wireDevice.js";
 import { inBatches, type ConversationLink, type OnDelivery } from "./link.js";
 import type { ConversationPlan } from "./messages.js";
-import { pushedEntrySeq } from "./pushSeq.js";
+import { pushedEntrySeq, sendMessageAck } from "./pushSeq.js";
 
 /** Concurrent logins per conversation: enough to be quick, few enough not to flood the hub. */
 const LOGIN_CONCURRENCY = 20;
 
 export class HubConversation implements ConversationLink {
   private sentCount = 0;
+  /** Sent requests by id, until their acknowledgement is read from the wire. */
+  private readonly acks = new Map<number, (seq: number, at: number) => void>();
 
   private constructor(
     private readonly plan: ConversationPlan,
@@ -40,18 +47,43 @@ export class HubConversation implements ConversationLink {
       return true;
     };
     for (const r of receivers) r.onFrame = onFrame;
-    // The hub also pushes each entry back to its sender's device: skip that echo undecoded.
-    sender!.onFrame = (frame) => pushedEntrySeq(frame) >= 0;
-    return new HubConversation(plan, sender!, receivers, idPrefix);
+    const conversation = new HubConversation(plan, sender!, receivers, idPrefix);
+    // Acknowledgements are read from the wire bytes like pushes (a full
+    // decode per ack was the load generator's largest cost); refusals fall
+    // through to the full decode. The hub may also push an entry back to its
+    // sender's device: that echo is skipped undecoded.
+    sender!.onFrame = (frame, receivedAt) => {
+      const ack = sendMessageAck(frame);
+      if (ack) return conversation.acknowledged(ack.id, ack.seq, receivedAt);
+      return pushedEntrySeq(frame) >= 0;
+    };
+    return conversation;
   }
 
   send(accepted: (seq: number, at: number) => void, refused: (reason: string) => void): void {
     const n = this.sentCount++;
-    this.sender.send(sendMessageOp(this.plan, `${this.idPrefix}${n}`, n), (response) => {
-      const at = performance.now();
-      if (response.result.case === "sendMessage") accepted(Number(response.result.value.seq), at);
-      else refused(describe(response));
-    });
+    const { id: conversationId, epoch } = this.plan;
+    const payload = this.plan.payloads[n % this.plan.payloads.length]!;
+    const clientMessageId = `${this.idPrefix}${n}`;
+    const id = this.sender.sendEncoded(
+      (requestId) => encodeSendMessageRequest(requestId, conversationId, clientMessageId, payload, epoch),
+      (response) => {
+        this.acks.delete(Number(id));
+        if (response.result.case === "sendMessage")
+          accepted(Number(response.result.value.seq), performance.now());
+        else refused(describe(response));
+      },
+    );
+    this.acks.set(Number(id), accepted);
+  }
+
+  private acknowledged(id: number, seq: number, at: number): boolean {
+    const accepted = this.acks.get(id);
+    if (accepted === undefined) return false;
+    this.acks.delete(id);
+    this.sender.settled(BigInt(id));
+    accepted(seq, at);
+    return true;
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 /**
- * Reads the seq of a pushed LogEntry straight from the wire bytes of a
+ * Reads the seq of a pushed LogEntry (and the seq of an acknowledgement) straight from the wire bytes of a
  * ServerFrame (frames.proto: ServerFrame.push = 3, Push.entry = 1,
  * LogEntry.seq = 2), without decoding the rest. Receivers in the load
  * generator see one push per delivery; decoding each in full cost more CPU
@@ -19,6 +19,36 @@ export function pushedEntrySeq(frame: Uint8Array): number {
     return true;
   });
   return seq;
+}
+
+/**
+ * The request id and seq of a SendMessage acknowledgement (ServerFrame.response
+ * = 2, Response.id = 1, Response.send_message = 16, SendMessageResponse.seq =
+ * 1), or undefined for any other frame, refusals included (those take the
+ * full decode).
+ */
+export function sendMessageAck(frame: Uint8Array): { id: number; seq: number } | undefined {
+  const response = field(frame, 0, frame.length, 2);
+  if (!response) return undefined;
+  let id = 0;
+  let ack: Span | undefined;
+  scan(frame, response.start, response.end, (no, wire, at) => {
+    if (no === 1 && wire === 0) id = varint(frame, at).value;
+    else if (no === 16 && wire === 2) {
+      const length = varint(frame, at);
+      ack = { start: length.next, end: length.next + length.value };
+      return true;
+    }
+    return false;
+  });
+  if (!ack) return undefined;
+  let seq = 0;
+  scan(frame, ack.start, ack.end, (no, wire, at) => {
+    if (no !== 1 || wire !== 0) return false;
+    seq = varint(frame, at).value;
+    return true;
+  });
+  return { id, seq };
 }
 
 interface Span {

@@ -1,7 +1,8 @@
 /**
- * Hand-written encoders for the two server frames on the message hot path:
- * the acknowledgement of a SendMessageRequest and the push of an application
- * entry. Every message costs one of each (more pushes in groups), and
+ * Hand-written encoders for the frames on the message hot path: the
+ * acknowledgement of a SendMessageRequest and the push of an application
+ * entry (server), and the SendMessageRequest itself (client; the bench's
+ * load generator sends it at full rate). Every message costs one of each (more pushes in groups), and
  * protobuf-es's reflective create + toBinary was ~20% of the hub's CPU at
  * saturation (bench/README.md). The bytes are exactly those of
  * encodeServerFrame(create(ServerFrameSchema, ...)) (proto3: fields in number
@@ -66,6 +67,28 @@ export function encodeEntryPush(entry: ApplicationEntryFields): Uint8Array {
     .bytes(6, entry.payload)
     .uint(7, entry.epoch)
     .uint(8, entry.serverTime);
+  return out.done();
+}
+
+/** ClientFrame{request(2){id(1), send_message(16){conversation_id(1), client_message_id(2), payload(3), epoch(4)}}}. */
+export function encodeSendMessageRequest(
+  id: bigint,
+  conversationId: string,
+  clientMessageId: string,
+  payload: Uint8Array,
+  epoch: number,
+): Uint8Array {
+  const requestId = id <= BigInt(Number.MAX_SAFE_INTEGER) && id >= 0n ? Number(id) : id;
+  const conversation = utf8.encode(conversationId);
+  const clientId = utf8.encode(clientMessageId);
+  const sendLength =
+    bytesSize(1, conversation) + bytesSize(2, clientId) + bytesSize(3, payload) + uintSize(4, epoch);
+  const requestLength = uintSize(1, requestId) + nestedSize(16, sendLength);
+  const out = new Output(nestedSize(2, requestLength));
+  out.tag(2, LENGTH_DELIMITED).varint(requestLength);
+  out.uint(1, requestId);
+  out.tag(16, LENGTH_DELIMITED).varint(sendLength);
+  out.bytes(1, conversation).bytes(2, clientId).bytes(3, payload).uint(4, epoch);
   return out.done();
 }
 

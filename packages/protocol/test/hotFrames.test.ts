@@ -2,11 +2,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  ClientFrameSchema,
   EntryKind,
   ServerFrameSchema,
   create,
   decodeServerFrame,
+  decodeClientFrame,
+  encodeClientFrame,
   encodeEntryPush,
+  encodeSendMessageRequest,
   encodeSendMessageAck,
   encodeServerFrame,
 } from "../src/index.js";
@@ -93,6 +97,32 @@ describe("hot-path frames", () => {
             seq: BigInt(seq),
             payload,
           });
+        },
+      ),
+    );
+  });
+
+  it("the SendMessage request is byte for byte protobuf-es's, and decodes to the same request", () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        text,
+        text,
+        fc.uint8Array({ maxLength: 3000 }),
+        uint,
+        (id, conversationId, clientMessageId, payload, epoch) => {
+          const value = { conversationId, clientMessageId, payload, epoch: BigInt(epoch) };
+          const expected = encodeClientFrame(
+            create(ClientFrameSchema, {
+              body: { case: "request", value: { id, op: { case: "sendMessage", value } } },
+            }),
+          );
+          const mine = encodeSendMessageRequest(id, conversationId, clientMessageId, payload, epoch);
+          expect(mine).toEqual(expected);
+          const decoded = decodeClientFrame(mine);
+          expect(
+            decoded.ok && decoded.value.body.case === "request" && decoded.value.body.value.op.value,
+          ).toMatchObject(value);
         },
       ),
     );
