@@ -11,6 +11,7 @@ import {
 } from "./gen/switchboard/v1/frames_pb.js";
 import { ContentSchema, type Content } from "./gen/switchboard/v1/content_pb.js";
 import { LIMITS } from "./limits.js";
+import { readSendMessageFrame } from "./hotFrameReader.js";
 
 export type Decoded<T> =
   | { ok: true; value: T }
@@ -27,6 +28,9 @@ function decodeWith<T>(bytes: Uint8Array, limit: number, decode: (b: Uint8Array)
 }
 
 export function decodeClientFrame(bytes: Uint8Array): Decoded<ClientFrame> {
+  // The hot path first: a plain SendMessageRequest, read by hand; any other frame the generic way.
+  const sendMessage = bytes.byteLength <= LIMITS.maxFrameBytes ? readSendMessageFrame(bytes) : undefined;
+  if (sendMessage !== undefined) return { ok: true, value: sendMessage };
   return decodeWith(bytes, LIMITS.maxFrameBytes, (b) => fromBinary(ClientFrameSchema, b));
 }
 
