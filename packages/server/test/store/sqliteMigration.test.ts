@@ -198,6 +198,10 @@ describe("SQLite schema upgrades", () => {
         .pluck()
         .all();
       expect(indexes).toEqual(expect.arrayContaining(["log_idempotency", "inbox_by_device"]));
+      // Migration 3: the log is a rowid table with (conversation_id, seq) as a unique index.
+      const logSql = db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'log'").pluck().get() as string;
+      expect(logSql).not.toMatch(/WITHOUT ROWID/i);
+      expect(logSql).toMatch(/UNIQUE \(conversation_id, seq\)/);
     } finally {
       db.close();
     }
