@@ -1,10 +1,8 @@
 import type { AppendResult, EntryKind, LogEntryRecord, MembershipDelta, NewMessage } from "../port.js";
+import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
 import type { Database, Sql } from "./database.js";
 import { constraintOf, sqlState } from "./errors.js";
-import { copyDelta, toLogEntry, type LogRow } from "./rows.js";
-
-/** What an entry carries besides what the log assigns (seq) or the kind implies: a NewMessage's fields. */
-export type EntryFields = NewMessage;
+import { toLogEntry, type LogRow } from "./rows.js";
 
 /**
  * The hot path: a whole batch of application messages in ONE statement (one
@@ -187,7 +185,7 @@ export class LogQueries {
         delta === null ? null : JSON.stringify(delta),
       ],
     );
-    return entryOf(kind, f, seq, delta);
+    return entryRecord(kind, f, seq, delta);
   }
 
   async read(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
@@ -201,31 +199,14 @@ export class LogQueries {
   }
 }
 
-function entryOf(
-  kind: EntryKind,
-  f: EntryFields,
-  seq: number,
-  membership: MembershipDelta | null,
-): LogEntryRecord {
-  return {
-    conversationId: f.conversationId,
-    seq,
-    kind,
-    senderDeviceId: f.senderDeviceId,
-    senderAddress: f.senderAddress,
-    clientMessageId: f.clientMessageId,
-    payload: f.payload,
-    epoch: f.epoch,
-    serverTime: f.serverTime,
-    membership,
-  };
-}
-
 function outcomeOf(message: NewMessage, row: OutcomeRow): BatchOutcome {
   switch (row.outcome) {
     case "appended":
       if (row.seq === null) break;
-      return { ok: true, value: { kind: "appended", entry: entryOf("application", message, row.seq, null) } };
+      return {
+        ok: true,
+        value: { kind: "appended", entry: entryRecord("application", message, row.seq, null) },
+      };
     case "duplicate": {
       if (row.seq === null || row.kind === null || row.payload === null) break;
       const entry = toLogEntry({

@@ -15,6 +15,7 @@ import type {
   MembershipDelta,
   PendingLinkRecord,
 } from "../port.js";
+import { copyDelta } from "../entryRecord.js";
 
 export interface AccountRow {
   address: string;
@@ -120,16 +121,6 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     createdAt: row.created_at,
     participants: [...row.participants].sort(),
     groupInfo: bytes(row.group_info),
-  };
-}
-
-/** Only the four lists, in a fixed shape: jsonb keeps no key order and the caller's object may carry more. */
-export function copyDelta(delta: MembershipDelta): MembershipDelta {
-  return {
-    addedDevices: [...delta.addedDevices],
-    removedDevices: [...delta.removedDevices],
-    addedAccounts: [...delta.addedAccounts],
-    removedAccounts: [...delta.removedAccounts],
   };
 }
 

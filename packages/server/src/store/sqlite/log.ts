@@ -1,9 +1,7 @@
 import type Database from "better-sqlite3";
 import type { AppendResult, EntryKind, LogEntryRecord, MembershipDelta, NewMessage } from "../port.js";
+import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
 import { toLogEntry, type LogRow } from "./rows.js";
-
-/** What an entry carries besides what the log assigns (seq) or the kind implies: a NewMessage's fields. */
-export type EntryFields = NewMessage;
 
 /**
  * The per-conversation ordered log (DESIGN rule 4). Seqs come from the
@@ -87,7 +85,7 @@ export class LogQueries {
     );
     if (row !== undefined) {
       this.setLastSeq.run(row.seq, m.conversationId);
-      return { kind: "appended", entry: entryOf("application", m, null, row.seq) };
+      return { kind: "appended", entry: entryRecord("application", m, row.seq, null) };
     }
     return this.whyNotAppended(m);
   }
@@ -132,7 +130,7 @@ export class LogQueries {
       f.serverTime,
       delta === null ? null : JSON.stringify(delta),
     );
-    return entryOf(kind, f, delta, seq);
+    return entryRecord(kind, f, seq, delta);
   }
 
   read(conversationId: string, afterSeq: number, limit: number): LogEntryRecord[] {
@@ -140,35 +138,4 @@ export class LogQueries {
     if (!(limit > 0)) return [];
     return this.selectAfter.all(conversationId, afterSeq, limit).map(toLogEntry);
   }
-}
-
-/** The record of an entry as stored, built from what was written rather than read back. */
-function entryOf(
-  kind: EntryKind,
-  f: EntryFields,
-  membership: MembershipDelta | null,
-  seq: number,
-): LogEntryRecord {
-  return {
-    conversationId: f.conversationId,
-    seq,
-    kind,
-    senderDeviceId: f.senderDeviceId,
-    senderAddress: f.senderAddress,
-    clientMessageId: f.clientMessageId,
-    payload: f.payload,
-    epoch: f.epoch,
-    serverTime: f.serverTime,
-    membership,
-  };
-}
-
-/** Only the four lists are stored, whatever else the caller's object carries. */
-function copyDelta(delta: MembershipDelta): MembershipDelta {
-  return {
-    addedDevices: [...delta.addedDevices],
-    removedDevices: [...delta.removedDevices],
-    addedAccounts: [...delta.addedAccounts],
-    removedAccounts: [...delta.removedAccounts],
-  };
 }
