@@ -5,11 +5,15 @@
  * second, with `--pairs` conversations each keeping `--window` appends in
  * flight, the way the direct-chat workload drives the hub.
  *
- *   node --import tsx bench/storeAppend.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334]
+ * With `--rate`, appends are instead offered at that many per second whatever
+ * the store does (open loop), as the latency phases of the workloads do.
+ *
+ *   node --import tsx bench/storeAppend.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--rate=10000]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openSqliteStore } from "../packages/server/src/store/sqlite/index.js";
 
 const args = new Map(
@@ -22,6 +26,7 @@ const MESSAGES = args.get("messages") ?? 200_000;
 const PAIRS = args.get("pairs") ?? 32;
 const WINDOW = args.get("window") ?? 64;
 const PAYLOAD = args.get("payload") ?? 334;
+const RATE = args.get("rate");
 
 const dir = mkdtempSync(join(tmpdir(), "sb-store-bench-"));
 const store = openSqliteStore({ path: join(dir, "bench.db") });
@@ -57,38 +62,62 @@ const payload = new Uint8Array(PAYLOAD).fill(7);
 let sent = 0;
 let done = 0;
 const perPair = Math.ceil(MESSAGES / PAIRS);
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
-await Promise.all(
-  conversations.map(async (c) => {
-    let n = 0;
-    const lane = async () => {
-      while (n < perPair) {
-        const i = n++;
-        sent++;
-        const result = await store.appendMessage({
-          conversationId: c.id,
-          senderDeviceId: c.sender,
-          senderAddress: c.address,
-          clientMessageId: `m-${i}-0123456789`,
-          payload,
-          epoch: 0,
-          serverTime: Date.now(),
-        });
-        if (result.kind !== "appended") throw new Error(result.kind);
-        done++;
+let count = 0;
+const appendOne = async (c: (typeof conversations)[number]) => {
+  const i = count++;
+  sent++;
+  const result = await store.appendMessage({
+    conversationId: c.id,
+    senderDeviceId: c.sender,
+    senderAddress: c.address,
+    clientMessageId: `m-${i}-0123456789`,
+    payload,
+    epoch: 0,
+    serverTime: Date.now(),
+  });
+  if (result.kind !== "appended") throw new Error(result.kind);
+  done++;
+};
+if (RATE === undefined) {
+  // Closed loop: each conversation keeps WINDOW appends in flight.
+  await Promise.all(
+    conversations.map(async (c) => {
+      let n = 0;
+      const lane = async () => {
+        while (n++ < perPair) await appendOne(c);
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.floor(WINDOW)) }, lane));
+    }),
+  );
+} else {
+  // Open loop: what is due each millisecond is sent, answered or not.
+  const pending: Promise<void>[] = [];
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(MESSAGES, Math.floor(((performance.now() - started) / 1000) * RATE));
+      while (sent < due) pending.push(appendOne(conversations[sent % PAIRS]!));
+      if (sent >= MESSAGES) {
+        clearInterval(timer);
+        resolve();
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.floor(WINDOW)) }, lane));
-  }),
-);
+    }, 1);
+  });
+  await Promise.all(pending);
+}
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+loopDelay.disable();
+const ms = (ns: number) => (ns / 1e6).toFixed(1);
 const cpuUs = (cpu.user + cpu.system) / done;
 console.log(
   `${done} appends (${sent} sent), ${PAIRS} conversations x ${WINDOW} in flight, ${PAYLOAD} B: ` +
     `${Math.round(done / seconds).toLocaleString("en")} msg/s, ${cpuUs.toFixed(1)} µs CPU per message, ` +
-    `${JSON.stringify(store.stats())}`,
+    `event loop delay p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms, ` +
+    `${JSON.stringify({ ...store.stats(), ...store.checkpoints() })}`,
 );
 await store.close();
 rmSync(dir, { recursive: true, force: true });

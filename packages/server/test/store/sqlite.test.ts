@@ -36,7 +36,8 @@ describeStoreContract("sqlite", async () => {
 describe("SqliteStore", () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
+    // Last opened, first closed: a store is closed before its directory goes.
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   function openTemp(): { store: SqliteStore; file: string } {

@@ -58,7 +58,11 @@ export class GroupCommit {
   private readonly release;
   private readonly rollbackTo;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Runs after each transaction, outside it (the WAL checkpointer's nudge). */
+    private readonly afterCommit: () => void = () => {},
+  ) {
     // Prepared once: wrapping every operation in db.transaction() built a new
     // wrapper per write and cost ~5% of the hub's CPU under load.
     this.savepoint = db.prepare("SAVEPOINT op");
@@ -113,6 +117,7 @@ export class GroupCommit {
       for (const op of batch) op.reject(error);
       return;
     }
+    this.afterCommit();
     for (const [i, op] of batch.entries()) {
       const outcome = outcomes[i];
       if (outcome === undefined) op.reject(new Error("group commit lost an outcome"));

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { migrate } from "./schema.js";
 import { SqliteStore } from "./sqliteStore.js";
+import { WalCheckpointer } from "./walCheckpointer.js";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a throwaway store (tests). */
@@ -22,7 +23,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma("foreign_keys = ON");
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrate(db);
-    return new SqliteStore(db);
+    // A file database checkpoints off the event loop; ":memory:" has no WAL.
+    const checkpointer = db.memory
+      ? undefined
+      : new WalCheckpointer(db, {
+          busyTimeoutMs: BUSY_TIMEOUT_MS,
+          onError: (error) => process.emitWarning(error, "SqliteCheckpointWarning"),
+        });
+    return new SqliteStore(db, checkpointer);
   } catch (error) {
     db.close();
     throw error;

@@ -38,6 +38,7 @@ import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
+import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
 export interface SqlitePragmas {
@@ -55,6 +56,7 @@ export interface SqlitePragmas {
  */
 export class SqliteStore implements Store {
   private readonly writer: GroupCommit;
+  private closing: Promise<void> | undefined;
   private readonly directory: DirectoryQueries;
   private readonly links: LinkQueries;
   private readonly hubKey: HubKeyQueries;
@@ -66,8 +68,11 @@ export class SqliteStore implements Store {
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
 
-  constructor(private readonly db: Database.Database) {
-    this.writer = new GroupCommit(db);
+  constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
+    this.writer = new GroupCommit(db, () => checkpointer?.afterCommit());
     this.directory = new DirectoryQueries(db);
     this.inbox = new InboxQueries(db);
     this.links = new LinkQueries(db, this.directory, this.inbox);
@@ -83,6 +88,16 @@ export class SqliteStore implements Store {
   /** Counters for tests and metrics: how well writes are being batched. */
   stats(): GroupCommitStats {
     return this.writer.stats();
+  }
+
+  /** The WAL checkpointer's counters; undefined for an in-memory store, which has no WAL. */
+  checkpoints(): CheckpointStats | undefined {
+    return this.checkpointer?.stats();
+  }
+
+  /** Run a WAL checkpoint now and wait for it (tests). */
+  async checkpointNow(): Promise<CheckpointStats | undefined> {
+    return this.checkpointer?.checkpointNow();
   }
 
   /** The connection's durability settings, so tests and health checks can see they hold. */
@@ -249,9 +264,15 @@ export class SqliteStore implements Store {
   }
 
   /** Writes what is queued, then closes the connection (checkpointing the WAL). */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     if (!this.db.open) return;
     this.writer.close();
+    await this.checkpointer?.close();
     this.db.close();
   }
 }

@@ -1,0 +1,172 @@
+/**
+ * WAL checkpoints off the hub's event loop. SQLite's automatic checkpoint runs
+ * inside the COMMIT that crosses 1,000 WAL pages: it copies those pages into
+ * the database file and fsyncs it, on the connection's thread, which for the
+ * hub is the event loop. Under load that was a 20-85 ms stall every few
+ * seconds, and the one thing in the p99 of direct chats (bench/README.md).
+ *
+ * Here a worker thread with its own connection does the copying (a PASSIVE
+ * checkpoint, which never blocks the writer), nudged after commits at most
+ * every CHECKPOINT_EVERY_MS. A PASSIVE checkpoint alone cannot keep the WAL
+ * small under steady writes: SQLite starts the WAL file over only when a
+ * write begins after every frame was copied, and a busy writer always adds
+ * frames while the worker copies. So once the worker reports the WAL past
+ * RESTART_FRAMES with at most FINISH_FRAMES left to copy, the writer's own
+ * connection copies that remainder between two transactions, and its next
+ * write starts the WAL over. Durability is unchanged: commits still fsync the
+ * WAL (synchronous=FULL), and a checkpoint only moves committed pages.
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type Database from "better-sqlite3";
+
+/** How often, at most, the worker is asked to checkpoint while writes go on. */
+const CHECKPOINT_EVERY_MS = 100;
+/** SQLite's own autocheckpoint size (4 MiB of 4 KiB pages): past it, start the WAL over. */
+const RESTART_FRAMES = 1000;
+/** Frames the writer copies itself to finish a checkpoint (1 MiB at most, about a millisecond). */
+const FINISH_FRAMES = 256;
+
+/** The worker's whole program: one connection, a PASSIVE checkpoint per request. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs });
+db.pragma("synchronous = FULL");
+parentPort.on("message", (message) => {
+  if (message === "close") {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const [row] = db.pragma("wal_checkpoint(PASSIVE)");
+    parentPort.postMessage({ ok: true, log: row.log, checkpointed: row.checkpointed });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, error: String(error) });
+  }
+});
+`;
+
+interface CheckpointReport {
+  ok: boolean;
+  log?: number;
+  checkpointed?: number;
+  error?: string;
+}
+
+export interface CheckpointStats {
+  /** Checkpoints the worker ran. */
+  checkpoints: number;
+  /** Remainders the writer copied itself, each letting the WAL start over. */
+  finishes: number;
+  /** WAL frames at the worker's last checkpoint. */
+  walFrames: number;
+}
+
+export class WalCheckpointer {
+  private readonly worker: Worker;
+  private inFlight = false;
+  private lastAt = 0;
+  private finishScheduled = false;
+  private failed = false;
+  /** checkpointNow() callers: the current request's, and those that must wait for a fresh one. */
+  private waiters: ((report: CheckpointReport) => void)[] = [];
+  private nextWaiters: ((report: CheckpointReport) => void)[] = [];
+  private readonly counters: CheckpointStats = { checkpoints: 0, finishes: 0, walFrames: 0 };
+
+  constructor(
+    private readonly db: Database.Database,
+    options: { busyTimeoutMs: number; onError: (error: Error) => void },
+  ) {
+    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, path: db.name, busyTimeoutMs: options.busyTimeoutMs },
+    });
+    // An idle hub must be free to exit; close() ends the worker.
+    this.worker.unref();
+    this.worker.on("message", (report: CheckpointReport) => this.onReport(report));
+    this.worker.on("error", (error) => {
+      // Without the worker nothing would bound the WAL: hand checkpoints back to SQLite.
+      this.fallBack();
+      options.onError(error);
+    });
+    db.pragma("wal_autocheckpoint = 0");
+  }
+
+  stats(): CheckpointStats {
+    return { ...this.counters };
+  }
+
+  /** Call after each committed transaction, outside any transaction. */
+  afterCommit(): void {
+    if (this.failed || this.inFlight || performance.now() - this.lastAt < CHECKPOINT_EVERY_MS) return;
+    this.request();
+  }
+
+  /** Run a checkpoint that starts after this call, and wait for it (tests). */
+  checkpointNow(): Promise<CheckpointStats> {
+    return new Promise((resolve) => {
+      if (this.failed) return resolve(this.stats());
+      const waiter = () => resolve(this.stats());
+      if (this.inFlight) this.nextWaiters.push(waiter);
+      else {
+        this.waiters.push(waiter);
+        this.request();
+      }
+    });
+  }
+
+  /** Close the worker's connection first, so the writer's close is the last and removes the WAL. */
+  async close(): Promise<void> {
+    this.fallBack();
+    const exited = new Promise((resolve) => this.worker.once("exit", resolve));
+    this.worker.postMessage("close");
+    await exited;
+  }
+
+  private request(): void {
+    this.inFlight = true;
+    this.worker.postMessage("checkpoint");
+  }
+
+  private onReport(report: CheckpointReport): void {
+    this.inFlight = false;
+    this.lastAt = performance.now();
+    if (report.ok) {
+      this.counters.checkpoints++;
+      this.counters.walFrames = report.log ?? 0;
+      const left = (report.log ?? 0) - (report.checkpointed ?? 0);
+      if ((report.log ?? 0) >= RESTART_FRAMES && left <= FINISH_FRAMES) this.scheduleFinish();
+    }
+    for (const waiter of this.waiters.splice(0)) waiter(report);
+    if (this.nextWaiters.length > 0) {
+      this.waiters = this.nextWaiters.splice(0);
+      this.request();
+    }
+  }
+
+  /**
+   * Copy the last few frames on the writer's connection, in a macrotask of its
+   * own so the acknowledgements of the batch just committed leave first.
+   */
+  private scheduleFinish(): void {
+    if (this.finishScheduled) return;
+    this.finishScheduled = true;
+    setImmediate(() => {
+      this.finishScheduled = false;
+      if (!this.db.open || this.db.inTransaction) return;
+      this.db.pragma("wal_checkpoint(PASSIVE)");
+      this.counters.finishes++;
+    });
+  }
+
+  private fallBack(): void {
+    this.failed = true;
+    this.inFlight = false;
+    if (this.db.open) this.db.pragma("wal_autocheckpoint = 1000");
+    const stopped = { ok: false, error: "checkpointer stopped" };
+    for (const waiter of [...this.waiters.splice(0), ...this.nextWaiters.splice(0)]) waiter(stopped);
+  }
+}

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.js";
+import { message, newAccount, newGroup, type TestAccount } from "./contract/fixtures.js";
+
+/** About one WAL page (4 KiB) per message, so a round of 1,500 passes SQLite's 1,000-page checkpoint size. */
+const PAYLOAD = new Uint8Array(3000).fill(7);
+const ROUND = 1500;
+
+describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
+  let dir: string;
+  let store: SqliteStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(): Promise<{ store: SqliteStore; file: string; alice: TestAccount }> {
+    dir = mkdtempSync(join(tmpdir(), "switchboard-wal-"));
+    const file = join(dir, "store.db");
+    store = openSqliteStore({ path: file });
+    const alice = await newAccount(store, "alice");
+    await newGroup(store, "g1", alice);
+    return { store, file, alice };
+  }
+
+  async function writeRound(s: SqliteStore, alice: TestAccount, round: number): Promise<void> {
+    const results = await Promise.all(
+      Array.from({ length: ROUND }, (_, i) =>
+        s.appendMessage(message("g1", alice, `r${round}-${i}`, PAYLOAD)),
+      ),
+    );
+    expect(results.every((r) => r.kind === "appended")).toBe(true);
+  }
+
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("copies the WAL into the database from its own thread and starts the WAL over, so it stays bounded", async () => {
+    const { store: s, file, alice } = await open();
+    const walSizes: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      await writeRound(s, alice, round);
+      const stats = await s.checkpointNow();
+      expect(stats?.walFrames).toBeGreaterThanOrEqual(1000);
+      await nextTurn(); // the writer's finishing step
+      walSizes.push(statSync(`${file}-wal`).size);
+    }
+    const stats = s.checkpoints()!;
+    expect(stats.checkpoints).toBeGreaterThanOrEqual(4);
+    expect(stats.finishes).toBeGreaterThanOrEqual(1);
+    // The pages are in the database file: 4 rounds of ~3 KB messages.
+    expect(statSync(file).size).toBeGreaterThan(4 * ROUND * PAYLOAD.length);
+    // Each round wrote the WAL from its start again, instead of growing it fourfold.
+    expect(walSizes[3]!).toBeLessThanOrEqual(walSizes[0]! * 1.5);
+  });
+
+  it("keeps every acknowledged message across a close and reopen, and leaves no WAL behind", async () => {
+    const { store: s, file, alice } = await open();
+    await writeRound(s, alice, 0);
+    await s.checkpointNow();
+    await writeRound(s, alice, 1); // partly only in the WAL
+    await s.close();
+    // The checkpointer's connection closed first, so the writer's close was the last and removed the WAL.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    store = openSqliteStore({ path: file });
+    const entries = await store.readLog("g1", 0, 5000);
+    expect(entries.length).toBe(2 * ROUND);
+    expect(entries.at(-1)?.clientMessageId).toBe(`r1-${ROUND - 1}`);
+  });
+
+  it("has no checkpointer for an in-memory store", async () => {
+    dir = mkdtempSync(join(tmpdir(), "switchboard-wal-"));
+    store = openSqliteStore({ path: ":memory:" });
+    expect(store.checkpoints()).toBeUndefined();
+    expect(await store.checkpointNow()).toBeUndefined();
+  });
+});
