@@ -1,8 +1,9 @@
 /**
  * After a profiled run (`npm run bench -- --profile`), cut the hub's CPU
- * profile to each scenario's saturation windows and write the summary next
- * to the results, so the findings name functions measured under load, not
- * start-up or fixture set-up.
+ * profile to each scenario's saturation windows (and, named `<name>-at-50`,
+ * its windows at the headline load of 50%) and write the summary next to the
+ * results, so the findings name functions measured under load, not start-up
+ * or fixture set-up.
  */
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,7 +27,7 @@ export function writeProfileSummaries(
     const out = join(dir, `${name}-hub-profile.txt`);
     writeFileSync(
       out,
-      `${name}: the hub during saturation\nprofile: ${file}\n\n${describeProfile(file, w, 40)}\n`,
+      `${name}: the hub during ${name.endsWith("-at-50") ? "the open-loop phases at 50% of saturation" : "saturation"}\nprofile: ${file}\n\n${describeProfile(file, w, 40)}\n`,
     );
     progress(`profile summary: ${out}`);
   }

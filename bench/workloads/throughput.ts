@@ -86,10 +86,11 @@ export function oneProcess(system: string, kind: SystemKind, server: ServerProce
   return { system, kind, urls: [server.url], pids: [server.pid] };
 }
 
-/** Where the first hub's profile of this scenario's saturation can be cut (monotonic µs). */
+/** Where the first hub's profile of this scenario can be cut (monotonic µs): saturation, and the headline load. */
 export interface ScenarioRun {
   results: WorkloadResult[];
   hubSaturationWindows: { from: number; to: number }[];
+  hubHeadlineWindows: { from: number; to: number }[];
 }
 
 /**
@@ -177,6 +178,9 @@ export async function runScenario(
         });
       }),
       hubSaturationWindows: ref.repeats.map((r) => r.monotonicWindow),
+      hubHeadlineWindows: (
+        curves.get(reference.system)!.find((p) => p.fraction === HEADLINE_FRACTION)?.repeats ?? []
+      ).map((r) => r.monotonicWindow),
     };
   } finally {
     for (const g of generators) await g.generator.stop();
@@ -300,6 +304,7 @@ export async function runScenarios(
       );
       results.push(...r.results);
       windows.set(s.name, r.hubSaturationWindows);
+      if (r.hubHeadlineWindows.length > 0) windows.set(`${s.name}-at-50`, r.hubHeadlineWindows);
     }
   } finally {
     await hub.stop();

@@ -166,6 +166,7 @@ export class SwitchboardClient {
         await this.requireApplier().catchUp(conversationId);
         await this.committer.commitPendingRemovals(conversationId);
       },
+      acknowledged: (conversationId, seq) => this.requireApplier().acknowledgedOwn(conversationId, seq),
     });
     this.committer = new Committer({
       store,

@@ -27,26 +27,68 @@ export interface ApplierDeps {
 }
 
 export class Applier {
+  /**
+   * Seqs of this device's own application messages that the hub acknowledged
+   * ahead of an entry still to come, per conversation. The hub does not push
+   * a device its own message back ([DS4]); each such seq counts as applied as
+   * soon as everything before it is. Memory only: after a restart, a fetch
+   * returns the entries and applyApplication skips our own.
+   */
+  private readonly ownSeqs = new Map<string, Set<number>>();
+
   constructor(private readonly deps: ApplierDeps) {}
+
+  /** The hub acknowledged our own application message at `seq` (and will not push it to us). */
+  acknowledgedOwn(conversationId: string, seq: number): Promise<void> {
+    return this.deps.queue.run(conversationId, async () => {
+      const conversation = await this.deps.store.getConversation(conversationId);
+      if (!conversation?.active || seq <= conversation.appliedSeq) return;
+      let own = this.ownSeqs.get(conversationId);
+      if (!own) {
+        own = new Set();
+        this.ownSeqs.set(conversationId, own);
+      }
+      own.add(seq);
+      await this.passOwn(conversation);
+    });
+  }
 
   /** Apply pushed or fetched entries; fills any gap before them from the hub first. */
   applyEntries(conversationId: string, entries: LogEntry[]): Promise<void> {
     return this.deps.queue.run(conversationId, async () => {
       for (const entry of entries) {
-        const conversation = await this.deps.store.getConversation(conversationId);
-        if (!conversation?.active) return;
+        const stored = await this.deps.store.getConversation(conversationId);
+        if (!stored?.active) return;
+        const conversation = await this.passOwn(stored);
         const seq = Number(entry.seq);
         if (seq <= conversation.appliedSeq) continue;
         if (seq > conversation.appliedSeq + 1) {
           await this.catchUpLocked(conversationId, seq - 1);
           const after = await this.deps.store.getConversation(conversationId);
           if (!after?.active || seq <= after.appliedSeq) continue;
-          await this.applyOne(after, entry);
+          await this.passOwn(await this.applyOne(after, entry));
         } else {
-          await this.applyOne(conversation, entry);
+          await this.passOwn(await this.applyOne(conversation, entry));
         }
       }
     });
+  }
+
+  /**
+   * Move past the acknowledged own seqs that directly follow the applied
+   * position, in one write; forget those already behind it.
+   */
+  private async passOwn(conversation: LocalConversation): Promise<LocalConversation> {
+    const own = this.ownSeqs.get(conversation.id);
+    if (!own) return conversation;
+    let seq = conversation.appliedSeq;
+    for (const s of own) if (s <= seq) own.delete(s);
+    while (own.delete(seq + 1)) seq++;
+    if (own.size === 0) this.ownSeqs.delete(conversation.id);
+    if (seq === conversation.appliedSeq || !conversation.active) return conversation;
+    const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
+    await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
+    return advanced;
   }
 
   /** Fetch and apply everything after this device's position. */

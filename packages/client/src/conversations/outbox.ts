@@ -23,6 +23,8 @@ export interface OutboxDeps {
    * what is new and commit removals the hub proposed ([DS9]).
    */
   refresh(conversationId: string): Promise<void>;
+  /** The hub stored our message at `seq`; it does not push it back to this device ([DS4]). */
+  acknowledged(conversationId: string, seq: number): Promise<void>;
 }
 
 /** How often one message is encrypted again after the group moved on under it. */
@@ -147,11 +149,13 @@ export class Outbox {
       payload: item.payload,
       epoch: BigInt(item.epoch),
     });
-    const stored: LocalMessage = { ...message, seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
+    const seq = Number(sent.seq);
+    const stored: LocalMessage = { ...message, seq, serverTime: Number(sent.serverTime) };
     await this.deps.store.write([
       ...(message.text !== "" ? [{ kind: "putMessage" as const, message: stored }] : []),
       { kind: "deleteOutbox", clientMessageId: item.clientMessageId },
     ]);
+    await this.deps.acknowledged(item.conversationId, seq);
     return stored;
   }
 

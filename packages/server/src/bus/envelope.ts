@@ -4,6 +4,8 @@
  * entries (the bulk) are forwarded without being decoded again; only entries
  * that change membership and inbox items naming a conversation are read.
  * One flag is a control message for the nodes themselves, with no frame.
+ * An application entry also names its sending device (one length byte, then
+ * the id), which is not pushed its own entry: the ack told it the seq.
  */
 export const BusFlag = {
   /** Forward the frame; nothing to learn from it. */
@@ -14,6 +16,8 @@ export const BusFlag = {
   Joins: 2,
   /** On a device topic, no frame: the device was revoked; close its connections (SPEC DIR7). */
   Revoked: 3,
+  /** Forward the frame to every member device but the one named before it (the entry's sender, SPEC DS4). */
+  ForwardExceptSender: 4,
 } as const;
 export type BusFlag = (typeof BusFlag)[keyof typeof BusFlag];
 
@@ -24,6 +28,32 @@ export function wrapForBus(flag: BusFlag, frame: Uint8Array): Uint8Array {
   return out;
 }
 
-export function unwrapFromBus(message: Uint8Array): { flag: BusFlag; frame: Uint8Array } {
-  return { flag: (message[0] ?? BusFlag.Forward) as BusFlag, frame: message.subarray(1) };
+/** An application entry's push, for every member device but `senderDeviceId` (an ASCII hex id). */
+export function wrapForBusExceptSender(senderDeviceId: string, frame: Uint8Array): Uint8Array {
+  const idLength = senderDeviceId.length;
+  if (idLength > 255) throw new RangeError("device id too long for the Bus envelope");
+  const out = new Uint8Array(2 + idLength + frame.length);
+  out[0] = BusFlag.ForwardExceptSender;
+  out[1] = idLength;
+  for (let i = 0; i < idLength; i++) out[2 + i] = senderDeviceId.charCodeAt(i);
+  out.set(frame, 2 + idLength);
+  return out;
+}
+
+export interface BusMessage {
+  flag: BusFlag;
+  frame: Uint8Array;
+  /** The device not to push the frame to ("" for every other flag). */
+  exceptDeviceId: string;
+}
+
+export function unwrapFromBus(message: Uint8Array): BusMessage {
+  const flag = (message[0] ?? BusFlag.Forward) as BusFlag;
+  if (flag !== BusFlag.ForwardExceptSender) return { flag, frame: message.subarray(1), exceptDeviceId: "" };
+  const idLength = message[1] ?? 0;
+  return {
+    flag,
+    frame: message.subarray(2 + idLength),
+    exceptDeviceId: String.fromCharCode(...message.subarray(2, 2 + idLength)),
+  };
 }

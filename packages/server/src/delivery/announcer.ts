@@ -10,7 +10,7 @@ import {
   EntryKind,
   ServerFrameSchema,
 } from "@switchboard/protocol";
-import { BusFlag, wrapForBus } from "../bus/envelope.js";
+import { BusFlag, wrapForBus, wrapForBusExceptSender } from "../bus/envelope.js";
 import type { Bus } from "../bus/port.js";
 import { conversationTopic, deviceTopic } from "../bus/port.js";
 import type { InboxRecord, LogEntryRecord } from "../store/port.js";
@@ -41,8 +41,10 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
     entry(entry) {
       if (entry.kind === "application" && !entry.membership) {
         // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
+        // Not pushed back to the sending device (SPEC DS4): its ack carried
+        // the seq, and the same bytes again would only cost its data plan.
         const push = encodeEntryPush({ ...entry, kind: EntryKind.APPLICATION });
-        publish(conversationTopic(entry.conversationId), wrapForBus(BusFlag.Forward, push));
+        publish(conversationTopic(entry.conversationId), wrapForBusExceptSender(entry.senderDeviceId, push));
         return;
       }
       const frame = create(ServerFrameSchema, {

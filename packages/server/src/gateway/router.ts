@@ -104,11 +104,12 @@ export class LocalRouter {
   private onConversationPush(conversationId: string, message: Uint8Array): void {
     const members = this.localMembers.get(conversationId);
     if (!members) return;
-    const { flag, frame } = unwrapFromBus(message);
+    const { flag, frame, exceptDeviceId } = unwrapFromBus(message);
     // A commit adds and removes members: removed devices still get the commit
     // that removed them, added ones hear of the conversation through their
-    // Welcome (device topic) and catch up from there.
-    for (const deviceId of [...members]) this.send(deviceId, frame);
+    // Welcome (device topic) and catch up from there. An application entry
+    // skips its sender (SPEC DS4: the ack gave it the seq).
+    for (const deviceId of [...members]) if (deviceId !== exceptDeviceId) this.send(deviceId, frame);
     if (flag !== BusFlag.Membership) return;
     const membership = entryOf(frame)?.membership;
     if (!membership) return;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { create, encodeServerFrame, ServerFrameSchema } from "@switchboard/protocol";
-import { BusFlag, wrapForBus } from "../../src/bus/envelope.js";
+import { BusFlag, unwrapFromBus, wrapForBus, wrapForBusExceptSender } from "../../src/bus/envelope.js";
 import { createMemoryBus } from "../../src/bus/memoryBus.js";
 import type { Bus } from "../../src/bus/port.js";
 import { LocalRouter, type RoutedConnection } from "../../src/gateway/router.js";
@@ -101,6 +101,38 @@ describe("LocalRouter: Bus interest", () => {
     router.detach(linking, "newdev");
     router.attach(linking, [C2]);
     expect(live()).toEqual([`conv.${C2}`, "device.otherdev"]);
+  });
+
+  it("[DS4] pushes an application entry to every member device but its sender, on every connection", async () => {
+    const { bus } = recordingBus();
+    const router = new LocalRouter(bus);
+    const sender = "ab".repeat(16);
+    const [phone, phoneAgain, laptop, peer] = [
+      connection(sender),
+      connection(sender),
+      connection("cd".repeat(16)),
+      connection("ef".repeat(16)),
+    ];
+    for (const conn of [phone, phoneAgain, laptop, peer]) router.attach(conn, [C1]);
+    await bus.publish(`conv.${C1}`, wrapForBusExceptSender(sender, Uint8Array.of(5, 6)));
+    expect(phone.pushed).toEqual([]);
+    expect(phoneAgain.pushed).toEqual([]);
+    for (const conn of [laptop, peer]) expect(conn.pushed).toEqual([Uint8Array.of(5, 6)]);
+  });
+
+  it("reads back what the envelope wraps, and names no device but for an entry's sender", () => {
+    const frame = Uint8Array.of(1, 2, 3);
+    expect(unwrapFromBus(wrapForBusExceptSender("0f".repeat(32), frame))).toEqual({
+      flag: BusFlag.ForwardExceptSender,
+      frame,
+      exceptDeviceId: "0f".repeat(32),
+    });
+    expect(unwrapFromBus(wrapForBus(BusFlag.Membership, frame))).toEqual({
+      flag: BusFlag.Membership,
+      frame,
+      exceptDeviceId: "",
+    });
+    expect(() => wrapForBusExceptSender("x".repeat(256), frame)).toThrow(RangeError);
   });
 
   it("closes a revoked device's connections from the control message on its topic", async () => {
