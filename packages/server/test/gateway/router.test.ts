@@ -117,21 +117,19 @@ describe("LocalRouter: Bus interest", () => {
     await bus.publish(`conv.${C1}`, wrapForBusExceptSender(sender, Uint8Array.of(5, 6)));
     expect(phone.pushed).toEqual([]);
     expect(phoneAgain.pushed).toEqual([]);
-    for (const conn of [laptop, peer]) expect(conn.pushed).toEqual([Uint8Array.of(5, 6)]);
+    for (const conn of [laptop, peer]) expect(conn.pushed.map((b) => Array.from(b))).toEqual([[5, 6]]);
   });
 
   it("reads back what the envelope wraps, and names no device but for an entry's sender", () => {
     const frame = Uint8Array.of(1, 2, 3);
-    expect(unwrapFromBus(wrapForBusExceptSender("0f".repeat(32), frame))).toEqual({
-      flag: BusFlag.ForwardExceptSender,
-      frame,
-      exceptDeviceId: "0f".repeat(32),
-    });
-    expect(unwrapFromBus(wrapForBus(BusFlag.Membership, frame))).toEqual({
-      flag: BusFlag.Membership,
-      frame,
-      exceptDeviceId: "",
-    });
+    const wrapped = unwrapFromBus(wrapForBusExceptSender("0f".repeat(32), frame));
+    expect(wrapped.flag).toBe(BusFlag.ForwardExceptSender);
+    expect(Array.from(wrapped.frame)).toEqual([1, 2, 3]);
+    expect(wrapped.exceptDeviceId).toBe("0f".repeat(32));
+    const plain = unwrapFromBus(wrapForBus(BusFlag.Membership, frame));
+    expect(plain.flag).toBe(BusFlag.Membership);
+    expect(Array.from(plain.frame)).toEqual([1, 2, 3]);
+    expect(plain.exceptDeviceId).toBe("");
     expect(() => wrapForBusExceptSender("x".repeat(256), frame)).toThrow(RangeError);
   });
 
