@@ -27,7 +27,7 @@ export function writeProfileSummaries(
     const out = join(dir, `${name}-hub-profile.txt`);
     writeFileSync(
       out,
-      `${name}: the hub during ${name.endsWith("-at-50") ? "the open-loop phases at 50% of saturation" : "saturation"}\nprofile: ${file}\n\n${describeProfile(file, w, 40)}\n`,
+      `${name}: the hub over ${w.length} measured window${w.length === 1 ? "" : "s"}\nprofile: ${file}\n\n${describeProfile(file, w, 40)}\n`,
     );
     progress(`profile summary: ${out}`);
   }
