@@ -136,6 +136,15 @@ export class WalCheckpointer {
   private onReport(report: CheckpointReport): void {
     this.inFlight = false;
     this.lastAt = performance.now();
+    // -1: SQLite did not run it (SQLITE_BUSY), because the writer was copying
+    // the last frames itself at that moment. That copy is over by the time
+    // this report is read, so whoever waits for a checkpoint gets a new one;
+    // otherwise the next commit asks again.
+    if (report.ok && (report.log ?? -1) < 0) {
+      this.waiters.push(...this.nextWaiters.splice(0));
+      if (this.waiters.length > 0) this.request();
+      return;
+    }
     if (report.ok) {
       this.counters.checkpoints++;
       this.counters.walFrames = report.log ?? 0;
