@@ -49,13 +49,24 @@ function signChallenge(device: BenchDevice, challenge: Uint8Array): Uint8Array {
   return new Uint8Array(sign(null, authChallengeMessage(challenge), device.signer));
 }
 
+export interface ConnectOptions {
+  /** Connect from this local address (the abuse script's attackers use 127.0.0.2 and up). */
+  localAddress?: string;
+}
+
 /** Create the device's account; the connection stays open and logged in. */
-export async function registerDevice(server: string, device: BenchDevice): Promise<WireDevice> {
-  const { device: wire, challenge } = await WireDevice.open(server);
+export async function registerDevice(
+  server: string,
+  device: BenchDevice,
+  options: ConnectOptions & { displayName?: string } = {},
+): Promise<WireDevice> {
+  const { displayName = "", ...connect } = options;
+  const { device: wire, challenge } = await WireDevice.open(server, connect);
   const response = await wire.request({
     case: "register",
     value: {
       address: device.address,
+      displayName,
       signatureKey: device.publicKey,
       signature: signChallenge(device, challenge),
     },
@@ -68,8 +79,12 @@ export async function registerDevice(server: string, device: BenchDevice): Promi
 }
 
 /** Open a connection and log in as an already registered device. */
-export async function loginDevice(server: string, device: BenchDevice): Promise<WireDevice> {
-  const { device: wire, challenge } = await WireDevice.open(server);
+export async function loginDevice(
+  server: string,
+  device: BenchDevice,
+  options: ConnectOptions = {},
+): Promise<WireDevice> {
+  const { device: wire, challenge } = await WireDevice.open(server, options);
   const response = await wire.request({
     case: "authenticate",
     value: { deviceId: device.deviceId, signature: signChallenge(device, challenge) },

@@ -70,10 +70,15 @@ export class WireDevice {
   }
 
   /** Open a socket and exchange hellos; resolves with the device and the login challenge. */
-  static async open(server: string): Promise<{ device: WireDevice; challenge: Uint8Array }> {
+  static async open(
+    server: string,
+    options: { localAddress?: string } = {},
+  ): Promise<{ device: WireDevice; challenge: Uint8Array }> {
+    // `localAddress` (any of 127/8 on Linux) lets the abuse script come from another IP than the canary.
     const ws = new WebSocket(server.replace(/^http/, "ws") + "/ws", {
       perMessageDeflate: false,
       maxPayload: 4 * 1024 * 1024,
+      ...options,
     });
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
@@ -139,6 +144,11 @@ export class WireDevice {
   /** The caller read the response to `id` from its raw frame: forget the waiter. */
   settled(id: bigint): void {
     this.pending.delete(id);
+  }
+
+  /** Stop reading from the socket (a slow consumer): the hub's answers pile up on its side. */
+  stopReading(): void {
+    (this.ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
   }
 
   get bufferedAmount(): number {
