@@ -9,7 +9,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "packages/cli/bin/*.js"] },
+        projectService: {
+          allowDefaultProject: ["*.js", "packages/cli/bin/*.js", "packages/cli/scripts/*.mjs"],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

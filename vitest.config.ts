@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Builds packages/cli/dist, which the tests that spawn `switchboard` run.
+    globalSetup: ["devkit/buildCli.ts"],
   },
 });

@@ -3,7 +3,6 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
-import { openNodeClient } from "@switchboard/client/node";
 
 export interface ClientFlags {
   profile: string;
@@ -25,6 +24,8 @@ export async function openProfile(
   flags: ClientFlags,
   options: { registered?: boolean } = {},
 ): Promise<SwitchboardClient> {
+  // Loaded here, not at start: `switchboard --help` need not load the SDK and its MLS stack.
+  const { openNodeClient } = await import("@switchboard/client/node");
   const client = await openNodeClient(flags.profile);
   const identity = await client.open();
   if ((options.registered ?? true) && !identity) {

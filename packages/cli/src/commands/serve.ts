@@ -5,25 +5,20 @@
  * database's schema up to date without starting a node.
  */
 import type { Command } from "commander";
-import { destination, pino } from "pino";
-import {
-  CONFIG_ENV,
-  DEFAULT_CONFIG,
-  loadConfigFile,
-  migrateDatabase,
-  openBackends,
-  redact,
-  resolveConfig,
-  startHub,
-  type ServerConfig,
-} from "@switchboard/server";
+import type { ServerConfig } from "@switchboard/server";
+import { SERVE_HELP } from "./serveHelp.js";
 
 type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & { config?: string };
 
-const ENV_HELP = Object.keys(CONFIG_ENV).join(", ");
+/**
+ * The hub's code is loaded only when a hub command runs: `switchboard --help`
+ * and the device commands start without it (packages/cli/README.md).
+ */
+const server = () => import("@switchboard/server");
 
 /** Defaults < config file (--config or $SWITCHBOARD_CONFIG) < environment < flags given on the command line. */
-function configFrom(options: ConfigFlags, command: Command): ServerConfig {
+async function configFrom(options: ConfigFlags, command: Command): Promise<ServerConfig> {
+  const { DEFAULT_CONFIG, loadConfigFile, resolveConfig } = await server();
   const file = options.config ?? process.env.SWITCHBOARD_CONFIG;
   const base = file ? loadConfigFile(file) : DEFAULT_CONFIG;
   const given: ConfigFlags = {};
@@ -35,17 +30,21 @@ function configFrom(options: ConfigFlags, command: Command): ServerConfig {
 export function addServeCommand(program: Command): void {
   program
     .command("serve")
-    .description(`run a hub node (SQLite and the demo apps unless configured otherwise; env: ${ENV_HELP})`)
-    .option("--port <port>", `port to listen on (default ${DEFAULT_CONFIG.port})`)
-    .option("--host <host>", `address to listen on (default ${DEFAULT_CONFIG.host})`)
-    .option("--db <path-or-url>", `SQLite file or postgres:// URL (default ${DEFAULT_CONFIG.db})`)
+    .description(
+      `run a hub node (SQLite and the demo apps unless configured otherwise; env: ${SERVE_HELP.env})`,
+    )
+    .option("--port <port>", `port to listen on (default ${SERVE_HELP.port})`)
+    .option("--host <host>", `address to listen on (default ${SERVE_HELP.host})`)
+    .option("--db <path-or-url>", `SQLite file or postgres:// URL (default ${SERVE_HELP.db})`)
     .option(
       "--nats <urls>",
       "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
     )
     .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel)")
     .action(async (options: ConfigFlags, command: Command) => {
-      const config = configFrom(options, command);
+      const config = await configFrom(options, command);
+      const { openBackends, startHub } = await server();
+      const { destination, pino } = await import("pino");
       const logger = pino({ level: config.logLevel }, destination(2));
       const backends = await openBackends(config, logger);
       const hub = await startHub({
@@ -79,10 +78,11 @@ export function addServeCommand(program: Command): void {
   program
     .command("migrate")
     .description("bring the database's schema up to date (SQLite file or postgres:// URL), then exit")
-    .option("--db <path-or-url>", `SQLite file or postgres:// URL (default ${DEFAULT_CONFIG.db})`)
+    .option("--db <path-or-url>", `SQLite file or postgres:// URL (default ${SERVE_HELP.db})`)
     .option("--config <file>", "JSON configuration file")
     .action(async (options: ConfigFlags, command: Command) => {
-      const config = configFrom(options, command);
+      const config = await configFrom(options, command);
+      const { migrateDatabase, redact } = await server();
       const { from, to } = await migrateDatabase(config.db);
       process.stdout.write(
         from === to
