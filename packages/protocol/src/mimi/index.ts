@@ -1,0 +1,4 @@
+export * from "./content.js";
+export * from "./codec.js";
+export * from "./messageId.js";
+export * from "./uris.js";
