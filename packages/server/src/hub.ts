@@ -21,6 +21,7 @@ import { Directory } from "./directory/directory.js";
 import { Linking } from "./directory/linking.js";
 import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
+import { createWebClient, type WebClient } from "./gateway/webClient.js";
 import { LocalRouter } from "./gateway/router.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
 import type { Store } from "./store/port.js";
@@ -34,6 +35,8 @@ export interface HubOptions {
   logger?: Logger;
   clock?: Clock;
   verifier?: Verifier;
+  /** The web client's build (packages/web/dist), served at / and /<app>/; absent, those say how to build it. */
+  webRoot?: string;
 }
 
 export interface Hub {
@@ -91,7 +94,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     clock,
   };
 
-  const http: Server = createServer((req, res) => serveHttp(req, res, router));
+  const web = createWebClient(options.webRoot, options.apps);
+  const http: Server = createServer((req, res) => serveHttp(req, res, router, web));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.maxFrameBytes,
@@ -158,8 +162,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
 }
 
-function serveHttp(req: IncomingMessage, res: ServerResponse, router: LocalRouter): void {
+function serveHttp(req: IncomingMessage, res: ServerResponse, router: LocalRouter, web: WebClient): void {
   const path = new URL(req.url ?? "/", "http://x").pathname;
+  if (web.serve(req, res, path)) return;
   if (req.method === "GET" && path === "/healthz") {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ status: "ok", devices: router.deviceCount }));

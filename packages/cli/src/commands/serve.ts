@@ -4,6 +4,8 @@
  * (`--db postgres://... --nats nats://...`). `switchboard migrate` brings a
  * database's schema up to date without starting a node.
  */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import type { ServerConfig } from "@switchboard/server";
 import { SERVE_HELP } from "./serveHelp.js";
@@ -15,6 +17,12 @@ type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & { 
  * and the device commands start without it (packages/cli/README.md).
  */
 const server = () => import("@switchboard/server");
+
+/** The web client's build (packages/web/dist), wherever npm put the workspace. */
+function webClientBuild(): string {
+  const web = dirname(createRequire(import.meta.url).resolve("@switchboard/web/package.json"));
+  return join(web, "dist");
+}
 
 /** Defaults < config file (--config or $SWITCHBOARD_CONFIG) < environment < flags given on the command line. */
 async function configFrom(options: ConfigFlags, command: Command): Promise<ServerConfig> {
@@ -54,6 +62,7 @@ export function addServeCommand(program: Command): void {
         host: config.host,
         port: config.port,
         logger,
+        webRoot: webClientBuild(),
       });
       process.stdout.write(
         `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,
