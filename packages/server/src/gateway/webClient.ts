@@ -73,6 +73,12 @@ export function createWebClient(root: string | undefined, apps: readonly AppConf
         res.end(brands);
         return true;
       }
+      // Browsers ask on their own; the pages draw their logos inline.
+      if (path === "/favicon.ico") {
+        res.writeHead(204, { "cache-control": "public, max-age=86400" });
+        res.end();
+        return true;
+      }
       if (path === "/") {
         page(res, "index.html");
         return true;
