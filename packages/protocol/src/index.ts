@@ -12,3 +12,4 @@ export * from "./gen/switchboard/v1/entities_pb.js";
 export * from "./gen/switchboard/v1/content_pb.js";
 export * from "./devices.js";
 export * from "./hotFrames.js";
+export * from "./names.js";

@@ -11,6 +11,7 @@ import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
 import { handleDeviceOp } from "./deviceHandlers.js";
+import { handleRequestVerificationCode } from "./verificationHandlers.js";
 import {
   fromWireConversationKind,
   toSafeNumber,
@@ -113,6 +114,8 @@ export async function handleRequest(services: Services, session: Session, reques
         },
       };
     }
+    case "requestVerificationCode":
+      return handleRequestVerificationCode(directory, op.value);
     case "ping":
       return {
         case: "ping",
@@ -290,6 +293,7 @@ async function handleAuthenticated(
     case "authenticate":
     case "beginLink":
     case "ping":
+    case "requestVerificationCode":
       throw new ProtocolError("BAD_FRAME", "unexpected operation");
   }
 }

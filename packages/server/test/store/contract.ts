@@ -36,6 +36,10 @@
  *         link approval, hub proposals, messages held back by them, revoked
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
+ *  [ST22] Verification codes: issued under a per-address budget, one pending
+ *         per address, every guess counted atomically, used up once.
+ *  [ST23] moveAccount: all active devices revoked and one new device added,
+ *         in one step.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -52,6 +56,7 @@ import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
 import { proposalContract } from "./contract/proposals.js";
+import { verificationContract } from "./contract/verification.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
 
@@ -89,6 +94,7 @@ export function describeStoreContract(
     cursorInboxContract(current);
     deviceInboxContract(current);
     hubKeyContract(current);
+    verificationContract(current);
     durabilityContract(current);
   });
 }
