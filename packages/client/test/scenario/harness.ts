@@ -16,6 +16,7 @@ import {
   type AppConfig,
   type Hub,
   type Store,
+  type Verifier,
 } from "@switchboard/server";
 import {
   DeviceTrust,
@@ -40,7 +41,12 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { clock?: () => number; apps?: readonly AppConfig[] } = {},
+  options: {
+    clock?: () => number;
+    apps?: readonly AppConfig[];
+    /** Per app id, a Verifier in place of what the app's config asks for. */
+    verifiers?: Record<string, Verifier>;
+  } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
   const dbPath = join(dir, "hub.db");
@@ -58,6 +64,7 @@ export async function startTestHub(
     apps: options.apps ?? DEMO_APPS,
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.verifiers ? { verifiers: options.verifiers } : {}),
   });
   return {
     hub,

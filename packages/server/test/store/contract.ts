@@ -36,10 +36,7 @@
  *         link approval, hub proposals, messages held back by them, revoked
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
- *  [ST22] Verification codes: issued under a per-address budget, one pending
- *         per address, every guess counted atomically, used up once.
- *  [ST23] moveAccount: all active devices revoked and one new device added,
- *         in one step.
+ *  [ST23]-[ST24] Verification codes and account moves: see SPEC.md.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";

@@ -17,7 +17,7 @@ function code(address: string, at: number, tag = "h"): NewVerificationCode {
 
 export function verificationContract(h: () => StoreHarness): void {
   describe("verification codes and account moves", () => {
-    it("[ST22] an issued code is pending until it expires; each attempt is counted and answered", async () => {
+    it("[ST23] an issued code is pending until it expires; each attempt is counted and answered", async () => {
       const { store } = h();
       expect(await store.attemptVerificationCode("a@test", T0)).toBeUndefined();
       expect(await store.issueVerificationCode(code("a@test", T0), T0 - HOUR, 3)).toBe("issued");
@@ -31,7 +31,7 @@ export function verificationContract(h: () => StoreHarness): void {
       expect(await store.attemptVerificationCode("b@test", T0 + 1)).toBeUndefined();
     });
 
-    it("[ST22] a consumed code is used up once; a newer code replaces an older one", async () => {
+    it("[ST23] a consumed code is used up once; a newer code replaces an older one", async () => {
       const { store } = h();
       await store.issueVerificationCode(code("a@test", T0, "old"), T0 - HOUR, 3);
       await store.issueVerificationCode(code("a@test", T0 + 1, "new"), T0 + 1 - HOUR, 3);
@@ -46,7 +46,7 @@ export function verificationContract(h: () => StoreHarness): void {
       expect(await store.attemptVerificationCode("a@test", T0 + 3)).toBeUndefined();
     });
 
-    it("[ST22] at most maxPerWindow codes per address since the window start, even when racing", async () => {
+    it("[ST23] at most maxPerWindow codes per address since the window start, even when racing", async () => {
       const { store } = h();
       const results = await Promise.all(
         [0, 1, 2, 3, 4].map((i) => store.issueVerificationCode(code("a@test", T0 + i, `${i}`), T0 - HOUR, 3)),
@@ -59,7 +59,7 @@ export function verificationContract(h: () => StoreHarness): void {
       );
     });
 
-    it("[ST23] moveAccount revokes every active device and adds the new one, atomically", async () => {
+    it("[ST24] moveAccount revokes every active device and adds the new one, atomically", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       const second = await newDevice(store, alice.address, "alice-2", T0 + 1);
@@ -82,7 +82,7 @@ export function verificationContract(h: () => StoreHarness): void {
       expect(await store.claimKeyPackages(alice.address)).toEqual([]);
     });
 
-    it("[ST23] moveAccount refuses an unknown account or a taken device id and changes nothing", async () => {
+    it("[ST24] moveAccount refuses an unknown account or a taken device id and changes nothing", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       const bob = await newAccount(store, "bob");
