@@ -28,10 +28,9 @@ export interface RegisterInput {
   verificationCode: string;
 }
 
+/** What a lookup tells: the account exists, is reachable, and its normalised address. */
 export interface AccountView {
   address: string;
-  displayName: string;
-  devices: DeviceRecord[];
 }
 
 export class Directory {
@@ -190,9 +189,16 @@ export class Directory {
     return { address, claimed };
   }
 
+  /**
+   * Whether `target` exists and the caller may reach it, under its normalised
+   * address: what starting a conversation needs, and nothing more (SPEC
+   * DIR12). No display name, creation time or devices: those would let a
+   * stranger profile accounts one lookup at a time. Display names travel end
+   * to end inside conversations; device keys come with claimed key packages.
+   */
   async lookupAccount(caller: Caller, target: string): Promise<AccountView> {
-    const { address, account } = await this.visibleAccount(caller, target);
-    return { address, displayName: account.displayName, devices: await this.store.listDevices(address) };
+    const { address } = await this.visibleAccount(caller, target);
+    return { address };
   }
 
   /**

@@ -16,7 +16,6 @@ import {
   fromWireConversationKind,
   toSafeNumber,
   toWireConversation,
-  toWireDevice,
   toWireEntry,
   toWireInboxItem,
 } from "./wireMapping.js";
@@ -169,11 +168,12 @@ async function handleAuthenticated(
         case: "lookupAccount",
         value: {
           $typeName: "switchboard.v1.LookupAccountResponse",
+          // Only the address (SPEC DIR12): the other Account fields stay empty.
           account: {
             $typeName: "switchboard.v1.Account",
             address: account.address,
-            displayName: account.displayName,
-            devices: account.devices.map((d) => toWireDevice(d, account.address === caller.address)),
+            displayName: "",
+            devices: [],
           },
         },
       };
