@@ -13,6 +13,7 @@ import {
 import type { Caller, Clock } from "../caller.js";
 import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, Store } from "../store/port.js";
 import { inspectKeyPackage } from "../mls/inspect.js";
+import { keyPackageRef } from "../mls/keyPackageRef.js";
 import type { AppRegistry } from "./apps.js";
 import { mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
@@ -114,6 +115,15 @@ export class Directory {
 
   async keyPackagesRemaining(caller: Caller): Promise<number> {
     return this.store.countKeyPackages(caller.deviceId);
+  }
+
+  /**
+   * The KeyPackageRefs of the caller's one-time packages the hub still holds
+   * unclaimed, so the SDK can tell which of its private packages were handed
+   * out, and prune those no Welcome consumed (ARCHITECTURE: key packages).
+   */
+  async unclaimedKeyPackageRefs(caller: Caller): Promise<Uint8Array[]> {
+    return (await this.store.listKeyPackages(caller.deviceId)).map(keyPackageRef);
   }
 
   /** Accept key packages only for the uploading device's own credential and key. */

@@ -12,6 +12,7 @@ import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
 import { handleDeviceOp } from "./deviceHandlers.js";
 import { handleRequestVerificationCode } from "./verificationHandlers.js";
+import { handleListKeyPackages } from "./keyPackageHandlers.js";
 import {
   fromWireConversationKind,
   toSafeNumber,
@@ -283,6 +284,8 @@ async function handleAuthenticated(
       await delivery.ackInbox(caller, toSafeNumber(op.value.upToId));
       return { case: "ackInbox", value: { $typeName: "switchboard.v1.AckInboxResponse" } };
     }
+    case "listKeyPackages":
+      return handleListKeyPackages(directory, caller);
     case "getLink":
     case "approveLink":
     case "listDevices":

@@ -375,6 +375,8 @@ export interface Store {
    */
   claimKeyPackages(address: string, onlyDevices?: string[]): Promise<ClaimedKeyPackage[]>;
   countKeyPackages(deviceId: string): Promise<number>;
+  /** The device's one-time packages not claimed yet, oldest first (the last-resort one is not listed). */
+  listKeyPackages(deviceId: string): Promise<Uint8Array[]>;
 
   // Conversations
   /**

@@ -209,6 +209,10 @@ export class PostgresStore implements Store {
     return this.track(() => this.keyPackages.count(deviceId));
   }
 
+  listKeyPackages(deviceId: string): Promise<Uint8Array[]> {
+    return this.track(() => this.keyPackages.list(deviceId));
+  }
+
   // Conversations
 
   createConversation(conversation: NewConversation): Promise<CreateConversationResult> {

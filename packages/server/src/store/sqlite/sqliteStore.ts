@@ -206,6 +206,10 @@ export class SqliteStore implements Store {
     return this.keyPackages.count(deviceId);
   }
 
+  async listKeyPackages(deviceId: string): Promise<Uint8Array[]> {
+    return this.keyPackages.list(deviceId);
+  }
+
   // Conversations
 
   createConversation(conversation: NewConversation): Promise<CreateConversationResult> {
