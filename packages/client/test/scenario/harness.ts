@@ -120,6 +120,7 @@ export async function newClient(
   options: {
     gate?: PushGate;
     random?: () => number;
+    clock?: () => number;
     /** Another transport than the WebSocket one (a test's fault injection). */
     transport?: (url: string) => Transport;
     timings?: RpcTimings;
@@ -132,6 +133,7 @@ export async function newClient(
     engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
     trust,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
     transport: (url) => {
       const transport = options.transport?.(url) ?? createWebSocketTransport(url);
