@@ -43,7 +43,7 @@ export function addServeCommand(program: Command): void {
       "--nats <urls>",
       "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
     )
-    .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel)")
+    .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel, verification)")
     .action(async (options: ConfigFlags, command: Command) => {
       const config = configFrom(options, command);
       const logger = pino({ level: config.logLevel }, destination(2));
@@ -55,6 +55,8 @@ export function addServeCommand(program: Command): void {
         host: config.host,
         port: config.port,
         logger,
+        // Each app's verifier (none | log | webhook) is built by the hub from its config.
+        verification: config.verification,
       });
       process.stdout.write(
         `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,
