@@ -47,8 +47,11 @@ export function topUpKeyPackages(deps: TopUpDeps, session: RpcSession, remaining
 }
 
 async function topUp(deps: TopUpDeps, session: RpcSession, remaining: number): Promise<number> {
-  const held = await pruneClaimed(deps, session);
   const counts = await deps.store.countKeyPackages();
+  // The hub holds `remaining` unclaimed; if this device holds no more than
+  // that, none of its packages await a Welcome and there is nothing to prune
+  // (the usual login: no extra request).
+  const held = counts.oneTime > remaining ? await pruneClaimed(deps, session) : counts.oneTime;
   const needLastResort = counts.lastResort === 0;
   if (remaining >= LIMITS.keyPackagesLowWater && !needLastResort) return remaining;
   const wanted = Math.max(0, Math.min(KEY_PACKAGE_TARGET - remaining, KEY_PACKAGE_CAP - held));
