@@ -54,6 +54,24 @@ describe("verified identities", () => {
     await Promise.all([phone.client.close(), other.client.close()]);
   });
 
+  it("[DIR11] the SDK refuses a display name with bidi or control characters before it sends anything", async () => {
+    const device = await newClient();
+    // Nothing listens on port 9: a refusal that needed the hub would be a connection error.
+    await expect(device.client.register("http://127.0.0.1:9", BOB, "Bob\u202Egnp.exe")).rejects.toMatchObject(
+      {
+        code: "INVALID_ARGUMENT",
+      },
+    );
+    await expect(device.client.register("http://127.0.0.1:9", BOB, "Bob\u0007")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    // 64 decomposed "é" are 64 characters once normalised: accepted.
+    await expect(device.client.register(hub.hub.url, BOB, "e\u0301".repeat(64))).resolves.toMatchObject({
+      address: BOB,
+    });
+    await device.client.close();
+  });
+
   it("[DIR10] a fresh code on a new phone moves the account: the old phone is revoked and removed from its conversations", async () => {
     await (await newClient()).client.requestVerificationCode(hub.hub.url, ALICE);
     const oldPhone = await newClient();

@@ -101,6 +101,27 @@ describe("directory", () => {
     });
   });
 
+  it("[DIR11] the hub stores display names in NFC and refuses control and bidi characters", async () => {
+    const named = (address: string, displayName: string) => {
+      const d = device();
+      return directory.register(challenge, {
+        address,
+        displayName,
+        signatureKey: d.publicKey,
+        signature: d.signature,
+        verificationCode: "",
+      });
+    };
+    await expect(named("eve@instagram", "admin\u202Egnp")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(named("eve@instagram", "a\u2066b")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(named("eve@instagram", "x".repeat(65))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect(await store.getAccount("eve@instagram")).toBeUndefined();
+    await named("eve@instagram", "Ame\u0301lie");
+    expect((await store.getAccount("eve@instagram"))?.displayName).toBe("Am\u00e9lie");
+  });
+
   it("[DIR4] a closed app cannot be reached from other apps, but from inside it can", async () => {
     const outsider = await register("eve@instagram");
     const insider = await register("bob@vault");
