@@ -25,10 +25,11 @@ export interface HubProcess {
 export async function spawnHub(
   port: number,
   db: string,
-  options: { nats?: string } = {},
+  options: { nats?: string; config?: string } = {},
 ): Promise<HubProcess> {
   const args = [CLI, "serve", "--port", String(port), "--db", db];
   if (options.nats) args.push("--nats", options.nats);
+  if (options.config) args.push("--config", options.config);
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, LOG_LEVEL: "info" },

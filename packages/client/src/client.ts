@@ -7,6 +7,7 @@ import {
   ConversationKind,
   InboxKind,
   ProtocolError,
+  normaliseDisplayName,
   fromHex,
   isConversationId,
   toHex,
@@ -215,10 +216,41 @@ export class SwitchboardClient {
     return this.requireIdentity().deviceId;
   }
 
-  /** Create the account and this device on `server`; the keys are made here and never leave. */
-  async register(server: string | string[], address: string, displayName = ""): Promise<StoredIdentity> {
+  /**
+   * Ask the hub to send a registration code for `address`, on an app that
+   * verifies phone numbers or emails (SPEC DIR9); the app's service sends it
+   * by SMS or email. Resolves to the normalised address and when the code expires.
+   */
+  async requestVerificationCode(
+    server: string | string[],
+    address: string,
+  ): Promise<{ address: string; expiresAt: number }> {
+    const { session } = await this.openAny(parseServers(server), { onPush: () => {}, onClose: () => {} });
+    try {
+      const result = await session.call("requestVerificationCode", { address });
+      return { address: result.address, expiresAt: Number(result.expiresAt) };
+    } finally {
+      session.close();
+    }
+  }
+
+  /**
+   * Create the account and this device on `server`; the keys are made here
+   * and never leave. On an app that verifies, pass the code the person
+   * received: for an address already registered, this moves the account to
+   * this device and the hub revokes the old ones (SPEC DIR10).
+   */
+  async register(
+    server: string | string[],
+    address: string,
+    displayName = "",
+    options: { verificationCode?: string } = {},
+  ): Promise<StoredIdentity> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
+    const name = normaliseDisplayName(displayName);
+    if (!name.ok) throw new ProtocolError("INVALID_ARGUMENT", `display name: ${name.reason}`);
+    displayName = name.name;
     const keys = generateDeviceKeyPair();
     const deviceId = await deviceIdFor(keys.publicKey);
     const servers = parseServers(server);
@@ -229,6 +261,7 @@ export class SwitchboardClient {
         displayName,
         signatureKey: keys.publicKey,
         signature: signChallenge(keys.privateKey, challenge),
+        verificationCode: options.verificationCode ?? "",
       });
       const identity: StoredIdentity = {
         address: result.address,

@@ -13,3 +13,4 @@ export * from "./gen/switchboard/v1/content_pb.js";
 export * from "./devices.js";
 export * from "./hotFrames.js";
 export * from "./mimi/index.js";
+export * from "./names.js";

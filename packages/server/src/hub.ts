@@ -19,7 +19,12 @@ import { Revocation } from "./delivery/revocation.js";
 import { AppRegistry } from "./directory/apps.js";
 import { Directory } from "./directory/directory.js";
 import { Linking } from "./directory/linking.js";
-import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
+import {
+  DEFAULT_VERIFICATION_SETTINGS,
+  VerificationCodes,
+  type VerificationSettings,
+} from "./directory/verificationCodes.js";
+import { verifierFor, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
 import { createWebClient, type WebClient } from "./gateway/webClient.js";
 import { LocalRouter } from "./gateway/router.js";
@@ -34,7 +39,13 @@ export interface HubOptions {
   port?: number;
   logger?: Logger;
   clock?: Clock;
-  verifier?: Verifier;
+  /**
+   * Per app id, a Verifier that replaces what the app's config asks for
+   * (tests). Otherwise each app's `verification` setting picks one.
+   */
+  verifiers?: Readonly<Record<string, Verifier>>;
+  /** Code lifetime, guesses and issue budget (SPEC DIR9). */
+  verification?: VerificationSettings;
   /** The web client's build (packages/web/dist), served at / and /<app>/; absent, those say how to build it. */
   webRoot?: string;
 }
@@ -59,13 +70,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const announcer = createBusAnnouncer(options.bus, (err) =>
     log.warn({ err: String(err) }, "bus publish failed"),
   );
-  const directory = new Directory(
-    options.store,
-    apps,
-    clock,
-    options.verifier ?? refuseAllVerifier,
-    announcer,
+  const verification = options.verification ?? DEFAULT_VERIFICATION_SETTINGS;
+  // Built once per app at start, so a webhook app without a URL fails the start, not a request.
+  const verifiers = new Map(
+    options.apps.map((app) => [
+      app.id,
+      options.verifiers?.[app.id] ?? verifierFor(app, log, verification.webhookTimeoutMs),
+    ]),
   );
+  const codes = new VerificationCodes(options.store, clock, verification, (app) => verifiers.get(app.id));
+  let revocation: Revocation | undefined;
+  const directory = new Directory(options.store, apps, clock, codes, announcer, async (deviceIds) => {
+    for (const id of deviceIds) await revocation?.afterRevoked(id);
+  });
   // Every node of a cluster signs as the same external sender: the first to start stores its key.
   const hubKey = await options.store.hubSigningKey(generateHubSigningKey());
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
@@ -88,7 +105,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     directory,
     delivery,
     linking: new Linking(options.store, apps, clock, announcer),
-    revocation: new Revocation(options.store, announcer, removals, clock, onRemovalError),
+    revocation: (revocation = new Revocation(options.store, announcer, removals, clock, onRemovalError)),
     deviceMessages: new DeviceMessages(options.store, announcer, clock),
     hubSignatureKey: hubKey.publicKey,
     clock,

@@ -16,5 +16,7 @@ export {
   resolveConfig,
   type ServerConfig,
 } from "./config/serverConfig.js";
-export type { Verifier } from "./directory/verifier.js";
+export type { Verifier, VerificationMessage } from "./directory/verifier.js";
+export { VerificationDeliveryError, logVerifier, webhookVerifier } from "./directory/verifier.js";
+export { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from "./directory/verificationCodes.js";
 export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";

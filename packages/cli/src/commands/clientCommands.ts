@@ -13,14 +13,34 @@ export function addClientCommands(program: Command): void {
 
   program
     .command("register <address>")
-    .description("create an account handle@app with this device")
+    .description(
+      "create an account handle@app with this device (with --code on an app that verifies: " +
+        "moves an existing account here and revokes its old devices)",
+    )
     .option("--name <name>", "display name", "")
-    .action(async (address: string, options: { name: string }, command: Command) => {
+    .option("--code <code>", "the verification code from `switchboard request-code`")
+    .action(async (address: string, options: { name: string; code?: string }, command: Command) => {
       const flags = clientFlags(command);
       const client = await openProfile(flags, { registered: false });
       try {
-        const identity = await client.register(flags.server, address, options.name);
+        const identity = await client.register(flags.server, address, options.name, {
+          ...(options.code === undefined ? {} : { verificationCode: options.code }),
+        });
         out(`registered ${identity.address} (device ${identity.deviceId})`);
+      } finally {
+        await client.close();
+      }
+    });
+
+  program
+    .command("request-code <address>")
+    .description("have the app send a verification code to a phone number or email, for register --code")
+    .action(async (address: string, _options: unknown, command: Command) => {
+      const flags = clientFlags(command);
+      const client = await openProfile(flags, { registered: false });
+      try {
+        const sent = await client.requestVerificationCode(flags.server, address);
+        out(`code sent for ${sent.address}; valid until ${new Date(sent.expiresAt).toISOString()}`);
       } finally {
         await client.close();
       }

@@ -48,7 +48,7 @@ export function addServeCommand(program: Command): void {
       "--nats <urls>",
       "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
     )
-    .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel)")
+    .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel, verification)")
     .action(async (options: ConfigFlags, command: Command) => {
       const config = await configFrom(options, command);
       const { openBackends, startHub } = await server();
@@ -63,6 +63,8 @@ export function addServeCommand(program: Command): void {
         port: config.port,
         logger,
         webRoot: webClientBuild(),
+        // Each app's verifier (none | log | webhook) is built by the hub from its config.
+        verification: config.verification,
       });
       process.stdout.write(
         `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,

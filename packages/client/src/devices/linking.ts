@@ -26,7 +26,7 @@ import {
   type LinkEnvelope,
   type PendingLink,
 } from "@switchboard/protocol";
-import { InboxKind, ProtocolError } from "@switchboard/protocol";
+import { InboxKind, ProtocolError, normaliseDeviceName } from "@switchboard/protocol";
 import { ClientError } from "../errors.js";
 import { deviceIdFor, signChallenge, type DeviceKeyPair } from "../identity/deviceKeys.js";
 import type { RpcSession } from "../session/rpc.js";
@@ -65,11 +65,13 @@ export async function requestLink(
   hpke: HpkeKeyPair,
   deviceName: string,
 ): Promise<LinkRequest> {
+  const name = normaliseDeviceName(deviceName);
+  if (!name.ok) throw new ProtocolError("INVALID_ARGUMENT", `device name: ${name.reason}`);
   const deviceId = await deviceIdFor(keys.publicKey);
   const answer = await session.call("beginLink", {
     signatureKey: keys.publicKey,
     hpkePublicKey: hpke.publicKey,
-    deviceName,
+    deviceName: name.name,
     signature: signChallenge(keys.privateKey, challenge),
   });
   const code = await linkCodeFor(keys.publicKey, hpke.publicKey);

@@ -128,6 +128,11 @@ export function createMemoryStore(): LocalStore {
       }
       return counts;
     },
+    async listKeyPackages() {
+      return [...open().keyPackages.values()]
+        .map(({ ref, lastResort, createdAt }) => ({ ref, lastResort, createdAt }))
+        .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+    },
     async getConversation(id) {
       const conversation = open().conversations.get(id);
       return conversation && copyConversation(conversation);

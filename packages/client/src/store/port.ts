@@ -55,6 +55,9 @@ export interface StoredKeyPackage {
   createdAt: number;
 }
 
+/** What pruning needs to know of a stored key package (keyPackages.ts). */
+export type KeyPackageSummary = Pick<StoredKeyPackage, "ref" | "lastResort" | "createdAt">;
+
 export type LocalConversationKind = "direct" | "group";
 
 export interface LocalConversation {
@@ -116,6 +119,8 @@ export interface LocalStore {
   getIdentity(): Promise<StoredIdentity | undefined>;
   getKeyPackage(ref: string): Promise<StoredKeyPackage | undefined>;
   countKeyPackages(): Promise<{ oneTime: number; lastResort: number }>;
+  /** Every stored key package's ref and kind, without its secrets, oldest first (ties by ref). */
+  listKeyPackages(): Promise<KeyPackageSummary[]>;
   getConversation(id: string): Promise<LocalConversation | undefined>;
   listConversations(): Promise<LocalConversation[]>;
   /** True when a message with this id is already stored in the conversation (ids are 128-bit random). */

@@ -16,6 +16,7 @@ import {
   type AppConfig,
   type Hub,
   type Store,
+  type Verifier,
 } from "@switchboard/server";
 import {
   DeviceTrust,
@@ -40,7 +41,12 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { clock?: () => number; apps?: readonly AppConfig[] } = {},
+  options: {
+    clock?: () => number;
+    apps?: readonly AppConfig[];
+    /** Per app id, a Verifier in place of what the app's config asks for. */
+    verifiers?: Record<string, Verifier>;
+  } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
   const dbPath = join(dir, "hub.db");
@@ -58,6 +64,7 @@ export async function startTestHub(
     apps: options.apps ?? DEMO_APPS,
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.verifiers ? { verifiers: options.verifiers } : {}),
   });
   return {
     hub,
@@ -113,6 +120,7 @@ export async function newClient(
   options: {
     gate?: PushGate;
     random?: () => number;
+    clock?: () => number;
     /** Another transport than the WebSocket one (a test's fault injection). */
     transport?: (url: string) => Transport;
     timings?: RpcTimings;
@@ -125,6 +133,7 @@ export async function newClient(
     engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
     trust,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
     transport: (url) => {
       const transport = options.transport?.(url) ?? createWebSocketTransport(url);

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LIMITS } from "@switchboard/protocol";
 import { signChallenge } from "../../src/identity/deviceKeys.js";
-import { KEY_PACKAGE_TARGET } from "../../src/keyPackages.js";
+import { CLAIMED_GRACE_MS, KEY_PACKAGE_CAP, KEY_PACKAGE_TARGET } from "../../src/keyPackages.js";
 import { RpcSession } from "../../src/session/rpc.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
-import { eventually, newDevice, startTestHub, type TestHub } from "./harness.js";
+import { eventually, newClient, newDevice, startTestHub, type TestHub } from "./harness.js";
 
 describe("key packages", () => {
   let hub: TestHub;
@@ -55,5 +55,52 @@ describe("key packages", () => {
     );
     session.close();
     await Promise.all([alice.client.close(), bob.client.close()]);
+  });
+
+  it("[DIR13] 1,000 claims leave the victim's device with at most the cap of private packages; claimed ones no Welcome used are pruned after the grace period", async () => {
+    let now = Date.now();
+    const victim = await newClient({ clock: () => now });
+    await victim.client.register(hub.hub.url, "victim@instagram", "Victim");
+    await victim.client.connect();
+    const attacker = await newDevice(hub.hub.url, "mallory@instagram");
+    const stored = (await attacker.store.getIdentity())!;
+    const { session, challenge } = await RpcSession.open(createWebSocketTransport(hub.hub.url), {
+      onPush: () => {},
+      onClose: () => {},
+    });
+    await session.call("authenticate", {
+      deviceId: stored.deviceId,
+      signature: signChallenge(stored.signaturePrivateKey, challenge),
+    });
+    const oneTimeHeld = async () => (await victim.store.countKeyPackages()).oneTime;
+    let most = 0;
+    let lastResortServed = 0;
+    for (let i = 0; i < 1000; i++) {
+      const claimed = await session.call("claimKeyPackages", { address: "victim@instagram" });
+      expect(claimed.keyPackages).toHaveLength(1);
+      // Nothing one-time left on the hub: the last-resort package was (or is next) handed out.
+      if ((await hub.store.countKeyPackages(victim.client.deviceId)) === 0) lastResortServed++;
+      most = Math.max(most, await oneTimeHeld());
+    }
+    // Let the last top-up the pushes started finish.
+    await victim.client.sync();
+    most = Math.max(most, await oneTimeHeld());
+    expect(most).toBeLessThanOrEqual(KEY_PACKAGE_CAP);
+    expect(await oneTimeHeld()).toBeLessThanOrEqual(KEY_PACKAGE_CAP);
+    expect(lastResortServed).toBeGreaterThan(0);
+
+    // A day later the claimed ones no Welcome used are gone, and top-ups resume.
+    now += CLAIMED_GRACE_MS;
+    victim.client.disconnect();
+    await victim.client.connect();
+    const onHub = await hub.store.countKeyPackages(victim.client.deviceId);
+    expect(await oneTimeHeld()).toBe(onHub);
+    expect(onHub).toBeGreaterThanOrEqual(LIMITS.keyPackagesLowWater);
+
+    // What is left still works: the attacker can add the victim, who joins.
+    await attacker.client.sendText("victim@instagram", "still reachable?");
+    await eventually(() => victim.received.some((m) => m.text === "still reachable?"), "the victim to join");
+    session.close();
+    await Promise.all([victim.client.close(), attacker.client.close()]);
   });
 });

@@ -8,6 +8,9 @@ import { DEFAULT_MAX_DEVICES, type IdentityKind } from "@switchboard/protocol";
 /** May users of other apps reach this app's users? `requests` will hold first contact for approval. */
 export type ReachPolicy = "open" | "requests" | "closed";
 
+export const VERIFICATION_MODES = ["none", "log", "webhook"] as const;
+export type VerificationMode = (typeof VERIFICATION_MODES)[number];
+
 export interface AppConfig {
   id: string;
   displayName: string;
@@ -15,8 +18,14 @@ export interface AppConfig {
   brandColor: string;
   identity: IdentityKind;
   reach: ReachPolicy;
-  /** "code": registration needs a verification code (phone/email), checked by the Verifier port. */
-  verification: "none" | "code";
+  /**
+   * How registration proves the handle (SPEC DIR9): "none" (no code), "log"
+   * (codes written to the hub's log: development) or "webhook" (the hub POSTs
+   * each code to `verificationWebhook`, which sends the SMS or email).
+   */
+  verification: VerificationMode;
+  /** The app's code-delivery URL; required for "webhook". */
+  verificationWebhook?: string;
   /** Most active devices per account (config files may leave it out: DEFAULT_MAX_DEVICES). */
   maxDevices: number;
 }

@@ -1,11 +1,19 @@
 /**
  * The server's configuration: defaults, then a JSON file, then environment
- * variables, then flags (each later one wins). Parsed and checked once at
- * start; anything bad stops the server with a clear message.
+ * variables, then flags (each later one wins). One strict zod schema says
+ * what a setting may be: an unknown key, a wrong type or a malformed URL
+ * stops the server with a message naming its path (`apps[1].reach`, `db`),
+ * never a silently different meaning.
+ *
+ * Settings come in sections (`verification` ...): each a strict object whose
+ * fields all have defaults, listed in SECTIONS below. A new section is one
+ * schema there; a file may give any part of it and the rest is defaulted.
  */
 import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { DEFAULT_MAX_DEVICES, IDENTITY_KINDS, LIMITS, isAppId } from "@switchboard/protocol";
-import { DEMO_APPS, type AppConfig } from "./apps.js";
+import { DEMO_APPS, VERIFICATION_MODES, type AppConfig } from "./apps.js";
+import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from "../directory/verificationCodes.js";
 
 export interface ServerConfig {
   host: string;
@@ -16,16 +24,9 @@ export interface ServerConfig {
   nats: string;
   apps: AppConfig[];
   logLevel: string;
+  /** Registration codes (SPEC DIR9): lifetime, guesses, issue budget, webhook timeout. */
+  verification: VerificationSettings;
 }
-
-export const DEFAULT_CONFIG: ServerConfig = {
-  host: "127.0.0.1",
-  port: 8787,
-  db: "./data/switchboard.db",
-  nats: "",
-  apps: [...DEMO_APPS],
-  logLevel: "info",
-};
 
 /** The environment variables `serve` reads, and the setting each one sets. */
 export const CONFIG_ENV = {
@@ -38,29 +39,8 @@ export const CONFIG_ENV = {
 
 type Overridable = Pick<ServerConfig, "host" | "port" | "db" | "nats" | "logLevel">;
 
-/**
- * Layer environment variables and then flags over a config (defaults or a
- * file). Only variables and flags that are set count; values are checked
- * as a file's would be.
- */
-export function resolveConfig(
-  base: ServerConfig,
-  env: Record<string, string | undefined>,
-  flags: Partial<Record<keyof Overridable, string>>,
-): ServerConfig {
-  const raw: Record<string, unknown> = {};
-  const take = (key: keyof Overridable, value: string | undefined, from: string) => {
-    if (value === undefined) return;
-    if (key === "port") {
-      const port = Number(value);
-      if (value.trim() === "" || !Number.isInteger(port))
-        throw new ConfigError(`${from} must be a port number`);
-      raw.port = port;
-    } else raw[key] = value;
-  };
-  for (const [name, key] of Object.entries(CONFIG_ENV)) take(key, env[name], name);
-  for (const [key, value] of Object.entries(flags)) take(key as keyof Overridable, value, `--${key}`);
-  return parseConfig(raw, base);
+export class ConfigError extends Error {
+  override name = "ConfigError";
 }
 
 /** True when `db` names a PostgreSQL database rather than a SQLite file. */
@@ -68,98 +48,222 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
+// --- Field schemas ---------------------------------------------------------
+
+const positiveInt = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .positive();
+
+/** Looks like "scheme:" (but not a Windows drive letter): a URL, not a file path. */
+const URL_LIKE = /^[a-z][a-z0-9+.-]+:/i;
+
+function hasHost(text: string, protocols: readonly string[]): boolean {
+  try {
+    const url = new URL(text);
+    return protocols.includes(url.protocol) && url.hostname !== "" && text.startsWith(`${url.protocol}//`);
+  } catch {
+    return false;
+  }
 }
 
-const REACH = ["open", "requests", "closed"];
-const VERIFICATION = ["none", "code"];
+const Db = z
+  .string({ error: "db must be a string" })
+  .min(1, { error: "db must not be empty" })
+  .refine((db) => !URL_LIKE.test(db) || hasHost(db, ["postgres:", "postgresql:"]), {
+    error: (issue) =>
+      `"${String(issue.input)}" is neither a postgres://user@host/database URL nor a SQLite file path`,
+  });
 
-function parseApp(raw: unknown, index: number): AppConfig {
-  const where = `apps[${index}]`;
-  if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
-  const app = raw as Record<string, unknown>;
-  const id = app.id;
-  if (typeof id !== "string" || !isAppId(id))
-    throw new ConfigError(`${where}.id must be a lower-case app id`);
-  const identity = app.identity;
-  if (typeof identity !== "string" || !(IDENTITY_KINDS as readonly string[]).includes(identity)) {
-    throw new ConfigError(`${where}.identity must be one of ${IDENTITY_KINDS.join(", ")}`);
+const natsUrl = z.string().refine((url) => hasHost(url, ["nats:", "tls:"]), {
+  error: (issue) => `"${String(issue.input)}" is not a nats:// URL`,
+});
+
+/** One URL, a comma-separated list or a JSON list; kept as one comma-separated string. */
+const Nats = z
+  .union(
+    [
+      z.string().transform((s) => s.split(",")),
+      z.array(z.string(), { error: "nats must be a URL or a list of URLs" }),
+    ],
+    { error: "nats must be a URL or a list of URLs" },
+  )
+  .transform((urls) => urls.map((u) => u.trim()).filter((u) => u !== ""))
+  .pipe(z.array(natsUrl))
+  .transform((urls) => urls.join(","));
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const App = z
+  .strictObject({
+    id: z
+      .string({ error: "id must be a lower-case app id" })
+      .refine(isAppId, { error: "id must be a lower-case app id" }),
+    displayName: z.string().max(LIMITS.maxDisplayNameLength).optional(),
+    brandColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, { error: 'brandColor must be "#rrggbb"' })
+      .default("#555555"),
+    identity: z.enum(IDENTITY_KINDS, { error: `identity must be one of ${IDENTITY_KINDS.join(", ")}` }),
+    reach: z
+      .enum(["open", "requests", "closed"], { error: "reach must be one of open, requests, closed" })
+      .default("requests"),
+    verification: z
+      .enum(VERIFICATION_MODES, { error: `verification must be one of ${VERIFICATION_MODES.join(", ")}` })
+      .default("none"),
+    verificationWebhook: z
+      .string()
+      .refine((url) => hasHost(url, ["http:", "https:"]), {
+        error: "verificationWebhook must be an http:// or https:// URL",
+      })
+      .optional(),
+    maxDevices: z
+      .number({ error: `maxDevices must be an integer from 1 to ${LIMITS.maxDevicesPerAccount}` })
+      .int({ error: `maxDevices must be an integer from 1 to ${LIMITS.maxDevicesPerAccount}` })
+      .min(1, { error: `maxDevices must be an integer from 1 to ${LIMITS.maxDevicesPerAccount}` })
+      .max(LIMITS.maxDevicesPerAccount, {
+        error: `maxDevices must be an integer from 1 to ${LIMITS.maxDevicesPerAccount}`,
+      })
+      .default(DEFAULT_MAX_DEVICES),
+  })
+  .superRefine((app, ctx) => {
+    if (app.verification === "webhook" && app.verificationWebhook === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["verificationWebhook"],
+        message: 'verificationWebhook (a URL) is required with verification "webhook"',
+      });
+  })
+  .transform(
+    (app): AppConfig => ({
+      id: app.id,
+      displayName: app.displayName ?? app.id,
+      brandColor: app.brandColor,
+      identity: app.identity,
+      reach: app.reach,
+      verification: app.verification,
+      ...(app.verificationWebhook === undefined ? {} : { verificationWebhook: app.verificationWebhook }),
+      maxDevices: app.maxDevices,
+    }),
+  );
+
+const Apps = z
+  .array(App, { error: "apps must be a non-empty array" })
+  .min(1, { error: "apps must be a non-empty array" })
+  .superRefine((apps, ctx) => {
+    if (new Set(apps.map((a) => a.id)).size !== apps.length)
+      ctx.addIssue({ code: "custom", message: "app ids must be unique" });
+  });
+
+// --- Sections: strict objects whose every field has a default ---------------
+
+const d = DEFAULT_VERIFICATION_SETTINGS;
+const VerificationSection = z
+  .strictObject({
+    codeTtlMs: positiveInt("codeTtlMs").default(d.codeTtlMs),
+    maxAttemptsPerCode: positiveInt("maxAttemptsPerCode").default(d.maxAttemptsPerCode),
+    maxCodesPerHour: positiveInt("maxCodesPerHour").default(d.maxCodesPerHour),
+    webhookTimeoutMs: positiveInt("webhookTimeoutMs").default(d.webhookTimeoutMs),
+  })
+  .prefault({});
+
+/** Add a section here (connections, rateLimits, storage, groups ...) and to ServerConfig. */
+const SECTIONS = {
+  verification: VerificationSection,
+};
+
+const ConfigSchema = z.strictObject({
+  host: z
+    .string({ error: "host must be a string" })
+    .min(1, { error: "host must not be empty" })
+    .default("127.0.0.1"),
+  port: z
+    .number({ error: "port must be an integer from 0 to 65535" })
+    .int({ error: "port must be an integer from 0 to 65535" })
+    .min(0, { error: "port must be an integer from 0 to 65535" })
+    .max(65535, { error: "port must be an integer from 0 to 65535" })
+    .default(8787),
+  db: Db.default("./data/switchboard.db"),
+  nats: Nats.default(""),
+  apps: Apps.default(() => [...DEMO_APPS]),
+  logLevel: z.enum(LOG_LEVELS, { error: `logLevel must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ...SECTIONS,
+});
+
+// Compile-time check that the schema makes exactly a ServerConfig.
+const _sameShape: (c: z.output<typeof ConfigSchema>) => ServerConfig = (c) => c;
+void _sameShape;
+
+// --- Parsing ---------------------------------------------------------------
+
+/** `apps[1].reach`, `db`, `verification.codeTtlMs` */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
   }
-  const reach = app.reach ?? "requests";
-  if (typeof reach !== "string" || !REACH.includes(reach))
-    throw new ConfigError(`${where}.reach must be one of ${REACH.join(", ")}`);
-  const verification = app.verification ?? "none";
-  if (typeof verification !== "string" || !VERIFICATION.includes(verification)) {
-    throw new ConfigError(`${where}.verification must be one of ${VERIFICATION.join(", ")}`);
-  }
-  const maxDevices = app.maxDevices ?? DEFAULT_MAX_DEVICES;
-  const most = LIMITS.maxDevicesPerAccount;
-  if (
-    typeof maxDevices !== "number" ||
-    !Number.isInteger(maxDevices) ||
-    maxDevices < 1 ||
-    maxDevices > most
-  ) {
-    throw new ConfigError(`${where}.maxDevices must be an integer from 1 to ${most}`);
-  }
-  const displayName = typeof app.displayName === "string" ? app.displayName : id;
-  const brandColor = typeof app.brandColor === "string" ? app.brandColor : "#555555";
-  return {
-    id,
-    displayName,
-    brandColor,
-    identity: identity as AppConfig["identity"],
-    reach: reach as AppConfig["reach"],
-    verification: verification as AppConfig["verification"],
-    maxDevices,
-  };
+  return out;
 }
 
-/** Parse a config object (from a JSON file) over the defaults. */
+function configError(error: z.ZodError, prefix = ""): ConfigError {
+  const lines = error.issues.flatMap((issue) => {
+    const where = formatPath(issue.path);
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown setting`);
+    return [`${where === "" ? "" : `${where}: `}${issue.message}`];
+  });
+  return new ConfigError(`${prefix}${lines.join("; ")}`);
+}
+
+export const DEFAULT_CONFIG: ServerConfig = ConfigSchema.parse({});
+
+/**
+ * Parse a config object (from a JSON file) over `base`: each top-level
+ * setting it gives replaces base's (a section given in part is completed
+ * with that section's defaults); the others are base's.
+ */
 export function parseConfig(raw: unknown, base: ServerConfig = DEFAULT_CONFIG): ServerConfig {
-  if (typeof raw !== "object" || raw === null) throw new ConfigError("the config must be a JSON object");
-  const obj = raw as Record<string, unknown>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ConfigError("the config must be a JSON object");
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) throw configError(parsed.error);
+  const given = new Set(Object.keys(raw));
   const config: ServerConfig = { ...base };
-  if (obj.host !== undefined) {
-    if (typeof obj.host !== "string") throw new ConfigError("host must be a string");
-    config.host = obj.host;
-  }
-  if (obj.port !== undefined) {
-    if (typeof obj.port !== "number" || !Number.isInteger(obj.port) || obj.port < 0 || obj.port > 65535) {
-      throw new ConfigError("port must be an integer from 0 to 65535");
+  for (const key of Object.keys(parsed.data) as (keyof ServerConfig)[])
+    if (given.has(key)) (config as unknown as Record<string, unknown>)[key] = parsed.data[key];
+  return config;
+}
+
+/**
+ * Layer environment variables and then flags over a config (defaults or a
+ * file). Only variables and flags that are set count; values are checked
+ * as a file's would be, and an error names the variable or flag.
+ */
+export function resolveConfig(
+  base: ServerConfig,
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<keyof Overridable, string>>,
+): ServerConfig {
+  let config = base;
+  const take = (key: keyof Overridable, value: string | undefined, from: string) => {
+    if (value === undefined) return;
+    let setting: unknown = value;
+    if (key === "port") {
+      if (value.trim() === "" || !Number.isInteger(Number(value)))
+        throw new ConfigError(`${from} must be a port number`);
+      setting = Number(value);
     }
-    config.port = obj.port;
-  }
-  if (obj.db !== undefined) {
-    if (typeof obj.db !== "string") throw new ConfigError("db must be a string");
-    config.db = obj.db;
-  }
-  if (obj.nats !== undefined) {
-    if (
-      typeof obj.nats !== "string" &&
-      !(Array.isArray(obj.nats) && obj.nats.every((u) => typeof u === "string"))
-    )
-      throw new ConfigError("nats must be a URL or a list of URLs");
-    const urls = (Array.isArray(obj.nats) ? obj.nats : obj.nats.split(","))
-      .map((u: string) => u.trim())
-      .filter((u: string) => u !== "");
-    for (const url of urls)
-      if (!/^(nats|tls):\/\/[^\s]+$/.test(url)) throw new ConfigError(`nats: "${url}" is not a nats:// URL`);
-    config.nats = urls.join(",");
-  }
-  if (obj.logLevel !== undefined) {
-    if (typeof obj.logLevel !== "string") throw new ConfigError("logLevel must be a string");
-    config.logLevel = obj.logLevel;
-  }
-  if (obj.apps !== undefined) {
-    if (!Array.isArray(obj.apps) || obj.apps.length === 0)
-      throw new ConfigError("apps must be a non-empty array");
-    const apps = obj.apps.map(parseApp);
-    const ids = new Set(apps.map((a) => a.id));
-    if (ids.size !== apps.length) throw new ConfigError("app ids must be unique");
-    config.apps = apps;
-  }
+    try {
+      config = parseConfig({ [key]: setting }, config);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ConfigError(`${from}: ${err.message}`);
+      throw err;
+    }
+  };
+  for (const [name, key] of Object.entries(CONFIG_ENV)) take(key, env[name], name);
+  for (const [key, value] of Object.entries(flags)) take(key as keyof Overridable, value, `--${key}`);
   return config;
 }
 
@@ -176,5 +280,10 @@ export function loadConfigFile(path: string): ServerConfig {
   } catch (err) {
     throw new ConfigError(`config file ${path} is not valid JSON`, { cause: err });
   }
-  return parseConfig(raw);
+  try {
+    return parseConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`config file ${path}: ${err.message}`);
+    throw err;
+  }
 }

@@ -37,6 +37,15 @@ export class Revocation {
         );
       await this.store.revokeDevice(deviceId, this.clock());
     }
+    return this.afterRevoked(deviceId);
+  }
+
+  /**
+   * What follows a revocation, however it came about (revoke above, or an
+   * account moved to a new device, SPEC DIR10): the device's connections on
+   * every node close, and its removal is proposed in each of its conversations.
+   */
+  async afterRevoked(deviceId: string): Promise<string[]> {
     // Every time, not only the first: a node that missed the first signal closes now.
     this.announcer.deviceRevoked(deviceId);
     const proposed: string[] = [];

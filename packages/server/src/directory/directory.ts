@@ -3,14 +3,21 @@
  * Pure domain logic over the Store port; the gateway calls it with decoded,
  * typed requests and maps its ProtocolErrors onto the wire.
  */
-import { LIMITS, ProtocolError, authChallengeMessage, isDeviceId } from "@switchboard/protocol";
+import {
+  LIMITS,
+  ProtocolError,
+  authChallengeMessage,
+  isDeviceId,
+  normaliseDisplayName,
+} from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
 import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, Store } from "../store/port.js";
 import { inspectKeyPackage } from "../mls/inspect.js";
+import { keyPackageRef } from "../mls/keyPackageRef.js";
 import type { AppRegistry } from "./apps.js";
 import { mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
-import type { Verifier } from "./verifier.js";
+import type { VerificationCodes } from "./verificationCodes.js";
 import type { Announcer } from "../delivery/announcer.js";
 import { equalBytes } from "../bytes.js";
 
@@ -22,10 +29,9 @@ export interface RegisterInput {
   verificationCode: string;
 }
 
+/** What a lookup tells: the account exists, is reachable, and its normalised address. */
 export interface AccountView {
   address: string;
-  displayName: string;
-  devices: DeviceRecord[];
 }
 
 export class Directory {
@@ -33,34 +39,56 @@ export class Directory {
     private readonly store: Store,
     private readonly apps: AppRegistry,
     private readonly clock: Clock,
-    private readonly verifier: Verifier,
+    private readonly codes: VerificationCodes,
     private readonly announcer: Pick<Announcer, "keyPackagesLow">,
+    /** Told which devices a re-registration revoked, to close them and propose their removal. */
+    private readonly onDevicesRevoked: (deviceIds: string[]) => Promise<void> = async () => {},
   ) {}
 
-  /** Create an account and its first device; the signature over the challenge proves key possession. */
+  /** Send a registration code for `target` through its app's Verifier (SPEC DIR9). */
+  async requestVerificationCode(target: string): Promise<{ address: string; expiresAt: number }> {
+    const { address, app } = this.apps.resolve(target);
+    const { expiresAt } = await this.codes.request(address, app);
+    return { address, expiresAt };
+  }
+
+  /**
+   * Create an account and its first device; the signature over the challenge
+   * proves key possession. On an app that verifies handles, a valid code for
+   * an address already taken moves the account to this device (SPEC DIR10):
+   * proving the phone number or email again is how a person moves to a new
+   * phone, so the old devices are revoked.
+   */
   async register(challenge: Uint8Array, input: RegisterInput): Promise<Caller> {
     const { address, app } = this.apps.resolve(input.address);
-    if (input.displayName.length > LIMITS.maxDisplayNameLength) {
-      throw new ProtocolError("TOO_LARGE", `display name is over ${LIMITS.maxDisplayNameLength} characters`);
-    }
+    const name = normaliseDisplayName(input.displayName);
+    if (!name.ok) throw new ProtocolError("INVALID_ARGUMENT", `display name: ${name.reason}`);
     if (!isEd25519PublicKey(input.signatureKey))
       throw new ProtocolError("INVALID_ARGUMENT", "signature key must be a 32-byte Ed25519 key");
     if (!verifyEd25519(input.signatureKey, authChallengeMessage(challenge), input.signature)) {
       throw new ProtocolError("BAD_SIGNATURE", "the challenge signature does not verify");
     }
-    if (app.verification === "code") {
+    const verified = app.verification !== "none";
+    if (verified) {
       if (input.verificationCode === "")
         throw new ProtocolError("VERIFICATION_REQUIRED", `${app.displayName} needs a verification code`);
-      if (!(await this.verifier.check(address, input.verificationCode))) {
-        throw new ProtocolError("VERIFICATION_REQUIRED", "the verification code is wrong or expired");
-      }
+      await this.codes.check(address, input.verificationCode);
     }
     const now = this.clock();
     const deviceId = deviceIdOf(input.signatureKey);
+    const device = { id: deviceId, signatureKey: input.signatureKey, createdAt: now };
     const result = await this.store.createAccount(
-      { address, app: app.id, displayName: input.displayName || address, createdAt: now },
-      { id: deviceId, signatureKey: input.signatureKey, createdAt: now },
+      { address, app: app.id, displayName: name.name || address, createdAt: now },
+      device,
     );
+    if (result === "address_taken" && verified) {
+      const moved = await this.store.moveAccount(address, device, now);
+      if (moved.kind === "device_taken")
+        throw new ProtocolError("ALREADY_EXISTS", "this device key is already registered");
+      if (moved.kind === "unknown_account") throw new ProtocolError("NOT_FOUND", `no account ${address}`);
+      await this.onDevicesRevoked(moved.revoked);
+      return { deviceId, address, app: app.id };
+    }
     if (result === "address_taken")
       throw new ProtocolError("ALREADY_EXISTS", `${address} is already registered`);
     if (result === "device_taken")
@@ -87,6 +115,15 @@ export class Directory {
 
   async keyPackagesRemaining(caller: Caller): Promise<number> {
     return this.store.countKeyPackages(caller.deviceId);
+  }
+
+  /**
+   * The KeyPackageRefs of the caller's one-time packages the hub still holds
+   * unclaimed, so the SDK can tell which of its private packages were handed
+   * out, and prune those no Welcome consumed (ARCHITECTURE: key packages).
+   */
+  async unclaimedKeyPackageRefs(caller: Caller): Promise<Uint8Array[]> {
+    return (await this.store.listKeyPackages(caller.deviceId)).map(keyPackageRef);
   }
 
   /** Accept key packages only for the uploading device's own credential and key. */
@@ -162,9 +199,16 @@ export class Directory {
     return { address, claimed };
   }
 
+  /**
+   * Whether `target` exists and the caller may reach it, under its normalised
+   * address: what starting a conversation needs, and nothing more (SPEC
+   * DIR12). No display name, creation time or devices: those would let a
+   * stranger profile accounts one lookup at a time. Display names travel end
+   * to end inside conversations; device keys come with claimed key packages.
+   */
   async lookupAccount(caller: Caller, target: string): Promise<AccountView> {
-    const { address, account } = await this.visibleAccount(caller, target);
-    return { address, displayName: account.displayName, devices: await this.store.listDevices(address) };
+    const { address } = await this.visibleAccount(caller, target);
+    return { address };
   }
 
   /**

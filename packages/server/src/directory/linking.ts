@@ -10,6 +10,7 @@ import {
   LIMITS,
   LINK_LIFETIME_MS,
   ProtocolError,
+  normaliseDeviceName,
   authChallengeMessage,
   deviceApprovalMessage,
   linkCodeFromDigest,
@@ -56,8 +57,8 @@ export class Linking {
       throw new ProtocolError("INVALID_ARGUMENT", "signature key must be a 32-byte Ed25519 key");
     if (input.hpkePublicKey.length !== X25519_KEY_BYTES)
       throw new ProtocolError("INVALID_ARGUMENT", "HPKE key must be a 32-byte X25519 key");
-    if (input.deviceName.length > LIMITS.maxDeviceNameLength)
-      throw new ProtocolError("TOO_LARGE", `device name is over ${LIMITS.maxDeviceNameLength} characters`);
+    const name = normaliseDeviceName(input.deviceName);
+    if (!name.ok) throw new ProtocolError("INVALID_ARGUMENT", `device name: ${name.reason}`);
     if (!verifyEd25519(input.signatureKey, authChallengeMessage(challenge), input.signature))
       throw new ProtocolError("BAD_SIGNATURE", "the challenge signature does not verify");
     const deviceId = deviceIdOf(input.signatureKey);
@@ -72,7 +73,7 @@ export class Linking {
       deviceId,
       signatureKey: input.signatureKey,
       hpkePublicKey: input.hpkePublicKey,
-      deviceName: input.deviceName,
+      deviceName: name.name,
       createdAt: now,
       expiresAt: now + LINK_LIFETIME_MS,
     };

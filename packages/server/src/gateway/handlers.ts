@@ -11,11 +11,12 @@ import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
 import { handleDeviceOp } from "./deviceHandlers.js";
+import { handleRequestVerificationCode } from "./verificationHandlers.js";
+import { handleListKeyPackages } from "./keyPackageHandlers.js";
 import {
   fromWireConversationKind,
   toSafeNumber,
   toWireConversation,
-  toWireDevice,
   toWireEntry,
   toWireInboxItem,
 } from "./wireMapping.js";
@@ -113,6 +114,8 @@ export async function handleRequest(services: Services, session: Session, reques
         },
       };
     }
+    case "requestVerificationCode":
+      return handleRequestVerificationCode(directory, op.value);
     case "ping":
       return {
         case: "ping",
@@ -166,11 +169,12 @@ async function handleAuthenticated(
         case: "lookupAccount",
         value: {
           $typeName: "switchboard.v1.LookupAccountResponse",
+          // Only the address (SPEC DIR12): the other Account fields stay empty.
           account: {
             $typeName: "switchboard.v1.Account",
             address: account.address,
-            displayName: account.displayName,
-            devices: account.devices.map((d) => toWireDevice(d, account.address === caller.address)),
+            displayName: "",
+            devices: [],
           },
         },
       };
@@ -280,6 +284,8 @@ async function handleAuthenticated(
       await delivery.ackInbox(caller, toSafeNumber(op.value.upToId));
       return { case: "ackInbox", value: { $typeName: "switchboard.v1.AckInboxResponse" } };
     }
+    case "listKeyPackages":
+      return handleListKeyPackages(directory, caller);
     case "getLink":
     case "approveLink":
     case "listDevices":
@@ -290,6 +296,7 @@ async function handleAuthenticated(
     case "authenticate":
     case "beginLink":
     case "ping":
+    case "requestVerificationCode":
       throw new ProtocolError("BAD_FRAME", "unexpected operation");
   }
 }

@@ -65,6 +65,32 @@ export interface NewDevice {
   approvedAt?: number;
 }
 
+/**
+ * A registration code as stored (SPEC DIR9): a salted hash, never the code,
+ * so a copy of the database does not hand out codes still valid.
+ */
+export interface NewVerificationCode {
+  /** The normalised address the code proves. */
+  address: string;
+  salt: Uint8Array;
+  /** HMAC-SHA-256(salt, address NUL code). */
+  codeHash: Uint8Array;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface VerificationCodeRecord extends NewVerificationCode {
+  id: number;
+  /** Guesses made at this code so far, the current one included. */
+  attempts: number;
+}
+
+/** An account moved to a new device (SPEC DIR10): the devices that were revoked for it. */
+export type MoveAccountResult =
+  | { kind: "moved"; revoked: string[] }
+  | { kind: "unknown_account" }
+  | { kind: "device_taken" };
+
 /** A new device waiting for an existing device of some account to approve it. */
 export interface PendingLinkRecord {
   /** The one-time code (protocol/devices.ts linkCodeFromDigest), unique among pending links. */
@@ -293,6 +319,32 @@ export interface Store {
   /** Revoke a device: it can no longer authenticate; its key packages and inbox are dropped. */
   revokeDevice(deviceId: string, at: number): Promise<boolean>;
 
+  /**
+   * Move an account to one new device, atomically: every active device is
+   * revoked (as revokeDevice does) and the new one, with no approver, is
+   * added. Used when a person proves the address again on a new phone.
+   */
+  moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult>;
+
+  // Verification codes
+  /**
+   * Store a new code for its address unless `maxPerWindow` codes were issued
+   * for it since `windowStart` (count and insert are one atomic step). Every
+   * earlier code of the address stops counting as pending.
+   */
+  issueVerificationCode(
+    code: NewVerificationCode,
+    windowStart: number,
+    maxPerWindow: number,
+  ): Promise<"issued" | "too_many">;
+  /**
+   * Count one guess at the address's pending, unexpired code and answer it
+   * (attempts included), atomically, so concurrent guesses are all counted.
+   */
+  attemptVerificationCode(address: string, now: number): Promise<VerificationCodeRecord | undefined>;
+  /** Use a code up; false when it was already used (a racing registration won). */
+  consumeVerificationCode(id: number): Promise<boolean>;
+
   // Linking
   /** Store a pending link; an expired link with the same code is replaced. */
   createLink(link: PendingLinkRecord): Promise<"created" | "code_taken">;
@@ -323,6 +375,8 @@ export interface Store {
    */
   claimKeyPackages(address: string, onlyDevices?: string[]): Promise<ClaimedKeyPackage[]>;
   countKeyPackages(deviceId: string): Promise<number>;
+  /** The device's one-time packages not claimed yet, oldest first (the last-resort one is not listed). */
+  listKeyPackages(deviceId: string): Promise<Uint8Array[]>;
 
   // Conversations
   /**

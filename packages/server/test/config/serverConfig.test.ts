@@ -8,6 +8,7 @@ import {
   parseConfig,
   resolveConfig,
 } from "../../src/config/serverConfig.js";
+import { DEFAULT_VERIFICATION_SETTINGS } from "../../src/directory/verificationCodes.js";
 
 describe("server configuration", () => {
   it("ships the three demo apps by default", () => {
@@ -93,5 +94,89 @@ describe("configuration layers", () => {
     expect(isPostgresUrl("postgresql://u@h:5432/db")).toBe(true);
     expect(isPostgresUrl("./data/switchboard.db")).toBe(false);
     expect(isPostgresUrl(":memory:")).toBe(false);
+  });
+});
+
+describe("strict configuration (zod schema)", () => {
+  const message = (raw: unknown): string => {
+    try {
+      parseConfig(raw);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it.each([
+    [{ colour: "red" }, "colour: unknown setting"],
+    [
+      {
+        apps: [
+          { id: "a", identity: "email" },
+          { id: "b", identity: "email", reach: "nobody" },
+        ],
+      },
+      "apps[1].reach: ",
+    ],
+    [{ apps: [{ id: "a", identity: "email", colour: "red" }] }, "apps[0].colour: unknown setting"],
+    [{ db: "postgres:/x" }, "db: "],
+    [{ db: "postgresql:x" }, "db: "],
+    [{ db: "mysql://h/db" }, "db: "],
+    [{ nats: "nats:/x" }, "nats[0]: "],
+    [{ nats: ["nats://a:4222", "nats:/x"] }, "nats[1]: "],
+    [{ logLevel: "loud" }, "logLevel: "],
+    [{ verification: { codeTtlMs: -1 } }, "verification.codeTtlMs: "],
+    [{ verification: { tries: 3 } }, "verification.tries: unknown setting"],
+    [{ apps: [{ id: "a", identity: "phone", verification: "webhook" }] }, "apps[0].verificationWebhook: "],
+    [
+      { apps: [{ id: "a", identity: "phone", verification: "webhook", verificationWebhook: "ftp://x/y" }] },
+      "apps[0].verificationWebhook: ",
+    ],
+    [{ apps: [{ id: "a", identity: "phone", verification: "code" }] }, "apps[0].verification: "],
+  ])("[CFG1] refuses %j, naming the path", (raw, expected) => {
+    expect(message(raw)).toContain(expected);
+  });
+
+  it("[CFG1] accepts URLs and paths that mean what they say", () => {
+    expect(parseConfig({ db: "postgres://u@h:5432/db" }).db).toBe("postgres://u@h:5432/db");
+    expect(parseConfig({ db: "./data/x.db" }).db).toBe("./data/x.db");
+    expect(parseConfig({ db: ":memory:" }).db).toBe(":memory:");
+    expect(parseConfig({ db: "/var/lib/switchboard.db" }).db).toBe("/var/lib/switchboard.db");
+    expect(parseConfig({ nats: "tls://a:4222,nats://b" }).nats).toBe("tls://a:4222,nats://b");
+  });
+
+  it("[CFG2] per-app verification: none by default, log, or webhook with its URL", () => {
+    const config = parseConfig({
+      apps: [
+        { id: "a", identity: "email" },
+        { id: "b", identity: "phone", verification: "log" },
+        {
+          id: "c",
+          identity: "phone",
+          verification: "webhook",
+          verificationWebhook: "https://sms.example/send",
+        },
+      ],
+    });
+    expect(config.apps.map((a) => a.verification)).toEqual(["none", "log", "webhook"]);
+    expect(config.apps[2]!.verificationWebhook).toBe("https://sms.example/send");
+    expect("verificationWebhook" in config.apps[0]!).toBe(false);
+  });
+
+  it("[CFG3] a section given in part is completed with its defaults; one not given keeps the layer below", () => {
+    expect(DEFAULT_CONFIG.verification).toEqual(DEFAULT_VERIFICATION_SETTINGS);
+    const file = parseConfig({ verification: { maxCodesPerHour: 10 } });
+    expect(file.verification).toEqual({ ...DEFAULT_VERIFICATION_SETTINGS, maxCodesPerHour: 10 });
+    const resolved = resolveConfig(file, { SWITCHBOARD_PORT: "9100" }, { host: "0.0.0.0" });
+    expect(resolved.verification.maxCodesPerHour).toBe(10);
+    expect(resolved).toMatchObject({ port: 9100, host: "0.0.0.0" });
+  });
+
+  it("[CFG1] an error in an environment variable or flag names it", () => {
+    expect(() => resolveConfig(DEFAULT_CONFIG, { SWITCHBOARD_DB: "postgres:/x" }, {})).toThrow(
+      /SWITCHBOARD_DB: db: /,
+    );
+    expect(() => resolveConfig(DEFAULT_CONFIG, {}, { nats: "nats:/x" })).toThrow(/--nats: nats\[0\]: /);
   });
 });

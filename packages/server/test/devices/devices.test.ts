@@ -63,8 +63,12 @@ describe("an account's devices", () => {
     expect(second!.approval).toHaveLength(64);
     expect(second!.approvedAt).toBeGreaterThan(0n);
 
-    const looked = await bob.ok("lookupAccount", { case: "lookupAccount", value: { address: ALICE } });
-    expect(looked.account!.devices.map((d) => d.name)).toEqual(["", ""]);
+    // [DIR12] A lookup says the account exists, under its normalised address, and nothing more.
+    const looked = await bob.ok("lookupAccount", {
+      case: "lookupAccount",
+      value: { address: " Alice@Instagram" },
+    });
+    expect(looked.account).toMatchObject({ address: ALICE, displayName: "", devices: [] });
 
     expect((await bob.error({ case: "listDevices", value: { address: "nobody@instagram" } })).code).toBe(
       "NOT_FOUND",

@@ -126,7 +126,10 @@ describe("linking a device", () => {
       (await device.error({ case: "beginLink", value: { ...valid, ...change } })).code;
     expect(await bad({ signatureKey: new Uint8Array(31) })).toBe("INVALID_ARGUMENT");
     expect(await bad({ hpkePublicKey: new Uint8Array(33) })).toBe("INVALID_ARGUMENT");
-    expect(await bad({ deviceName: "x".repeat(65) })).toBe("TOO_LARGE");
+    expect(await bad({ deviceName: "x".repeat(65) })).toBe("INVALID_ARGUMENT");
+    // [DIR11] bidi overrides and control characters are refused too.
+    expect(await bad({ deviceName: "lap\u202Epot" })).toBe("INVALID_ARGUMENT");
+    expect(await bad({ deviceName: "lap\ntop" })).toBe("INVALID_ARGUMENT");
     expect(await bad({ signature: new Uint8Array(64) })).toBe("BAD_SIGNATURE");
     expect(await bad({ signatureKey: newKeys().publicKey })).toBe("BAD_SIGNATURE");
     // Nothing was kept: the same connection may still begin its one link.

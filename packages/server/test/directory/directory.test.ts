@@ -5,7 +5,8 @@ import { authChallengeMessage } from "@switchboard/protocol";
 import { DEMO_APPS, type AppConfig } from "../../src/config/apps.js";
 import { AppRegistry } from "../../src/directory/apps.js";
 import { Directory } from "../../src/directory/directory.js";
-import type { Verifier } from "../../src/directory/verifier.js";
+import { DEFAULT_VERIFICATION_SETTINGS, VerificationCodes } from "../../src/directory/verificationCodes.js";
+import type { VerificationMessage } from "../../src/directory/verifier.js";
 import { deviceIdOf } from "../../src/directory/signatures.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import type { Store } from "../../src/store/port.js";
@@ -35,12 +36,13 @@ const apps: AppConfig[] = [
     brandColor: "#000000",
     identity: "phone",
     reach: "open",
-    verification: "code",
+    verification: "log",
     maxDevices: 2,
   },
 ];
 
-const codes: Verifier = { check: async (_address, code) => code === "123456" };
+/** The codes the "bank" app's verifier was asked to deliver. */
+const sent: VerificationMessage[] = [];
 
 describe("directory", () => {
   let store: Store;
@@ -48,6 +50,12 @@ describe("directory", () => {
   const low: { deviceId: string; remaining: number }[] = [];
   beforeEach(() => {
     store = openSqliteStore({ path: ":memory:" });
+    const codes = new VerificationCodes(
+      store,
+      () => 1_000,
+      DEFAULT_VERIFICATION_SETTINGS,
+      (app) => (app.verification === "none" ? undefined : { deliver: async (m) => void sent.push(m) }),
+    );
     directory = new Directory(store, new AppRegistry(apps), () => 1_000, codes, {
       keyPackagesLow: (deviceId, remaining) => low.push({ deviceId, remaining }),
     });
@@ -82,12 +90,36 @@ describe("directory", () => {
 
   it("[DIR1] an app with verification needs the right code (pluggable verifier)", async () => {
     await expect(register("+14155550100@bank")).rejects.toMatchObject({ code: "VERIFICATION_REQUIRED" });
-    await expect(register("+14155550100@bank", "000000")).rejects.toMatchObject({
+    await directory.requestVerificationCode("+1 415 555 0100@bank");
+    const code = sent.at(-1)!.code;
+    const wrong = code === "000000" ? "000001" : "000000";
+    await expect(register("+14155550100@bank", wrong)).rejects.toMatchObject({
       code: "VERIFICATION_REQUIRED",
     });
-    await expect(register("+14155550100@bank", "123456")).resolves.toMatchObject({
+    await expect(register("+14155550100@bank", code)).resolves.toMatchObject({
       address: "+14155550100@bank",
     });
+  });
+
+  it("[DIR11] the hub stores display names in NFC and refuses control and bidi characters", async () => {
+    const named = (address: string, displayName: string) => {
+      const d = device();
+      return directory.register(challenge, {
+        address,
+        displayName,
+        signatureKey: d.publicKey,
+        signature: d.signature,
+        verificationCode: "",
+      });
+    };
+    await expect(named("eve@instagram", "admin\u202Egnp")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(named("eve@instagram", "a\u2066b")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(named("eve@instagram", "x".repeat(65))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect(await store.getAccount("eve@instagram")).toBeUndefined();
+    await named("eve@instagram", "Ame\u0301lie");
+    expect((await store.getAccount("eve@instagram"))?.displayName).toBe("Am\u00e9lie");
   });
 
   it("[DIR4] a closed app cannot be reached from other apps, but from inside it can", async () => {

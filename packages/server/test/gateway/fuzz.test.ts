@@ -112,6 +112,8 @@ describe("gateway under hostile input", () => {
       },
       { case: "claimKeyPackages", value: { address: "someone@messenger" } },
       { case: "lookupAccount", value: { address: "fuzzer@instagram" } },
+      { case: "listKeyPackages", value: {} },
+      { case: "requestVerificationCode", value: { address: "+14155550100@whatsapp" } },
       {
         case: "commit",
         value: {

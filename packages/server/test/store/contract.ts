@@ -36,6 +36,7 @@
  *         link approval, hub proposals, messages held back by them, revoked
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
+ *  [ST23]-[ST24] Verification codes and account moves: see SPEC.md.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -52,6 +53,7 @@ import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
 import { proposalContract } from "./contract/proposals.js";
+import { verificationContract } from "./contract/verification.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
 
@@ -89,6 +91,7 @@ export function describeStoreContract(
     cursorInboxContract(current);
     deviceInboxContract(current);
     hubKeyContract(current);
+    verificationContract(current);
     durabilityContract(current);
   });
 }

@@ -29,6 +29,9 @@ export function prepareStatements(db: Database.Database) {
        VALUES (@ref, @public_message, @private_state, @last_resort, @created_at)`,
     ),
     deleteKeyPackage: db.prepare<[string]>("DELETE FROM key_packages WHERE ref = ?"),
+    listKeyPackages: db.prepare<[], { ref: string; last_resort: number; created_at: number }>(
+      "SELECT ref, last_resort, created_at FROM key_packages ORDER BY created_at, ref",
+    ),
 
     getConversation: db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE id = ?"),
     hasConversation: db.prepare<[string], { found: number }>(

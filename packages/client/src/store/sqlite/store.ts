@@ -39,6 +39,11 @@ export function createSqliteStore(db: Database.Database): LocalStore {
       }
       return counts;
     },
+    async listKeyPackages() {
+      return live()
+        .listKeyPackages.all()
+        .map((row) => ({ ref: row.ref, lastResort: row.last_resort === 1, createdAt: row.created_at }));
+    },
     async getConversation(id) {
       const row = live().getConversation.get(id);
       return row && toConversation(row);

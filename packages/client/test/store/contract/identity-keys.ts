@@ -60,6 +60,26 @@ export function describeIdentityAndKeyPackages(ctx: ContractContext): void {
       expect(await store.countKeyPackages()).toEqual({ oneTime: 1, lastResort: 0 });
     });
 
+    it("listKeyPackages lists every package's ref, kind and time, oldest first, without secrets", async () => {
+      const store = ctx.store();
+      expect(await store.listKeyPackages()).toEqual([]);
+      await store.write([
+        {
+          kind: "putKeyPackages",
+          keyPackages: [
+            keyPackage("bb02", { createdAt: 2 }),
+            keyPackage("aa01", { createdAt: 2 }),
+            keyPackage("ff00", { lastResort: true, createdAt: 1 }),
+          ],
+        },
+      ]);
+      await store.write([{ kind: "deleteKeyPackage", ref: "bb02" }]);
+      expect(await store.listKeyPackages()).toEqual([
+        { ref: "ff00", lastResort: true, createdAt: 1 },
+        { ref: "aa01", lastResort: false, createdAt: 2 },
+      ]);
+    });
+
     it("[LS3] deleting a package that is not stored does nothing", async () => {
       const store = ctx.store();
       await store.write([{ kind: "putKeyPackages", keyPackages: [keyPackage("aa01")] }]);

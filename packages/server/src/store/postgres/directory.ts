@@ -1,4 +1,11 @@
-import type { AccountRecord, CreateAccountResult, DeviceRecord, NewAccount, NewDevice } from "../port.js";
+import type {
+  AccountRecord,
+  CreateAccountResult,
+  DeviceRecord,
+  MoveAccountResult,
+  NewAccount,
+  NewDevice,
+} from "../port.js";
 import type { Database, Transaction } from "./database.js";
 import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
@@ -103,6 +110,41 @@ export class DirectoryQueries {
       await tx.rows("DELETE FROM key_packages WHERE device_id = $1", [deviceId]);
       await tx.rows("DELETE FROM inbox WHERE device_id = $1", [deviceId]);
       return true;
+    });
+  }
+
+  /**
+   * The account row is locked first (as addDeviceIn does), so a link approved
+   * meanwhile lands before the move (and is revoked by it) or after it.
+   */
+  moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult> {
+    return this.db.transaction(async (tx): Promise<MoveAccountResult> => {
+      const account = await tx.rows("SELECT address FROM accounts WHERE address = $1 FOR NO KEY UPDATE", [
+        address,
+      ]);
+      if (account.length === 0) return { kind: "unknown_account" };
+      const revoked = await tx.rows<{ id: string }>(
+        `UPDATE devices SET revoked_at = $2 WHERE address = $1 AND revoked_at IS NULL RETURNING id`,
+        [address, at],
+      );
+      const ids = revoked.map((r) => r.id).sort();
+      if (ids.length > 0) {
+        await tx.rows("DELETE FROM key_packages WHERE device_id = ANY($1::text[])", [ids]);
+        await tx.rows("DELETE FROM inbox WHERE device_id = ANY($1::text[])", [ids]);
+      }
+      const added = await tx.rows(INSERT_DEVICE, [
+        device.id,
+        address,
+        device.signatureKey,
+        device.createdAt,
+        device.name ?? "",
+        null,
+        null,
+        null,
+      ]);
+      if (added.length > 0) return { kind: "moved", revoked: ids };
+      tx.rollbackOnly();
+      return { kind: "device_taken" };
     });
   }
 

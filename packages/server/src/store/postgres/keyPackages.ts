@@ -88,4 +88,12 @@ export class KeyPackageQueries {
     );
     return row?.n ?? 0;
   }
+
+  async list(deviceId: string): Promise<Uint8Array[]> {
+    const rows = await this.db.read<{ data: Buffer }>(
+      "SELECT data FROM key_packages WHERE device_id = $1 AND NOT last_resort ORDER BY id",
+      [deviceId],
+    );
+    return rows.map((row) => bytes(row.data));
+  }
 }

@@ -16,6 +16,7 @@ import type {
   LinkApproval,
   LinkApprovalResult,
   LogEntryRecord,
+  MoveAccountResult,
   NewAccount,
   NewCommit,
   NewConversation,
@@ -23,9 +24,11 @@ import type {
   NewInboxItem,
   NewMessage,
   NewProposal,
+  NewVerificationCode,
   PendingLinkRecord,
   PendingProposal,
   Store,
+  VerificationCodeRecord,
 } from "../port.js";
 import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
 import { CommitQueries } from "./commit.js";
@@ -39,6 +42,7 @@ import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
+import { VerificationCodeQueries } from "./verificationCodes.js";
 
 /** The session settings durability and liveness depend on, as the server reports them. */
 export interface PostgresSettings {
@@ -74,6 +78,7 @@ export class PostgresStore implements Store {
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
+  private readonly codes: VerificationCodeQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -91,6 +96,7 @@ export class PostgresStore implements Store {
     this.commits = new CommitQueries(this.db, this.log, this.inbox);
     this.proposals = new ProposalQueries(this.db);
     this.cursors = new CursorQueries(this.db);
+    this.codes = new VerificationCodeQueries(this.db);
   }
 
   /** Counters for tests and metrics: how well appends are being batched. */
@@ -129,6 +135,26 @@ export class PostgresStore implements Store {
 
   revokeDevice(deviceId: string, at: number): Promise<boolean> {
     return this.track(() => this.directory.revokeDevice(deviceId, at));
+  }
+
+  moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult> {
+    return this.track(() => this.directory.moveAccount(address, device, at));
+  }
+
+  issueVerificationCode(
+    code: NewVerificationCode,
+    windowStart: number,
+    maxPerWindow: number,
+  ): Promise<"issued" | "too_many"> {
+    return this.track(() => this.codes.issue(code, windowStart, maxPerWindow));
+  }
+
+  attemptVerificationCode(address: string, now: number): Promise<VerificationCodeRecord | undefined> {
+    return this.track(() => this.codes.attempt(address, now));
+  }
+
+  consumeVerificationCode(id: number): Promise<boolean> {
+    return this.track(() => this.codes.consume(id));
   }
 
   getAccount(address: string): Promise<AccountRecord | undefined> {
@@ -181,6 +207,10 @@ export class PostgresStore implements Store {
 
   countKeyPackages(deviceId: string): Promise<number> {
     return this.track(() => this.keyPackages.count(deviceId));
+  }
+
+  listKeyPackages(deviceId: string): Promise<Uint8Array[]> {
+    return this.track(() => this.keyPackages.list(deviceId));
   }
 
   // Conversations

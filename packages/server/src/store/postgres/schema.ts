@@ -146,6 +146,21 @@ const MIGRATIONS: readonly string[] = [
     private_key bytea NOT NULL
   );
   `,
+  // 2: registration codes (SPEC DIR9): a salted hash per code, its expiry
+  // and guesses; kept past use for the per-address hourly issue budget.
+  `
+  CREATE TABLE verification_codes (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    address    text COLLATE "C" NOT NULL,
+    salt       bytea NOT NULL,
+    code_hash  bytea NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    attempts   integer NOT NULL DEFAULT 0,
+    consumed   boolean NOT NULL DEFAULT false
+  );
+  CREATE INDEX verification_codes_by_address ON verification_codes(address, created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

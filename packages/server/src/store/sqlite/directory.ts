@@ -1,5 +1,12 @@
 import type Database from "better-sqlite3";
-import type { AccountRecord, CreateAccountResult, DeviceRecord, NewAccount, NewDevice } from "../port.js";
+import type {
+  AccountRecord,
+  CreateAccountResult,
+  DeviceRecord,
+  MoveAccountResult,
+  NewAccount,
+  NewDevice,
+} from "../port.js";
 import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
 export type AddDeviceResult = "added" | "unknown_account" | "device_taken" | "device_limit";
@@ -99,6 +106,26 @@ export class DirectoryQueries {
     this.deleteKeyPackages.run(deviceId);
     this.deleteInbox.run(deviceId);
     return true;
+  }
+
+  /** Runs inside the batch transaction: the revocations and the insert commit together. */
+  moveAccount(address: string, device: NewDevice, at: number): MoveAccountResult {
+    if (this.selectAccount.get(address) === undefined) return { kind: "unknown_account" };
+    if (this.selectDevice.get(device.id) !== undefined) return { kind: "device_taken" };
+    const revoked = this.selectActiveDevices.all(address).map((d) => d.id);
+    for (const id of revoked) this.revokeDevice(id, at);
+    this.insertDevice.run(
+      device.id,
+      address,
+      device.signatureKey,
+      device.createdAt,
+      device.createdAt,
+      device.name ?? "",
+      null,
+      null,
+      null,
+    );
+    return { kind: "moved", revoked };
   }
 
   getAccount(address: string): AccountRecord | undefined {

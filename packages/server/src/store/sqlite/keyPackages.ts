@@ -20,6 +20,7 @@ export class KeyPackageQueries {
   private readonly oldestOneTime;
   private readonly lastResort;
   private readonly deleteById;
+  private readonly allOneTime;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare<[string, 0 | 1, Uint8Array]>(
@@ -41,6 +42,9 @@ export class KeyPackageQueries {
       "SELECT id, data FROM key_packages WHERE device_id = ? AND last_resort = 1",
     );
     this.deleteById = db.prepare<[number]>("DELETE FROM key_packages WHERE id = ?");
+    this.allOneTime = db.prepare<[string], PackageRow>(
+      "SELECT id, data FROM key_packages WHERE device_id = ? AND last_resort = 0 ORDER BY id",
+    );
   }
 
   add(deviceId: string, oneTime: Uint8Array[], lastResort: Uint8Array | null): number {
@@ -77,5 +81,9 @@ export class KeyPackageQueries {
 
   count(deviceId: string): number {
     return this.countOneTime.get(deviceId)?.n ?? 0;
+  }
+
+  list(deviceId: string): Uint8Array[] {
+    return this.allOneTime.all(deviceId).map((row) => bytes(row.data));
   }
 }

@@ -212,6 +212,21 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE log_next RENAME TO log;
   CREATE UNIQUE INDEX log_idempotency ON log(conversation_id, sender_device_id, client_message_id);
   `,
+  // 4: registration codes (SPEC DIR9): a salted hash per code, its expiry
+  // and guesses; kept past use for the per-address hourly issue budget.
+  `
+  CREATE TABLE verification_codes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    address    TEXT NOT NULL,
+    salt       BLOB NOT NULL,
+    code_hash  BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    consumed   INTEGER NOT NULL DEFAULT 0 CHECK (consumed IN (0, 1))
+  ) STRICT;
+  CREATE INDEX verification_codes_by_address ON verification_codes(address, created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

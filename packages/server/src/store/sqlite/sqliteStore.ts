@@ -16,6 +16,7 @@ import type {
   LinkApproval,
   LinkApprovalResult,
   LogEntryRecord,
+  MoveAccountResult,
   NewAccount,
   NewCommit,
   NewConversation,
@@ -23,9 +24,11 @@ import type {
   NewInboxItem,
   NewMessage,
   NewProposal,
+  NewVerificationCode,
   PendingLinkRecord,
   PendingProposal,
   Store,
+  VerificationCodeRecord,
 } from "../port.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
@@ -38,6 +41,7 @@ import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
+import { VerificationCodeQueries } from "./verificationCodes.js";
 import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
@@ -67,6 +71,7 @@ export class SqliteStore implements Store {
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
+  private readonly codes: VerificationCodeQueries;
 
   constructor(
     private readonly db: Database.Database,
@@ -83,6 +88,7 @@ export class SqliteStore implements Store {
     this.commits = new CommitQueries(db, this.log, this.inbox);
     this.proposals = new ProposalQueries(db, this.log);
     this.cursors = new CursorQueries(db);
+    this.codes = new VerificationCodeQueries(db);
   }
 
   /** Counters for tests and metrics: how well writes are being batched. */
@@ -140,6 +146,28 @@ export class SqliteStore implements Store {
     return this.writer.submit(() => this.directory.touchDevice(deviceId, at));
   }
 
+  moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult> {
+    return this.writer.submit(() => this.directory.moveAccount(address, device, at));
+  }
+
+  // Verification codes
+
+  issueVerificationCode(
+    code: NewVerificationCode,
+    windowStart: number,
+    maxPerWindow: number,
+  ): Promise<"issued" | "too_many"> {
+    return this.writer.submit(() => this.codes.issue(code, windowStart, maxPerWindow));
+  }
+
+  attemptVerificationCode(address: string, now: number): Promise<VerificationCodeRecord | undefined> {
+    return this.writer.submit(() => this.codes.attempt(address, now));
+  }
+
+  consumeVerificationCode(id: number): Promise<boolean> {
+    return this.writer.submit(() => this.codes.consumeCode(id));
+  }
+
   // Linking
 
   createLink(link: PendingLinkRecord): Promise<"created" | "code_taken"> {
@@ -176,6 +204,10 @@ export class SqliteStore implements Store {
 
   async countKeyPackages(deviceId: string): Promise<number> {
     return this.keyPackages.count(deviceId);
+  }
+
+  async listKeyPackages(deviceId: string): Promise<Uint8Array[]> {
+    return this.keyPackages.list(deviceId);
   }
 
   // Conversations

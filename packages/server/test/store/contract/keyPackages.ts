@@ -119,5 +119,33 @@ export function keyPackageContract(h: () => StoreHarness): void {
       expect(handedOut.filter((c) => c.lastResort)).toHaveLength(30);
       expect(await store.countKeyPackages(alice.deviceId)).toBe(0);
     });
+
+    it("[ST3] the last-resort package is handed out only once the one-time ones are gone, and not after a top-up", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await store.addKeyPackages(alice.deviceId, packages("a", 3), utf8("last"));
+      for (let i = 0; i < 3; i++)
+        expect((await store.claimKeyPackages(alice.address))[0]?.lastResort).toBe(false);
+      expect((await store.claimKeyPackages(alice.address))[0]?.lastResort).toBe(true);
+      await store.addKeyPackages(alice.deviceId, packages("b", 1), null);
+      const topped = await store.claimKeyPackages(alice.address);
+      expect(topped[0]?.lastResort).toBe(false);
+      expectBytes(topped[0]?.keyPackage, utf8("b0"));
+    });
+
+    it("[ST25] listKeyPackages lists a device's unclaimed one-time packages, oldest first, without the last-resort one", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const second = await newDevice(store, alice.address, "alice-2");
+      expect(await store.listKeyPackages(alice.deviceId)).toEqual([]);
+      await store.addKeyPackages(alice.deviceId, packages("a", 3), utf8("last"));
+      await store.addKeyPackages(second, packages("b", 2), null);
+      await store.claimKeyPackages(alice.address);
+      const listed = await store.listKeyPackages(alice.deviceId);
+      expect(listed.map(hex)).toEqual([hex(utf8("a1")), hex(utf8("a2"))]);
+      listed.forEach((kp) => expect(kp).toBeInstanceOf(Uint8Array));
+      expect((await store.listKeyPackages(second)).map(hex)).toEqual([hex(utf8("b1"))]);
+      expect(await store.listKeyPackages("nobody-1")).toEqual([]);
+    });
   });
 }

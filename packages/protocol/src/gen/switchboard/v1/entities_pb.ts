@@ -95,6 +95,9 @@ export type Account = Message<"switchboard.v1.Account"> & {
   address: string;
 
   /**
+   * Empty in LookupAccount answers (SPEC DIR12): display names travel end to
+   * end inside conversations, device keys with claimed key packages.
+   *
    * @generated from field: string display_name = 2;
    */
   displayName: string;
