@@ -15,7 +15,7 @@ export function abuseConfig(): Record<string, unknown> {
         brandColor: "#333333",
         identity: "phone",
         reach: "open",
-        verification: "code",
+        verification: "log",
       },
     ],
   };

@@ -53,6 +53,7 @@ for (const [i, attack] of chosen.entries()) {
       server: hub.url,
       hubPid: hub.pid,
       dataDir,
+      hubLog: () => hub.recentLog(),
       deadline: Date.now() + seconds * 1000,
       address: (app: "instagram" | "messenger" | "whatsapp") =>
         app === "whatsapp"

@@ -12,6 +12,8 @@ export interface AbuseContext {
   /** The hub's process id (for its CPU and memory) and its data directory (for its files). */
   hubPid: number;
   dataDir: string;
+  /** The end of the hub's log (the `log` verifier writes codes there). */
+  hubLog(): string;
   /** Stop early: the run's time budget for this attack is spent. */
   readonly deadline: number;
 }

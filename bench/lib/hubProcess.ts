@@ -13,6 +13,8 @@ export interface ServerProcess {
   url: string;
   pid: number;
   child: ChildProcess;
+  /** The last 4,000 characters the process wrote to stderr (its log). */
+  recentLog(): string;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv = {}):
     url,
     pid: child.pid!,
     child,
+    recentLog: () => stderr,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
