@@ -14,7 +14,9 @@ import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
+import { Pruner, type PrunerTimers } from "./delivery/pruner.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
+import { storageSettings, type StorageSettings } from "./delivery/retention.js";
 import { Revocation } from "./delivery/revocation.js";
 import { AppRegistry } from "./directory/apps.js";
 import { Directory } from "./directory/directory.js";
@@ -34,6 +36,10 @@ export interface HubOptions {
   logger?: Logger;
   clock?: Clock;
   verifier?: Verifier;
+  /** Retention and quotas (delivery/retention.ts); defaults for what is absent. */
+  storage?: Partial<StorageSettings>;
+  /** The pruner's timers (tests); the global ones when absent. */
+  pruneTimers?: PrunerTimers;
 }
 
 export interface Hub {
@@ -53,6 +59,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.logger ?? pino({ level: "silent" });
   const clock = options.clock ?? Date.now;
   const apps = new AppRegistry(options.apps);
+  const storage = storageSettings(options.storage);
   const announcer = createBusAnnouncer(options.bus, (err) =>
     log.warn({ err: String(err) }, "bus publish failed"),
   );
@@ -72,7 +79,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     hubPublicKey: hubKey.publicKey,
     removals,
     onError: onRemovalError,
+    maxQueuedBytes: storage.maxQueuedBytesPerDevice,
   });
+  const pruner = new Pruner(
+    options.store,
+    clock,
+    storage,
+    (err) => log.warn({ err: String(err) }, "pruning failed"),
+    options.pruneTimers,
+  );
+  pruner.start();
   const router = new LocalRouter(options.bus);
   // After a bus outage (NATS restarted): this node's devices may have missed
   // pushes other nodes published, and the devices behind the topics this
@@ -143,6 +159,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       closing ??= (async () => {
         clearInterval(pinger);
         stopResume();
+        await pruner.stop();
         for (const ws of wss.clients) ws.close(1001, "server shutting down");
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {

@@ -52,6 +52,7 @@ import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
 import { proposalContract } from "./contract/proposals.js";
+import { retentionContract } from "./contract/retention.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
 
@@ -90,5 +91,6 @@ export function describeStoreContract(
     deviceInboxContract(current);
     hubKeyContract(current);
     durabilityContract(current);
+    retentionContract(current);
   });
 }

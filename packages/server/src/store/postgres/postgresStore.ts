@@ -25,6 +25,10 @@ import type {
   NewProposal,
   PendingLinkRecord,
   PendingProposal,
+  PruneCut,
+  PruneLogPage,
+  PruneLogResult,
+  Membership,
   Store,
 } from "../port.js";
 import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
@@ -39,6 +43,7 @@ import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
+import { RetentionQueries } from "./retention.js";
 
 /** The session settings durability and liveness depend on, as the server reports them. */
 export interface PostgresSettings {
@@ -74,6 +79,7 @@ export class PostgresStore implements Store {
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
+  private readonly retention: RetentionQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -91,6 +97,7 @@ export class PostgresStore implements Store {
     this.commits = new CommitQueries(this.db, this.log, this.inbox);
     this.proposals = new ProposalQueries(this.db);
     this.cursors = new CursorQueries(this.db);
+    this.retention = new RetentionQueries(this.db);
   }
 
   /** Counters for tests and metrics: how well appends are being batched. */
@@ -201,7 +208,7 @@ export class PostgresStore implements Store {
     return this.track(() => this.conversations.list(deviceId));
   }
 
-  getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
+  getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
     return this.track(() => this.conversations.membership(conversationId, deviceId));
   }
 
@@ -253,6 +260,20 @@ export class PostgresStore implements Store {
   }
 
   /** The device row is locked FOR NO KEY UPDATE with the check, so a racing revocation cannot slip between. */
+  // Retention
+
+  pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
+    return this.track(() => this.retention.pruneLog(cut, page));
+  }
+
+  pruneInbox(expiredBefore: number, limit: number): Promise<number> {
+    return this.track(() => this.retention.pruneInbox(expiredBefore, limit));
+  }
+
+  queuedBytes(deviceId: string): Promise<number> {
+    return this.track(() => this.retention.queuedBytes(deviceId));
+  }
+
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
     return this.track(async () => {
       const [stored] = await this.inbox.put(

@@ -25,6 +25,10 @@ import type {
   NewProposal,
   PendingLinkRecord,
   PendingProposal,
+  PruneCut,
+  PruneLogPage,
+  PruneLogResult,
+  Membership,
   Store,
 } from "../port.js";
 import { CommitQueries } from "./commit.js";
@@ -38,6 +42,7 @@ import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
+import { RetentionQueries } from "./retention.js";
 import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
@@ -67,6 +72,7 @@ export class SqliteStore implements Store {
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
+  private readonly retention: RetentionQueries;
 
   constructor(
     private readonly db: Database.Database,
@@ -83,6 +89,7 @@ export class SqliteStore implements Store {
     this.commits = new CommitQueries(db, this.log, this.inbox);
     this.proposals = new ProposalQueries(db, this.log);
     this.cursors = new CursorQueries(db);
+    this.retention = new RetentionQueries(db);
   }
 
   /** Counters for tests and metrics: how well writes are being batched. */
@@ -196,7 +203,7 @@ export class SqliteStore implements Store {
     return this.conversations.list(deviceId);
   }
 
-  async getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
+  async getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
     return this.conversations.membership(conversationId, deviceId);
   }
 
@@ -261,6 +268,20 @@ export class SqliteStore implements Store {
         seq: 0,
       });
     });
+  }
+
+  // Retention
+
+  pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
+    return this.writer.submit(() => this.retention.pruneLog(cut, page));
+  }
+
+  pruneInbox(expiredBefore: number, limit: number): Promise<number> {
+    return this.writer.submit(() => this.retention.pruneInbox(expiredBefore, limit));
+  }
+
+  async queuedBytes(deviceId: string): Promise<number> {
+    return this.log.queuedBytes(deviceId);
   }
 
   /** Writes what is queued, then closes the connection (checkpointing the WAL). */
