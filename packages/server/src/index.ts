@@ -17,4 +17,11 @@ export {
   type ServerConfig,
 } from "./config/serverConfig.js";
 export type { Verifier } from "./directory/verifier.js";
+export {
+  DEFAULT_STORAGE_SETTINGS,
+  pruneCut,
+  storageSettings,
+  type StorageSettings,
+} from "./delivery/retention.js";
+export type { PrunerTimers } from "./delivery/pruner.js";
 export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";

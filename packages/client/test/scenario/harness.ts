@@ -15,6 +15,7 @@ import {
   startHub,
   type AppConfig,
   type Hub,
+  type HubOptions,
   type Store,
 } from "@switchboard/server";
 import {
@@ -40,7 +41,12 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { clock?: () => number; apps?: readonly AppConfig[] } = {},
+  options: {
+    clock?: () => number;
+    apps?: readonly AppConfig[];
+    storage?: HubOptions["storage"];
+    pruneTimers?: HubOptions["pruneTimers"];
+  } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
   const dbPath = join(dir, "hub.db");
@@ -58,6 +64,8 @@ export async function startTestHub(
     apps: options.apps ?? DEMO_APPS,
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.pruneTimers ? { pruneTimers: options.pruneTimers } : {}),
   });
   return {
     hub,
