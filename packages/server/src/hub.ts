@@ -102,7 +102,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     delivery,
     linking: new Linking(options.store, apps, clock, announcer),
     revocation: new Revocation(options.store, announcer, removals, clock, onRemovalError),
-    deviceMessages: new DeviceMessages(options.store, announcer, clock),
+    deviceMessages: new DeviceMessages(options.store, announcer, clock, storage.maxInboxBytesPerDevice),
     hubSignatureKey: hubKey.publicKey,
     clock,
   };

@@ -26,6 +26,8 @@ export interface StorageSettings {
   pruneBatchConversations: number;
   /** Bytes of its own application messages a device may have stored and not yet pruned. Default 256 MiB. */
   maxQueuedBytesPerDevice: number;
+  /** Bytes a device's inbox may hold; a device message over it is refused (QUOTA_EXCEEDED). Default 64 MiB. */
+  maxInboxBytesPerDevice: number;
 }
 
 export const DEFAULT_STORAGE_SETTINGS: Readonly<StorageSettings> = Object.freeze({
@@ -35,6 +37,7 @@ export const DEFAULT_STORAGE_SETTINGS: Readonly<StorageSettings> = Object.freeze
   pruneBatchEntries: 1000,
   pruneBatchConversations: 500,
   maxQueuedBytesPerDevice: 256 * MIB,
+  maxInboxBytesPerDevice: 64 * MIB,
 });
 
 /** Settings given in part, completed from the defaults and checked. */

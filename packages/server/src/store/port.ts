@@ -433,6 +433,11 @@ export interface Store {
   ackInbox(deviceId: string, upToId: number): Promise<void>;
   /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined>;
+  /**
+   * putInbox, unless the device's inbox would then hold more than `maxBytes`
+   * (SPEC DS13): then "quota_exceeded", and nothing is stored.
+   */
+  putInboxWithin(item: NewInboxItem, maxBytes: number): Promise<InboxRecord | undefined | "quota_exceeded">;
 
   // Retention
   /**

@@ -35,7 +35,7 @@ import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
-import { Database } from "./database.js";
+import { Database, type Sql } from "./database.js";
 import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
@@ -259,7 +259,6 @@ export class PostgresStore implements Store {
     return this.track(() => this.inbox.ack(deviceId, upToId));
   }
 
-  /** The device row is locked FOR NO KEY UPDATE with the check, so a racing revocation cannot slip between. */
   // Retention
 
   pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
@@ -274,26 +273,34 @@ export class PostgresStore implements Store {
     return this.track(() => this.retention.queuedBytes(deviceId));
   }
 
+  /**
+   * The device row is locked FOR NO KEY UPDATE with the check, so a racing
+   * revocation cannot slip between; with a quota, it is locked first and the
+   * inbox summed under that lock, so two racing items cannot both fit.
+   */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
-    return this.track(async () => {
-      const [stored] = await this.inbox.put(
-        this.db,
-        [
-          {
-            deviceId: item.deviceId,
-            kind: item.kind,
-            conversationId: "",
-            payload: item.payload,
-            senderAddress: item.senderAddress,
-            senderDeviceId: item.senderDeviceId,
-            serverTime: item.serverTime,
-            seq: 0,
-          },
-        ],
-        true,
-      );
-      return stored;
-    });
+    return this.track(() => this.putInboxIn(this.db, item));
+  }
+
+  putInboxWithin(item: NewInboxItem, max: number): Promise<InboxRecord | undefined | "quota_exceeded"> {
+    return this.track(() =>
+      this.db.transaction(async (tx) => {
+        const bytes = await this.inbox.lockedBytes(tx, item.deviceId);
+        if (bytes === undefined) return undefined;
+        if (bytes + item.payload.byteLength > max) return "quota_exceeded" as const;
+        return this.putInboxIn(tx, item);
+      }),
+    );
+  }
+
+  private async putInboxIn(sql: Sql, item: NewInboxItem): Promise<InboxRecord | undefined> {
+    const { deviceId, kind, payload, senderAddress, senderDeviceId, serverTime } = item;
+    const [stored] = await this.inbox.put(
+      sql,
+      [{ deviceId, kind, conversationId: "", payload, senderAddress, senderDeviceId, serverTime, seq: 0 }],
+      true,
+    );
+    return stored;
   }
 
   /** Lets what was issued settle (queued appends are written), then closes the pool. */

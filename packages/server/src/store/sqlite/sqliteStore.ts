@@ -255,18 +255,27 @@ export class SqliteStore implements Store {
 
   /** The device check and the insert share one transaction, so a racing revocation cannot slip between. */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
+    return this.writer.submit(() => this.putActive(item));
+  }
+
+  putInboxWithin(item: NewInboxItem, maxBytes: number): Promise<InboxRecord | undefined | "quota_exceeded"> {
     return this.writer.submit(() => {
-      if (!this.directory.isActive(item.deviceId)) return undefined;
-      return this.inbox.put({
-        deviceId: item.deviceId,
-        kind: item.kind,
-        conversationId: "",
-        payload: item.payload,
-        senderAddress: item.senderAddress,
-        senderDeviceId: item.senderDeviceId,
-        serverTime: item.serverTime,
-        seq: 0,
-      });
+      if (this.inbox.bytes(item.deviceId) + item.payload.byteLength > maxBytes) return "quota_exceeded";
+      return this.putActive(item);
+    });
+  }
+
+  private putActive(item: NewInboxItem): InboxRecord | undefined {
+    if (!this.directory.isActive(item.deviceId)) return undefined;
+    return this.inbox.put({
+      deviceId: item.deviceId,
+      kind: item.kind,
+      conversationId: "",
+      payload: item.payload,
+      senderAddress: item.senderAddress,
+      senderDeviceId: item.senderDeviceId,
+      serverTime: item.serverTime,
+      seq: 0,
     });
   }
 

@@ -157,5 +157,29 @@ export function retentionContract(h: () => StoreHarness): void {
       expect(results.filter((r) => r.kind === "quota_exceeded")).toHaveLength(6);
       expect(await store.queuedBytes(alice.deviceId)).toBe(20);
     });
+
+    it("[DS13] putInboxWithin refuses an item that would take the inbox over its bytes, storing nothing", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const item = (text: string) => ({
+        deviceId: alice.deviceId,
+        kind: "device_message" as const,
+        payload: utf8(text),
+        senderAddress: alice.address,
+        senderDeviceId: "alice-2",
+        serverTime: T0,
+      });
+      const first = await store.putInboxWithin(item("123456"), 10);
+      expect(first).toMatchObject({ deviceId: alice.deviceId });
+      expect(await store.putInboxWithin(item("12345"), 10)).toBe("quota_exceeded");
+      expect(await store.putInboxWithin(item("1234"), 10)).toMatchObject({ deviceId: alice.deviceId });
+      expect((await store.readInbox(alice.deviceId, 0, 10)).map((i) => i.payload.byteLength)).toEqual([6, 4]);
+      // Reading and acknowledging makes room again.
+      const [, last] = await store.readInbox(alice.deviceId, 0, 10);
+      await store.ackInbox(alice.deviceId, last!.id);
+      expect(await store.putInboxWithin(item("12345"), 10)).toMatchObject({ deviceId: alice.deviceId });
+      await store.revokeDevice(alice.deviceId, T0);
+      expect(await store.putInboxWithin(item("x"), 10)).toBeUndefined();
+    });
   });
 }
