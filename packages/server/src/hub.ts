@@ -25,7 +25,7 @@ import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
 import { LocalRouter } from "./gateway/router.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
-import type { Store } from "./store/port.js";
+import type { HubSigningKey, Store } from "./store/port.js";
 
 export interface HubOptions {
   store: Store;
@@ -38,6 +38,12 @@ export interface HubOptions {
   verifier?: Verifier;
   /** Retention and quotas (delivery/retention.ts); defaults for what is absent. */
   storage?: Partial<StorageSettings>;
+  /**
+   * The hub's external-sender key (secrets/hubKey.ts loadHubKey: from a key
+   * file or the environment; `serve` always passes one). Absent (tests,
+   * embedding), a key kept in the store is used, as before the key file.
+   */
+  hubKey?: HubSigningKey;
   /** The pruner's timers (tests); the global ones when absent. */
   pruneTimers?: PrunerTimers;
 }
@@ -71,7 +77,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     announcer,
   );
   // Every node of a cluster signs as the same external sender: the first to start stores its key.
-  const hubKey = await options.store.hubSigningKey(generateHubSigningKey());
+  const hubKey = options.hubKey ?? (await options.store.hubSigningKey(generateHubSigningKey()));
+  if (hubKey.privateKey.length === 0)
+    throw new Error("the hub key lives in a key file now: start the hub with it (HubOptions.hubKey)");
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
   const onRemovalError = (err: unknown, conversationId: string) =>
     log.warn({ err: String(err), conversation: conversationId }, "removal proposal failed");

@@ -24,4 +24,13 @@ export {
   type StorageSettings,
 } from "./delivery/retention.js";
 export type { PrunerTimers } from "./delivery/pruner.js";
+export {
+  HUB_KEY_ENV,
+  HubKeyError,
+  defaultHubKeyFile,
+  hubKeyFromSeed,
+  loadHubKey,
+  type HubKeySource,
+} from "./secrets/hubKey.js";
+export { InsecureFileError } from "./secrets/privateFiles.js";
 export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";

@@ -9,7 +9,10 @@ import { destination, pino } from "pino";
 import {
   CONFIG_ENV,
   DEFAULT_CONFIG,
+  HUB_KEY_ENV,
+  defaultHubKeyFile,
   loadConfigFile,
+  loadHubKey,
   migrateDatabase,
   openBackends,
   redact,
@@ -18,7 +21,10 @@ import {
   type ServerConfig,
 } from "@switchboard/server";
 
-type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & { config?: string };
+type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & {
+  config?: string;
+  hubKeyFile?: string;
+};
 
 const ENV_HELP = Object.keys(CONFIG_ENV).join(", ");
 
@@ -44,11 +50,27 @@ export function addServeCommand(program: Command): void {
       "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
     )
     .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel)")
+    .option(
+      "--hub-key-file <file>",
+      `the hub's private key, created 0600 if missing (default: hub.key next to the SQLite file, else ./data/hub.key; env: SWITCHBOARD_HUB_KEY_FILE, or the key itself in ${HUB_KEY_ENV})`,
+    )
     .action(async (options: ConfigFlags, command: Command) => {
       const config = configFrom(options, command);
       const logger = pino({ level: config.logLevel }, destination(2));
       const backends = await openBackends(config, logger);
+      const hubKey = await loadHubKey(
+        {
+          file: options.hubKeyFile ?? process.env.SWITCHBOARD_HUB_KEY_FILE ?? defaultHubKeyFile(config.db),
+          env: process.env[HUB_KEY_ENV],
+        },
+        backends.store,
+      ).catch(async (err: unknown) => {
+        await backends.store.close();
+        await backends.bus.close();
+        throw err;
+      });
       const hub = await startHub({
+        hubKey,
         store: backends.store,
         bus: backends.bus,
         apps: config.apps,

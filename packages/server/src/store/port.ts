@@ -353,6 +353,17 @@ export interface Store {
 
   /** The hub's external-sender key: the stored one, or `candidate` stored now if there is none. */
   hubSigningKey(candidate: HubSigningKey): Promise<HubSigningKey>;
+  /**
+   * The hub key as recorded: its public half, and the private half when an
+   * older version stored it here (null once it lives in a key file).
+   */
+  readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined>;
+  /**
+   * Record `publicKey` as the hub's when none is (the first node's wins, for
+   * every node of a cluster), delete a private key stored with that same
+   * public key, and answer the recorded public key (SPEC ST24).
+   */
+  settleHubKey(publicKey: Uint8Array): Promise<Uint8Array>;
 
   // Key packages
   /**

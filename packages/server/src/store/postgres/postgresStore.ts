@@ -176,6 +176,14 @@ export class PostgresStore implements Store {
     return this.track(() => this.hubKey.getOrStore(candidate));
   }
 
+  readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined> {
+    return this.track(() => this.hubKey.read());
+  }
+
+  settleHubKey(publicKey: Uint8Array): Promise<Uint8Array> {
+    return this.track(() => this.hubKey.settle(publicKey));
+  }
+
   // Key packages
 
   addKeyPackages(deviceId: string, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {

@@ -170,6 +170,20 @@ export class SqliteStore implements Store {
     return this.writer.submit(() => this.hubKey.getOrStore(candidate));
   }
 
+  async readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined> {
+    return this.hubKey.read();
+  }
+
+  /** secure_delete for this write: the private key's old bytes are zeroed in the page, not left free. */
+  async settleHubKey(publicKey: Uint8Array): Promise<Uint8Array> {
+    this.db.pragma("secure_delete = ON");
+    try {
+      return await this.writer.submit(() => this.hubKey.settle(publicKey));
+    } finally {
+      this.db.pragma("secure_delete = OFF");
+    }
+  }
+
   // Key packages
 
   addKeyPackages(deviceId: string, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {
