@@ -76,7 +76,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     options.verifier ?? refuseAllVerifier,
     announcer,
   );
-  // Every node of a cluster signs as the same external sender: the first to start stores its key.
+  // Every node of a cluster signs as the same external sender: `serve` loads
+  // it from a key file or the environment; without one, the first node to
+  // start stores its key in the store (tests, embedding).
   const hubKey = options.hubKey ?? (await options.store.hubSigningKey(generateHubSigningKey()));
   if (hubKey.privateKey.length === 0)
     throw new Error("the hub key lives in a key file now: start the hub with it (HubOptions.hubKey)");
