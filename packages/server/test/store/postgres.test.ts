@@ -159,7 +159,9 @@ if (!available) {
         const schema = freshSchema();
         cleanups.push(() => dropSchema(schema));
         const url = new URL(POSTGRES_URL);
-        url.searchParams.set("options", "-c synchronous_commit=off");
+        // The URL's options replace the adapter's, search_path included: keep
+        // this test in its own schema, not in whatever "public" holds.
+        url.searchParams.set("options", `-c synchronous_commit=off -c search_path=${schema}`);
         await expect(openPostgresStore({ ...optionsFor(schema), url: url.toString() })).rejects.toThrow(
           /synchronous_commit=off/,
         );
