@@ -32,6 +32,8 @@ export class LogQueries {
     // Its seq is the conversation's next; the caller then moves last_seq on.
     // The sender's quota (SPEC DS11) is one more join on the device's row,
     // whose counter the append then moves on: no SUM over the log per send.
+    // Cost: 10.3 -> 11.8 µs of CPU per 334 B append (bench/storeAppend.ts,
+    // 100k appends, median of 3 interleaved runs on a shared 2-core VM).
     this.insertIfAllowed = db.prepare<
       [string, string, Uint8Array, number, string, number, number, string, number],
       { seq: number }
