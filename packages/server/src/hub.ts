@@ -97,6 +97,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     storage,
     (err) => log.warn({ err: String(err) }, "pruning failed"),
     options.pruneTimers,
+    (run) => {
+      if (run.entries + run.inboxItems > 0) log.info(run, "pruned");
+    },
   );
   pruner.start();
   const router = new LocalRouter(options.bus);

@@ -61,6 +61,7 @@ describe("retention", () => {
     timers.fire();
     await eventually(async () => (await hub.store.readLog(conversation, 0, 10)).length === 0, "the pruner");
     expect((await hub.store.getConversation(conversation))!.lastSeq).toBe(head);
+    await eventually(() => hub.logs().includes('"msg":"pruned"'), "the hub to log the pass");
 
     await bob.client.connect();
     await eventually(() => expired.length === 1, "bob to rejoin");

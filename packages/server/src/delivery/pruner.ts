@@ -30,6 +30,8 @@ export class Pruner {
     private readonly settings: StorageSettings,
     private readonly onError: (err: unknown) => void,
     private readonly timers: PrunerTimers = globalThis,
+    /** After each timed pass, with what it deleted (for the hub's log). */
+    private readonly onPass: (run: PruneRun) => void = () => {},
   ) {}
 
   /** Run every interval; the timer does not keep the process alive. */
@@ -37,7 +39,7 @@ export class Pruner {
     if (this.handle !== undefined || this.stopped) return;
     this.handle = this.timers.setInterval(() => {
       // One run at a time: a slow one is not stacked on.
-      if (this.running === undefined) this.runOnce().catch(this.onError);
+      if (this.running === undefined) this.runOnce().then(this.onPass, this.onError);
     }, this.settings.pruneIntervalMs);
     this.handle.unref?.();
   }
