@@ -21,18 +21,22 @@ export interface HubProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** `db`: a SQLite file or a postgres:// URL; `nats`: NATS URLs for a node of a cluster. */
+/**
+ * `db`: a SQLite file or a postgres:// URL; `nats`: NATS URLs for a node of a
+ * cluster; `env`: more environment (e.g. SWITCHBOARD_HUB_KEY, which every
+ * node of a cluster must share).
+ */
 export async function spawnHub(
   port: number,
   db: string,
-  options: { nats?: string; config?: string } = {},
+  options: { nats?: string; config?: string; env?: Record<string, string> } = {},
 ): Promise<HubProcess> {
   const args = [CLI, "serve", "--port", String(port), "--db", db];
   if (options.nats) args.push("--nats", options.nats);
   if (options.config) args.push("--config", options.config);
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, LOG_LEVEL: "info" },
+    env: { ...process.env, LOG_LEVEL: "info", ...options.env },
   });
   let err = "";
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));

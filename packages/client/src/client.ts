@@ -14,6 +14,7 @@ import {
   type InboxItem,
 } from "@switchboard/protocol";
 import { Applier } from "./conversations/applier.js";
+import { rejoinConversation } from "./conversations/rejoin.js";
 import { Committer } from "./conversations/commits.js";
 import { deviceChanges, type DeviceChange } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
@@ -112,6 +113,12 @@ export interface ClientEvents extends Record<string, unknown> {
   /** A history bundle from the approving device was stored (a newly linked device). */
   history: { conversations: number; messages: number };
   error: { error: unknown; context: string };
+  /**
+   * [DS12] The hub no longer had entries this device had not read (it was
+   * offline past the retention limit): it rejoined the conversation, and what
+   * was said before `firstSeq` is lost to it; it reads new messages again.
+   */
+  historyExpired: { conversationId: string; firstSeq: number; rejoinedAtSeq: number };
 }
 
 export class SwitchboardClient {
@@ -703,6 +710,25 @@ export class SwitchboardClient {
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
       onError: (error, context) => this.events.emit("error", { error, context }),
+      historyExpired: async (conversation, firstSeq) => {
+        const rejoined = await rejoinConversation(
+          {
+            store: this.options.store,
+            engine: this.options.engine,
+            call: (op, value) => this.call(op, value),
+            identity: () => this.engineIdentity(),
+            clock: this.clock,
+          },
+          conversation,
+        );
+        this.events.emit("conversation", rejoined);
+        this.events.emit("historyExpired", {
+          conversationId: conversation.id,
+          firstSeq,
+          rejoinedAtSeq: rejoined.appliedSeq,
+        });
+        return rejoined;
+      },
       clock: this.clock,
     });
     this.link ??= new Link({

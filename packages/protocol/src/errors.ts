@@ -50,6 +50,17 @@ export const ERROR_CODES = [
   "UNAVAILABLE",
   /** A bug on the server. Never carries details. */
   "INTERNAL",
+  /**
+   * The entries asked for were pruned (every member had them, or they were
+   * past the retention limit): rejoin the conversation by external commit;
+   * its history before `firstSeq` is lost to this device.
+   */
+  "HISTORY_EXPIRED",
+  /**
+   * The device is over its storage quota (its own messages not yet pruned, or
+   * its inbox): nothing was stored; retry once its recipients have caught up.
+   */
+  "QUOTA_EXCEEDED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -65,6 +76,8 @@ export interface ProtocolErrorDetails {
   currentEpoch?: number;
   /** For ALREADY_EXISTS on a direct conversation: the existing conversation. */
   existingId?: string;
+  /** For HISTORY_EXPIRED: the conversation's first stored seq. */
+  firstSeq?: number;
 }
 
 /** An error with a wire code. Thrown by the server's core, surfaced by the SDK. */

@@ -3,14 +3,13 @@
  * or PostgreSQL for many nodes) and the Bus (in-process for one node, NATS for
  * many). The only place that knows which adapters exist.
  */
-import { mkdirSync } from "node:fs";
 import Database from "better-sqlite3";
-import { dirname } from "node:path";
 import type { Logger } from "pino";
 import { createMemoryBus } from "./bus/memoryBus.js";
 import { openNatsBus } from "./bus/natsBus.js";
 import type { Bus } from "./bus/port.js";
 import { isPostgresUrl, type ServerConfig } from "./config/serverConfig.js";
+import { preparePrivateDatabase } from "./secrets/privateFiles.js";
 import type { Store } from "./store/port.js";
 import { migratePostgres, openPostgresStore } from "./store/postgres/index.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
@@ -44,14 +43,15 @@ export async function openBackends(config: ServerConfig, logger: Logger): Promis
 
 async function openStore(db: string): Promise<Store> {
   if (isPostgresUrl(db)) return openPostgresStore({ url: db });
-  if (db !== ":memory:") mkdirSync(dirname(db), { recursive: true });
+  // The database holds who talks to whom: only the hub's user may read it (0600, in a 0700 directory).
+  if (db !== ":memory:") preparePrivateDatabase(db);
   return openSqliteStore({ path: db });
 }
 
 /** Bring the database's schema up to date without starting a hub (`switchboard migrate`). */
 export async function migrateDatabase(db: string): Promise<{ from: number; to: number }> {
   if (isPostgresUrl(db)) return migratePostgres(db);
-  if (db !== ":memory:") mkdirSync(dirname(db), { recursive: true });
+  if (db !== ":memory:") preparePrivateDatabase(db);
   const sqlite = new Database(db);
   try {
     const version = () => sqlite.pragma("user_version", { simple: true }) as number;

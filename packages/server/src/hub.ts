@@ -14,7 +14,9 @@ import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
+import { Pruner, type PrunerTimers } from "./delivery/pruner.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
+import { storageSettings, type StorageSettings } from "./delivery/retention.js";
 import { Revocation } from "./delivery/revocation.js";
 import { AppRegistry } from "./directory/apps.js";
 import { Directory } from "./directory/directory.js";
@@ -29,7 +31,7 @@ import { ClientConnection } from "./gateway/connection.js";
 import { createWebClient, type WebClient } from "./gateway/webClient.js";
 import { LocalRouter } from "./gateway/router.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
-import type { Store } from "./store/port.js";
+import type { HubSigningKey, Store } from "./store/port.js";
 
 export interface HubOptions {
   store: Store;
@@ -48,6 +50,16 @@ export interface HubOptions {
   verification?: VerificationSettings;
   /** The web client's build (packages/web/dist), served at / and /<app>/; absent, those say how to build it. */
   webRoot?: string;
+  /** Retention and quotas (delivery/retention.ts); defaults for what is absent. */
+  storage?: Partial<StorageSettings>;
+  /**
+   * The hub's external-sender key (secrets/hubKey.ts loadHubKey: from a key
+   * file or the environment; `serve` always passes one). Absent (tests,
+   * embedding), a key kept in the store is used, as before the key file.
+   */
+  hubKey?: HubSigningKey;
+  /** The pruner's timers (tests); the global ones when absent. */
+  pruneTimers?: PrunerTimers;
 }
 
 export interface Hub {
@@ -67,6 +79,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.logger ?? pino({ level: "silent" });
   const clock = options.clock ?? Date.now;
   const apps = new AppRegistry(options.apps);
+  const storage = storageSettings(options.storage);
   const announcer = createBusAnnouncer(options.bus, (err) =>
     log.warn({ err: String(err) }, "bus publish failed"),
   );
@@ -83,8 +96,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const directory = new Directory(options.store, apps, clock, codes, announcer, async (deviceIds) => {
     for (const id of deviceIds) await revocation?.afterRevoked(id);
   });
-  // Every node of a cluster signs as the same external sender: the first to start stores its key.
-  const hubKey = await options.store.hubSigningKey(generateHubSigningKey());
+  // Every node of a cluster signs as the same external sender: `serve` loads
+  // it from a key file or the environment; without one, the first node to
+  // start stores its key in the store (tests, embedding).
+  const hubKey = options.hubKey ?? (await options.store.hubSigningKey(generateHubSigningKey()));
+  if (hubKey.privateKey.length === 0)
+    throw new Error("the hub key lives in a key file now: start the hub with it (HubOptions.hubKey)");
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
   const onRemovalError = (err: unknown, conversationId: string) =>
     log.warn({ err: String(err), conversation: conversationId }, "removal proposal failed");
@@ -92,7 +109,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     hubPublicKey: hubKey.publicKey,
     removals,
     onError: onRemovalError,
+    maxQueuedBytes: storage.maxQueuedBytesPerDevice,
   });
+  const pruner = new Pruner(
+    options.store,
+    clock,
+    storage,
+    (err) => log.warn({ err: String(err) }, "pruning failed"),
+    options.pruneTimers,
+    (run) => {
+      if (run.entries + run.inboxItems > 0) log.info(run, "pruned");
+    },
+  );
+  pruner.start();
   const router = new LocalRouter(options.bus);
   // After a bus outage (NATS restarted): this node's devices may have missed
   // pushes other nodes published, and the devices behind the topics this
@@ -106,7 +135,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     delivery,
     linking: new Linking(options.store, apps, clock, announcer),
     revocation: (revocation = new Revocation(options.store, announcer, removals, clock, onRemovalError)),
-    deviceMessages: new DeviceMessages(options.store, announcer, clock),
+    deviceMessages: new DeviceMessages(options.store, announcer, clock, storage.maxInboxBytesPerDevice),
     hubSignatureKey: hubKey.publicKey,
     clock,
   };
@@ -164,6 +193,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       closing ??= (async () => {
         clearInterval(pinger);
         stopResume();
+        await pruner.stop();
         for (const ws of wss.clients) ws.close(1001, "server shutting down");
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {

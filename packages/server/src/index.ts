@@ -19,4 +19,20 @@ export {
 export type { Verifier, VerificationMessage } from "./directory/verifier.js";
 export { VerificationDeliveryError, logVerifier, webhookVerifier } from "./directory/verifier.js";
 export { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from "./directory/verificationCodes.js";
+export {
+  DEFAULT_STORAGE_SETTINGS,
+  pruneCut,
+  storageSettings,
+  type StorageSettings,
+} from "./delivery/retention.js";
+export type { PrunerTimers } from "./delivery/pruner.js";
+export {
+  HUB_KEY_ENV,
+  HubKeyError,
+  defaultHubKeyFile,
+  hubKeyFromSeed,
+  loadHubKey,
+  type HubKeySource,
+} from "./secrets/hubKey.js";
+export { InsecureFileError } from "./secrets/privateFiles.js";
 export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";

@@ -34,6 +34,13 @@ export async function openProfile(
       `profile ${flags.profile} has no device yet: run \`switchboard register <handle>@<app>\` first`,
     );
   }
+  // [DS12] say what was lost, once, whatever the command.
+  client.events.on("historyExpired", ({ conversationId, firstSeq }) =>
+    process.stderr.write(
+      `switchboard: conversation ${conversationId}: messages before #${firstSeq} were deleted from the hub ` +
+        `before this device read them (offline too long); it rejoined and reads new ones\n`,
+    ),
+  );
   return client;
 }
 

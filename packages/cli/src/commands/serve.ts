@@ -10,7 +10,10 @@ import type { Command } from "commander";
 import type { ServerConfig } from "@switchboard/server";
 import { SERVE_HELP } from "./serveHelp.js";
 
-type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & { config?: string };
+type ConfigFlags = Partial<Record<"host" | "port" | "db" | "nats", string>> & {
+  config?: string;
+  hubKeyFile?: string;
+};
 
 /**
  * The hub's code is loaded only when a hub command runs: `switchboard --help`
@@ -49,13 +52,29 @@ export function addServeCommand(program: Command): void {
       "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
     )
     .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel, verification)")
+    .option(
+      "--hub-key-file <file>",
+      `the hub's private key, created 0600 if missing (default: hub.key next to the SQLite file, else ./data/hub.key; env: SWITCHBOARD_HUB_KEY_FILE, or the key itself in ${SERVE_HELP.hubKeyEnv})`,
+    )
     .action(async (options: ConfigFlags, command: Command) => {
       const config = await configFrom(options, command);
-      const { openBackends, startHub } = await server();
+      const { openBackends, startHub, loadHubKey, defaultHubKeyFile, HUB_KEY_ENV } = await server();
       const { destination, pino } = await import("pino");
       const logger = pino({ level: config.logLevel }, destination(2));
       const backends = await openBackends(config, logger);
+      const hubKey = await loadHubKey(
+        {
+          file: options.hubKeyFile ?? process.env.SWITCHBOARD_HUB_KEY_FILE ?? defaultHubKeyFile(config.db),
+          env: process.env[HUB_KEY_ENV],
+        },
+        backends.store,
+      ).catch(async (err: unknown) => {
+        await backends.store.close();
+        await backends.bus.close();
+        throw err;
+      });
       const hub = await startHub({
+        hubKey,
         store: backends.store,
         bus: backends.bus,
         apps: config.apps,

@@ -7,5 +7,6 @@ export const SERVE_HELP = {
   port: 8787,
   host: "127.0.0.1",
   db: "./data/switchboard.db",
+  hubKeyEnv: "SWITCHBOARD_HUB_KEY",
   env: "SWITCHBOARD_HOST, SWITCHBOARD_PORT, SWITCHBOARD_DB, SWITCHBOARD_NATS, LOG_LEVEL",
 } as const;

@@ -11,6 +11,7 @@ import { RpcSession } from "../../../client/src/session/rpc.js";
 import { createWebSocketTransport } from "../../../client/src/transport/wsTransport.js";
 import { signChallenge } from "../../../client/src/identity/deviceKeys.js";
 import { createTsMlsEngine } from "../../../client/src/mls/index.js";
+import { generateHubSigningKey } from "../../../server/src/mls/hubSender.js";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,13 +31,21 @@ describe.skipIf(missing !== undefined)("a cluster of hub nodes on PostgreSQL and
   const nodes: HubProcess[] = [];
   const devices: TestDevice[] = [];
   let n = 0;
+  const hubKey = Buffer.from(generateHubSigningKey().privateKey).toString("base64");
 
   beforeAll(async () => {
     postgres = await PrivatePostgres.start();
     nats = await PrivateNats.start();
-    // Both nodes start at once: migrations must cope (advisory lock).
+    // Both nodes start at once: migrations must cope (advisory lock). Every
+    // node is given the same hub key (ST27): it is not in the database.
     const ports = [await freePort(), await freePort(), await freePort()];
-    nodes.push(...(await Promise.all(ports.map((port) => spawnHub(port, postgres.url, { nats: nats.url })))));
+    nodes.push(
+      ...(await Promise.all(
+        ports.map((port) =>
+          spawnHub(port, postgres.url, { nats: nats.url, env: { SWITCHBOARD_HUB_KEY: hubKey } }),
+        ),
+      )),
+    );
   }, PROCESS_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -80,6 +89,21 @@ describe.skipIf(missing !== undefined)("a cluster of hub nodes on PostgreSQL and
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "[ST27] a node given another hub key than the cluster's refuses to start, saying why",
+    async () => {
+      const other = Buffer.from(generateHubSigningKey().privateKey).toString("base64");
+      const refused = spawnHub(await freePort(), postgres.url, {
+        nats: nats.url,
+        env: { SWITCHBOARD_HUB_KEY: other },
+      });
+      await expect(refused).rejects.toThrow(
+        /switchboard: the hub key from SWITCHBOARD_HUB_KEY is not the one this database's groups name/,
+      );
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

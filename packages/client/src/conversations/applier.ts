@@ -5,7 +5,7 @@
  * (group state + position + message) before anything is shown ([DS4]: each
  * entry at least once from the hub, exactly once to the user).
  */
-import { EntryKind, type InboxItem, type LogEntry } from "@switchboard/protocol";
+import { EntryKind, ProtocolError, type InboxItem, type LogEntry } from "@switchboard/protocol";
 import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { readContent } from "./content.js";
@@ -23,6 +23,12 @@ export interface ApplierDeps {
   /** A commit changed the group's members (to tell "Bob added a new device"). */
   onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
   onError(err: unknown, context: string): void;
+  /**
+   * [DS12] The hub pruned entries this device had not fetched yet (from
+   * `firstSeq` on they are stored): rejoin the conversation (rejoin.ts) and
+   * resolve to it as stored; the queue for it is already held.
+   */
+  historyExpired(conversation: LocalConversation, firstSeq: number): Promise<LocalConversation>;
   clock(): number;
 }
 
@@ -140,7 +146,16 @@ export class Applier {
     for (;;) {
       const conversation = await this.deps.store.getConversation(conversationId);
       if (!conversation?.active || conversation.appliedSeq >= untilSeq) return;
-      const page = await this.deps.fetch(conversationId, conversation.appliedSeq);
+      let page: Awaited<ReturnType<ApplierDeps["fetch"]>>;
+      try {
+        page = await this.deps.fetch(conversationId, conversation.appliedSeq);
+      } catch (err) {
+        if (!(err instanceof ProtocolError) || err.code !== "HISTORY_EXPIRED") throw err;
+        const rejoined = await this.deps.historyExpired(conversation, err.details.firstSeq ?? 0);
+        // A rejoin that did not move us past where we were would ask for the same pruned entries again.
+        if (rejoined.appliedSeq <= conversation.appliedSeq) throw err;
+        continue;
+      }
       let current = conversation;
       for (const entry of page.entries) {
         if (Number(entry.seq) > untilSeq || !current.active) break;

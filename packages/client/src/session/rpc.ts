@@ -193,6 +193,7 @@ export class RpcSession {
           new ProtocolError(code, e.message, {
             currentEpoch: Number(e.currentEpoch),
             existingId: e.existingId,
+            ...(e.firstSeq > 0n ? { firstSeq: Number(e.firstSeq) } : {}),
           }),
         );
       } else if (result.case !== pending.op) {

@@ -15,6 +15,7 @@ import {
   startHub,
   type AppConfig,
   type Hub,
+  type HubOptions,
   type Store,
   type Verifier,
 } from "@switchboard/server";
@@ -46,6 +47,8 @@ export async function startTestHub(
     apps?: readonly AppConfig[];
     /** Per app id, a Verifier in place of what the app's config asks for. */
     verifiers?: Record<string, Verifier>;
+    storage?: HubOptions["storage"];
+    pruneTimers?: HubOptions["pruneTimers"];
   } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
@@ -65,6 +68,8 @@ export async function startTestHub(
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.verifiers ? { verifiers: options.verifiers } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.pruneTimers ? { pruneTimers: options.pruneTimers } : {}),
   });
   return {
     hub,

@@ -24,6 +24,7 @@ import type {
   CursorUpdate,
   InboxRecord,
   LogEntryRecord,
+  Membership,
   Store,
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
@@ -53,6 +54,8 @@ export interface DeliveryOptions {
   removals: RemovalProposals;
   /** A removal proposal after a commit failed (the commit itself stands). */
   onError: (err: unknown, conversationId: string) => void;
+  /** [DS11] bytes of its own messages a device may have stored and not yet pruned; none when absent. */
+  maxQueuedBytes?: number;
 }
 
 export class DeliveryService {
@@ -143,6 +146,7 @@ export class DeliveryService {
       payload: input.payload,
       epoch: facts.value.epoch,
       serverTime: this.clock(),
+      ...(this.options.maxQueuedBytes === undefined ? {} : { maxQueuedBytes: this.options.maxQueuedBytes }),
     });
     // [DS5] checked by the store in the same step as the append. NOT_FOUND
     // rather than FORBIDDEN: do not confirm to a non-member that it exists.
@@ -151,6 +155,12 @@ export class DeliveryService {
       throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on; encrypt the message again", {
         currentEpoch: result.currentEpoch,
       });
+    }
+    if (result.kind === "quota_exceeded") {
+      throw new ProtocolError(
+        "QUOTA_EXCEEDED",
+        "this device has too many messages waiting for their recipients; retry once they have caught up",
+      );
     }
     if (result.kind === "proposals_pending") {
       throw new ProtocolError(
@@ -296,7 +306,10 @@ export class DeliveryService {
     });
   }
 
-  /** [DS4] entries in seq order; [DS5] members only, and nothing from before the device joined. */
+  /**
+   * [DS4] entries in seq order; [DS5] members only, and nothing from before
+   * the device joined; [DS12] HISTORY_EXPIRED when what it asks for was pruned.
+   */
   async fetch(
     caller: Caller,
     conversationId: string,
@@ -306,7 +319,13 @@ export class DeliveryService {
     requireConversationId(conversationId);
     const membership = await this.requireMember(conversationId, caller.deviceId);
     const n = clampLimit(limit, LIMITS.maxFetchEntries);
-    const entries = await this.store.readLog(conversationId, Math.max(afterSeq, membership.joinedSeq), n + 1);
+    const from = Math.max(afterSeq, membership.joinedSeq);
+    const prunedSeq = membership.prunedSeq ?? 0;
+    if (from < prunedSeq) throw historyExpired(prunedSeq + 1);
+    const entries = await this.store.readLog(conversationId, from, n + 1);
+    // Pruned between the two reads: a gap after `from` is as expired as the check above.
+    const first = entries[0];
+    if (first !== undefined && first.seq > from + 1) throw historyExpired(first.seq);
     const page = fitPage(entries, n);
     return { entries: page, hasMore: entries.length > page.length };
   }
@@ -346,7 +365,7 @@ export class DeliveryService {
     await this.store.ackInbox(caller.deviceId, upToId);
   }
 
-  private async requireMember(conversationId: string, deviceId: string): Promise<{ joinedSeq: number }> {
+  private async requireMember(conversationId: string, deviceId: string): Promise<Membership> {
     const membership = await this.store.getMembership(conversationId, deviceId);
     // NOT_FOUND rather than FORBIDDEN for non-members: do not confirm a conversation exists.
     if (!membership) throw new ProtocolError("NOT_FOUND", "no such conversation");
@@ -382,4 +401,12 @@ export class DeliveryService {
     }
     return out;
   }
+}
+
+function historyExpired(firstSeq: number): ProtocolError {
+  return new ProtocolError(
+    "HISTORY_EXPIRED",
+    "the entries asked for were pruned; rejoin the conversation to read it again",
+    { firstSeq },
+  );
 }

@@ -14,6 +14,8 @@ export class DeviceMessages {
     private readonly store: Store,
     private readonly announcer: Pick<Announcer, "inbox">,
     private readonly clock: Clock,
+    /** [DS13] the bytes a device's inbox may hold; none when absent. */
+    private readonly maxInboxBytes = Number.MAX_SAFE_INTEGER,
   ) {}
 
   /** Only to another active device of the caller's own account; anything else is NOT_FOUND. */
@@ -27,14 +29,22 @@ export class DeviceMessages {
       target.id === caller.deviceId
     )
       throw new ProtocolError("NOT_FOUND", `no other device ${deviceId} in ${caller.address}`);
-    const item = await this.store.putInbox({
-      deviceId,
-      kind: "device_message",
-      payload,
-      senderAddress: caller.address,
-      senderDeviceId: caller.deviceId,
-      serverTime: this.clock(),
-    });
+    const item = await this.store.putInboxWithin(
+      {
+        deviceId,
+        kind: "device_message",
+        payload,
+        senderAddress: caller.address,
+        senderDeviceId: caller.deviceId,
+        serverTime: this.clock(),
+      },
+      this.maxInboxBytes,
+    );
+    if (item === "quota_exceeded")
+      throw new ProtocolError(
+        "QUOTA_EXCEEDED",
+        `the inbox of device ${deviceId} is full; retry once it has read it`,
+      );
     // Revoked in the meantime.
     if (!item) throw new ProtocolError("NOT_FOUND", `no other device ${deviceId} in ${caller.address}`);
     this.announcer.inbox(item);

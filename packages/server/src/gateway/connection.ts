@@ -182,6 +182,7 @@ export class ClientConnection implements Session, RoutedConnection {
         message,
         currentEpoch: BigInt(details.currentEpoch ?? 0),
         existingId: details.existingId ?? "",
+        firstSeq: BigInt(details.firstSeq ?? 0),
       },
     });
   }

@@ -186,6 +186,13 @@ export interface ConversationView extends ConversationRecord {
   cursor: number;
 }
 
+export interface Membership {
+  /** The seq of the commit that added the device (0 for the creator). */
+  joinedSeq: number;
+  /** The conversation's highest pruned seq, absent when nothing was pruned; entries from prunedSeq + 1 are stored. */
+  prunedSeq?: number;
+}
+
 export interface NewConversation {
   id: string;
   kind: ConversationKind;
@@ -225,6 +232,11 @@ export interface NewMessage {
   payload: Uint8Array;
   epoch: number;
   serverTime: number;
+  /**
+   * The sender device's quota: the bytes of its own application messages the
+   * log may hold, this one included, until the pruner frees them. None when absent.
+   */
+  maxQueuedBytes?: number;
 }
 
 /**
@@ -242,6 +254,11 @@ export type AppendResult =
   | { kind: "duplicate"; entry: LogEntryRecord }
   | { kind: "wrong_epoch"; currentEpoch: number }
   | { kind: "proposals_pending" }
+  /**
+   * The sender device already has `maxQueuedBytes` (NewMessage) of its own
+   * application messages stored and not yet pruned: nothing is stored.
+   */
+  | { kind: "quota_exceeded" }
   /** The sender device is not a member (or the conversation does not exist): nothing is stored. */
   | { kind: "not_member" };
 
@@ -290,6 +307,33 @@ export interface NewInboxItem {
   senderAddress: string;
   senderDeviceId: string;
   serverTime: number;
+}
+
+/**
+ * What the pruner may delete (see store/prune.ts and delivery/retention.ts):
+ * log entries every member device has acknowledged and stored before
+ * `ackedBefore` (the grace period), and anything stored before
+ * `expiredBefore` (the retention limit), whatever the cursors.
+ */
+export interface PruneCut {
+  ackedBefore: number;
+  expiredBefore: number;
+}
+
+/** One bounded pruning step over conversations in id order. */
+export interface PruneLogPage {
+  /** Start after this conversation id ("" for the first). */
+  after: string;
+  /** Visit at most this many conversations. */
+  conversations: number;
+  /** Read and delete at most this many entries in all. */
+  entries: number;
+}
+
+export interface PruneLogResult {
+  deleted: number;
+  /** Where the next step starts (its `after`); undefined when every conversation was visited. */
+  next: string | undefined;
 }
 
 export interface CursorUpdate {
@@ -361,6 +405,17 @@ export interface Store {
 
   /** The hub's external-sender key: the stored one, or `candidate` stored now if there is none. */
   hubSigningKey(candidate: HubSigningKey): Promise<HubSigningKey>;
+  /**
+   * The hub key as recorded: its public half, and the private half when an
+   * older version stored it here (null once it lives in a key file).
+   */
+  readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined>;
+  /**
+   * Record `publicKey` as the hub's when none is (the first node's wins, for
+   * every node of a cluster), delete a private key stored with that same
+   * public key, and answer the recorded public key (SPEC ST27).
+   */
+  settleHubKey(publicKey: Uint8Array): Promise<Uint8Array>;
 
   // Key packages
   /**
@@ -395,7 +450,7 @@ export interface Store {
    * is the seq of the commit that added it (0 for the creator): entries before
    * it were sent in epochs the device has no keys for, and are not its to read.
    */
-  getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined>;
+  getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined>;
   /** Member device ids of a conversation. */
   listMembers(conversationId: string): Promise<string[]>;
   /** Member devices of the conversation that are revoked (their removal is not committed yet). */
@@ -443,6 +498,24 @@ export interface Store {
   ackInbox(deviceId: string, upToId: number): Promise<void>;
   /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined>;
+  /**
+   * putInbox, unless the device's inbox would then hold more than `maxBytes`
+   * (SPEC DS13): then "quota_exceeded", and nothing is stored.
+   */
+  putInboxWithin(item: NewInboxItem, maxBytes: number): Promise<InboxRecord | undefined | "quota_exceeded">;
+
+  // Retention
+  /**
+   * One bounded pruning step (SPEC [ST26]): for each conversation visited,
+   * delete the oldest entries `cut` allows (store/prune.ts), remember the
+   * highest seq deleted as the conversation's prunedSeq (seqs are never
+   * reused) and free the senders' quota. Each step is its own short write.
+   */
+  pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult>;
+  /** Delete at most `limit` inbox items stored before `expiredBefore`; resolves to how many. */
+  pruneInbox(expiredBefore: number, limit: number): Promise<number>;
+  /** Bytes of the device's own application messages stored and not yet pruned (its quota counter). */
+  queuedBytes(deviceId: string): Promise<number>;
 
   /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;

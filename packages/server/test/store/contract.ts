@@ -36,7 +36,8 @@
  *         link approval, hub proposals, messages held back by them, revoked
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
- *  [ST23]-[ST24] Verification codes and account moves: see SPEC.md.
+ *  [ST23]-[ST27] Verification codes, account moves, key package listings,
+ *         pruning and quotas, the hub key at rest: see SPEC.md.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -54,6 +55,7 @@ import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
 import { proposalContract } from "./contract/proposals.js";
 import { verificationContract } from "./contract/verification.js";
+import { retentionContract } from "./contract/retention.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
 
@@ -93,5 +95,6 @@ export function describeStoreContract(
     hubKeyContract(current);
     verificationContract(current);
     durabilityContract(current);
+    retentionContract(current);
   });
 }

@@ -159,7 +159,9 @@ if (!available) {
         const schema = freshSchema();
         cleanups.push(() => dropSchema(schema));
         const url = new URL(POSTGRES_URL);
-        url.searchParams.set("options", "-c synchronous_commit=off");
+        // The URL's options replace the adapter's, search_path included: keep
+        // this test in its own schema, not in whatever "public" holds.
+        url.searchParams.set("options", `-c synchronous_commit=off -c search_path=${schema}`);
         await expect(openPostgresStore({ ...optionsFor(schema), url: url.toString() })).rejects.toThrow(
           /synchronous_commit=off/,
         );
@@ -285,6 +287,37 @@ if (!available) {
           for (const result of results.map(entryOf).filter((e) => e.conversationId === `g${g}`))
             expect(log[result.seq - 1]?.clientMessageId).toBe(result.clientMessageId);
         }
+      });
+
+      it("[DS11] [ST26] two nodes appending and pruning at once: the quota holds, and the counter ends at what is stored", async () => {
+        const { nodes } = await openNodes(2);
+        const [one, two] = [nodes[0]!, nodes[1]!];
+        const { alice } = await groups(one, 5);
+        const payload = new Uint8Array(100);
+        const quota = 100 * 120;
+        const send = (node: Store, i: number): Promise<AppendResult> =>
+          node.appendMessage({
+            ...message(`g${i % 5}`, alice, `m${i}`, { epoch: 1, payload }),
+            maxQueuedBytes: quota,
+          });
+        const cut = { ackedBefore: 0, expiredBefore: Number.MAX_SAFE_INTEGER };
+        const page = { after: "", conversations: 2, entries: 7 };
+        const prune = async (node: Store) => {
+          for (let after: string | undefined = ""; after !== undefined; )
+            after = (await node.pruneLog(cut, { ...page, after })).next;
+        };
+        const results = await Promise.all([
+          ...Array.from({ length: 150 }, (_, i) => send(i % 2 === 0 ? one : two, i)),
+          prune(one),
+          prune(two),
+        ]);
+        const appended = results.filter((r) => r !== undefined && r.kind === "appended").length;
+        expect(appended).toBeGreaterThanOrEqual(120);
+        let stored = 0;
+        for (let g = 0; g < 5; g++)
+          stored += (await one.readLog(`g${g}`, 0, 1000)).filter((e) => e.kind === "application").length;
+        expect(await one.queuedBytes(alice.deviceId)).toBe(stored * 100);
+        expect(stored * 100).toBeLessThanOrEqual(quota);
       });
 
       it("[DS3] one message sent through two nodes at once is stored once, with one seq for both", async () => {

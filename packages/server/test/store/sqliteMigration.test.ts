@@ -185,6 +185,22 @@ describe("SQLite schema upgrades", () => {
     ).toEqual(utf8("pub"));
   });
 
+  it("[ST21] migration 5 counts each device's stored application messages toward its quota, and pruning works", async () => {
+    const store = open(previousReleaseFile());
+    // alice-1 sent "hello" (5 bytes) and a commit, which does not count.
+    expect(await store.queuedBytes("alice-1")).toBe(5);
+    expect(await store.queuedBytes("bob-1")).toBe(0);
+    expect(await store.getMembership("g1", "bob-1")).toEqual({ joinedSeq: 2 });
+    // Both members have acknowledged seq 1 (cursors 1 and 2).
+    const pruned = await store.pruneLog(
+      { ackedBefore: T0 + 10, expiredBefore: T0 },
+      { after: "", conversations: 10, entries: 10 },
+    );
+    expect(pruned).toEqual({ deleted: 1, next: undefined });
+    expect(await store.queuedBytes("alice-1")).toBe(0);
+    expect(await store.getMembership("g1", "bob-1")).toEqual({ joinedSeq: 2, prunedSeq: 1 });
+  });
+
   it("[ST21] the migrated file is at the current version and passes SQLite's own checks", async () => {
     const file = previousReleaseFile();
     await open(file).close();

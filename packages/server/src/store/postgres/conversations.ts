@@ -2,6 +2,7 @@ import type {
   ConversationRecord,
   ConversationView,
   CreateConversationResult,
+  Membership,
   NewConversation,
 } from "../port.js";
 import type { Database } from "./database.js";
@@ -97,12 +98,17 @@ export class ConversationQueries {
     return rows.map((row) => ({ ...toConversation(row), cursor: row.cursor }));
   }
 
-  async membership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
-    const [row] = await this.db.read<{ joined_seq: number }>(
-      "SELECT joined_seq FROM members WHERE conversation_id = $1 AND device_id = $2",
+  async membership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
+    const [row] = await this.db.read<{ joined_seq: number; pruned_seq: number }>(
+      `SELECT m.joined_seq, c.pruned_seq FROM members m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.conversation_id = $1 AND m.device_id = $2`,
       [conversationId, deviceId],
     );
-    return row && { joinedSeq: row.joined_seq };
+    if (row === undefined) return undefined;
+    // Only when something was pruned, so a membership reads as it always did otherwise.
+    return row.pruned_seq > 0
+      ? { joinedSeq: row.joined_seq, prunedSeq: row.pruned_seq }
+      : { joinedSeq: row.joined_seq };
   }
 
   async members(conversationId: string): Promise<string[]> {

@@ -26,4 +26,34 @@ export class HubKeyQueries {
     if (row === undefined) throw new Error("hub key missing after insert");
     return { publicKey: bytes(row.public_key), privateKey: bytes(row.private_key) };
   }
+
+  async read(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined> {
+    const [row] = await this.db.read<{ public_key: Buffer; private_key: Buffer }>(
+      "SELECT public_key, private_key FROM hub_key WHERE id = 1",
+    );
+    if (row === undefined) return undefined;
+    return {
+      publicKey: bytes(row.public_key),
+      privateKey: row.private_key.length > 0 ? bytes(row.private_key) : null,
+    };
+  }
+
+  /**
+   * Three statements, each seeing what the one before committed (see
+   * getOrStore). An empty private_key is "none". The old row version keeps
+   * the private key until VACUUM reclaims it.
+   */
+  async settle(publicKey: Uint8Array): Promise<Uint8Array> {
+    await this.db.rows(
+      "INSERT INTO hub_key (id, public_key, private_key) VALUES (1, $1, '') ON CONFLICT (id) DO NOTHING",
+      [publicKey],
+    );
+    await this.db.rows(
+      "UPDATE hub_key SET private_key = '' WHERE id = 1 AND public_key = $1 AND octet_length(private_key) > 0",
+      [publicKey],
+    );
+    const [row] = await this.db.read<{ public_key: Buffer }>("SELECT public_key FROM hub_key WHERE id = 1");
+    if (row === undefined) throw new Error("hub key missing after insert");
+    return bytes(row.public_key);
+  }
 }

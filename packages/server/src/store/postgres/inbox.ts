@@ -59,6 +59,25 @@ export class InboxQueries {
     });
   }
 
+  /**
+   * Lock an active device's row and sum its inbox (SPEC DS13), inside the
+   * caller's transaction; undefined for an unknown or revoked device. A sum,
+   * not a counter: only device messages check it, which are rare and not on
+   * the message path; octet_length of a stored bytea reads its header.
+   */
+  async lockedBytes(sql: Sql, deviceId: string): Promise<number | undefined> {
+    const [device] = await sql.rows(
+      "SELECT 1 FROM devices WHERE id = $1 AND revoked_at IS NULL FOR NO KEY UPDATE",
+      [deviceId],
+    );
+    if (device === undefined) return undefined;
+    const [row] = await sql.rows<{ bytes: number | null }>(
+      "SELECT sum(octet_length(payload))::bigint AS bytes FROM inbox WHERE device_id = $1",
+      [deviceId],
+    );
+    return row?.bytes ?? 0;
+  }
+
   async read(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
     // PostgreSQL refuses a negative LIMIT; the port means "nothing".
     if (!(limit > 0)) return [];

@@ -24,18 +24,29 @@ import { toLogEntry, type LogRow } from "./rows.js";
  * - `accepted` keeps messages for the current epoch of a conversation with
  *   no pending hub proposal (SPEC DS10, DS9) and numbers them from the
  *   conversation's head, in batch order: gap-free and unique (SPEC DS4).
- * - `inserted` and `bumped` store them and move each head once.
+ * - `eligible` and `accepted` also hold each sender to its quota (SPEC
+ *   DS11): its counter (locked in id order after the conversations, as the
+ *   pruner takes them) plus its messages so far in the batch.
+ * - `inserted` and `bumped` store them and move each head once; `queued`
+ *   moves each sender's counter once.
  */
 const APPEND_BATCH = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $7::bigint[])
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $7::bigint[],
+                         $8::bigint[])
       WITH ORDINALITY
-      AS t(conversation_id, sender_device_id, sender_address, client_message_id, payload, epoch, server_time, i)
+      AS t(conversation_id, sender_device_id, sender_address, client_message_id, payload, epoch, server_time,
+           max_queued, i)
   ),
   locked AS MATERIALIZED (
     SELECT id, epoch, last_seq, proposal_epoch FROM conversations
     WHERE id = ANY($1::text[])
     ORDER BY id FOR UPDATE
+  ),
+  senders AS MATERIALIZED (
+    SELECT id, queued_bytes FROM devices
+    WHERE id = ANY($2::text[])
+    ORDER BY id FOR NO KEY UPDATE
   ),
   checked AS MATERIALIZED (
     SELECT t.*, m.device_id IS NOT NULL AS is_member,
@@ -47,10 +58,21 @@ const APPEND_BATCH = `
     LEFT JOIN log l ON l.conversation_id = t.conversation_id AND l.sender_device_id = t.sender_device_id
                    AND l.client_message_id = t.client_message_id
   ),
+  eligible AS MATERIALIZED (
+    SELECT t.*, d.queued_bytes
+             + sum(octet_length(t.payload)) OVER (PARTITION BY t.sender_device_id ORDER BY t.i) AS queued_after
+    FROM checked t JOIN locked c ON c.id = t.conversation_id JOIN senders d ON d.id = t.sender_device_id
+    WHERE t.is_member AND t.earlier_seq IS NULL AND t.epoch = c.epoch AND c.proposal_epoch IS DISTINCT FROM c.epoch
+  ),
   accepted AS MATERIALIZED (
     SELECT t.*, c.last_seq + row_number() OVER (PARTITION BY t.conversation_id ORDER BY t.i) AS seq
-    FROM checked t JOIN locked c ON c.id = t.conversation_id
-    WHERE t.is_member AND t.earlier_seq IS NULL AND t.epoch = c.epoch AND c.proposal_epoch IS DISTINCT FROM c.epoch
+    FROM eligible t JOIN locked c ON c.id = t.conversation_id
+    WHERE t.queued_after <= t.max_queued
+  ),
+  queued AS (
+    UPDATE devices d SET queued_bytes = d.queued_bytes + a.bytes
+    FROM (SELECT sender_device_id, sum(octet_length(payload)) AS bytes FROM accepted GROUP BY sender_device_id) a
+    WHERE d.id = a.sender_device_id
   ),
   inserted AS (
     INSERT INTO log (conversation_id, seq, kind, sender_device_id, sender_address, client_message_id,
@@ -69,6 +91,7 @@ const APPEND_BATCH = `
          WHEN t.earlier_seq IS NOT NULL THEN 'duplicate'
          WHEN a.i IS NOT NULL THEN 'appended'
          WHEN c.id IS NULL THEN 'unknown_conversation'
+         WHEN e.i IS NOT NULL THEN 'quota_exceeded'
          WHEN t.epoch <> c.epoch THEN 'wrong_epoch'
          ELSE 'proposals_pending' END AS outcome,
     coalesce(a.seq, t.earlier_seq) AS seq, c.epoch AS current_epoch,
@@ -76,6 +99,7 @@ const APPEND_BATCH = `
     t.earlier_epoch AS entry_epoch, t.earlier_server_time AS server_time, t.earlier_membership AS membership
   FROM checked t
   LEFT JOIN accepted a ON a.i = t.i
+  LEFT JOIN eligible e ON e.i = t.i
   LEFT JOIN locked c ON c.id = t.conversation_id
   ORDER BY t.i`;
 
@@ -87,6 +111,7 @@ interface OutcomeRow {
     | "appended"
     | "unknown_conversation"
     | "wrong_epoch"
+    | "quota_exceeded"
     | "proposals_pending";
   seq: number | null;
   current_epoch: number | null;
@@ -122,6 +147,7 @@ export class LogQueries {
       messages.map((m) => m.payload),
       messages.map((m) => m.epoch),
       messages.map((m) => m.serverTime),
+      messages.map((m) => m.maxQueuedBytes ?? Number.MAX_SAFE_INTEGER),
     ];
     let rows: OutcomeRow[];
     for (let attempt = 1; ; attempt++) {
@@ -228,6 +254,8 @@ function outcomeOf(message: NewMessage, row: OutcomeRow): BatchOutcome {
       return { ok: true, value: { kind: "wrong_epoch", currentEpoch: row.current_epoch } };
     case "proposals_pending":
       return { ok: true, value: { kind: "proposals_pending" } };
+    case "quota_exceeded":
+      return { ok: true, value: { kind: "quota_exceeded" } };
     case "not_member":
       return { ok: true, value: { kind: "not_member" } };
     case "unknown_conversation":

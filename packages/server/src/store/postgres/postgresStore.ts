@@ -27,6 +27,10 @@ import type {
   NewVerificationCode,
   PendingLinkRecord,
   PendingProposal,
+  PruneCut,
+  PruneLogPage,
+  PruneLogResult,
+  Membership,
   Store,
   VerificationCodeRecord,
 } from "../port.js";
@@ -34,7 +38,7 @@ import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
-import { Database } from "./database.js";
+import { Database, type Sql } from "./database.js";
 import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
@@ -43,6 +47,7 @@ import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
 import { VerificationCodeQueries } from "./verificationCodes.js";
+import { RetentionQueries } from "./retention.js";
 
 /** The session settings durability and liveness depend on, as the server reports them. */
 export interface PostgresSettings {
@@ -79,6 +84,7 @@ export class PostgresStore implements Store {
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
+  private readonly retention: RetentionQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -97,6 +103,7 @@ export class PostgresStore implements Store {
     this.proposals = new ProposalQueries(this.db);
     this.cursors = new CursorQueries(this.db);
     this.codes = new VerificationCodeQueries(this.db);
+    this.retention = new RetentionQueries(this.db);
   }
 
   /** Counters for tests and metrics: how well appends are being batched. */
@@ -195,6 +202,14 @@ export class PostgresStore implements Store {
     return this.track(() => this.hubKey.getOrStore(candidate));
   }
 
+  readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined> {
+    return this.track(() => this.hubKey.read());
+  }
+
+  settleHubKey(publicKey: Uint8Array): Promise<Uint8Array> {
+    return this.track(() => this.hubKey.settle(publicKey));
+  }
+
   // Key packages
 
   addKeyPackages(deviceId: string, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {
@@ -231,7 +246,7 @@ export class PostgresStore implements Store {
     return this.track(() => this.conversations.list(deviceId));
   }
 
-  getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
+  getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
     return this.track(() => this.conversations.membership(conversationId, deviceId));
   }
 
@@ -282,27 +297,48 @@ export class PostgresStore implements Store {
     return this.track(() => this.inbox.ack(deviceId, upToId));
   }
 
-  /** The device row is locked FOR NO KEY UPDATE with the check, so a racing revocation cannot slip between. */
+  // Retention
+
+  pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
+    return this.track(() => this.retention.pruneLog(cut, page));
+  }
+
+  pruneInbox(expiredBefore: number, limit: number): Promise<number> {
+    return this.track(() => this.retention.pruneInbox(expiredBefore, limit));
+  }
+
+  queuedBytes(deviceId: string): Promise<number> {
+    return this.track(() => this.retention.queuedBytes(deviceId));
+  }
+
+  /**
+   * The device row is locked FOR NO KEY UPDATE with the check, so a racing
+   * revocation cannot slip between; with a quota, it is locked first and the
+   * inbox summed under that lock, so two racing items cannot both fit.
+   */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
-    return this.track(async () => {
-      const [stored] = await this.inbox.put(
-        this.db,
-        [
-          {
-            deviceId: item.deviceId,
-            kind: item.kind,
-            conversationId: "",
-            payload: item.payload,
-            senderAddress: item.senderAddress,
-            senderDeviceId: item.senderDeviceId,
-            serverTime: item.serverTime,
-            seq: 0,
-          },
-        ],
-        true,
-      );
-      return stored;
-    });
+    return this.track(() => this.putInboxIn(this.db, item));
+  }
+
+  putInboxWithin(item: NewInboxItem, max: number): Promise<InboxRecord | undefined | "quota_exceeded"> {
+    return this.track(() =>
+      this.db.transaction(async (tx) => {
+        const bytes = await this.inbox.lockedBytes(tx, item.deviceId);
+        if (bytes === undefined) return undefined;
+        if (bytes + item.payload.byteLength > max) return "quota_exceeded" as const;
+        return this.putInboxIn(tx, item);
+      }),
+    );
+  }
+
+  private async putInboxIn(sql: Sql, item: NewInboxItem): Promise<InboxRecord | undefined> {
+    const { deviceId, kind, payload, senderAddress, senderDeviceId, serverTime } = item;
+    const [stored] = await this.inbox.put(
+      sql,
+      [{ deviceId, kind, conversationId: "", payload, senderAddress, senderDeviceId, serverTime, seq: 0 }],
+      true,
+    );
+    return stored;
   }
 
   /** Lets what was issued settle (queued appends are written), then closes the pool. */

@@ -161,6 +161,20 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX verification_codes_by_address ON verification_codes(address, created_at);
   `,
+  // 3: retention and quotas (issue 14, item 10); as SQLite migration 5.
+  // pruned_seq is the highest seq the pruner deleted (entries from
+  // pruned_seq + 1 are stored; seqs still come from last_seq, never reused).
+  // queued_bytes counts a device's own application messages still in the
+  // log, kept by the append and the pruner, so the quota costs no SUM.
+  `
+  ALTER TABLE conversations ADD COLUMN pruned_seq bigint NOT NULL DEFAULT 0;
+  ALTER TABLE devices ADD COLUMN queued_bytes bigint NOT NULL DEFAULT 0;
+  UPDATE devices d SET queued_bytes = s.bytes
+    FROM (SELECT sender_device_id, sum(octet_length(payload)) AS bytes FROM log
+          WHERE kind = 'application' GROUP BY sender_device_id) s
+    WHERE d.id = s.sender_device_id;
+  CREATE INDEX inbox_by_time ON inbox(server_time);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import type {
   ConversationRecord,
   ConversationView,
   CreateConversationResult,
+  Membership,
   NewConversation,
 } from "../port.js";
 import { toConversation, type ConversationRow } from "./rows.js";
@@ -56,8 +57,9 @@ export class ConversationQueries {
       `SELECT p.conversation_id, p.address FROM members m JOIN participants p ON p.conversation_id = m.conversation_id
        WHERE m.device_id = ?`,
     );
-    this.selectMembership = db.prepare<[string, string], { joined_seq: number }>(
-      "SELECT joined_seq FROM members WHERE conversation_id = ? AND device_id = ?",
+    this.selectMembership = db.prepare<[string, string], { joined_seq: number; pruned_seq: number }>(
+      `SELECT m.joined_seq, c.pruned_seq FROM members m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.conversation_id = ? AND m.device_id = ?`,
     );
     this.selectMembers = db.prepare<[string], { device_id: string }>(
       "SELECT device_id FROM members WHERE conversation_id = ? ORDER BY device_id",
@@ -110,9 +112,13 @@ export class ConversationQueries {
     }));
   }
 
-  membership(conversationId: string, deviceId: string): { joinedSeq: number } | undefined {
+  membership(conversationId: string, deviceId: string): Membership | undefined {
     const row = this.selectMembership.get(conversationId, deviceId);
-    return row && { joinedSeq: row.joined_seq };
+    if (row === undefined) return undefined;
+    // Only when something was pruned, so a membership reads as it always did otherwise.
+    return row.pruned_seq > 0
+      ? { joinedSeq: row.joined_seq, prunedSeq: row.pruned_seq }
+      : { joinedSeq: row.joined_seq };
   }
 
   members(conversationId: string): string[] {

@@ -10,6 +10,8 @@ import { bytes } from "./rows.js";
 export class HubKeyQueries {
   private readonly insertIfNone;
   private readonly select;
+  private readonly insertPublic;
+  private readonly dropPrivate;
 
   constructor(db: Database.Database) {
     this.insertIfNone = db.prepare<[Uint8Array, Uint8Array]>(
@@ -18,6 +20,31 @@ export class HubKeyQueries {
     this.select = db.prepare<[], { public_key: Buffer; private_key: Buffer }>(
       "SELECT public_key, private_key FROM hub_key WHERE id = 1",
     );
+    // An empty private_key is "none": the column is NOT NULL since version 2.
+    this.insertPublic = db.prepare<[Uint8Array]>(
+      "INSERT INTO hub_key (id, public_key, private_key) VALUES (1, ?, x'') ON CONFLICT (id) DO NOTHING",
+    );
+    this.dropPrivate = db.prepare<[Uint8Array]>(
+      "UPDATE hub_key SET private_key = x'' WHERE id = 1 AND public_key = ? AND length(private_key) > 0",
+    );
+  }
+
+  read(): { publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined {
+    const row = this.select.get();
+    if (row === undefined) return undefined;
+    return {
+      publicKey: bytes(row.public_key),
+      privateKey: row.private_key.length > 0 ? bytes(row.private_key) : null,
+    };
+  }
+
+  /** Runs inside one write transaction. */
+  settle(publicKey: Uint8Array): Uint8Array {
+    this.insertPublic.run(publicKey);
+    this.dropPrivate.run(publicKey);
+    const row = this.select.get();
+    if (row === undefined) throw new Error("hub key missing after insert");
+    return bytes(row.public_key);
   }
 
   /** Runs inside one write transaction, so two racing nodes agree on one key. */

@@ -13,6 +13,7 @@ export class InboxQueries {
   private readonly insert;
   private readonly selectAfter;
   private readonly deleteUpTo;
+  private readonly sumBytes;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare<
@@ -26,6 +27,17 @@ export class InboxQueries {
       "SELECT * FROM inbox WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?",
     );
     this.deleteUpTo = db.prepare<[string, number]>("DELETE FROM inbox WHERE device_id = ? AND id <= ?");
+    // A sum, not a counter: only device messages check it, which are rare
+    // and not on the message path; length() of a blob reads the record
+    // header, not the blob.
+    this.sumBytes = db.prepare<[string], { bytes: number | null }>(
+      "SELECT sum(length(payload)) AS bytes FROM inbox WHERE device_id = ?",
+    );
+  }
+
+  /** The bytes of the device's inbox items (SPEC DS13). */
+  bytes(deviceId: string): number {
+    return this.sumBytes.get(deviceId)?.bytes ?? 0;
   }
 
   /** Store an item and return it as stored, without reading it back. */

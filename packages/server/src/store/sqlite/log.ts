@@ -12,6 +12,8 @@ export class LogQueries {
   private readonly bumpSeq;
   private readonly insertIfAllowed;
   private readonly setLastSeq;
+  private readonly addQueued;
+  private readonly selectQueued;
   private readonly selectEpoch;
   private readonly selectMember;
   private readonly insert;
@@ -28,19 +30,30 @@ export class LogQueries {
     // is SQLite's null-safe inequality, NULL meaning no proposal yet) and the
     // client message id is new (DESIGN rule 3: the unique index decides).
     // Its seq is the conversation's next; the caller then moves last_seq on.
+    // The sender's quota (SPEC DS11) is one more join on the device's row,
+    // whose counter the append then moves on: no SUM over the log per send.
+    // Cost: 10.3 -> 11.8 µs of CPU per 334 B append (bench/storeAppend.ts,
+    // 100k appends, median of 3 interleaved runs on a shared 2-core VM).
     this.insertIfAllowed = db.prepare<
-      [string, string, Uint8Array, number, string, string, number],
+      [string, string, Uint8Array, number, string, number, number, string, number],
       { seq: number }
     >(
       `INSERT INTO log (conversation_id, seq, kind, sender_device_id, sender_address, client_message_id,
                         payload, epoch, server_time, membership)
        SELECT c.id, c.last_seq + 1, 'application', m.device_id, ?, ?, ?, c.epoch, ?, NULL
        FROM conversations c JOIN members m ON m.conversation_id = c.id AND m.device_id = ?
+       JOIN devices d ON d.id = m.device_id AND d.queued_bytes + ? <= ?
        WHERE c.id = ? AND c.epoch = ? AND c.proposal_epoch IS NOT c.epoch
        ON CONFLICT (conversation_id, sender_device_id, client_message_id) DO NOTHING
        RETURNING seq`,
     );
     this.setLastSeq = db.prepare<[number, string]>("UPDATE conversations SET last_seq = ? WHERE id = ?");
+    this.addQueued = db.prepare<[number, string]>(
+      "UPDATE devices SET queued_bytes = queued_bytes + ? WHERE id = ?",
+    );
+    this.selectQueued = db.prepare<[string], { queued_bytes: number }>(
+      "SELECT queued_bytes FROM devices WHERE id = ?",
+    );
     this.selectMember = db.prepare<[string, string], { one: number }>(
       "SELECT 1 AS one FROM members WHERE conversation_id = ? AND device_id = ?",
     );
@@ -80,11 +93,14 @@ export class LogQueries {
       m.payload,
       m.serverTime,
       m.senderDeviceId,
+      m.payload.byteLength,
+      m.maxQueuedBytes ?? Number.MAX_SAFE_INTEGER,
       m.conversationId,
       m.epoch,
     );
     if (row !== undefined) {
       this.setLastSeq.run(row.seq, m.conversationId);
+      this.addQueued.run(m.payload.byteLength, m.senderDeviceId);
       return { kind: "appended", entry: entryRecord("application", m, row.seq, null) };
     }
     return this.whyNotAppended(m);
@@ -96,10 +112,16 @@ export class LogQueries {
       return { kind: "not_member" };
     const earlier = this.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
     if (earlier !== undefined) return { kind: "duplicate", entry: earlier };
+    if (m.payload.byteLength + this.queuedBytes(m.senderDeviceId) > (m.maxQueuedBytes ?? Infinity))
+      return { kind: "quota_exceeded" };
     const current = this.selectEpoch.get(m.conversationId);
     if (current === undefined) throw new Error(`unknown conversation ${m.conversationId}`);
     if (current.epoch !== m.epoch) return { kind: "wrong_epoch", currentEpoch: current.epoch };
     return { kind: "proposals_pending" };
+  }
+
+  queuedBytes(deviceId: string): number {
+    return this.selectQueued.get(deviceId)?.queued_bytes ?? 0;
   }
 
   /** Claim the conversation's next seq; throws for an unknown conversation. */

@@ -227,6 +227,20 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX verification_codes_by_address ON verification_codes(address, created_at);
   `,
+  // 5: retention and quotas (issue 14, item 10). pruned_seq is the highest
+  // seq the pruner deleted: entries from pruned_seq + 1 are stored, and a
+  // device asking for older ones hears HISTORY_EXPIRED (seqs still come from
+  // last_seq, never reused). queued_bytes counts a device's own application
+  // messages still in the log, maintained by the append and the pruner so
+  // the quota check costs the append no SUM; existing rows are counted once
+  // here. The inbox index lets the pruner find expired items without a scan.
+  `
+  ALTER TABLE conversations ADD COLUMN pruned_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE devices ADD COLUMN queued_bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE devices SET queued_bytes = coalesce((SELECT sum(length(payload)) FROM log
+    WHERE log.sender_device_id = devices.id AND log.kind = 'application'), 0);
+  CREATE INDEX inbox_by_time ON inbox(server_time);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,6 +27,10 @@ import type {
   NewVerificationCode,
   PendingLinkRecord,
   PendingProposal,
+  PruneCut,
+  PruneLogPage,
+  PruneLogResult,
+  Membership,
   Store,
   VerificationCodeRecord,
 } from "../port.js";
@@ -42,6 +46,7 @@ import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
 import { VerificationCodeQueries } from "./verificationCodes.js";
+import { RetentionQueries } from "./retention.js";
 import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
@@ -72,6 +77,7 @@ export class SqliteStore implements Store {
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
+  private readonly retention: RetentionQueries;
 
   constructor(
     private readonly db: Database.Database,
@@ -89,6 +95,7 @@ export class SqliteStore implements Store {
     this.proposals = new ProposalQueries(db, this.log);
     this.cursors = new CursorQueries(db);
     this.codes = new VerificationCodeQueries(db);
+    this.retention = new RetentionQueries(db);
   }
 
   /** Counters for tests and metrics: how well writes are being batched. */
@@ -191,6 +198,20 @@ export class SqliteStore implements Store {
     return this.writer.submit(() => this.hubKey.getOrStore(candidate));
   }
 
+  async readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined> {
+    return this.hubKey.read();
+  }
+
+  /** secure_delete for this write: the private key's old bytes are zeroed in the page, not left free. */
+  async settleHubKey(publicKey: Uint8Array): Promise<Uint8Array> {
+    this.db.pragma("secure_delete = ON");
+    try {
+      return await this.writer.submit(() => this.hubKey.settle(publicKey));
+    } finally {
+      this.db.pragma("secure_delete = OFF");
+    }
+  }
+
   // Key packages
 
   addKeyPackages(deviceId: string, oneTime: Uint8Array[], lastResort: Uint8Array | null): Promise<number> {
@@ -228,7 +249,7 @@ export class SqliteStore implements Store {
     return this.conversations.list(deviceId);
   }
 
-  async getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
+  async getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
     return this.conversations.membership(conversationId, deviceId);
   }
 
@@ -280,19 +301,42 @@ export class SqliteStore implements Store {
 
   /** The device check and the insert share one transaction, so a racing revocation cannot slip between. */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
+    return this.writer.submit(() => this.putActive(item));
+  }
+
+  putInboxWithin(item: NewInboxItem, maxBytes: number): Promise<InboxRecord | undefined | "quota_exceeded"> {
     return this.writer.submit(() => {
-      if (!this.directory.isActive(item.deviceId)) return undefined;
-      return this.inbox.put({
-        deviceId: item.deviceId,
-        kind: item.kind,
-        conversationId: "",
-        payload: item.payload,
-        senderAddress: item.senderAddress,
-        senderDeviceId: item.senderDeviceId,
-        serverTime: item.serverTime,
-        seq: 0,
-      });
+      if (this.inbox.bytes(item.deviceId) + item.payload.byteLength > maxBytes) return "quota_exceeded";
+      return this.putActive(item);
     });
+  }
+
+  private putActive(item: NewInboxItem): InboxRecord | undefined {
+    if (!this.directory.isActive(item.deviceId)) return undefined;
+    return this.inbox.put({
+      deviceId: item.deviceId,
+      kind: item.kind,
+      conversationId: "",
+      payload: item.payload,
+      senderAddress: item.senderAddress,
+      senderDeviceId: item.senderDeviceId,
+      serverTime: item.serverTime,
+      seq: 0,
+    });
+  }
+
+  // Retention
+
+  pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
+    return this.writer.submit(() => this.retention.pruneLog(cut, page));
+  }
+
+  pruneInbox(expiredBefore: number, limit: number): Promise<number> {
+    return this.writer.submit(() => this.retention.pruneInbox(expiredBefore, limit));
+  }
+
+  async queuedBytes(deviceId: string): Promise<number> {
+    return this.log.queuedBytes(deviceId);
   }
 
   /** Writes what is queued, then closes the connection (checkpointing the WAL). */

@@ -124,6 +124,9 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     this.fallBack();
     const exited = new Promise((resolve) => this.worker.once("exit", resolve));
+    // Held until it exits: unref'd, a process with nothing else to do would
+    // end while close() is still waiting (exit code 13 under a top-level await).
+    this.worker.ref();
     this.worker.postMessage("close");
     await exited;
   }

@@ -48,5 +48,33 @@ export function hubKeyContract(h: () => StoreHarness): void {
       expectBytes(again.publicKey, first.publicKey);
       expectBytes(again.privateKey, first.privateKey);
     });
+
+    it("[ST27] settleHubKey records the first public key and answers it to every later caller", async () => {
+      const { store } = h();
+      expect(await store.readHubKey()).toBeUndefined();
+      const [a, b] = [candidate(1), candidate(2)];
+      expectBytes(await store.settleHubKey(a.publicKey), a.publicKey);
+      expectBytes(await store.settleHubKey(b.publicKey), a.publicKey);
+      const settled = await Promise.all([3, 4, 5].map((i) => store.settleHubKey(candidate(i).publicKey)));
+      for (const key of settled) expectBytes(key, a.publicKey);
+      const row = await store.readHubKey();
+      expectBytes(row?.publicKey, a.publicKey);
+      expect(row?.privateKey).toBeNull();
+    });
+
+    it("[ST27] a private key an older version stored is readable, and deleted once its public key is settled", async () => {
+      const { store } = h();
+      const legacy = candidate(1);
+      await store.hubSigningKey(legacy);
+      const before = await store.readHubKey();
+      expectBytes(before?.privateKey ?? undefined, legacy.privateKey);
+      // Another key's settlement does not touch it.
+      expectBytes(await store.settleHubKey(candidate(2).publicKey), legacy.publicKey);
+      expectBytes((await store.readHubKey())?.privateKey ?? undefined, legacy.privateKey);
+      expectBytes(await store.settleHubKey(legacy.publicKey), legacy.publicKey);
+      const after = await store.readHubKey();
+      expectBytes(after?.publicKey, legacy.publicKey);
+      expect(after?.privateKey).toBeNull();
+    });
   });
 }
