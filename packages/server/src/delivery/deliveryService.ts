@@ -32,7 +32,7 @@ import type { RemovalProposals } from "./removalProposals.js";
 import {
   LIMITS,
   clampLimit,
-  fitPage,
+  cutPage,
   requireClientMessageId,
   requireConversationId,
   requireSize,
@@ -306,9 +306,10 @@ export class DeliveryService {
     requireConversationId(conversationId);
     const membership = await this.requireMember(conversationId, caller.deviceId);
     const n = clampLimit(limit, LIMITS.maxFetchEntries);
-    const entries = await this.store.readLog(conversationId, Math.max(afterSeq, membership.joinedSeq), n + 1);
-    const page = fitPage(entries, n);
-    return { entries: page, hasMore: entries.length > page.length };
+    const after = Math.max(afterSeq, membership.joinedSeq);
+    const entries = await this.store.readLog(conversationId, after, n + 1, LIMITS.maxPageBytes);
+    const { page, hasMore } = cutPage(entries, n);
+    return { entries: page, hasMore };
   }
 
   async ack(caller: Caller, cursors: CursorUpdate[]): Promise<void> {
@@ -337,9 +338,9 @@ export class DeliveryService {
     limit: number,
   ): Promise<{ items: InboxRecord[]; hasMore: boolean }> {
     const n = clampLimit(limit, LIMITS.maxInboxItems);
-    const items = await this.store.readInbox(caller.deviceId, afterId, n + 1);
-    const page = fitPage(items, n);
-    return { items: page, hasMore: items.length > page.length };
+    const items = await this.store.readInbox(caller.deviceId, afterId, n + 1, LIMITS.maxPageBytes);
+    const { page, hasMore } = cutPage(items, n);
+    return { items: page, hasMore };
   }
 
   async ackInbox(caller: Caller, upToId: number): Promise<void> {

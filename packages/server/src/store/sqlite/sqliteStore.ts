@@ -27,6 +27,7 @@ import type {
   PendingProposal,
   Store,
 } from "../port.js";
+import { NO_BYTE_BUDGET } from "../pageBudget.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
@@ -226,8 +227,13 @@ export class SqliteStore implements Store {
     return this.proposals.pending(conversationId, epoch);
   }
 
-  async readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
-    return this.log.read(conversationId, afterSeq, limit);
+  async readLog(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    maxBytes = NO_BYTE_BUDGET,
+  ): Promise<LogEntryRecord[]> {
+    return this.log.read(conversationId, afterSeq, limit, maxBytes);
   }
 
   // Cursors
@@ -238,8 +244,13 @@ export class SqliteStore implements Store {
 
   // Inbox
 
-  async readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
-    return this.inbox.read(deviceId, afterId, limit);
+  async readInbox(
+    deviceId: string,
+    afterId: number,
+    limit: number,
+    maxBytes = NO_BYTE_BUDGET,
+  ): Promise<InboxRecord[]> {
+    return this.inbox.read(deviceId, afterId, limit, maxBytes);
   }
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
