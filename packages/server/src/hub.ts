@@ -21,6 +21,13 @@ import { Directory } from "./directory/directory.js";
 import { Linking } from "./directory/linking.js";
 import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
+import { ConnectionLimiter } from "./gateway/connectionLimiter.js";
+import {
+  DEFAULT_CONNECTION_SETTINGS,
+  REAL_TIMERS,
+  type ConnectionSettings,
+  type Timers,
+} from "./gateway/connectionSettings.js";
 import { LocalRouter } from "./gateway/router.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
 import type { Store } from "./store/port.js";
@@ -34,6 +41,10 @@ export interface HubOptions {
   logger?: Logger;
   clock?: Clock;
   verifier?: Verifier;
+  /** Connection limits (gateway/connectionSettings.ts); defaults for what is absent. */
+  connections?: Partial<ConnectionSettings>;
+  /** Timers for the connections' deadlines (tests inject their own). */
+  timers?: Timers;
 }
 
 export interface Hub {
@@ -98,15 +109,25 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     perMessageDeflate: false,
   });
   const alive = new WeakSet<object>();
+  const settings = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
+  const limiter = new ConnectionLimiter(settings.maxConnections, settings.maxConnectionsPerIp);
+  const context = { services, router, log, settings, timers: options.timers ?? REAL_TIMERS };
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
       return;
     }
+    // SPEC EG3: counted until the TCP socket closes, whether or not the handshake completes.
+    const ip = req.socket.remoteAddress ?? "";
+    if (!limiter.tryAcquire(ip)) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    socket.once("close", () => limiter.release(ip));
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       ws.on("pong", () => alive.add(ws));
-      new ClientConnection(ws, services, router, log);
+      new ClientConnection(ws, context);
     });
   });
   const pinger = setInterval(() => {

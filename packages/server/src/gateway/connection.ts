@@ -3,6 +3,11 @@
  * pushes. Everything that arrives is size-checked and decoded here, at the
  * edge; a bad frame gets a typed error and the connection goes on (a second
  * Hello or garbage before Hello closes it, since no session exists yet).
+ *
+ * What it sends is bounded by one budget (sendBudget.ts, SPEC EG2): a request
+ * starts only while its possible answer fits; the others are held in order
+ * and the socket is not read until they can start, so a client that does not
+ * read its answers stops being read itself, and is closed if it stays so.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
@@ -10,6 +15,7 @@ import type { WebSocket } from "ws";
 import {
   CHALLENGE_BYTES,
   CLOSE_DEVICE_REVOKED,
+  CLOSE_TOO_SLOW,
   LIMITS,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -24,11 +30,41 @@ import {
   type ServerFrame,
 } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
+import type { ConnectionSettings, Timers } from "./connectionSettings.js";
 import { handleRequest, type Services, type Session } from "./handlers.js";
 import type { LocalRouter, RoutedConnection } from "./router.js";
+import { SendBudget } from "./sendBudget.js";
 
-/** Past this much unsent data, pushes to a slow reader are dropped; it catches up by syncing. */
-const MAX_BUFFERED_PUSH_BYTES = 4 * 1024 * 1024;
+type Op = NonNullable<Request["op"]["case"]>;
+
+/** Operations whose answer is a few fixed fields; every other may answer with a whole frame. */
+const SMALL_ANSWER_OPS: ReadonlySet<Op> = new Set<Op>([
+  "sendMessage",
+  "commit",
+  "ack",
+  "ackInbox",
+  "ping",
+  "uploadKeyPackages",
+  "sendToDevice",
+  "register",
+  "authenticate",
+  "beginLink",
+]);
+
+/** The bytes a request reserves of the send budget while it runs. */
+function answerCost(request: Request): number {
+  const op = request.op.case;
+  return op !== undefined && SMALL_ANSWER_OPS.has(op) ? 0 : LIMITS.maxFrameBytes;
+}
+
+/** The parts of the connection's surroundings it needs besides the socket. */
+export interface ConnectionContext {
+  services: Services;
+  router: LocalRouter;
+  log: Logger;
+  settings: ConnectionSettings;
+  timers: Timers;
+}
 
 export class ClientConnection implements Session, RoutedConnection {
   readonly challenge = new Uint8Array(randomBytes(CHALLENGE_BYTES));
@@ -43,16 +79,35 @@ export class ClientConnection implements Session, RoutedConnection {
   private corked = false;
   /** The device was revoked: answer what is in flight, refuse the rest, then close. */
   private revoked = false;
+  /** Requests read but not started: their answers would not fit the send budget yet. */
+  private readonly held: Request[] = [];
+  private readingPaused = false;
+  private readonly budget: SendBudget;
+  private helloTimer: unknown;
+  private readonly services: Services;
+  private readonly router: LocalRouter;
+  private readonly log: Logger;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly services: Services,
-    private readonly router: LocalRouter,
-    private readonly log: Logger,
+    private readonly context: ConnectionContext,
   ) {
+    this.services = context.services;
+    this.router = context.router;
+    this.log = context.log;
+    const { settings, timers } = context;
+    this.budget = new SendBudget(settings.sendBudgetBytes, settings.stuckCloseMs, timers, () =>
+      this.onStuck(),
+    );
+    this.helloTimer = timers.setTimeout(() => {
+      this.helloTimer = null;
+      this.close(1008, "hello deadline passed");
+    }, settings.helloDeadlineMs);
     socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     socket.on("close", () => this.onClose());
-    socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
+    socket.on("error", (err) => this.log.debug({ err }, "socket error"));
+    // The kernel took what was queued: held requests may start, reading may resume.
+    this.rawSocket()?.on("drain", () => this.pump());
   }
 
   get deviceId(): string {
@@ -85,9 +140,10 @@ export class ClientConnection implements Session, RoutedConnection {
     this.router.join(conversationId, this.deviceId);
   }
 
+  /** Dropped when over the send budget: the client catches up by syncing. */
   push(bytes: Uint8Array): void {
     if (this.revoked || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > MAX_BUFFERED_PUSH_BYTES) return;
+    if (!this.budget.mayPush(this.socket.bufferedAmount, bytes.length)) return;
     this.write(bytes);
   }
 
@@ -108,6 +164,11 @@ export class ClientConnection implements Session, RoutedConnection {
   private onMessage(data: unknown, isBinary: boolean): void {
     const bytes = toBytes(data);
     if (!isBinary || !bytes) return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+    // Before Hello nobody is known: a large frame is not worth decoding (SPEC EG3).
+    if (!this.greeted && bytes.length > this.context.settings.maxPreHelloFrameBytes) {
+      this.refuse(0n, "TOO_LARGE", "frame too large before Hello");
+      return this.close(1009, "frame too large before hello");
+    }
     const decoded = decodeClientFrame(bytes);
     if (!decoded.ok) return this.refuse(0n, decoded.code, decoded.reason);
     const body = decoded.value.body;
@@ -121,6 +182,7 @@ export class ClientConnection implements Session, RoutedConnection {
         return this.close(1002, "unsupported version");
       }
       this.greeted = true;
+      this.clearHelloTimer();
       this.sendFrame({
         case: "hello",
         value: {
@@ -138,9 +200,58 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onRequest(request: Request): void {
+    if (this.held.length > 0 || !this.budget.mayStart(this.socket.bufferedAmount, answerCost(request))) {
+      this.held.push(request);
+      return this.updateFlow();
+    }
+    this.start(request);
+  }
+
+  /** Start held requests, in order, while their answers fit; then pause or resume reading. */
+  private pump(): void {
+    while (this.held.length > 0 && !this.socketClosed) {
+      const next = this.held[0]!;
+      if (!this.budget.mayStart(this.socket.bufferedAmount, answerCost(next))) break;
+      this.held.shift();
+      this.start(next);
+    }
+    this.updateFlow();
+  }
+
+  /**
+   * Blocked (requests held, or the queue over budget): stop reading the socket,
+   * so what the client sends waits in its own buffers, not in ours.
+   */
+  private updateFlow(): void {
+    if (this.socketClosed) return;
+    const blocked =
+      this.held.length > 0 || this.socket.bufferedAmount > this.context.settings.sendBudgetBytes;
+    this.budget.setBlocked(blocked);
+    if (blocked && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    } else if (!blocked && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Blocked for stuckCloseMs: it is not reading. Its queued bytes are freed with the socket. */
+  private onStuck(): void {
+    this.log.info(
+      { device: this.deviceId, queued: this.socket.bufferedAmount },
+      "closing a connection too slow to serve",
+    );
+    this.close(CLOSE_TOO_SLOW, "too slow");
+    this.socket.terminate();
+  }
+
+  private start(request: Request): void {
     if (this.revoked) return this.refuse(request.id, "DEVICE_REVOKED", "this device was revoked");
     if (this.inFlight >= LIMITS.maxInFlightRequests)
       return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
+    const cost = answerCost(request);
+    this.budget.reserve(cost);
     this.inFlight++;
     handleRequest(this.services, this, request)
       .then((result) => this.respond(request.id, result))
@@ -148,17 +259,17 @@ export class ClientConnection implements Session, RoutedConnection {
         if (err instanceof ProtocolError) return this.refuse(request.id, err.code, err.message, err.details);
         // The Store says it cannot be reached now (a database restarting): retry later, not a bug.
         if (isUnavailable(err)) {
-          this.log.warn({ err: (err as Error).message, op: request.op.case }, "store unavailable");
+          this.log.warn({ err, op: request.op.case }, "store unavailable");
           return this.refuse(request.id, "UNAVAILABLE", "storage is unavailable; retry shortly");
         }
-        this.log.error(
-          { err: err instanceof Error ? err.message : String(err), op: request.op.case },
-          "request failed",
-        );
+        this.log.error({ err, op: request.op.case }, "request failed");
         this.refuse(request.id, "INTERNAL", "internal error");
       })
       .finally(() => {
+        // The answer is written by now, so it counts in bufferedAmount instead.
+        this.budget.release(cost);
         this.inFlight--;
+        this.pump();
         this.closeIfRevoked();
       });
   }
@@ -197,7 +308,7 @@ export class ClientConnection implements Session, RoutedConnection {
    * hub's CPU under load (bench/README.md).
    */
   private write(bytes: Uint8Array): void {
-    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    const raw = this.rawSocket();
     if (raw && !this.corked) {
       this.corked = true;
       raw.cork();
@@ -209,10 +320,30 @@ export class ClientConnection implements Session, RoutedConnection {
     this.socket.send(bytes);
   }
 
+  /** ws keeps the TCP socket private; corking and 'drain' need it. */
+  private rawSocket(): RawSocket | undefined {
+    return (this.socket as unknown as { _socket?: RawSocket })._socket;
+  }
+
+  private clearHelloTimer(): void {
+    if (this.helloTimer === null) return;
+    this.context.timers.clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+  }
+
   private onClose(): void {
     this.socketClosed = true;
+    this.held.length = 0;
+    this.budget.dispose();
+    this.clearHelloTimer();
     if (this.routedAs !== null) this.router.detach(this, this.routedAs);
   }
+}
+
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+  on(event: "drain", listener: () => void): void;
 }
 
 function toBytes(data: unknown): Uint8Array | undefined {

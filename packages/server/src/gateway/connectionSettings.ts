@@ -1,0 +1,48 @@
+/**
+ * Limits on client connections (DESIGN rule 6: every input an outsider
+ * controls has a limit). Each has a default; HubOptions.connections overrides
+ * any of them.
+ */
+export interface ConnectionSettings {
+  /**
+   * Bytes a connection may have queued toward its client (the socket's
+   * bufferedAmount plus what the requests it is running may still answer).
+   * Over it the hub stops reading that socket and drops pushes (the client
+   * syncs); responses are never dropped.
+   */
+  sendBudgetBytes: number;
+  /** A connection whose budget stays full this long is closed with CLOSE_TOO_SLOW. */
+  stuckCloseMs: number;
+  /** A connection that has not sent Hello this long after opening is closed. */
+  helloDeadlineMs: number;
+  /** Largest frame accepted before Hello, checked before decoding. */
+  maxPreHelloFrameBytes: number;
+  /** Most open WebSocket connections on this node; more are refused with HTTP 503. */
+  maxConnections: number;
+  /** Most open WebSocket connections from one IP address on this node; more get HTTP 503. */
+  maxConnectionsPerIp: number;
+}
+
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
+  sendBudgetBytes: 4 * 1024 * 1024,
+  stuckCloseMs: 30_000,
+  helloDeadlineMs: 10_000,
+  maxPreHelloFrameBytes: 4096,
+  maxConnections: 20_000,
+  maxConnectionsPerIp: 200,
+};
+
+/** Timers, injectable so tests fire deadlines themselves instead of waiting. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const REAL_TIMERS: Timers = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
