@@ -75,6 +75,8 @@ export interface ClientOptions {
    * the devices it adds itself.
    */
   trust?: DeviceTrust;
+  /** How the SDK waits out a hub's retry-after (default: a timer; tests pass their own). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /** One of this account's devices, as `devices()` lists them. */
@@ -111,6 +113,8 @@ export interface ClientEvents extends Record<string, unknown> {
   /** A history bundle from the approving device was stored (a newly linked device). */
   history: { conversations: number; messages: number };
   error: { error: unknown; context: string };
+  /** [EG4] The hub rate-limited a send: the SDK waits `retryAfterMs` and tries again. */
+  rateLimited: { conversationId: string; retryAfterMs: number };
 }
 
 export class SwitchboardClient {
@@ -167,6 +171,9 @@ export class SwitchboardClient {
         await this.committer.commitPendingRemovals(conversationId);
       },
       acknowledged: (conversationId, seq) => this.requireApplier().acknowledgedOwn(conversationId, seq),
+      wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      rateLimited: (conversationId, retryAfterMs) =>
+        this.events.emit("rateLimited", { conversationId, retryAfterMs }),
     });
     this.committer = new Committer({
       store,

@@ -65,6 +65,8 @@ export interface ProtocolErrorDetails {
   currentEpoch?: number;
   /** For ALREADY_EXISTS on a direct conversation: the existing conversation. */
   existingId?: string;
+  /** For RATE_LIMITED: how long to wait before trying again, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** An error with a wire code. Thrown by the server's core, surfaced by the SDK. */

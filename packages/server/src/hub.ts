@@ -23,6 +23,7 @@ import { refuseAllVerifier, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
 import { ConnectionLimiter } from "./gateway/connectionLimiter.js";
 import {
+  clientAddress,
   DEFAULT_CONNECTION_SETTINGS,
   REAL_TIMERS,
   type ConnectionSettings,
@@ -30,6 +31,9 @@ import {
 } from "./gateway/connectionSettings.js";
 import { LocalRouter } from "./gateway/router.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
+import { RateLimits } from "./rateLimit/rateLimits.js";
+import { rateLimitSettings, type LimitName } from "./rateLimit/rateLimitSettings.js";
+import type { BucketRate } from "./rateLimit/tokenBucket.js";
 import type { Store } from "./store/port.js";
 
 export interface HubOptions {
@@ -43,6 +47,8 @@ export interface HubOptions {
   verifier?: Verifier;
   /** Connection limits (gateway/connectionSettings.ts); defaults for what is absent. */
   connections?: Partial<ConnectionSettings>;
+  /** Rate limits (rateLimit/rateLimitSettings.ts); defaults for what is absent. */
+  rateLimits?: { limits?: Partial<Record<LimitName, BucketRate>>; maxBuckets?: number };
   /** Timers for the connections' deadlines (tests inject their own). */
   timers?: Timers;
 }
@@ -100,6 +106,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     deviceMessages: new DeviceMessages(options.store, announcer, clock),
     hubSignatureKey: hubKey.publicKey,
     clock,
+    rateLimits: new RateLimits(rateLimitSettings(options.rateLimits), clock),
   };
 
   const http: Server = createServer((req, res) => serveHttp(req, res, router));
@@ -118,7 +125,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       return;
     }
     // SPEC EG3: counted until the TCP socket closes, whether or not the handshake completes.
-    const ip = req.socket.remoteAddress ?? "";
+    const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], settings);
     if (!limiter.tryAcquire(ip)) {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
@@ -127,7 +134,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       ws.on("pong", () => alive.add(ws));
-      new ClientConnection(ws, context);
+      new ClientConnection(ws, context, ip);
     });
   });
   const pinger = setInterval(() => {

@@ -15,6 +15,7 @@ import {
   startHub,
   type AppConfig,
   type Hub,
+  type HubOptions,
   type Store,
 } from "@switchboard/server";
 import {
@@ -40,7 +41,7 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { clock?: () => number; apps?: readonly AppConfig[] } = {},
+  options: { clock?: () => number; apps?: readonly AppConfig[]; rateLimits?: HubOptions["rateLimits"] } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
   const dbPath = join(dir, "hub.db");
@@ -58,6 +59,7 @@ export async function startTestHub(
     apps: options.apps ?? DEMO_APPS,
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   return {
     hub,
@@ -116,6 +118,8 @@ export async function newClient(
     /** Another transport than the WebSocket one (a test's fault injection). */
     transport?: (url: string) => Transport;
     timings?: RpcTimings;
+    /** How the SDK waits out a retry-after (a test moves a fake clock instead). */
+    wait?: (ms: number) => Promise<void>;
   } = {},
 ): Promise<TestDevice> {
   const store = createMemoryStore();
@@ -126,6 +130,7 @@ export async function newClient(
     trust,
     ...(options.random ? { random: options.random } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
+    ...(options.wait ? { wait: options.wait } : {}),
     transport: (url) => {
       const transport = options.transport?.(url) ?? createWebSocketTransport(url);
       return options.gate ? options.gate.wrap(transport) : transport;

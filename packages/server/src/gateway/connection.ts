@@ -91,6 +91,8 @@ export class ClientConnection implements Session, RoutedConnection {
   constructor(
     private readonly socket: WebSocket,
     private readonly context: ConnectionContext,
+    /** The client's IP address (per-IP rate limits). */
+    readonly remoteAddress: string,
   ) {
     this.services = context.services;
     this.router = context.router;
@@ -293,6 +295,7 @@ export class ClientConnection implements Session, RoutedConnection {
         message,
         currentEpoch: BigInt(details.currentEpoch ?? 0),
         existingId: details.existingId ?? "",
+        retryAfterMs: BigInt(details.retryAfterMs ?? 0),
       },
     });
   }

@@ -21,6 +21,12 @@ export interface ConnectionSettings {
   maxConnections: number;
   /** Most open WebSocket connections from one IP address on this node; more get HTTP 503. */
   maxConnectionsPerIp: number;
+  /**
+   * Behind a balancer: take the client's address from the last entry of
+   * X-Forwarded-For (the one the balancer appended) instead of the TCP peer.
+   * Only with a balancer that sets it: otherwise a client picks its own address.
+   */
+  trustForwardedFor: boolean;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
@@ -30,7 +36,22 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   maxPreHelloFrameBytes: 4096,
   maxConnections: 20_000,
   maxConnectionsPerIp: 200,
+  trustForwardedFor: false,
 };
+
+/** The client's IP address for per-IP limits. */
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  settings: Pick<ConnectionSettings, "trustForwardedFor">,
+): string {
+  if (settings.trustForwardedFor && forwardedFor !== undefined) {
+    const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor;
+    const last = header.split(",").at(-1)?.trim();
+    if (last) return last;
+  }
+  return peer ?? "";
+}
 
 /** Timers, injectable so tests fire deadlines themselves instead of waiting. */
 export interface Timers {

@@ -10,7 +10,9 @@ import type { DeviceMessages } from "../delivery/deviceMessages.js";
 import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
+import type { RateLimits } from "../rateLimit/rateLimits.js";
 import { handleDeviceOp } from "./deviceHandlers.js";
+import { chargeRequest } from "./rateLimitOps.js";
 import {
   fromWireConversationKind,
   toSafeNumber,
@@ -29,6 +31,8 @@ export interface Services {
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;
+  /** Named rate limits per account and per IP (SPEC EG4). */
+  rateLimits: RateLimits;
 }
 
 export interface Session {
@@ -36,6 +40,8 @@ export interface Session {
   caller: Caller | null;
   /** The new device this connection began linking (BeginLink), if any. */
   linkingDeviceId: string | null;
+  /** The client's IP address, for the per-IP rate limits. */
+  readonly remoteAddress: string;
   /** Called once the connection has logged in (register or authenticate). */
   onAuthenticated(caller: Caller): Promise<void>;
   /** Called when BeginLink succeeded: route the new device's pushes here until it logs in. */
@@ -55,6 +61,10 @@ function requireCaller(session: Session): Caller {
 export async function handleRequest(services: Services, session: Session, request: Request): Promise<Result> {
   const { directory } = services;
   const op = request.op;
+  chargeRequest(services.rateLimits, op, {
+    address: session.caller?.address ?? null,
+    remoteAddress: session.remoteAddress,
+  });
   switch (op.case) {
     case "register": {
       if (session.caller) throw new ProtocolError("BAD_FRAME", "already authenticated");

@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConnectionLimiter } from "../../src/gateway/connectionLimiter.js";
+import { clientAddress } from "../../src/gateway/connectionSettings.js";
 
 describe("connection limiter", () => {
   it("[EG3] refuses past the per-IP cap and the total cap, and frees a slot on release", () => {
@@ -43,5 +44,17 @@ describe("connection limiter", () => {
         },
       ),
     );
+  });
+});
+
+describe("client address", () => {
+  it("[EG3] X-Forwarded-For is read only when trusted, and then its last entry", () => {
+    const trusted = { trustForwardedFor: true };
+    const untrusted = { trustForwardedFor: false };
+    expect(clientAddress("10.0.0.9", "1.2.3.4", untrusted)).toBe("10.0.0.9");
+    expect(clientAddress("10.0.0.9", "6.6.6.6, 1.2.3.4", trusted)).toBe("1.2.3.4");
+    expect(clientAddress("10.0.0.9", ["6.6.6.6", "1.2.3.4"], trusted)).toBe("1.2.3.4");
+    expect(clientAddress("10.0.0.9", undefined, trusted)).toBe("10.0.0.9");
+    expect(clientAddress(undefined, undefined, untrusted)).toBe("");
   });
 });
