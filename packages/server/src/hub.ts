@@ -3,7 +3,7 @@
  * directory and delivery service, over a Store and a Bus passed in. Any number
  * of nodes may share one Store and Bus (with adapters that allow it).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -30,6 +30,9 @@ import {
   type Timers,
 } from "./gateway/connectionSettings.js";
 import { LocalRouter } from "./gateway/router.js";
+import { serveHttp } from "./gateway/httpEndpoints.js";
+import { HubMetrics } from "./metrics/hubMetrics.js";
+import { instrument } from "./metrics/instrument.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
 import { RateLimits } from "./rateLimit/rateLimits.js";
 import { rateLimitSettings, type LimitName } from "./rateLimit/rateLimitSettings.js";
@@ -66,13 +69,21 @@ const LISTEN_BACKLOG = 4096;
 /** Keepalive: a connection that does not answer a ping within this long is dropped. */
 const PING_INTERVAL_MS = 30_000;
 
-export async function startHub(options: HubOptions): Promise<Hub> {
-  const log = options.logger ?? pino({ level: "silent" });
-  const clock = options.clock ?? Date.now;
+export async function startHub(hubOptions: HubOptions): Promise<Hub> {
+  const log = hubOptions.logger ?? pino({ level: "silent" });
+  const clock = hubOptions.clock ?? Date.now;
+  // The Store and Bus every part uses are timed into /metrics (a decorator, not the adapters).
+  const metrics = new HubMetrics({
+    openConnections: () => limiter.open,
+    queuedBytes: () => [...wss.clients].reduce((sum, ws) => sum + ws.bufferedAmount, 0),
+  });
+  const options: HubOptions = {
+    ...hubOptions,
+    store: instrument(hubOptions.store, metrics.storeSeconds),
+    bus: instrument(hubOptions.bus, metrics.busSeconds),
+  };
   const apps = new AppRegistry(options.apps);
-  const announcer = createBusAnnouncer(options.bus, (err) =>
-    log.warn({ err: String(err) }, "bus publish failed"),
-  );
+  const announcer = createBusAnnouncer(options.bus, (err) => log.warn({ err }, "bus publish failed"));
   const directory = new Directory(
     options.store,
     apps,
@@ -84,7 +95,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const hubKey = await options.store.hubSigningKey(generateHubSigningKey());
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
   const onRemovalError = (err: unknown, conversationId: string) =>
-    log.warn({ err: String(err), conversation: conversationId }, "removal proposal failed");
+    log.warn({ err, conversation: conversationId }, "removal proposal failed");
   const delivery = new DeliveryService(options.store, apps, announcer, clock, {
     hubPublicKey: hubKey.publicKey,
     removals,
@@ -108,8 +119,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     clock,
     rateLimits: new RateLimits(rateLimitSettings(options.rateLimits), clock),
   };
+  services.rateLimits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
 
-  const http: Server = createServer((req, res) => serveHttp(req, res, router));
+  const endpoints = {
+    deviceCount: () => router.deviceCount,
+    readiness: { store: () => options.store.ping(), bus: () => options.bus.ping() },
+    registry: metrics.registry,
+    log,
+  };
+  const http: Server = createServer((req, res) => serveHttp(req, res, endpoints));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.maxFrameBytes,
@@ -118,7 +136,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const alive = new WeakSet<object>();
   const settings = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
   const limiter = new ConnectionLimiter(settings.maxConnections, settings.maxConnectionsPerIp);
-  const context = { services, router, log, settings, timers: options.timers ?? REAL_TIMERS };
+  const context = { services, router, log, settings, timers: options.timers ?? REAL_TIMERS, metrics };
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
@@ -127,10 +145,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // SPEC EG3: counted until the TCP socket closes, whether or not the handshake completes.
     const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], settings);
     if (!limiter.tryAcquire(ip)) {
+      metrics.connectionsRefused.inc();
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
     socket.once("close", () => limiter.release(ip));
+    metrics.connectionsAccepted.inc();
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       ws.on("pong", () => alive.add(ws));
@@ -184,15 +204,4 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       return closing;
     },
   };
-}
-
-function serveHttp(req: IncomingMessage, res: ServerResponse, router: LocalRouter): void {
-  const path = new URL(req.url ?? "/", "http://x").pathname;
-  if (req.method === "GET" && path === "/healthz") {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: "ok", devices: router.deviceCount }));
-    return;
-  }
-  res.writeHead(404, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: "NOT_FOUND" }));
 }

@@ -30,6 +30,7 @@ import {
   type ServerFrame,
 } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
+import type { HubMetrics } from "../metrics/hubMetrics.js";
 import type { ConnectionSettings, Timers } from "./connectionSettings.js";
 import { handleRequest, type Services, type Session } from "./handlers.js";
 import type { LocalRouter, RoutedConnection } from "./router.js";
@@ -64,6 +65,7 @@ export interface ConnectionContext {
   log: Logger;
   settings: ConnectionSettings;
   timers: Timers;
+  metrics: HubMetrics;
 }
 
 export class ClientConnection implements Session, RoutedConnection {
@@ -103,6 +105,7 @@ export class ClientConnection implements Session, RoutedConnection {
     );
     this.helloTimer = timers.setTimeout(() => {
       this.helloTimer = null;
+      context.metrics.connectionsClosed.inc({ reason: "hello_deadline" });
       this.close(1008, "hello deadline passed");
     }, settings.helloDeadlineMs);
     socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
@@ -145,8 +148,11 @@ export class ClientConnection implements Session, RoutedConnection {
   /** Dropped when over the send budget: the client catches up by syncing. */
   push(bytes: Uint8Array): void {
     if (this.revoked || this.socket.readyState !== this.socket.OPEN) return;
-    if (!this.budget.mayPush(this.socket.bufferedAmount, bytes.length)) return;
-    this.write(bytes);
+    if (!this.budget.mayPush(this.socket.bufferedAmount, bytes.length)) {
+      this.context.metrics.pushesDropped.inc();
+      return;
+    }
+    this.write(bytes, "push");
   }
 
   close(code: number, reason: string): void {
@@ -165,15 +171,27 @@ export class ClientConnection implements Session, RoutedConnection {
 
   private onMessage(data: unknown, isBinary: boolean): void {
     const bytes = toBytes(data);
-    if (!isBinary || !bytes) return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+    if (!isBinary || !bytes) {
+      this.countIn("invalid", bytes?.length ?? 0);
+      return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+    }
     // Before Hello nobody is known: a large frame is not worth decoding (SPEC EG3).
     if (!this.greeted && bytes.length > this.context.settings.maxPreHelloFrameBytes) {
+      this.countIn("invalid", bytes.length);
+      this.context.metrics.connectionsClosed.inc({ reason: "frame_before_hello" });
       this.refuse(0n, "TOO_LARGE", "frame too large before Hello");
       return this.close(1009, "frame too large before hello");
     }
     const decoded = decodeClientFrame(bytes);
-    if (!decoded.ok) return this.refuse(0n, decoded.code, decoded.reason);
+    if (!decoded.ok) {
+      this.countIn("invalid", bytes.length);
+      return this.refuse(0n, decoded.code, decoded.reason);
+    }
     const body = decoded.value.body;
+    this.countIn(
+      body.case === "request" ? (body.value.op.case ?? "invalid") : (body.case ?? "invalid"),
+      bytes.length,
+    );
     if (!this.greeted) {
       if (body.case !== "hello") {
         this.refuse(0n, "BAD_FRAME", "the first frame must be a Hello");
@@ -240,6 +258,7 @@ export class ClientConnection implements Session, RoutedConnection {
 
   /** Blocked for stuckCloseMs: it is not reading. Its queued bytes are freed with the socket. */
   private onStuck(): void {
+    this.context.metrics.connectionsClosed.inc({ reason: "too_slow" });
     this.log.info(
       { device: this.deviceId, queued: this.socket.bufferedAmount },
       "closing a connection too slow to serve",
@@ -281,12 +300,13 @@ export class ClientConnection implements Session, RoutedConnection {
       // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
       if (this.socket.readyState !== this.socket.OPEN) return;
       const { seq, serverTime } = result.value;
-      return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)));
+      return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)), "sendMessage");
     }
     this.sendFrame({ case: "response", value: { $typeName: "switchboard.v1.Response", id, result } });
   }
 
   private refuse(id: bigint, code: ErrorCode, message: string, details: ProtocolError["details"] = {}): void {
+    this.context.metrics.errors.inc({ code });
     this.respond(id, {
       case: "error",
       value: {
@@ -302,7 +322,12 @@ export class ClientConnection implements Session, RoutedConnection {
 
   private sendFrame(body: ServerFrame["body"]): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.write(encodeServerFrame(create(ServerFrameSchema, { body })));
+    const type = body.case === "response" ? (body.value.result.case ?? "empty") : (body.case ?? "empty");
+    this.write(encodeServerFrame(create(ServerFrameSchema, { body })), type);
+  }
+
+  private countIn(type: string, bytes: number): void {
+    this.context.metrics.frameIn(type, bytes);
   }
 
   /**
@@ -310,7 +335,8 @@ export class ClientConnection implements Session, RoutedConnection {
    * answers many requests at once, and a syscall per frame was a fifth of the
    * hub's CPU under load (bench/README.md).
    */
-  private write(bytes: Uint8Array): void {
+  private write(bytes: Uint8Array, type: string): void {
+    this.context.metrics.frameOut(type, bytes.length);
     const raw = this.rawSocket();
     if (raw && !this.corked) {
       this.corked = true;

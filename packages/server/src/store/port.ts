@@ -401,6 +401,9 @@ export interface Store {
   /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined>;
 
+  /** Resolves when the store can answer now (one cheap query); rejects otherwise (readiness). */
+  ping(): Promise<void>;
+
   /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;
 }

@@ -286,6 +286,10 @@ export class PostgresStore implements Store {
     });
   }
 
+  async ping(): Promise<void> {
+    await this.track(() => this.db.read("SELECT 1"));
+  }
+
   /** Lets what was issued settle (queued appends are written), then closes the pool. */
   close(): Promise<void> {
     this.closing ??= (async () => {

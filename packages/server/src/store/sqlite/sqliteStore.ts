@@ -274,6 +274,11 @@ export class SqliteStore implements Store {
     });
   }
 
+  async ping(): Promise<void> {
+    if (this.closing !== undefined || !this.db.open) throw new Error("store is closed");
+    this.db.prepare("SELECT 1").get();
+  }
+
   /** Writes what is queued, then closes the connection (checkpointing the WAL). */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
