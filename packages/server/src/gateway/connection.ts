@@ -19,7 +19,10 @@ import {
   LIMITS,
   PROTOCOL_VERSION,
   ProtocolError,
+  ErrorSchema,
+  ResponseSchema,
   ServerFrameSchema,
+  ServerHelloSchema,
   create,
   decodeClientFrame,
   encodeSendMessageAck,
@@ -205,13 +208,12 @@ export class ClientConnection implements Session, RoutedConnection {
       this.clearHelloTimer();
       this.sendFrame({
         case: "hello",
-        value: {
-          $typeName: "switchboard.v1.ServerHello",
+        value: create(ServerHelloSchema, {
           protocolVersion: PROTOCOL_VERSION,
           challenge: this.challenge,
           serverTime: BigInt(this.services.clock()),
           hubSignatureKey: this.services.hubSignatureKey,
-        },
+        }),
       });
       return;
     }
@@ -302,21 +304,20 @@ export class ClientConnection implements Session, RoutedConnection {
       const { seq, serverTime } = result.value;
       return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)), "sendMessage");
     }
-    this.sendFrame({ case: "response", value: { $typeName: "switchboard.v1.Response", id, result } });
+    this.sendFrame({ case: "response", value: create(ResponseSchema, { id, result }) });
   }
 
   private refuse(id: bigint, code: ErrorCode, message: string, details: ProtocolError["details"] = {}): void {
     this.context.metrics.errors.inc({ code });
     this.respond(id, {
       case: "error",
-      value: {
-        $typeName: "switchboard.v1.Error",
+      value: create(ErrorSchema, {
         code,
         message,
         currentEpoch: BigInt(details.currentEpoch ?? 0),
         existingId: details.existingId ?? "",
         retryAfterMs: BigInt(details.retryAfterMs ?? 0),
-      },
+      }),
     });
   }
 
