@@ -25,6 +25,7 @@ import { ConnectionLimiter } from "./gateway/connectionLimiter.js";
 import {
   clientAddress,
   DEFAULT_CONNECTION_SETTINGS,
+  originAllowed,
   REAL_TIMERS,
   type ConnectionSettings,
   type Timers,
@@ -140,6 +141,11 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    if (!originAllowed(req.headers.origin, req.headers.host, settings.allowedOrigins)) {
+      metrics.connectionsRefused.inc();
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
     // SPEC EG3: counted until the TCP socket closes, whether or not the handshake completes.

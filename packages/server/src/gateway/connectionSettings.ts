@@ -27,6 +27,14 @@ export interface ConnectionSettings {
    * Only with a balancer that sets it: otherwise a client picks its own address.
    */
   trustForwardedFor: boolean;
+  /**
+   * Web origins ("https://chat.example.com") whose pages may open a
+   * WebSocket to the hub, besides the hub's own (its web client). A request
+   * without an Origin header (the CLI, an app's native client) is always
+   * allowed; a browser page from any other origin is refused with HTTP 403,
+   * so a page elsewhere cannot use a visitor's browser against the hub.
+   */
+  allowedOrigins: string[];
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
@@ -37,7 +45,35 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   maxConnections: 20_000,
   maxConnectionsPerIp: 200,
   trustForwardedFor: false,
+  allowedOrigins: [],
 };
+
+/**
+ * SPEC EG6: may a WebSocket upgrade with this Origin header proceed? The
+ * hub's own origin is recognised by host (Origin's host equals the Host
+ * header), whatever the scheme a balancer terminated.
+ */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowedOrigins: readonly string[],
+): boolean {
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (host !== undefined && parsed.host === host.toLowerCase()) return true;
+  return allowedOrigins.some((allowed) => {
+    try {
+      return new URL(allowed).origin === parsed.origin;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** The client's IP address for per-IP limits. */
 export function clientAddress(
