@@ -115,7 +115,10 @@ export class ClientConnection implements Session, RoutedConnection {
     socket.on("close", () => this.onClose());
     socket.on("error", (err) => this.log.debug({ err }, "socket error"));
     // The kernel took what was queued: held requests may start, reading may resume.
-    this.rawSocket()?.on("drain", () => this.pump());
+    this.rawSocket()?.on("drain", () => {
+      this.budget.progress();
+      this.pump();
+    });
   }
 
   get deviceId(): string {
@@ -231,12 +234,15 @@ export class ClientConnection implements Session, RoutedConnection {
 
   /** Start held requests, in order, while their answers fit; then pause or resume reading. */
   private pump(): void {
+    let started = 0;
     while (this.held.length > 0 && !this.socketClosed) {
       const next = this.held[0]!;
       if (!this.budget.mayStart(this.socket.bufferedAmount, answerCost(next))) break;
       this.held.shift();
       this.start(next);
+      started++;
     }
+    if (started > 0) this.budget.progress();
     this.updateFlow();
   }
 

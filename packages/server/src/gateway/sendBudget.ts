@@ -66,6 +66,17 @@ export class SendBudget {
     }
   }
 
+  /**
+   * The client read something (the queue drained, a held request could
+   * start): a connection that is still blocked gets the whole deadline again.
+   * Stuck means no progress for stuckMs, not a long backlog read steadily.
+   */
+  progress(): void {
+    if (this.stuckTimer === null) return;
+    this.setBlocked(false);
+    this.setBlocked(true);
+  }
+
   get blocked(): boolean {
     return this.stuckTimer !== null;
   }

@@ -62,4 +62,25 @@ describe("send budget", () => {
     expect(timers.fire(STUCK_MS)).toBe(0);
     expect(stuck()).toBe(1);
   });
+
+  it("[EG2] progress while blocked (a drain, a held request started) gives the whole deadline again", () => {
+    const { budget: b, timers, stuck } = budget();
+    b.progress();
+    expect(timers.armed(STUCK_MS)).toBe(0);
+    b.setBlocked(true);
+    const [first] = timers.pendingHandles();
+    b.progress();
+    expect(timers.armed(STUCK_MS)).toBe(1);
+    expect(timers.pendingHandles()).not.toContain(first);
+    expect(timers.fire(STUCK_MS)).toBe(1);
+    expect(stuck()).toBe(1);
+  });
+
+  it("[EG2] dispose disarms the deadline", () => {
+    const { budget: b, timers, stuck } = budget();
+    b.setBlocked(true);
+    b.dispose();
+    expect(timers.fire(STUCK_MS)).toBe(0);
+    expect(stuck()).toBe(0);
+  });
 });

@@ -21,6 +21,11 @@ export class ManualTimers implements Timers {
     this.pending.delete(handle as Pending);
   }
 
+  /** The armed timers' handles (to tell a re-armed deadline from the old one). */
+  pendingHandles(): unknown[] {
+    return [...this.pending];
+  }
+
   /** How many timers of this duration are armed. */
   armed(ms: number): number {
     return [...this.pending].filter((t) => t.ms === ms).length;
