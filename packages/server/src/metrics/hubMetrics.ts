@@ -4,7 +4,7 @@
  * hubs must not count into each other's series. Every limit at the edge has
  * a series here (DESIGN: every limit has a metric).
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** Latency buckets for Store and Bus calls, in seconds: 0.1 ms to 2.5 s. */
 const LATENCY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -29,6 +29,8 @@ export class HubMetrics {
 
   constructor(sources: { openConnections: () => number; queuedBytes: () => number }) {
     const registers = [this.registry];
+    // The process's own (resident memory, event loop lag, heap), into this registry only.
+    collectDefaultMetrics({ register: this.registry });
     this.connectionsAccepted = new Counter({
       name: "switchboard_connections_accepted_total",
       help: "WebSocket upgrades accepted.",
