@@ -165,7 +165,9 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
   });
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
+      // A connection whose reading the send budget paused cannot see its pong;
+      // the budget's own deadline closes it if it is stuck (SPEC EG2).
+      if (!alive.has(ws) && !ws.isPaused) {
         ws.terminate();
         continue;
       }

@@ -225,11 +225,23 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onRequest(request: Request): void {
-    if (this.held.length > 0 || !this.budget.mayStart(this.socket.bufferedAmount, answerCost(request))) {
+    if (this.held.length > 0 || !this.mayStart(request)) {
       this.held.push(request);
       return this.updateFlow();
     }
     this.start(request);
+  }
+
+  /**
+   * Room for one more request: under the in-flight cap (DESIGN rule 6), and
+   * its answer fits the send budget. Otherwise it waits, unread, rather than
+   * being refused: the client sees a slower hub, not an error.
+   */
+  private mayStart(request: Request): boolean {
+    return (
+      this.inFlight < LIMITS.maxInFlightRequests &&
+      this.budget.mayStart(this.socket.bufferedAmount, answerCost(request))
+    );
   }
 
   /** Start held requests, in order, while their answers fit; then pause or resume reading. */
@@ -237,7 +249,7 @@ export class ClientConnection implements Session, RoutedConnection {
     let started = 0;
     while (this.held.length > 0 && !this.socketClosed) {
       const next = this.held[0]!;
-      if (!this.budget.mayStart(this.socket.bufferedAmount, answerCost(next))) break;
+      if (!this.mayStart(next)) break;
       this.held.shift();
       this.start(next);
       started++;
@@ -277,8 +289,6 @@ export class ClientConnection implements Session, RoutedConnection {
 
   private start(request: Request): void {
     if (this.revoked) return this.refuse(request.id, "DEVICE_REVOKED", "this device was revoked");
-    if (this.inFlight >= LIMITS.maxInFlightRequests)
-      return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
     const cost = answerCost(request);
     this.budget.reserve(cost);
     this.inFlight++;

@@ -4,11 +4,11 @@
  * its other clients keep being served meanwhile.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLOSE_TOO_SLOW } from "@switchboard/protocol";
+import { CLOSE_TOO_SLOW, LIMITS } from "@switchboard/protocol";
 import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub, type Hub } from "../../src/index.js";
 import type { Store } from "../../src/store/port.js";
 import { ManualTimers } from "../support/manualTimers.js";
-import { RawClient, newKeys, sign } from "./rawClient.js";
+import { RawClient, newKeys, requestFrame, sign } from "./rawClient.js";
 
 const STUCK_MS = 12_345;
 const BUDGET = 256 * 1024;
@@ -128,6 +128,20 @@ describe("backpressure", () => {
     const again = await other.client.request({ case: "ping", value: {} }, 3n);
     expect(again.result.case).toBe("ping");
     other.client.close();
+  });
+
+  it("[EG2] past the in-flight cap requests wait instead of being refused", async () => {
+    const { client } = await registered("eager");
+    const count = LIMITS.maxInFlightRequests + 100;
+    for (let i = 0; i < count; i++) client.send(requestFrame(BigInt(1000 + i), { case: "ping", value: {} }));
+    for (let i = 0; i < count; i++) {
+      const id = BigInt(1000 + i);
+      const answer = await client.next((f) =>
+        f.body.case === "response" && f.body.value.id === id ? f.body.value : undefined,
+      );
+      expect(answer.result.case).toBe("ping");
+    }
+    client.close();
   });
 
   it("[EG2] a client that reads slowly gets every answer, in order, none dropped", async () => {
