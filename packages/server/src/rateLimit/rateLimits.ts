@@ -29,8 +29,10 @@ export class RateLimits {
     const retryAfterMs = this.tryCharge(name, key);
     if (retryAfterMs === 0) return;
     this.onLimited(name);
-    throw new ProtocolError("RATE_LIMITED", `too many requests (${name}); retry later`, {
-      retryAfterMs: Number.isFinite(retryAfterMs) ? retryAfterMs : 0,
+    const finite = Number.isFinite(retryAfterMs);
+    const when = finite ? `in ${Math.ceil(retryAfterMs / 1000)} s` : "later";
+    throw new ProtocolError("RATE_LIMITED", `too many requests (${name}); retry ${when}`, {
+      retryAfterMs: finite ? retryAfterMs : 0,
     });
   }
 
