@@ -43,7 +43,7 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   helloDeadlineMs: 10_000,
   maxPreHelloFrameBytes: 4096,
   maxConnections: 20_000,
-  maxConnectionsPerIp: 200,
+  maxConnectionsPerIp: 1000,
   trustForwardedFor: false,
   allowedOrigins: [],
 };
