@@ -130,6 +130,30 @@ describe("backpressure", () => {
     other.client.close();
   });
 
+  it("[EG1] fetch pages hold at most maxPageBytes of payload, say whether more follows, and miss nothing", async () => {
+    const { client, deviceId, address } = await registered("pager");
+    await bigConversation(deviceId, address, 12);
+    const seen: number[] = [];
+    let after = 0n;
+    for (let id = 10n; ; id++) {
+      const answer = await client.request(
+        { case: "fetch", value: { conversationId: CONVERSATION, afterSeq: after, limit: 0 } },
+        id,
+      );
+      if (answer.result.case !== "fetch") throw new Error(`fetch failed: ${answer.result.case}`);
+      const { entries, hasMore } = answer.result.value;
+      const payload = entries.reduce((sum, e) => sum + e.payload.length, 0);
+      expect(payload).toBeLessThanOrEqual(LIMITS.maxPageBytes);
+      // 200 KiB entries: three fit in a page with their fields, a fourth would not.
+      expect(entries.length).toBe(hasMore ? 3 : 12 - seen.length);
+      seen.push(...entries.map((e) => Number(e.seq)));
+      if (!hasMore) break;
+      after = entries.at(-1)!.seq;
+    }
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    client.close();
+  });
+
   it("[EG2] past the in-flight cap requests wait instead of being refused", async () => {
     const { client } = await registered("eager");
     const count = LIMITS.maxInFlightRequests + 100;
