@@ -77,6 +77,8 @@ export interface ClientOptions {
    * the devices it adds itself.
    */
   trust?: DeviceTrust;
+  /** How the SDK waits out a hub's retry-after (default: a timer; tests pass their own). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /** One of this account's devices, as `devices()` lists them. */
@@ -119,6 +121,8 @@ export interface ClientEvents extends Record<string, unknown> {
    * was said before `firstSeq` is lost to it; it reads new messages again.
    */
   historyExpired: { conversationId: string; firstSeq: number; rejoinedAtSeq: number };
+  /** [EG4] The hub rate-limited a send: the SDK waits `retryAfterMs` and tries again. */
+  rateLimited: { conversationId: string; retryAfterMs: number };
 }
 
 export class SwitchboardClient {
@@ -175,6 +179,9 @@ export class SwitchboardClient {
         await this.committer.commitPendingRemovals(conversationId);
       },
       acknowledged: (conversationId, seq) => this.requireApplier().acknowledgedOwn(conversationId, seq),
+      wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      rateLimited: (conversationId, retryAfterMs) =>
+        this.events.emit("rateLimited", { conversationId, retryAfterMs }),
     });
     this.committer = new Committer({
       store,

@@ -2,7 +2,24 @@
  * The SDK's errors. Wire errors arrive as ProtocolError (with the server's
  * code); errors the SDK raises itself use ClientError. Both carry `code`.
  */
+import { ProtocolError } from "@switchboard/protocol";
+
 export { ProtocolError, type ErrorCode } from "@switchboard/protocol";
+
+/**
+ * The hub refused a request as over one of its rate limits (SPEC EG4). It is a
+ * ProtocolError with code RATE_LIMITED; `retryAfterMs` says how long to wait
+ * before the same request can succeed (0 when the hub did not say).
+ */
+export class RateLimitedError extends ProtocolError {
+  override name = "RateLimitedError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super("RATE_LIMITED", message, { retryAfterMs });
+  }
+}
 
 export type ClientErrorCode =
   | "NOT_REGISTERED"

@@ -11,6 +11,7 @@ export type { ApprovedDevice } from "./devices/linking.js";
 export type { HistoryChoice } from "./devices/history.js";
 export type { DeviceChange } from "./devices/changes.js";
 export { ClientError, ProtocolError, type ClientErrorCode, type ErrorCode } from "./errors.js";
+export { RateLimitedError } from "./errors.js";
 export type { GroupEngine, DeviceIdentity, GroupMember } from "./mls/engine.js";
 export type { LocalStore, LocalConversation, LocalMessage, StoredIdentity } from "./store/port.js";
 export type { Transport } from "./transport/port.js";

@@ -135,6 +135,13 @@ export const HUB_CREDENTIAL_IDENTITY = "switchboard:hub";
 /** WebSocket close code the hub uses when it closes a revoked device's connection. */
 export const CLOSE_DEVICE_REVOKED = 4003;
 
+/**
+ * WebSocket close code the hub uses when a connection read nothing of what it
+ * was sent for too long (its send budget stayed full): too slow to serve.
+ * Best effort, since the close frame queues behind what it did not read.
+ */
+export const CLOSE_TOO_SLOW = 4008;
+
 /** How long a pending link waits for approval. */
 export const LINK_LIFETIME_MS = 10 * 60 * 1000;
 

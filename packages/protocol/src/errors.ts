@@ -78,6 +78,8 @@ export interface ProtocolErrorDetails {
   existingId?: string;
   /** For HISTORY_EXPIRED: the conversation's first stored seq. */
   firstSeq?: number;
+  /** For RATE_LIMITED: how long to wait before trying again, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** An error with a wire code. Thrown by the server's core, surfaced by the SDK. */

@@ -43,6 +43,6 @@ export const LIMITS = {
   maxCursorsPerAck: 500,
   /** Most devices added or removed by one commit. */
   maxMembershipChange: 2000,
-  /** Most requests a connection may have in flight before it is told to slow down. */
+  /** Most requests a connection may have in flight; the hub reads no more of its requests until one finishes. */
   maxInFlightRequests: 256,
 } as const;

@@ -3,7 +3,7 @@
  * directory and delivery service, over a Store and a Bus passed in. Any number
  * of nodes may share one Store and Bus (with adapters that allow it).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -28,9 +28,24 @@ import {
 } from "./directory/verificationCodes.js";
 import { verifierFor, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
-import { createWebClient, type WebClient } from "./gateway/webClient.js";
+import { createWebClient } from "./gateway/webClient.js";
+import { ConnectionLimiter } from "./gateway/connectionLimiter.js";
+import {
+  clientAddress,
+  DEFAULT_CONNECTION_SETTINGS,
+  originAllowed,
+  REAL_TIMERS,
+  type ConnectionSettings,
+  type Timers,
+} from "./gateway/connectionSettings.js";
 import { LocalRouter } from "./gateway/router.js";
+import { serveHttp } from "./gateway/httpEndpoints.js";
+import { HubMetrics } from "./metrics/hubMetrics.js";
+import { instrument } from "./metrics/instrument.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
+import { RateLimits } from "./rateLimit/rateLimits.js";
+import { rateLimitSettings, type LimitName } from "./rateLimit/rateLimitSettings.js";
+import type { BucketRate } from "./rateLimit/tokenBucket.js";
 import type { HubSigningKey, Store } from "./store/port.js";
 
 export interface HubOptions {
@@ -60,6 +75,12 @@ export interface HubOptions {
   hubKey?: HubSigningKey;
   /** The pruner's timers (tests); the global ones when absent. */
   pruneTimers?: PrunerTimers;
+  /** Connection limits (gateway/connectionSettings.ts); defaults for what is absent. */
+  connections?: Partial<ConnectionSettings>;
+  /** Rate limits (rateLimit/rateLimitSettings.ts); defaults for what is absent. */
+  rateLimits?: { limits?: Partial<Record<LimitName, BucketRate>>; maxBuckets?: number };
+  /** Timers for the connections' deadlines (tests inject their own). */
+  timers?: Timers;
 }
 
 export interface Hub {
@@ -75,14 +96,22 @@ const LISTEN_BACKLOG = 4096;
 /** Keepalive: a connection that does not answer a ping within this long is dropped. */
 const PING_INTERVAL_MS = 30_000;
 
-export async function startHub(options: HubOptions): Promise<Hub> {
-  const log = options.logger ?? pino({ level: "silent" });
-  const clock = options.clock ?? Date.now;
+export async function startHub(hubOptions: HubOptions): Promise<Hub> {
+  const log = hubOptions.logger ?? pino({ level: "silent" });
+  const clock = hubOptions.clock ?? Date.now;
+  // The Store and Bus every part uses are timed into /metrics (a decorator, not the adapters).
+  const metrics = new HubMetrics({
+    openConnections: () => limiter.open,
+    queuedBytes: () => [...wss.clients].reduce((sum, ws) => sum + ws.bufferedAmount, 0),
+  });
+  const options: HubOptions = {
+    ...hubOptions,
+    store: instrument(hubOptions.store, metrics.storeSeconds),
+    bus: instrument(hubOptions.bus, metrics.busSeconds),
+  };
   const apps = new AppRegistry(options.apps);
   const storage = storageSettings(options.storage);
-  const announcer = createBusAnnouncer(options.bus, (err) =>
-    log.warn({ err: String(err) }, "bus publish failed"),
-  );
+  const announcer = createBusAnnouncer(options.bus, (err) => log.warn({ err }, "bus publish failed"));
   const verification = options.verification ?? DEFAULT_VERIFICATION_SETTINGS;
   // Built once per app at start, so a webhook app without a URL fails the start, not a request.
   const verifiers = new Map(
@@ -104,7 +133,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     throw new Error("the hub key lives in a key file now: start the hub with it (HubOptions.hubKey)");
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
   const onRemovalError = (err: unknown, conversationId: string) =>
-    log.warn({ err: String(err), conversation: conversationId }, "removal proposal failed");
+    log.warn({ err, conversation: conversationId }, "removal proposal failed");
   const delivery = new DeliveryService(options.store, apps, announcer, clock, {
     hubPublicKey: hubKey.publicKey,
     removals,
@@ -115,7 +144,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     options.store,
     clock,
     storage,
-    (err) => log.warn({ err: String(err) }, "pruning failed"),
+    (err) => log.warn({ err }, "pruning failed"),
     options.pruneTimers,
     (run) => {
       if (run.entries + run.inboxItems > 0) log.info(run, "pruned");
@@ -138,30 +167,57 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     deviceMessages: new DeviceMessages(options.store, announcer, clock, storage.maxInboxBytesPerDevice),
     hubSignatureKey: hubKey.publicKey,
     clock,
+    rateLimits: new RateLimits(rateLimitSettings(options.rateLimits), clock),
   };
+  services.rateLimits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
 
-  const web = createWebClient(options.webRoot, options.apps);
-  const http: Server = createServer((req, res) => serveHttp(req, res, router, web));
+  const endpoints = {
+    deviceCount: () => router.deviceCount,
+    readiness: { store: () => options.store.ping(), bus: () => options.bus.ping() },
+    registry: metrics.registry,
+    log,
+    web: createWebClient(options.webRoot, options.apps),
+  };
+  const http: Server = createServer((req, res) => serveHttp(req, res, endpoints));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
   });
   const alive = new WeakSet<object>();
+  const settings = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
+  const limiter = new ConnectionLimiter(settings.maxConnections, settings.maxConnectionsPerIp);
+  const context = { services, router, log, settings, timers: options.timers ?? REAL_TIMERS, metrics };
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
       return;
     }
+    if (!originAllowed(req.headers.origin, req.headers.host, settings.allowedOrigins)) {
+      metrics.connectionsRefused.inc();
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    // SPEC EG3: counted until the TCP socket closes, whether or not the handshake completes.
+    const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], settings);
+    if (!limiter.tryAcquire(ip)) {
+      metrics.connectionsRefused.inc();
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    socket.once("close", () => limiter.release(ip));
+    metrics.connectionsAccepted.inc();
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       ws.on("pong", () => alive.add(ws));
-      new ClientConnection(ws, services, router, log);
+      new ClientConnection(ws, context, ip);
     });
   });
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
+      // A connection whose reading the send budget paused cannot see its pong;
+      // the budget's own deadline closes it if it is stuck (SPEC EG2).
+      if (!alive.has(ws) && !ws.isPaused) {
         ws.terminate();
         continue;
       }
@@ -207,16 +263,4 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       return closing;
     },
   };
-}
-
-function serveHttp(req: IncomingMessage, res: ServerResponse, router: LocalRouter, web: WebClient): void {
-  const path = new URL(req.url ?? "/", "http://x").pathname;
-  if (web.serve(req, res, path)) return;
-  if (req.method === "GET" && path === "/healthz") {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: "ok", devices: router.deviceCount }));
-    return;
-  }
-  res.writeHead(404, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: "NOT_FOUND" }));
 }

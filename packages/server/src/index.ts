@@ -36,3 +36,15 @@ export {
 } from "./secrets/hubKey.js";
 export { InsecureFileError } from "./secrets/privateFiles.js";
 export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";
+export {
+  DEFAULT_CONNECTION_SETTINGS,
+  type ConnectionSettings,
+  type Timers,
+} from "./gateway/connectionSettings.js";
+export {
+  DEFAULT_RATE_LIMIT_SETTINGS,
+  LIMIT_NAMES,
+  type LimitName,
+  type RateLimitSettings,
+} from "./rateLimit/rateLimitSettings.js";
+export type { BucketRate } from "./rateLimit/tokenBucket.js";

@@ -96,7 +96,7 @@ export function addServeCommand(program: Command): void {
         hub.close().then(
           () => process.exit(0),
           (err: unknown) => {
-            logger.error({ err: String(err) }, "shutdown failed");
+            logger.error({ err }, "shutdown failed");
             process.exit(1);
           },
         );

@@ -7,6 +7,7 @@ import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalMessage, LocalStore, OutboxItem } from "../store/port.js";
 import { ProtocolError } from "@switchboard/protocol";
+import { RateLimitedError } from "../errors.js";
 import { newMessageId, textContent } from "./content.js";
 import { requireConversation } from "./requireConversation.js";
 import { SerialQueue } from "./serialQueue.js";
@@ -25,10 +26,22 @@ export interface OutboxDeps {
   refresh(conversationId: string): Promise<void>;
   /** The hub stored our message at `seq`; it does not push it back to this device ([DS4]). */
   acknowledged(conversationId: string, seq: number): Promise<void>;
+  /** Wait this long before trying a rate-limited send again ([EG4]). */
+  wait(ms: number): Promise<void>;
+  /** The hub said to slow down: the send waits `retryAfterMs` before its next try. */
+  rateLimited(conversationId: string, retryAfterMs: number): void;
 }
 
 /** How often one message is encrypted again after the group moved on under it. */
 const MAX_REENCRYPTIONS = 4;
+
+/**
+ * [EG4] How often one send waits out the hub's RATE_LIMITED before the error
+ * goes to the caller, and the longest wait it sits out (a longer one goes to
+ * the caller at once; the message stays in the outbox for the next flush).
+ */
+const MAX_RATE_LIMITED_WAITS = 5;
+const MAX_RATE_LIMITED_WAIT_MS = 60_000;
 
 export class Outbox {
   /** Sends, one at a time per conversation (apart from the conversation queue, which sending waits on). */
@@ -113,15 +126,28 @@ export class Outbox {
    * hub stored nothing, so the text is encrypted again under the same id.
    */
   private async deliverOne(message: LocalMessage): Promise<LocalMessage> {
-    for (let attempt = 0; ; attempt++) {
+    let waits = 0;
+    let reencryptions = 0;
+    for (;;) {
       const item = (await this.deps.store.listOutbox()).find((o) => o.clientMessageId === message.id);
       if (!item) return message;
       try {
         return await this.send(item, message);
       } catch (err) {
+        // [EG4] Wait as long as the hub said instead of hammering it; the caller is told.
+        if (
+          err instanceof RateLimitedError &&
+          waits < MAX_RATE_LIMITED_WAITS &&
+          err.retryAfterMs <= MAX_RATE_LIMITED_WAIT_MS
+        ) {
+          waits++;
+          this.deps.rateLimited(item.conversationId, err.retryAfterMs);
+          await this.deps.wait(Math.max(1, err.retryAfterMs));
+          continue;
+        }
         const stale =
           err instanceof ProtocolError && (err.code === "EPOCH_CONFLICT" || err.code === "PROPOSALS_PENDING");
-        if (!stale || attempt >= MAX_REENCRYPTIONS) throw err;
+        if (!stale || reencryptions++ >= MAX_REENCRYPTIONS) throw err;
         await this.deps.refresh(item.conversationId);
         message = await this.reencrypt(item, message);
       }

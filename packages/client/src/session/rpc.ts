@@ -25,7 +25,7 @@ import {
   type Response,
   type ServerHello,
 } from "@switchboard/protocol";
-import { ClientError } from "../errors.js";
+import { ClientError, RateLimitedError } from "../errors.js";
 import type { Transport, TransportConnection } from "../transport/port.js";
 
 export type OpCase = NonNullable<Request["op"]["case"]>;
@@ -189,6 +189,8 @@ export class RpcSession {
       if (result.case === "error") {
         const e = result.value;
         const code = isErrorCode(e.code) ? e.code : "INTERNAL";
+        if (code === "RATE_LIMITED")
+          return pending.reject(new RateLimitedError(e.message, Number(e.retryAfterMs)));
         pending.reject(
           new ProtocolError(code, e.message, {
             currentEpoch: Number(e.currentEpoch),

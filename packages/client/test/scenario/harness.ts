@@ -49,6 +49,7 @@ export async function startTestHub(
     verifiers?: Record<string, Verifier>;
     storage?: HubOptions["storage"];
     pruneTimers?: HubOptions["pruneTimers"];
+    rateLimits?: HubOptions["rateLimits"];
   } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
@@ -70,6 +71,7 @@ export async function startTestHub(
     ...(options.verifiers ? { verifiers: options.verifiers } : {}),
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.pruneTimers ? { pruneTimers: options.pruneTimers } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   return {
     hub,
@@ -129,6 +131,8 @@ export async function newClient(
     /** Another transport than the WebSocket one (a test's fault injection). */
     transport?: (url: string) => Transport;
     timings?: RpcTimings;
+    /** How the SDK waits out a retry-after (a test moves a fake clock instead). */
+    wait?: (ms: number) => Promise<void>;
   } = {},
 ): Promise<TestDevice> {
   const store = createMemoryStore();
@@ -140,6 +144,7 @@ export async function newClient(
     ...(options.random ? { random: options.random } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
+    ...(options.wait ? { wait: options.wait } : {}),
     transport: (url) => {
       const transport = options.transport?.(url) ?? createWebSocketTransport(url);
       return options.gate ? options.gate.wrap(transport) : transport;

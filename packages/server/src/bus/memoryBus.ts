@@ -41,6 +41,9 @@ export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {
     onResume() {
       return () => {};
     },
+    async ping() {
+      if (closed) throw new Error("the bus is closed");
+    },
     async close() {
       closed = true;
       topics.clear();

@@ -119,10 +119,10 @@ class NatsBusAdapter implements NatsBus {
     if (onResume) this.resumeHandlers.add(onResume);
     this.maxPayload = nc.info?.max_payload ?? 1024 * 1024;
     this.statuses = nc.status();
-    this.watch().catch((err: unknown) => this.log.warn({ err: String(err) }, "NATS status watch ended"));
+    this.watch().catch((err: unknown) => this.log.warn({ err }, "NATS status watch ended"));
     nc.closed()
       .then((err) => {
-        if (err && !this.closing) this.log.error({ err: String(err) }, "NATS connection closed for good");
+        if (err && !this.closing) this.log.error({ err }, "NATS connection closed for good");
       })
       .catch(() => {});
   }
@@ -159,7 +159,7 @@ class NatsBusAdapter implements NatsBus {
       this.counts.published++;
     } catch (err) {
       dropped.failed++;
-      this.log.warn({ topic, err: String(err) }, "bus publish failed; dropped");
+      this.log.warn({ topic, err }, "bus publish failed; dropped");
     }
   }
 
@@ -175,20 +175,20 @@ class NatsBusAdapter implements NatsBus {
     try {
       sub = this.nc.subscribe(this.subject(topic), {
         callback: (err, msg) => {
-          if (err) return this.log.warn({ topic, err: String(err) }, "bus subscription error");
+          if (err) return this.log.warn({ topic, err }, "bus subscription error");
           if (this.closing) return;
           this.counts.delivered++;
           // A handler that throws would otherwise end nats.js's reader loop.
           try {
             handler(msg.data);
           } catch (handlerErr) {
-            this.log.error({ topic, err: String(handlerErr) }, "bus handler failed");
+            this.log.error({ topic, err: handlerErr }, "bus handler failed");
           }
         },
       });
     } catch (err) {
       // Only when the connection is closed for good (logged there): nothing to deliver.
-      this.log.warn({ topic, err: String(err) }, "bus subscribe failed");
+      this.log.warn({ topic, err }, "bus subscribe failed");
       return () => {};
     }
     let ended = false;
@@ -199,13 +199,20 @@ class NatsBusAdapter implements NatsBus {
       try {
         sub.unsubscribe();
       } catch (err) {
-        this.log.debug({ topic, err: String(err) }, "bus unsubscribe failed");
+        this.log.debug({ topic, err }, "bus unsubscribe failed");
       }
     };
   }
 
   flush(): Promise<void> {
     return this.nc.flush();
+  }
+
+  /** A round trip to the NATS server; fails at once while disconnected or closed. */
+  async ping(): Promise<void> {
+    if (this.closing !== undefined || this.nc.isClosed()) throw new Error("the bus is closed");
+    if (!this.connected) throw new Error("NATS is disconnected");
+    await this.nc.flush();
   }
 
   stats(): NatsBusStats {
@@ -218,7 +225,7 @@ class NatsBusAdapter implements NatsBus {
         try {
           await withTimeout(this.nc.drain(), DRAIN_TIMEOUT_MS);
         } catch (err) {
-          this.log.warn({ err: String(err) }, "NATS drain failed; closing");
+          this.log.warn({ err }, "NATS drain failed; closing");
         }
       }
       if (!this.nc.isClosed()) await this.nc.close();
@@ -252,7 +259,7 @@ class NatsBusAdapter implements NatsBus {
       try {
         handler(droppedTopics);
       } catch (err) {
-        this.log.error({ err: String(err) }, "bus onResume failed");
+        this.log.error({ err }, "bus onResume failed");
       }
     }
   }

@@ -29,6 +29,8 @@ export interface Bus {
    * were lost too. Returns a function that removes the handler.
    */
   onResume(handler: (droppedTopics: readonly string[]) => void): () => void;
+  /** Resolves when the bus can carry messages now (one cheap round trip); rejects otherwise (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

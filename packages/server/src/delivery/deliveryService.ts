@@ -33,7 +33,7 @@ import type { RemovalProposals } from "./removalProposals.js";
 import {
   LIMITS,
   clampLimit,
-  fitPage,
+  cutPage,
   requireClientMessageId,
   requireConversationId,
   requireSize,
@@ -322,12 +322,12 @@ export class DeliveryService {
     const from = Math.max(afterSeq, membership.joinedSeq);
     const prunedSeq = membership.prunedSeq ?? 0;
     if (from < prunedSeq) throw historyExpired(prunedSeq + 1);
-    const entries = await this.store.readLog(conversationId, from, n + 1);
+    const entries = await this.store.readLog(conversationId, from, n + 1, LIMITS.maxPageBytes);
     // Pruned between the two reads: a gap after `from` is as expired as the check above.
     const first = entries[0];
     if (first !== undefined && first.seq > from + 1) throw historyExpired(first.seq);
-    const page = fitPage(entries, n);
-    return { entries: page, hasMore: entries.length > page.length };
+    const { page, hasMore } = cutPage(entries, n);
+    return { entries: page, hasMore };
   }
 
   async ack(caller: Caller, cursors: CursorUpdate[]): Promise<void> {
@@ -356,9 +356,9 @@ export class DeliveryService {
     limit: number,
   ): Promise<{ items: InboxRecord[]; hasMore: boolean }> {
     const n = clampLimit(limit, LIMITS.maxInboxItems);
-    const items = await this.store.readInbox(caller.deviceId, afterId, n + 1);
-    const page = fitPage(items, n);
-    return { items: page, hasMore: items.length > page.length };
+    const items = await this.store.readInbox(caller.deviceId, afterId, n + 1, LIMITS.maxPageBytes);
+    const { page, hasMore } = cutPage(items, n);
+    return { items: page, hasMore };
   }
 
   async ackInbox(caller: Caller, upToId: number): Promise<void> {

@@ -27,11 +27,18 @@ export { LIMITS };
 const PER_ITEM_OVERHEAD = 256;
 
 /**
- * The longest prefix of `items` that fits in a page of LIMITS.maxPageBytes,
- * never empty when `items` is not (one item always fits: payloads are bounded
- * below a page).
+ * A page from what the Store read with `readPage(limit + 1, LIMITS.maxPageBytes)`:
+ * the longest prefix of at most `limit` items that fits in LIMITS.maxPageBytes
+ * with its fields, never empty when `items` is not. The Store stops reading
+ * right after the item that took it over the budget (port.ts readLog), so
+ * whether more follows is whether anything was cut here. Every payload is
+ * within a page (maxHandshakeBytes <= maxPageBytes), so a first item never
+ * stops the read on its own.
  */
-export function fitPage<T extends { payload: Uint8Array }>(items: T[], limit: number): T[] {
+export function cutPage<T extends { payload: Uint8Array }>(
+  items: T[],
+  limit: number,
+): { page: T[]; hasMore: boolean } {
   let bytes = 0;
   let count = 0;
   for (const item of items) {
@@ -40,5 +47,5 @@ export function fitPage<T extends { payload: Uint8Array }>(items: T[], limit: nu
     if (count > 0 && bytes > LIMITS.maxPageBytes) break;
     count++;
   }
-  return items.slice(0, count);
+  return { page: items.slice(0, count), hasMore: count < items.length };
 }

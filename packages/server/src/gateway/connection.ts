@@ -3,6 +3,11 @@
  * pushes. Everything that arrives is size-checked and decoded here, at the
  * edge; a bad frame gets a typed error and the connection goes on (a second
  * Hello or garbage before Hello closes it, since no session exists yet).
+ *
+ * What it sends is bounded by one budget (sendBudget.ts, SPEC EG2): a request
+ * starts only while its possible answer fits; the others are held in order
+ * and the socket is not read until they can start, so a client that does not
+ * read its answers stops being read itself, and is closed if it stays so.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
@@ -10,10 +15,14 @@ import type { WebSocket } from "ws";
 import {
   CHALLENGE_BYTES,
   CLOSE_DEVICE_REVOKED,
+  CLOSE_TOO_SLOW,
   LIMITS,
   PROTOCOL_VERSION,
   ProtocolError,
+  ErrorSchema,
+  ResponseSchema,
   ServerFrameSchema,
+  ServerHelloSchema,
   create,
   decodeClientFrame,
   encodeSendMessageAck,
@@ -24,11 +33,43 @@ import {
   type ServerFrame,
 } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
+import type { HubMetrics } from "../metrics/hubMetrics.js";
+import type { ConnectionSettings, Timers } from "./connectionSettings.js";
 import { handleRequest, type Services, type Session } from "./handlers.js";
 import type { LocalRouter, RoutedConnection } from "./router.js";
+import { SendBudget } from "./sendBudget.js";
 
-/** Past this much unsent data, pushes to a slow reader are dropped; it catches up by syncing. */
-const MAX_BUFFERED_PUSH_BYTES = 4 * 1024 * 1024;
+type Op = NonNullable<Request["op"]["case"]>;
+
+/** Operations whose answer is a few fixed fields; every other may answer with a whole frame. */
+const SMALL_ANSWER_OPS: ReadonlySet<Op> = new Set<Op>([
+  "sendMessage",
+  "commit",
+  "ack",
+  "ackInbox",
+  "ping",
+  "uploadKeyPackages",
+  "sendToDevice",
+  "register",
+  "authenticate",
+  "beginLink",
+]);
+
+/** The bytes a request reserves of the send budget while it runs. */
+function answerCost(request: Request): number {
+  const op = request.op.case;
+  return op !== undefined && SMALL_ANSWER_OPS.has(op) ? 0 : LIMITS.maxFrameBytes;
+}
+
+/** The parts of the connection's surroundings it needs besides the socket. */
+export interface ConnectionContext {
+  services: Services;
+  router: LocalRouter;
+  log: Logger;
+  settings: ConnectionSettings;
+  timers: Timers;
+  metrics: HubMetrics;
+}
 
 export class ClientConnection implements Session, RoutedConnection {
   readonly challenge = new Uint8Array(randomBytes(CHALLENGE_BYTES));
@@ -43,16 +84,41 @@ export class ClientConnection implements Session, RoutedConnection {
   private corked = false;
   /** The device was revoked: answer what is in flight, refuse the rest, then close. */
   private revoked = false;
+  /** Requests read but not started: their answers would not fit the send budget yet. */
+  private readonly held: Request[] = [];
+  private readingPaused = false;
+  private readonly budget: SendBudget;
+  private helloTimer: unknown;
+  private readonly services: Services;
+  private readonly router: LocalRouter;
+  private readonly log: Logger;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly services: Services,
-    private readonly router: LocalRouter,
-    private readonly log: Logger,
+    private readonly context: ConnectionContext,
+    /** The client's IP address (per-IP rate limits). */
+    readonly remoteAddress: string,
   ) {
+    this.services = context.services;
+    this.router = context.router;
+    this.log = context.log;
+    const { settings, timers } = context;
+    this.budget = new SendBudget(settings.sendBudgetBytes, settings.stuckCloseMs, timers, () =>
+      this.onStuck(),
+    );
+    this.helloTimer = timers.setTimeout(() => {
+      this.helloTimer = null;
+      context.metrics.connectionsClosed.inc({ reason: "hello_deadline" });
+      this.close(1008, "hello deadline passed");
+    }, settings.helloDeadlineMs);
     socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     socket.on("close", () => this.onClose());
-    socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
+    socket.on("error", (err) => this.log.debug({ err }, "socket error"));
+    // The kernel took what was queued: held requests may start, reading may resume.
+    this.rawSocket()?.on("drain", () => {
+      this.budget.progress();
+      this.pump();
+    });
   }
 
   get deviceId(): string {
@@ -85,10 +151,14 @@ export class ClientConnection implements Session, RoutedConnection {
     this.router.join(conversationId, this.deviceId);
   }
 
+  /** Dropped when over the send budget: the client catches up by syncing. */
   push(bytes: Uint8Array): void {
     if (this.revoked || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > MAX_BUFFERED_PUSH_BYTES) return;
-    this.write(bytes);
+    if (!this.budget.mayPush(this.socket.bufferedAmount, bytes.length)) {
+      this.context.metrics.pushesDropped.inc();
+      return;
+    }
+    this.write(bytes, "push");
   }
 
   close(code: number, reason: string): void {
@@ -107,10 +177,27 @@ export class ClientConnection implements Session, RoutedConnection {
 
   private onMessage(data: unknown, isBinary: boolean): void {
     const bytes = toBytes(data);
-    if (!isBinary || !bytes) return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+    if (!isBinary || !bytes) {
+      this.countIn("invalid", bytes?.length ?? 0);
+      return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+    }
+    // Before Hello nobody is known: a large frame is not worth decoding (SPEC EG3).
+    if (!this.greeted && bytes.length > this.context.settings.maxPreHelloFrameBytes) {
+      this.countIn("invalid", bytes.length);
+      this.context.metrics.connectionsClosed.inc({ reason: "frame_before_hello" });
+      this.refuse(0n, "TOO_LARGE", "frame too large before Hello");
+      return this.close(1009, "frame too large before hello");
+    }
     const decoded = decodeClientFrame(bytes);
-    if (!decoded.ok) return this.refuse(0n, decoded.code, decoded.reason);
+    if (!decoded.ok) {
+      this.countIn("invalid", bytes.length);
+      return this.refuse(0n, decoded.code, decoded.reason);
+    }
     const body = decoded.value.body;
+    this.countIn(
+      body.case === "request" ? (body.value.op.case ?? "invalid") : (body.case ?? "invalid"),
+      bytes.length,
+    );
     if (!this.greeted) {
       if (body.case !== "hello") {
         this.refuse(0n, "BAD_FRAME", "the first frame must be a Hello");
@@ -121,15 +208,15 @@ export class ClientConnection implements Session, RoutedConnection {
         return this.close(1002, "unsupported version");
       }
       this.greeted = true;
+      this.clearHelloTimer();
       this.sendFrame({
         case: "hello",
-        value: {
-          $typeName: "switchboard.v1.ServerHello",
+        value: create(ServerHelloSchema, {
           protocolVersion: PROTOCOL_VERSION,
           challenge: this.challenge,
           serverTime: BigInt(this.services.clock()),
           hubSignatureKey: this.services.hubSignatureKey,
-        },
+        }),
       });
       return;
     }
@@ -138,9 +225,72 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onRequest(request: Request): void {
+    if (this.held.length > 0 || !this.mayStart(request)) {
+      this.held.push(request);
+      return this.updateFlow();
+    }
+    this.start(request);
+  }
+
+  /**
+   * Room for one more request: under the in-flight cap (DESIGN rule 6), and
+   * its answer fits the send budget. Otherwise it waits, unread, rather than
+   * being refused: the client sees a slower hub, not an error.
+   */
+  private mayStart(request: Request): boolean {
+    return (
+      this.inFlight < LIMITS.maxInFlightRequests &&
+      this.budget.mayStart(this.socket.bufferedAmount, answerCost(request))
+    );
+  }
+
+  /** Start held requests, in order, while their answers fit; then pause or resume reading. */
+  private pump(): void {
+    let started = 0;
+    while (this.held.length > 0 && !this.socketClosed) {
+      const next = this.held[0]!;
+      if (!this.mayStart(next)) break;
+      this.held.shift();
+      this.start(next);
+      started++;
+    }
+    if (started > 0) this.budget.progress();
+    this.updateFlow();
+  }
+
+  /**
+   * Blocked (requests held, or the queue over budget): stop reading the socket,
+   * so what the client sends waits in its own buffers, not in ours.
+   */
+  private updateFlow(): void {
+    if (this.socketClosed) return;
+    const blocked =
+      this.held.length > 0 || this.socket.bufferedAmount > this.context.settings.sendBudgetBytes;
+    this.budget.setBlocked(blocked);
+    if (blocked && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    } else if (!blocked && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Blocked for stuckCloseMs: it is not reading. Its queued bytes are freed with the socket. */
+  private onStuck(): void {
+    this.context.metrics.connectionsClosed.inc({ reason: "too_slow" });
+    this.log.info(
+      { device: this.deviceId, queued: this.socket.bufferedAmount },
+      "closing a connection too slow to serve",
+    );
+    this.close(CLOSE_TOO_SLOW, "too slow");
+    this.socket.terminate();
+  }
+
+  private start(request: Request): void {
     if (this.revoked) return this.refuse(request.id, "DEVICE_REVOKED", "this device was revoked");
-    if (this.inFlight >= LIMITS.maxInFlightRequests)
-      return this.refuse(request.id, "RATE_LIMITED", "too many requests in flight");
+    const cost = answerCost(request);
+    this.budget.reserve(cost);
     this.inFlight++;
     handleRequest(this.services, this, request)
       .then((result) => this.respond(request.id, result))
@@ -148,17 +298,17 @@ export class ClientConnection implements Session, RoutedConnection {
         if (err instanceof ProtocolError) return this.refuse(request.id, err.code, err.message, err.details);
         // The Store says it cannot be reached now (a database restarting): retry later, not a bug.
         if (isUnavailable(err)) {
-          this.log.warn({ err: (err as Error).message, op: request.op.case }, "store unavailable");
+          this.log.warn({ err, op: request.op.case }, "store unavailable");
           return this.refuse(request.id, "UNAVAILABLE", "storage is unavailable; retry shortly");
         }
-        this.log.error(
-          { err: err instanceof Error ? err.message : String(err), op: request.op.case },
-          "request failed",
-        );
+        this.log.error({ err, op: request.op.case }, "request failed");
         this.refuse(request.id, "INTERNAL", "internal error");
       })
       .finally(() => {
+        // The answer is written by now, so it counts in bufferedAmount instead.
+        this.budget.release(cost);
         this.inFlight--;
+        this.pump();
         this.closeIfRevoked();
       });
   }
@@ -168,28 +318,34 @@ export class ClientConnection implements Session, RoutedConnection {
       // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
       if (this.socket.readyState !== this.socket.OPEN) return;
       const { seq, serverTime } = result.value;
-      return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)));
+      return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)), "sendMessage");
     }
-    this.sendFrame({ case: "response", value: { $typeName: "switchboard.v1.Response", id, result } });
+    this.sendFrame({ case: "response", value: create(ResponseSchema, { id, result }) });
   }
 
   private refuse(id: bigint, code: ErrorCode, message: string, details: ProtocolError["details"] = {}): void {
+    this.context.metrics.errors.inc({ code });
     this.respond(id, {
       case: "error",
-      value: {
-        $typeName: "switchboard.v1.Error",
+      value: create(ErrorSchema, {
         code,
         message,
         currentEpoch: BigInt(details.currentEpoch ?? 0),
         existingId: details.existingId ?? "",
         firstSeq: BigInt(details.firstSeq ?? 0),
-      },
+        retryAfterMs: BigInt(details.retryAfterMs ?? 0),
+      }),
     });
   }
 
   private sendFrame(body: ServerFrame["body"]): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.write(encodeServerFrame(create(ServerFrameSchema, { body })));
+    const type = body.case === "response" ? (body.value.result.case ?? "empty") : (body.case ?? "empty");
+    this.write(encodeServerFrame(create(ServerFrameSchema, { body })), type);
+  }
+
+  private countIn(type: string, bytes: number): void {
+    this.context.metrics.frameIn(type, bytes);
   }
 
   /**
@@ -197,8 +353,9 @@ export class ClientConnection implements Session, RoutedConnection {
    * answers many requests at once, and a syscall per frame was a fifth of the
    * hub's CPU under load (bench/README.md).
    */
-  private write(bytes: Uint8Array): void {
-    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  private write(bytes: Uint8Array, type: string): void {
+    this.context.metrics.frameOut(type, bytes.length);
+    const raw = this.rawSocket();
     if (raw && !this.corked) {
       this.corked = true;
       raw.cork();
@@ -210,10 +367,30 @@ export class ClientConnection implements Session, RoutedConnection {
     this.socket.send(bytes);
   }
 
+  /** ws keeps the TCP socket private; corking and 'drain' need it. */
+  private rawSocket(): RawSocket | undefined {
+    return (this.socket as unknown as { _socket?: RawSocket })._socket;
+  }
+
+  private clearHelloTimer(): void {
+    if (this.helloTimer === null) return;
+    this.context.timers.clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+  }
+
   private onClose(): void {
     this.socketClosed = true;
+    this.held.length = 0;
+    this.budget.dispose();
+    this.clearHelloTimer();
     if (this.routedAs !== null) this.router.detach(this, this.routedAs);
   }
+}
+
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+  on(event: "drain", listener: () => void): void;
 }
 
 function toBytes(data: unknown): Uint8Array | undefined {

@@ -2,66 +2,65 @@
  * Handlers for the device operations of an authenticated connection:
  * linking (the approving side), listing, revocation and messages between an
  * account's devices. BeginLink, on an unauthenticated connection, is in
- * handlers.ts with the other login-time operations.
+ * loginHandlers.ts with the other login-time operations.
  */
-import type { Request, Response } from "@switchboard/protocol";
-import type { Caller } from "../caller.js";
-import type { Services } from "./handlers.js";
+import {
+  ApproveLinkResponseSchema,
+  GetLinkResponseSchema,
+  ListDevicesResponseSchema,
+  RevokeDeviceResponseSchema,
+  SendToDeviceResponseSchema,
+  create,
+} from "@switchboard/protocol";
+import type { HandlerTable } from "./handlerTypes.js";
 import { toSafeNumber, toWireDevice, toWirePendingLink } from "./wireMapping.js";
 
-export type DeviceOp = Extract<
-  Request["op"],
-  { case: "getLink" | "approveLink" | "listDevices" | "revokeDevice" | "sendToDevice" }
->;
-
-export async function handleDeviceOp(
-  services: Services,
-  caller: Caller,
-  op: DeviceOp,
-): Promise<Response["result"]> {
-  switch (op.case) {
-    case "getLink": {
-      const link = await services.linking.getLink(op.value.code);
-      return {
-        case: "getLink",
-        value: { $typeName: "switchboard.v1.GetLinkResponse", link: toWirePendingLink(link) },
-      };
-    }
-    case "approveLink": {
+export const DEVICE_HANDLERS: HandlerTable<
+  "getLink" | "approveLink" | "listDevices" | "revokeDevice" | "sendToDevice"
+> = {
+  getLink: {
+    login: "required",
+    async handle(r, { services }) {
+      const link = await services.linking.getLink(r.code);
+      return create(GetLinkResponseSchema, { link: toWirePendingLink(link) });
+    },
+  },
+  approveLink: {
+    login: "required",
+    async handle(r, { services, caller }) {
       const device = await services.linking.approveLink(caller, {
-        code: op.value.code,
-        approval: op.value.approval,
-        approvedAt: toSafeNumber(op.value.approvedAt),
-        envelope: op.value.envelope,
+        code: r.code,
+        approval: r.approval,
+        approvedAt: toSafeNumber(r.approvedAt),
+        envelope: r.envelope,
       });
-      return {
-        case: "approveLink",
-        value: { $typeName: "switchboard.v1.ApproveLinkResponse", device: toWireDevice(device, true) },
-      };
-    }
-    case "listDevices": {
-      const { address, devices } = await services.directory.listDevices(caller, op.value.address);
+      return create(ApproveLinkResponseSchema, { device: toWireDevice(device, true) });
+    },
+  },
+  listDevices: {
+    login: "required",
+    async handle(r, { services, caller }) {
+      const { address, devices } = await services.directory.listDevices(caller, r.address);
       // Names and last-seen times are the account's own business.
       const own = address === caller.address;
-      return {
-        case: "listDevices",
-        value: {
-          $typeName: "switchboard.v1.ListDevicesResponse",
-          address,
-          devices: devices.map((d) => toWireDevice(d, own)),
-        },
-      };
-    }
-    case "revokeDevice": {
-      const conversationIds = await services.revocation.revoke(caller, op.value.deviceId);
-      return {
-        case: "revokeDevice",
-        value: { $typeName: "switchboard.v1.RevokeDeviceResponse", conversationIds },
-      };
-    }
-    case "sendToDevice": {
-      await services.deviceMessages.send(caller, op.value.deviceId, op.value.payload);
-      return { case: "sendToDevice", value: { $typeName: "switchboard.v1.SendToDeviceResponse" } };
-    }
-  }
-}
+      return create(ListDevicesResponseSchema, {
+        address,
+        devices: devices.map((d) => toWireDevice(d, own)),
+      });
+    },
+  },
+  revokeDevice: {
+    login: "required",
+    async handle(r, { services, caller }) {
+      const conversationIds = await services.revocation.revoke(caller, r.deviceId);
+      return create(RevokeDeviceResponseSchema, { conversationIds });
+    },
+  },
+  sendToDevice: {
+    login: "required",
+    async handle(r, { services, caller }) {
+      await services.deviceMessages.send(caller, r.deviceId, r.payload);
+      return create(SendToDeviceResponseSchema);
+    },
+  },
+};

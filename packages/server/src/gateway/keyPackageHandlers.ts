@@ -1,12 +1,13 @@
 /** ListKeyPackages: which of its one-time key packages the hub still holds for the calling device. */
-import type { Response } from "@switchboard/protocol";
-import type { Caller } from "../caller.js";
-import type { Directory } from "../directory/directory.js";
+import { ListKeyPackagesResponseSchema, create } from "@switchboard/protocol";
+import type { HandlerTable } from "./handlerTypes.js";
 
-export async function handleListKeyPackages(
-  directory: Directory,
-  caller: Caller,
-): Promise<Response["result"]> {
-  const refs = await directory.unclaimedKeyPackageRefs(caller);
-  return { case: "listKeyPackages", value: { $typeName: "switchboard.v1.ListKeyPackagesResponse", refs } };
-}
+export const KEY_PACKAGE_HANDLERS: HandlerTable<"listKeyPackages"> = {
+  listKeyPackages: {
+    login: "required",
+    async handle(_r, { services, caller }) {
+      const refs = await services.directory.unclaimedKeyPackageRefs(caller);
+      return create(ListKeyPackagesResponseSchema, { refs });
+    },
+  },
+};

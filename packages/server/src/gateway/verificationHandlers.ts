@@ -1,22 +1,17 @@
 /**
  * RequestVerificationCode (SPEC DIR9): usable before login, since it is what
- * a person does before registering. Kept apart from handlers.ts so the
- * request table there stays one line per op.
+ * a person does before registering (rate limited per handle and per IP,
+ * rateLimitOps.ts).
  */
-import type { RequestVerificationCodeRequest, Response } from "@switchboard/protocol";
-import type { Directory } from "../directory/directory.js";
+import { RequestVerificationCodeResponseSchema, create } from "@switchboard/protocol";
+import type { HandlerTable } from "./handlerTypes.js";
 
-export async function handleRequestVerificationCode(
-  directory: Directory,
-  request: RequestVerificationCodeRequest,
-): Promise<Response["result"]> {
-  const { address, expiresAt } = await directory.requestVerificationCode(request.address);
-  return {
-    case: "requestVerificationCode",
-    value: {
-      $typeName: "switchboard.v1.RequestVerificationCodeResponse",
-      address,
-      expiresAt: BigInt(expiresAt),
+export const VERIFICATION_HANDLERS: HandlerTable<"requestVerificationCode"> = {
+  requestVerificationCode: {
+    login: "none",
+    async handle(r, { services }) {
+      const { address, expiresAt } = await services.directory.requestVerificationCode(r.address);
+      return create(RequestVerificationCodeResponseSchema, { address, expiresAt: BigInt(expiresAt) });
     },
-  };
-}
+  },
+};

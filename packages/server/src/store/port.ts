@@ -480,8 +480,19 @@ export interface Store {
   appendProposal(proposal: NewProposal): Promise<AppendProposalResult>;
   /** The hub's proposals at this epoch of the conversation, in seq order. */
   pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]>;
-  /** Entries with seq > afterSeq, in seq order, at most `limit`. */
-  readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]>;
+  /**
+   * Entries with seq > afterSeq, in seq order, at most `limit`; and with a
+   * byte budget, only while the payload bytes before an entry are within
+   * `maxBytes`: reading stops right after the entry that takes the total over
+   * it (returned, so the caller sees that more follows). The first entry is
+   * always returned. Adapters read no payload they do not return.
+   */
+  readLog(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    maxBytes?: number,
+  ): Promise<LogEntryRecord[]>;
 
   // Cursors
   /**
@@ -492,8 +503,8 @@ export interface Store {
   advanceCursors(deviceId: string, cursors: CursorUpdate[]): Promise<void>;
 
   // Inbox
-  /** Inbox items with id > afterId, in id order, at most `limit`. */
-  readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]>;
+  /** Inbox items with id > afterId, in id order, at most `limit`, bounded by `maxBytes` as readLog is. */
+  readInbox(deviceId: string, afterId: number, limit: number, maxBytes?: number): Promise<InboxRecord[]>;
   /** Delete the device's inbox items with id <= upToId. */
   ackInbox(deviceId: string, upToId: number): Promise<void>;
   /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
@@ -516,6 +527,9 @@ export interface Store {
   pruneInbox(expiredBefore: number, limit: number): Promise<number>;
   /** Bytes of the device's own application messages stored and not yet pruned (its quota counter). */
   queuedBytes(deviceId: string): Promise<number>;
+
+  /** Resolves when the store can answer now (one cheap query); rejects otherwise (readiness). */
+  ping(): Promise<void>;
 
   /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;

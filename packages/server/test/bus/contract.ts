@@ -215,6 +215,12 @@ export function describeBusContract(name: string, open: () => Promise<BusUnderTe
       expect(late.messages).toEqual([]);
     });
 
+    it("[EG5] ping resolves while the bus can carry messages and rejects after close (readiness)", async () => {
+      await expect(bus.ping()).resolves.toBeUndefined();
+      await bus.close();
+      await expect(bus.ping()).rejects.toThrow();
+    });
+
     it("[BUS9] a topic that is not subject-safe is refused by publish and subscribe", async () => {
       const bad = [
         "",

@@ -37,8 +37,9 @@ export class RawClient {
     });
   }
 
-  static async connect(url: string): Promise<RawClient> {
-    const ws = new WebSocket(url.replace(/^http/, "ws") + "/ws");
+  /** `localAddress` picks the client's source address (all of 127/8 is loopback on Linux). */
+  static async connect(url: string, options: { localAddress?: string } = {}): Promise<RawClient> {
+    const ws = new WebSocket(url.replace(/^http/, "ws") + "/ws", options);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
@@ -98,6 +99,15 @@ export class RawClient {
 
   close(): void {
     this.ws.close();
+  }
+
+  /** Stop reading the socket, as a client that never reads its answers. */
+  stopReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
   }
 
   /** Resolves once the socket is closed (by either side). */

@@ -163,6 +163,7 @@ function recordingBus(): { bus: Bus; live: () => string[]; log: string[] } {
   const log: string[] = [];
   const bus: Bus = {
     publish: (topic, message) => inner.publish(topic, message),
+    ping: () => inner.ping(),
     subscribe(topic, handler) {
       log.push(topic);
       counts.set(topic, (counts.get(topic) ?? 0) + 1);

@@ -1,5 +1,6 @@
 import type { InboxRecord } from "../port.js";
 import type { Database, Sql } from "./database.js";
+import { budgetParam, budgetedPage } from "./pageQuery.js";
 import { toInboxItem, type InboxRow } from "./rows.js";
 
 /** An inbox item as written: everything but the id the store assigns. */
@@ -78,13 +79,16 @@ export class InboxQueries {
     return row?.bytes ?? 0;
   }
 
-  async read(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
+  /** The byte budget is applied in SQL (budgetedPage), so only the returned rows' payloads are read. */
+  async read(deviceId: string, afterId: number, limit: number, maxBytes: number): Promise<InboxRecord[]> {
     // PostgreSQL refuses a negative LIMIT; the port means "nothing".
     if (!(limit > 0)) return [];
-    const rows = await this.db.read<InboxRow>(
-      "SELECT * FROM inbox WHERE device_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-      [deviceId, afterId, limit],
-    );
+    const rows = await this.db.read<InboxRow>(budgetedPage("inbox", "device_id", "id"), [
+      deviceId,
+      afterId,
+      limit,
+      budgetParam(maxBytes),
+    ]);
     return rows.map(toInboxItem);
   }
 

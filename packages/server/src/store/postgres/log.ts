@@ -2,6 +2,7 @@ import type { AppendResult, EntryKind, LogEntryRecord, MembershipDelta, NewMessa
 import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
 import type { Database, Sql } from "./database.js";
 import { constraintOf, sqlState } from "./errors.js";
+import { budgetParam, budgetedPage } from "./pageQuery.js";
 import { toLogEntry, type LogRow } from "./rows.js";
 
 /**
@@ -214,13 +215,21 @@ export class LogQueries {
     return entryRecord(kind, f, seq, delta);
   }
 
-  async read(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
+  /** The byte budget is applied in SQL (budgetedPage), so only the returned rows' payloads are read. */
+  async read(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    maxBytes: number,
+  ): Promise<LogEntryRecord[]> {
     // PostgreSQL refuses a negative LIMIT; the port means "nothing".
     if (!(limit > 0)) return [];
-    const rows = await this.db.read<LogRow>(
-      "SELECT * FROM log WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-      [conversationId, afterSeq, limit],
-    );
+    const rows = await this.db.read<LogRow>(budgetedPage("log", "conversation_id", "seq"), [
+      conversationId,
+      afterSeq,
+      limit,
+      budgetParam(maxBytes),
+    ]);
     return rows.map(toLogEntry);
   }
 }

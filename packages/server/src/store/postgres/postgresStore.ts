@@ -34,6 +34,7 @@ import type {
   Store,
   VerificationCodeRecord,
 } from "../port.js";
+import { NO_BYTE_BUDGET } from "../pageBudget.js";
 import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
@@ -277,8 +278,13 @@ export class PostgresStore implements Store {
     return this.track(() => this.proposals.pending(conversationId, epoch));
   }
 
-  readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
-    return this.track(() => this.log.read(conversationId, afterSeq, limit));
+  readLog(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    maxBytes = NO_BYTE_BUDGET,
+  ): Promise<LogEntryRecord[]> {
+    return this.track(() => this.log.read(conversationId, afterSeq, limit, maxBytes));
   }
 
   // Cursors
@@ -289,8 +295,13 @@ export class PostgresStore implements Store {
 
   // Inbox
 
-  readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
-    return this.track(() => this.inbox.read(deviceId, afterId, limit));
+  readInbox(
+    deviceId: string,
+    afterId: number,
+    limit: number,
+    maxBytes = NO_BYTE_BUDGET,
+  ): Promise<InboxRecord[]> {
+    return this.track(() => this.inbox.read(deviceId, afterId, limit, maxBytes));
   }
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
@@ -339,6 +350,10 @@ export class PostgresStore implements Store {
       true,
     );
     return stored;
+  }
+
+  async ping(): Promise<void> {
+    await this.track(() => this.db.read("SELECT 1"));
   }
 
   /** Lets what was issued settle (queued appends are written), then closes the pool. */

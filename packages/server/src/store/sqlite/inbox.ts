@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { InboxKind, InboxRecord } from "../port.js";
+import { takeWithinBudget } from "../pageBudget.js";
 import { toInboxItem, type InboxRow } from "./rows.js";
 
 /** An inbox item as written: everything but the id the store assigns. */
@@ -68,10 +69,12 @@ export class InboxQueries {
     };
   }
 
-  read(deviceId: string, afterId: number, limit: number): InboxRecord[] {
+  /** Steps the statement only as far as the byte budget allows (pageBudget.ts). */
+  read(deviceId: string, afterId: number, limit: number, maxBytes: number): InboxRecord[] {
     // SQLite reads a negative LIMIT as "no limit"; the port means "nothing".
     if (!(limit > 0)) return [];
-    return this.selectAfter.all(deviceId, afterId, limit).map(toInboxItem);
+    const rows = this.selectAfter.iterate(deviceId, afterId, limit);
+    return takeWithinBudget(rows, limit, maxBytes, (row) => row.payload.length).map(toInboxItem);
   }
 
   ack(deviceId: string, upToId: number): void {

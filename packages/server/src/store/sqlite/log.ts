@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { AppendResult, EntryKind, LogEntryRecord, MembershipDelta, NewMessage } from "../port.js";
 import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
+import { takeWithinBudget } from "../pageBudget.js";
 import { toLogEntry, type LogRow } from "./rows.js";
 
 /**
@@ -155,9 +156,11 @@ export class LogQueries {
     return entryRecord(kind, f, seq, delta);
   }
 
-  read(conversationId: string, afterSeq: number, limit: number): LogEntryRecord[] {
+  /** Steps the statement only as far as the byte budget allows (pageBudget.ts). */
+  read(conversationId: string, afterSeq: number, limit: number, maxBytes: number): LogEntryRecord[] {
     // SQLite reads a negative LIMIT as "no limit"; the port means "nothing".
     if (!(limit > 0)) return [];
-    return this.selectAfter.all(conversationId, afterSeq, limit).map(toLogEntry);
+    const rows = this.selectAfter.iterate(conversationId, afterSeq, limit);
+    return takeWithinBudget(rows, limit, maxBytes, (row) => row.payload.length).map(toLogEntry);
   }
 }

@@ -34,6 +34,7 @@ import type {
   Store,
   VerificationCodeRecord,
 } from "../port.js";
+import { NO_BYTE_BUDGET } from "../pageBudget.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
@@ -279,8 +280,13 @@ export class SqliteStore implements Store {
     return this.proposals.pending(conversationId, epoch);
   }
 
-  async readLog(conversationId: string, afterSeq: number, limit: number): Promise<LogEntryRecord[]> {
-    return this.log.read(conversationId, afterSeq, limit);
+  async readLog(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    maxBytes = NO_BYTE_BUDGET,
+  ): Promise<LogEntryRecord[]> {
+    return this.log.read(conversationId, afterSeq, limit, maxBytes);
   }
 
   // Cursors
@@ -291,8 +297,13 @@ export class SqliteStore implements Store {
 
   // Inbox
 
-  async readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
-    return this.inbox.read(deviceId, afterId, limit);
+  async readInbox(
+    deviceId: string,
+    afterId: number,
+    limit: number,
+    maxBytes = NO_BYTE_BUDGET,
+  ): Promise<InboxRecord[]> {
+    return this.inbox.read(deviceId, afterId, limit, maxBytes);
   }
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
@@ -337,6 +348,11 @@ export class SqliteStore implements Store {
 
   async queuedBytes(deviceId: string): Promise<number> {
     return this.log.queuedBytes(deviceId);
+  }
+
+  async ping(): Promise<void> {
+    if (this.closing !== undefined || !this.db.open) throw new Error("store is closed");
+    this.db.prepare("SELECT 1").get();
   }
 
   /** Writes what is queued, then closes the connection (checkpointing the WAL). */

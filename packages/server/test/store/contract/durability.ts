@@ -74,6 +74,13 @@ export function durabilityContract(h: () => StoreHarness): void {
       );
     });
 
+    it("[EG5] ping resolves while the store can answer and rejects after close (readiness)", async () => {
+      const { store } = h();
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+    });
+
     it("[DS2] writes still queued when close is called are stored, not dropped", async () => {
       const harness = h();
       const alice = await newAccount(harness.store, "alice");

@@ -114,6 +114,52 @@ export function logContract(h: () => StoreHarness): void {
       expect(await store.readLog("nope", 0, 10)).toEqual([]);
     });
 
+    it("[EG1] readLog with a byte budget stops right after the entry that takes it over, never empty", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      // Payloads of 100, 200, 300, 400 and 500 bytes: running totals 100, 300, 600, 1000, 1500.
+      for (let i = 1; i <= 5; i++)
+        await store.appendMessage(message("g1", alice, `m${i}`, new Uint8Array(i * 100)));
+      const seqs = async (after: number, limit: number, maxBytes: number): Promise<number[]> =>
+        (await store.readLog("g1", after, limit, maxBytes)).map((e) => e.seq);
+      expect(await seqs(0, 10, 99)).toEqual([1]);
+      expect(await seqs(0, 10, 100)).toEqual([1, 2]);
+      expect(await seqs(0, 10, 299)).toEqual([1, 2]);
+      expect(await seqs(0, 10, 300)).toEqual([1, 2, 3]);
+      expect(await seqs(0, 10, 0)).toEqual([1]);
+      expect(await seqs(2, 10, 1)).toEqual([3]);
+      expect(await seqs(0, 2, 10_000)).toEqual([1, 2]);
+      expect(await seqs(0, 10, 10_000)).toEqual([1, 2, 3, 4, 5]);
+      expect(await seqs(0, 0, 10_000)).toEqual([]);
+      const [entry] = await store.readLog("g1", 3, 10, 0);
+      expect(entry?.payload.length).toBe(400);
+    });
+
+    it("[EG1] readInbox with a byte budget stops as readLog does", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
+      for (let i = 1; i <= 3; i++) {
+        await newGroup(store, `w${i}`, alice);
+        await store.commit(
+          commitOf(`w${i}`, alice, {
+            epoch: 0,
+            clientMessageId: "add",
+            membership: { addedDevices: [bob.deviceId] },
+            welcome: new Uint8Array(i * 100),
+          }),
+        );
+      }
+      const kinds = async (limit: number, maxBytes: number): Promise<string[]> =>
+        (await store.readInbox(bob.deviceId, 0, limit, maxBytes)).map((item) => item.conversationId);
+      expect(await kinds(10, 100)).toEqual(["w1", "w2"]);
+      expect(await kinds(10, 99)).toEqual(["w1"]);
+      expect(await kinds(10, 0)).toEqual(["w1"]);
+      expect(await kinds(10, 300)).toEqual(["w1", "w2", "w3"]);
+      expect(await kinds(1, 10_000)).toEqual(["w1"]);
+    });
+
     it("[DS4] many concurrent appends get distinct, contiguous seqs", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
