@@ -12,6 +12,7 @@ import type { Bus } from "./bus/port.js";
 import type { Clock } from "./caller.js";
 import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
+import type { MayAdd } from "./delivery/addChecks.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
@@ -34,6 +35,8 @@ export interface HubOptions {
   logger?: Logger;
   clock?: Clock;
   verifier?: Verifier;
+  /** [DS11] Whether one account may add another to groups (blocks plug in here); all allowed when absent. */
+  mayAdd?: MayAdd;
 }
 
 export interface Hub {
@@ -72,6 +75,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     hubPublicKey: hubKey.publicKey,
     removals,
     onError: onRemovalError,
+    ...(options.mayAdd ? { mayAdd: options.mayAdd } : {}),
   });
   const router = new LocalRouter(options.bus);
   // After a bus outage (NATS restarted): this node's devices may have missed

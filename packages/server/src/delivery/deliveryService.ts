@@ -22,11 +22,13 @@ import type {
   ConversationRecord,
   ConversationView,
   CursorUpdate,
+  DeviceRecord,
   InboxRecord,
   LogEntryRecord,
   Store,
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
+import { allowAllAdds, requireAddsAllowed, type MayAdd } from "./addChecks.js";
 import type { Announcer } from "./announcer.js";
 import type { RemovalProposals } from "./removalProposals.js";
 import {
@@ -51,6 +53,8 @@ export interface DeliveryOptions {
   /** The hub's external-sender key (ServerHello.hub_signature_key), which every group must name. */
   hubPublicKey: Uint8Array;
   removals: RemovalProposals;
+  /** Whether an account may be added to groups by another (blocks plug in here); all allowed when absent. */
+  mayAdd?: MayAdd;
   /** A removal proposal after a commit failed (the commit itself stands). */
   onError: (err: unknown, conversationId: string) => void;
 }
@@ -219,16 +223,19 @@ export class DeliveryService {
       );
     const removedByReference = await this.resolveProposalRefs(input.conversationId, input.epoch, commit);
     const members = new Set(await this.store.listMembers(input.conversationId));
-    const addresses = await this.addressesOf([
-      ...members,
-      ...commit.added.map((a) => a.deviceId),
-      ...(commit.joiner ? [commit.joiner.deviceId] : []),
-    ]);
-    for (const who of [...commit.added, ...(commit.joiner ? [commit.joiner] : [])]) {
-      if (addresses.get(who.deviceId) !== who.address)
-        throw new ProtocolError("INVALID_ARGUMENT", `the commit adds an unknown device ${who.deviceId}`);
-      await this.requireReachable(caller, who.address);
-    }
+    const incoming = [...commit.added, ...(commit.joiner ? [commit.joiner] : [])];
+    const devices = await this.devicesOf([...members, ...incoming.map((a) => a.deviceId)]);
+    // [DS7] [DS11] each added device is the directory's, with its registered key, and may be added.
+    await requireAddsAllowed({
+      adder: caller,
+      leaves: incoming,
+      devices,
+      apps: this.apps,
+      mayAdd: this.options.mayAdd ?? allowAllAdds,
+    });
+    const addresses = new Map(
+      [...devices].filter(([, d]) => d.revokedAt === null).map(([id, d]) => [id, d.address]),
+    );
     if (input.welcome === null && commit.added.length > 0)
       throw new ProtocolError("INVALID_ARGUMENT", "a commit that adds devices needs a Welcome");
     const membership = membershipFromCommit({
@@ -365,20 +372,12 @@ export class DeliveryService {
       throw new ProtocolError("FORBIDDEN", "a direct conversation holds only its two people; create a group");
   }
 
-  private async requireReachable(caller: Caller, address: string): Promise<void> {
-    const resolved = this.apps.resolve(address);
-    if (!mayReach(caller.app, resolved.app))
-      throw new ProtocolError(
-        "POLICY_DENIED",
-        `${resolved.app.displayName} does not accept contact from other apps`,
-      );
-  }
-
-  private async addressesOf(deviceIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  /** The directory's records of these devices (revoked ones included; unknown ones left out). */
+  private async devicesOf(deviceIds: string[]): Promise<Map<string, DeviceRecord>> {
+    const out = new Map<string, DeviceRecord>();
     for (const id of new Set(deviceIds)) {
       const device = await this.store.getDevice(id);
-      if (device && device.revokedAt === null) out.set(id, device.address);
+      if (device) out.set(id, device);
     }
     return out;
   }
