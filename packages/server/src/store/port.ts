@@ -230,7 +230,11 @@ export interface NewCommit {
   serverTime: number;
   groupInfo: Uint8Array;
   membership: MembershipDelta;
-  /** The MLS Welcome; one inbox item per added device when present. */
+  /**
+   * The MLS Welcome; when present it is stored ONCE and each added device's
+   * inbox item refers to it (SPEC ST23): a 1,000-device add stores it once,
+   * not 1,000 times.
+   */
   welcome: Uint8Array | null;
 }
 
@@ -385,10 +389,17 @@ export interface Store {
   // Inbox
   /** Inbox items with id > afterId, in id order, at most `limit`. */
   readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]>;
-  /** Delete the device's inbox items with id <= upToId. */
+  /**
+   * Delete the device's inbox items with id <= upToId. A stored Welcome goes
+   * with the last item that refers to it (SPEC ST23); so it does when a
+   * revocation drops a device's items.
+   */
   ackInbox(deviceId: string, upToId: number): Promise<void>;
   /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined>;
+
+  /** How many Welcomes are stored (each once, however many inbox items refer to it): for tests and operators. */
+  countStoredWelcomes(): Promise<number>;
 
   /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;

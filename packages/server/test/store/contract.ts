@@ -36,6 +36,7 @@
  *         link approval, hub proposals, messages held back by them, revoked
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
+ *  [ST23] One Welcome per commit, stored once, gone with its last reference.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -52,6 +53,7 @@ import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
 import { proposalContract } from "./contract/proposals.js";
+import { welcomeContract } from "./contract/welcomes.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
 
@@ -90,5 +92,6 @@ export function describeStoreContract(
     deviceInboxContract(current);
     hubKeyContract(current);
     durabilityContract(current);
+    welcomeContract(current);
   });
 }

@@ -1,5 +1,5 @@
 import type { AccountRecord, CreateAccountResult, DeviceRecord, NewAccount, NewDevice } from "../port.js";
-import type { Database, Transaction } from "./database.js";
+import type { Database, Sql, Transaction } from "./database.js";
 import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
 export type AddDeviceResult = "added" | "unknown_account" | "device_taken" | "device_limit";
@@ -89,11 +89,16 @@ export class DirectoryQueries {
 
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
-   * key packages and pending inbox items go too. Its group memberships stay
-   * until a commit removes them. The update locks the device row first, so
-   * the deletes (new statements) see every item written before it.
+   * key packages and pending inbox items go too (`dropInbox`: the items may
+   * hold the last reference to a Welcome, SPEC ST23). Its group memberships
+   * stay until a commit removes them. The update locks the device row first,
+   * so the deletes (new statements) see every item written before it.
    */
-  revokeDevice(deviceId: string, at: number): Promise<boolean> {
+  revokeDevice(
+    deviceId: string,
+    at: number,
+    dropInbox: (tx: Sql, deviceId: string) => Promise<void>,
+  ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const revoked = await tx.rows(
         "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id",
@@ -101,7 +106,7 @@ export class DirectoryQueries {
       );
       if (revoked.length === 0) return false;
       await tx.rows("DELETE FROM key_packages WHERE device_id = $1", [deviceId]);
-      await tx.rows("DELETE FROM inbox WHERE device_id = $1", [deviceId]);
+      await dropInbox(tx, deviceId);
       return true;
     });
   }

@@ -21,9 +21,16 @@ export class InboxQueries {
    * Put one item per distinct device in `items` (a Welcome to each added
    * device), inside the caller's transaction; devices are locked in id order,
    * as every other multi-row lock in this adapter is, so writers never deadlock.
-   * With `activeOnly`, unknown and revoked devices get nothing.
+   * With `activeOnly`, unknown and revoked devices get nothing. With
+   * `welcomeId`, every item refers to that stored Welcome (SPEC ST23) and
+   * keeps no copy of its own.
    */
-  async put(sql: Sql, items: InboxItem[], activeOnly = false): Promise<InboxRecord[]> {
+  async put(
+    sql: Sql,
+    items: InboxItem[],
+    activeOnly = false,
+    welcomeId: number | null = null,
+  ): Promise<InboxRecord[]> {
     if (items.length === 0) return [];
     const byDevice = new Map(items.map((item) => [item.deviceId, item]));
     const ordered = [...byDevice.values()];
@@ -37,19 +44,20 @@ export class InboxQueries {
                               $7::bigint[], $8::bigint[])
            AS t(device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq)
        )
-       INSERT INTO inbox (device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq)
-       SELECT i.* FROM item i JOIN locked l ON l.id = i.device_id ORDER BY i.device_id
+       INSERT INTO inbox (device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq, welcome_id)
+       SELECT i.*, $9::bigint FROM item i JOIN locked l ON l.id = i.device_id ORDER BY i.device_id
        RETURNING id, device_id`,
       [
         ordered.map((i) => i.deviceId),
         ordered.map((i) => i.kind),
         // Items outside any conversation store NULL, so the foreign key holds for welcomes.
         ordered.map((i) => (i.conversationId === "" ? null : i.conversationId)),
-        ordered.map((i) => i.payload),
+        ordered.map((i) => (welcomeId === null ? i.payload : EMPTY)),
         ordered.map((i) => i.senderAddress),
         ordered.map((i) => i.senderDeviceId),
         ordered.map((i) => i.serverTime),
         ordered.map((i) => i.seq),
+        welcomeId,
       ],
     );
     const ids = new Map(rows.map((row) => [row.device_id, row.id]));
@@ -59,17 +67,68 @@ export class InboxQueries {
     });
   }
 
+  /**
+   * [ST23] One Welcome for every device in `items` (all carrying the same
+   * payload): stored once, each item referring to it, in the caller's
+   * transaction. `refs` is set to the items actually stored.
+   */
+  async putWelcome(tx: Sql, welcome: Uint8Array, items: InboxItem[]): Promise<InboxRecord[]> {
+    if (items.length === 0) return [];
+    const [stored] = await tx.rows<{ id: number }>(
+      "INSERT INTO welcomes (payload, refs) VALUES ($1, 0) RETURNING id",
+      [welcome],
+    );
+    if (stored === undefined) throw new Error("welcome insert returned no id");
+    const put = await this.put(tx, items, false, stored.id);
+    await tx.rows("UPDATE welcomes SET refs = $2 WHERE id = $1", [stored.id, put.length]);
+    return put;
+  }
+
   async read(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]> {
     // PostgreSQL refuses a negative LIMIT; the port means "nothing".
     if (!(limit > 0)) return [];
     const rows = await this.db.read<InboxRow>(
-      "SELECT * FROM inbox WHERE device_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+      `SELECT inbox.*, welcomes.payload AS welcome_payload
+       FROM inbox LEFT JOIN welcomes ON welcomes.id = inbox.welcome_id
+       WHERE inbox.device_id = $1 AND inbox.id > $2 ORDER BY inbox.id LIMIT $3`,
       [deviceId, afterId, limit],
     );
     return rows.map(toInboxItem);
   }
 
-  async ack(deviceId: string, upToId: number): Promise<void> {
-    await this.db.rows("DELETE FROM inbox WHERE device_id = $1 AND id <= $2", [deviceId, upToId]);
+  ack(deviceId: string, upToId: number): Promise<void> {
+    return this.db.transaction((tx) => this.deleteIn(tx, "AND id <= $2", [deviceId, upToId]));
+  }
+
+  /** Drop every item of the device (it was revoked), in the caller's transaction. */
+  dropAll(tx: Sql, deviceId: string): Promise<void> {
+    return this.deleteIn(tx, "", [deviceId]);
+  }
+
+  async countStoredWelcomes(): Promise<number> {
+    const [row] = await this.db.read<{ n: string }>("SELECT count(*) AS n FROM welcomes");
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * [ST23] Delete items; the Welcomes they referred to lose a reference each,
+   * and go with their last one. The UPDATE locks each Welcome row, so two
+   * devices acking at once count down one after the other and exactly one of
+   * them sees zero.
+   */
+  private async deleteIn(tx: Sql, where: string, values: unknown[]): Promise<void> {
+    const released = await tx.rows<{ id: number; refs: number }>(
+      `WITH gone AS (DELETE FROM inbox WHERE device_id = $1 ${where} RETURNING welcome_id),
+       dropped AS (
+         SELECT welcome_id AS id, count(*)::int AS n FROM gone WHERE welcome_id IS NOT NULL GROUP BY welcome_id
+       )
+       UPDATE welcomes w SET refs = w.refs - d.n FROM dropped d WHERE w.id = d.id RETURNING w.id, w.refs`,
+      values,
+    );
+    const unreferenced = released.filter((r) => r.refs <= 0).map((r) => r.id);
+    if (unreferenced.length > 0)
+      await tx.rows("DELETE FROM welcomes WHERE id = ANY($1::bigint[]) AND refs <= 0", [unreferenced]);
   }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -128,7 +128,9 @@ export class PostgresStore implements Store {
   }
 
   revokeDevice(deviceId: string, at: number): Promise<boolean> {
-    return this.track(() => this.directory.revokeDevice(deviceId, at));
+    return this.track(() =>
+      this.directory.revokeDevice(deviceId, at, (tx, id) => this.inbox.dropAll(tx, id)),
+    );
   }
 
   getAccount(address: string): Promise<AccountRecord | undefined> {
@@ -250,6 +252,10 @@ export class PostgresStore implements Store {
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
     return this.track(() => this.inbox.ack(deviceId, upToId));
+  }
+
+  countStoredWelcomes(): Promise<number> {
+    return this.track(() => this.inbox.countStoredWelcomes());
   }
 
   /** The device row is locked FOR NO KEY UPDATE with the check, so a racing revocation cannot slip between. */

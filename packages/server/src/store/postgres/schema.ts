@@ -146,6 +146,23 @@ const MIGRATIONS: readonly string[] = [
     private_key bytea NOT NULL
   );
   `,
+  // One Welcome per commit (issue 14, SPEC ST23): a commit adding 1,000
+  // devices copied its ~750 KB Welcome into 1,000 inbox rows. Now it is one
+  // welcomes row, `refs` counts the inbox items naming it, and the last one
+  // to go takes it along (the UPDATE's row lock orders concurrent acks). Older
+  // welcome items keep their payload inline (welcome_id NULL) and read as
+  // before; new ones store an empty payload. The index serves the
+  // foreign-key check when a welcome is deleted.
+  `
+  CREATE TABLE welcomes (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    payload bytea NOT NULL,
+    refs    integer NOT NULL
+  );
+  ALTER TABLE welcomes ALTER COLUMN payload SET STORAGE EXTERNAL;
+  ALTER TABLE inbox ADD COLUMN welcome_id bigint REFERENCES welcomes(id);
+  CREATE INDEX inbox_by_welcome ON inbox(welcome_id) WHERE welcome_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,7 +16,6 @@ export class DirectoryQueries {
   private readonly updateLastSeen;
   private readonly markRevoked;
   private readonly deleteKeyPackages;
-  private readonly deleteInbox;
 
   constructor(db: Database.Database) {
     this.selectAccount = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE address = ?");
@@ -44,7 +43,6 @@ export class DirectoryQueries {
       "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
     );
     this.deleteKeyPackages = db.prepare<[string]>("DELETE FROM key_packages WHERE device_id = ?");
-    this.deleteInbox = db.prepare<[string]>("DELETE FROM inbox WHERE device_id = ?");
   }
 
   /** The first device has no approver, whatever the caller passed. */
@@ -91,13 +89,14 @@ export class DirectoryQueries {
 
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
-   * key packages and pending inbox items go too. Its group memberships stay
-   * until a commit removes it (DESIGN rule 5). False when unknown or already revoked.
+   * key packages go too (its pending inbox items are the caller's: they may
+   * hold the last reference to a Welcome, SPEC ST23). Its group memberships
+   * stay until a commit removes it (DESIGN rule 5). False when unknown or
+   * already revoked.
    */
   revokeDevice(deviceId: string, at: number): boolean {
     if (this.markRevoked.run(at, deviceId).changes === 0) return false;
     this.deleteKeyPackages.run(deviceId);
-    this.deleteInbox.run(deviceId);
     return true;
   }
 

@@ -11,36 +11,56 @@ export type InboxItem = Omit<InboxRecord, "id">;
  */
 export class InboxQueries {
   private readonly insert;
+  private readonly insertWelcome;
   private readonly selectAfter;
   private readonly deleteUpTo;
+  private readonly deleteAll;
+  private readonly releaseWelcome;
+  private readonly dropWelcome;
+  private readonly countWelcomes;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare<
-      [string, InboxKind, string | null, Uint8Array, string, string, number, number],
+      [string, InboxKind, string | null, Uint8Array, string, string, number, number, number | null],
       { id: number }
     >(
-      `INSERT INTO inbox (device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO inbox (device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq, welcome_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.insertWelcome = db.prepare<[Uint8Array, number], { id: number }>(
+      "INSERT INTO welcomes (payload, refs) VALUES (?, ?) RETURNING id",
     );
     this.selectAfter = db.prepare<[string, number, number], InboxRow>(
-      "SELECT * FROM inbox WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?",
+      `SELECT inbox.*, welcomes.payload AS welcome_payload
+       FROM inbox LEFT JOIN welcomes ON welcomes.id = inbox.welcome_id
+       WHERE inbox.device_id = ? AND inbox.id > ? ORDER BY inbox.id LIMIT ?`,
     );
-    this.deleteUpTo = db.prepare<[string, number]>("DELETE FROM inbox WHERE device_id = ? AND id <= ?");
+    this.deleteUpTo = db.prepare<[string, number], { welcome_id: number | null }>(
+      "DELETE FROM inbox WHERE device_id = ? AND id <= ? RETURNING welcome_id",
+    );
+    this.deleteAll = db.prepare<[string], { welcome_id: number | null }>(
+      "DELETE FROM inbox WHERE device_id = ? RETURNING welcome_id",
+    );
+    this.releaseWelcome = db.prepare<[number, number]>("UPDATE welcomes SET refs = refs - ? WHERE id = ?");
+    this.dropWelcome = db.prepare<[number]>("DELETE FROM welcomes WHERE id = ? AND refs <= 0");
+    this.countWelcomes = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM welcomes");
   }
 
   /** Store an item and return it as stored, without reading it back. */
-  put(item: InboxItem): InboxRecord {
+  put(item: InboxItem, welcomeId: number | null = null): InboxRecord {
     // Items outside any conversation store NULL, so the foreign key holds for welcomes.
     const conversationId = item.conversationId === "" ? null : item.conversationId;
     const row = this.insert.get(
       item.deviceId,
       item.kind,
       conversationId,
-      item.payload,
+      // [ST23] an item naming a stored Welcome keeps no copy of its own.
+      welcomeId === null ? item.payload : EMPTY,
       item.senderAddress,
       item.senderDeviceId,
       item.serverTime,
       item.seq,
+      welcomeId,
     );
     if (row === undefined) throw new Error("inbox insert returned no id");
     return {
@@ -56,6 +76,18 @@ export class InboxQueries {
     };
   }
 
+  /**
+   * [ST23] One Welcome for every device in `items` (all carrying the same
+   * payload): stored once, each item referring to it. Runs in the caller's
+   * transaction.
+   */
+  putWelcome(welcome: Uint8Array, items: InboxItem[]): InboxRecord[] {
+    if (items.length === 0) return [];
+    const stored = this.insertWelcome.get(welcome, items.length);
+    if (stored === undefined) throw new Error("welcome insert returned no id");
+    return items.map((item) => this.put(item, stored.id));
+  }
+
   read(deviceId: string, afterId: number, limit: number): InboxRecord[] {
     // SQLite reads a negative LIMIT as "no limit"; the port means "nothing".
     if (!(limit > 0)) return [];
@@ -63,6 +95,27 @@ export class InboxQueries {
   }
 
   ack(deviceId: string, upToId: number): void {
-    this.deleteUpTo.run(deviceId, upToId);
+    this.release(this.deleteUpTo.all(deviceId, upToId));
+  }
+
+  /** Drop every item of the device (it was revoked), in the caller's transaction. */
+  dropAll(deviceId: string): void {
+    this.release(this.deleteAll.all(deviceId));
+  }
+
+  countStoredWelcomes(): number {
+    return this.countWelcomes.get()?.n ?? 0;
+  }
+
+  /** [ST23] Deleted items no longer refer to their Welcomes; the last reference takes a Welcome along. */
+  private release(deleted: { welcome_id: number | null }[]): void {
+    const counts = new Map<number, number>();
+    for (const { welcome_id: id } of deleted) if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const [id, n] of counts) {
+      this.releaseWelcome.run(n, id);
+      this.dropWelcome.run(id);
+    }
   }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -212,6 +212,21 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE log_next RENAME TO log;
   CREATE UNIQUE INDEX log_idempotency ON log(conversation_id, sender_device_id, client_message_id);
   `,
+  // One Welcome per commit (issue 14, SPEC ST23): a commit adding 1,000
+  // devices copied its ~750 KB Welcome into 1,000 inbox rows. Now it is one
+  // welcomes row, `refs` counts the inbox items naming it, and the last one
+  // to go takes it along. Older welcome items keep their payload inline
+  // (welcome_id NULL) and read as before; new ones store an empty payload.
+  // The index serves the foreign-key check when a welcome is deleted.
+  `
+  CREATE TABLE welcomes (
+    id      INTEGER PRIMARY KEY,
+    payload BLOB NOT NULL,
+    refs    INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE inbox ADD COLUMN welcome_id INTEGER REFERENCES welcomes(id);
+  CREATE INDEX inbox_by_welcome ON inbox(welcome_id) WHERE welcome_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -121,7 +121,11 @@ export class SqliteStore implements Store {
   }
 
   revokeDevice(deviceId: string, at: number): Promise<boolean> {
-    return this.writer.submit(() => this.directory.revokeDevice(deviceId, at));
+    return this.writer.submit(() => {
+      if (!this.directory.revokeDevice(deviceId, at)) return false;
+      this.inbox.dropAll(deviceId);
+      return true;
+    });
   }
 
   async getAccount(address: string): Promise<AccountRecord | undefined> {
@@ -244,6 +248,10 @@ export class SqliteStore implements Store {
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
     return this.writer.submit(() => this.inbox.ack(deviceId, upToId));
+  }
+
+  async countStoredWelcomes(): Promise<number> {
+    return this.inbox.countStoredWelcomes();
   }
 
   /** The device check and the insert share one transaction, so a racing revocation cannot slip between. */
