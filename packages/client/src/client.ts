@@ -53,6 +53,7 @@ import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
 import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
+import { listAllDevices } from "./session/pages.js";
 
 export interface ClientOptions {
   store: LocalStore;
@@ -527,7 +528,7 @@ export class SwitchboardClient {
 
   /** This account's devices, oldest first (revoked ones left out). */
   async devices(): Promise<AccountDevice[]> {
-    const listed = await this.call("listDevices", { address: "" });
+    const listed = await listAllDevices((op, value) => this.call(op, value), "");
     return listed.devices
       .filter((d) => d.revokedAt === 0n)
       .map((d) => ({
@@ -600,7 +601,7 @@ export class SwitchboardClient {
     });
     if (auth.address !== envelope.address || auth.deviceId !== deviceId)
       throw new ClientError("UNTRUSTED", "the hub linked this device to another account than the approver's");
-    const listed = await session.call("listDevices", { address: "" });
+    const listed = await listAllDevices((op, value) => session.call(op, value), "");
     const approver = listed.devices.find((d) => d.id === envelope.approverDeviceId);
     const me = listed.devices.find((d) => d.id === deviceId);
     const chain = verifyApprovalChain(envelope.address, listed.devices, deviceId);

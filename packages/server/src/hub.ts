@@ -14,6 +14,7 @@ import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
 import type { MayAdd } from "./delivery/addChecks.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
+import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./delivery/membershipSettings.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
 import { Revocation } from "./delivery/revocation.js";
@@ -37,6 +38,8 @@ export interface HubOptions {
   verifier?: Verifier;
   /** [DS11] Whether one account may add another to groups (blocks plug in here); all allowed when absent. */
   mayAdd?: MayAdd;
+  /** [DS12] [DS13] Page sizes and caps on membership; DEFAULT_MEMBERSHIP_SETTINGS when absent. */
+  membership?: Partial<MembershipSettings>;
 }
 
 export interface Hub {
@@ -71,11 +74,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
   const onRemovalError = (err: unknown, conversationId: string) =>
     log.warn({ err: String(err), conversation: conversationId }, "removal proposal failed");
+  const membership: MembershipSettings = { ...DEFAULT_MEMBERSHIP_SETTINGS, ...options.membership };
   const delivery = new DeliveryService(options.store, apps, announcer, clock, {
     hubPublicKey: hubKey.publicKey,
     removals,
     onError: onRemovalError,
     ...(options.mayAdd ? { mayAdd: options.mayAdd } : {}),
+    membership,
   });
   const router = new LocalRouter(options.bus);
   // After a bus outage (NATS restarted): this node's devices may have missed
@@ -93,6 +98,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     deviceMessages: new DeviceMessages(options.store, announcer, clock),
     hubSignatureKey: hubKey.publicKey,
     clock,
+    membership,
   };
 
   const http: Server = createServer((req, res) => serveHttp(req, res, router));

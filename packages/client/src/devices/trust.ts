@@ -13,6 +13,7 @@ import { toHex, type Device } from "@switchboard/protocol";
 import type { Call } from "../session/call.js";
 import type { LocalStore } from "../store/port.js";
 import { verifyApprovalChain } from "./approval.js";
+import { listAllDevices } from "../session/pages.js";
 
 interface Known {
   /**
@@ -80,7 +81,7 @@ export class DeviceTrust {
 
   private async refresh(address: string): Promise<Known> {
     const { call, store } = this.requireDeps();
-    const listed = await call("listDevices", { address });
+    const listed = await listAllDevices(call, address);
     const devices = listed.devices;
     const keys = new Map<string, string>();
     const active = new Set<string>();

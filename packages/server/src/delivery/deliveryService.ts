@@ -29,6 +29,9 @@ import type {
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
 import { allowAllAdds, requireAddsAllowed, type MayAdd } from "./addChecks.js";
+import { MembershipCaps } from "./membershipCaps.js";
+import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./membershipSettings.js";
+import { fitSummaries } from "./pages.js";
 import type { Announcer } from "./announcer.js";
 import type { RemovalProposals } from "./removalProposals.js";
 import {
@@ -55,18 +58,26 @@ export interface DeliveryOptions {
   removals: RemovalProposals;
   /** Whether an account may be added to groups by another (blocks plug in here); all allowed when absent. */
   mayAdd?: MayAdd;
+  /** Page sizes and caps (DEFAULT_MEMBERSHIP_SETTINGS when absent). */
+  membership?: MembershipSettings;
   /** A removal proposal after a commit failed (the commit itself stands). */
   onError: (err: unknown, conversationId: string) => void;
 }
 
 export class DeliveryService {
+  private readonly settings: MembershipSettings;
+  private readonly caps: MembershipCaps;
+
   constructor(
     private readonly store: Store,
     private readonly apps: AppRegistry,
     private readonly announcer: Announcer,
     private readonly clock: Clock,
     private readonly options: DeliveryOptions,
-  ) {}
+  ) {
+    this.settings = options.membership ?? DEFAULT_MEMBERSHIP_SETTINGS;
+    this.caps = new MembershipCaps(store, clock, this.settings);
+  }
 
   async createConversation(
     caller: Caller,
@@ -98,6 +109,8 @@ export class DeliveryService {
         throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
       peerAddress = peer.address;
     }
+    // [DS13] the peer's room is checked when the commit adds it.
+    await this.caps.requireRoomToCreate(caller);
     const result = await this.store.createConversation({
       id: input.conversationId,
       kind: input.kind,
@@ -251,6 +264,7 @@ export class DeliveryService {
     }
     if (conversation.kind === "direct" && membership.addedAccounts.length > 0)
       await this.requireDirectPair(conversation, membership.addedAccounts);
+    await this.caps.requireRoomToAdd(caller, membership.addedAccounts);
     const result = await this.store.commit({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -269,6 +283,9 @@ export class DeliveryService {
       });
     }
     if (result.kind === "committed") {
+      await this.caps
+        .recordAdds(caller, input.conversationId, membership.addedAccounts)
+        .catch((err: unknown) => this.options.onError(err, input.conversationId));
       this.announcer.entry(result.entry);
       for (const item of result.inbox) this.announcer.inbox(item);
       // [DS9] a revoked device this commit did not remove: propose it again at the new epoch.
@@ -325,8 +342,22 @@ export class DeliveryService {
     await this.store.advanceCursors(caller.deviceId, cursors);
   }
 
+  /** Every conversation of the device (for routing at login; never sent as one frame). */
   async listConversations(caller: Caller): Promise<ConversationView[]> {
     return this.store.listConversations(caller.deviceId);
+  }
+
+  /** [DS12] One page of the device's conversations, cut by count and by bytes to fit a frame. */
+  async listConversationsPage(
+    caller: Caller,
+    afterId: string,
+    limit: number,
+  ): Promise<{ conversations: ConversationView[]; hasMore: boolean }> {
+    if (afterId !== "") requireConversationId(afterId);
+    const n = clampLimit(limit, this.settings.conversationsPerPage);
+    const rows = await this.store.listConversations(caller.deviceId, { afterId, limit: n + 1 });
+    const conversations = fitSummaries(rows, n);
+    return { conversations, hasMore: rows.length > conversations.length };
   }
 
   /** The latest GroupInfo, for an external join: only devices of participant accounts may have it. */

@@ -6,6 +6,7 @@
  */
 import type { Request, Response } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
+import { clampLimit } from "../delivery/validate.js";
 import type { Services } from "./handlers.js";
 import { toSafeNumber, toWireDevice, toWirePendingLink } from "./wireMapping.js";
 
@@ -40,7 +41,12 @@ export async function handleDeviceOp(
       };
     }
     case "listDevices": {
-      const { address, devices } = await services.directory.listDevices(caller, op.value.address);
+      // [DS12] paged, so the listing fits a frame however many devices were revoked.
+      const limit = clampLimit(op.value.limit, services.membership.devicesPerPage);
+      const page = { afterId: op.value.afterId, limit: limit + 1 };
+      const listed = await services.directory.listDevices(caller, op.value.address, page);
+      const { address } = listed;
+      const devices = listed.devices.slice(0, limit);
       // Names and last-seen times are the account's own business.
       const own = address === caller.address;
       return {
@@ -49,6 +55,7 @@ export async function handleDeviceOp(
           $typeName: "switchboard.v1.ListDevicesResponse",
           address,
           devices: devices.map((d) => toWireDevice(d, own)),
+          hasMore: listed.devices.length > devices.length,
         },
       };
     }

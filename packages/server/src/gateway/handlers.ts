@@ -7,6 +7,7 @@ import { ProtocolError, type Request, type Response } from "@switchboard/protoco
 import type { Caller } from "../caller.js";
 import type { DeliveryService } from "../delivery/deliveryService.js";
 import type { DeviceMessages } from "../delivery/deviceMessages.js";
+import type { MembershipSettings } from "../delivery/membershipSettings.js";
 import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
@@ -29,6 +30,8 @@ export interface Services {
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;
+  /** Page sizes and caps (SPEC DS12, DS13). */
+  membership: MembershipSettings;
 }
 
 export interface Session {
@@ -249,12 +252,17 @@ async function handleAuthenticated(
       return { case: "ack", value: { $typeName: "switchboard.v1.AckResponse" } };
     }
     case "listConversations": {
-      const conversations = await delivery.listConversations(caller);
+      const { conversations, hasMore } = await delivery.listConversationsPage(
+        caller,
+        op.value.afterId,
+        op.value.limit,
+      );
       return {
         case: "listConversations",
         value: {
           $typeName: "switchboard.v1.ListConversationsResponse",
           conversations: conversations.map(toWireConversation),
+          hasMore,
         },
       };
     }

@@ -270,6 +270,24 @@ export interface NewInboxItem {
   serverTime: number;
 }
 
+/**
+ * One page of a listing (SPEC ST24): the items after the one with id
+ * `afterId` ("" for the first page) in the listing's order, at most `limit`.
+ */
+export interface PageRequest {
+  afterId: string;
+  limit: number;
+}
+
+/** An account added to a group by someone else's commit (for the per-hour cap, SPEC DS13). */
+export interface GroupAdd {
+  address: string;
+  conversationId: string;
+  /** The committing account. */
+  adder: string;
+  at: number;
+}
+
 export interface CursorUpdate {
   conversationId: string;
   seq: number;
@@ -281,8 +299,14 @@ export interface Store {
   createAccount(account: NewAccount, firstDevice: NewDevice): Promise<CreateAccountResult>;
   getAccount(address: string): Promise<AccountRecord | undefined>;
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
-  /** The account's devices that are not revoked (or all, with includeRevoked), oldest first. */
-  listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]>;
+  /**
+   * The account's devices that are not revoked (or all, with includeRevoked),
+   * oldest first (ties by id); with `page`, one page of them (SPEC ST24).
+   */
+  listDevices(
+    address: string,
+    options?: { includeRevoked?: boolean; page?: PageRequest },
+  ): Promise<DeviceRecord[]>;
   /** An unknown device is ignored: last-seen is a hint. */
   touchDevice(deviceId: string, at: number): Promise<void>;
   /**
@@ -338,8 +362,17 @@ export interface Store {
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   /** The direct conversation between two accounts, if any. */
   findDirectConversation(a: string, b: string): Promise<string | undefined>;
-  /** Conversations the device is a member of, with its cursor. */
-  listConversations(deviceId: string): Promise<ConversationView[]>;
+  /**
+   * Conversations the device is a member of, with its cursor, oldest first
+   * (ties by id); with `page`, one page of them (SPEC ST24).
+   */
+  listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]>;
+  /** How many conversations the account is a participant of (SPEC DS13). */
+  countConversations(address: string): Promise<number>;
+  /** Record adds of accounts by others, and forget those from before `forgetBefore` (SPEC DS13). */
+  recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void>;
+  /** How many groups others added the account to at or after `since`. */
+  countGroupAdds(address: string, since: number): Promise<number>;
   /**
    * The device's membership, or undefined when it is not a member. `joinedSeq`
    * is the seq of the commit that added it (0 for the creator): entries before

@@ -37,6 +37,7 @@
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
  *  [ST23] One Welcome per commit, stored once, gone with its last reference.
+ *  [ST24] Paged listings of conversations and devices; counts behind the DS13 caps.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -52,6 +53,7 @@ import { hubKeyContract } from "./contract/hubKey.js";
 import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
+import { pageContract } from "./contract/pages.js";
 import { proposalContract } from "./contract/proposals.js";
 import { welcomeContract } from "./contract/welcomes.js";
 
@@ -93,5 +95,6 @@ export function describeStoreContract(
     hubKeyContract(current);
     durabilityContract(current);
     welcomeContract(current);
+    pageContract(current);
   });
 }

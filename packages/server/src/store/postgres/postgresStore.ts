@@ -12,6 +12,7 @@ import type {
   CursorUpdate,
   DeviceRecord,
   HubSigningKey,
+  GroupAdd,
   InboxRecord,
   LinkApproval,
   LinkApprovalResult,
@@ -23,6 +24,7 @@ import type {
   NewInboxItem,
   NewMessage,
   NewProposal,
+  PageRequest,
   PendingLinkRecord,
   PendingProposal,
   Store,
@@ -35,6 +37,7 @@ import { Database } from "./database.js";
 import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
+import { PageQueries } from "./pages.js";
 import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
@@ -74,6 +77,7 @@ export class PostgresStore implements Store {
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
+  private readonly pages: PageQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -82,6 +86,7 @@ export class PostgresStore implements Store {
     this.db = new Database(pool);
     this.directory = new DirectoryQueries(this.db);
     this.inbox = new InboxQueries(this.db);
+    this.pages = new PageQueries(this.db);
     this.links = new LinkQueries(this.db, this.directory, this.inbox);
     this.hubKey = new HubKeyQueries(this.db);
     this.keyPackages = new KeyPackageQueries(this.db);
@@ -141,7 +146,12 @@ export class PostgresStore implements Store {
     return this.track(() => this.directory.getDevice(deviceId));
   }
 
-  listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]> {
+  listDevices(
+    address: string,
+    options?: { includeRevoked?: boolean; page?: PageRequest },
+  ): Promise<DeviceRecord[]> {
+    const page = options?.page;
+    if (page) return this.track(() => this.pages.devices(address, options.includeRevoked ?? false, page));
     return this.track(() => this.directory.listDevices(address, options?.includeRevoked ?? false));
   }
 
@@ -199,8 +209,21 @@ export class PostgresStore implements Store {
     return this.track(() => this.conversations.findDirect(a, b));
   }
 
-  listConversations(deviceId: string): Promise<ConversationView[]> {
+  listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]> {
+    if (page) return this.track(() => this.pages.conversations(deviceId, page));
     return this.track(() => this.conversations.list(deviceId));
+  }
+
+  countConversations(address: string): Promise<number> {
+    return this.track(() => this.pages.countConversations(address));
+  }
+
+  recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void> {
+    return this.track(() => this.pages.recordGroupAdds(adds, forgetBefore));
+  }
+
+  countGroupAdds(address: string, since: number): Promise<number> {
+    return this.track(() => this.pages.countGroupAdds(address, since));
   }
 
   getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {

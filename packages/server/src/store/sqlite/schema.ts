@@ -227,6 +227,19 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE inbox ADD COLUMN welcome_id INTEGER REFERENCES welcomes(id);
   CREATE INDEX inbox_by_welcome ON inbox(welcome_id) WHERE welcome_id IS NOT NULL;
   `,
+  // Caps on membership (issue 14, SPEC DS13): conversations per account are
+  // counted from participants by address; adds of an account by others are
+  // kept for an hour to cap them per hour.
+  `
+  CREATE INDEX participants_by_address ON participants(address);
+  CREATE TABLE group_adds (
+    address         TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    adder           TEXT NOT NULL,
+    added_at        INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX group_adds_by_address ON group_adds(address, added_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

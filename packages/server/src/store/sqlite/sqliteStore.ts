@@ -12,6 +12,7 @@ import type {
   CursorUpdate,
   DeviceRecord,
   HubSigningKey,
+  GroupAdd,
   InboxRecord,
   LinkApproval,
   LinkApprovalResult,
@@ -23,6 +24,7 @@ import type {
   NewInboxItem,
   NewMessage,
   NewProposal,
+  PageRequest,
   PendingLinkRecord,
   PendingProposal,
   Store,
@@ -34,6 +36,7 @@ import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { GroupCommit, type GroupCommitStats } from "./groupCommit.js";
 import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
+import { PageQueries } from "./pages.js";
 import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
+  private readonly pages: PageQueries;
 
   constructor(
     private readonly db: Database.Database,
@@ -75,6 +79,7 @@ export class SqliteStore implements Store {
     this.writer = new GroupCommit(db, () => checkpointer?.afterCommit());
     this.directory = new DirectoryQueries(db);
     this.inbox = new InboxQueries(db);
+    this.pages = new PageQueries(db);
     this.links = new LinkQueries(db, this.directory, this.inbox);
     this.hubKey = new HubKeyQueries(db);
     this.keyPackages = new KeyPackageQueries(db);
@@ -136,7 +141,11 @@ export class SqliteStore implements Store {
     return this.directory.getDevice(deviceId);
   }
 
-  async listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]> {
+  async listDevices(
+    address: string,
+    options?: { includeRevoked?: boolean; page?: PageRequest },
+  ): Promise<DeviceRecord[]> {
+    if (options?.page) return this.pages.devices(address, options.includeRevoked ?? false, options.page);
     return this.directory.listDevices(address, options?.includeRevoked ?? false);
   }
 
@@ -196,8 +205,20 @@ export class SqliteStore implements Store {
     return this.conversations.findDirect(a, b);
   }
 
-  async listConversations(deviceId: string): Promise<ConversationView[]> {
-    return this.conversations.list(deviceId);
+  async listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]> {
+    return page ? this.pages.conversations(deviceId, page) : this.conversations.list(deviceId);
+  }
+
+  async countConversations(address: string): Promise<number> {
+    return this.pages.countConversations(address);
+  }
+
+  recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void> {
+    return this.writer.submit(() => this.pages.recordGroupAdds(adds, forgetBefore));
+  }
+
+  async countGroupAdds(address: string, since: number): Promise<number> {
+    return this.pages.countGroupAdds(address, since);
   }
 
   async getMembership(conversationId: string, deviceId: string): Promise<{ joinedSeq: number } | undefined> {
