@@ -54,6 +54,7 @@ import { formatServers, parseServers } from "./session/servers.js";
 import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
 import { listAllDevices } from "./session/pages.js";
+import { signRevocation } from "./devices/revocation.js";
 
 export interface ClientOptions {
   store: LocalStore;
@@ -548,7 +549,20 @@ export class SwitchboardClient {
    * (LAST_DEVICE).
    */
   async revokeDevice(deviceId: string): Promise<{ conversations: number }> {
-    const { conversationIds } = await this.call("revokeDevice", { deviceId });
+    // [DIR9] signed by this device, so the hub can prove the account asked.
+    const me = this.requireIdentity();
+    const revokedAt = this.clock();
+    const signature = signRevocation(me.signaturePrivateKey, {
+      address: me.address,
+      deviceId,
+      revokerDeviceId: me.deviceId,
+      revokedAt,
+    });
+    const { conversationIds } = await this.call("revokeDevice", {
+      deviceId,
+      revokedAt: BigInt(revokedAt),
+      signature,
+    });
     this.trust.forget(this.address);
     let committed = 0;
     for (const id of conversationIds) {

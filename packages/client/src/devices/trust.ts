@@ -13,6 +13,7 @@ import { toHex, type Device } from "@switchboard/protocol";
 import type { Call } from "../session/call.js";
 import type { LocalStore } from "../store/port.js";
 import { verifyApprovalChain } from "./approval.js";
+import { isSignedRevocation } from "./revocation.js";
 import { listAllDevices } from "../session/pages.js";
 
 interface Known {
@@ -60,6 +61,30 @@ export class DeviceTrust {
     const fresh = await this.refresh(member.address);
     const ok = fresh.keys.get(member.deviceId) === key;
     if (!ok) this.onRefused(member.address, member.deviceId, "not an approved device of the account");
+    return ok;
+  };
+
+  /**
+   * [DIR9] For the engine: does a hub Remove of `removed` carry its account's
+   * signed revocation? The signer must be an active approved device of the
+   * account, or the removed device itself. Always from a fresh listing: the
+   * revocation is news.
+   */
+  readonly verifyRemoval = async (input: {
+    removed: { address: string; deviceId: string };
+    authenticatedData: Uint8Array;
+  }): Promise<boolean> => {
+    const { removed } = input;
+    const known = await this.refresh(removed.address);
+    const ok = await isSignedRevocation(removed, input.authenticatedData, async (id, self) =>
+      self || known.active.has(id) ? known.keys.get(id) : undefined,
+    );
+    if (!ok)
+      this.onRefused(
+        removed.address,
+        removed.deviceId,
+        "the hub's removal carries no revocation signed by the account",
+      );
     return ok;
   };
 

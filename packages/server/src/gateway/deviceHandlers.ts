@@ -60,7 +60,10 @@ export async function handleDeviceOp(
       };
     }
     case "revokeDevice": {
-      const conversationIds = await services.revocation.revoke(caller, op.value.deviceId);
+      const conversationIds = await services.revocation.revoke(caller, op.value.deviceId, {
+        revokedAt: toSafeNumber(op.value.revokedAt),
+        signature: op.value.signature,
+      });
       return {
         case: "revokeDevice",
         value: { $typeName: "switchboard.v1.RevokeDeviceResponse", conversationIds },

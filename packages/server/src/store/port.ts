@@ -46,6 +46,16 @@ export interface DeviceRecord {
   approvedAt: number | null;
 }
 
+/** A device's revocation as its account signed it (SPEC DIR9, protocol deviceRevocationMessage). */
+export interface RevocationProof {
+  /** The device that signed: another device of the account, or the revoked device itself. */
+  revokerDeviceId: string;
+  /** The time it signed (ms). */
+  revokedAt: number;
+  /** Ed25519 over deviceRevocationMessage. */
+  signature: Uint8Array;
+}
+
 export interface NewAccount {
   address: string;
   app: string;
@@ -318,8 +328,14 @@ export interface Store {
     device: NewDevice,
     maxDevices: number,
   ): Promise<"added" | "unknown_account" | "device_taken" | "device_limit">;
-  /** Revoke a device: it can no longer authenticate; its key packages and inbox are dropped. */
-  revokeDevice(deviceId: string, at: number): Promise<boolean>;
+  /**
+   * Revoke a device: it can no longer authenticate; its key packages and
+   * inbox are dropped. `proof`, the account's signed revocation (SPEC DIR9),
+   * is kept with it for the hub's Remove proposals.
+   */
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean>;
+  /** The signed revocation kept with a revoked device, if any (SPEC DIR9). */
+  getRevocation(deviceId: string): Promise<RevocationProof | undefined>;
 
   // Linking
   /** Store a pending link; an expired link with the same code is replaced. */

@@ -14,7 +14,7 @@ import type { MayAdd } from "../../src/delivery/addChecks.js";
 import type { Store } from "../../src/store/port.js";
 import { newKeys } from "../gateway/rawClient.js";
 import { MlsMember, externalSenderExtension, type MadeCommit } from "../devices/mlsMember.js";
-import { WireDevice, linkDevice } from "../devices/support.js";
+import { WireDevice, linkDevice, revokeOp } from "../devices/support.js";
 
 const MALLORY = "mallory@instagram";
 const VICTIM = "victim@instagram";
@@ -122,7 +122,7 @@ describe("[DS11] adds are the directory's devices", () => {
     const mallory = await WireDevice.register(url, MALLORY);
     const victim = await WireDevice.register(url, VICTIM);
     const laptop = await linkDevice(url, victim, "laptop");
-    await victim.ok("revokeDevice", { case: "revokeDevice", value: { deviceId: laptop.deviceId } });
+    await victim.ok("revokeDevice", revokeOp(victim, laptop.deviceId));
     const { mls, conversationId } = await groupOf(mallory);
     const before = await snapshot(store, conversationId, [victim.deviceId, laptop.deviceId]);
 

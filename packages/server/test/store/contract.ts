@@ -55,6 +55,7 @@ import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
 import { pageContract } from "./contract/pages.js";
 import { proposalContract } from "./contract/proposals.js";
+import { revocationContract } from "./contract/revocations.js";
 import { welcomeContract } from "./contract/welcomes.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
@@ -96,5 +97,6 @@ export function describeStoreContract(
     durabilityContract(current);
     welcomeContract(current);
     pageContract(current);
+    revocationContract(current);
   });
 }

@@ -1,4 +1,11 @@
-import type { AccountRecord, CreateAccountResult, DeviceRecord, NewAccount, NewDevice } from "../port.js";
+import type {
+  AccountRecord,
+  CreateAccountResult,
+  DeviceRecord,
+  NewAccount,
+  NewDevice,
+  RevocationProof,
+} from "../port.js";
 import type { Database, Sql, Transaction } from "./database.js";
 import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
@@ -97,18 +104,35 @@ export class DirectoryQueries {
   revokeDevice(
     deviceId: string,
     at: number,
+    proof: RevocationProof | undefined,
     dropInbox: (tx: Sql, deviceId: string) => Promise<void>,
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const revoked = await tx.rows(
-        "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id",
-        [deviceId, at],
+        `UPDATE devices SET revoked_at = $2, revoked_by = $3, revocation = $4, revocation_signed_at = $5
+         WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+        [deviceId, at, proof?.revokerDeviceId ?? null, proof?.signature ?? null, proof?.revokedAt ?? null],
       );
       if (revoked.length === 0) return false;
       await tx.rows("DELETE FROM key_packages WHERE device_id = $1", [deviceId]);
       await dropInbox(tx, deviceId);
       return true;
     });
+  }
+
+  async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
+    const [row] = await this.db.read<{
+      revoked_by: string | null;
+      revocation: Buffer | null;
+      revocation_signed_at: number | null;
+    }>("SELECT revoked_by, revocation, revocation_signed_at FROM devices WHERE id = $1", [deviceId]);
+    if (!row || row.revoked_by === null || row.revocation === null || row.revocation_signed_at === null)
+      return undefined;
+    return {
+      revokerDeviceId: row.revoked_by,
+      revokedAt: Number(row.revocation_signed_at),
+      signature: new Uint8Array(row.revocation),
+    };
   }
 
   async getAccount(address: string): Promise<AccountRecord | undefined> {

@@ -26,6 +26,7 @@ import type {
   NewProposal,
   PageRequest,
   PendingLinkRecord,
+  RevocationProof,
   PendingProposal,
   Store,
 } from "../port.js";
@@ -132,10 +133,14 @@ export class PostgresStore implements Store {
     return this.track(() => this.directory.addDevice(address, device, maxDevices));
   }
 
-  revokeDevice(deviceId: string, at: number): Promise<boolean> {
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean> {
     return this.track(() =>
-      this.directory.revokeDevice(deviceId, at, (tx, id) => this.inbox.dropAll(tx, id)),
+      this.directory.revokeDevice(deviceId, at, proof, (tx, id) => this.inbox.dropAll(tx, id)),
     );
+  }
+
+  getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
+    return this.track(() => this.directory.getRevocation(deviceId));
   }
 
   getAccount(address: string): Promise<AccountRecord | undefined> {

@@ -1,6 +1,13 @@
 import type Database from "better-sqlite3";
-import type { AccountRecord, CreateAccountResult, DeviceRecord, NewAccount, NewDevice } from "../port.js";
-import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
+import type {
+  AccountRecord,
+  CreateAccountResult,
+  DeviceRecord,
+  NewAccount,
+  NewDevice,
+  RevocationProof,
+} from "../port.js";
+import { bytes, toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
 export type AddDeviceResult = "added" | "unknown_account" | "device_taken" | "device_limit";
 
@@ -15,6 +22,7 @@ export class DirectoryQueries {
   private readonly selectAllDevices;
   private readonly updateLastSeen;
   private readonly markRevoked;
+  private readonly selectRevocation;
   private readonly deleteKeyPackages;
 
   constructor(db: Database.Database) {
@@ -39,9 +47,14 @@ export class DirectoryQueries {
       "SELECT * FROM devices WHERE address = ? ORDER BY created_at, rowid",
     );
     this.updateLastSeen = db.prepare<[number, string]>("UPDATE devices SET last_seen_at = ? WHERE id = ?");
-    this.markRevoked = db.prepare<[number, string]>(
-      "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+    this.markRevoked = db.prepare<[number, string | null, Uint8Array | null, number | null, string]>(
+      `UPDATE devices SET revoked_at = ?, revoked_by = ?, revocation = ?, revocation_signed_at = ?
+       WHERE id = ? AND revoked_at IS NULL`,
     );
+    this.selectRevocation = db.prepare<
+      [string],
+      { revoked_by: string | null; revocation: Buffer | null; revocation_signed_at: number | null }
+    >("SELECT revoked_by, revocation, revocation_signed_at FROM devices WHERE id = ?");
     this.deleteKeyPackages = db.prepare<[string]>("DELETE FROM key_packages WHERE device_id = ?");
   }
 
@@ -94,10 +107,28 @@ export class DirectoryQueries {
    * stay until a commit removes it (DESIGN rule 5). False when unknown or
    * already revoked.
    */
-  revokeDevice(deviceId: string, at: number): boolean {
-    if (this.markRevoked.run(at, deviceId).changes === 0) return false;
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): boolean {
+    const marked = this.markRevoked.run(
+      at,
+      proof?.revokerDeviceId ?? null,
+      proof?.signature ?? null,
+      proof?.revokedAt ?? null,
+      deviceId,
+    );
+    if (marked.changes === 0) return false;
     this.deleteKeyPackages.run(deviceId);
     return true;
+  }
+
+  getRevocation(deviceId: string): RevocationProof | undefined {
+    const row = this.selectRevocation.get(deviceId);
+    if (!row || row.revoked_by === null || row.revocation === null || row.revocation_signed_at === null)
+      return undefined;
+    return {
+      revokerDeviceId: row.revoked_by,
+      revokedAt: row.revocation_signed_at,
+      signature: bytes(row.revocation),
+    };
   }
 
   getAccount(address: string): AccountRecord | undefined {

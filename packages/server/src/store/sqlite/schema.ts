@@ -240,6 +240,14 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX group_adds_by_address ON group_adds(address, added_at);
   `,
+  // Signed revocations (issue 14, SPEC DIR9): who revoked a device, when it
+  // signed, and the signature, carried in the hub's Remove proposals. NULL
+  // for devices revoked before (their proposals carry no proof).
+  `
+  ALTER TABLE devices ADD COLUMN revoked_by TEXT;
+  ALTER TABLE devices ADD COLUMN revocation BLOB;
+  ALTER TABLE devices ADD COLUMN revocation_signed_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,6 +27,7 @@ import type {
   PageRequest,
   PendingLinkRecord,
   PendingProposal,
+  RevocationProof,
   Store,
 } from "../port.js";
 import { CommitQueries } from "./commit.js";
@@ -125,12 +126,16 @@ export class SqliteStore implements Store {
     return this.writer.submit(() => this.directory.addDevice(address, device, maxDevices));
   }
 
-  revokeDevice(deviceId: string, at: number): Promise<boolean> {
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean> {
     return this.writer.submit(() => {
-      if (!this.directory.revokeDevice(deviceId, at)) return false;
+      if (!this.directory.revokeDevice(deviceId, at, proof)) return false;
       this.inbox.dropAll(deviceId);
       return true;
     });
+  }
+
+  async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
+    return this.directory.getRevocation(deviceId);
   }
 
   async getAccount(address: string): Promise<AccountRecord | undefined> {
