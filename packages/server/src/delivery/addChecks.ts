@@ -13,7 +13,7 @@ import type { Caller } from "../caller.js";
 import type { AppRegistry } from "../directory/apps.js";
 import { mayReach } from "../directory/policy.js";
 import type { AddedLeaf } from "../mls/inspect.js";
-import type { DeviceRecord } from "../store/port.js";
+import type { DeviceRecord, Store } from "../store/port.js";
 
 /**
  * Whether `adder` may put `target` (an account) into a group. The hook blocks
@@ -81,4 +81,17 @@ export async function requireAddsAllowed(input: {
     const refused = await input.mayAdd(input.adder, address);
     if (refused !== undefined) throw new ProtocolError("FORBIDDEN", refused);
   }
+}
+
+/** The directory's records of these devices (revoked ones included; unknown ones left out). */
+export async function directoryDevices(
+  store: Store,
+  deviceIds: string[],
+): Promise<Map<string, DeviceRecord>> {
+  const out = new Map<string, DeviceRecord>();
+  for (const id of new Set(deviceIds)) {
+    const device = await store.getDevice(id);
+    if (device) out.set(id, device);
+  }
+  return out;
 }

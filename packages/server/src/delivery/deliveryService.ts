@@ -22,13 +22,12 @@ import type {
   ConversationRecord,
   ConversationView,
   CursorUpdate,
-  DeviceRecord,
   InboxRecord,
   LogEntryRecord,
   Store,
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
-import { allowAllAdds, requireAddsAllowed, type MayAdd } from "./addChecks.js";
+import { allowAllAdds, directoryDevices, requireAddsAllowed, type MayAdd } from "./addChecks.js";
 import { MembershipCaps } from "./membershipCaps.js";
 import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./membershipSettings.js";
 import { fitSummaries } from "./pages.js";
@@ -237,7 +236,7 @@ export class DeliveryService {
     const removedByReference = await this.resolveProposalRefs(input.conversationId, input.epoch, commit);
     const members = new Set(await this.store.listMembers(input.conversationId));
     const incoming = [...commit.added, ...(commit.joiner ? [commit.joiner] : [])];
-    const devices = await this.devicesOf([...members, ...incoming.map((a) => a.deviceId)]);
+    const devices = await directoryDevices(this.store, [...members, ...incoming.map((a) => a.deviceId)]);
     // [DS7] [DS11] each added device is the directory's, with its registered key, and may be added.
     await requireAddsAllowed({
       adder: caller,
@@ -401,15 +400,5 @@ export class DeliveryService {
       (b === undefined || (await this.store.findDirectConversation(a, b)) === conversation.id);
     if (!pairOk)
       throw new ProtocolError("FORBIDDEN", "a direct conversation holds only its two people; create a group");
-  }
-
-  /** The directory's records of these devices (revoked ones included; unknown ones left out). */
-  private async devicesOf(deviceIds: string[]): Promise<Map<string, DeviceRecord>> {
-    const out = new Map<string, DeviceRecord>();
-    for (const id of new Set(deviceIds)) {
-      const device = await this.store.getDevice(id);
-      if (device) out.set(id, device);
-    }
-    return out;
   }
 }

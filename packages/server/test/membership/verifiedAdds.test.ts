@@ -18,6 +18,7 @@ import { WireDevice, linkDevice, revokeOp } from "../devices/support.js";
 
 const MALLORY = "mallory@instagram";
 const VICTIM = "victim@instagram";
+const ALICE_ADDR = "alice@instagram";
 
 let ids = 0;
 const commitOp = (conversationId: string, made: MadeCommit) =>
@@ -146,6 +147,37 @@ describe("[DS11] adds are the directory's devices", () => {
     expect(refused.code).toBe("FORBIDDEN");
     expect(refused.message).toContain("revoked");
     expect(await snapshot(store, conversationId, [victim.deviceId, laptop.deviceId])).toEqual(before);
+  });
+
+  it("[DS11] refuses an external commit whose joiner leaf signs with a key other than the device's", async () => {
+    const { url, store } = await start();
+    const alice = await WireDevice.register(url, "alice@instagram");
+    const laptop = await linkDevice(url, alice, "laptop");
+    const { conversationId } = await groupOf(alice);
+    const groupInfo = (await store.getConversation(conversationId))!.groupInfo;
+    const before = await snapshot(store, conversationId, [laptop.deviceId]);
+    const join = (joined: { commit: Uint8Array; groupInfo: Uint8Array; epoch: bigint }) =>
+      laptop.error({
+        case: "commit",
+        value: {
+          conversationId,
+          clientMessageId: `join${++ids}`,
+          epoch: joined.epoch,
+          commit: joined.commit,
+          groupInfo: joined.groupInfo,
+        },
+      });
+    const forged = await join(
+      await new MlsMember(ALICE_ADDR, laptop.deviceId, laptop.keys).joinExternal(groupInfo, newKeys()),
+    );
+    expect(forged.code).toBe("FORBIDDEN");
+    expect(forged.message).toContain("not the device's registered key");
+    expect(await snapshot(store, conversationId, [laptop.deviceId])).toEqual(before);
+    const real = await join(
+      await new MlsMember(ALICE_ADDR, laptop.deviceId, laptop.keys).joinExternal(groupInfo),
+    );
+    expect(real.code).toBe("");
+    expect(await store.listMembers(conversationId)).toContain(laptop.deviceId);
   });
 
   it("[DS11] [DIR4] refuses adding an account of a closed app from another app, with POLICY_DENIED", async () => {
