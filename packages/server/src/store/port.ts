@@ -385,7 +385,7 @@ export interface Store {
   listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]>;
   /** How many conversations the account is a participant of (SPEC DS13). */
   countConversations(address: string): Promise<number>;
-  /** Record adds of accounts by others, and forget those from before `forgetBefore` (SPEC DS13). */
+  /** Record adds of accounts by others, and forget every add from before `forgetBefore` (SPEC DS13). */
   recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void>;
   /** How many groups others added the account to at or after `since`. */
   countGroupAdds(address: string, since: number): Promise<number>;

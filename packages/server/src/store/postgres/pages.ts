@@ -46,12 +46,9 @@ export class PageQueries {
   }
 
   recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void> {
-    if (adds.length === 0) return Promise.resolve();
     return this.db.transaction(async (tx) => {
-      await tx.rows("DELETE FROM group_adds WHERE address = ANY($1::text[]) AND added_at < $2", [
-        [...new Set(adds.map((a) => a.address))],
-        forgetBefore,
-      ]);
+      await tx.rows("DELETE FROM group_adds WHERE added_at < $1", [forgetBefore]);
+      if (adds.length === 0) return;
       await tx.rows(
         `INSERT INTO group_adds (address, conversation_id, adder, added_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`,

@@ -165,7 +165,7 @@ const MIGRATIONS: readonly string[] = [
   `,
   // Caps on membership (issue 14, SPEC DS13): conversations per account are
   // counted from participants by address; adds of an account by others are
-  // kept for an hour to cap them per hour.
+  // kept for an hour to cap them per hour (each record forgets older ones).
   `
   CREATE INDEX participants_by_address ON participants(address);
   CREATE TABLE group_adds (
@@ -175,6 +175,7 @@ const MIGRATIONS: readonly string[] = [
     added_at        bigint NOT NULL
   );
   CREATE INDEX group_adds_by_address ON group_adds(address, added_at);
+  CREATE INDEX group_adds_by_time ON group_adds(added_at);
   `,
   // Signed revocations (issue 14, SPEC DIR9): who revoked a device, when it
   // signed, and the signature, carried in the hub's Remove proposals. NULL

@@ -45,9 +45,7 @@ export class PageQueries {
     this.insertAdd = db.prepare<[string, string, string, number]>(
       "INSERT INTO group_adds (address, conversation_id, adder, added_at) VALUES (?, ?, ?, ?)",
     );
-    this.forgetAdds = db.prepare<[string, number]>(
-      "DELETE FROM group_adds WHERE address = ? AND added_at < ?",
-    );
+    this.forgetAdds = db.prepare<[number]>("DELETE FROM group_adds WHERE added_at < ?");
     this.countAdds = db.prepare<[string, number], { n: number }>(
       "SELECT count(*) AS n FROM group_adds WHERE address = ? AND added_at >= ?",
     );
@@ -76,7 +74,7 @@ export class PageQueries {
   }
 
   recordGroupAdds(adds: GroupAdd[], forgetBefore: number): void {
-    for (const address of new Set(adds.map((a) => a.address))) this.forgetAdds.run(address, forgetBefore);
+    this.forgetAdds.run(forgetBefore);
     for (const add of adds) this.insertAdd.run(add.address, add.conversationId, add.adder, add.at);
   }
 
