@@ -549,7 +549,7 @@ export class SwitchboardClient {
    * (LAST_DEVICE).
    */
   async revokeDevice(deviceId: string): Promise<{ conversations: number }> {
-    // [DIR9] signed by this device, so the hub can prove the account asked.
+    // [DIR14] signed by this device, so the hub can prove the account asked.
     const me = this.requireIdentity();
     const revokedAt = this.clock();
     const signature = signRevocation(me.signaturePrivateKey, {

@@ -75,7 +75,7 @@ export interface DeviceRevocation {
 }
 
 /**
- * The bytes a revoking device signs with its Ed25519 key (SPEC DIR9). The
+ * The bytes a revoking device signs with its Ed25519 key (SPEC DIR14). The
  * hub's Remove proposal carries them, signed, in its authenticated_data, so
  * members remove a device only when its own account asked.
  */

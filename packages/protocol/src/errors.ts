@@ -52,12 +52,12 @@ export const ERROR_CODES = [
   "INTERNAL",
   /**
    * The account is a participant of as many conversations as the hub allows
-   * (SPEC DS13): creating one more, or being added to one more, is refused.
+   * (SPEC DS16): creating one more, or being added to one more, is refused.
    */
   "CONVERSATION_LIMIT",
   /**
    * Other people have added the account to as many groups as the hub allows
-   * in an hour (SPEC DS13); try again later.
+   * in an hour (SPEC DS16); try again later.
    */
   "GROUP_ADD_LIMIT",
 ] as const;

@@ -36,9 +36,9 @@ export interface HubOptions {
   logger?: Logger;
   clock?: Clock;
   verifier?: Verifier;
-  /** [DS11] Whether one account may add another to groups (blocks plug in here); all allowed when absent. */
+  /** [DS14] Whether one account may add another to groups (blocks plug in here); all allowed when absent. */
   mayAdd?: MayAdd;
-  /** [DS12] [DS13] Page sizes and caps on membership; DEFAULT_MEMBERSHIP_SETTINGS when absent. */
+  /** [DS15] [DS16] Page sizes and caps on membership; DEFAULT_MEMBERSHIP_SETTINGS when absent. */
   membership?: Partial<MembershipSettings>;
 }
 

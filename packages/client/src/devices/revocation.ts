@@ -1,5 +1,5 @@
 /**
- * [DIR9] Revocations are signed by the account: the revoking device (another
+ * [DIR14] Revocations are signed by the account: the revoking device (another
  * of the account's devices, or the revoked device itself) signs
  * deviceRevocationMessage, the hub checks and keeps it, and its MLS Remove
  * proposal carries it as authenticated_data. Members keep a hub Remove only

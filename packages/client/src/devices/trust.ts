@@ -65,7 +65,7 @@ export class DeviceTrust {
   };
 
   /**
-   * [DIR9] For the engine: does a hub Remove of `removed` carry its account's
+   * [DIR14] For the engine: does a hub Remove of `removed` carry its account's
    * signed revocation? The signer must be an active approved device of the
    * account, or the removed device itself. Always from a fresh listing: the
    * revocation is news.

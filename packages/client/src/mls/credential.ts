@@ -28,7 +28,7 @@ export type MemberVerifier = (
 ) => boolean | Promise<boolean>;
 
 /**
- * [DIR9] Whether a hub Remove of `removed` carries, as its authenticated_data,
+ * [DIR14] Whether a hub Remove of `removed` carries, as its authenticated_data,
  * a revocation the device's own account signed (the SDK passes
  * DeviceTrust.verifyRemoval). Without one the proposal is refused.
  */

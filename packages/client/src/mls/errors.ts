@@ -49,7 +49,7 @@ export const MLS_ERROR_CODES = [
   "MLS_INTERNAL",
   /**
    * A hub Remove proposal without a revocation signed by a device of the
-   * removed device's account (SPEC DIR9): refused, never committed.
+   * removed device's account (SPEC DIR14): refused, never committed.
    */
   "MLS_REMOVAL_NOT_SIGNED",
 ] as const;

@@ -143,7 +143,7 @@ export async function processProposal(
     );
   // A Remove of a blank leaf would make every later commit invalid: refuse it now.
   const removed = memberAt(client.ratchetTree, proposal.remove.removed);
-  // [DIR9] the hub removes a device only with its account's signed revocation
+  // [DIR14] the hub removes a device only with its account's signed revocation
   // (RFC 9420 §6: authenticated_data is covered by the hub's signature, which
   // processPublicMessage checks below). Refused, it is never kept, so never committed.
   const target = { address: removed.address, deviceId: removed.deviceId };

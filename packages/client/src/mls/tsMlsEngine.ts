@@ -66,7 +66,7 @@ export interface TsMlsEngineOptions {
   crypto?: "node" | "default";
   /** Extra check of every member credential, e.g. its key against the directory (RFC 9420 §5.3.1). */
   verifyMember?: MemberVerifier;
-  /** Check of the signed revocation a hub Remove carries (SPEC DIR9); hub Removes are taken as they come when absent. */
+  /** Check of the signed revocation a hub Remove carries (SPEC DIR14); hub Removes are taken as they come when absent. */
   verifyRemoval?: RemovalVerifier;
 }
 

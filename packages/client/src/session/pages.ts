@@ -1,5 +1,5 @@
 /**
- * [DS12] The hub pages its listings so no answer outgrows a frame; the SDK
+ * [DS15] The hub pages its listings so no answer outgrows a frame; the SDK
  * walks the pages (after the last id of each) until the hub says there is no
  * more. A page that is empty or does not move on ends the walk, so a hub
  * cannot keep the SDK looping.

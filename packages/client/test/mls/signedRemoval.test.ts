@@ -1,5 +1,5 @@
 /**
- * [DIR9] Members keep a hub Remove proposal only when it carries, as its
+ * [DIR14] Members keep a hub Remove proposal only when it carries, as its
  * authenticated_data, the removed device's revocation signed by its own
  * account (an active approved device, or the device itself). A hub that
  * proposes a removal of its own accord, with no revocation or a forged one,
@@ -104,8 +104,8 @@ async function group() {
   return { laptop, phone, bob, groupInfo: added.groupInfo };
 }
 
-describe("[DIR9] hub removals need the account's signed revocation", () => {
-  it("[DIR9] refuses a hub Remove with no revocation, and never commits it", async () => {
+describe("[DIR14] hub removals need the account's signed revocation", () => {
+  it("[DIR14] refuses a hub Remove with no revocation, and never commits it", async () => {
     const { laptop, phone, bob, groupInfo } = await group();
     const bare = await hubRemove(groupInfo, phone, new Uint8Array());
     for (const member of [laptop, bob])
@@ -118,7 +118,7 @@ describe("[DIR9] hub removals need the account's signed revocation", () => {
     expect(commit.removedDevices).toEqual([]);
   });
 
-  it("[DIR9] refuses forged revocations: a key that is not the revoker's, another account's device, another target", async () => {
+  it("[DIR14] refuses forged revocations: a key that is not the revoker's, another account's device, another target", async () => {
     const { laptop, phone, bob, groupInfo } = await group();
     const forgeries = [
       // The hub signs "as" alice's laptop with a key of its own.
@@ -140,7 +140,7 @@ describe("[DIR9] hub removals need the account's signed revocation", () => {
     expect(await codeOf(engine.process(bob.identity, bob.state, byRevoked))).toBe("MLS_REMOVAL_NOT_SIGNED");
   });
 
-  it("[DIR9] keeps a hub Remove signed by another active device of the account, or by the device itself", async () => {
+  it("[DIR14] keeps a hub Remove signed by another active device of the account, or by the device itself", async () => {
     const { laptop, phone, bob, groupInfo } = await group();
     for (const signer of [laptop, phone]) {
       const proposal = await hubRemove(groupInfo, phone, revocation(signer, phone));

@@ -1,5 +1,5 @@
 /**
- * [DS11] The client's half of "adds are the directory's devices": an engine
+ * [DS14] The client's half of "adds are the directory's devices": an engine
  * made with a member verifier (the SDK passes DeviceTrust.verify) refuses a
  * commit that adds a leaf whose key is not the directory's key for the device
  * id its credential names, and refuses a Welcome into a group holding such a
@@ -11,7 +11,7 @@ import { Device, codeOf, toHexString } from "./fixtures.js";
 
 const groupId = () => crypto.getRandomValues(new Uint8Array(16));
 
-describe("[DS11] members are checked against the directory", () => {
+describe("[DS14] members are checked against the directory", () => {
   /** Device id -> registered signature key (hex): what the hub's ListDevices would say. */
   const directory = new Map<string, string>();
   const verifyMember: MemberVerifier = (member) =>
@@ -40,7 +40,7 @@ describe("[DS11] members are checked against the directory", () => {
     return { mallory, alice, bob, forgedBob };
   }
 
-  it("[DS11] refuses a commit that adds a leaf whose key is not the directory's key for its device", async () => {
+  it("[DS14] refuses a commit that adds a leaf whose key is not the directory's key for its device", async () => {
     const { mallory, alice, bob, forgedBob } = await setup();
     const welcomeAlice = await attacker.createCommit(mallory.identity, mallory.state, {
       add: [await alice.publish()],
@@ -66,7 +66,7 @@ describe("[DS11] members are checked against the directory", () => {
     expect(applied.newState.epoch).toBe(2);
   });
 
-  it("[DS11] refuses a Welcome into a group that holds a leaf the directory does not know with that key", async () => {
+  it("[DS14] refuses a Welcome into a group that holds a leaf the directory does not know with that key", async () => {
     const { mallory, alice, bob, forgedBob } = await setup();
     const forged = await attacker.createCommit(mallory.identity, mallory.state, {
       add: [await forgedBob.publish(), await alice.publish()],

@@ -100,7 +100,7 @@ describe("authorization", () => {
     await Promise.all([alice.client.close(), bob.client.close(), mallory.client.close()]);
   });
 
-  it("[DS11] a member's Add of a key package with a stranger's credential and its own key is refused; the stranger sees nothing", async () => {
+  it("[DS14] a member's Add of a key package with a stranger's credential and its own key is refused; the stranger sees nothing", async () => {
     const victim = await newDevice(hub.hub.url, "victim@instagram");
     const mallory = await newDevice(hub.hub.url, "mallory@instagram");
     const victimId = (await victim.store.getIdentity())!;

@@ -1,4 +1,4 @@
-/** [DS12] The SDK walks paged listings to the end, and a hub cannot keep it looping. */
+/** [DS15] The SDK walks paged listings to the end, and a hub cannot keep it looping. */
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { ConversationSummarySchema, DeviceSchema } from "@switchboard/protocol";
@@ -21,8 +21,8 @@ function fakeHub(pages: Map<string, { ids: string[]; hasMore: boolean }>, asked:
   return call as unknown as Call;
 }
 
-describe("[DS12] the SDK walks pages", () => {
-  it("[DS12] lists every device across pages, asking after the last id of each", async () => {
+describe("[DS15] the SDK walks pages", () => {
+  it("[DS15] lists every device across pages, asking after the last id of each", async () => {
     const asked: string[] = [];
     const call = fakeHub(
       new Map([
@@ -38,7 +38,7 @@ describe("[DS12] the SDK walks pages", () => {
     expect(asked).toEqual(["", "b", "d"]);
   });
 
-  it("[DS12] stops when a page is empty or does not move on, whatever has_more says", async () => {
+  it("[DS15] stops when a page is empty or does not move on, whatever has_more says", async () => {
     const asked: string[] = [];
     const stuck = fakeHub(
       new Map([

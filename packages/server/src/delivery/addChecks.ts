@@ -1,5 +1,5 @@
 /**
- * [DS7] [DS11] Who a commit may bring into a group. The hub is trusted to
+ * [DS7] [DS14] Who a commit may bring into a group. The hub is trusted to
  * route, not to decide membership (DESIGN: security stance), so every device
  * a commit adds, or that joins by external commit, must be a registered,
  * unrevoked device of the account its credential names, signing with the key

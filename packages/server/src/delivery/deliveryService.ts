@@ -108,7 +108,7 @@ export class DeliveryService {
         throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
       peerAddress = peer.address;
     }
-    // [DS13] the peer's room is checked when the commit adds it.
+    // [DS16] the peer's room is checked when the commit adds it.
     await this.caps.requireRoomToCreate(caller);
     const result = await this.store.createConversation({
       id: input.conversationId,
@@ -237,7 +237,7 @@ export class DeliveryService {
     const members = new Set(await this.store.listMembers(input.conversationId));
     const incoming = [...commit.added, ...(commit.joiner ? [commit.joiner] : [])];
     const devices = await directoryDevices(this.store, [...members, ...incoming.map((a) => a.deviceId)]);
-    // [DS7] [DS11] each added device is the directory's, with its registered key, and may be added.
+    // [DS7] [DS14] each added device is the directory's, with its registered key, and may be added.
     await requireAddsAllowed({
       adder: caller,
       leaves: incoming,
@@ -346,7 +346,7 @@ export class DeliveryService {
     return this.store.listConversations(caller.deviceId);
   }
 
-  /** [DS12] One page of the device's conversations, cut by count and by bytes to fit a frame. */
+  /** [DS15] One page of the device's conversations, cut by count and by bytes to fit a frame. */
   async listConversationsPage(
     caller: Caller,
     afterId: string,

@@ -1,5 +1,5 @@
 /**
- * [DS13] Caps on membership, so one account cannot be buried in
+ * [DS16] Caps on membership, so one account cannot be buried in
  * conversations: at most `maxConversationsPerAccount` conversations per
  * account, and at most `maxGroupAddsPerHour` conversations other accounts
  * add it to per hour. Checked before a commit is stored and recorded after;

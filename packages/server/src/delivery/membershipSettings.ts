@@ -1,5 +1,5 @@
 /**
- * Limits on membership (issue 14, item 4; SPEC DS12, DS13), passed through
+ * Limits on membership (issue 14, item 4; SPEC DS15, DS16), passed through
  * HubOptions.membership. Each has a typed error when it is reached.
  */
 export interface MembershipSettings {

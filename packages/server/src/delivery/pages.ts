@@ -1,5 +1,5 @@
 /**
- * [DS12] Listings fit a frame whatever an account holds: a page is cut by
+ * [DS15] Listings fit a frame whatever an account holds: a page is cut by
  * count and by an estimate of its encoded size (LIMITS.maxPageBytes, well
  * under LIMITS.maxFrameBytes), and always holds at least one item.
  */

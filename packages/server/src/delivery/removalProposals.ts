@@ -97,7 +97,7 @@ export class RemovalProposals {
   }
 
   /**
-   * [DIR9] The account's signed revocation of the device, encoded for the
+   * [DIR14] The account's signed revocation of the device, encoded for the
    * proposal's authenticated_data; empty for a device revoked before
    * revocations were signed (members then refuse the proposal).
    */

@@ -54,7 +54,7 @@ export class Revocation {
   }
 
   /**
-   * [DIR9] The revoking device (the caller: another device of the account,
+   * [DIR14] The revoking device (the caller: another device of the account,
    * or the device itself) signs the revocation, so the hub cannot remove a
    * device of its own accord: members check this signature in the hub's
    * Remove proposals.

@@ -41,7 +41,7 @@ export async function handleDeviceOp(
       };
     }
     case "listDevices": {
-      // [DS12] paged, so the listing fits a frame however many devices were revoked.
+      // [DS15] paged, so the listing fits a frame however many devices were revoked.
       const limit = clampLimit(op.value.limit, services.membership.devicesPerPage);
       const page = { afterId: op.value.afterId, limit: limit + 1 };
       const listed = await services.directory.listDevices(caller, op.value.address, page);

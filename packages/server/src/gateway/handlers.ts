@@ -30,7 +30,7 @@ export interface Services {
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;
-  /** Page sizes and caps (SPEC DS12, DS13). */
+  /** Page sizes and caps (SPEC DS15, DS16). */
   membership: MembershipSettings;
 }
 

@@ -63,7 +63,7 @@ export interface RemovalProposal {
  * `groupInfo` (the conversation's current GroupInfo). Throws when the group
  * does not name the hub's key as an external sender.
  *
- * [DIR9] `revocation` (an encoded SignedRevocation) goes in the
+ * [DIR14] `revocation` (an encoded SignedRevocation) goes in the
  * PublicMessage's authenticated_data (RFC 9420 §6): covered by the hub's
  * signature and readable by every member, who keep the proposal only when the
  * device's own account signed its revocation.

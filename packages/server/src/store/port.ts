@@ -46,7 +46,7 @@ export interface DeviceRecord {
   approvedAt: number | null;
 }
 
-/** A device's revocation as its account signed it (SPEC DIR9, protocol deviceRevocationMessage). */
+/** A device's revocation as its account signed it (SPEC DIR14, protocol deviceRevocationMessage). */
 export interface RevocationProof {
   /** The device that signed: another device of the account, or the revoked device itself. */
   revokerDeviceId: string;
@@ -242,7 +242,7 @@ export interface NewCommit {
   membership: MembershipDelta;
   /**
    * The MLS Welcome; when present it is stored ONCE and each added device's
-   * inbox item refers to it (SPEC ST23): a 1,000-device add stores it once,
+   * inbox item refers to it (SPEC ST28): a 1,000-device add stores it once,
    * not 1,000 times.
    */
   welcome: Uint8Array | null;
@@ -281,7 +281,7 @@ export interface NewInboxItem {
 }
 
 /**
- * One page of a listing (SPEC ST24): the items after the one with id
+ * One page of a listing (SPEC ST29): the items after the one with id
  * `afterId` ("" for the first page) in the listing's order, at most `limit`.
  */
 export interface PageRequest {
@@ -289,7 +289,7 @@ export interface PageRequest {
   limit: number;
 }
 
-/** An account added to a group by someone else's commit (for the per-hour cap, SPEC DS13). */
+/** An account added to a group by someone else's commit (for the per-hour cap, SPEC DS16). */
 export interface GroupAdd {
   address: string;
   conversationId: string;
@@ -311,7 +311,7 @@ export interface Store {
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
   /**
    * The account's devices that are not revoked (or all, with includeRevoked),
-   * oldest first (ties by id); with `page`, one page of them (SPEC ST24).
+   * oldest first (ties by id); with `page`, one page of them (SPEC ST29).
    */
   listDevices(
     address: string,
@@ -330,11 +330,11 @@ export interface Store {
   ): Promise<"added" | "unknown_account" | "device_taken" | "device_limit">;
   /**
    * Revoke a device: it can no longer authenticate; its key packages and
-   * inbox are dropped. `proof`, the account's signed revocation (SPEC DIR9),
+   * inbox are dropped. `proof`, the account's signed revocation (SPEC DIR14),
    * is kept with it for the hub's Remove proposals.
    */
   revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean>;
-  /** The signed revocation kept with a revoked device, if any (SPEC DIR9). */
+  /** The signed revocation kept with a revoked device, if any (SPEC DIR14). */
   getRevocation(deviceId: string): Promise<RevocationProof | undefined>;
 
   // Linking
@@ -380,12 +380,12 @@ export interface Store {
   findDirectConversation(a: string, b: string): Promise<string | undefined>;
   /**
    * Conversations the device is a member of, with its cursor, oldest first
-   * (ties by id); with `page`, one page of them (SPEC ST24).
+   * (ties by id); with `page`, one page of them (SPEC ST29).
    */
   listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]>;
-  /** How many conversations the account is a participant of (SPEC DS13). */
+  /** How many conversations the account is a participant of (SPEC DS16). */
   countConversations(address: string): Promise<number>;
-  /** Record adds of accounts by others, and forget every add from before `forgetBefore` (SPEC DS13). */
+  /** Record adds of accounts by others, and forget every add from before `forgetBefore` (SPEC DS16). */
   recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void>;
   /** How many groups others added the account to at or after `since`. */
   countGroupAdds(address: string, since: number): Promise<number>;
@@ -440,7 +440,7 @@ export interface Store {
   readInbox(deviceId: string, afterId: number, limit: number): Promise<InboxRecord[]>;
   /**
    * Delete the device's inbox items with id <= upToId. A stored Welcome goes
-   * with the last item that refers to it (SPEC ST23); so it does when a
+   * with the last item that refers to it (SPEC ST28); so it does when a
    * revocation drops a device's items.
    */
   ackInbox(deviceId: string, upToId: number): Promise<void>;

@@ -197,7 +197,7 @@ export async function linkDevice(url: string, approver: WireDevice, name = "lapt
   return device;
 }
 
-/** [DIR9] A RevokeDevice request signed by `revoker` (or by `signer`'s key, to forge one). */
+/** [DIR14] A RevokeDevice request signed by `revoker` (or by `signer`'s key, to forge one). */
 export function revokeOp(
   revoker: WireDevice,
   deviceId: string,

@@ -1,5 +1,5 @@
 /**
- * [DS13] Caps on membership through the real gateway, with a clock the test
+ * [DS16] Caps on membership through the real gateway, with a clock the test
  * moves: other people may add an account to only so many groups an hour,
  * and an account is in at most so many conversations. Refusals are typed
  * and store nothing.
@@ -23,8 +23,8 @@ afterEach(async () => {
   hub = undefined;
 });
 
-describe("[DS13] caps on membership", () => {
-  it("[DS13] others may add an account to at most maxGroupAddsPerHour groups in an hour", async () => {
+describe("[DS16] caps on membership", () => {
+  it("[DS16] others may add an account to at most maxGroupAddsPerHour groups in an hour", async () => {
     hub = await startMembershipHub({ membership: { maxGroupAddsPerHour: 2 } });
     const mallory = await WireDevice.register(hub.url, "mallory@instagram");
     const victim = await WireDevice.register(hub.url, "victim@instagram");
@@ -50,7 +50,7 @@ describe("[DS13] caps on membership", () => {
     expect(await hub.store.countConversations("victim@instagram")).toBe(3);
   });
 
-  it("[DS13] adding one's own devices does not count against the hourly cap", async () => {
+  it("[DS16] adding one's own devices does not count against the hourly cap", async () => {
     hub = await startMembershipHub({ membership: { maxGroupAddsPerHour: 0 } });
     const alice = await WireDevice.register(hub.url, "alice@instagram");
     const laptop = await linkDevice(hub.url, alice, "laptop");
@@ -69,7 +69,7 @@ describe("[DS13] caps on membership", () => {
     expect(refused.code).toBe("GROUP_ADD_LIMIT");
   });
 
-  it("[DS13] an account is in at most maxConversationsPerAccount conversations", async () => {
+  it("[DS16] an account is in at most maxConversationsPerAccount conversations", async () => {
     hub = await startMembershipHub({ membership: { maxConversationsPerAccount: 2 } });
     const alice = await WireDevice.register(hub.url, "alice@instagram");
     const bob = await WireDevice.register(hub.url, "bob@instagram");

@@ -1,5 +1,5 @@
 /**
- * [DS12] Listings are paged through the real gateway: an account in many
+ * [DS15] Listings are paged through the real gateway: an account in many
  * conversations, or in conversations with thousands of participants, gets
  * pages that each fit a frame, and walking them yields everything once.
  */
@@ -44,8 +44,8 @@ async function walkConversations(alice: WireDevice, limit = 0) {
   }
 }
 
-describe("[DS12] bounded listings", () => {
-  it("[DS12] conversations come in pages of the hub's size, or the client's smaller limit", async () => {
+describe("[DS15] bounded listings", () => {
+  it("[DS15] conversations come in pages of the hub's size, or the client's smaller limit", async () => {
     hub = await startMembershipHub({ membership: { conversationsPerPage: 40 } });
     const alice = await WireDevice.register(hub.url, "alice@instagram");
     for (let i = 0; i < 90; i++) {
@@ -71,7 +71,7 @@ describe("[DS12] bounded listings", () => {
     expect(bad.code).toBe("INVALID_ARGUMENT");
   });
 
-  it("[DS12] a page of conversations with thousands of participants still fits a frame", async () => {
+  it("[DS15] a page of conversations with thousands of participants still fits a frame", async () => {
     hub = await startMembershipHub();
     const alice = await WireDevice.register(hub.url, "alice@instagram");
     const crowd: string[] = [];
@@ -115,7 +115,7 @@ describe("[DS12] bounded listings", () => {
     for (const page of walked.pages) expect(page.bytes).toBeLessThan(LIMITS.maxFrameBytes - 1024);
   });
 
-  it("[DS12] devices come in pages, revoked ones included, walking every device once", async () => {
+  it("[DS15] devices come in pages, revoked ones included, walking every device once", async () => {
     hub = await startMembershipHub({ membership: { devicesPerPage: 2 } });
     const alice = await WireDevice.register(hub.url, "alice@instagram");
     const bob = await WireDevice.register(hub.url, "bob@instagram");

@@ -1,5 +1,5 @@
 /**
- * [DIR9] Revocations are signed by the account, through the real gateway:
+ * [DIR14] Revocations are signed by the account, through the real gateway:
  * the hub refuses an unsigned or forged one with BAD_SIGNATURE and revokes
  * nothing, keeps the signature, and its MLS Remove proposal carries it as
  * authenticated_data for members to check.
@@ -20,8 +20,8 @@ afterEach(async () => {
   hub = undefined;
 });
 
-describe("[DIR9] signed revocations", () => {
-  it("[DIR9] an unsigned, forged or stale revocation is refused and revokes nothing", async () => {
+describe("[DIR14] signed revocations", () => {
+  it("[DIR14] an unsigned, forged or stale revocation is refused and revokes nothing", async () => {
     hub = await startMembershipHub();
     const alice = await WireDevice.register(hub.url, ALICE);
     const phone = await linkDevice(hub.url, alice, "phone");
@@ -42,7 +42,7 @@ describe("[DIR9] signed revocations", () => {
     expect(await hub.store.getRevocation(phone.deviceId)).toBeUndefined();
   });
 
-  it("[DIR9] the hub keeps the signature and its Remove proposal carries it in authenticated_data", async () => {
+  it("[DIR14] the hub keeps the signature and its Remove proposal carries it in authenticated_data", async () => {
     hub = await startMembershipHub();
     const alice = await WireDevice.register(hub.url, ALICE);
     const phone = await linkDevice(hub.url, alice, "phone");

@@ -1,5 +1,5 @@
 /**
- * [DS7] [DS11] Adds are checked against the directory, through the real
+ * [DS7] [DS14] Adds are checked against the directory, through the real
  * gateway with real MLS (ts-mls): the attack of issue 14 (a member commits an
  * Add of a key package it made itself, whose credential names a stranger's
  * device but whose key is the attacker's) is refused and stores nothing, and
@@ -89,8 +89,8 @@ async function snapshot(store: Store, conversationId: string, victimDeviceIds: s
   };
 }
 
-describe("[DS11] adds are the directory's devices", () => {
-  it("[DS11] refuses an Add whose key package names a stranger's device with the attacker's key, and stores nothing", async () => {
+describe("[DS14] adds are the directory's devices", () => {
+  it("[DS14] refuses an Add whose key package names a stranger's device with the attacker's key, and stores nothing", async () => {
     const { url, store } = await start();
     const mallory = await WireDevice.register(url, MALLORY);
     const victim = await WireDevice.register(url, VICTIM);
@@ -118,7 +118,7 @@ describe("[DS11] adds are the directory's devices", () => {
     expect(await store.listMembers(third.conversationId)).toContain(victim.deviceId);
   });
 
-  it("[DS11] refuses an Add of a device id the account never registered, and of a revoked device", async () => {
+  it("[DS14] refuses an Add of a device id the account never registered, and of a revoked device", async () => {
     const { url, store } = await start();
     const mallory = await WireDevice.register(url, MALLORY);
     const victim = await WireDevice.register(url, VICTIM);
@@ -149,7 +149,7 @@ describe("[DS11] adds are the directory's devices", () => {
     expect(await snapshot(store, conversationId, [victim.deviceId, laptop.deviceId])).toEqual(before);
   });
 
-  it("[DS11] refuses an external commit whose joiner leaf signs with a key other than the device's", async () => {
+  it("[DS14] refuses an external commit whose joiner leaf signs with a key other than the device's", async () => {
     const { url, store } = await start();
     const alice = await WireDevice.register(url, "alice@instagram");
     const laptop = await linkDevice(url, alice, "laptop");
@@ -180,7 +180,7 @@ describe("[DS11] adds are the directory's devices", () => {
     expect(await store.listMembers(conversationId)).toContain(laptop.deviceId);
   });
 
-  it("[DS11] [DIR4] refuses adding an account of a closed app from another app, with POLICY_DENIED", async () => {
+  it("[DS14] [DIR4] refuses adding an account of a closed app from another app, with POLICY_DENIED", async () => {
     const apps = DEMO_APPS.map((a) => (a.id === "whatsapp" ? { ...a, reach: "closed" as const } : a));
     const { url, store } = await start({ apps });
     const mallory = await WireDevice.register(url, MALLORY);
@@ -200,7 +200,7 @@ describe("[DS11] adds are the directory's devices", () => {
     await friend.ok("commit", commitOp(own.conversationId, await own.mls.commit([await real.keyPackage()])));
   });
 
-  it("[DS11] the mayAdd hook refuses an add with FORBIDDEN and its reason", async () => {
+  it("[DS14] the mayAdd hook refuses an add with FORBIDDEN and its reason", async () => {
     const seen: string[] = [];
     const mayAdd: MayAdd = (adder, target) => {
       seen.push(`${adder.address}->${target}`);

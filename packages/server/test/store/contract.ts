@@ -36,8 +36,8 @@
  *         link approval, hub proposals, messages held back by them, revoked
  *         members, device messages, claims for named devices, the hub key,
  *         schema upgrades).
- *  [ST23] One Welcome per commit, stored once, gone with its last reference.
- *  [ST24] Paged listings of conversations and devices; counts behind the DS13 caps.
+ *  [ST28] One Welcome per commit, stored once, gone with its last reference.
+ *  [ST29] Paged listings of conversations and devices; counts behind the DS16 caps.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";

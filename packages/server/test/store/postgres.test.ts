@@ -208,7 +208,7 @@ if (!available) {
         await expect(openPostgresStore(optionsFor(schema))).rejects.toThrow(/newer/);
       });
 
-      it("[ST21] [ST23] welcome items stored inline before the upgrade read and ack as before", async () => {
+      it("[ST21] [ST28] welcome items stored inline before the upgrade read and ack as before", async () => {
         const schema = freshSchema();
         cleanups.push(() => dropSchema(schema));
         // Version 1: the schema before one Welcome per commit.

@@ -185,7 +185,7 @@ describe("SQLite schema upgrades", () => {
     ).toEqual(utf8("pub"));
   });
 
-  it("[ST21] [ST23] a welcome stored inline before the upgrade reads and acks as before, beside a shared one", async () => {
+  it("[ST21] [ST28] a welcome stored inline before the upgrade reads and acks as before, beside a shared one", async () => {
     const store = open(previousReleaseFile());
     await store.createAccount(
       { address: "carol@test", app: "test", displayName: "Carol", createdAt: T0 },

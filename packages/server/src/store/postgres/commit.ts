@@ -48,7 +48,7 @@ export class CommitQueries {
         : await this.inbox.putWelcome(
             tx,
             welcome,
-            // A device listed twice still gets one welcome; [ST23] stored once for all of them.
+            // A device listed twice still gets one welcome; [ST28] stored once for all of them.
             [...new Set(membership.addedDevices)].map((deviceId) => ({
               deviceId,
               kind: "welcome" as const,

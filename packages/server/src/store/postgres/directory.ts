@@ -97,7 +97,7 @@ export class DirectoryQueries {
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
    * key packages and pending inbox items go too (`dropInbox`: the items may
-   * hold the last reference to a Welcome, SPEC ST23). Its group memberships
+   * hold the last reference to a Welcome, SPEC ST28). Its group memberships
    * stay until a commit removes them. The update locks the device row first,
    * so the deletes (new statements) see every item written before it.
    */

@@ -22,7 +22,7 @@ export class InboxQueries {
    * device), inside the caller's transaction; devices are locked in id order,
    * as every other multi-row lock in this adapter is, so writers never deadlock.
    * With `activeOnly`, unknown and revoked devices get nothing. With
-   * `welcomeId`, every item refers to that stored Welcome (SPEC ST23) and
+   * `welcomeId`, every item refers to that stored Welcome (SPEC ST28) and
    * keeps no copy of its own.
    */
   async put(
@@ -68,7 +68,7 @@ export class InboxQueries {
   }
 
   /**
-   * [ST23] One Welcome for every device in `items` (all carrying the same
+   * [ST28] One Welcome for every device in `items` (all carrying the same
    * payload): stored once, each item referring to it, in the caller's
    * transaction. `refs` is set to the items actually stored.
    */
@@ -111,7 +111,7 @@ export class InboxQueries {
   }
 
   /**
-   * [ST23] Delete items; the Welcomes they referred to lose a reference each,
+   * [ST28] Delete items; the Welcomes they referred to lose a reference each,
    * and go with their last one. The UPDATE locks each Welcome row, so two
    * devices acking at once count down one after the other and exactly one of
    * them sees zero.

@@ -3,8 +3,8 @@ import type { Database } from "./database.js";
 import { toConversation, toDevice, type ConversationRow, type DeviceRow } from "./rows.js";
 
 /**
- * Paged listings (SPEC ST24) and the counts behind the membership caps
- * (SPEC DS13). A page continues after the item named by its cursor, in
+ * Paged listings (SPEC ST29) and the counts behind the membership caps
+ * (SPEC DS16). A page continues after the item named by its cursor, in
  * (created_at, id) order; "" starts at the beginning.
  */
 export class PageQueries {

@@ -71,7 +71,7 @@ export interface InboxRow {
   sender_device_id: string;
   server_time: number;
   seq: number;
-  /** The shared Welcome's bytes (SPEC ST23) when the item refers to one, joined in by the read. */
+  /** The shared Welcome's bytes (SPEC ST28) when the item refers to one, joined in by the read. */
   welcome_payload?: Buffer | null;
 }
 

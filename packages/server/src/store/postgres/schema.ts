@@ -146,7 +146,7 @@ const MIGRATIONS: readonly string[] = [
     private_key bytea NOT NULL
   );
   `,
-  // One Welcome per commit (issue 14, SPEC ST23): a commit adding 1,000
+  // One Welcome per commit (issue 14, SPEC ST28): a commit adding 1,000
   // devices copied its ~750 KB Welcome into 1,000 inbox rows. Now it is one
   // welcomes row, `refs` counts the inbox items naming it, and the last one
   // to go takes it along (the UPDATE's row lock orders concurrent acks). Older
@@ -163,7 +163,7 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE inbox ADD COLUMN welcome_id bigint REFERENCES welcomes(id);
   CREATE INDEX inbox_by_welcome ON inbox(welcome_id) WHERE welcome_id IS NOT NULL;
   `,
-  // Caps on membership (issue 14, SPEC DS13): conversations per account are
+  // Caps on membership (issue 14, SPEC DS16): conversations per account are
   // counted from participants by address; adds of an account by others are
   // kept for an hour to cap them per hour (each record forgets older ones).
   `
@@ -177,7 +177,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX group_adds_by_address ON group_adds(address, added_at);
   CREATE INDEX group_adds_by_time ON group_adds(added_at);
   `,
-  // Signed revocations (issue 14, SPEC DIR9): who revoked a device, when it
+  // Signed revocations (issue 14, SPEC DIR14): who revoked a device, when it
   // signed, and the signature, carried in the hub's Remove proposals. NULL
   // for devices revoked before (their proposals carry no proof).
   `

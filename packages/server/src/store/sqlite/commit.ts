@@ -72,7 +72,7 @@ export class CommitQueries {
   }
 
   private deliverWelcome(commit: NewCommit, welcome: Uint8Array, seq: number): InboxRecord[] {
-    // A device listed twice still gets one welcome; [ST23] stored once for all of them.
+    // A device listed twice still gets one welcome; [ST28] stored once for all of them.
     return this.inbox.putWelcome(
       welcome,
       [...new Set(commit.membership.addedDevices)].map((deviceId) => ({

@@ -103,7 +103,7 @@ export class DirectoryQueries {
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
    * key packages go too (its pending inbox items are the caller's: they may
-   * hold the last reference to a Welcome, SPEC ST23). Its group memberships
+   * hold the last reference to a Welcome, SPEC ST28). Its group memberships
    * stay until a commit removes it (DESIGN rule 5). False when unknown or
    * already revoked.
    */

@@ -54,7 +54,7 @@ export class InboxQueries {
       item.deviceId,
       item.kind,
       conversationId,
-      // [ST23] an item naming a stored Welcome keeps no copy of its own.
+      // [ST28] an item naming a stored Welcome keeps no copy of its own.
       welcomeId === null ? item.payload : EMPTY,
       item.senderAddress,
       item.senderDeviceId,
@@ -77,7 +77,7 @@ export class InboxQueries {
   }
 
   /**
-   * [ST23] One Welcome for every device in `items` (all carrying the same
+   * [ST28] One Welcome for every device in `items` (all carrying the same
    * payload): stored once, each item referring to it. Runs in the caller's
    * transaction.
    */
@@ -107,7 +107,7 @@ export class InboxQueries {
     return this.countWelcomes.get()?.n ?? 0;
   }
 
-  /** [ST23] Deleted items no longer refer to their Welcomes; the last reference takes a Welcome along. */
+  /** [ST28] Deleted items no longer refer to their Welcomes; the last reference takes a Welcome along. */
   private release(deleted: { welcome_id: number | null }[]): void {
     const counts = new Map<number, number>();
     for (const { welcome_id: id } of deleted) if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1);

@@ -3,8 +3,8 @@ import type { ConversationView, DeviceRecord, GroupAdd, PageRequest } from "../p
 import { toConversation, toDevice, type ConversationRow, type DeviceRow } from "./rows.js";
 
 /**
- * Paged listings (SPEC ST24) and the counts behind the membership caps
- * (SPEC DS13). A page continues after the item named by its cursor, in the
+ * Paged listings (SPEC ST29) and the counts behind the membership caps
+ * (SPEC DS16). A page continues after the item named by its cursor, in the
  * unpaged order ((created_at, id) for conversations; (created_at, rowid),
  * insertion order within a millisecond, for devices); "" starts at the beginning.
  */

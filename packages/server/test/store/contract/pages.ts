@@ -39,7 +39,7 @@ async function manyGroups(store: Store, count: number) {
 
 export function pageContract(h: () => StoreHarness): void {
   describe("paged listings and membership counts", () => {
-    it("[ST24] listConversations pages walk every conversation once, in the unpaged order", async () => {
+    it("[ST29] listConversations pages walk every conversation once, in the unpaged order", async () => {
       const { store } = h();
       const alice = await manyGroups(store, 23);
       const all = (await store.listConversations(alice.deviceId)).map((c) => c.id);
@@ -52,7 +52,7 @@ export function pageContract(h: () => StoreHarness): void {
       expect(first).toMatchObject({ participants: [alice.address], cursor: 0, epoch: 0 });
     });
 
-    it("[ST24] a page after the last conversation, or of zero items, is empty", async () => {
+    it("[ST29] a page after the last conversation, or of zero items, is empty", async () => {
       const { store } = h();
       const alice = await manyGroups(store, 3);
       const all = await store.listConversations(alice.deviceId);
@@ -63,7 +63,7 @@ export function pageContract(h: () => StoreHarness): void {
       expect(await store.listConversations("nobody-1", { afterId: "", limit: 10 })).toEqual([]);
     });
 
-    it("[ST24] listDevices pages walk every device once, revoked ones only when asked", async () => {
+    it("[ST29] listDevices pages walk every device once, revoked ones only when asked", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       for (let i = 0; i < 6; i++) {
@@ -89,7 +89,7 @@ export function pageContract(h: () => StoreHarness): void {
       expect(active.ids).toEqual(all.filter((id) => id !== "dev-9"));
     });
 
-    it("[DS13] countConversations counts the conversations an account is a participant of", async () => {
+    it("[DS16] countConversations counts the conversations an account is a participant of", async () => {
       const { store } = h();
       const alice = await manyGroups(store, 4);
       const bob = await newAccount(store, "bob");
@@ -106,7 +106,7 @@ export function pageContract(h: () => StoreHarness): void {
       expect(await store.countConversations(bob.address)).toBe(1);
     });
 
-    it("[DS13] group adds are counted since a time, and those before `forgetBefore` are forgotten", async () => {
+    it("[DS16] group adds are counted since a time, and those before `forgetBefore` are forgotten", async () => {
       const { store } = h();
       const add = (address: string, conversationId: string, at: number) => ({
         address,

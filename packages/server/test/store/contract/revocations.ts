@@ -4,7 +4,7 @@ import { T0, expectBytes, newAccount, newDevice, utf8 } from "./fixtures.js";
 
 export function revocationContract(h: () => StoreHarness): void {
   describe("signed revocations", () => {
-    it("[DIR9] revokeDevice keeps the signed revocation; getRevocation gives it back", async () => {
+    it("[DIR14] revokeDevice keeps the signed revocation; getRevocation gives it back", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       const phone = await newDevice(store, alice.address, "alice-phone");
@@ -19,7 +19,7 @@ export function revocationContract(h: () => StoreHarness): void {
       expect((await store.getRevocation(phone))?.revokedAt).toBe(T0 + 7);
     });
 
-    it("[DIR9] a device revoked without a proof, active or unknown, has no revocation", async () => {
+    it("[DIR14] a device revoked without a proof, active or unknown, has no revocation", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       const phone = await newDevice(store, alice.address, "alice-phone");

@@ -28,7 +28,7 @@ const inboxOf = (store: Store, deviceId: string) => store.readInbox(deviceId, 0,
 
 export function welcomeContract(h: () => StoreHarness): void {
   describe("one Welcome per commit", () => {
-    it("[ST23] a commit's Welcome is stored once and every added device reads it whole", async () => {
+    it("[ST28] a commit's Welcome is stored once and every added device reads it whole", async () => {
       const { store } = h();
       const welcome = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff);
       const { others, result } = await bigAdd(store, 5, welcome);
@@ -43,7 +43,7 @@ export function welcomeContract(h: () => StoreHarness): void {
       }
     });
 
-    it("[ST23] the Welcome is deleted when the last item referring to it is acked, not before", async () => {
+    it("[ST28] the Welcome is deleted when the last item referring to it is acked, not before", async () => {
       const { store } = h();
       const welcome = utf8("the one welcome");
       const { others } = await bigAdd(store, 3, welcome);
@@ -61,7 +61,7 @@ export function welcomeContract(h: () => StoreHarness): void {
       expect(await store.countStoredWelcomes()).toBe(0);
     });
 
-    it("[ST23] acking twice, or acking other items, does not drop a Welcome others still need", async () => {
+    it("[ST28] acking twice, or acking other items, does not drop a Welcome others still need", async () => {
       const { store } = h();
       const welcome = utf8("shared");
       const { alice, others } = await bigAdd(store, 2, welcome);
@@ -75,7 +75,7 @@ export function welcomeContract(h: () => StoreHarness): void {
       expectBytes((await inboxOf(store, b!.deviceId))[0]!.payload, welcome);
     });
 
-    it("[ST23] concurrent acks of one Welcome by every device leave nothing behind", async () => {
+    it("[ST28] concurrent acks of one Welcome by every device leave nothing behind", async () => {
       const { store } = h();
       const { others } = await bigAdd(store, 8, utf8("raced"));
       const items = await Promise.all(others.map(async (o) => (await inboxOf(store, o.deviceId))[0]!));
@@ -83,7 +83,7 @@ export function welcomeContract(h: () => StoreHarness): void {
       expect(await store.countStoredWelcomes()).toBe(0);
     });
 
-    it("[ST23] revoking a device drops its reference; the others still read the Welcome", async () => {
+    it("[ST28] revoking a device drops its reference; the others still read the Welcome", async () => {
       const { store } = h();
       const welcome = utf8("before revocation");
       const { others } = await bigAdd(store, 2, welcome);
@@ -97,7 +97,7 @@ export function welcomeContract(h: () => StoreHarness): void {
       expect(await store.countStoredWelcomes()).toBe(0);
     });
 
-    it("[ST23] each commit stores its own Welcome; a commit without one stores none", async () => {
+    it("[ST28] each commit stores its own Welcome; a commit without one stores none", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       const bob = await newAccount(store, "bob");

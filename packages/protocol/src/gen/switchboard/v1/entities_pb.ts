@@ -342,7 +342,7 @@ export const CursorSchema: GenMessage<Cursor> = /*@__PURE__*/
   messageDesc(file_switchboard_v1_entities, 6);
 
 /**
- * SPEC DIR9: a device's revocation as its account signed it. The hub's MLS
+ * SPEC DIR14: a device's revocation as its account signed it. The hub's MLS
  * Remove proposal for the device carries it, encoded, as the PublicMessage's
  * authenticated_data (RFC 9420 §6: covered by the hub's signature, readable
  * by every member); members check the signature against the revoking device's

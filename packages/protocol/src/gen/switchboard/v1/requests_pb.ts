@@ -557,7 +557,7 @@ export const AckResponseSchema: GenMessage<AckResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_v1_requests, 20);
 
 /**
- * Paged (SPEC DS12): conversations in (created_at, id) order after
+ * Paged (SPEC DS15): conversations in (created_at, id) order after
  * `after_id` ("" for the first page), at most `limit` (0: the hub's page size)
  * and never more than fits a frame. `has_more`: ask again with the last id.
  *
@@ -955,7 +955,7 @@ export const ApproveLinkResponseSchema: GenMessage<ApproveLinkResponse> = /*@__P
  * The devices of an account (empty address: the caller's own), revoked ones
  * included so that approval chains can be checked. Names and last-seen times
  * are only given for the caller's own account.
- * Paged (SPEC DS12) like ListConversations: devices in (created_at, id)
+ * Paged (SPEC DS15) like ListConversations: devices in (created_at, id)
  * order after `after_id`, at most `limit`; `has_more`: ask again with the last id.
  *
  * @generated from message switchboard.v1.ListDevicesRequest
@@ -1026,7 +1026,7 @@ export type RevokeDeviceRequest = Message<"switchboard.v1.RevokeDeviceRequest"> 
   deviceId: string;
 
   /**
-   * SPEC DIR9: the caller's Ed25519 signature over deviceRevocationMessage
+   * SPEC DIR14: the caller's Ed25519 signature over deviceRevocationMessage
    * (protocol/devices.ts) of (account, device_id, caller's device id,
    * revoked_at); the hub checks it and carries it in its Remove proposals.
    *
