@@ -55,6 +55,8 @@ import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
 import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
+import { listAllDevices } from "./session/pages.js";
+import { signRevocation } from "./devices/revocation.js";
 
 export interface ClientOptions {
   store: LocalStore;
@@ -574,7 +576,7 @@ export class SwitchboardClient {
 
   /** This account's devices, oldest first (revoked ones left out). */
   async devices(): Promise<AccountDevice[]> {
-    const listed = await this.call("listDevices", { address: "" });
+    const listed = await listAllDevices((op, value) => this.call(op, value), "");
     return listed.devices
       .filter((d) => d.revokedAt === 0n)
       .map((d) => ({
@@ -594,7 +596,20 @@ export class SwitchboardClient {
    * (LAST_DEVICE).
    */
   async revokeDevice(deviceId: string): Promise<{ conversations: number }> {
-    const { conversationIds } = await this.call("revokeDevice", { deviceId });
+    // [DIR14] signed by this device, so the hub can prove the account asked.
+    const me = this.requireIdentity();
+    const revokedAt = this.clock();
+    const signature = signRevocation(me.signaturePrivateKey, {
+      address: me.address,
+      deviceId,
+      revokerDeviceId: me.deviceId,
+      revokedAt,
+    });
+    const { conversationIds } = await this.call("revokeDevice", {
+      deviceId,
+      revokedAt: BigInt(revokedAt),
+      signature,
+    });
     this.trust.forget(this.address);
     let committed = 0;
     for (const id of conversationIds) {
@@ -647,7 +662,7 @@ export class SwitchboardClient {
     });
     if (auth.address !== envelope.address || auth.deviceId !== deviceId)
       throw new ClientError("UNTRUSTED", "the hub linked this device to another account than the approver's");
-    const listed = await session.call("listDevices", { address: "" });
+    const listed = await listAllDevices((op, value) => session.call(op, value), "");
     const approver = listed.devices.find((d) => d.id === envelope.approverDeviceId);
     const me = listed.devices.find((d) => d.id === deviceId);
     const chain = verifyApprovalChain(envelope.address, listed.devices, deviceId);

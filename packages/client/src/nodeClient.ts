@@ -22,7 +22,11 @@ export async function openNodeClient(
   }
   // The engine refuses any group member whose approval chain does not check out.
   const trust = new DeviceTrust();
-  const engine = await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify });
+  const engine = await createTsMlsEngine({
+    crypto: "node",
+    verifyMember: trust.verify,
+    verifyRemoval: trust.verifyRemoval,
+  });
   return new SwitchboardClient({
     store,
     engine,

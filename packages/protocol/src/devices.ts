@@ -63,6 +63,30 @@ export function deviceApprovalMessage(a: DeviceApproval): Uint8Array {
   );
 }
 
+export interface DeviceRevocation {
+  /** The account, "handle@app". */
+  address: string;
+  /** The revoked device. */
+  deviceId: string;
+  /** The device that revokes it and signs: another device of the account, or the device itself. */
+  revokerDeviceId: string;
+  /** Milliseconds since the Unix epoch. */
+  revokedAt: number;
+}
+
+/**
+ * The bytes a revoking device signs with its Ed25519 key (SPEC DIR14). The
+ * hub's Remove proposal carries them, signed, in its authenticated_data, so
+ * members remove a device only when its own account asked.
+ */
+export function deviceRevocationMessage(r: DeviceRevocation): Uint8Array {
+  return concatFields(
+    "switchboard v1 device revocation\0",
+    [encoder.encode(r.address), encoder.encode(r.deviceId), encoder.encode(r.revokerDeviceId)],
+    BigInt(r.revokedAt),
+  );
+}
+
 /** The bytes the sender of a SealedDeviceMessage signs. */
 export function sealedDeviceMessageSignedBytes(m: {
   recipientDeviceId: string;

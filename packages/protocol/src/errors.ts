@@ -61,6 +61,16 @@ export const ERROR_CODES = [
    * its inbox): nothing was stored; retry once its recipients have caught up.
    */
   "QUOTA_EXCEEDED",
+  /**
+   * The account is a participant of as many conversations as the hub allows
+   * (SPEC DS16): creating one more, or being added to one more, is refused.
+   */
+  "CONVERSATION_LIMIT",
+  /**
+   * Other people have added the account to as many groups as the hub allows
+   * in an hour (SPEC DS16); try again later.
+   */
+  "GROUP_ADD_LIMIT",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

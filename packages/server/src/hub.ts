@@ -12,7 +12,9 @@ import type { Bus } from "./bus/port.js";
 import type { Clock } from "./caller.js";
 import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
+import type { MayAdd } from "./delivery/addChecks.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
+import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./delivery/membershipSettings.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
 import { Pruner, type PrunerTimers } from "./delivery/pruner.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
@@ -81,6 +83,10 @@ export interface HubOptions {
   rateLimits?: { limits?: Partial<Record<LimitName, BucketRate>>; maxBuckets?: number };
   /** Timers for the connections' deadlines (tests inject their own). */
   timers?: Timers;
+  /** [DS14] Whether one account may add another to groups (blocks plug in here); all allowed when absent. */
+  mayAdd?: MayAdd;
+  /** [DS15] [DS16] Page sizes and caps on membership; DEFAULT_MEMBERSHIP_SETTINGS when absent. */
+  membership?: Partial<MembershipSettings>;
 }
 
 export interface Hub {
@@ -123,7 +129,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
   const codes = new VerificationCodes(options.store, clock, verification, (app) => verifiers.get(app.id));
   let revocation: Revocation | undefined;
   const directory = new Directory(options.store, apps, clock, codes, announcer, async (deviceIds) => {
-    for (const id of deviceIds) await revocation?.afterRevoked(id);
+    for (const id of deviceIds) revocation?.afterMoved(id);
   });
   // Every node of a cluster signs as the same external sender: `serve` loads
   // it from a key file or the environment; without one, the first node to
@@ -134,11 +140,14 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
   const removals = new RemovalProposals(options.store, announcer, clock, hubKey);
   const onRemovalError = (err: unknown, conversationId: string) =>
     log.warn({ err, conversation: conversationId }, "removal proposal failed");
+  const membership: MembershipSettings = { ...DEFAULT_MEMBERSHIP_SETTINGS, ...options.membership };
   const delivery = new DeliveryService(options.store, apps, announcer, clock, {
     hubPublicKey: hubKey.publicKey,
     removals,
     onError: onRemovalError,
     maxQueuedBytes: storage.maxQueuedBytesPerDevice,
+    ...(options.mayAdd ? { mayAdd: options.mayAdd } : {}),
+    membership,
   });
   const pruner = new Pruner(
     options.store,
@@ -168,6 +177,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     hubSignatureKey: hubKey.publicKey,
     clock,
     rateLimits: new RateLimits(rateLimitSettings(options.rateLimits), clock),
+    membership,
   };
   services.rateLimits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
 

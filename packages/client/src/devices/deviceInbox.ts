@@ -18,6 +18,7 @@ import type { LocalMessage, LocalStore } from "../store/port.js";
 import { historyWrites, joinChunks } from "./history.js";
 import { openFromDevice, sealedSender } from "./seal.js";
 import type { DeviceTrust } from "./trust.js";
+import { listAllDevices } from "../session/pages.js";
 
 /** Meta key of this device's X25519 private key, made when it began linking. */
 export const LINK_KEY_META = "link.hpkePrivateKey";
@@ -42,7 +43,7 @@ export class DeviceInbox {
     if (!privateKey)
       throw new ClientError("UNTRUSTED", "a device message came, but this device has no link key");
     const senderId = sealedSender(item.payload);
-    const listed = await call("listDevices", { address: "" });
+    const listed = await listAllDevices(call, "");
     const sender = listed.devices.find((d) => d.id === senderId);
     const approved =
       sender !== undefined &&

@@ -13,6 +13,8 @@ import { toHex, type Device } from "@switchboard/protocol";
 import type { Call } from "../session/call.js";
 import type { LocalStore } from "../store/port.js";
 import { verifyApprovalChain } from "./approval.js";
+import { isSignedRevocation } from "./revocation.js";
+import { listAllDevices } from "../session/pages.js";
 
 interface Known {
   /**
@@ -62,6 +64,30 @@ export class DeviceTrust {
     return ok;
   };
 
+  /**
+   * [DIR14] For the engine: does a hub Remove of `removed` carry its account's
+   * signed revocation? The signer must be an active approved device of the
+   * account, or the removed device itself. Always from a fresh listing: the
+   * revocation is news.
+   */
+  readonly verifyRemoval = async (input: {
+    removed: { address: string; deviceId: string };
+    authenticatedData: Uint8Array;
+  }): Promise<boolean> => {
+    const { removed } = input;
+    const known = await this.refresh(removed.address);
+    const ok = await isSignedRevocation(removed, input.authenticatedData, async (id, self) =>
+      self || known.active.has(id) ? known.keys.get(id) : undefined,
+    );
+    if (!ok)
+      this.onRefused(
+        removed.address,
+        removed.deviceId,
+        "the hub's removal carries no revocation signed by the account",
+      );
+    return ok;
+  };
+
   /** The trusted active devices of an account, from a fresh listing. */
   async trustedDevices(address: string): Promise<Set<string>> {
     return new Set((await this.refresh(address)).active);
@@ -80,7 +106,7 @@ export class DeviceTrust {
 
   private async refresh(address: string): Promise<Known> {
     const { call, store } = this.requireDeps();
-    const listed = await call("listDevices", { address });
+    const listed = await listAllDevices(call, address);
     const devices = listed.devices;
     const keys = new Map<string, string>();
     const active = new Set<string>();

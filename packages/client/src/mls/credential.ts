@@ -27,6 +27,16 @@ export type MemberVerifier = (
   member: DeviceRef & { signaturePublicKey: Uint8Array },
 ) => boolean | Promise<boolean>;
 
+/**
+ * [DIR14] Whether a hub Remove of `removed` carries, as its authenticated_data,
+ * a revocation the device's own account signed (the SDK passes
+ * DeviceTrust.verifyRemoval). Without one the proposal is refused.
+ */
+export type RemovalVerifier = (input: {
+  removed: DeviceRef;
+  authenticatedData: Uint8Array;
+}) => boolean | Promise<boolean>;
+
 const ED25519_PUBLIC_KEY_BYTES = 32;
 
 /** Why `address`/`deviceId` cannot be a credential, or undefined when they can. */

@@ -47,6 +47,11 @@ export const MLS_ERROR_CODES = [
   "MLS_INVALID_ARGUMENT",
   /** Anything else: a bug, here or in ts-mls. */
   "MLS_INTERNAL",
+  /**
+   * A hub Remove proposal without a revocation signed by a device of the
+   * removed device's account (SPEC DIR14): refused, never committed.
+   */
+  "MLS_REMOVAL_NOT_SIGNED",
 ] as const;
 
 export type MlsErrorCode = (typeof MLS_ERROR_CODES)[number];

@@ -18,7 +18,7 @@ import { decryptSenderData } from "ts-mls/privateMessage.js";
 import { senderFromExtension } from "ts-mls/publicMessage.js";
 import type { GroupMember, Processed } from "./engine.js";
 import { MlsEngineError, engineError } from "./errors.js";
-import { isHubCredential, parseCredential } from "./credential.js";
+import { isHubCredential, parseCredential, type RemovalVerifier } from "./credential.js";
 import { bytesEqual, memberAt, membersOf } from "./members.js";
 import { resolveProposal } from "./proposals.js";
 import { allSecrets, retiredSecrets } from "./retire.js";
@@ -116,6 +116,7 @@ export async function processProposal(
   from: EngineGroupState,
   client: ClientState,
   pm: PublicMessage,
+  verifyRemoval?: RemovalVerifier,
 ): Promise<Processed> {
   const content = pm.content;
   checkGroup(client, content.groupId);
@@ -142,6 +143,18 @@ export async function processProposal(
     );
   // A Remove of a blank leaf would make every later commit invalid: refuse it now.
   const removed = memberAt(client.ratchetTree, proposal.remove.removed);
+  // [DIR14] the hub removes a device only with its account's signed revocation
+  // (RFC 9420 §6: authenticated_data is covered by the hub's signature, which
+  // processPublicMessage checks below). Refused, it is never kept, so never committed.
+  const target = { address: removed.address, deviceId: removed.deviceId };
+  if (
+    verifyRemoval &&
+    !(await verifyRemoval({ removed: target, authenticatedData: content.authenticatedData }))
+  )
+    throw new MlsEngineError(
+      "MLS_REMOVAL_NOT_SIGNED",
+      `the hub's removal of ${removed.address}/${removed.deviceId} carries no revocation signed by that account`,
+    );
 
   let result: Awaited<ReturnType<typeof processPublicMessage>>;
   try {

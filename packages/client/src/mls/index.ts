@@ -12,4 +12,4 @@ export type { TsMlsEngineOptions } from "./tsMlsEngine.js";
 export { MlsEngineError, MLS_ERROR_CODES } from "./errors.js";
 export type { MlsErrorCode } from "./errors.js";
 export { encodeIdentity, parseIdentity, deviceRefProblem } from "./credential.js";
-export type { DeviceRef, MemberVerifier } from "./credential.js";
+export type { DeviceRef, MemberVerifier, RemovalVerifier } from "./credential.js";

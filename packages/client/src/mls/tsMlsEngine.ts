@@ -26,7 +26,7 @@ import type {
   Proposal,
 } from "ts-mls";
 import { deviceAuthenticationService, parseCredential } from "./credential.js";
-import type { MemberVerifier } from "./credential.js";
+import type { MemberVerifier, RemovalVerifier } from "./credential.js";
 import type {
   DeviceIdentity,
   GeneratedKeyPackage,
@@ -66,6 +66,8 @@ export interface TsMlsEngineOptions {
   crypto?: "node" | "default";
   /** Extra check of every member credential, e.g. its key against the directory (RFC 9420 §5.3.1). */
   verifyMember?: MemberVerifier;
+  /** Check of the signed revocation a hub Remove carries (SPEC DIR14); hub Removes are taken as they come when absent. */
+  verifyRemoval?: RemovalVerifier;
 }
 
 export async function createTsMlsEngine(options: TsMlsEngineOptions = {}): Promise<GroupEngine> {
@@ -85,7 +87,7 @@ export async function createTsMlsEngine(options: TsMlsEngineOptions = {}): Promi
     paddingConfig: defaultPaddingConfig,
     authService: deviceAuthenticationService(options.verifyMember),
   };
-  return new TsMlsEngine(cs, config);
+  return new TsMlsEngine(cs, config, options.verifyRemoval);
 }
 
 class TsMlsEngine implements GroupEngine {
@@ -94,6 +96,7 @@ class TsMlsEngine implements GroupEngine {
   constructor(
     readonly cs: CiphersuiteImpl,
     readonly config: ClientConfig,
+    private readonly verifyRemoval?: RemovalVerifier,
   ) {
     this.#identities = new IdentityCheck(cs);
   }
@@ -248,7 +251,7 @@ class TsMlsEngine implements GroupEngine {
         return processApplication(this.cs, engineState, client, message.privateMessage);
       case "mls_public_message":
         return message.publicMessage.content.contentType === "proposal"
-          ? processProposal(this.cs, engineState, client, message.publicMessage)
+          ? processProposal(this.cs, engineState, client, message.publicMessage, this.verifyRemoval)
           : processCommit(this.cs, engineState, client, message.publicMessage);
       default:
         throw new MlsEngineError("MLS_UNSUPPORTED", `${message.wireformat} is not processed here`);

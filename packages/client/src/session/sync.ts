@@ -9,6 +9,8 @@ import type { Outbox } from "../conversations/outbox.js";
 import type { DeviceIdentity } from "../mls/engine.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import type { RpcSession } from "./rpc.js";
+import type { Call } from "./call.js";
+import { listAllConversations } from "./pages.js";
 
 export interface SyncerDeps {
   store: LocalStore;
@@ -50,8 +52,8 @@ export class Syncer {
           if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });
           if (!inbox.hasMore) break;
         }
-        const listed = await session.call("listConversations", {});
-        for (const summary of listed.conversations) {
+        const call: Call = (op, value) => session.call(op, value);
+        for (const summary of await listAllConversations(call)) {
           const local = await this.deps.store.getConversation(summary.id);
           if (!local) continue;
           await this.reconcile(

@@ -3,7 +3,7 @@
  * write or join a conversation, and a forged signature gets nobody in.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ProtocolError } from "@switchboard/protocol";
+import { ConversationKind, ProtocolError } from "@switchboard/protocol";
 import { generateDeviceKeyPair, signChallenge } from "../../src/identity/deviceKeys.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { RpcSession } from "../../src/session/rpc.js";
@@ -98,6 +98,68 @@ describe("authorization", () => {
     expect(await hub.store.getMembership(group, stored.deviceId)).toBeUndefined();
     rpc.close();
     await Promise.all([alice.client.close(), bob.client.close(), mallory.client.close()]);
+  });
+
+  it("[DS14] a member's Add of a key package with a stranger's credential and its own key is refused; the stranger sees nothing", async () => {
+    const victim = await newDevice(hub.hub.url, "victim@instagram");
+    const mallory = await newDevice(hub.hub.url, "mallory@instagram");
+    const victimId = (await victim.store.getIdentity())!;
+    const stored = (await mallory.store.getIdentity())!;
+    const {
+      session: rpc,
+      challenge,
+      hubSignatureKey,
+    } = await RpcSession.open(createWebSocketTransport(hub.hub.url), {
+      onPush: () => {},
+      onClose: () => {},
+    });
+    await rpc.call("authenticate", {
+      deviceId: stored.deviceId,
+      signature: signChallenge(stored.signaturePrivateKey, challenge),
+    });
+    // Mallory's own group, made with the SDK's engine outside any client.
+    const engine = await createTsMlsEngine({ crypto: "node" });
+    const groupId = crypto.getRandomValues(new Uint8Array(16));
+    const conversationId = Buffer.from(groupId).toString("hex");
+    const created = await engine.createGroup(stored, groupId, { externalSender: hubSignatureKey });
+    await rpc.call("createConversation", {
+      conversationId,
+      kind: ConversationKind.GROUP,
+      groupInfo: created.groupInfo,
+    });
+    // A key package naming the victim's device, signed with a key mallory made.
+    const forgedKeys = generateDeviceKeyPair();
+    const forged = await engine.generateKeyPackage({
+      address: victimId.address,
+      deviceId: victimId.deviceId,
+      signaturePublicKey: forgedKeys.publicKey,
+      signaturePrivateKey: forgedKeys.privateKey,
+    });
+    const commit = await engine.createCommit(stored, created.state, {
+      add: [forged.publicMessage],
+      removeDeviceIds: [],
+    });
+    const before = await victim.client.conversations();
+    expect(
+      await code(
+        rpc.call("commit", {
+          conversationId,
+          clientMessageId: "forged-add",
+          epoch: 0n,
+          commit: commit.commit,
+          welcome: commit.welcome!,
+          groupInfo: commit.groupInfo,
+        }),
+      ),
+    ).toBe("FORBIDDEN");
+    // Nothing stored: not a member, no Welcome, and the victim's list is as it was.
+    expect(await hub.store.getMembership(conversationId, victimId.deviceId)).toBeUndefined();
+    expect(await hub.store.readInbox(victimId.deviceId, 0, 10)).toEqual([]);
+    expect((await hub.store.getConversation(conversationId))?.epoch).toBe(0);
+    await victim.client.sync();
+    expect(await victim.client.conversations()).toEqual(before);
+    rpc.close();
+    await Promise.all([victim.client.close(), mallory.client.close()]);
   });
 
   it("[DIR1] a forged signature is refused at login and at registration", async () => {

@@ -139,7 +139,11 @@ export async function newClient(
   const trust = new DeviceTrust();
   const client = new SwitchboardClient({
     store,
-    engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
+    engine: await createTsMlsEngine({
+      crypto: "node",
+      verifyMember: trust.verify,
+      verifyRemoval: trust.verifyRemoval,
+    }),
     trust,
     ...(options.random ? { random: options.random } : {}),
     ...(options.clock ? { clock: options.clock } : {}),

@@ -28,6 +28,10 @@ import type {
   Store,
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
+import { allowAllAdds, directoryDevices, requireAddsAllowed, type MayAdd } from "./addChecks.js";
+import { MembershipCaps } from "./membershipCaps.js";
+import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./membershipSettings.js";
+import { fitSummaries } from "./pages.js";
 import type { Announcer } from "./announcer.js";
 import type { RemovalProposals } from "./removalProposals.js";
 import {
@@ -52,6 +56,10 @@ export interface DeliveryOptions {
   /** The hub's external-sender key (ServerHello.hub_signature_key), which every group must name. */
   hubPublicKey: Uint8Array;
   removals: RemovalProposals;
+  /** Whether an account may be added to groups by another (blocks plug in here); all allowed when absent. */
+  mayAdd?: MayAdd;
+  /** Page sizes and caps (DEFAULT_MEMBERSHIP_SETTINGS when absent). */
+  membership?: MembershipSettings;
   /** A removal proposal after a commit failed (the commit itself stands). */
   onError: (err: unknown, conversationId: string) => void;
   /** [DS11] bytes of its own messages a device may have stored and not yet pruned; none when absent. */
@@ -59,13 +67,19 @@ export interface DeliveryOptions {
 }
 
 export class DeliveryService {
+  private readonly settings: MembershipSettings;
+  private readonly caps: MembershipCaps;
+
   constructor(
     private readonly store: Store,
     private readonly apps: AppRegistry,
     private readonly announcer: Announcer,
     private readonly clock: Clock,
     private readonly options: DeliveryOptions,
-  ) {}
+  ) {
+    this.settings = options.membership ?? DEFAULT_MEMBERSHIP_SETTINGS;
+    this.caps = new MembershipCaps(store, clock, this.settings);
+  }
 
   async createConversation(
     caller: Caller,
@@ -97,6 +111,8 @@ export class DeliveryService {
         throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
       peerAddress = peer.address;
     }
+    // [DS16] the peer's room is checked when the commit adds it.
+    await this.caps.requireRoomToCreate(caller);
     const result = await this.store.createConversation({
       id: input.conversationId,
       kind: input.kind,
@@ -229,16 +245,19 @@ export class DeliveryService {
       );
     const removedByReference = await this.resolveProposalRefs(input.conversationId, input.epoch, commit);
     const members = new Set(await this.store.listMembers(input.conversationId));
-    const addresses = await this.addressesOf([
-      ...members,
-      ...commit.added.map((a) => a.deviceId),
-      ...(commit.joiner ? [commit.joiner.deviceId] : []),
-    ]);
-    for (const who of [...commit.added, ...(commit.joiner ? [commit.joiner] : [])]) {
-      if (addresses.get(who.deviceId) !== who.address)
-        throw new ProtocolError("INVALID_ARGUMENT", `the commit adds an unknown device ${who.deviceId}`);
-      await this.requireReachable(caller, who.address);
-    }
+    const incoming = [...commit.added, ...(commit.joiner ? [commit.joiner] : [])];
+    const devices = await directoryDevices(this.store, [...members, ...incoming.map((a) => a.deviceId)]);
+    // [DS7] [DS14] each added device is the directory's, with its registered key, and may be added.
+    await requireAddsAllowed({
+      adder: caller,
+      leaves: incoming,
+      devices,
+      apps: this.apps,
+      mayAdd: this.options.mayAdd ?? allowAllAdds,
+    });
+    const addresses = new Map(
+      [...devices].filter(([, d]) => d.revokedAt === null).map(([id, d]) => [id, d.address]),
+    );
     if (input.welcome === null && commit.added.length > 0)
       throw new ProtocolError("INVALID_ARGUMENT", "a commit that adds devices needs a Welcome");
     const membership = membershipFromCommit({
@@ -254,6 +273,7 @@ export class DeliveryService {
     }
     if (conversation.kind === "direct" && membership.addedAccounts.length > 0)
       await this.requireDirectPair(conversation, membership.addedAccounts);
+    await this.caps.requireRoomToAdd(caller, membership.addedAccounts);
     const result = await this.store.commit({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -272,6 +292,9 @@ export class DeliveryService {
       });
     }
     if (result.kind === "committed") {
+      await this.caps
+        .recordAdds(caller, input.conversationId, membership.addedAccounts)
+        .catch((err: unknown) => this.options.onError(err, input.conversationId));
       this.announcer.entry(result.entry);
       for (const item of result.inbox) this.announcer.inbox(item);
       // [DS9] a revoked device this commit did not remove: propose it again at the new epoch.
@@ -337,8 +360,22 @@ export class DeliveryService {
     await this.store.advanceCursors(caller.deviceId, cursors);
   }
 
+  /** Every conversation of the device (for routing at login; never sent as one frame). */
   async listConversations(caller: Caller): Promise<ConversationView[]> {
     return this.store.listConversations(caller.deviceId);
+  }
+
+  /** [DS15] One page of the device's conversations, cut by count and by bytes to fit a frame. */
+  async listConversationsPage(
+    caller: Caller,
+    afterId: string,
+    limit: number,
+  ): Promise<{ conversations: ConversationView[]; hasMore: boolean }> {
+    if (afterId !== "") requireConversationId(afterId);
+    const n = clampLimit(limit, this.settings.conversationsPerPage);
+    const rows = await this.store.listConversations(caller.deviceId, { afterId, limit: n + 1 });
+    const conversations = fitSummaries(rows, n);
+    return { conversations, hasMore: rows.length > conversations.length };
   }
 
   /** The latest GroupInfo, for an external join: only devices of participant accounts may have it. */
@@ -382,24 +419,6 @@ export class DeliveryService {
       (b === undefined || (await this.store.findDirectConversation(a, b)) === conversation.id);
     if (!pairOk)
       throw new ProtocolError("FORBIDDEN", "a direct conversation holds only its two people; create a group");
-  }
-
-  private async requireReachable(caller: Caller, address: string): Promise<void> {
-    const resolved = this.apps.resolve(address);
-    if (!mayReach(caller.app, resolved.app))
-      throw new ProtocolError(
-        "POLICY_DENIED",
-        `${resolved.app.displayName} does not accept contact from other apps`,
-      );
-  }
-
-  private async addressesOf(deviceIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const id of new Set(deviceIds)) {
-      const device = await this.store.getDevice(id);
-      if (device && device.revokedAt === null) out.set(id, device.address);
-    }
-    return out;
   }
 }
 

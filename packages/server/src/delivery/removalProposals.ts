@@ -7,6 +7,8 @@
  * commit that moves the epoch on without it makes the proposal stale, so the
  * hub proposes again at the new epoch.
  */
+import { create, toBinary } from "@bufbuild/protobuf";
+import { SignedRevocationSchema } from "@switchboard/protocol";
 import type { Clock } from "../caller.js";
 import { decodeGroupInfo, leafIdentities } from "../mls/inspect.js";
 import { proposeRemoval } from "../mls/hubSender.js";
@@ -73,7 +75,12 @@ export class RemovalProposals {
       const leaf = leafOf.get(deviceId);
       // A member the tree does not hold has nothing to remove (the hub's view and the tree agree after every commit).
       if (leaf === undefined) continue;
-      const proposal = await proposeRemoval(groupInfo, leaf, this.hubKey);
+      const proposal = await proposeRemoval(
+        groupInfo,
+        leaf,
+        this.hubKey,
+        await this.signedRevocation(leaves.value.get(leaf)?.address ?? "", deviceId),
+      );
       const result = await this.store.appendProposal({
         conversationId,
         epoch,
@@ -87,5 +94,25 @@ export class RemovalProposals {
       proposed.add(deviceId);
     }
     return false;
+  }
+
+  /**
+   * [DIR14] The account's signed revocation of the device, encoded for the
+   * proposal's authenticated_data; empty for a device revoked before
+   * revocations were signed (members then refuse the proposal).
+   */
+  private async signedRevocation(address: string, deviceId: string): Promise<Uint8Array> {
+    const proof = await this.store.getRevocation(deviceId);
+    if (!proof) return new Uint8Array();
+    return toBinary(
+      SignedRevocationSchema,
+      create(SignedRevocationSchema, {
+        address,
+        deviceId,
+        revokerDeviceId: proof.revokerDeviceId,
+        revokedAt: BigInt(proof.revokedAt),
+        signature: proof.signature,
+      }),
+    );
   }
 }

@@ -11,7 +11,7 @@ import {
   normaliseDisplayName,
 } from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
-import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, Store } from "../store/port.js";
+import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, PageRequest, Store } from "../store/port.js";
 import { inspectKeyPackage } from "../mls/inspect.js";
 import { keyPackageRef } from "../mls/keyPackageRef.js";
 import type { AppRegistry } from "./apps.js";
@@ -216,9 +216,18 @@ export class Directory {
    * clients can check each device's chain back to the account's first
    * (SPEC DIR5). "" is the caller's own account.
    */
-  async listDevices(caller: Caller, target: string): Promise<{ address: string; devices: DeviceRecord[] }> {
+  async listDevices(
+    caller: Caller,
+    target: string,
+    page?: PageRequest,
+  ): Promise<{ address: string; devices: DeviceRecord[] }> {
+    if (page && page.afterId !== "" && !isDeviceId(page.afterId))
+      throw new ProtocolError("INVALID_ARGUMENT", "after_id is not a device id");
     const address = target === "" ? caller.address : (await this.visibleAccount(caller, target)).address;
-    return { address, devices: await this.store.listDevices(address, { includeRevoked: true }) };
+    return {
+      address,
+      devices: await this.store.listDevices(address, { includeRevoked: true, ...(page ? { page } : {}) }),
+    };
   }
 
   /** An account the caller may see: one answer (NOT_FOUND) for missing and out of reach. */

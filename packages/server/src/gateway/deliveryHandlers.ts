@@ -108,10 +108,16 @@ export const DELIVERY_HANDLERS: HandlerTable<DeliveryOp> = {
   },
   listConversations: {
     login: "required",
-    async handle(_r, { services, caller }) {
-      const conversations = await services.delivery.listConversations(caller);
+    async handle(r, { services, caller }) {
+      // [DS15] paged, and cut by size, so each page fits a frame.
+      const { conversations, hasMore } = await services.delivery.listConversationsPage(
+        caller,
+        r.afterId,
+        r.limit,
+      );
       return create(ListConversationsResponseSchema, {
         conversations: conversations.map(toWireConversation),
+        hasMore,
       });
     },
   },

@@ -12,6 +12,7 @@ import {
   SendToDeviceResponseSchema,
   create,
 } from "@switchboard/protocol";
+import { clampLimit } from "../delivery/validate.js";
 import type { HandlerTable } from "./handlerTypes.js";
 import { toSafeNumber, toWireDevice, toWirePendingLink } from "./wireMapping.js";
 
@@ -40,19 +41,29 @@ export const DEVICE_HANDLERS: HandlerTable<
   listDevices: {
     login: "required",
     async handle(r, { services, caller }) {
-      const { address, devices } = await services.directory.listDevices(caller, r.address);
+      // [DS15] paged, so the listing fits a frame however many devices were revoked.
+      const limit = clampLimit(r.limit, services.membership.devicesPerPage);
+      const listed = await services.directory.listDevices(caller, r.address, {
+        afterId: r.afterId,
+        limit: limit + 1,
+      });
+      const devices = listed.devices.slice(0, limit);
       // Names and last-seen times are the account's own business.
-      const own = address === caller.address;
+      const own = listed.address === caller.address;
       return create(ListDevicesResponseSchema, {
-        address,
+        address: listed.address,
         devices: devices.map((d) => toWireDevice(d, own)),
+        hasMore: listed.devices.length > devices.length,
       });
     },
   },
   revokeDevice: {
     login: "required",
     async handle(r, { services, caller }) {
-      const conversationIds = await services.revocation.revoke(caller, r.deviceId);
+      const conversationIds = await services.revocation.revoke(caller, r.deviceId, {
+        revokedAt: toSafeNumber(r.revokedAt),
+        signature: r.signature,
+      });
       return create(RevokeDeviceResponseSchema, { conversationIds });
     },
   },

@@ -12,6 +12,7 @@ import type { DeviceMessages } from "../delivery/deviceMessages.js";
 import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
+import type { MembershipSettings } from "../delivery/membershipSettings.js";
 import type { RateLimits } from "../rateLimit/rateLimits.js";
 
 export interface Services {
@@ -25,6 +26,8 @@ export interface Services {
   clock: () => number;
   /** Named rate limits per account and per IP (SPEC EG4). */
   rateLimits: RateLimits;
+  /** Page sizes and caps on membership (SPEC DS15, DS16). */
+  membership: MembershipSettings;
 }
 
 export interface Session {

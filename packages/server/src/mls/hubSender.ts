@@ -62,11 +62,17 @@ export interface RemovalProposal {
  * The hub's proposal to remove the member at `leafIndex`, for the epoch of
  * `groupInfo` (the conversation's current GroupInfo). Throws when the group
  * does not name the hub's key as an external sender.
+ *
+ * [DIR14] `revocation` (an encoded SignedRevocation) goes in the
+ * PublicMessage's authenticated_data (RFC 9420 §6): covered by the hub's
+ * signature and readable by every member, who keep the proposal only when the
+ * device's own account signed its revocation.
  */
 export async function proposeRemoval(
   groupInfo: GroupInfo,
   leafIndex: number,
   key: HubSigningKey,
+  revocation: Uint8Array = new Uint8Array(),
 ): Promise<RemovalProposal> {
   const cs = await ciphersuite();
   const message = await proposeExternal(
@@ -75,6 +81,7 @@ export async function proposeRemoval(
     key.publicKey,
     key.privateKey,
     cs,
+    revocation,
   );
   if (message.wireformat !== "mls_public_message") throw new Error("expected a PublicMessage");
   const { content, auth } = message.publicMessage;

@@ -44,13 +44,18 @@ export function inspectKeyPackage(bytes: Uint8Array): Inspected<KeyPackageFacts>
   return { ok: true, value: { identity, signatureKey: leaf.signaturePublicKey } };
 }
 
+/** A device a commit brings in: who its credential names and the key its leaf signs with. */
+export interface AddedLeaf extends CredentialIdentity {
+  signatureKey: Uint8Array;
+}
+
 export interface CommitFacts {
   groupId: string;
   epoch: number;
   /** "member" for a member's commit, "new_member_commit" for an external join. */
   senderType: string;
-  /** Devices the commit's Add proposals add (read from their key packages). */
-  added: CredentialIdentity[];
+  /** Devices the commit's Add proposals add (read from their key packages' leaves). */
+  added: AddedLeaf[];
   /** Leaf indices the commit's Remove proposals remove. */
   removedLeaves: number[];
   /**
@@ -60,11 +65,16 @@ export interface CommitFacts {
    */
   proposalRefs: Uint8Array[];
   /** For an external commit: the joining device, from the commit's UpdatePath leaf. */
-  joiner: CredentialIdentity | null;
+  joiner: AddedLeaf | null;
 }
 
 function identityOf(credential: Credential): CredentialIdentity | undefined {
   return credential.credentialType === "basic" ? decodeCredentialIdentity(credential.identity) : undefined;
+}
+
+function addedLeaf(leaf: { credential: Credential; signaturePublicKey: Uint8Array }): AddedLeaf | undefined {
+  const identity = identityOf(leaf.credential);
+  return identity && { ...identity, signatureKey: leaf.signaturePublicKey };
 }
 
 export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
@@ -73,7 +83,7 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
     return { ok: false, reason: "a commit must be an MLS PublicMessage" };
   const content = message.publicMessage.content;
   if (content.contentType !== "commit") return { ok: false, reason: "the PublicMessage is not a commit" };
-  const added: CredentialIdentity[] = [];
+  const added: AddedLeaf[] = [];
   const removedLeaves: number[] = [];
   const proposalRefs: Uint8Array[] = [];
   for (const p of content.commit.proposals) {
@@ -83,18 +93,18 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
     }
     const proposal = p.proposal;
     if (proposal.proposalType === "add") {
-      const identity = identityOf(proposal.add.keyPackage.leafNode.credential);
-      if (!identity) return { ok: false, reason: "an added key package has a malformed credential" };
-      added.push(identity);
+      const leaf = addedLeaf(proposal.add.keyPackage.leafNode);
+      if (!leaf) return { ok: false, reason: "an added key package has a malformed credential" };
+      added.push(leaf);
     } else if (proposal.proposalType === "remove") {
       removedLeaves.push(proposal.remove.removed);
     }
   }
   const sender = content.sender.senderType;
-  let joiner: CredentialIdentity | null = null;
+  let joiner: AddedLeaf | null = null;
   if (sender === "new_member_commit") {
     const path = content.commit.path;
-    joiner = path ? (identityOf(path.leafNode.credential) ?? null) : null;
+    joiner = path ? (addedLeaf(path.leafNode) ?? null) : null;
     if (!joiner) return { ok: false, reason: "an external commit must carry the joiner's leaf" };
   }
   return {

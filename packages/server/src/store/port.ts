@@ -46,6 +46,16 @@ export interface DeviceRecord {
   approvedAt: number | null;
 }
 
+/** A device's revocation as its account signed it (SPEC DIR14, protocol deviceRevocationMessage). */
+export interface RevocationProof {
+  /** The device that signed: another device of the account, or the revoked device itself. */
+  revokerDeviceId: string;
+  /** The time it signed (ms). */
+  revokedAt: number;
+  /** Ed25519 over deviceRevocationMessage. */
+  signature: Uint8Array;
+}
+
 export interface NewAccount {
   address: string;
   app: string;
@@ -273,7 +283,11 @@ export interface NewCommit {
   serverTime: number;
   groupInfo: Uint8Array;
   membership: MembershipDelta;
-  /** The MLS Welcome; one inbox item per added device when present. */
+  /**
+   * The MLS Welcome; when present it is stored ONCE and each added device's
+   * inbox item refers to it (SPEC ST28): a 1,000-device add stores it once,
+   * not 1,000 times.
+   */
   welcome: Uint8Array | null;
 }
 
@@ -336,6 +350,24 @@ export interface PruneLogResult {
   next: string | undefined;
 }
 
+/**
+ * One page of a listing (SPEC ST29): the items after the one with id
+ * `afterId` ("" for the first page) in the listing's order, at most `limit`.
+ */
+export interface PageRequest {
+  afterId: string;
+  limit: number;
+}
+
+/** An account added to a group by someone else's commit (for the per-hour cap, SPEC DS16). */
+export interface GroupAdd {
+  address: string;
+  conversationId: string;
+  /** The committing account. */
+  adder: string;
+  at: number;
+}
+
 export interface CursorUpdate {
   conversationId: string;
   seq: number;
@@ -347,8 +379,14 @@ export interface Store {
   createAccount(account: NewAccount, firstDevice: NewDevice): Promise<CreateAccountResult>;
   getAccount(address: string): Promise<AccountRecord | undefined>;
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
-  /** The account's devices that are not revoked (or all, with includeRevoked), oldest first. */
-  listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]>;
+  /**
+   * The account's devices that are not revoked (or all, with includeRevoked),
+   * oldest first (ties by id); with `page`, one page of them (SPEC ST29).
+   */
+  listDevices(
+    address: string,
+    options?: { includeRevoked?: boolean; page?: PageRequest },
+  ): Promise<DeviceRecord[]>;
   /** An unknown device is ignored: last-seen is a hint. */
   touchDevice(deviceId: string, at: number): Promise<void>;
   /**
@@ -360,8 +398,14 @@ export interface Store {
     device: NewDevice,
     maxDevices: number,
   ): Promise<"added" | "unknown_account" | "device_taken" | "device_limit">;
-  /** Revoke a device: it can no longer authenticate; its key packages and inbox are dropped. */
-  revokeDevice(deviceId: string, at: number): Promise<boolean>;
+  /**
+   * Revoke a device: it can no longer authenticate; its key packages and
+   * inbox are dropped. `proof`, the account's signed revocation (SPEC DIR14),
+   * is kept with it for the hub's Remove proposals.
+   */
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean>;
+  /** The signed revocation kept with a revoked device, if any (SPEC DIR14). */
+  getRevocation(deviceId: string): Promise<RevocationProof | undefined>;
 
   /**
    * Move an account to one new device, atomically: every active device is
@@ -443,8 +487,17 @@ export interface Store {
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   /** The direct conversation between two accounts, if any. */
   findDirectConversation(a: string, b: string): Promise<string | undefined>;
-  /** Conversations the device is a member of, with its cursor. */
-  listConversations(deviceId: string): Promise<ConversationView[]>;
+  /**
+   * Conversations the device is a member of, with its cursor, oldest first
+   * (ties by id); with `page`, one page of them (SPEC ST29).
+   */
+  listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]>;
+  /** How many conversations the account is a participant of (SPEC DS16). */
+  countConversations(address: string): Promise<number>;
+  /** Record adds of accounts by others, and forget every add from before `forgetBefore` (SPEC DS16). */
+  recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void>;
+  /** How many groups others added the account to at or after `since`. */
+  countGroupAdds(address: string, since: number): Promise<number>;
   /**
    * The device's membership, or undefined when it is not a member. `joinedSeq`
    * is the seq of the commit that added it (0 for the creator): entries before
@@ -503,9 +556,16 @@ export interface Store {
   advanceCursors(deviceId: string, cursors: CursorUpdate[]): Promise<void>;
 
   // Inbox
-  /** Inbox items with id > afterId, in id order, at most `limit`, bounded by `maxBytes` as readLog is. */
+  /**
+   * Inbox items with id > afterId, in id order, at most `limit`, bounded by
+   * `maxBytes` as readLog is (an item naming a stored Welcome counts its bytes).
+   */
   readInbox(deviceId: string, afterId: number, limit: number, maxBytes?: number): Promise<InboxRecord[]>;
-  /** Delete the device's inbox items with id <= upToId. */
+  /**
+   * Delete the device's inbox items with id <= upToId. A stored Welcome goes
+   * with the last item that refers to it (SPEC ST28); so it does when a
+   * revocation drops a device's items.
+   */
   ackInbox(deviceId: string, upToId: number): Promise<void>;
   /** Put an item in an active device's inbox (undefined when the device is unknown or revoked). */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined>;
@@ -530,6 +590,9 @@ export interface Store {
 
   /** Resolves when the store can answer now (one cheap query); rejects otherwise (readiness). */
   ping(): Promise<void>;
+
+  /** How many Welcomes are stored (each once, however many inbox items refer to it): for tests and operators. */
+  countStoredWelcomes(): Promise<number>;
 
   /** Writes already issued settle (stored, or rejected) before it resolves. */
   close(): Promise<void>;

@@ -13,7 +13,7 @@ import { ConversationKind, InboxKind, toHex } from "@switchboard/protocol";
 import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub } from "../../src/index.js";
 import { RawClient, newKeys } from "../gateway/rawClient.js";
 import { MlsMember, externalSenderExtension } from "./mlsMember.js";
-import { WireDevice, linkDevice, startDeviceHub, type DeviceHub } from "./support.js";
+import { WireDevice, linkDevice, startDeviceHub, type DeviceHub, revokeOp } from "./support.js";
 
 const ALICE = "alice@instagram";
 const BOB = "bob@example.com@messenger";
@@ -106,7 +106,7 @@ describe("an account's devices", () => {
     expect((await to("nonsense")).code).toBe("NOT_FOUND");
     expect((await to(laptop.deviceId, new Uint8Array())).code).toBe("INVALID_ARGUMENT");
     expect((await to(laptop.deviceId, new Uint8Array(256 * 1024 + 1))).code).toBe("TOO_LARGE");
-    await alice.ok("revokeDevice", { case: "revokeDevice", value: { deviceId: laptop.deviceId } });
+    await alice.ok("revokeDevice", revokeOp(alice, laptop.deviceId));
     expect((await to(laptop.deviceId)).code).toBe("NOT_FOUND");
   });
 

@@ -22,6 +22,7 @@ import {
   linkDevice,
   startDeviceHub,
   type DeviceHub,
+  revokeOp,
 } from "./support.js";
 
 const ALICE = "alice@instagram";
@@ -209,7 +210,7 @@ describe("an app's own device limit", () => {
       const refused = await bob.error(await approveOp(bob, third.code));
       expect(refused).toMatchObject({ code: "DEVICE_LIMIT" });
       expect(refused.message).toContain("2 devices, the most WhatsApp allows");
-      await bob.ok("revokeDevice", { case: "revokeDevice", value: { deviceId: second.deviceId } });
+      await bob.ok("revokeDevice", revokeOp(bob, second.deviceId));
       await bob.ok("approveLink", await approveOp(bob, third.code));
     } finally {
       await hub.close();

@@ -19,6 +19,7 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
+  joinGroupExternal,
   makePskIndex,
   processMessage,
   type CiphersuiteImpl,
@@ -122,6 +123,39 @@ export class MlsMember {
       groupInfo: await this.groupInfo(result.newState),
       epoch,
       newState: result.newState,
+    };
+  }
+
+  /**
+   * An external commit joining the group of `groupInfo` (RFC 9420 §12.4.3.2)
+   * as this member, with `signingKeys` for its leaf (its own unless forging).
+   */
+  async joinExternal(
+    groupInfo: Uint8Array,
+    signingKeys: { publicKey: Uint8Array; privateKey: Uint8Array } = this.keys,
+  ): Promise<{ commit: Uint8Array; groupInfo: Uint8Array; epoch: bigint }> {
+    const cs = await ciphersuite();
+    const message = decodeMlsMessage(groupInfo, 0)![0];
+    if (message.wireformat !== "mls_group_info") throw new Error("not a GroupInfo");
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
+      { credentialType: "basic", identity: encodeCredentialIdentity(this) },
+      defaultCapabilities(),
+      { notBefore: now - 3600n, notAfter: now + 86_400n },
+      [],
+      { signKey: signingKeys.privateKey, publicKey: signingKeys.publicKey },
+      cs,
+    );
+    const joined = await joinGroupExternal(message.groupInfo, publicPackage, privatePackage, false, cs);
+    this.state = joined.newState;
+    return {
+      commit: encodeMlsMessage({
+        wireformat: "mls_public_message",
+        version: "mls10",
+        publicMessage: joined.publicMessage,
+      }),
+      groupInfo: await this.groupInfo(joined.newState),
+      epoch: message.groupInfo.groupContext.epoch,
     };
   }
 

@@ -16,7 +16,7 @@ import {
 } from "@switchboard/protocol";
 import { sign } from "../gateway/rawClient.js";
 import { MlsMember, externalSenderExtension, type MadeCommit } from "./mlsMember.js";
-import { WireDevice, linkDevice, startDeviceHub, type DeviceHub } from "./support.js";
+import { WireDevice, linkDevice, startDeviceHub, type DeviceHub, revokeOp } from "./support.js";
 
 const ALICE = "alice@instagram";
 const BOB = "+14155550100@whatsapp";
@@ -88,10 +88,7 @@ describe("revoking a device", () => {
   });
 
   it("[DIR7] closes the device's connection, refuses its logins, and proposes its removal where it is a member", async () => {
-    const revoked = await alice.wire.ok("revokeDevice", {
-      case: "revokeDevice",
-      value: { deviceId: phone.wire.deviceId },
-    });
+    const revoked = await alice.wire.ok("revokeDevice", revokeOp(alice.wire, phone.wire.deviceId));
     expect(revoked.conversationIds).toEqual([conversationId]);
     expect(await phone.wire.client.closedWith()).toBe(CLOSE_DEVICE_REVOKED);
 
@@ -120,16 +117,13 @@ describe("revoking a device", () => {
     expect(listedPhone.approvedBy).toBe(alice.wire.deviceId);
 
     // Revoking it again proposes nothing new.
-    const twice = await alice.wire.ok("revokeDevice", {
-      case: "revokeDevice",
-      value: { deviceId: phone.wire.deviceId },
-    });
+    const twice = await alice.wire.ok("revokeDevice", revokeOp(alice.wire, phone.wire.deviceId));
     expect(twice.conversationIds).toEqual([]);
     expect(await hub.store.pendingProposals(conversationId, 1)).toHaveLength(1);
   });
 
   it("[DS9] refuses sends until a member commits the removal by reference; then the device is gone and sends work", async () => {
-    await alice.wire.ok("revokeDevice", { case: "revokeDevice", value: { deviceId: phone.wire.deviceId } });
+    await alice.wire.ok("revokeDevice", revokeOp(alice.wire, phone.wire.deviceId));
     const proposal = await bob.wire.nextEntryPush(isProposal);
 
     const early = await bob.mls.encrypt("too early");
@@ -155,7 +149,7 @@ describe("revoking a device", () => {
   });
 
   it("[DS9] a commit at that epoch without the proposal makes the hub propose again at the next", async () => {
-    await alice.wire.ok("revokeDevice", { case: "revokeDevice", value: { deviceId: phone.wire.deviceId } });
+    await alice.wire.ok("revokeDevice", revokeOp(alice.wire, phone.wire.deviceId));
     await bob.wire.nextEntryPush(isProposal);
     // bob commits before processing the proposal: a commit that leaves it out.
     const without = await bob.mls.commit();
@@ -209,30 +203,20 @@ describe("revoking a device", () => {
   });
 
   it("[DIR7] the last active device cannot be revoked; only one's own devices can; a device may revoke itself", async () => {
-    expect(
-      (await bob.wire.error({ case: "revokeDevice", value: { deviceId: bob.wire.deviceId } })).code,
-    ).toBe("LAST_DEVICE");
+    expect((await bob.wire.error(revokeOp(bob.wire, bob.wire.deviceId))).code).toBe("LAST_DEVICE");
     for (const deviceId of [alice.wire.deviceId, "not-a-device", "a".repeat(26)]) {
-      expect((await bob.wire.error({ case: "revokeDevice", value: { deviceId } })).code).toBe("NOT_FOUND");
+      expect((await bob.wire.error(revokeOp(bob.wire, deviceId))).code).toBe("NOT_FOUND");
     }
     // The phone revokes alice's first device, then the phone is her last.
-    const answer = await phone.wire.ok("revokeDevice", {
-      case: "revokeDevice",
-      value: { deviceId: alice.wire.deviceId },
-    });
+    const answer = await phone.wire.ok("revokeDevice", revokeOp(phone.wire, alice.wire.deviceId));
     expect(answer.conversationIds).toEqual([conversationId]);
     expect(await alice.wire.client.closedWith()).toBe(CLOSE_DEVICE_REVOKED);
-    expect(
-      (await phone.wire.error({ case: "revokeDevice", value: { deviceId: phone.wire.deviceId } })).code,
-    ).toBe("LAST_DEVICE");
+    expect((await phone.wire.error(revokeOp(phone.wire, phone.wire.deviceId))).code).toBe("LAST_DEVICE");
     expect(phone.wire.client.closed).toBe(false);
   });
 
   it("[DIR7] a device that revokes itself gets its answer before its connection closes", async () => {
-    const answer = await phone.wire.ok("revokeDevice", {
-      case: "revokeDevice",
-      value: { deviceId: phone.wire.deviceId },
-    });
+    const answer = await phone.wire.ok("revokeDevice", revokeOp(phone.wire, phone.wire.deviceId));
     expect(answer.conversationIds).toEqual([conversationId]);
     expect(await phone.wire.client.closedWith()).toBe(CLOSE_DEVICE_REVOKED);
   });

@@ -8,6 +8,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import {
   deviceApprovalMessage,
+  deviceRevocationMessage,
   deviceIdFromKeyDigest,
   type InboxItem,
   type LogEntry,
@@ -194,4 +195,23 @@ export async function linkDevice(url: string, approver: WireDevice, name = "lapt
   await device.ok("authenticate", device.authenticateOp());
   device.address = approver.address;
   return device;
+}
+
+/** [DIR14] A RevokeDevice request signed by `revoker` (or by `signer`'s key, to forge one). */
+export function revokeOp(
+  revoker: WireDevice,
+  deviceId: string,
+  options: { revokedAt?: number; signer?: Uint8Array } = {},
+): RequestOp {
+  const revokedAt = options.revokedAt ?? Date.now();
+  const signature = ed25519.sign(
+    deviceRevocationMessage({
+      address: revoker.address,
+      deviceId,
+      revokerDeviceId: revoker.deviceId,
+      revokedAt,
+    }),
+    options.signer ?? revoker.keys.privateKey,
+  );
+  return { case: "revokeDevice", value: { deviceId, revokedAt: BigInt(revokedAt), signature } };
 }

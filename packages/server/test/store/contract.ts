@@ -38,6 +38,8 @@
  *         schema upgrades).
  *  [ST23]-[ST27] Verification codes, account moves, key package listings,
  *         pruning and quotas, the hub key at rest: see SPEC.md.
+ *  [ST28] One Welcome per commit, stored once, gone with its last reference.
+ *  [ST29] Paged listings of conversations and devices; counts behind the DS16 caps.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -53,9 +55,12 @@ import { hubKeyContract } from "./contract/hubKey.js";
 import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
+import { pageContract } from "./contract/pages.js";
 import { proposalContract } from "./contract/proposals.js";
 import { verificationContract } from "./contract/verification.js";
 import { retentionContract } from "./contract/retention.js";
+import { revocationContract } from "./contract/revocations.js";
+import { welcomeContract } from "./contract/welcomes.js";
 
 export type { StoreHarness } from "./contract/fixtures.js";
 
@@ -96,5 +101,8 @@ export function describeStoreContract(
     verificationContract(current);
     durabilityContract(current);
     retentionContract(current);
+    welcomeContract(current);
+    pageContract(current);
+    revocationContract(current);
   });
 }

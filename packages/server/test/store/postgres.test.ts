@@ -18,6 +18,7 @@ import {
   type PostgresStore,
   type PostgresStoreOptions,
 } from "../../src/store/postgres/index.js";
+import { migrate } from "../../src/store/postgres/schema.js";
 import { serviceAvailable } from "../support/services.js";
 import { describeStoreContract } from "./contract.js";
 import {
@@ -207,6 +208,36 @@ if (!available) {
           SCHEMA_VERSION + 1,
         ]);
         await expect(openPostgresStore(optionsFor(schema))).rejects.toThrow(/newer/);
+      });
+
+      it("[ST21] [ST28] welcome items stored inline before the upgrade read and ack as before", async () => {
+        const schema = freshSchema();
+        cleanups.push(() => dropSchema(schema));
+        // Version 1: the schema before one Welcome per commit.
+        await migrate({ url: POSTGRES_URL, schema }, 1);
+        const q = (sql: string, values: unknown[] = []) =>
+          admin().query(sql.replaceAll("S.", `"${schema}".`), values);
+        await q("INSERT INTO S.accounts VALUES ('bob@test', 'test', 'Bob', 1)");
+        await q(
+          "INSERT INTO S.devices (id, address, signature_key, created_at, last_seen_at) VALUES ('bob-1', 'bob@test', $1, 1, 1)",
+          [Buffer.alloc(32, 3)],
+        );
+        await q(
+          "INSERT INTO S.conversations (id, kind, epoch, last_seq, created_at, group_info) VALUES ('g1', 'group', 1, 1, 1, $1)",
+          [Buffer.from("gi")],
+        );
+        await q(
+          `INSERT INTO S.inbox (device_id, kind, conversation_id, payload, sender_address, sender_device_id, server_time, seq)
+           VALUES ('bob-1', 'welcome', 'g1', $1, 'alice@test', 'alice-1', 2, 1)`,
+          [Buffer.from("inline welcome")],
+        );
+        const store = await openPostgresStore(optionsFor(schema));
+        cleanups.push(() => store.close());
+        const [item] = await store.readInbox("bob-1", 0, 10);
+        expect(hex(item!.payload)).toBe(hex(utf8("inline welcome")));
+        expect(await store.countStoredWelcomes()).toBe(0);
+        await store.ackInbox("bob-1", item!.id);
+        expect(await store.readInbox("bob-1", 0, 10)).toEqual([]);
       });
 
       it("refuses a schema name that would need quoting", async () => {

@@ -201,6 +201,37 @@ describe("SQLite schema upgrades", () => {
     expect(await store.getMembership("g1", "bob-1")).toEqual({ joinedSeq: 2, prunedSeq: 1 });
   });
 
+  it("[ST21] [ST28] a welcome stored inline before the upgrade reads and acks as before, beside a shared one", async () => {
+    const store = open(previousReleaseFile());
+    await store.createAccount(
+      { address: "carol@test", app: "test", displayName: "Carol", createdAt: T0 },
+      { id: "carol-1", signatureKey: signatureKey(5), createdAt: T0 },
+    );
+    const added = await store.commit({
+      conversationId: "g1",
+      senderDeviceId: "alice-1",
+      senderAddress: "alice@test",
+      clientMessageId: "c2",
+      payload: utf8("commit 2"),
+      epoch: 1,
+      serverTime: T0 + 4,
+      groupInfo: utf8("gi2"),
+      membership: delta({ addedDevices: ["carol-1"], addedAccounts: ["carol@test"] }),
+      welcome: utf8("shared welcome"),
+    });
+    expect(added.kind).toBe("committed");
+    expect(await store.countStoredWelcomes()).toBe(1);
+    const [old] = await store.readInbox("bob-1", 0, 10);
+    expectBytes(old?.payload, utf8("welcome"));
+    await store.ackInbox("bob-1", old!.id);
+    expect(await store.readInbox("bob-1", 0, 10)).toEqual([]);
+    expect(await store.countStoredWelcomes()).toBe(1);
+    const [shared] = await store.readInbox("carol-1", 0, 10);
+    expectBytes(shared?.payload, utf8("shared welcome"));
+    await store.ackInbox("carol-1", shared!.id);
+    expect(await store.countStoredWelcomes()).toBe(0);
+  });
+
   it("[ST21] the migrated file is at the current version and passes SQLite's own checks", async () => {
     const file = previousReleaseFile();
     await open(file).close();

@@ -41,17 +41,19 @@ export class CommitQueries {
     );
     const entry = await this.log.insertEntry(tx, "commit", commit, membership, seq);
     await applyDelta(tx, id, membership, seq);
+    const welcome = commit.welcome;
     const inbox =
-      commit.welcome === null
+      welcome === null
         ? []
-        : await this.inbox.put(
+        : await this.inbox.putWelcome(
             tx,
-            // A device listed twice still gets one welcome.
+            welcome,
+            // A device listed twice still gets one welcome; [ST28] stored once for all of them.
             [...new Set(membership.addedDevices)].map((deviceId) => ({
               deviceId,
               kind: "welcome" as const,
               conversationId: id,
-              payload: commit.welcome ?? new Uint8Array(0),
+              payload: welcome,
               senderAddress: commit.senderAddress,
               senderDeviceId: commit.senderDeviceId,
               serverTime: commit.serverTime,

@@ -5,8 +5,9 @@ import type {
   MoveAccountResult,
   NewAccount,
   NewDevice,
+  RevocationProof,
 } from "../port.js";
-import type { Database, Transaction } from "./database.js";
+import type { Database, Sql, Transaction } from "./database.js";
 import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
 export type AddDeviceResult = "added" | "unknown_account" | "device_taken" | "device_limit";
@@ -96,19 +97,26 @@ export class DirectoryQueries {
 
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
-   * key packages and pending inbox items go too. Its group memberships stay
-   * until a commit removes them. The update locks the device row first, so
-   * the deletes (new statements) see every item written before it.
+   * key packages and pending inbox items go too (`dropInbox`: the items may
+   * hold the last reference to a Welcome, SPEC ST28). Its group memberships
+   * stay until a commit removes them. The update locks the device row first,
+   * so the deletes (new statements) see every item written before it.
    */
-  revokeDevice(deviceId: string, at: number): Promise<boolean> {
+  revokeDevice(
+    deviceId: string,
+    at: number,
+    proof: RevocationProof | undefined,
+    dropInbox: (tx: Sql, deviceId: string) => Promise<void>,
+  ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const revoked = await tx.rows(
-        "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id",
-        [deviceId, at],
+        `UPDATE devices SET revoked_at = $2, revoked_by = $3, revocation = $4, revocation_signed_at = $5
+         WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+        [deviceId, at, proof?.revokerDeviceId ?? null, proof?.signature ?? null, proof?.revokedAt ?? null],
       );
       if (revoked.length === 0) return false;
       await tx.rows("DELETE FROM key_packages WHERE device_id = $1", [deviceId]);
-      await tx.rows("DELETE FROM inbox WHERE device_id = $1", [deviceId]);
+      await dropInbox(tx, deviceId);
       return true;
     });
   }
@@ -117,7 +125,12 @@ export class DirectoryQueries {
    * The account row is locked first (as addDeviceIn does), so a link approved
    * meanwhile lands before the move (and is revoked by it) or after it.
    */
-  moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult> {
+  moveAccount(
+    address: string,
+    device: NewDevice,
+    at: number,
+    dropInbox: (tx: Sql, deviceId: string) => Promise<void>,
+  ): Promise<MoveAccountResult> {
     return this.db.transaction(async (tx): Promise<MoveAccountResult> => {
       const account = await tx.rows("SELECT address FROM accounts WHERE address = $1 FOR NO KEY UPDATE", [
         address,
@@ -130,7 +143,8 @@ export class DirectoryQueries {
       const ids = revoked.map((r) => r.id).sort();
       if (ids.length > 0) {
         await tx.rows("DELETE FROM key_packages WHERE device_id = ANY($1::text[])", [ids]);
-        await tx.rows("DELETE FROM inbox WHERE device_id = ANY($1::text[])", [ids]);
+        // [ST28] through the inbox's own delete, so the Welcomes they named are released.
+        for (const id of ids) await dropInbox(tx, id);
       }
       const added = await tx.rows(INSERT_DEVICE, [
         device.id,
@@ -146,6 +160,21 @@ export class DirectoryQueries {
       tx.rollbackOnly();
       return { kind: "device_taken" };
     });
+  }
+
+  async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
+    const [row] = await this.db.read<{
+      revoked_by: string | null;
+      revocation: Buffer | null;
+      revocation_signed_at: number | null;
+    }>("SELECT revoked_by, revocation, revocation_signed_at FROM devices WHERE id = $1", [deviceId]);
+    if (!row || row.revoked_by === null || row.revocation === null || row.revocation_signed_at === null)
+      return undefined;
+    return {
+      revokerDeviceId: row.revoked_by,
+      revokedAt: Number(row.revocation_signed_at),
+      signature: new Uint8Array(row.revocation),
+    };
   }
 
   async getAccount(address: string): Promise<AccountRecord | undefined> {

@@ -12,6 +12,7 @@ import type {
   CursorUpdate,
   DeviceRecord,
   HubSigningKey,
+  GroupAdd,
   InboxRecord,
   LinkApproval,
   LinkApprovalResult,
@@ -25,7 +26,9 @@ import type {
   NewMessage,
   NewProposal,
   NewVerificationCode,
+  PageRequest,
   PendingLinkRecord,
+  RevocationProof,
   PendingProposal,
   PruneCut,
   PruneLogPage,
@@ -43,6 +46,7 @@ import { Database, type Sql } from "./database.js";
 import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
+import { PageQueries } from "./pages.js";
 import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
@@ -86,6 +90,7 @@ export class PostgresStore implements Store {
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
+  private readonly pages: PageQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -94,6 +99,7 @@ export class PostgresStore implements Store {
     this.db = new Database(pool);
     this.directory = new DirectoryQueries(this.db);
     this.inbox = new InboxQueries(this.db);
+    this.pages = new PageQueries(this.db);
     this.links = new LinkQueries(this.db, this.directory, this.inbox);
     this.hubKey = new HubKeyQueries(this.db);
     this.keyPackages = new KeyPackageQueries(this.db);
@@ -141,12 +147,20 @@ export class PostgresStore implements Store {
     return this.track(() => this.directory.addDevice(address, device, maxDevices));
   }
 
-  revokeDevice(deviceId: string, at: number): Promise<boolean> {
-    return this.track(() => this.directory.revokeDevice(deviceId, at));
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean> {
+    return this.track(() =>
+      this.directory.revokeDevice(deviceId, at, proof, (tx, id) => this.inbox.dropAll(tx, id)),
+    );
+  }
+
+  getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
+    return this.track(() => this.directory.getRevocation(deviceId));
   }
 
   moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult> {
-    return this.track(() => this.directory.moveAccount(address, device, at));
+    return this.track(() =>
+      this.directory.moveAccount(address, device, at, (tx, id) => this.inbox.dropAll(tx, id)),
+    );
   }
 
   issueVerificationCode(
@@ -173,7 +187,12 @@ export class PostgresStore implements Store {
     return this.track(() => this.directory.getDevice(deviceId));
   }
 
-  listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]> {
+  listDevices(
+    address: string,
+    options?: { includeRevoked?: boolean; page?: PageRequest },
+  ): Promise<DeviceRecord[]> {
+    const page = options?.page;
+    if (page) return this.track(() => this.pages.devices(address, options.includeRevoked ?? false, page));
     return this.track(() => this.directory.listDevices(address, options?.includeRevoked ?? false));
   }
 
@@ -243,8 +262,21 @@ export class PostgresStore implements Store {
     return this.track(() => this.conversations.findDirect(a, b));
   }
 
-  listConversations(deviceId: string): Promise<ConversationView[]> {
+  listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]> {
+    if (page) return this.track(() => this.pages.conversations(deviceId, page));
     return this.track(() => this.conversations.list(deviceId));
+  }
+
+  countConversations(address: string): Promise<number> {
+    return this.track(() => this.pages.countConversations(address));
+  }
+
+  recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void> {
+    return this.track(() => this.pages.recordGroupAdds(adds, forgetBefore));
+  }
+
+  countGroupAdds(address: string, since: number): Promise<number> {
+    return this.track(() => this.pages.countGroupAdds(address, since));
   }
 
   getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
@@ -308,6 +340,10 @@ export class PostgresStore implements Store {
     return this.track(() => this.inbox.ack(deviceId, upToId));
   }
 
+  countStoredWelcomes(): Promise<number> {
+    return this.track(() => this.inbox.countStoredWelcomes());
+  }
+
   // Retention
 
   pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
@@ -315,7 +351,7 @@ export class PostgresStore implements Store {
   }
 
   pruneInbox(expiredBefore: number, limit: number): Promise<number> {
-    return this.track(() => this.retention.pruneInbox(expiredBefore, limit));
+    return this.track(() => this.inbox.pruneExpired(expiredBefore, limit));
   }
 
   queuedBytes(deviceId: string): Promise<number> {

@@ -77,16 +77,6 @@ export class RetentionQueries {
     });
   }
 
-  async pruneInbox(expiredBefore: number, limit: number): Promise<number> {
-    if (!(limit > 0)) return 0;
-    const rows = await this.db.rows<{ id: number }>(
-      `DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE server_time < $1 ORDER BY server_time LIMIT $2)
-       RETURNING id`,
-      [expiredBefore, limit],
-    );
-    return rows.length;
-  }
-
   async queuedBytes(deviceId: string): Promise<number> {
     const [row] = await this.db.read<{ queued_bytes: number }>(
       "SELECT queued_bytes FROM devices WHERE id = $1",

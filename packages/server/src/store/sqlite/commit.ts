@@ -72,18 +72,19 @@ export class CommitQueries {
   }
 
   private deliverWelcome(commit: NewCommit, welcome: Uint8Array, seq: number): InboxRecord[] {
-    // A device listed twice still gets one welcome.
-    return [...new Set(commit.membership.addedDevices)].map((deviceId) =>
-      this.inbox.put({
+    // A device listed twice still gets one welcome; [ST28] stored once for all of them.
+    return this.inbox.putWelcome(
+      welcome,
+      [...new Set(commit.membership.addedDevices)].map((deviceId) => ({
         deviceId,
-        kind: "welcome",
+        kind: "welcome" as const,
         conversationId: commit.conversationId,
         payload: welcome,
         senderAddress: commit.senderAddress,
         senderDeviceId: commit.senderDeviceId,
         serverTime: commit.serverTime,
         seq,
-      }),
+      })),
     );
   }
 }

@@ -6,8 +6,9 @@ import type {
   MoveAccountResult,
   NewAccount,
   NewDevice,
+  RevocationProof,
 } from "../port.js";
-import { toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
+import { bytes, toAccount, toDevice, type AccountRow, type DeviceRow } from "./rows.js";
 
 export type AddDeviceResult = "added" | "unknown_account" | "device_taken" | "device_limit";
 
@@ -22,8 +23,8 @@ export class DirectoryQueries {
   private readonly selectAllDevices;
   private readonly updateLastSeen;
   private readonly markRevoked;
+  private readonly selectRevocation;
   private readonly deleteKeyPackages;
-  private readonly deleteInbox;
 
   constructor(db: Database.Database) {
     this.selectAccount = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE address = ?");
@@ -47,11 +48,15 @@ export class DirectoryQueries {
       "SELECT * FROM devices WHERE address = ? ORDER BY created_at, rowid",
     );
     this.updateLastSeen = db.prepare<[number, string]>("UPDATE devices SET last_seen_at = ? WHERE id = ?");
-    this.markRevoked = db.prepare<[number, string]>(
-      "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+    this.markRevoked = db.prepare<[number, string | null, Uint8Array | null, number | null, string]>(
+      `UPDATE devices SET revoked_at = ?, revoked_by = ?, revocation = ?, revocation_signed_at = ?
+       WHERE id = ? AND revoked_at IS NULL`,
     );
+    this.selectRevocation = db.prepare<
+      [string],
+      { revoked_by: string | null; revocation: Buffer | null; revocation_signed_at: number | null }
+    >("SELECT revoked_by, revocation, revocation_signed_at FROM devices WHERE id = ?");
     this.deleteKeyPackages = db.prepare<[string]>("DELETE FROM key_packages WHERE device_id = ?");
-    this.deleteInbox = db.prepare<[string]>("DELETE FROM inbox WHERE device_id = ?");
   }
 
   /** The first device has no approver, whatever the caller passed. */
@@ -98,13 +103,21 @@ export class DirectoryQueries {
 
   /**
    * Revoke a device: it can no longer authenticate or be claimed for, so its
-   * key packages and pending inbox items go too. Its group memberships stay
-   * until a commit removes it (DESIGN rule 5). False when unknown or already revoked.
+   * key packages go too (its pending inbox items are the caller's: they may
+   * hold the last reference to a Welcome, SPEC ST28). Its group memberships
+   * stay until a commit removes it (DESIGN rule 5). False when unknown or
+   * already revoked.
    */
-  revokeDevice(deviceId: string, at: number): boolean {
-    if (this.markRevoked.run(at, deviceId).changes === 0) return false;
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): boolean {
+    const marked = this.markRevoked.run(
+      at,
+      proof?.revokerDeviceId ?? null,
+      proof?.signature ?? null,
+      proof?.revokedAt ?? null,
+      deviceId,
+    );
+    if (marked.changes === 0) return false;
     this.deleteKeyPackages.run(deviceId);
-    this.deleteInbox.run(deviceId);
     return true;
   }
 
@@ -126,6 +139,17 @@ export class DirectoryQueries {
       null,
     );
     return { kind: "moved", revoked };
+  }
+
+  getRevocation(deviceId: string): RevocationProof | undefined {
+    const row = this.selectRevocation.get(deviceId);
+    if (!row || row.revoked_by === null || row.revocation === null || row.revocation_signed_at === null)
+      return undefined;
+    return {
+      revokerDeviceId: row.revoked_by,
+      revokedAt: row.revocation_signed_at,
+      signature: bytes(row.revocation),
+    };
   }
 
   getAccount(address: string): AccountRecord | undefined {

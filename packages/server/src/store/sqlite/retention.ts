@@ -21,7 +21,6 @@ export class RetentionQueries {
   private readonly deleteThrough;
   private readonly setPruned;
   private readonly freeQueued;
-  private readonly deleteInbox;
 
   constructor(db: Database.Database) {
     this.selectConversations = db.prepare<
@@ -41,9 +40,6 @@ export class RetentionQueries {
     this.setPruned = db.prepare<[number, string]>("UPDATE conversations SET pruned_seq = ? WHERE id = ?");
     this.freeQueued = db.prepare<[number, string]>(
       "UPDATE devices SET queued_bytes = max(0, queued_bytes - ?) WHERE id = ?",
-    );
-    this.deleteInbox = db.prepare<[number, number]>(
-      "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE server_time < ? LIMIT ?)",
     );
   }
 
@@ -75,10 +71,5 @@ export class RetentionQueries {
       done = c.id;
     }
     return { deleted, next: conversations.length < page.conversations ? undefined : done };
-  }
-
-  pruneInbox(expiredBefore: number, limit: number): number {
-    if (!(limit > 0)) return 0;
-    return this.deleteInbox.run(expiredBefore, limit).changes;
   }
 }

@@ -68,6 +68,8 @@ export interface InboxRow {
   sender_device_id: string;
   server_time: number;
   seq: number;
+  /** The shared Welcome's bytes (SPEC ST28) when the item refers to one, joined in by the read. */
+  welcome_payload?: Buffer | null;
 }
 
 export interface PendingLinkRow {
@@ -142,7 +144,7 @@ export function toInboxItem(row: InboxRow): InboxRecord {
     deviceId: row.device_id,
     kind: row.kind,
     conversationId: row.conversation_id ?? "",
-    payload: bytes(row.payload),
+    payload: bytes(row.welcome_payload ?? row.payload),
     senderAddress: row.sender_address,
     serverTime: row.server_time,
     seq: row.seq,

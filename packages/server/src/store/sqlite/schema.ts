@@ -241,6 +241,43 @@ const MIGRATIONS: readonly string[] = [
     WHERE log.sender_device_id = devices.id AND log.kind = 'application'), 0);
   CREATE INDEX inbox_by_time ON inbox(server_time);
   `,
+  // 6: one Welcome per commit (issue 14, SPEC ST28): a commit adding 1,000
+  // devices copied its ~750 KB Welcome into 1,000 inbox rows. Now it is one
+  // welcomes row, `refs` counts the inbox items naming it, and the last one
+  // to go takes it along. Older welcome items keep their payload inline
+  // (welcome_id NULL) and read as before; new ones store an empty payload.
+  // The index serves the foreign-key check when a welcome is deleted.
+  `
+  CREATE TABLE welcomes (
+    id      INTEGER PRIMARY KEY,
+    payload BLOB NOT NULL,
+    refs    INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE inbox ADD COLUMN welcome_id INTEGER REFERENCES welcomes(id);
+  CREATE INDEX inbox_by_welcome ON inbox(welcome_id) WHERE welcome_id IS NOT NULL;
+  `,
+  // 7: caps on membership (issue 14, SPEC DS16): conversations per account are
+  // counted from participants by address; adds of an account by others are
+  // kept for an hour to cap them per hour (each record forgets older ones).
+  `
+  CREATE INDEX participants_by_address ON participants(address);
+  CREATE TABLE group_adds (
+    address         TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    adder           TEXT NOT NULL,
+    added_at        INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX group_adds_by_address ON group_adds(address, added_at);
+  CREATE INDEX group_adds_by_time ON group_adds(added_at);
+  `,
+  // 8: signed revocations (issue 14, SPEC DIR14): who revoked a device, when it
+  // signed, and the signature, carried in the hub's Remove proposals. NULL
+  // for devices revoked before (their proposals carry no proof).
+  `
+  ALTER TABLE devices ADD COLUMN revoked_by TEXT;
+  ALTER TABLE devices ADD COLUMN revocation BLOB;
+  ALTER TABLE devices ADD COLUMN revocation_signed_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,7 @@ import type {
   CursorUpdate,
   DeviceRecord,
   HubSigningKey,
+  GroupAdd,
   InboxRecord,
   LinkApproval,
   LinkApprovalResult,
@@ -25,12 +26,14 @@ import type {
   NewMessage,
   NewProposal,
   NewVerificationCode,
+  PageRequest,
   PendingLinkRecord,
   PendingProposal,
   PruneCut,
   PruneLogPage,
   PruneLogResult,
   Membership,
+  RevocationProof,
   Store,
   VerificationCodeRecord,
 } from "../port.js";
@@ -42,6 +45,7 @@ import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
 import { GroupCommit, type GroupCommitStats } from "./groupCommit.js";
 import { HubKeyQueries } from "./hubKey.js";
 import { InboxQueries } from "./inbox.js";
+import { PageQueries } from "./pages.js";
 import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
@@ -79,6 +83,7 @@ export class SqliteStore implements Store {
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
+  private readonly pages: PageQueries;
 
   constructor(
     private readonly db: Database.Database,
@@ -87,6 +92,7 @@ export class SqliteStore implements Store {
     this.writer = new GroupCommit(db, () => checkpointer?.afterCommit());
     this.directory = new DirectoryQueries(db);
     this.inbox = new InboxQueries(db);
+    this.pages = new PageQueries(db);
     this.links = new LinkQueries(db, this.directory, this.inbox);
     this.hubKey = new HubKeyQueries(db);
     this.keyPackages = new KeyPackageQueries(db);
@@ -134,8 +140,16 @@ export class SqliteStore implements Store {
     return this.writer.submit(() => this.directory.addDevice(address, device, maxDevices));
   }
 
-  revokeDevice(deviceId: string, at: number): Promise<boolean> {
-    return this.writer.submit(() => this.directory.revokeDevice(deviceId, at));
+  revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean> {
+    return this.writer.submit(() => {
+      if (!this.directory.revokeDevice(deviceId, at, proof)) return false;
+      this.inbox.dropAll(deviceId);
+      return true;
+    });
+  }
+
+  async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
+    return this.directory.getRevocation(deviceId);
   }
 
   async getAccount(address: string): Promise<AccountRecord | undefined> {
@@ -146,7 +160,11 @@ export class SqliteStore implements Store {
     return this.directory.getDevice(deviceId);
   }
 
-  async listDevices(address: string, options?: { includeRevoked?: boolean }): Promise<DeviceRecord[]> {
+  async listDevices(
+    address: string,
+    options?: { includeRevoked?: boolean; page?: PageRequest },
+  ): Promise<DeviceRecord[]> {
+    if (options?.page) return this.pages.devices(address, options.includeRevoked ?? false, options.page);
     return this.directory.listDevices(address, options?.includeRevoked ?? false);
   }
 
@@ -155,7 +173,12 @@ export class SqliteStore implements Store {
   }
 
   moveAccount(address: string, device: NewDevice, at: number): Promise<MoveAccountResult> {
-    return this.writer.submit(() => this.directory.moveAccount(address, device, at));
+    return this.writer.submit(() => {
+      const moved = this.directory.moveAccount(address, device, at);
+      // [ST28] the old devices' inbox goes as a revocation's does, releasing the Welcomes it named.
+      if (moved.kind === "moved") for (const id of moved.revoked) this.inbox.dropAll(id);
+      return moved;
+    });
   }
 
   // Verification codes
@@ -246,8 +269,20 @@ export class SqliteStore implements Store {
     return this.conversations.findDirect(a, b);
   }
 
-  async listConversations(deviceId: string): Promise<ConversationView[]> {
-    return this.conversations.list(deviceId);
+  async listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]> {
+    return page ? this.pages.conversations(deviceId, page) : this.conversations.list(deviceId);
+  }
+
+  async countConversations(address: string): Promise<number> {
+    return this.pages.countConversations(address);
+  }
+
+  recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void> {
+    return this.writer.submit(() => this.pages.recordGroupAdds(adds, forgetBefore));
+  }
+
+  async countGroupAdds(address: string, since: number): Promise<number> {
+    return this.pages.countGroupAdds(address, since);
   }
 
   async getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
@@ -310,6 +345,10 @@ export class SqliteStore implements Store {
     return this.writer.submit(() => this.inbox.ack(deviceId, upToId));
   }
 
+  async countStoredWelcomes(): Promise<number> {
+    return this.inbox.countStoredWelcomes();
+  }
+
   /** The device check and the insert share one transaction, so a racing revocation cannot slip between. */
   putInbox(item: NewInboxItem): Promise<InboxRecord | undefined> {
     return this.writer.submit(() => this.putActive(item));
@@ -343,7 +382,7 @@ export class SqliteStore implements Store {
   }
 
   pruneInbox(expiredBefore: number, limit: number): Promise<number> {
-    return this.writer.submit(() => this.retention.pruneInbox(expiredBefore, limit));
+    return this.writer.submit(() => this.inbox.pruneExpired(expiredBefore, limit));
   }
 
   async queuedBytes(deviceId: string): Promise<number> {
