@@ -7,6 +7,7 @@ import { getCiphersuiteFromName } from "ts-mls";
 import { WEB_CIPHERSUITE, webCryptoProvider } from "../../../src/crypto/webCryptoProvider.js";
 import { webSealWithEphemeral } from "../../../src/crypto/web/webHpke.js";
 import { describeCryptoProviderContract } from "../../mls/cryptoProviderContract.js";
+import "./indexedDb.js";
 import { runRegistered, type PageTestResult } from "./vitestShim.js";
 
 declare global {

@@ -21,6 +21,19 @@ chai.use(JestChaiExpect);
 chai.use(JestAsymmetricMatchers);
 
 type Fn = () => unknown;
+/** What vitest passes a test: here only `skip`, which the LS6 tests use. */
+interface TestContext {
+  skip(reason?: string): never;
+}
+type TestFn = (context: TestContext) => unknown;
+
+class Skipped extends Error {}
+
+const context: TestContext = {
+  skip(reason) {
+    throw new Skipped(reason ?? "skipped");
+  },
+};
 
 interface Suite {
   name: string;
@@ -34,7 +47,7 @@ interface Suite {
 
 interface Test {
   name: string;
-  fn: Fn;
+  fn: TestFn;
   skip: boolean;
 }
 
@@ -64,10 +77,10 @@ export function describe(name: string, body: () => void): void {
   }
 }
 
-function test(name: string, fn: Fn): void {
+function test(name: string, fn: TestFn): void {
   current.children.push({ name, fn, skip: false });
 }
-test.skip = (name: string, fn: Fn): void => {
+test.skip = (name: string, fn: TestFn): void => {
   current.children.push({ name, fn, skip: true });
 };
 export const it = test;
@@ -127,7 +140,7 @@ async function runSuite(suite: Suite, prefix: string, results: PageTestResult[])
     let failed = false;
     try {
       for (const s of chain(suite)) for (const hook of s.beforeEach) await hook();
-      await child.fn();
+      await child.fn(context);
     } catch (err) {
       failed = true;
       error = err;
@@ -143,6 +156,10 @@ async function runSuite(suite: Suite, prefix: string, results: PageTestResult[])
           }
         }
       }
+    }
+    if (error instanceof Skipped) {
+      results.push({ name: name(child), ok: true, skipped: true });
+      continue;
     }
     results.push(
       failed
