@@ -136,6 +136,8 @@ async function runSuite(suite: Suite, prefix: string, results: PageTestResult[])
       results.push({ name: name(child), ok: true, skipped: true });
       continue;
     }
+    // The harness shows this log when the page never finishes: it names the test that hung.
+    console.debug(`running: ${name(child)}`);
     let error: unknown;
     let failed = false;
     try {
