@@ -40,7 +40,7 @@ export async function openBrowserClient(options: BrowserClientOptions = {}): Pro
   try {
     store = guarded(await openIndexedDbLocalStore(profileDatabaseName(profile)), lock);
   } catch (err) {
-    lock.release();
+    await lock.release();
     throw err;
   }
   // The engine refuses any group member whose approval chain does not check out.
@@ -87,7 +87,7 @@ function guarded(store: LocalStore, lock: BrowserProfileLock): LocalStore {
       try {
         await store.close();
       } finally {
-        lock.release();
+        await lock.release();
       }
     },
   };

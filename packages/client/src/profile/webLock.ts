@@ -11,8 +11,8 @@ import { ClientError } from "../errors.js";
 export interface BrowserProfileLock {
   /** Resolves (with a PROFILE_TAKEN_OVER error) if another tab takes the profile over. */
   readonly lost: Promise<ClientError>;
-  /** Let the profile go (idempotent). */
-  release(): void;
+  /** Let the profile go (idempotent); resolves once another opener can have it. */
+  release(): Promise<void>;
 }
 
 export interface LockOptions {
@@ -38,6 +38,7 @@ export async function lockBrowserProfile(
   let reportLost!: (error: ClientError) => void;
   const lost = new Promise<ClientError>((resolve) => (reportLost = resolve));
 
+  let settled: Promise<unknown> = Promise.resolve();
   const granted = await new Promise<boolean>((resolve, reject) => {
     const request = locks.request(
       profileLockName(profile),
@@ -48,6 +49,7 @@ export async function lockBrowserProfile(
         return lock === null ? undefined : held;
       },
     );
+    settled = request.catch(() => undefined);
     request.then(
       () => undefined,
       (err: unknown) => {
@@ -68,5 +70,12 @@ export async function lockBrowserProfile(
       `profile ${profile} is open in another tab (open it here with takeOver to move it)`,
     );
   }
-  return { lost, release: () => release() };
+  return {
+    lost,
+    release: async () => {
+      release();
+      // The lock manager lets the lock go after our callback's promise settles.
+      await settled;
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { WEB_CIPHERSUITE, webCryptoProvider } from "../../../src/crypto/webCrypt
 import { webSealWithEphemeral } from "../../../src/crypto/web/webHpke.js";
 import { describeCryptoProviderContract } from "../../mls/cryptoProviderContract.js";
 import "./indexedDb.js";
+import "./locks.js";
 import "./transport.js";
 import { runRegistered, type PageTestResult } from "./vitestShim.js";
 
