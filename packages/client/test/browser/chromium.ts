@@ -81,6 +81,8 @@ export async function servePage(
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (path === "/" || path === "/index.html") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE_HTML);
+    } else if (path === "/favicon.ico") {
+      res.writeHead(204).end();
     } else if (path === "/bundle.js") {
       res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(script);
     } else {
