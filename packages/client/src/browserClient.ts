@@ -7,6 +7,7 @@ import { SwitchboardClient } from "./client.js";
 import { webCryptoProvider } from "./crypto/webCryptoProvider.js";
 import { DeviceTrust } from "./devices/trust.js";
 import type { ClientError } from "./errors.js";
+import { protectSigningKey } from "./identity/signer.js";
 import { createTsMlsEngineOn } from "./mls/tsMlsEngine.js";
 import { lockBrowserProfile, type BrowserProfileLock } from "./profile/webLock.js";
 import { closedStore } from "./store/errors.js";
@@ -51,6 +52,11 @@ export async function openBrowserClient(options: BrowserClientOptions = {}): Pro
     engine,
     trust,
     transport: (server) => createBrowserWebSocketTransport(server),
+    // The seed becomes a non-extractable WebCrypto key; the client carries a handle to it.
+    protectIdentity: async (identity) => ({
+      ...identity,
+      signaturePrivateKey: await protectSigningKey(identity.signaturePrivateKey),
+    }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   void lock.lost.then(async (error) => {

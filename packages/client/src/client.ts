@@ -75,6 +75,12 @@ export interface ClientOptions {
    * the devices it adds itself.
    */
   trust?: DeviceTrust;
+  /**
+   * Applied to the identity whenever the client takes it up (open, register,
+   * link), before any use: the browser entry swaps the signing seed for a
+   * handle to a non-extractable key (identity/signer.ts). Node keeps the seed.
+   */
+  protectIdentity?: (identity: StoredIdentity) => Promise<StoredIdentity>;
 }
 
 /** One of this account's devices, as `devices()` lists them. */
@@ -203,7 +209,7 @@ export class SwitchboardClient {
 
   /** Load the stored identity, if this profile has registered. */
   async open(): Promise<StoredIdentity | undefined> {
-    this.identity ??= await this.options.store.getIdentity();
+    this.identity ??= await this.protect(await this.options.store.getIdentity());
     return this.identity;
   }
 
@@ -242,11 +248,11 @@ export class SwitchboardClient {
       if (identity.deviceId !== deviceId)
         throw new ClientError("NOT_REGISTERED", "the server named this device wrongly");
       await this.options.store.write([{ kind: "identity", identity }]);
-      this.identity = identity;
+      this.identity = await this.protect(identity);
       // This account's first device: every later device's approval chain ends here.
       await this.trust.pinRoot(identity.address, identity.deviceId, identity.signaturePublicKey);
       await topUpKeyPackages(this.deps(), session, 0);
-      return identity;
+      return this.identity;
     } finally {
       session.close();
     }
@@ -624,10 +630,10 @@ export class SwitchboardClient {
       { kind: "identity", identity },
       { kind: "setMeta", key: LINK_KEY_META, value: toHex(hpke.privateKey) },
     ]);
-    this.identity = identity;
+    this.identity = await this.protect(identity);
     await this.trust.pinRoot(identity.address, chain.root.id, chain.root.signatureKey);
     await topUpKeyPackages(this.deps(), session, auth.keyPackagesRemaining);
-    return identity;
+    return this.identity;
   }
 
   /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
@@ -740,6 +746,14 @@ export class SwitchboardClient {
   private requireApplier(): Applier {
     this.ensureLink();
     return this.applier!;
+  }
+
+  private async protect(identity: StoredIdentity): Promise<StoredIdentity>;
+  private async protect(identity: StoredIdentity | undefined): Promise<StoredIdentity | undefined>;
+  private async protect(identity: StoredIdentity | undefined): Promise<StoredIdentity | undefined> {
+    return identity === undefined || this.options.protectIdentity === undefined
+      ? identity
+      : this.options.protectIdentity(identity);
   }
 
   private engineIdentity(): DeviceIdentity {

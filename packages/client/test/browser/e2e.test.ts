@@ -80,6 +80,11 @@ if (chromiumAvailable("SDK browser entry end to end")) {
         );
         await bob.client.sendText("alice@instagram", "hello from Node");
         await page.waitForFunction(() => globalThis.sb!.received("alice").includes("hello from Node"));
+        // All that signing (login, MLS) went through a non-extractable key: the page holds no seed.
+        expect(await page.evaluate(() => globalThis.sb!.signingKeyInMemory("alice"))).toEqual({
+          protectedKey: true,
+          isTheSeed: false,
+        });
       });
     });
 
@@ -98,6 +103,10 @@ if (chromiumAvailable("SDK browser entry end to end")) {
         await page.waitForFunction(() => globalThis.sb !== undefined);
         expect(await page.evaluate(() => globalThis.sb!.open("alice"))).toEqual({
           address: "alice@instagram",
+        });
+        expect(await page.evaluate(() => globalThis.sb!.signingKeyInMemory("alice"))).toEqual({
+          protectedKey: true,
+          isTheSeed: false,
         });
         expect(await page.evaluate(() => globalThis.sb!.history("alice"))).toEqual(
           expect.arrayContaining(["hello from Chromium", "hello from Node"]),

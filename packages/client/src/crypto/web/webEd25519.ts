@@ -7,6 +7,7 @@
  * of the seed lives on as a map key.
  */
 import type { Signature } from "ts-mls";
+import { signingKeyOf } from "../../identity/signer.js";
 import { KeyCache } from "../keyCache.js";
 import { bytesKey, concatBytes, source, subtle } from "./bytes.js";
 
@@ -30,6 +31,9 @@ export function importEd25519SigningKey(signKey: Uint8Array, extractable = false
 }
 
 async function signingKey(signKey: Uint8Array): Promise<CryptoKey> {
+  // A handle for a protected identity key (identity/signer.ts): its bytes are not the seed.
+  const protectedKey = signingKeyOf(signKey);
+  if (protectedKey !== undefined) return protectedKey;
   if (signKey.length !== 32 && signKey.length !== PKCS8_LENGTH) {
     throw new RangeError(`Ed25519 private key must be a 32-byte seed, got ${signKey.length} bytes`);
   }

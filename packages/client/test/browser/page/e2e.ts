@@ -2,7 +2,15 @@
  * The page side of e2e.test.ts: openBrowserClient driven from Node through
  * window.sb (page.evaluate), one client per profile.
  */
-import { ClientError, openBrowserClient, type SwitchboardClient } from "../../../src/browser.js";
+import {
+  ClientError,
+  openBrowserClient,
+  openIndexedDbLocalStore,
+  profileDatabaseName,
+  type StoredIdentity,
+  type SwitchboardClient,
+} from "../../../src/browser.js";
+import { signingKeyOf } from "../../../src/identity/signer.js";
 
 const clients = new Map<string, SwitchboardClient>();
 const received = new Map<string, string[]>();
@@ -52,6 +60,20 @@ const api = {
     return out;
   },
   lost: (profile: string): string | undefined => lost.get(profile),
+  /** What the running client holds as its signing key, against the seed the store keeps (sealed). */
+  async signingKeyInMemory(profile: string): Promise<{ protectedKey: boolean; isTheSeed: boolean }> {
+    // A test reaching into the client: the identity it carries is private state.
+    const inMemory = (client(profile) as unknown as { identity: StoredIdentity }).identity
+      .signaturePrivateKey;
+    const store = await openIndexedDbLocalStore(profileDatabaseName(profile));
+    const seed = (await store.getIdentity())!.signaturePrivateKey;
+    await store.close();
+    const key = signingKeyOf(inMemory);
+    return {
+      protectedKey: key !== undefined && !key.extractable,
+      isTheSeed: inMemory.length === seed.length && inMemory.every((b, i) => b === seed[i]),
+    };
+  },
 };
 
 declare global {

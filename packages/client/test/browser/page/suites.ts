@@ -9,6 +9,7 @@ import { webSealWithEphemeral } from "../../../src/crypto/web/webHpke.js";
 import { describeCryptoProviderContract } from "../../mls/cryptoProviderContract.js";
 import "./indexedDb.js";
 import "./locks.js";
+import "./signer.js";
 import "./transport.js";
 import { runRegistered, type PageTestResult } from "./vitestShim.js";
 
