@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 import { attachEchoServer } from "../transport/echoServer.js";
 import type { PageTestResult } from "./page/vitestShim.js";
-import { bundlePage, chromiumAvailable, launchChromium, pageLog, servePage } from "./chromium.js";
+import { chromiumAvailable } from "./availability.js";
+import { bundlePage, launchChromium, pageLog, servePage } from "./chromium.js";
 
 const PAGE_TIMEOUT_MS = 60_000;
 

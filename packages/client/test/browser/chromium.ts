@@ -5,13 +5,11 @@
  * context, as WebCrypto needs) and drives Debian's chromium with
  * playwright-core. No browser is ever downloaded.
  */
-import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { describe, it } from "vitest";
 
 export const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -23,28 +21,6 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
-
-/**
- * Whether Chromium is here. Outside CI a browser test without it is skipped,
- * loudly; with CI=true it fails instead (a CI that silently skips is no CI).
- */
-export function chromiumAvailable(what: string): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const message = `!!! ${what}: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set SWITCHBOARD_CHROMIUM)`;
-  if (process.env.CI === "true") {
-    describe(what, () => {
-      it("needs Chromium", () => {
-        throw new Error(message);
-      });
-    });
-  } else {
-    console.warn(`\n${message}: SKIPPED\n`);
-    describe.skip(what, () => {
-      it("needs Chromium", () => undefined);
-    });
-  }
-  return false;
-}
 
 const shim = fileURLToPath(new URL("./page/vitestShim.ts", import.meta.url));
 

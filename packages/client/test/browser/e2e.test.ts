@@ -16,14 +16,8 @@ import {
   type TestDevice,
   type TestHub,
 } from "../scenario/harness.js";
-import {
-  bundlePage,
-  chromiumAvailable,
-  launchChromium,
-  pageLog,
-  servePage,
-  type PageServer,
-} from "./chromium.js";
+import { chromiumAvailable } from "./availability.js";
+import { bundlePage, launchChromium, pageLog, servePage, type PageServer } from "./chromium.js";
 
 if (chromiumAvailable("SDK browser entry end to end")) {
   describe("openBrowserClient in Chromium, against a real hub", () => {
