@@ -1,7 +1,8 @@
 /**
  * The IndexedDB database of one browser profile: one object store per kind
  * of record, as the LocalStore port has them. Secret fields (the signing key,
- * key packages' private halves, group states) are stored sealed by keyWrap.ts;
+ * key packages' private halves, group states, every meta value) are stored
+ * sealed by keyWrap.ts;
  * the wrapping key itself is the one record of "keys".
  */
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
@@ -27,7 +28,8 @@ export interface SwitchboardDb extends DBSchema {
   /** Keyed [conversationId, id]: one conversation's messages are one key range. */
   messages: { key: [string, string]; value: LocalMessage };
   outbox: { key: string; value: OutboxItem };
-  meta: { key: string; value: string };
+  /** Sealed UTF-8 of each value. */
+  meta: { key: string; value: Uint8Array };
   keys: { key: "wrap"; value: CryptoKey };
 }
 

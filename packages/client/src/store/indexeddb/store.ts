@@ -31,15 +31,24 @@ type WriteTx = IDBPTransaction<SwitchboardDb, typeof WRITE_STORES, "readwrite">;
 
 const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes); // only the view's bytes, as a plain array
 
+/**
+ * A batch ready for its transaction. Meta values are sealed too: the SDK keeps
+ * secrets there (the link key of a device being linked is an X25519 private key).
+ */
+type PreparedWrite =
+  | Exclude<LocalWrite, { kind: "setMeta" }>
+  | { kind: "setMeta"; key: string; sealed: Uint8Array };
+
 const record = {
+  meta: (key: string) => `meta/${key}`,
   identity: () => "identity",
   keyPackage: (ref: string) => `keyPackage/${ref}`,
   conversation: (id: string) => `conversation/${id}`,
 };
 
 /** The batch with its secrets sealed and every value copied (LS5), ready for one transaction. */
-async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<LocalWrite[]> {
-  const out: LocalWrite[] = [];
+async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWrite[]> {
+  const out: PreparedWrite[] = [];
   for (const write of writes) {
     switch (write.kind) {
       case "identity": {
@@ -84,6 +93,13 @@ async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<LocalWrite[
       case "putOutbox":
         out.push({ kind: "putOutbox", item: { ...write.item, payload: copy(write.item.payload) } });
         break;
+      case "setMeta":
+        out.push({
+          kind: "setMeta",
+          key: write.key,
+          sealed: await wrap.seal(new TextEncoder().encode(write.value), record.meta(write.key)),
+        });
+        break;
       default:
         out.push(write);
     }
@@ -97,7 +113,7 @@ async function requireConversation(tx: WriteTx, conversationId: string): Promise
     throw unknownConversation(conversationId);
 }
 
-async function apply(tx: WriteTx, write: LocalWrite): Promise<void> {
+async function apply(tx: WriteTx, write: PreparedWrite): Promise<void> {
   switch (write.kind) {
     case "identity":
       await tx.objectStore("identity").put(write.identity, "self");
@@ -123,7 +139,7 @@ async function apply(tx: WriteTx, write: LocalWrite): Promise<void> {
       await tx.objectStore("outbox").delete(write.clientMessageId);
       return;
     case "setMeta":
-      await tx.objectStore("meta").put(write.value, write.key);
+      await tx.objectStore("meta").put(write.sealed, write.key);
       return;
   }
 }
@@ -215,7 +231,8 @@ export async function openIndexedDbLocalStore(name: string): Promise<LocalStore>
       return (await open().getAll("outbox")).sort(compareOutbox);
     },
     async getMeta(key) {
-      return open().get("meta", key);
+      const sealed = await open().get("meta", key);
+      return sealed && new TextDecoder().decode(await wrap.open(sealed, record.meta(key)));
     },
     async write(writes) {
       open();

@@ -53,8 +53,10 @@ function containsBytes(value: unknown, needle: Uint8Array): boolean {
   return false;
 }
 
+const LINK_KEY = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+
 describe("IndexedDB key wrapping", () => {
-  it("no private key, key package secret or group state is stored in the clear, and the store reads them back", async () => {
+  it("no private key, key package secret, group state or meta value is stored in the clear, and the store reads them back", async () => {
     const name = freshName();
     const store = await openIndexedDbLocalStore(name);
     // Random, so no other field of the fixtures can contain them by chance.
@@ -64,8 +66,13 @@ describe("IndexedDB key wrapping", () => {
       { kind: "identity", identity: identity({ signaturePrivateKey: seed }) },
       { kind: "putKeyPackages", keyPackages: [keyPackage("kp", { privateState })] },
       { kind: "putConversation", conversation: conversation("c1", { groupState }) },
+      // As the SDK keeps a linking device's X25519 private key.
+      { kind: "setMeta", key: "link.hpkePrivateKey", value: LINK_KEY },
     ]);
     const dump = await rawDump(name);
+    const asText = JSON.stringify(dump, (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : v));
+    expect(asText).not.toContain(LINK_KEY.slice(0, 16));
+    expect(await store.getMeta("link.hpkePrivateKey")).toBe(LINK_KEY);
     for (const secret of [seed, privateState, groupState])
       expect(containsBytes(dump, secret.subarray(0, 16))).toBe(false);
     expect([...(await store.getIdentity())!.signaturePrivateKey]).toEqual([...seed]);
