@@ -9,16 +9,7 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
-const NODE_ONLY_PACKAGES = [
-  "ws",
-  "better-sqlite3",
-  "pg",
-  "nats",
-  "pino",
-  "bindings",
-  "prom-client",
-  "zod-to-json",
-];
+const NODE_ONLY_PACKAGES = ["ws", "better-sqlite3", "pg", "nats", "pino", "bindings", "prom-client"];
 
 /**
  * Runtime-guarded fallbacks in dependencies, never taken in a browser:
