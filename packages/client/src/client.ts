@@ -81,6 +81,12 @@ export interface ClientOptions {
   trust?: DeviceTrust;
   /** How the SDK waits out a hub's retry-after (default: a timer; tests pass their own). */
   wait?: (ms: number) => Promise<void>;
+  /**
+   * Applied to the identity whenever the client takes it up (open, register,
+   * link), before any use: the browser entry swaps the signing seed for a
+   * handle to a non-extractable key (identity/signer.ts). Node keeps the seed.
+   */
+  protectIdentity?: (identity: StoredIdentity) => Promise<StoredIdentity>;
 }
 
 /** One of this account's devices, as `devices()` lists them. */
@@ -180,7 +186,13 @@ export class SwitchboardClient {
         await this.requireApplier().catchUp(conversationId);
         await this.committer.commitPendingRemovals(conversationId);
       },
-      acknowledged: (conversationId, seq) => this.requireApplier().acknowledgedOwn(conversationId, seq),
+      // The device's cursor moves past its own messages too (one ack per burst of sends):
+      // the hub prunes an entry only once every member device acknowledged it (DS12), so a
+      // device that only sends would otherwise hold its own messages, and its quota, forever.
+      acknowledged: async (conversationId, seq) => {
+        await this.requireApplier().acknowledgedOwn(conversationId, seq);
+        this.syncer.scheduleAck();
+      },
       wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       rateLimited: (conversationId, retryAfterMs) =>
         this.events.emit("rateLimited", { conversationId, retryAfterMs }),
@@ -220,7 +232,7 @@ export class SwitchboardClient {
 
   /** Load the stored identity, if this profile has registered. */
   async open(): Promise<StoredIdentity | undefined> {
-    this.identity ??= await this.options.store.getIdentity();
+    this.identity ??= await this.protect(await this.options.store.getIdentity());
     return this.identity;
   }
 
@@ -291,11 +303,11 @@ export class SwitchboardClient {
       if (identity.deviceId !== deviceId)
         throw new ClientError("NOT_REGISTERED", "the server named this device wrongly");
       await this.options.store.write([{ kind: "identity", identity }]);
-      this.identity = identity;
+      this.identity = await this.protect(identity);
       // This account's first device: every later device's approval chain ends here.
       await this.trust.pinRoot(identity.address, identity.deviceId, identity.signaturePublicKey);
       await topUpKeyPackages(this.deps(), session, 0);
-      return identity;
+      return this.identity;
     } finally {
       session.close();
     }
@@ -599,7 +611,7 @@ export class SwitchboardClient {
     // [DIR14] signed by this device, so the hub can prove the account asked.
     const me = this.requireIdentity();
     const revokedAt = this.clock();
-    const signature = signRevocation(me.signaturePrivateKey, {
+    const signature = await signRevocation(me.signaturePrivateKey, {
       address: me.address,
       deviceId,
       revokerDeviceId: me.deviceId,
@@ -686,10 +698,10 @@ export class SwitchboardClient {
       { kind: "identity", identity },
       { kind: "setMeta", key: LINK_KEY_META, value: toHex(hpke.privateKey) },
     ]);
-    this.identity = identity;
+    this.identity = await this.protect(identity);
     await this.trust.pinRoot(identity.address, chain.root.id, chain.root.signatureKey);
     await topUpKeyPackages(this.deps(), session, auth.keyPackagesRemaining);
-    return identity;
+    return this.identity;
   }
 
   /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
@@ -821,6 +833,14 @@ export class SwitchboardClient {
   private requireApplier(): Applier {
     this.ensureLink();
     return this.applier!;
+  }
+
+  private async protect(identity: StoredIdentity): Promise<StoredIdentity>;
+  private async protect(identity: StoredIdentity | undefined): Promise<StoredIdentity | undefined>;
+  private async protect(identity: StoredIdentity | undefined): Promise<StoredIdentity | undefined> {
+    return identity === undefined || this.options.protectIdentity === undefined
+      ? identity
+      : this.options.protectIdentity(identity);
   }
 
   private engineIdentity(): DeviceIdentity {

@@ -35,7 +35,9 @@ export type ClientErrorCode =
   /** This device was revoked from its account: it can no longer log in. */
   | "REVOKED"
   /** Linking did not complete (the approval never came, or the new device never connected). */
-  | "LINK_FAILED";
+  | "LINK_FAILED"
+  /** Another tab took this browser profile over (Web Locks steal): this client was closed. */
+  | "PROFILE_TAKEN_OVER";
 
 export class ClientError extends Error {
   override name = "ClientError";

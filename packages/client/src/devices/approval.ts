@@ -7,6 +7,7 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { deviceApprovalMessage, type Device } from "@switchboard/protocol";
+import { signEd25519 } from "../identity/signer.js";
 
 export interface ApprovalInput {
   address: string;
@@ -18,6 +19,11 @@ export interface ApprovalInput {
 
 export function signApproval(approverPrivateKey: Uint8Array, input: ApprovalInput): Uint8Array {
   return ed25519.sign(deviceApprovalMessage(input), approverPrivateKey);
+}
+
+/** signApproval for a key that may be a protected handle (identity/signer.ts). */
+export function signApprovalWith(approverPrivateKey: Uint8Array, input: ApprovalInput): Promise<Uint8Array> {
+  return signEd25519(approverPrivateKey, deviceApprovalMessage(input));
 }
 
 export type ChainResult = { ok: true; root: Device } | { ok: false; reason: string };

@@ -31,7 +31,7 @@ import { ClientError } from "../errors.js";
 import { deviceIdFor, signChallenge, type DeviceKeyPair } from "../identity/deviceKeys.js";
 import type { RpcSession } from "../session/rpc.js";
 import type { Call } from "../session/call.js";
-import { signApproval } from "./approval.js";
+import { signApprovalWith } from "./approval.js";
 import { HISTORY_RANGES, buildHistoryBundle, chunkBundle, type HistoryChoice } from "./history.js";
 import { openSelfDescribed, sealToDevice, type HpkeKeyPair } from "./seal.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
@@ -152,7 +152,7 @@ export async function approveLink(
   await checkLinkKeys(link, code);
   const self = deps.identity();
   const approvedAt = deps.clock();
-  const approval = signApproval(self.signaturePrivateKey, {
+  const approval = await signApprovalWith(self.signaturePrivateKey, {
     address: self.address,
     deviceId: link.deviceId,
     signatureKey: link.signatureKey,

@@ -10,6 +10,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { SignedRevocationSchema, deviceRevocationMessage, fromHex } from "@switchboard/protocol";
+import { signEd25519 } from "../identity/signer.js";
 import type { DeviceRef } from "../mls/credential.js";
 
 export interface RevocationInput {
@@ -19,8 +20,9 @@ export interface RevocationInput {
   revokedAt: number;
 }
 
-export function signRevocation(revokerPrivateKey: Uint8Array, input: RevocationInput): Uint8Array {
-  return ed25519.sign(deviceRevocationMessage(input), revokerPrivateKey);
+/** Through the SDK's signer: in the browser the private key is a handle to a non-extractable key. */
+export function signRevocation(revokerPrivateKey: Uint8Array, input: RevocationInput): Promise<Uint8Array> {
+  return signEd25519(revokerPrivateKey, deviceRevocationMessage(input));
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type SealedDeviceMessage,
 } from "@switchboard/protocol";
 import { ClientError } from "../errors.js";
+import { signEd25519 } from "../identity/signer.js";
 
 const suite = new CipherSuite({
   kem: new DhkemX25519HkdfSha256(),
@@ -60,14 +61,14 @@ export async function sealToDevice(
   );
   const enc = bytes(sealed.enc);
   const ciphertext = bytes(sealed.ct);
-  const signature = ed25519.sign(
+  const signature = await signEd25519(
+    sender.signaturePrivateKey,
     sealedDeviceMessageSignedBytes({
       recipientDeviceId: recipient.deviceId,
       senderDeviceId: sender.deviceId,
       enc,
       ciphertext,
     }),
-    sender.signaturePrivateKey,
   );
   return encodeMessage(
     SealedDeviceMessageSchema,

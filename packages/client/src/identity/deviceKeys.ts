@@ -5,6 +5,7 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { authChallengeMessage, deviceIdFromKeyDigest } from "@switchboard/protocol";
+import { signEd25519 } from "./signer.js";
 
 export interface DeviceKeyPair {
   publicKey: Uint8Array;
@@ -23,4 +24,9 @@ export async function deviceIdFor(publicKey: Uint8Array): Promise<string> {
 
 export function signChallenge(privateKey: Uint8Array, challenge: Uint8Array): Uint8Array {
   return ed25519.sign(authChallengeMessage(challenge), privateKey);
+}
+
+/** signChallenge for a key that may be a protected handle (identity/signer.ts). */
+export function signChallengeWith(privateKey: Uint8Array, challenge: Uint8Array): Promise<Uint8Array> {
+  return signEd25519(privateKey, authChallengeMessage(challenge));
 }

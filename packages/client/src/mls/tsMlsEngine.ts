@@ -6,7 +6,6 @@ import {
   createApplicationMessage,
   createCommit,
   createGroup,
-  defaultCryptoProvider,
   defaultKeyPackageEqualityConfig,
   defaultKeyRetentionConfig,
   defaultLifetimeConfig,
@@ -21,6 +20,7 @@ import type {
   CiphersuiteImpl,
   CiphersuiteName,
   ClientConfig,
+  CryptoProvider,
   ClientState,
   KeyPackage,
   Proposal,
@@ -62,22 +62,22 @@ const MAX_GROUP_ID_BYTES = 64;
 const ED25519_PUBLIC_KEY_BYTES = 32;
 
 export interface TsMlsEngineOptions {
-  /** "node": our node:crypto provider (the default on Node); "default": ts-mls's WebCrypto/noble one. */
-  crypto?: "node" | "default";
   /** Extra check of every member credential, e.g. its key against the directory (RFC 9420 §5.3.1). */
   verifyMember?: MemberVerifier;
   /** Check of the signed revocation a hub Remove carries (SPEC DIR14); hub Removes are taken as they come when absent. */
   verifyRemoval?: RemovalVerifier;
 }
 
-export async function createTsMlsEngine(options: TsMlsEngineOptions = {}): Promise<GroupEngine> {
-  const onNode = typeof process !== "undefined" && typeof process.versions.node === "string";
-  const choice = options.crypto ?? (onNode ? "node" : "default");
-  // Imported on demand so a browser bundle never pulls in node:crypto.
-  const provider =
-    choice === "node"
-      ? (await import("../crypto/nodeCryptoProvider.js")).nodeCryptoProvider
-      : defaultCryptoProvider;
+/**
+ * The engine on a given CryptoProvider: the Node entry passes the node:crypto
+ * one, the browser entry the WebCrypto one. This module imports neither, so
+ * it stays browser-safe (a runtime check of `process` or a dynamic import of
+ * node:crypto here would drag Node into every bundle).
+ */
+export async function createTsMlsEngineOn(
+  provider: CryptoProvider,
+  options: TsMlsEngineOptions = {},
+): Promise<GroupEngine> {
   const cs = await getCiphersuiteImpl(getCiphersuiteFromName(CIPHERSUITE), provider);
   const config: ClientConfig = {
     // 4 past epochs, 10 skipped generations: enough for messages sent just before a commit won.

@@ -10,7 +10,7 @@
 import type { Push } from "@switchboard/protocol";
 import { ProtocolError } from "@switchboard/protocol";
 import { ClientError } from "../errors.js";
-import { signChallenge } from "../identity/deviceKeys.js";
+import { signChallengeWith } from "../identity/deviceKeys.js";
 import type { Transport } from "../transport/port.js";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcTimings } from "./rpc.js";
@@ -166,7 +166,7 @@ export class Link {
     try {
       const auth = await session.call("authenticate", {
         deviceId: this.options.deviceId,
-        signature: signChallenge(this.options.privateKey, challenge),
+        signature: await signChallengeWith(this.options.privateKey, challenge),
       });
       return { session, keyPackagesRemaining: auth.keyPackagesRemaining };
     } catch (err) {

@@ -1,5 +1,5 @@
 /**
- * LocalStore: what one device keeps on its own disk (or in memory, or later
+ * LocalStore: what one device keeps on its own disk (or in memory, or in
  * IndexedDB). The SDK persists every state change through `write`, which is
  * atomic: a crash leaves either all of a step or none of it, so an MLS group
  * state, the log position it corresponds to and the messages it decrypted

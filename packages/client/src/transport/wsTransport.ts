@@ -2,14 +2,9 @@
 import WebSocket from "ws";
 import { LIMITS } from "@switchboard/protocol";
 import type { Transport } from "./port.js";
+import { webSocketUrl } from "./url.js";
 
-/** "http://host:port" -> "ws://host:port/ws" (https -> wss). */
-export function webSocketUrl(server: string): string {
-  const url = new URL(server);
-  url.protocol = url.protocol === "https:" ? "wss:" : url.protocol === "http:" ? "ws:" : url.protocol;
-  url.pathname = "/ws";
-  return url.toString();
-}
+export { webSocketUrl };
 
 export function createWebSocketTransport(
   server: string,
@@ -34,9 +29,14 @@ export function createWebSocketTransport(
             close: () => ws.close(1000),
           });
         });
-        ws.on("message", (data: Buffer) =>
-          handlers.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
-        );
+        ws.on("message", (data: Buffer, isBinary: boolean) => {
+          // The hub speaks binary frames only (as the browser transport also insists).
+          if (!isBinary) {
+            ws.close(1003, "binary frames only");
+            return;
+          }
+          handlers.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        });
         ws.on("close", (code, reason) => {
           if (opened) handlers.onClose(`closed ${code} ${reason.toString()}`);
         });

@@ -9,10 +9,11 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { decodeMlsMessage, encodeMlsMessage, getCiphersuiteFromName, proposeExternal } from "ts-mls";
 import type { CiphersuiteImpl, GroupInfo } from "ts-mls";
-import { SignedRevocationSchema, toHex } from "@switchboard/protocol";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { SignedRevocationSchema, deviceRevocationMessage, toHex } from "@switchboard/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeCryptoProvider } from "../../src/crypto/nodeCryptoProvider.js";
-import { isSignedRevocation, signRevocation } from "../../src/devices/revocation.js";
+import { isSignedRevocation } from "../../src/devices/revocation.js";
 import {
   CIPHERSUITE,
   createTsMlsEngine,
@@ -60,7 +61,10 @@ function revocation(
     revokerDeviceId: signer.deviceId,
     revokedAt,
   };
-  const signature = signRevocation(options.signingKey ?? signer.identity.signaturePrivateKey, fields);
+  const signature = ed25519.sign(
+    deviceRevocationMessage(fields),
+    options.signingKey ?? signer.identity.signaturePrivateKey,
+  );
   return toBinary(
     SignedRevocationSchema,
     create(SignedRevocationSchema, { ...fields, revokedAt: BigInt(revokedAt), signature }),

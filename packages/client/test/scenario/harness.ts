@@ -50,6 +50,7 @@ export async function startTestHub(
     storage?: HubOptions["storage"];
     pruneTimers?: HubOptions["pruneTimers"];
     rateLimits?: HubOptions["rateLimits"];
+    connections?: HubOptions["connections"];
   } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
@@ -72,6 +73,7 @@ export async function startTestHub(
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.pruneTimers ? { pruneTimers: options.pruneTimers } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.connections ? { connections: options.connections } : {}),
   });
   return {
     hub,

@@ -1,7 +1,8 @@
 /**
  * The LocalStore contract: one suite that every adapter runs (memory.test.ts,
- * sqlite.test.ts, later IndexedDB), so they cannot drift apart. Test names
- * quote the rule ids documented in src/store/port.ts.
+ * sqlite.test.ts, and IndexedDB in Chromium: test/browser/page/indexedDb.ts),
+ * so they cannot drift apart. Test names quote the rule ids documented in
+ * src/store/port.ts.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import { describeAtomicity } from "./contract/atomicity.js";

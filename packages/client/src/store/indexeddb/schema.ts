@@ -1,0 +1,61 @@
+/**
+ * The IndexedDB database of one browser profile: one object store per kind
+ * of record, as the LocalStore port has them. Secret fields (the signing key,
+ * key packages' private halves, group states, every meta value) are stored
+ * sealed by keyWrap.ts;
+ * the wrapping key itself is the one record of "keys".
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type {
+  LocalConversation,
+  LocalMessage,
+  OutboxItem,
+  StoredIdentity,
+  StoredKeyPackage,
+} from "../port.js";
+
+export const IDB_SCHEMA_VERSION = 1;
+
+/** Records as stored: the same shapes, with the secret fields sealed. */
+export type IdbIdentity = StoredIdentity;
+export type IdbKeyPackage = StoredKeyPackage;
+export type IdbConversation = LocalConversation;
+
+export interface SwitchboardDb extends DBSchema {
+  identity: { key: "self"; value: IdbIdentity };
+  keyPackages: { key: string; value: IdbKeyPackage };
+  conversations: { key: string; value: IdbConversation };
+  /** Keyed [conversationId, id]: one conversation's messages are one key range. */
+  messages: { key: [string, string]; value: LocalMessage };
+  outbox: { key: string; value: OutboxItem };
+  /** Sealed UTF-8 of each value. */
+  meta: { key: string; value: Uint8Array };
+  keys: { key: "wrap"; value: CryptoKey };
+}
+
+export type Db = IDBPDatabase<SwitchboardDb>;
+
+export const WRITE_STORES = [
+  "identity",
+  "keyPackages",
+  "conversations",
+  "messages",
+  "outbox",
+  "meta",
+] as const;
+
+export function openSwitchboardDb(name: string): Promise<Db> {
+  return openDB<SwitchboardDb>(name, IDB_SCHEMA_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore("identity");
+        db.createObjectStore("keyPackages", { keyPath: "ref" });
+        db.createObjectStore("conversations", { keyPath: "id" });
+        db.createObjectStore("messages", { keyPath: ["conversationId", "id"] });
+        db.createObjectStore("outbox", { keyPath: "clientMessageId" });
+        db.createObjectStore("meta");
+        db.createObjectStore("keys");
+      }
+    },
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * The IndexedDB LocalStore, for the browser. One `write` is one IndexedDB
+ * readwrite transaction over every store, so a batch is all or nothing (LS1)
+ * and survives a closed tab once it resolved (LS6). IndexedDB commits a
+ * transaction as soon as it has no pending request, so everything async that
+ * is not IndexedDB (sealing secrets with WebCrypto) happens before the
+ * transaction opens, and nothing but IndexedDB requests is awaited inside it.
+ */
+import type { IDBPTransaction } from "idb";
+import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
+import {
+  checkMessageListing,
+  compareConversations,
+  compareMessages,
+  compareOutbox,
+  isAfter,
+} from "../listing.js";
+import type {
+  LocalConversation,
+  LocalMessage,
+  LocalStore,
+  LocalWrite,
+  OutboxItem,
+  StoredIdentity,
+  StoredKeyPackage,
+} from "../port.js";
+import { generateWrappingKey, keyWrap, type KeyWrap } from "./keyWrap.js";
+import { openSwitchboardDb, WRITE_STORES, type Db, type SwitchboardDb } from "./schema.js";
+
+type WriteTx = IDBPTransaction<SwitchboardDb, typeof WRITE_STORES, "readwrite">;
+
+const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes); // only the view's bytes, as a plain array
+
+/**
+ * A batch ready for its transaction. Meta values are sealed too: the SDK keeps
+ * secrets there (the link key of a device being linked is an X25519 private key).
+ */
+type PreparedWrite =
+  | Exclude<LocalWrite, { kind: "setMeta" }>
+  | { kind: "setMeta"; key: string; sealed: Uint8Array };
+
+const record = {
+  meta: (key: string) => `meta/${key}`,
+  identity: () => "identity",
+  keyPackage: (ref: string) => `keyPackage/${ref}`,
+  conversation: (id: string) => `conversation/${id}`,
+};
+
+/** The batch with its secrets sealed and every value copied (LS5), ready for one transaction. */
+async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWrite[]> {
+  const out: PreparedWrite[] = [];
+  for (const write of writes) {
+    switch (write.kind) {
+      case "identity": {
+        const { identity } = write;
+        out.push({
+          kind: "identity",
+          identity: {
+            ...identity,
+            signaturePublicKey: copy(identity.signaturePublicKey),
+            signaturePrivateKey: await wrap.seal(identity.signaturePrivateKey, record.identity()),
+          },
+        });
+        break;
+      }
+      case "putKeyPackages": {
+        const keyPackages: StoredKeyPackage[] = [];
+        for (const kp of write.keyPackages) {
+          keyPackages.push({
+            ...kp,
+            publicMessage: copy(kp.publicMessage),
+            privateState: await wrap.seal(kp.privateState, record.keyPackage(kp.ref)),
+          });
+        }
+        out.push({ kind: "putKeyPackages", keyPackages });
+        break;
+      }
+      case "putConversation": {
+        const { conversation } = write;
+        out.push({
+          kind: "putConversation",
+          conversation: {
+            ...conversation,
+            participants: [...conversation.participants],
+            groupState: await wrap.seal(conversation.groupState, record.conversation(conversation.id)),
+          },
+        });
+        break;
+      }
+      case "putMessage":
+        out.push({ kind: "putMessage", message: { ...write.message } });
+        break;
+      case "putOutbox":
+        out.push({ kind: "putOutbox", item: { ...write.item, payload: copy(write.item.payload) } });
+        break;
+      case "setMeta":
+        out.push({
+          kind: "setMeta",
+          key: write.key,
+          sealed: await wrap.seal(new TextEncoder().encode(write.value), record.meta(write.key)),
+        });
+        break;
+      default:
+        out.push(write);
+    }
+  }
+  return out;
+}
+
+async function requireConversation(tx: WriteTx, conversationId: string): Promise<void> {
+  // Sees puts made earlier in the same transaction (LS2: "or put earlier in the same batch").
+  if ((await tx.objectStore("conversations").getKey(conversationId)) === undefined)
+    throw unknownConversation(conversationId);
+}
+
+async function apply(tx: WriteTx, write: PreparedWrite): Promise<void> {
+  switch (write.kind) {
+    case "identity":
+      await tx.objectStore("identity").put(write.identity, "self");
+      return;
+    case "putKeyPackages":
+      for (const kp of write.keyPackages) await tx.objectStore("keyPackages").put(kp);
+      return;
+    case "deleteKeyPackage":
+      await tx.objectStore("keyPackages").delete(write.ref);
+      return;
+    case "putConversation":
+      await tx.objectStore("conversations").put(write.conversation);
+      return;
+    case "putMessage":
+      await requireConversation(tx, write.message.conversationId);
+      await tx.objectStore("messages").put(write.message);
+      return;
+    case "putOutbox":
+      await requireConversation(tx, write.item.conversationId);
+      await tx.objectStore("outbox").put(write.item);
+      return;
+    case "deleteOutbox":
+      await tx.objectStore("outbox").delete(write.clientMessageId);
+      return;
+    case "setMeta":
+      await tx.objectStore("meta").put(write.sealed, write.key);
+      return;
+  }
+}
+
+/** The wrapping key of this database, made on first open. */
+async function wrappingKey(db: Db): Promise<CryptoKey> {
+  const stored = await db.get("keys", "wrap");
+  if (stored !== undefined) return stored;
+  const key = await generateWrappingKey();
+  const tx = db.transaction("keys", "readwrite");
+  // Another tab may have made one meanwhile: keep the first.
+  const raced = await tx.store.get("wrap");
+  if (raced === undefined) await tx.store.put(key, "wrap");
+  await tx.done;
+  return raced ?? key;
+}
+
+async function openDb(name: string): Promise<Db> {
+  try {
+    return await openSwitchboardDb(name);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "VersionError")
+      throw new LocalStoreError("UNSUPPORTED_SCHEMA", `${name} was written by a newer SDK`, { cause: err });
+    throw err;
+  }
+}
+
+/** Open (or create) the IndexedDB LocalStore named `name` (one per profile). */
+export async function openIndexedDbLocalStore(name: string): Promise<LocalStore> {
+  const db = await openDb(name);
+  const wrap = keyWrap(await wrappingKey(db));
+  let closed = false;
+  const open = (): Db => {
+    if (closed) throw closedStore();
+    return db;
+  };
+
+  const unsealIdentity = async (stored: StoredIdentity): Promise<StoredIdentity> => ({
+    ...stored,
+    signaturePrivateKey: await wrap.open(stored.signaturePrivateKey, record.identity()),
+  });
+  const unsealKeyPackage = async (stored: StoredKeyPackage): Promise<StoredKeyPackage> => ({
+    ...stored,
+    privateState: await wrap.open(stored.privateState, record.keyPackage(stored.ref)),
+  });
+  const unsealConversation = async (stored: LocalConversation): Promise<LocalConversation> => ({
+    ...stored,
+    groupState: await wrap.open(stored.groupState, record.conversation(stored.id)),
+  });
+
+  return {
+    async getIdentity() {
+      const stored = await open().get("identity", "self");
+      return stored && unsealIdentity(stored);
+    },
+    async getKeyPackage(ref) {
+      const stored = await open().get("keyPackages", ref);
+      return stored && unsealKeyPackage(stored);
+    },
+    async countKeyPackages() {
+      const counts = { oneTime: 0, lastResort: 0 };
+      for (const kp of await open().getAll("keyPackages")) {
+        if (kp.lastResort) counts.lastResort++;
+        else counts.oneTime++;
+      }
+      return counts;
+    },
+    async listKeyPackages() {
+      // Refs and kinds only: no secret is unsealed to list them.
+      return (await open().getAll("keyPackages"))
+        .map(({ ref, lastResort, createdAt }) => ({ ref, lastResort, createdAt }))
+        .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+    },
+    async getConversation(id) {
+      const stored = await open().get("conversations", id);
+      return stored && unsealConversation(stored);
+    },
+    async listConversations() {
+      const stored = (await open().getAll("conversations")).sort(compareConversations);
+      return Promise.all(stored.map(unsealConversation));
+    },
+    async hasMessage(conversationId, id) {
+      return (await open().getKey("messages", [conversationId, id])) !== undefined;
+    },
+    async listMessages(conversationId, options): Promise<LocalMessage[]> {
+      const { afterSeq, limit } = checkMessageListing(options);
+      // Every [conversationId, id]: arrays sort after strings in IndexedDB's key order.
+      const range = IDBKeyRange.bound([conversationId], [conversationId, []]);
+      const listed = (await open().getAll("messages", range))
+        .filter((message) => isAfter(message, afterSeq))
+        .sort(compareMessages);
+      return listed.slice(0, limit ?? listed.length);
+    },
+    async listOutbox(): Promise<OutboxItem[]> {
+      return (await open().getAll("outbox")).sort(compareOutbox);
+    },
+    async getMeta(key) {
+      const sealed = await open().get("meta", key);
+      return sealed && new TextDecoder().decode(await wrap.open(sealed, record.meta(key)));
+    },
+    async write(writes) {
+      open();
+      const prepared = await prepare(wrap, writes);
+      const tx = open().transaction(WRITE_STORES, "readwrite");
+      try {
+        for (const write of prepared) await apply(tx, write);
+      } catch (err) {
+        try {
+          tx.abort();
+        } catch {
+          // Already finished: the error below is still the one to report.
+        }
+        await tx.done.catch(() => undefined);
+        throw err;
+      }
+      await tx.done;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

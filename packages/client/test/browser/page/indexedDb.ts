@@ -1,0 +1,123 @@
+/**
+ * The IndexedDB LocalStore in Chromium: the whole LocalStore contract, as
+ * every adapter runs it, and what key wrapping promises (keyWrap.ts).
+ */
+import { deleteDB, openDB } from "idb";
+import { describe, expect, it } from "vitest";
+import { openIndexedDbLocalStore } from "../../../src/store/indexeddb/store.js";
+import type { LocalStore } from "../../../src/store/port.js";
+import { describeLocalStoreContract } from "../../store/contract.js";
+import { bytes, conversation, identity, keyPackage } from "../../store/fixtures.js";
+
+let counter = 0;
+const freshName = () => `switchboard-test-${Date.now()}-${++counter}`;
+
+describeLocalStoreContract("indexeddb", async () => {
+  const name = freshName();
+  const opened: LocalStore[] = [await openIndexedDbLocalStore(name)];
+  return {
+    store: opened[0]!,
+    reopen: async () => {
+      const store = await openIndexedDbLocalStore(name);
+      opened.push(store);
+      return store;
+    },
+    cleanup: async () => {
+      for (const store of opened) await store.close();
+      await deleteDB(name);
+    },
+  };
+});
+
+/** Every value of every record, as raw IndexedDB hands them to anyone who reads the database. */
+async function rawDump(name: string): Promise<unknown[]> {
+  const db = await openDB(name);
+  const out: unknown[] = [];
+  for (const storeName of Array.from(db.objectStoreNames))
+    out.push(...((await db.getAll(storeName)) as unknown[]));
+  db.close();
+  return out;
+}
+
+function containsBytes(value: unknown, needle: Uint8Array): boolean {
+  if (value instanceof Uint8Array) {
+    outer: for (let i = 0; i + needle.length <= value.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (value[i + j] !== needle[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+  if (Array.isArray(value)) return value.some((v) => containsBytes(v, needle));
+  if (value !== null && typeof value === "object")
+    return Object.values(value as Record<string, unknown>).some((v) => containsBytes(v, needle));
+  return false;
+}
+
+const LINK_KEY = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+
+describe("IndexedDB key wrapping", () => {
+  it("no private key, key package secret, group state or meta value is stored in the clear, and the store reads them back", async () => {
+    const name = freshName();
+    const store = await openIndexedDbLocalStore(name);
+    // Random, so no other field of the fixtures can contain them by chance.
+    const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+    const [seed, privateState, groupState] = [random(32), random(48), random(200)];
+    await store.write([
+      { kind: "identity", identity: identity({ signaturePrivateKey: seed }) },
+      { kind: "putKeyPackages", keyPackages: [keyPackage("kp", { privateState })] },
+      { kind: "putConversation", conversation: conversation("c1", { groupState }) },
+      // As the SDK keeps a linking device's X25519 private key.
+      { kind: "setMeta", key: "link.hpkePrivateKey", value: LINK_KEY },
+    ]);
+    const dump = await rawDump(name);
+    const asText = JSON.stringify(dump, (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : v));
+    expect(asText).not.toContain(LINK_KEY.slice(0, 16));
+    expect(await store.getMeta("link.hpkePrivateKey")).toBe(LINK_KEY);
+    for (const secret of [seed, privateState, groupState])
+      expect(containsBytes(dump, secret.subarray(0, 16))).toBe(false);
+    expect([...(await store.getIdentity())!.signaturePrivateKey]).toEqual([...seed]);
+    expect([...(await store.getKeyPackage("kp"))!.privateState]).toEqual([...privateState]);
+    expect([...(await store.getConversation("c1"))!.groupState]).toEqual([...groupState]);
+    await store.close();
+    await deleteDB(name);
+  });
+
+  it("the wrapping key in IndexedDB is a non-extractable AES-GCM CryptoKey that exportKey refuses", async () => {
+    const name = freshName();
+    const store = await openIndexedDbLocalStore(name);
+    await store.close();
+    const db = await openDB(name);
+    const key = (await db.get("keys", "wrap")) as CryptoKey;
+    db.close();
+    expect(key).toBeInstanceOf(CryptoKey);
+    expect(key.extractable).toBe(false);
+    expect(key.algorithm.name).toBe("AES-GCM");
+    await expect(crypto.subtle.exportKey("raw", key)).rejects.toThrow();
+    // Reopening uses the same key: what was sealed still opens.
+    const again = await openIndexedDbLocalStore(name);
+    await again.write([{ kind: "identity", identity: identity() }]);
+    await again.close();
+    const third = await openIndexedDbLocalStore(name);
+    expect((await third.getIdentity())?.address).toBe(identity().address);
+    await third.close();
+    await deleteDB(name);
+  });
+
+  it("a sealed value moved to another record does not open", async () => {
+    const name = freshName();
+    const store = await openIndexedDbLocalStore(name);
+    await store.write([
+      { kind: "putConversation", conversation: conversation("c1", { groupState: bytes(1, 10) }) },
+      { kind: "putConversation", conversation: conversation("c2", { groupState: bytes(2, 10) }) },
+    ]);
+    const db = await openDB(name);
+    const c1 = (await db.get("conversations", "c1")) as { groupState: Uint8Array };
+    const c2 = (await db.get("conversations", "c2")) as Record<string, unknown>;
+    await db.put("conversations", { ...c2, groupState: c1.groupState });
+    db.close();
+    await expect(store.getConversation("c2")).rejects.toThrow();
+    expect([...(await store.getConversation("c1"))!.groupState]).toEqual([...bytes(1, 10)]);
+    await store.close();
+    await deleteDB(name);
+  });
+});
