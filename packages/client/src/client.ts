@@ -29,7 +29,10 @@ import { safetyNumber } from "./devices/safetyNumber.js";
 import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
 import { MlsEngineError } from "./mls/errors.js";
-import { textContent } from "./conversations/content.js";
+import { Messaging, type SentChange } from "./conversations/messaging.js";
+import { streamMessages } from "./conversations/messageStream.js";
+import type { ContentNotice } from "./conversations/incomingContent.js";
+import type { Quote } from "./content/rules.js";
 import { Outbox } from "./conversations/outbox.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
 import { ClientError } from "./errors.js";
@@ -52,7 +55,13 @@ import {
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
-import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
+import type {
+  LocalConversation,
+  LocalMessage,
+  LocalReaction,
+  LocalStore,
+  StoredIdentity,
+} from "./store/port.js";
 import type { Transport } from "./transport/port.js";
 
 export interface ClientOptions {
@@ -105,6 +114,12 @@ export interface LinkedDevice {
 
 export interface ClientEvents extends Record<string, unknown> {
   message: LocalMessage;
+  /** Someone's reaction to a message changed (emoji null: taken away) (SPEC CT5). */
+  reaction: Extract<ContentNotice, { kind: "reaction" }>;
+  /** Its sender edited a message; `message` is the edited one (SPEC CT6). */
+  edit: Extract<ContentNotice, { kind: "edit" }>;
+  /** Its sender deleted a message for everyone; its text is gone (SPEC CT7). */
+  delete: Extract<ContentNotice, { kind: "delete" }>;
   conversation: LocalConversation;
   connection: { state: LinkState; detail?: string };
   /** A contact's (or this account's) set of devices changed in a conversation: the safety number changes. */
@@ -124,6 +139,7 @@ export class SwitchboardClient {
   private link: Link | undefined;
   private applier: Applier | undefined;
   private readonly outbox: Outbox;
+  private readonly messaging: Messaging;
   private readonly committer: Committer;
   private readonly syncer: Syncer;
   private readonly pushes: PushReceiver;
@@ -180,6 +196,13 @@ export class SwitchboardClient {
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
       trust: this.trust,
+      clock: this.clock,
+    });
+    this.messaging = new Messaging({
+      store,
+      outbox: this.outbox,
+      commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
+      identity,
       clock: this.clock,
     });
     this.syncer = new Syncer({
@@ -334,26 +357,9 @@ export class SwitchboardClient {
     return this.options.store.listMessages(conversationId, options);
   }
 
-  /** Incoming and outgoing messages as they are stored, until `signal` aborts. */
-  async *stream(signal?: AbortSignal): AsyncGenerator<LocalMessage> {
-    const buffer: LocalMessage[] = [];
-    let wake: (() => void) | undefined;
-    const off = this.events.on("message", (m) => {
-      buffer.push(m);
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      while (!signal?.aborted) {
-        const next = buffer.shift();
-        if (next) yield next;
-        else await new Promise<void>((resolve) => (wake = resolve));
-      }
-    } finally {
-      off();
-      signal?.removeEventListener("abort", onAbort);
-    }
+  /** Incoming messages as they are stored, until `signal` aborts. */
+  stream(signal?: AbortSignal): AsyncGenerator<LocalMessage> {
+    return streamMessages(this.events, signal);
   }
 
   /** The direct conversation with `address` (all of their devices and this account's others), made if needed. */
@@ -421,22 +427,43 @@ export class SwitchboardClient {
     });
   }
 
-  /** Send a text to a conversation id or an address (its direct conversation). Resolves once durable on the hub. */
+  /** Send a text to a conversation id or an address (its direct conversation); resolves once durable, with its MIMI id. */
   async sendText(target: string, text: string): Promise<LocalMessage> {
-    const conversationId = isConversationId(target) ? target : await this.openDirect(target);
-    // [DS9] nothing is encrypted to a revoked device: commit its removal first.
-    await this.committer.commitPendingRemovals(conversationId);
-    const build = (id: string, now: number) => textContent(id, text, now);
-    let message: LocalMessage;
-    try {
-      message = await this.outbox.enqueue(conversationId, build, text);
-    } catch (err) {
-      // A removal was proposed between the commit above and the encryption.
-      if (!(err instanceof MlsEngineError) || err.code !== "MLS_PROPOSALS_PENDING") throw err;
-      await this.committer.commitPendingRemovals(conversationId);
-      message = await this.outbox.enqueue(conversationId, build, text);
-    }
-    return this.outbox.deliver(message);
+    return this.messaging.sendText(isConversationId(target) ? target : await this.openDirect(target), text);
+  }
+
+  /** Reply to a message (SPEC CT4). */
+  reply(conversationId: string, messageId: string, text: string): Promise<LocalMessage> {
+    return this.messaging.reply(conversationId, messageId, text);
+  }
+
+  /** React to a message, or (null) take this person's reaction away (SPEC CT5, CT12). */
+  react(conversationId: string, messageId: string, emoji: string | null): Promise<SentChange | null> {
+    return this.messaging.react(conversationId, messageId, emoji);
+  }
+
+  /** Edit one's own message: within 24 h, at most 10 times (SPEC CT6, CT10). */
+  edit(conversationId: string, messageId: string, text: string): Promise<SentChange & { message: LocalMessage }> {
+    return this.messaging.edit(conversationId, messageId, text);
+  }
+
+  /** Delete one's own message for everyone, within 48 h (SPEC CT7, CT11). */
+  deleteForEveryone(conversationId: string, messageId: string): Promise<SentChange> {
+    return this.messaging.deleteForEveryone(conversationId, messageId);
+  }
+
+  /** Forget a message on this device only. */
+  deleteForMe(conversationId: string, messageId: string): Promise<void> {
+    return this.messaging.deleteForMe(conversationId, messageId);
+  }
+
+  /** A message's reactions, one per person (SPEC CT12); and what a reply quotes (CT13). */
+  reactions(conversationId: string, messageId: string): Promise<LocalReaction[]> {
+    return this.messaging.reactions(conversationId, messageId);
+  }
+
+  quote(conversationId: string, messageId: string): Promise<Quote> {
+    return this.messaging.quote(conversationId, messageId);
   }
 
   // --- devices -----------------------------------------------------------------
@@ -700,6 +727,7 @@ export class SwitchboardClient {
       fetch: async (conversationId, afterSeq) =>
         this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
       onMessage: (m) => this.events.emit("message", m),
+      onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
       onError: (error, context) => this.events.emit("error", { error, context }),

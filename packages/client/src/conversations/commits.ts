@@ -9,7 +9,8 @@ import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js"
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import { participantsOf, type Applier } from "./applier.js";
-import { groupProfileContent, newMessageId } from "./content.js";
+import { buildGroupTitle } from "../content/build.js";
+import { draftOf } from "./drafts.js";
 import type { Outbox } from "./outbox.js";
 import { requireConversation } from "./requireConversation.js";
 import type { SerialQueue } from "./serialQueue.js";
@@ -63,10 +64,8 @@ export class Committer {
     const conversation = await requireConversation(this.deps.store, conversationId);
     // New members cannot read what was said before they joined, the title included.
     if (conversation.kind === "group" && conversation.title !== "") {
-      await this.deps.outbox.enqueue(
-        conversationId,
-        (id, now) => groupProfileContent(id, conversation.title, now),
-        null,
+      await this.deps.outbox.enqueue(conversationId, () =>
+        draftOf(buildGroupTitle(conversation.title), this.deps.identity().address, conversationId),
       );
       await this.deps.outbox.flush();
     }
@@ -100,7 +99,7 @@ export class Committer {
         try {
           const accepted = await this.deps.call("commit", {
             conversationId,
-            clientMessageId: newMessageId(),
+            clientMessageId: randomClientId(),
             epoch: BigInt(pending.epoch),
             commit: pending.commit,
             welcome: pending.welcome ?? new Uint8Array(),
@@ -129,4 +128,12 @@ export class Committer {
     }
     throw new ProtocolError("EPOCH_CONFLICT", "gave up after repeated epoch conflicts");
   }
+}
+
+/** 128-bit random id for a commit (DS3: a retry of the same commit reuses it). */
+function randomClientId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
 }
