@@ -443,7 +443,11 @@ export class SwitchboardClient {
   }
 
   /** Edit one's own message: within 24 h, at most 10 times (SPEC CT6, CT10). */
-  edit(conversationId: string, messageId: string, text: string): Promise<SentChange & { message: LocalMessage }> {
+  edit(
+    conversationId: string,
+    messageId: string,
+    text: string,
+  ): Promise<SentChange & { message: LocalMessage }> {
     return this.messaging.edit(conversationId, messageId, text);
   }
 

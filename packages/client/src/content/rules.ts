@@ -18,7 +18,11 @@ export const CONTENT_RULES = {
 
 export type RuleVerdict =
   | { ok: true }
-  | { ok: false; code: "UNKNOWN_MESSAGE" | "NOT_SENDER" | "TOO_LATE" | "TOO_MANY_EDITS" | "MESSAGE_DELETED"; reason: string };
+  | {
+      ok: false;
+      code: "UNKNOWN_MESSAGE" | "NOT_SENDER" | "TOO_LATE" | "TOO_MANY_EDITS" | "MESSAGE_DELETED";
+      reason: string;
+    };
 
 /** When the original was sent: the hub's time once it has one, else the sender's clock. */
 function sentTime(original: LocalMessage): number {
@@ -45,7 +49,8 @@ export function mayDeleteForEveryone(
   at: number,
 ): RuleVerdict {
   if (!original) return { ok: false, code: "UNKNOWN_MESSAGE", reason: "no such message" };
-  if (original.deleted) return { ok: false, code: "MESSAGE_DELETED", reason: "the message was already deleted" };
+  if (original.deleted)
+    return { ok: false, code: "MESSAGE_DELETED", reason: "the message was already deleted" };
   if (original.senderAddress !== deleter)
     return { ok: false, code: "NOT_SENDER", reason: "only its sender may delete a message for everyone" };
   if (at - sentTime(original) > CONTENT_RULES.deleteWindowMs)
@@ -84,9 +89,7 @@ export function nextReaction(
   return { keep: true };
 }
 
-export type Quote =
-  | { found: true; message: LocalMessage }
-  | { found: false; text: "original not found" };
+export type Quote = { found: true; message: LocalMessage } | { found: false; text: "original not found" };
 
 /** [CT13] what a reply quotes: the original (which may show as deleted), or "original not found". */
 export function quoteOf(original: LocalMessage | undefined): Quote {

@@ -246,7 +246,8 @@ export class Applier {
       : { writes: [], conversation: advanced };
     const next = outcome.conversation;
     await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
-    if (!interpreted.ok) this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
+    if (!interpreted.ok)
+      this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
     const notice = outcome.notice;
     if (notice?.kind === "message") this.deps.onMessage(notice.message);
     else if (notice?.kind === "title") this.deps.onConversation(next);

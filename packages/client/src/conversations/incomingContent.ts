@@ -69,16 +69,27 @@ export async function incomingContent(
         replyTo: event.replyTo,
         expiresAt: event.expiresAt,
       };
-      return { writes: [{ kind: "putMessage", message }], conversation, notice: { kind: "message", message } };
+      return {
+        writes: [{ kind: "putMessage", message }],
+        conversation,
+        notice: { kind: "message", message },
+      };
     }
     case "reaction": {
       const target = await store.getMessage(conversationId, event.target);
       if (!target || target.deleted) return unchanged;
-      const current = (await store.listReactions(conversationId, event.target)).find((r) => r.senderAddress === who);
+      const current = (await store.listReactions(conversationId, event.target)).find(
+        (r) => r.senderAddress === who,
+      );
       const key = { conversationId, messageId: event.target, senderAddress: who };
-      const next = nextReaction(current, { reactionId: event.id, emoji: event.emoji, replaces: event.replaces, at }, key);
+      const next = nextReaction(
+        current,
+        { reactionId: event.id, emoji: event.emoji, replaces: event.replaces, at },
+        key,
+      );
       if ("keep" in next) return unchanged;
-      const write: LocalWrite = "put" in next ? { kind: "putReaction", reaction: next.put } : { kind: "deleteReaction", ...key };
+      const write: LocalWrite =
+        "put" in next ? { kind: "putReaction", reaction: next.put } : { kind: "deleteReaction", ...key };
       return {
         writes: [write],
         conversation,

@@ -151,9 +151,13 @@ export class Outbox {
       plaintext = legacyTextContent(message.id, message.text, message.sentAt);
     }
     const again = plaintext;
-    await this.enqueue(item.conversationId, () => ({ id: item.clientMessageId, plaintext: again, writes: [] }), {
-      createdAt: item.createdAt,
-    });
+    await this.enqueue(
+      item.conversationId,
+      () => ({ id: item.clientMessageId, plaintext: again, writes: [] }),
+      {
+        createdAt: item.createdAt,
+      },
+    );
   }
 
   private async send(item: OutboxItem): Promise<Delivered> {

@@ -17,7 +17,8 @@ export async function react(
   emoji: string | null,
 ): Promise<{ id: string; seq: number | null } | null> {
   const target = normaliseId(messageId);
-  if (emoji !== null && emoji.trim() === "") throw new ClientError("INVALID_ARGUMENT", "a reaction needs an emoji");
+  if (emoji !== null && emoji.trim() === "")
+    throw new ClientError("INVALID_ARGUMENT", "a reaction needs an emoji");
   const address = deps.identity().address;
   let nothingToRemove = false;
   const sent = await sendContent(deps, conversationId, async (conversation, now) => {
@@ -38,7 +39,14 @@ export async function react(
         : [
             {
               kind: "putReaction",
-              reaction: { conversationId, messageId: target, senderAddress: address, emoji, reactionId: id, at: now },
+              reaction: {
+                conversationId,
+                messageId: target,
+                senderAddress: address,
+                emoji,
+                reactionId: id,
+                at: now,
+              },
             },
           ],
     );

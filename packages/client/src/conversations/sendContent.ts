@@ -41,7 +41,6 @@ export async function sendContent(
   return { id: queued.id, delivered: await deps.outbox.deliver(conversationId, queued.id) };
 }
 
-
 /** A rule's refusal as the SDK's typed error. */
 export function refuse(verdict: RuleVerdict): void {
   if (!verdict.ok) throw new ClientError(verdict.code, verdict.reason);

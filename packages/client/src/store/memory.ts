@@ -68,7 +68,11 @@ function messagesOf(state: MemoryState, conversationId: string): Map<string, Loc
   return byId;
 }
 
-function reactionsOf(state: MemoryState, conversationId: string, messageId: string): Map<string, LocalReaction> {
+function reactionsOf(
+  state: MemoryState,
+  conversationId: string,
+  messageId: string,
+): Map<string, LocalReaction> {
   let byMessage = state.reactions.get(conversationId);
   if (byMessage === undefined) {
     byMessage = new Map();
@@ -127,16 +131,16 @@ function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
     case "putReaction": {
       const { conversationId, messageId, senderAddress } = write.reaction;
       if (!state.conversations.has(conversationId)) throw unknownConversation(conversationId);
-      change(reactionsOf(state, conversationId, messageId), senderAddress, copyReaction(write.reaction), undo);
+      change(
+        reactionsOf(state, conversationId, messageId),
+        senderAddress,
+        copyReaction(write.reaction),
+        undo,
+      );
       return;
     }
     case "deleteReaction":
-      change(
-        reactionsOf(state, write.conversationId, write.messageId),
-        write.senderAddress,
-        undefined,
-        undo,
-      );
+      change(reactionsOf(state, write.conversationId, write.messageId), write.senderAddress, undefined, undo);
       return;
   }
 }
