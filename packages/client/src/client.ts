@@ -28,7 +28,6 @@ import {
 import { safetyNumber } from "./devices/safetyNumber.js";
 import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
-import { MlsEngineError } from "./mls/errors.js";
 import { Messaging, type SentChange } from "./conversations/messaging.js";
 import { streamMessages } from "./conversations/messageStream.js";
 import type { ContentNotice } from "./conversations/incomingContent.js";

@@ -64,7 +64,7 @@ function build(
     topicId: new Uint8Array(0),
     expires: expiration(options),
     inReplyTo: fields.inReplyTo ?? null,
-    extensions: fields.extensions ?? new Map(),
+    extensions: fields.extensions ?? new Map<number | string, unknown>(),
     body: fields.body,
   };
   return { content, bytes: encodeMimiContent(content) };
