@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, openProfile, withClient } from "./profile.js";
-import { formatMessage } from "./printMessages.js";
+import { printCreated } from "./contentCommands.js";
+import { formatChange, formatMessage } from "./printMessages.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -48,12 +49,17 @@ export function addClientCommands(program: Command): void {
 
   program
     .command("send <to> <text>")
-    .description("send a text to an address (its direct conversation) or a conversation id")
-    .action(async (to: string, text: string, _options: unknown, command: Command) => {
+    .description("send a text to an address (its direct conversation) or a conversation id; prints its id")
+    .option("--json", 'print {"conversation","id","seq"}')
+    .action(async (to: string, text: string, options: { json?: boolean }, command: Command) => {
+      if (text.trim() === "") throw new Error("a message needs some text");
       await withClient(clientFlags(command), async (client) => {
         await client.connect();
         const message = await client.sendText(to, text);
-        out(`sent to ${message.conversationId} (seq ${message.seq})`);
+        printCreated(
+          { conversation: message.conversationId, id: message.id, seq: message.seq },
+          options.json ?? false,
+        );
       });
     });
 
@@ -118,12 +124,15 @@ export function addClientCommands(program: Command): void {
 
   program
     .command("sync")
-    .description("fetch and print everything new, then exit")
+    .description("fetch and print everything new (messages, reactions, edits, deletes), then exit")
     .option("--json", "one JSON object per line")
     .action(async (options: { json?: boolean }, command: Command) => {
       await withClient(clientFlags(command), async (client) => {
+        const changes = collectChanges(client);
         await client.sync();
+        changes.stop();
         await printUnseen(client, options.json ?? false);
+        for (const change of changes.seen) await printChange(client, change, options.json ?? false);
       });
     });
 
@@ -144,6 +153,8 @@ export function addClientCommands(program: Command): void {
       );
       // Print what arrives from now on; what arrived while away is printed after the first sync.
       const live = client.stream(stop.signal);
+      for (const kind of ["reaction", "edit", "delete"] as const)
+        client.events.on(kind, (change) => void printChange(client, change, json));
       await client.connect();
       await printUnseen(client, json);
       try {
@@ -177,4 +188,20 @@ async function printUnseen(client: SwitchboardClient, json: boolean): Promise<vo
 async function markSeen(client: SwitchboardClient, conversationId: string, seq: number): Promise<void> {
   const key = `printed.${conversationId}`;
   if (Number((await client.getMeta(key)) ?? 0) < seq) await client.setMeta(key, String(seq));
+}
+
+type Change = Parameters<typeof formatChange>[0];
+
+/** Reactions, edits and deletes as the SDK applies them (they are not messages with a place in the list). */
+function collectChanges(client: SwitchboardClient): { seen: Change[]; stop(): void } {
+  const seen: Change[] = [];
+  const offs = (["reaction", "edit", "delete"] as const).map((kind) =>
+    client.events.on(kind, (change) => seen.push(change)),
+  );
+  return { seen, stop: () => offs.forEach((off) => off()) };
+}
+
+async function printChange(client: SwitchboardClient, change: Change, json: boolean): Promise<void> {
+  const conversation = (await client.conversations()).find((c) => c.id === change.conversationId);
+  out(formatChange(change, conversation, json));
 }

@@ -10,10 +10,16 @@ import { applyDelete, applyEdit, mayDeleteForEveryone, mayEdit, nextReaction } f
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 
+/** Where the change came in: its own message id and its log seq. */
+interface ChangeOrigin {
+  id: string;
+  seq: number;
+}
+
 /** What the app is told about a change to a message (beside new messages). */
 export type ContentNotice =
   | { kind: "message"; message: LocalMessage }
-  | {
+  | (ChangeOrigin & {
       kind: "reaction";
       conversationId: string;
       messageId: string;
@@ -21,9 +27,22 @@ export type ContentNotice =
       /** null: the reaction was taken away. */
       emoji: string | null;
       at: number;
-    }
-  | { kind: "edit"; conversationId: string; message: LocalMessage; senderAddress: string; at: number }
-  | { kind: "delete"; conversationId: string; messageId: string; senderAddress: string; at: number }
+    })
+  | (ChangeOrigin & {
+      kind: "edit";
+      conversationId: string;
+      messageId: string;
+      message: LocalMessage;
+      senderAddress: string;
+      at: number;
+    })
+  | (ChangeOrigin & {
+      kind: "delete";
+      conversationId: string;
+      messageId: string;
+      senderAddress: string;
+      at: number;
+    })
   | { kind: "title"; conversation: LocalConversation };
 
 /** The entry the content came in: its authenticated sender and the hub's seq and time. */
@@ -52,6 +71,7 @@ export async function incomingContent(
   const unchanged: ContentOutcome = { writes: [], conversation };
   const at = entry.serverTime;
   const who = entry.senderAddress;
+  const origin: ChangeOrigin = { id: event.id, seq: entry.seq };
   switch (event.kind) {
     case "message": {
       if (await store.hasMessage(conversationId, event.id)) return unchanged;
@@ -93,7 +113,7 @@ export async function incomingContent(
       return {
         writes: [write],
         conversation,
-        notice: { kind: "reaction", ...key, emoji: "put" in next ? next.put.emoji : null, at },
+        notice: { kind: "reaction", ...origin, ...key, emoji: "put" in next ? next.put.emoji : null, at },
       };
     }
     case "edit": {
@@ -103,7 +123,15 @@ export async function incomingContent(
       return {
         writes: [{ kind: "putMessage", message }],
         conversation,
-        notice: { kind: "edit", conversationId, message, senderAddress: who, at },
+        notice: {
+          kind: "edit",
+          ...origin,
+          conversationId,
+          messageId: event.target,
+          message,
+          senderAddress: who,
+          at,
+        },
       };
     }
     case "delete": {
@@ -112,7 +140,14 @@ export async function incomingContent(
       return {
         writes: [{ kind: "putMessage", message: applyDelete(original) }],
         conversation,
-        notice: { kind: "delete", conversationId, messageId: event.target, senderAddress: who, at },
+        notice: {
+          kind: "delete",
+          ...origin,
+          conversationId,
+          messageId: event.target,
+          senderAddress: who,
+          at,
+        },
       };
     }
     case "groupProfile": {
