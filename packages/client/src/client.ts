@@ -15,7 +15,7 @@ import {
 } from "@switchboard/protocol";
 import { Applier } from "./conversations/applier.js";
 import { Committer } from "./conversations/commits.js";
-import { deviceChanges, type DeviceChange } from "./devices/changes.js";
+import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
 import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
 import {
@@ -30,7 +30,6 @@ import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
 import { Messaging, type SentChange } from "./conversations/messaging.js";
 import { streamMessages } from "./conversations/messageStream.js";
-import type { ContentNotice } from "./conversations/incomingContent.js";
 import type { Quote } from "./content/rules.js";
 import { Outbox } from "./conversations/outbox.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
@@ -41,92 +40,22 @@ import { topUpKeyPackages } from "./keyPackages.js";
 import type { DeviceIdentity, GroupEngine, GroupMember } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
-import { Link, type LinkState } from "./session/link.js";
+import { Link } from "./session/link.js";
 import { PushReceiver } from "./session/push.js";
-import {
-  RpcSession,
-  type OpCase,
-  type OpInit,
-  type ResultOf,
-  type RpcHandlers,
-  type RpcTimings,
-} from "./session/rpc.js";
+import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers } from "./session/rpc.js";
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
+import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
 import type {
-  LocalConversation,
-  LocalMessage,
-  LocalReaction,
-  LocalStore,
-  StoredIdentity,
-} from "./store/port.js";
-import type { Transport } from "./transport/port.js";
+  AccountDevice,
+  ClientEvents,
+  ClientOptions,
+  LinkedDevice,
+  PendingDeviceLink,
+} from "./clientTypes.js";
 
-export interface ClientOptions {
-  store: LocalStore;
-  engine: GroupEngine;
-  /** Makes a transport to a server URL. */
-  transport: (server: string) => Transport;
-  clock?: () => number;
-  /** Randomness for reconnect jitter and for which of several hubs to try first (tests pin it). */
-  random?: () => number;
-  /**
-   * How long a request may go unanswered before the connection is taken as
-   * dead and the SDK moves on (default 15 s), and after how long without a
-   * frame it pings the hub to find out (default 25 s).
-   */
-  timings?: RpcTimings;
-  /**
-   * The approval-chain check the engine was built with (createTsMlsEngine's
-   * verifyMember: trust.verify), so that no device the hub slipped into an
-   * account is ever accepted into a group. Without it the SDK still checks
-   * the devices it adds itself.
-   */
-  trust?: DeviceTrust;
-}
-
-/** One of this account's devices, as `devices()` lists them. */
-export interface AccountDevice {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastSeenAt: number;
-  /** This device. */
-  current: boolean;
-  /** The device that approved it ("" for the account's first). */
-  approvedBy: string;
-}
-
-/** A device waiting for approval (`beginLink`). */
-export interface PendingDeviceLink extends LinkRequest {
-  /** Resolves once another device of the account approved this one and it has logged in. */
-  approved: Promise<LinkedDevice>;
-  cancel(): void;
-}
-
-export interface LinkedDevice {
-  identity: StoredIdentity;
-  /** The history the approving device said it will send (arriving as a `history` event). */
-  history: HistoryChoice;
-}
-
-export interface ClientEvents extends Record<string, unknown> {
-  message: LocalMessage;
-  /** Someone's reaction to a message changed (emoji null: taken away) (SPEC CT5). */
-  reaction: Extract<ContentNotice, { kind: "reaction" }>;
-  /** Its sender edited a message; `message` is the edited one (SPEC CT6). */
-  edit: Extract<ContentNotice, { kind: "edit" }>;
-  /** Its sender deleted a message for everyone; its text is gone (SPEC CT7). */
-  delete: Extract<ContentNotice, { kind: "delete" }>;
-  conversation: LocalConversation;
-  connection: { state: LinkState; detail?: string };
-  /** A contact's (or this account's) set of devices changed in a conversation: the safety number changes. */
-  devices: DeviceChange & { conversationId: string };
-  /** A history bundle from the approving device was stored (a newly linked device). */
-  history: { conversations: number; messages: number };
-  error: { error: unknown; context: string };
-}
+export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
