@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteLocalStore } from "../../src/node.js";
 import { LocalStoreError } from "../../src/store/errors.js";
-import { SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { conversation, identity, message } from "./fixtures.js";
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
@@ -152,5 +152,62 @@ describe("sqlite LocalStore: text deleted for everyone", () => {
     checkpoint.pragma("wal_checkpoint(TRUNCATE)");
     checkpoint.close();
     expect(allBytes(path).includes(secret)).toBe(false);
+  });
+});
+
+describe("sqlite LocalStore: migration 2 (MIMI content)", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "switchboard-localstore-migrate-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("[CT3] a store from before MIMI keeps its messages and outbox: unchanged marks, no plaintext", async () => {
+    const path = join(dir, "store.db");
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma("user_version = 1");
+    const c = conversation("c1");
+    old
+      .prepare(
+        `INSERT INTO conversations (id, kind, title, peer, participants, group_state, epoch, applied_seq, active, created_at, updated_at)
+         VALUES (?, 'group', 't', NULL, '[]', ?, 1, 1, 1, 1, 1)`,
+      )
+      .run(c.id, Buffer.from(c.groupState));
+    old
+      .prepare(
+        `INSERT INTO messages (conversation_id, id, seq, sender_address, sender_device_id, text, sent_at, server_time, outgoing)
+         VALUES (?, 'legacy-id', 1, 'bob@whatsapp', 'd', 'from before', 5, 6, 0)`,
+      )
+      .run(c.id);
+    old
+      .prepare(
+        `INSERT INTO outbox (client_message_id, conversation_id, payload, epoch, created_at) VALUES ('o1', ?, ?, 1, 7)`,
+      )
+      .run(c.id, Buffer.from([1, 2, 3]));
+    old.close();
+
+    const store = openSqliteLocalStore(path);
+    expect(await store.getMessage(c.id, "legacy-id")).toEqual({
+      id: "legacy-id",
+      conversationId: c.id,
+      seq: 1,
+      senderAddress: "bob@whatsapp",
+      senderDeviceId: "d",
+      text: "from before",
+      sentAt: 5,
+      serverTime: 6,
+      outgoing: false,
+      replyTo: null,
+      editCount: 0,
+      editedAt: null,
+      deleted: false,
+      expiresAt: null,
+    });
+    expect((await store.listOutbox())[0]).toMatchObject({ clientMessageId: "o1", plaintext: null });
+    expect(await store.listReactions(c.id, "legacy-id")).toEqual([]);
+    await store.close();
   });
 });

@@ -8,7 +8,7 @@
 import type Database from "better-sqlite3";
 import { LocalStoreError } from "../errors.js";
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE identity (
     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
