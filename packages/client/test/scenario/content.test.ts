@@ -3,7 +3,9 @@
  * hub, real MLS, and clients on three apps (messenger, whatsapp, instagram).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { legacyTextContent } from "../../src/conversations/content.js";
 import type { ContentNotice } from "../../src/conversations/incomingContent.js";
+import type { Outbox } from "../../src/conversations/outbox.js";
 import { eventually, newClient, newDevice, startTestHub, type TestDevice, type TestHub } from "./harness.js";
 
 const HOUR = 3_600_000;
@@ -143,6 +145,27 @@ describe("MIMI content between three apps", () => {
     const old = await alice.client.sendText(group, "from long ago");
     offset = 48 * HOUR + 60_000;
     await expect(alice.client.deleteForEveryone(group, old.id)).rejects.toMatchObject({ code: "TOO_LATE" });
+  });
+
+  it("[CT3] a protobuf Content from an older SDK is still read, end to end, under the id it carried", async () => {
+    // Bob's device plays an older SDK: it encrypts the protobuf Content SDKs sent before MIMI.
+    const outbox = (bob.client as unknown as { outbox: Outbox }).outbox;
+    const id = "0123456789abcdef0123456789abcdef";
+    const plaintext = legacyTextContent(id, "from an old phone", 1_800_000_000_000);
+    await outbox.enqueue(group, () => ({ id, plaintext, writes: [] }));
+    expect(await outbox.deliver(group, id)).toMatchObject({ seq: expect.any(Number) });
+    for (const d of [alice, carol])
+      await eventually(
+        async () => (await d.store.getMessage(group, id))?.text === "from an old phone",
+        "legacy",
+      );
+    expect(await carol.store.getMessage(group, id)).toMatchObject({
+      senderAddress: "+14155550100@whatsapp",
+      sentAt: 1_800_000_000_000,
+      replyTo: null,
+    });
+    // A legacy message cannot be replied to with a MIMI id it does not have.
+    await expect(alice.client.reply(group, id, "re")).rejects.toMatchObject({ code: "UNKNOWN_MESSAGE" });
   });
 
   it("delete for me forgets a message on this device only", async () => {
