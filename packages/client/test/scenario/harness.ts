@@ -124,9 +124,11 @@ export async function newClient(
     /** Another transport than the WebSocket one (a test's fault injection). */
     transport?: (url: string) => Transport;
     timings?: RpcTimings;
+    /** Another LocalStore than a fresh memory one (a test that looks at the SQLite file). */
+    store?: LocalStore;
   } = {},
 ): Promise<TestDevice> {
-  const store = createMemoryStore();
+  const store = options.store ?? createMemoryStore();
   const trust = new DeviceTrust();
   const client = new SwitchboardClient({
     store,
