@@ -4,8 +4,8 @@
  * delete print the new message's id (--json: {"conversation","id","seq"});
  * sync and history --json print one object per line with a `kind`.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -147,6 +147,55 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
         "second",
       ]);
       expect(jsonLines(await sb("bob", "history", group, "--json")).map((o) => o.text)).toContain("hi alice");
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "listen --json prints reactions, edits and deletes as they arrive, each with its kind",
+    async () => {
+      await sb("ivy", "register", "ivy@instagram");
+      await sb("jon", "register", "+14155550111@whatsapp");
+      const sent = JSON.parse(await sb("jon", "send", "ivy@instagram", "first", "--json")) as Record<
+        string,
+        unknown
+      >;
+      const conversation = String(sent.conversation);
+      const id = String(sent.id);
+      await sb("ivy", "sync");
+      const listener = spawn(
+        process.execPath,
+        [CLI, "listen", "--json", "--profile", join(dir, "jon"), "--server", hub.url],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let printed = "";
+      listener.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+      const exited = new Promise<number | null>((resolve) => listener.once("exit", (code) => resolve(code)));
+      const lock = join(dir, "jon", "lock");
+      for (let i = 0; i < 600 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+      await sb("ivy", "react", conversation, id, "🎉");
+      await sb("ivy", "reply", conversation, id, "second");
+      const until = async (n: number) => {
+        for (let i = 0; i < 300 && jsonLines(printed).length < n; i++)
+          await new Promise((r) => setTimeout(r, 100));
+      };
+      await until(2);
+      listener.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(jsonLines(printed)).toEqual([
+        expect.objectContaining({
+          kind: "reaction",
+          conversation,
+          messageId: id,
+          emoji: "🎉",
+          from: "ivy@instagram",
+        }),
+        expect.objectContaining({ kind: "message", text: "second", replyTo: id, fromName: "ivy@instagram" }),
+      ]);
+      // Printed once: a later sync has nothing more.
+      expect(jsonLines(await sb("jon", "sync", "--json"))).toEqual([]);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
