@@ -128,6 +128,7 @@ export class SwitchboardClient {
     });
     this.messaging = new Messaging({
       store,
+      queue: this.queue,
       outbox: this.outbox,
       commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
       identity,

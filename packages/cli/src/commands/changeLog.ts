@@ -36,10 +36,19 @@ async function loadPending(client: SwitchboardClient): Promise<Change[]> {
   return stored === undefined || stored === "" ? [] : (JSON.parse(stored) as Change[]);
 }
 
-/** Keep changes no command printed, for the next `sync` or `listen`. */
+/**
+ * Keep changes no command printed, for the next `sync` or `listen`. An edit
+ * of a message since deleted for everyone is dropped: its text must not
+ * outlive the delete in the profile (SPEC CT7).
+ */
 export async function savePending(client: SwitchboardClient, changes: Change[]): Promise<void> {
   if (changes.length === 0) return;
-  await client.setMeta(KEY, JSON.stringify([...(await loadPending(client)), ...changes]));
+  const all = [...(await loadPending(client)), ...changes];
+  const deleted = new Set(
+    all.filter((c) => c.kind === "delete").map((c) => `${c.conversationId} ${c.messageId}`),
+  );
+  const kept = all.filter((c) => c.kind !== "edit" || !deleted.has(`${c.conversationId} ${c.messageId}`));
+  await client.setMeta(KEY, JSON.stringify(kept));
 }
 
 /** The changes kept for printing, removed from the profile. */

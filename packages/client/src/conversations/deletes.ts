@@ -29,7 +29,9 @@ export async function deleteForEveryone(
 
 export async function deleteForMe(deps: SendDeps, conversationId: string, messageId: string): Promise<void> {
   const target = messageId.toLowerCase();
-  if (!(await deps.store.hasMessage(conversationId, target)))
-    throw new ClientError("UNKNOWN_MESSAGE", `no message ${target} in this conversation`);
-  await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }]);
+  await deps.queue.run(conversationId, async () => {
+    if (!(await deps.store.hasMessage(conversationId, target)))
+      throw new ClientError("UNKNOWN_MESSAGE", `no message ${target} in this conversation`);
+    await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }]);
+  });
 }

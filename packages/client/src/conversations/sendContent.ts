@@ -9,11 +9,14 @@ import { ClientError } from "../errors.js";
 import type { DeviceIdentity } from "../mls/engine.js";
 import { MlsEngineError } from "../mls/errors.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
+import type { SerialQueue } from "./serialQueue.js";
 import type { CommitOutcome } from "./commits.js";
 import type { Delivered, Outbox, OutgoingDraft } from "./outbox.js";
 
 export interface SendDeps {
   store: LocalStore;
+  /** The per-conversation queue the applier also runs in: a local change never interleaves with one. */
+  queue: SerialQueue;
   outbox: Outbox;
   commitPendingRemovals(conversationId: string): Promise<CommitOutcome>;
   identity(): DeviceIdentity;
