@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { legacyTextContent } from "../../src/conversations/content.js";
 import type { ContentNotice } from "../../src/conversations/incomingContent.js";
 import type { Outbox } from "../../src/conversations/outbox.js";
+import { UNCHANGED_MESSAGE } from "../../src/store/messageDefaults.js";
 import { eventually, newClient, newDevice, startTestHub, type TestDevice, type TestHub } from "./harness.js";
 
 const HOUR = 3_600_000;
@@ -166,6 +167,42 @@ describe("MIMI content between three apps", () => {
     });
     // A legacy message cannot be replied to with a MIMI id it does not have.
     await expect(alice.client.reply(group, id, "re")).rejects.toMatchObject({ code: "UNKNOWN_MESSAGE" });
+  });
+
+  it("[CT3] an outbox item an older SDK left without plaintext is sent again as its protobuf text after an epoch conflict", async () => {
+    const outbox = (alice.client as unknown as { outbox: Outbox }).outbox;
+    const id = "fedcba9876543210fedcba9876543210";
+    const legacy = legacyTextContent(id, "queued by an old SDK", 1_800_000_000_000);
+    const stored = {
+      id,
+      conversationId: group,
+      seq: null,
+      senderAddress: alice.client.address,
+      senderDeviceId: alice.client.deviceId,
+      text: "queued by an old SDK",
+      sentAt: 1_800_000_000_000,
+      serverTime: null,
+      outgoing: true,
+      ...UNCHANGED_MESSAGE,
+    };
+    await outbox.enqueue(group, () => ({
+      id,
+      plaintext: legacy,
+      writes: [{ kind: "putMessage", message: stored }],
+    }));
+    // As an older SDK stored it: no plaintext column.
+    const item = (await alice.store.listOutbox()).find((o) => o.clientMessageId === id)!;
+    await alice.store.write([{ kind: "putOutbox", item: { ...item, plaintext: null } }]);
+    // The group moves on under it: the hub refuses the old epoch, the SDK re-encrypts the text.
+    const dave = await newDevice(hub.hub.url, "dave@instagram");
+    await bob.client.addMembers(group, ["dave@instagram"]);
+    expect(await outbox.deliver(group, id)).toMatchObject({ seq: expect.any(Number) });
+    for (const d of [bob, carol, dave])
+      await eventually(
+        async () => (await d.store.getMessage(group, id))?.text === "queued by an old SDK",
+        "resent",
+      );
+    await dave.client.close();
   });
 
   it("delete for me forgets a message on this device only", async () => {
