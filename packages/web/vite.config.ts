@@ -21,6 +21,13 @@ export default defineConfig({
     target: "es2023",
     // Vite inlines small assets as data: URLs; keep every asset a file under 'self'.
     assetsInlineLimit: 0,
-    rollupOptions: { input: { launcher: `${src}/index.html`, app: `${src}/app.html` } },
+    rollupOptions: {
+      input: { launcher: `${src}/index.html`, app: `${src}/app.html` },
+      // @hpke's sources carry /* @__PURE__ */ comments Rollup cannot place; nothing to act on.
+      onwarn(warning, warn) {
+        if (warning.code === "INVALID_ANNOTATION" && warning.id?.includes("node_modules")) return;
+        warn(warning);
+      },
+    },
   },
 });

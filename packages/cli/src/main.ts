@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { addClientCommands } from "./commands/clientCommands.js";
+import { addContentCommands } from "./commands/contentCommands.js";
 import { addDeviceCommands } from "./commands/deviceCommands.js";
 import { addServeCommand } from "./commands/serve.js";
 import { describeError } from "./describeError.js";
@@ -15,6 +16,7 @@ const program = new Command("switchboard")
 
 addServeCommand(program);
 addClientCommands(program);
+addContentCommands(program);
 addDeviceCommands(program);
 
 try {

@@ -16,7 +16,7 @@ import {
 import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
 import { Committer } from "./conversations/commits.js";
-import { deviceChanges, type DeviceChange } from "./devices/changes.js";
+import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
 import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
 import {
@@ -29,8 +29,9 @@ import {
 import { safetyNumber } from "./devices/safetyNumber.js";
 import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
-import { MlsEngineError } from "./mls/errors.js";
-import { textContent } from "./conversations/content.js";
+import { Messaging, type SentChange } from "./conversations/messaging.js";
+import { streamMessages } from "./conversations/messageStream.js";
+import type { Quote } from "./content/rules.js";
 import { Outbox } from "./conversations/outbox.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
 import { ClientError } from "./errors.js";
@@ -40,98 +41,24 @@ import { topUpKeyPackages } from "./keyPackages.js";
 import type { DeviceIdentity, GroupEngine, GroupMember } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
-import { Link, type LinkState } from "./session/link.js";
+import { Link } from "./session/link.js";
 import { PushReceiver } from "./session/push.js";
-import {
-  RpcSession,
-  type OpCase,
-  type OpInit,
-  type ResultOf,
-  type RpcHandlers,
-  type RpcTimings,
-} from "./session/rpc.js";
+import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers } from "./session/rpc.js";
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
-import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
-import type { Transport } from "./transport/port.js";
+import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
 import { listAllDevices } from "./session/pages.js";
 import { signRevocation } from "./devices/revocation.js";
+import type {
+  AccountDevice,
+  ClientEvents,
+  ClientOptions,
+  LinkedDevice,
+  PendingDeviceLink,
+} from "./clientTypes.js";
 
-export interface ClientOptions {
-  store: LocalStore;
-  engine: GroupEngine;
-  /** Makes a transport to a server URL. */
-  transport: (server: string) => Transport;
-  clock?: () => number;
-  /** Randomness for reconnect jitter and for which of several hubs to try first (tests pin it). */
-  random?: () => number;
-  /**
-   * How long a request may go unanswered before the connection is taken as
-   * dead and the SDK moves on (default 15 s), and after how long without a
-   * frame it pings the hub to find out (default 25 s).
-   */
-  timings?: RpcTimings;
-  /**
-   * The approval-chain check the engine was built with (createTsMlsEngine's
-   * verifyMember: trust.verify), so that no device the hub slipped into an
-   * account is ever accepted into a group. Without it the SDK still checks
-   * the devices it adds itself.
-   */
-  trust?: DeviceTrust;
-  /** How the SDK waits out a hub's retry-after (default: a timer; tests pass their own). */
-  wait?: (ms: number) => Promise<void>;
-  /**
-   * Applied to the identity whenever the client takes it up (open, register,
-   * link), before any use: the browser entry swaps the signing seed for a
-   * handle to a non-extractable key (identity/signer.ts). Node keeps the seed.
-   */
-  protectIdentity?: (identity: StoredIdentity) => Promise<StoredIdentity>;
-}
-
-/** One of this account's devices, as `devices()` lists them. */
-export interface AccountDevice {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastSeenAt: number;
-  /** This device. */
-  current: boolean;
-  /** The device that approved it ("" for the account's first). */
-  approvedBy: string;
-}
-
-/** A device waiting for approval (`beginLink`). */
-export interface PendingDeviceLink extends LinkRequest {
-  /** Resolves once another device of the account approved this one and it has logged in. */
-  approved: Promise<LinkedDevice>;
-  cancel(): void;
-}
-
-export interface LinkedDevice {
-  identity: StoredIdentity;
-  /** The history the approving device said it will send (arriving as a `history` event). */
-  history: HistoryChoice;
-}
-
-export interface ClientEvents extends Record<string, unknown> {
-  message: LocalMessage;
-  conversation: LocalConversation;
-  connection: { state: LinkState; detail?: string };
-  /** A contact's (or this account's) set of devices changed in a conversation: the safety number changes. */
-  devices: DeviceChange & { conversationId: string };
-  /** A history bundle from the approving device was stored (a newly linked device). */
-  history: { conversations: number; messages: number };
-  error: { error: unknown; context: string };
-  /**
-   * [DS12] The hub no longer had entries this device had not read (it was
-   * offline past the retention limit): it rejoined the conversation, and what
-   * was said before `firstSeq` is lost to it; it reads new messages again.
-   */
-  historyExpired: { conversationId: string; firstSeq: number; rejoinedAtSeq: number };
-  /** [EG4] The hub rate-limited a send: the SDK waits `retryAfterMs` and tries again. */
-  rateLimited: { conversationId: string; retryAfterMs: number };
-}
+export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -143,6 +70,7 @@ export class SwitchboardClient {
   private link: Link | undefined;
   private applier: Applier | undefined;
   private readonly outbox: Outbox;
+  private readonly messaging: Messaging;
   private readonly committer: Committer;
   private readonly syncer: Syncer;
   private readonly pushes: PushReceiver;
@@ -208,6 +136,15 @@ export class SwitchboardClient {
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
       trust: this.trust,
+      clock: this.clock,
+    });
+    this.messaging = new Messaging({
+      store,
+      queue: this.queue,
+      outbox: this.outbox,
+      commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
+      stored: (message) => this.events.emit("message", message),
+      identity,
       clock: this.clock,
     });
     this.syncer = new Syncer({
@@ -362,26 +299,9 @@ export class SwitchboardClient {
     return this.options.store.listMessages(conversationId, options);
   }
 
-  /** Incoming and outgoing messages as they are stored, until `signal` aborts. */
-  async *stream(signal?: AbortSignal): AsyncGenerator<LocalMessage> {
-    const buffer: LocalMessage[] = [];
-    let wake: (() => void) | undefined;
-    const off = this.events.on("message", (m) => {
-      buffer.push(m);
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      while (!signal?.aborted) {
-        const next = buffer.shift();
-        if (next) yield next;
-        else await new Promise<void>((resolve) => (wake = resolve));
-      }
-    } finally {
-      off();
-      signal?.removeEventListener("abort", onAbort);
-    }
+  /** Incoming messages as they are stored, until `signal` aborts. */
+  stream(signal?: AbortSignal): AsyncGenerator<LocalMessage> {
+    return streamMessages(this.events, signal);
   }
 
   /** The direct conversation with `address` (all of their devices and this account's others), made if needed. */
@@ -449,22 +369,47 @@ export class SwitchboardClient {
     });
   }
 
-  /** Send a text to a conversation id or an address (its direct conversation). Resolves once durable on the hub. */
+  /** Send a text to a conversation id or an address (its direct conversation); resolves once durable, with its MIMI id. */
   async sendText(target: string, text: string): Promise<LocalMessage> {
-    const conversationId = isConversationId(target) ? target : await this.openDirect(target);
-    // [DS9] nothing is encrypted to a revoked device: commit its removal first.
-    await this.committer.commitPendingRemovals(conversationId);
-    const build = (id: string, now: number) => textContent(id, text, now);
-    let message: LocalMessage;
-    try {
-      message = await this.outbox.enqueue(conversationId, build, text);
-    } catch (err) {
-      // A removal was proposed between the commit above and the encryption.
-      if (!(err instanceof MlsEngineError) || err.code !== "MLS_PROPOSALS_PENDING") throw err;
-      await this.committer.commitPendingRemovals(conversationId);
-      message = await this.outbox.enqueue(conversationId, build, text);
-    }
-    return this.outbox.deliver(message);
+    return this.messaging.sendText(isConversationId(target) ? target : await this.openDirect(target), text);
+  }
+
+  /** Reply to a message (SPEC CT4). */
+  reply(conversationId: string, messageId: string, text: string): Promise<LocalMessage> {
+    return this.messaging.reply(conversationId, messageId, text);
+  }
+
+  /** React to a message, or (null) take this person's reaction away (SPEC CT5, CT12). */
+  react(conversationId: string, messageId: string, emoji: string | null): Promise<SentChange | null> {
+    return this.messaging.react(conversationId, messageId, emoji);
+  }
+
+  /** Edit one's own message: within 24 h, at most 10 times (SPEC CT6, CT10). */
+  edit(
+    conversationId: string,
+    messageId: string,
+    text: string,
+  ): Promise<SentChange & { message: LocalMessage }> {
+    return this.messaging.edit(conversationId, messageId, text);
+  }
+
+  /** Delete one's own message for everyone, within 48 h (SPEC CT7, CT11). */
+  deleteForEveryone(conversationId: string, messageId: string): Promise<SentChange> {
+    return this.messaging.deleteForEveryone(conversationId, messageId);
+  }
+
+  /** Forget a message on this device only. */
+  deleteForMe(conversationId: string, messageId: string): Promise<void> {
+    return this.messaging.deleteForMe(conversationId, messageId);
+  }
+
+  /** A message's reactions, one per person (SPEC CT12); and what a reply quotes (CT13). */
+  reactions(conversationId: string, messageId: string): Promise<LocalReaction[]> {
+    return this.messaging.reactions(conversationId, messageId);
+  }
+
+  quote(conversationId: string, messageId: string): Promise<Quote> {
+    return this.messaging.quote(conversationId, messageId);
   }
 
   // --- devices -----------------------------------------------------------------
@@ -741,6 +686,7 @@ export class SwitchboardClient {
       fetch: async (conversationId, afterSeq) =>
         this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
       onMessage: (m) => this.events.emit("message", m),
+      onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
       onError: (error, context) => this.events.emit("error", { error, context }),

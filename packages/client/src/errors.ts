@@ -37,7 +37,19 @@ export type ClientErrorCode =
   /** Linking did not complete (the approval never came, or the new device never connected). */
   | "LINK_FAILED"
   /** Another tab took this browser profile over (Web Locks steal): this client was closed. */
-  | "PROFILE_TAKEN_OVER";
+  | "PROFILE_TAKEN_OVER"
+  /** An argument the SDK refuses before sending anything (an empty message, an empty reaction). */
+  | "INVALID_ARGUMENT"
+  /** No message with that id in the conversation (SPEC CT10-CT11). */
+  | "UNKNOWN_MESSAGE"
+  /** Only a message's sender may edit it or delete it for everyone (SPEC CT10-CT11). */
+  | "NOT_SENDER"
+  /** Past the window for editing (24 h) or deleting for everyone (48 h) (SPEC CT10-CT11). */
+  | "TOO_LATE"
+  /** A message may be edited at most 10 times (SPEC CT10). */
+  | "TOO_MANY_EDITS"
+  /** The message was deleted for everyone (SPEC CT11). */
+  | "MESSAGE_DELETED";
 
 export class ClientError extends Error {
   override name = "ClientError";

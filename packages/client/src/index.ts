@@ -13,7 +13,16 @@ export type { DeviceChange } from "./devices/changes.js";
 export { ClientError, ProtocolError, type ClientErrorCode, type ErrorCode } from "./errors.js";
 export { RateLimitedError } from "./errors.js";
 export type { GroupEngine, DeviceIdentity, GroupMember } from "./mls/engine.js";
-export type { LocalStore, LocalConversation, LocalMessage, StoredIdentity } from "./store/port.js";
+export type {
+  LocalStore,
+  LocalConversation,
+  LocalMessage,
+  LocalReaction,
+  StoredIdentity,
+} from "./store/port.js";
+export type { SentChange } from "./conversations/messaging.js";
+export type { ContentNotice } from "./conversations/incomingContent.js";
+export type { Quote } from "./content/rules.js";
 export type { Transport } from "./transport/port.js";
 export { backoffDelay, DEFAULT_BACKOFF } from "./session/backoff.js";
 export { createMemoryStore } from "./store/memory.js";

@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, openProfile, withClient } from "./profile.js";
-import { formatMessage } from "./printMessages.js";
+import { printCreated } from "./contentCommands.js";
+import { takePending, type Change } from "./changeLog.js";
+import { formatChange, formatMessage } from "./printMessages.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -48,12 +50,17 @@ export function addClientCommands(program: Command): void {
 
   program
     .command("send <to> <text>")
-    .description("send a text to an address (its direct conversation) or a conversation id")
-    .action(async (to: string, text: string, _options: unknown, command: Command) => {
+    .description("send a text to an address (its direct conversation) or a conversation id; prints its id")
+    .option("--json", 'print {"conversation","id","seq"}')
+    .action(async (to: string, text: string, options: { json?: boolean }, command: Command) => {
+      if (text.trim() === "") throw new Error("a message needs some text");
       await withClient(clientFlags(command), async (client) => {
         await client.connect();
         const message = await client.sendText(to, text);
-        out(`sent to ${message.conversationId} (seq ${message.seq})`);
+        printCreated(
+          { conversation: message.conversationId, id: message.id, seq: message.seq },
+          options.json ?? false,
+        );
       });
     });
 
@@ -118,12 +125,13 @@ export function addClientCommands(program: Command): void {
 
   program
     .command("sync")
-    .description("fetch and print everything new, then exit")
+    .description("fetch and print everything new (messages, reactions, edits, deletes), then exit")
     .option("--json", "one JSON object per line")
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withClient(clientFlags(command), async (client) => {
+      await withClient(clientFlags(command), async (client, changes) => {
+        const pending = await takePending(client);
         await client.sync();
-        await printUnseen(client, options.json ?? false);
+        await printUnseen(client, options.json ?? false, [...pending, ...changes.drain()]);
       });
     });
 
@@ -144,8 +152,17 @@ export function addClientCommands(program: Command): void {
       );
       // Print what arrives from now on; what arrived while away is printed after the first sync.
       const live = client.stream(stop.signal);
+      // Changes that came while away are printed with the messages after the first sync; then live.
+      const early = await takePending(client);
+      let printLive = false;
+      for (const kind of ["reaction", "edit", "delete"] as const)
+        client.events.on(kind, (change) => {
+          if (printLive) void printChange(client, change, json);
+          else early.push(change);
+        });
       await client.connect();
-      await printUnseen(client, json);
+      await printUnseen(client, json, early);
+      printLive = true;
       try {
         for await (const message of live) {
           if (message.senderDeviceId === client.deviceId) continue;
@@ -159,17 +176,25 @@ export function addClientCommands(program: Command): void {
     });
 }
 
-/** Print messages from others this profile has not printed yet, and remember how far it got. */
-async function printUnseen(client: SwitchboardClient, json: boolean): Promise<void> {
+/**
+ * Print messages from others this profile has not printed yet, with the
+ * given changes to messages, in log order per conversation; remember how far it got.
+ */
+async function printUnseen(client: SwitchboardClient, json: boolean, changes: Change[] = []): Promise<void> {
   for (const conversation of await client.conversations()) {
     const seen = Number((await client.getMeta(`printed.${conversation.id}`)) ?? 0);
     let last = seen;
+    const lines: { seq: number; line: string }[] = [];
     for (const message of await client.messages(conversation.id, { afterSeq: seen })) {
       if (message.seq === null) continue;
       last = Math.max(last, message.seq);
       if (message.senderDeviceId === client.deviceId) continue;
-      out(formatMessage(message, conversation, json));
+      lines.push({ seq: message.seq, line: formatMessage(message, conversation, json) });
     }
+    for (const change of changes)
+      if (change.conversationId === conversation.id)
+        lines.push({ seq: change.seq, line: formatChange(change, conversation, json) });
+    for (const { line } of lines.sort((a, b) => a.seq - b.seq)) out(line);
     if (last > seen) await markSeen(client, conversation.id, last);
   }
 }
@@ -177,4 +202,9 @@ async function printUnseen(client: SwitchboardClient, json: boolean): Promise<vo
 async function markSeen(client: SwitchboardClient, conversationId: string, seq: number): Promise<void> {
   const key = `printed.${conversationId}`;
   if (Number((await client.getMeta(key)) ?? 0) < seq) await client.setMeta(key, String(seq));
+}
+
+async function printChange(client: SwitchboardClient, change: Change, json: boolean): Promise<void> {
+  const conversation = (await client.conversations()).find((c) => c.id === change.conversationId);
+  out(formatChange(change, conversation, json));
 }

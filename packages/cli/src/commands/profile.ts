@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
+import { recordChanges, savePending, type ChangeRecorder } from "./changeLog.js";
 
 export interface ClientFlags {
   profile: string;
@@ -44,15 +45,21 @@ export async function openProfile(
   return client;
 }
 
-/** Run with an open client, always closing it. */
+/**
+ * Run with an open client, always closing it. Reactions, edits and deletes
+ * the command applied without printing them are kept for `sync` (changeLog.ts).
+ */
 export async function withClient<T>(
   flags: ClientFlags,
-  fn: (client: SwitchboardClient) => Promise<T>,
+  fn: (client: SwitchboardClient, changes: ChangeRecorder) => Promise<T>,
 ): Promise<T> {
   const client = await openProfile(flags);
+  const changes = recordChanges(client);
   try {
-    return await fn(client);
+    return await fn(client, changes);
   } finally {
+    changes.stop();
+    await savePending(client, changes.drain()).catch(() => undefined);
     await client.close();
   }
 }

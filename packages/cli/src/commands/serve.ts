@@ -51,7 +51,10 @@ export function addServeCommand(program: Command): void {
       "--nats <urls>",
       "NATS URLs, comma-separated, to run as one node of many (default: in-process bus)",
     )
-    .option("--config <file>", "JSON configuration file (apps, port, host, db, nats, logLevel, verification)")
+    .option(
+      "--config <file>",
+      "JSON configuration file (apps, port, host, db, nats, logLevel and the sections verification, connections, rateLimits, storage, membership)",
+    )
     .option(
       "--hub-key-file <file>",
       `the hub's private key, created 0600 if missing (default: hub.key next to the SQLite file, else ./data/hub.key; env: SWITCHBOARD_HUB_KEY_FILE, or the key itself in ${SERVE_HELP.hubKeyEnv})`,
@@ -84,6 +87,10 @@ export function addServeCommand(program: Command): void {
         webRoot: webClientBuild(),
         // Each app's verifier (none | log | webhook) is built by the hub from its config.
         verification: config.verification,
+        connections: config.connections,
+        rateLimits: config.rateLimits,
+        storage: config.storage,
+        membership: config.membership,
       });
       process.stdout.write(
         `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,

@@ -8,7 +8,8 @@
 import { EntryKind, ProtocolError, type InboxItem, type LogEntry } from "@switchboard/protocol";
 import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
-import { readContent } from "./content.js";
+import { interpretContent } from "../content/interpret.js";
+import { incomingContent, type ContentNotice } from "./incomingContent.js";
 import type { SerialQueue } from "./serialQueue.js";
 
 export interface ApplierDeps {
@@ -19,6 +20,8 @@ export interface ApplierDeps {
   /** Entries after `afterSeq`, in order (one page). */
   fetch(conversationId: string, afterSeq: number): Promise<{ entries: LogEntry[]; hasMore: boolean }>;
   onMessage(message: LocalMessage): void;
+  /** A reaction, an edit or a delete for everyone changed a stored message (SPEC CT5-CT7). */
+  onContent(notice: Exclude<ContentNotice, { kind: "message" | "title" }>): void;
   onConversation(conversation: LocalConversation): void;
   /** A commit changed the group's members (to tell "Bob added a new device"). */
   onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
@@ -241,30 +244,29 @@ export class Applier {
     }
     const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
     if (result.kind !== "application") throw new Error("expected an application message");
-    const next: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
-    const content = readContent(result.plaintext);
-    const writes: LocalWrite[] = [];
-    let message: LocalMessage | undefined;
-    if (content?.body.case === "text" && !(await store.hasMessage(conversation.id, content.id))) {
-      message = {
-        id: content.id,
-        conversationId: conversation.id,
-        seq: Number(entry.seq),
-        senderAddress: result.sender.address,
-        senderDeviceId: result.sender.deviceId,
-        text: content.body.value.body,
-        sentAt: Number(content.sentAt),
-        serverTime: Number(entry.serverTime),
-        outgoing: result.sender.address === identity.address,
-      };
-      writes.push({ kind: "putMessage", message });
-    } else if (content?.body.case === "groupProfile") {
-      next.title = content.body.value.title;
-    }
-    writes.unshift({ kind: "putConversation", conversation: next });
-    await store.write(writes);
-    if (message) this.deps.onMessage(message);
-    if (content?.body.case === "groupProfile") this.deps.onConversation(next);
+    const advanced: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
+    const interpreted = interpretContent(result.plaintext, {
+      senderAddress: result.sender.address,
+      conversationId: conversation.id,
+      serverTime: Number(entry.serverTime),
+    });
+    const outcome = interpreted.ok
+      ? await incomingContent(store, advanced, interpreted.event, {
+          seq: Number(entry.seq),
+          serverTime: Number(entry.serverTime),
+          senderAddress: result.sender.address,
+          senderDeviceId: result.sender.deviceId,
+          outgoing: result.sender.address === identity.address,
+        })
+      : { writes: [], conversation: advanced };
+    const next = outcome.conversation;
+    await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
+    if (!interpreted.ok)
+      this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
+    const notice = outcome.notice;
+    if (notice?.kind === "message") this.deps.onMessage(notice.message);
+    else if (notice?.kind === "title") this.deps.onConversation(next);
+    else if (notice) this.deps.onContent(notice);
     return next;
   }
 }

@@ -9,10 +9,12 @@ import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js"
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import { participantsOf, type Applier } from "./applier.js";
-import { groupProfileContent, newMessageId } from "./content.js";
+import { buildGroupTitle } from "../content/build.js";
+import { draftOf } from "./drafts.js";
 import type { Outbox } from "./outbox.js";
 import { requireConversation } from "./requireConversation.js";
 import type { SerialQueue } from "./serialQueue.js";
+import { randomClientId } from "./clientIds.js";
 
 /** How often a commit is re-made after losing an epoch race ([DS1]). */
 const MAX_COMMIT_ATTEMPTS = 8;
@@ -63,10 +65,8 @@ export class Committer {
     const conversation = await requireConversation(this.deps.store, conversationId);
     // New members cannot read what was said before they joined, the title included.
     if (conversation.kind === "group" && conversation.title !== "") {
-      await this.deps.outbox.enqueue(
-        conversationId,
-        (id, now) => groupProfileContent(id, conversation.title, now),
-        null,
+      await this.deps.outbox.enqueue(conversationId, () =>
+        draftOf(buildGroupTitle(conversation.title), this.deps.identity().address, conversationId),
       );
       await this.deps.outbox.flush();
     }
@@ -100,7 +100,7 @@ export class Committer {
         try {
           const accepted = await this.deps.call("commit", {
             conversationId,
-            clientMessageId: newMessageId(),
+            clientMessageId: randomClientId(),
             epoch: BigInt(pending.epoch),
             commit: pending.commit,
             welcome: pending.welcome ?? new Uint8Array(),

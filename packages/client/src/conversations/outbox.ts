@@ -1,14 +1,15 @@
 /**
  * Outgoing messages: encrypted once, persisted with the ratchet's new state
  * and an outbox item in one write, then sent; a retry resends the same bytes
- * under the same client message id ([DS3]).
+ * under the same client message id ([DS3]). The id is the content's MIMI id
+ * (SPEC CT2), so encrypting the same plaintext again keeps it.
  */
 import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
-import type { LocalMessage, LocalStore, OutboxItem } from "../store/port.js";
+import type { LocalConversation, LocalStore, LocalWrite, OutboxItem } from "../store/port.js";
 import { ProtocolError } from "@switchboard/protocol";
-import { RateLimitedError } from "../errors.js";
-import { newMessageId, textContent } from "./content.js";
+import { ClientError, RateLimitedError } from "../errors.js";
+import { legacyTextContent } from "./content.js";
 import { requireConversation } from "./requireConversation.js";
 import { SerialQueue } from "./serialQueue.js";
 
@@ -32,6 +33,20 @@ export interface OutboxDeps {
   rateLimited(conversationId: string, retryAfterMs: number): void;
 }
 
+/** What one outgoing message is: its id, the content to encrypt, and what it changes locally. */
+export interface OutgoingDraft {
+  id: string;
+  plaintext: Uint8Array;
+  /** Local writes that go with it, atomically (the message, an edit, a reaction). */
+  writes: LocalWrite[];
+}
+
+/** Where the hub stored a message. */
+export interface Delivered {
+  seq: number;
+  serverTime: number;
+}
+
 /** How often one message is encrypted again after the group moved on under it. */
 const MAX_REENCRYPTIONS = 4;
 
@@ -50,54 +65,47 @@ export class Outbox {
   constructor(private readonly deps: OutboxDeps) {}
 
   /**
-   * Encrypt once and put in the outbox, with the ratchet's new state,
-   * atomically. `reuse` encrypts again a message the hub refused without
-   * storing it: same id and time, new ciphertext, replacing the old.
+   * Encrypt once and put in the outbox, with the ratchet's new state and
+   * whatever the draft changes locally (the message itself, an edit, a
+   * reaction), atomically. The draft is made inside the conversation's queue,
+   * so the rules it checks see the state it changes. `reuse` encrypts again
+   * an item the hub refused without storing it: same id, same plaintext.
    */
   async enqueue(
     conversationId: string,
-    build: (id: string, now: number) => Uint8Array,
-    text: string | null,
-    reuse?: { id: string; sentAt: number },
-  ): Promise<LocalMessage> {
+    draft: (conversation: LocalConversation, now: number) => Promise<OutgoingDraft> | OutgoingDraft,
+    reuse?: { createdAt: number },
+  ): Promise<OutgoingDraft> {
     return this.deps.queue.run(conversationId, async () => {
       const conversation = await requireConversation(this.deps.store, conversationId);
+      if (!conversation.active)
+        throw new ClientError("NOT_A_MEMBER", "this device is no longer in the conversation");
       const engine = this.deps.engine;
-      const id = reuse?.id ?? newMessageId();
-      const now = reuse?.sentAt ?? this.deps.clock();
+      const now = reuse?.createdAt ?? this.deps.clock();
+      const outgoing = await draft(conversation, now);
       const identity = this.deps.identity();
       const { message: payload, newState } = await engine.encrypt(
         identity,
         engine.deserialize(conversation.groupState),
-        build(id, now),
+        outgoing.plaintext,
       );
       const item: OutboxItem = {
-        clientMessageId: id,
+        clientMessageId: outgoing.id,
         conversationId,
         payload,
         epoch: newState.epoch,
         createdAt: now,
-      };
-      const message: LocalMessage = {
-        id,
-        conversationId,
-        seq: null,
-        senderAddress: identity.address,
-        senderDeviceId: identity.deviceId,
-        text: text ?? "",
-        sentAt: now,
-        serverTime: null,
-        outgoing: true,
+        plaintext: outgoing.plaintext,
       };
       await this.deps.store.write([
         {
           kind: "putConversation",
           conversation: { ...conversation, groupState: engine.serialize(newState), updatedAt: now },
         },
-        ...(text !== null ? [{ kind: "putMessage" as const, message }] : []),
+        ...outgoing.writes,
         { kind: "putOutbox", item },
       ]);
-      return message;
+      return outgoing;
     });
   }
 
@@ -105,17 +113,15 @@ export class Outbox {
    * Send an outbox item, after every earlier one of its conversation: a
    * message never overtakes one written before it (which a failed send left
    * in the outbox), because the receivers' ratchets keep only a few skipped
-   * keys (RFC 9420 §9.1) and the user expects their order kept.
+   * keys (RFC 9420 §9.1) and the user expects their order kept. Resolves with
+   * where the hub stored it (undefined: it had been sent already).
    */
-  deliver(message: LocalMessage): Promise<LocalMessage> {
-    return this.sending.run(message.conversationId, async () => {
-      const queued = (await this.deps.store.listOutbox()).filter(
-        (o) => o.conversationId === message.conversationId,
-      );
-      const at = queued.findIndex((o) => o.clientMessageId === message.id);
-      for (const earlier of queued.slice(0, Math.max(0, at)))
-        await this.deliverOne(await this.messageFor(earlier));
-      return this.deliverOne(message);
+  deliver(conversationId: string, id: string): Promise<Delivered | undefined> {
+    return this.sending.run(conversationId, async () => {
+      const queued = (await this.deps.store.listOutbox()).filter((o) => o.conversationId === conversationId);
+      const at = queued.findIndex((o) => o.clientMessageId === id);
+      for (const earlier of queued.slice(0, Math.max(0, at))) await this.deliverOne(earlier.clientMessageId);
+      return this.deliverOne(id);
     });
   }
 
@@ -123,16 +129,16 @@ export class Outbox {
    * Send one outbox item (idempotent: a retry gets the same seq) and record
    * its seq. The hub takes a message only for the group's current epoch with
    * no removal pending ([DS9], [DS10]); when the group moved on under it, the
-   * hub stored nothing, so the text is encrypted again under the same id.
+   * hub stored nothing, so the same plaintext is encrypted again under the same id.
    */
-  private async deliverOne(message: LocalMessage): Promise<LocalMessage> {
+  private async deliverOne(id: string): Promise<Delivered | undefined> {
     let waits = 0;
     let reencryptions = 0;
     for (;;) {
-      const item = (await this.deps.store.listOutbox()).find((o) => o.clientMessageId === message.id);
-      if (!item) return message;
+      const item = (await this.deps.store.listOutbox()).find((o) => o.clientMessageId === id);
+      if (!item) return undefined;
       try {
-        return await this.send(item, message);
+        return await this.send(item);
       } catch (err) {
         // [EG4] Wait as long as the hub said instead of hammering it; the caller is told.
         if (
@@ -149,63 +155,55 @@ export class Outbox {
           err instanceof ProtocolError && (err.code === "EPOCH_CONFLICT" || err.code === "PROPOSALS_PENDING");
         if (!stale || reencryptions++ >= MAX_REENCRYPTIONS) throw err;
         await this.deps.refresh(item.conversationId);
-        message = await this.reencrypt(item, message);
+        await this.reencrypt(item);
       }
     }
   }
 
-  /** The same message in the group's current epoch; a message with no text to rebuild (a title) is dropped. */
-  private async reencrypt(item: OutboxItem, message: LocalMessage): Promise<LocalMessage> {
-    if (message.text === "") {
-      await this.deps.store.write([{ kind: "deleteOutbox", clientMessageId: item.clientMessageId }]);
-      return message;
+  /**
+   * The same content in the group's current epoch. An item from an older SDK
+   * has no plaintext: its text is rebuilt as the protobuf Content it was;
+   * one with no text to rebuild (a title) is dropped.
+   */
+  private async reencrypt(item: OutboxItem): Promise<void> {
+    let plaintext = item.plaintext;
+    if (plaintext === null) {
+      const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
+      if (!message || message.text === "") {
+        await this.deps.store.write([{ kind: "deleteOutbox", clientMessageId: item.clientMessageId }]);
+        return;
+      }
+      plaintext = legacyTextContent(message.id, message.text, message.sentAt);
     }
-    return this.enqueue(
+    const again = plaintext;
+    await this.enqueue(
       item.conversationId,
-      (id, sentAt) => textContent(id, message.text, sentAt),
-      message.text,
-      { id: message.id, sentAt: message.sentAt },
+      () => ({ id: item.clientMessageId, plaintext: again, writes: [] }),
+      {
+        createdAt: item.createdAt,
+      },
     );
   }
 
-  private async send(item: OutboxItem, message: LocalMessage): Promise<LocalMessage> {
+  private async send(item: OutboxItem): Promise<Delivered> {
     const sent = await this.deps.call("sendMessage", {
       conversationId: item.conversationId,
       clientMessageId: item.clientMessageId,
       payload: item.payload,
       epoch: BigInt(item.epoch),
     });
-    const seq = Number(sent.seq);
-    const stored: LocalMessage = { ...message, seq, serverTime: Number(sent.serverTime) };
+    const delivered: Delivered = { seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
+    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
     await this.deps.store.write([
-      ...(message.text !== "" ? [{ kind: "putMessage" as const, message: stored }] : []),
+      ...(message ? [{ kind: "putMessage" as const, message: { ...message, ...delivered } }] : []),
       { kind: "deleteOutbox", clientMessageId: item.clientMessageId },
     ]);
-    await this.deps.acknowledged(item.conversationId, seq);
-    return stored;
+    await this.deps.acknowledged(item.conversationId, delivered.seq);
+    return delivered;
   }
 
   async flush(): Promise<void> {
-    for (const item of await this.deps.store.listOutbox()) await this.deliver(await this.messageFor(item));
-  }
-
-  /** The stored message an outbox item carries (one with no text, a title, has none). */
-  private async messageFor(item: OutboxItem): Promise<LocalMessage> {
-    const stored = (await this.deps.store.listMessages(item.conversationId)).find(
-      (m) => m.id === item.clientMessageId,
-    );
-    return (
-      stored ?? {
-        id: item.clientMessageId,
-        conversationId: item.conversationId,
-        seq: null,
-        senderAddress: this.deps.identity().address,
-        senderDeviceId: this.deps.identity().deviceId,
-        text: "",
-        sentAt: item.createdAt,
-        serverTime: null,
-        outgoing: true,
-      }
-    );
+    for (const item of await this.deps.store.listOutbox())
+      await this.deliver(item.conversationId, item.clientMessageId);
   }
 }

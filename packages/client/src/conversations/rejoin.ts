@@ -11,7 +11,7 @@ import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import { participantsOf } from "./applier.js";
-import { newMessageId } from "./content.js";
+import { randomClientId } from "./clientIds.js";
 
 /** Another member's commit may win the epoch between our GroupInfo read and our commit ([DS1]). */
 const MAX_REJOIN_ATTEMPTS = 5;
@@ -39,7 +39,7 @@ export async function rejoinConversation(
     try {
       const accepted = await deps.call("commit", {
         conversationId: conversation.id,
-        clientMessageId: newMessageId(),
+        clientMessageId: randomClientId(),
         epoch: BigInt(pending.epoch),
         commit: pending.commit,
         welcome: new Uint8Array(),

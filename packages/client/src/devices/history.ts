@@ -19,6 +19,7 @@ import {
   type HistoryConversation,
 } from "@switchboard/protocol";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
+import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 
 export type HistoryChoice = "none" | "30d" | "all";
 
@@ -139,6 +140,7 @@ export async function historyWrites(
         sentAt: Number(m.sentAt),
         serverTime: m.serverTime === 0n ? null : Number(m.serverTime),
         outgoing: m.senderAddress === ownAddress,
+        ...UNCHANGED_MESSAGE,
       };
       messages.push(message);
       writes.push({ kind: "putMessage", message });

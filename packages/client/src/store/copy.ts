@@ -7,6 +7,7 @@
 import type {
   LocalConversation,
   LocalMessage,
+  LocalReaction,
   OutboxItem,
   StoredIdentity,
   StoredKeyPackage,
@@ -61,7 +62,16 @@ export function copyMessage(message: LocalMessage): LocalMessage {
     sentAt: message.sentAt,
     serverTime: message.serverTime,
     outgoing: message.outgoing,
+    replyTo: message.replyTo,
+    editCount: message.editCount,
+    editedAt: message.editedAt,
+    deleted: message.deleted,
+    expiresAt: message.expiresAt,
   };
+}
+
+export function copyReaction(reaction: LocalReaction): LocalReaction {
+  return { ...reaction };
 }
 
 export function copyOutboxItem(item: OutboxItem): OutboxItem {
@@ -71,5 +81,6 @@ export function copyOutboxItem(item: OutboxItem): OutboxItem {
     payload: new Uint8Array(item.payload),
     epoch: item.epoch,
     createdAt: item.createdAt,
+    plaintext: item.plaintext === null ? null : new Uint8Array(item.plaintext),
   };
 }

@@ -4,7 +4,7 @@
  * SQL adapters say the same thing in ORDER BY.
  */
 import { LocalStoreError } from "./errors.js";
-import type { LocalConversation, LocalMessage, OutboxItem } from "./port.js";
+import type { LocalConversation, LocalMessage, LocalReaction, OutboxItem } from "./port.js";
 
 export interface MessageListing {
   afterSeq: number | undefined;
@@ -53,4 +53,9 @@ export function compareOutbox(a: OutboxItem, b: OutboxItem): number {
 /** Most recently updated first, as a chat list shows them. */
 export function compareConversations(a: LocalConversation, b: LocalConversation): number {
   return b.updatedAt - a.updatedAt || compareText(a.id, b.id);
+}
+
+/** A message's reactions: oldest first, then by person (LS8). */
+export function compareReactions(a: LocalReaction, b: LocalReaction): number {
+  return a.at - b.at || compareText(a.senderAddress, b.senderAddress);
 }

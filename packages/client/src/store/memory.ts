@@ -4,18 +4,27 @@
  * change records how to take itself back, and a batch that throws part-way
  * is rolled back before the error leaves `write` (LS1).
  */
-import { copyConversation, copyIdentity, copyKeyPackage, copyMessage, copyOutboxItem } from "./copy.js";
+import {
+  copyConversation,
+  copyIdentity,
+  copyKeyPackage,
+  copyMessage,
+  copyOutboxItem,
+  copyReaction,
+} from "./copy.js";
 import { closedStore, unknownConversation } from "./errors.js";
 import {
   checkMessageListing,
   compareConversations,
   compareMessages,
   compareOutbox,
+  compareReactions,
   isAfter,
 } from "./listing.js";
 import type {
   LocalConversation,
   LocalMessage,
+  LocalReaction,
   LocalStore,
   LocalWrite,
   OutboxItem,
@@ -32,6 +41,8 @@ interface MemoryState {
   /** conversationId -> message id -> message. */
   messages: Map<string, Map<string, LocalMessage>>;
   outbox: Map<string, OutboxItem>;
+  /** conversationId -> message id -> sender address -> reaction. */
+  reactions: Map<string, Map<string, Map<string, LocalReaction>>>;
   meta: Map<string, string>;
 }
 
@@ -55,6 +66,24 @@ function messagesOf(state: MemoryState, conversationId: string): Map<string, Loc
     state.messages.set(conversationId, byId);
   }
   return byId;
+}
+
+function reactionsOf(
+  state: MemoryState,
+  conversationId: string,
+  messageId: string,
+): Map<string, LocalReaction> {
+  let byMessage = state.reactions.get(conversationId);
+  if (byMessage === undefined) {
+    byMessage = new Map();
+    state.reactions.set(conversationId, byMessage);
+  }
+  let bySender = byMessage.get(messageId);
+  if (bySender === undefined) {
+    bySender = new Map();
+    byMessage.set(messageId, bySender);
+  }
+  return bySender;
 }
 
 function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
@@ -93,6 +122,26 @@ function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
     case "setMeta":
       change(state.meta, write.key, write.value, undo);
       return;
+    case "deleteMessage": {
+      change(messagesOf(state, write.conversationId), write.id, undefined, undo);
+      const bySender = reactionsOf(state, write.conversationId, write.id);
+      for (const sender of [...bySender.keys()]) change(bySender, sender, undefined, undo);
+      return;
+    }
+    case "putReaction": {
+      const { conversationId, messageId, senderAddress } = write.reaction;
+      if (!state.conversations.has(conversationId)) throw unknownConversation(conversationId);
+      change(
+        reactionsOf(state, conversationId, messageId),
+        senderAddress,
+        copyReaction(write.reaction),
+        undo,
+      );
+      return;
+    }
+    case "deleteReaction":
+      change(reactionsOf(state, write.conversationId, write.messageId), write.senderAddress, undefined, undo);
+      return;
   }
 }
 
@@ -103,6 +152,7 @@ export function createMemoryStore(): LocalStore {
     conversations: new Map(),
     messages: new Map(),
     outbox: new Map(),
+    reactions: new Map(),
     meta: new Map(),
   };
   let closed = false;
@@ -149,6 +199,14 @@ export function createMemoryStore(): LocalStore {
       if (byId === undefined) return [];
       const listed = [...byId.values()].filter((message) => isAfter(message, afterSeq)).sort(compareMessages);
       return listed.slice(0, limit ?? listed.length).map(copyMessage);
+    },
+    async getMessage(conversationId, id) {
+      const message = open().messages.get(conversationId)?.get(id);
+      return message && copyMessage(message);
+    },
+    async listReactions(conversationId, messageId) {
+      const bySender = open().reactions.get(conversationId)?.get(messageId);
+      return [...(bySender?.values() ?? [])].sort(compareReactions).map(copyReaction);
     },
     async listOutbox() {
       return [...open().outbox.values()].sort(compareOutbox).map(copyOutboxItem);

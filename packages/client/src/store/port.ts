@@ -33,6 +33,13 @@
  *   and reopen (and a crash).
  * - [LS7] After `close` (which may be called again) every other call rejects
  *   with LocalStoreError `CLOSED`.
+ * - [LS8] Reactions are keyed by (`conversationId`, `messageId`,
+ *   `senderAddress`): one per person per message; `putReaction` replaces.
+ *   `listReactions` returns a message's reactions by `at`, then
+ *   `senderAddress`. `putReaction` names a stored conversation (as LS2).
+ * - [LS9] `deleteMessage` removes the message and its reactions; a message
+ *   put with `deleted` true and empty text keeps no trace of the text it
+ *   replaced (a persistent adapter overwrites it on disk, not only hides it).
  */
 
 export interface StoredIdentity {
@@ -81,7 +88,10 @@ export interface LocalConversation {
 }
 
 export interface LocalMessage {
-  /** The Content id (= client message id): unique per sender. */
+  /**
+   * The message id (= client message id): for MIMI content its MIMI id in
+   * hex (SPEC CT2); for legacy protobuf Content the id it carried.
+   */
   id: string;
   conversationId: string;
   /** Log seq, or null while it is still in the outbox. */
@@ -94,6 +104,27 @@ export interface LocalMessage {
   /** When the server made it durable. */
   serverTime: number | null;
   outgoing: boolean;
+  /** The id of the message this one replies to, or null. */
+  replyTo: string | null;
+  /** How many accepted edits; 0 when never edited. */
+  editCount: number;
+  /** The hub's time (ms) of the last accepted edit, or null. */
+  editedAt: number | null;
+  /** Deleted for everyone: `text` is then "" (LS9). */
+  deleted: boolean;
+  /** When it disappears (ms since the epoch), or null. */
+  expiresAt: number | null;
+}
+
+/** One person's reaction to one message (LS8). */
+export interface LocalReaction {
+  conversationId: string;
+  messageId: string;
+  senderAddress: string;
+  emoji: string;
+  /** The reaction message's own id: a later change `replaces` it. */
+  reactionId: string;
+  at: number;
 }
 
 /** A message waiting to be sent: encrypted once, resent as-is until acknowledged (idempotent). */
@@ -103,6 +134,11 @@ export interface OutboxItem {
   payload: Uint8Array;
   epoch: number;
   createdAt: number;
+  /**
+   * The content it encrypts, to encrypt again under the same id when the
+   * group moved on before the hub took it; null in items from older SDKs.
+   */
+  plaintext: Uint8Array | null;
 }
 
 export type LocalWrite =
@@ -113,6 +149,9 @@ export type LocalWrite =
   | { kind: "putMessage"; message: LocalMessage }
   | { kind: "putOutbox"; item: OutboxItem }
   | { kind: "deleteOutbox"; clientMessageId: string }
+  | { kind: "deleteMessage"; conversationId: string; id: string }
+  | { kind: "putReaction"; reaction: LocalReaction }
+  | { kind: "deleteReaction"; conversationId: string; messageId: string; senderAddress: string }
   | { kind: "setMeta"; key: string; value: string };
 
 export interface LocalStore {
@@ -130,6 +169,9 @@ export interface LocalStore {
     conversationId: string,
     options?: { afterSeq?: number; limit?: number },
   ): Promise<LocalMessage[]>;
+  getMessage(conversationId: string, id: string): Promise<LocalMessage | undefined>;
+  /** A message's reactions, one per person (LS8). */
+  listReactions(conversationId: string, messageId: string): Promise<LocalReaction[]>;
   listOutbox(): Promise<OutboxItem[]>;
   getMeta(key: string): Promise<string | undefined>;
   /** Apply all writes atomically, in order (LS1, LS2). */

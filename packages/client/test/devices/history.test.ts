@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../src/store/memory.js";
+import { UNCHANGED_MESSAGE } from "../../src/store/messageDefaults.js";
 import type { LocalConversation, LocalMessage } from "../../src/store/port.js";
 import {
   HISTORY_CHUNK_BYTES,
@@ -40,6 +41,7 @@ function message(conversationId: string, seq: number | null, text: string, ageDa
     sentAt: NOW - ageDays * DAY,
     serverTime: seq === null ? null : NOW - ageDays * DAY,
     outgoing: false,
+    ...UNCHANGED_MESSAGE,
   };
 }
 

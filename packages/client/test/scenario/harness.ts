@@ -135,9 +135,11 @@ export async function newClient(
     timings?: RpcTimings;
     /** How the SDK waits out a retry-after (a test moves a fake clock instead). */
     wait?: (ms: number) => Promise<void>;
+    /** Another LocalStore than a fresh memory one (a test that looks at the SQLite file). */
+    store?: LocalStore;
   } = {},
 ): Promise<TestDevice> {
-  const store = createMemoryStore();
+  const store = options.store ?? createMemoryStore();
   const trust = new DeviceTrust();
   const client = new SwitchboardClient({
     store,

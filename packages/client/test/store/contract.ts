@@ -13,6 +13,7 @@ import { describeIdentityAndKeyPackages } from "./contract/identity-keys.js";
 import { describeLifecycle } from "./contract/lifecycle.js";
 import { describeMessages } from "./contract/messages.js";
 import { describeOutboxAndMeta } from "./contract/outbox-meta.js";
+import { describeReactionsAndDeletes } from "./contract/reactions-deletes.js";
 
 export type { OpenedLocalStore } from "./contract/context.js";
 
@@ -38,6 +39,7 @@ export function describeLocalStoreContract(name: string, open: () => Promise<Ope
     describeConversations(ctx);
     describeMessages(ctx);
     describeOutboxAndMeta(ctx);
+    describeReactionsAndDeletes(ctx);
     describeAtomicity(ctx);
     describeBytes(ctx);
     describeLifecycle(ctx);

@@ -2,6 +2,7 @@
  * Builders for LocalStore records: valid by default, each field overridable,
  * with distinct bytes per record so a mix-up between records shows.
  */
+import { UNCHANGED_MESSAGE } from "../../src/store/messageDefaults.js";
 import type {
   LocalConversation,
   LocalMessage,
@@ -72,6 +73,7 @@ export function message(
     sentAt: 1_700_000_003_000,
     serverTime: 1_700_000_003_500,
     outgoing: false,
+    ...UNCHANGED_MESSAGE,
     ...overrides,
   };
 }
@@ -98,6 +100,7 @@ export function outboxItem(
     payload: bytes(clientMessageId.length + 40, 100),
     epoch: 3,
     createdAt: 1_700_000_004_000,
+    plaintext: bytes(clientMessageId.length + 7, 30),
     ...overrides,
   };
 }

@@ -14,6 +14,14 @@ import { z } from "zod";
 import { DEFAULT_MAX_DEVICES, IDENTITY_KINDS, LIMITS, isAppId } from "@switchboard/protocol";
 import { DEMO_APPS, VERIFICATION_MODES, type AppConfig } from "./apps.js";
 import { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from "../directory/verificationCodes.js";
+import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "../delivery/membershipSettings.js";
+import { DEFAULT_STORAGE_SETTINGS, type StorageSettings } from "../delivery/retention.js";
+import { DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from "../gateway/connectionSettings.js";
+import {
+  DEFAULT_RATE_LIMIT_SETTINGS,
+  LIMIT_NAMES,
+  type RateLimitSettings,
+} from "../rateLimit/rateLimitSettings.js";
 
 export interface ServerConfig {
   host: string;
@@ -26,6 +34,14 @@ export interface ServerConfig {
   logLevel: string;
   /** Registration codes (SPEC DIR9): lifetime, guesses, issue budget, webhook timeout. */
   verification: VerificationSettings;
+  /** Connection limits, send budget, allowed web origins (SPEC EG2, EG3, EG6). */
+  connections: ConnectionSettings;
+  /** Token buckets per account and per IP (SPEC EG4). */
+  rateLimits: RateLimitSettings;
+  /** Retention, pruning and quotas (SPEC DS11-DS13). */
+  storage: StorageSettings;
+  /** Page sizes and caps on membership (SPEC DS15, DS16). */
+  membership: MembershipSettings;
 }
 
 /** The environment variables `serve` reads, and the setting each one sets. */
@@ -168,9 +184,75 @@ const VerificationSection = z
   })
   .prefault({});
 
-/** Add a section here (connections, rateLimits, storage, groups ...) and to ServerConfig. */
+const c = DEFAULT_CONNECTION_SETTINGS;
+const ConnectionsSection = z
+  .strictObject({
+    sendBudgetBytes: positiveInt("sendBudgetBytes").default(c.sendBudgetBytes),
+    stuckCloseMs: positiveInt("stuckCloseMs").default(c.stuckCloseMs),
+    helloDeadlineMs: positiveInt("helloDeadlineMs").default(c.helloDeadlineMs),
+    maxPreHelloFrameBytes: positiveInt("maxPreHelloFrameBytes").default(c.maxPreHelloFrameBytes),
+    maxConnections: positiveInt("maxConnections").default(c.maxConnections),
+    maxConnectionsPerIp: positiveInt("maxConnectionsPerIp").default(c.maxConnectionsPerIp),
+    trustForwardedFor: z.boolean({ error: "trustForwardedFor must be true or false" }).default(false),
+    allowedOrigins: z
+      .array(
+        z.string().refine((o) => hasHost(o, ["http:", "https:"]), {
+          error: "allowedOrigins must be http:// or https:// origins",
+        }),
+      )
+      .default([]),
+  })
+  .prefault({});
+
+const BucketRate = z.strictObject({
+  burst: positiveInt("burst"),
+  perMinute: z.number({ error: "perMinute must be a number" }).positive(),
+});
+const RateLimitsSection = z
+  .strictObject({
+    limits: z
+      .strictObject(
+        Object.fromEntries(
+          LIMIT_NAMES.map((name) => [name, BucketRate.default(DEFAULT_RATE_LIMIT_SETTINGS.limits[name])]),
+        ) as Record<(typeof LIMIT_NAMES)[number], z.ZodDefault<typeof BucketRate>>,
+      )
+      .prefault({}),
+    maxBuckets: positiveInt("maxBuckets").default(DEFAULT_RATE_LIMIT_SETTINGS.maxBuckets),
+  })
+  .prefault({});
+
+const st = DEFAULT_STORAGE_SETTINGS;
+const StorageSection = z
+  .strictObject({
+    pruneGraceMs: positiveInt("pruneGraceMs").default(st.pruneGraceMs),
+    retentionMs: positiveInt("retentionMs").default(st.retentionMs),
+    pruneIntervalMs: positiveInt("pruneIntervalMs").default(st.pruneIntervalMs),
+    pruneBatchEntries: positiveInt("pruneBatchEntries").default(st.pruneBatchEntries),
+    pruneBatchConversations: positiveInt("pruneBatchConversations").default(st.pruneBatchConversations),
+    maxQueuedBytesPerDevice: positiveInt("maxQueuedBytesPerDevice").default(st.maxQueuedBytesPerDevice),
+    maxInboxBytesPerDevice: positiveInt("maxInboxBytesPerDevice").default(st.maxInboxBytesPerDevice),
+  })
+  .prefault({});
+
+const m = DEFAULT_MEMBERSHIP_SETTINGS;
+const MembershipSection = z
+  .strictObject({
+    conversationsPerPage: positiveInt("conversationsPerPage").default(m.conversationsPerPage),
+    devicesPerPage: positiveInt("devicesPerPage").default(m.devicesPerPage),
+    maxConversationsPerAccount: positiveInt("maxConversationsPerAccount").default(
+      m.maxConversationsPerAccount,
+    ),
+    maxGroupAddsPerHour: positiveInt("maxGroupAddsPerHour").default(m.maxGroupAddsPerHour),
+  })
+  .prefault({});
+
+/** A section is a strict object whose fields have defaults; add one here and to ServerConfig. */
 const SECTIONS = {
   verification: VerificationSection,
+  connections: ConnectionsSection,
+  rateLimits: RateLimitsSection,
+  storage: StorageSection,
+  membership: MembershipSection,
 };
 
 const ConfigSchema = z.strictObject({

@@ -9,6 +9,10 @@ import {
   resolveConfig,
 } from "../../src/config/serverConfig.js";
 import { DEFAULT_VERIFICATION_SETTINGS } from "../../src/directory/verificationCodes.js";
+import { DEFAULT_MEMBERSHIP_SETTINGS } from "../../src/delivery/membershipSettings.js";
+import { DEFAULT_STORAGE_SETTINGS } from "../../src/delivery/retention.js";
+import { DEFAULT_CONNECTION_SETTINGS } from "../../src/gateway/connectionSettings.js";
+import { DEFAULT_RATE_LIMIT_SETTINGS } from "../../src/rateLimit/rateLimitSettings.js";
 
 describe("server configuration", () => {
   it("ships the three demo apps by default", () => {
@@ -134,6 +138,18 @@ describe("strict configuration (zod schema)", () => {
       "apps[0].verificationWebhook: ",
     ],
     [{ apps: [{ id: "a", identity: "phone", verification: "code" }] }, "apps[0].verification: "],
+    [{ connections: { maxConnectionsPerIp: 0 } }, "connections.maxConnectionsPerIp: "],
+    [{ connections: { allowedOrigins: ["chat.example.com"] } }, "connections.allowedOrigins[0]: "],
+    [
+      { rateLimits: { limits: { sendPerAccount: { burst: 10 } } } },
+      "rateLimits.limits.sendPerAccount.perMinute: ",
+    ],
+    [
+      { rateLimits: { limits: { sendsPerAccount: { burst: 1, perMinute: 1 } } } },
+      "rateLimits.limits.sendsPerAccount: unknown setting",
+    ],
+    [{ storage: { retentionDays: 30 } }, "storage.retentionDays: unknown setting"],
+    [{ membership: { maxGroupAddsPerHour: 1.5 } }, "membership.maxGroupAddsPerHour: "],
   ])("[CFG1] refuses %j, naming the path", (raw, expected) => {
     expect(message(raw)).toContain(expected);
   });
@@ -162,6 +178,27 @@ describe("strict configuration (zod schema)", () => {
     expect(config.apps.map((a) => a.verification)).toEqual(["none", "log", "webhook"]);
     expect(config.apps[2]!.verificationWebhook).toBe("https://sms.example/send");
     expect("verificationWebhook" in config.apps[0]!).toBe(false);
+  });
+
+  it("[CFG3] the hub's sections (connections, rateLimits, storage, membership) have the hub's defaults", () => {
+    const config = parseConfig({
+      connections: { maxConnectionsPerIp: 50, allowedOrigins: ["https://chat.example.com"] },
+      rateLimits: { limits: { sendPerAccount: { burst: 5, perMinute: 30 } } },
+      storage: { retentionMs: 86_400_000 },
+      membership: { maxGroupAddsPerHour: 10 },
+    });
+    expect(config.connections).toEqual({
+      ...DEFAULT_CONNECTION_SETTINGS,
+      maxConnectionsPerIp: 50,
+      allowedOrigins: ["https://chat.example.com"],
+    });
+    expect(config.rateLimits.limits).toEqual({
+      ...DEFAULT_RATE_LIMIT_SETTINGS.limits,
+      sendPerAccount: { burst: 5, perMinute: 30 },
+    });
+    expect(config.rateLimits.maxBuckets).toBe(DEFAULT_RATE_LIMIT_SETTINGS.maxBuckets);
+    expect(config.storage).toEqual({ ...DEFAULT_STORAGE_SETTINGS, retentionMs: 86_400_000 });
+    expect(config.membership).toEqual({ ...DEFAULT_MEMBERSHIP_SETTINGS, maxGroupAddsPerHour: 10 });
   });
 
   it("[CFG3] a section given in part is completed with its defaults; one not given keeps the layer below", () => {

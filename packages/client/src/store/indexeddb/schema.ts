@@ -9,12 +9,13 @@ import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type {
   LocalConversation,
   LocalMessage,
+  LocalReaction,
   OutboxItem,
   StoredIdentity,
   StoredKeyPackage,
 } from "../port.js";
 
-export const IDB_SCHEMA_VERSION = 1;
+export const IDB_SCHEMA_VERSION = 2;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
@@ -27,6 +28,8 @@ export interface SwitchboardDb extends DBSchema {
   conversations: { key: string; value: IdbConversation };
   /** Keyed [conversationId, id]: one conversation's messages are one key range. */
   messages: { key: [string, string]; value: LocalMessage };
+  /** Keyed [conversationId, messageId, senderAddress]: one reaction per person per message (LS8). */
+  reactions: { key: [string, string, string]; value: LocalReaction };
   outbox: { key: string; value: OutboxItem };
   /** Sealed UTF-8 of each value. */
   meta: { key: string; value: Uint8Array };
@@ -40,6 +43,7 @@ export const WRITE_STORES = [
   "keyPackages",
   "conversations",
   "messages",
+  "reactions",
   "outbox",
   "meta",
 ] as const;
@@ -56,6 +60,9 @@ export function openSwitchboardDb(name: string): Promise<Db> {
         db.createObjectStore("meta");
         db.createObjectStore("keys");
       }
+      // 2: reactions (content issue: one per person per message).
+      if (oldVersion < 2)
+        db.createObjectStore("reactions", { keyPath: ["conversationId", "messageId", "senderAddress"] });
     },
   });
 }

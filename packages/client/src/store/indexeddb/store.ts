@@ -13,6 +13,7 @@ import {
   compareConversations,
   compareMessages,
   compareOutbox,
+  compareReactions,
   isAfter,
 } from "../listing.js";
 import type {
@@ -90,8 +91,14 @@ async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWri
       case "putMessage":
         out.push({ kind: "putMessage", message: { ...write.message } });
         break;
-      case "putOutbox":
-        out.push({ kind: "putOutbox", item: { ...write.item, payload: copy(write.item.payload) } });
+      case "putOutbox": {
+        const { item } = write;
+        const plaintext = item.plaintext === null ? null : copy(item.plaintext);
+        out.push({ kind: "putOutbox", item: { ...item, payload: copy(item.payload), plaintext } });
+        break;
+      }
+      case "putReaction":
+        out.push({ kind: "putReaction", reaction: { ...write.reaction } });
         break;
       case "setMeta":
         out.push({
@@ -105,6 +112,11 @@ async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWri
     }
   }
   return out;
+}
+
+/** Every reaction to one message: arrays sort after strings in IndexedDB's key order. */
+function reactionsOf(conversationId: string, messageId: string): IDBKeyRange {
+  return IDBKeyRange.bound([conversationId, messageId], [conversationId, messageId, []]);
 }
 
 async function requireConversation(tx: WriteTx, conversationId: string): Promise<void> {
@@ -140,6 +152,18 @@ async function apply(tx: WriteTx, write: PreparedWrite): Promise<void> {
       return;
     case "setMeta":
       await tx.objectStore("meta").put(write.sealed, write.key);
+      return;
+    case "deleteMessage":
+      // LS9: the message and its reactions go; nothing of its text stays in the store's records.
+      await tx.objectStore("messages").delete([write.conversationId, write.id]);
+      await tx.objectStore("reactions").delete(reactionsOf(write.conversationId, write.id));
+      return;
+    case "putReaction":
+      await requireConversation(tx, write.reaction.conversationId);
+      await tx.objectStore("reactions").put(write.reaction);
+      return;
+    case "deleteReaction":
+      await tx.objectStore("reactions").delete([write.conversationId, write.messageId, write.senderAddress]);
       return;
   }
 }
@@ -232,6 +256,14 @@ export async function openIndexedDbLocalStore(name: string): Promise<LocalStore>
         .filter((message) => isAfter(message, afterSeq))
         .sort(compareMessages);
       return listed.slice(0, limit ?? listed.length);
+    },
+    async getMessage(conversationId, id) {
+      return open().get("messages", [conversationId, id]);
+    },
+    async listReactions(conversationId, messageId) {
+      return (await open().getAll("reactions", reactionsOf(conversationId, messageId))).sort(
+        compareReactions,
+      );
     },
     async listOutbox(): Promise<OutboxItem[]> {
       return (await open().getAll("outbox")).sort(compareOutbox);

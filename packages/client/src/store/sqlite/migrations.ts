@@ -8,7 +8,7 @@
 import type Database from "better-sqlite3";
 import { LocalStoreError } from "../errors.js";
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE identity (
     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -64,6 +64,25 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
+  );
+  `,
+  // 2: MIMI content (SPEC CT3-CT13): replies, edits, deletes, expiry, reactions,
+  // and the plaintext an outbox item encrypts (to encrypt it again under the same id).
+  `
+  ALTER TABLE messages ADD COLUMN reply_to TEXT;
+  ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+  ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+  ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+  ALTER TABLE outbox ADD COLUMN plaintext BLOB;
+  CREATE TABLE reactions (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id),
+    message_id TEXT NOT NULL,
+    sender_address TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    reaction_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, message_id, sender_address)
   );
   `,
 ];

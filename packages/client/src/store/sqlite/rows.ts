@@ -8,6 +8,7 @@ import type {
   LocalConversation,
   LocalConversationKind,
   LocalMessage,
+  LocalReaction,
   OutboxItem,
   StoredIdentity,
   StoredKeyPackage,
@@ -55,6 +56,20 @@ export interface MessageRow {
   sent_at: number;
   server_time: number | null;
   outgoing: number;
+  reply_to: string | null;
+  edit_count: number;
+  edited_at: number | null;
+  deleted: number;
+  expires_at: number | null;
+}
+
+export interface ReactionRow {
+  conversation_id: string;
+  message_id: string;
+  sender_address: string;
+  emoji: string;
+  reaction_id: string;
+  at: number;
 }
 
 export interface OutboxRow {
@@ -63,6 +78,7 @@ export interface OutboxRow {
   payload: Uint8Array;
   epoch: number;
   created_at: number;
+  plaintext: Uint8Array | null;
 }
 
 function kindOf(value: string): LocalConversationKind {
@@ -125,6 +141,22 @@ export function toMessage(row: MessageRow): LocalMessage {
     sentAt: row.sent_at,
     serverTime: row.server_time,
     outgoing: row.outgoing === 1,
+    replyTo: row.reply_to,
+    editCount: row.edit_count,
+    editedAt: row.edited_at,
+    deleted: row.deleted === 1,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function toReaction(row: ReactionRow): LocalReaction {
+  return {
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    senderAddress: row.sender_address,
+    emoji: row.emoji,
+    reactionId: row.reaction_id,
+    at: row.at,
   };
 }
 
@@ -135,5 +167,6 @@ export function toOutboxItem(row: OutboxRow): OutboxItem {
     payload: new Uint8Array(row.payload),
     epoch: row.epoch,
     createdAt: row.created_at,
+    plaintext: row.plaintext === null ? null : new Uint8Array(row.plaintext),
   };
 }

@@ -7,7 +7,14 @@
  * conversation's messages with it (LS3 keeps them).
  */
 import type Database from "better-sqlite3";
-import type { ConversationRow, IdentityRow, KeyPackageRow, MessageRow, OutboxRow } from "./rows.js";
+import type {
+  ConversationRow,
+  IdentityRow,
+  KeyPackageRow,
+  MessageRow,
+  OutboxRow,
+  ReactionRow,
+} from "./rows.js";
 
 type Params<Row> = { [K in keyof Row]: Row[K] };
 
@@ -67,14 +74,34 @@ export function prepareStatements(db: Database.Database) {
     ),
     putMessage: db.prepare<Params<MessageRow>>(
       `INSERT OR REPLACE INTO messages
-         (conversation_id, id, seq, sender_address, sender_device_id, text, sent_at, server_time, outgoing)
-       VALUES (@conversation_id, @id, @seq, @sender_address, @sender_device_id, @text, @sent_at, @server_time, @outgoing)`,
+         (conversation_id, id, seq, sender_address, sender_device_id, text, sent_at, server_time, outgoing,
+          reply_to, edit_count, edited_at, deleted, expires_at)
+       VALUES (@conversation_id, @id, @seq, @sender_address, @sender_device_id, @text, @sent_at, @server_time,
+          @outgoing, @reply_to, @edit_count, @edited_at, @deleted, @expires_at)`,
+    ),
+    getMessage: db.prepare<[string, string], MessageRow>(
+      "SELECT * FROM messages WHERE conversation_id = ? AND id = ?",
+    ),
+    deleteMessage: db.prepare<[string, string]>("DELETE FROM messages WHERE conversation_id = ? AND id = ?"),
+
+    listReactions: db.prepare<[string, string], ReactionRow>(
+      `SELECT * FROM reactions WHERE conversation_id = ? AND message_id = ? ORDER BY at, sender_address`,
+    ),
+    putReaction: db.prepare<Params<ReactionRow>>(
+      `INSERT OR REPLACE INTO reactions (conversation_id, message_id, sender_address, emoji, reaction_id, at)
+       VALUES (@conversation_id, @message_id, @sender_address, @emoji, @reaction_id, @at)`,
+    ),
+    deleteReaction: db.prepare<[string, string, string]>(
+      "DELETE FROM reactions WHERE conversation_id = ? AND message_id = ? AND sender_address = ?",
+    ),
+    deleteReactionsOf: db.prepare<[string, string]>(
+      "DELETE FROM reactions WHERE conversation_id = ? AND message_id = ?",
     ),
 
     listOutbox: db.prepare<[], OutboxRow>("SELECT * FROM outbox ORDER BY created_at, client_message_id"),
     putOutbox: db.prepare<Params<OutboxRow>>(
-      `INSERT OR REPLACE INTO outbox (client_message_id, conversation_id, payload, epoch, created_at)
-       VALUES (@client_message_id, @conversation_id, @payload, @epoch, @created_at)`,
+      `INSERT OR REPLACE INTO outbox (client_message_id, conversation_id, payload, epoch, created_at, plaintext)
+       VALUES (@client_message_id, @conversation_id, @payload, @epoch, @created_at, @plaintext)`,
     ),
     deleteOutbox: db.prepare<[string]>("DELETE FROM outbox WHERE client_message_id = ?"),
 

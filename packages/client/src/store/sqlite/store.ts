@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import { closedStore } from "../errors.js";
 import { checkMessageListing } from "../listing.js";
 import type { LocalStore, LocalWrite } from "../port.js";
-import { toConversation, toIdentity, toKeyPackage, toMessage, toOutboxItem } from "./rows.js";
+import { toConversation, toIdentity, toKeyPackage, toMessage, toOutboxItem, toReaction } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import { applyWrite } from "./writes.js";
 
@@ -62,6 +62,13 @@ export function createSqliteStore(db: Database.Database): LocalStore {
         limit: limit ?? -1,
       });
       return rows.map(toMessage);
+    },
+    async getMessage(conversationId, id) {
+      const row = live().getMessage.get(conversationId, id);
+      return row && toMessage(row);
+    },
+    async listReactions(conversationId, messageId) {
+      return live().listReactions.all(conversationId, messageId).map(toReaction);
     },
     async listOutbox() {
       return live().listOutbox.all().map(toOutboxItem);

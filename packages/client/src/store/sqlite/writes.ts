@@ -72,6 +72,11 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
         sent_at: message.sentAt,
         server_time: message.serverTime,
         outgoing: bit(message.outgoing),
+        reply_to: message.replyTo,
+        edit_count: message.editCount,
+        edited_at: message.editedAt,
+        deleted: bit(message.deleted),
+        expires_at: message.expiresAt,
       });
       return;
     }
@@ -84,6 +89,7 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
         payload: item.payload,
         epoch: item.epoch,
         created_at: item.createdAt,
+        plaintext: item.plaintext,
       });
       return;
     }
@@ -92,6 +98,26 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
       return;
     case "setMeta":
       statements.setMeta.run(write.key, write.value);
+      return;
+    case "deleteMessage":
+      statements.deleteMessage.run(write.conversationId, write.id);
+      statements.deleteReactionsOf.run(write.conversationId, write.id);
+      return;
+    case "putReaction": {
+      const { reaction } = write;
+      requireConversation(statements, reaction.conversationId);
+      statements.putReaction.run({
+        conversation_id: reaction.conversationId,
+        message_id: reaction.messageId,
+        sender_address: reaction.senderAddress,
+        emoji: reaction.emoji,
+        reaction_id: reaction.reactionId,
+        at: reaction.at,
+      });
+      return;
+    }
+    case "deleteReaction":
+      statements.deleteReaction.run(write.conversationId, write.messageId, write.senderAddress);
       return;
   }
 }

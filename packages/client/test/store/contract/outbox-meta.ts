@@ -47,6 +47,17 @@ export function describeOutboxAndMeta(ctx: ContractContext): void {
       await store.write([{ kind: "putOutbox", item: reencrypted }]);
       expect(await store.listOutbox()).toEqual([reencrypted]);
     });
+
+    it("an item keeps the plaintext it encrypts, or null (an item from an older SDK)", async () => {
+      const store = ctx.store();
+      const withPlaintext = outboxItem("a", "c1", { plaintext: bytes(40, 3), createdAt: 1 });
+      const legacy = outboxItem("b", "c1", { plaintext: null, createdAt: 2 });
+      await store.write([
+        { kind: "putOutbox", item: withPlaintext },
+        { kind: "putOutbox", item: legacy },
+      ]);
+      expect(await store.listOutbox()).toEqual([withPlaintext, legacy]);
+    });
   });
 
   describe("meta", () => {

@@ -1,0 +1,5 @@
+export * from "./build.js";
+export * from "./extensions.js";
+export * from "./ids.js";
+export * from "./interpret.js";
+export * from "./rules.js";

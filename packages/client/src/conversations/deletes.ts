@@ -1,0 +1,37 @@
+/**
+ * Deleting a message (SPEC CT7, CT11). For everyone: one's own message within
+ * 48 h; every device keeps a tombstone and drops the text (LS9). For me: this
+ * device forgets the message and its reactions; nothing is sent.
+ */
+import { buildDelete } from "../content/build.js";
+import { applyDelete, mayDeleteForEveryone } from "../content/rules.js";
+import { ClientError } from "../errors.js";
+import type { LocalMessage } from "../store/port.js";
+import { draftOf } from "./drafts.js";
+import { normaliseId, refuse, sendContent, type SendDeps } from "./sendContent.js";
+
+export async function deleteForEveryone(
+  deps: SendDeps,
+  conversationId: string,
+  messageId: string,
+): Promise<{ id: string; seq: number | null }> {
+  const target = normaliseId(messageId);
+  const sent = await sendContent(deps, conversationId, async (conversation, now) => {
+    const original = await deps.store.getMessage(conversation.id, target);
+    const address = deps.identity().address;
+    refuse(mayDeleteForEveryone(original, address, now));
+    return draftOf(buildDelete(target), address, conversationId, () => [
+      { kind: "putMessage", message: applyDelete(original as LocalMessage) },
+    ]);
+  });
+  return { id: sent.id, seq: sent.delivered?.seq ?? null };
+}
+
+export async function deleteForMe(deps: SendDeps, conversationId: string, messageId: string): Promise<void> {
+  const target = messageId.toLowerCase();
+  await deps.queue.run(conversationId, async () => {
+    if (!(await deps.store.hasMessage(conversationId, target)))
+      throw new ClientError("UNKNOWN_MESSAGE", `no message ${target} in this conversation`);
+    await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }]);
+  });
+}

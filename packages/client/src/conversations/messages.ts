@@ -1,0 +1,45 @@
+/** Sending a text, or a reply to a message (SPEC CT3, CT4). */
+import { buildReply, buildText } from "../content/build.js";
+import { ClientError } from "../errors.js";
+import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
+import type { LocalMessage } from "../store/port.js";
+import { draftOf } from "./drafts.js";
+import { normaliseId, sendContent, type SendDeps } from "./sendContent.js";
+
+/** Resolves with the message as stored once the hub took it: its MIMI id, its seq. */
+export async function sendText(
+  deps: SendDeps,
+  conversationId: string,
+  text: string,
+  replyTo: string | null = null,
+): Promise<LocalMessage> {
+  if (text.trim() === "") throw new ClientError("INVALID_ARGUMENT", "a message needs some text");
+  const original = replyTo === null ? null : normaliseId(replyTo);
+  const { id } = await sendContent(deps, conversationId, async (conversation, now) => {
+    if (original !== null && !(await deps.store.hasMessage(conversation.id, original)))
+      throw new ClientError("UNKNOWN_MESSAGE", `no message ${original} in this conversation`);
+    const built = original === null ? buildText(text) : buildReply(original, text);
+    const identity = deps.identity();
+    return draftOf(built, identity.address, conversationId, (id) => [
+      {
+        kind: "putMessage",
+        message: {
+          id,
+          conversationId,
+          seq: null,
+          senderAddress: identity.address,
+          senderDeviceId: identity.deviceId,
+          text,
+          sentAt: now,
+          serverTime: null,
+          outgoing: true,
+          ...UNCHANGED_MESSAGE,
+          replyTo: original,
+        },
+      },
+    ]);
+  });
+  const stored = await deps.store.getMessage(conversationId, id);
+  if (!stored) throw new ClientError("UNKNOWN_MESSAGE", "the message left the store before it was sent");
+  return stored;
+}

@@ -1,0 +1,59 @@
+/**
+ * The message operations the client offers (SPEC CT3-CT13), over one set of
+ * dependencies: each operation lives in its own module; this only binds them.
+ */
+import type { LocalMessage, LocalReaction } from "../store/port.js";
+import { deleteForEveryone, deleteForMe } from "./deletes.js";
+import { edit } from "./edits.js";
+import { sendText } from "./messages.js";
+import { react } from "./reactions.js";
+import { quoteOf, type Quote } from "../content/rules.js";
+import type { SendDeps } from "./sendContent.js";
+
+/** A change to a message that itself travels as a message: its own id, and its seq once stored. */
+export interface SentChange {
+  id: string;
+  seq: number | null;
+}
+
+export class Messaging {
+  constructor(private readonly deps: SendDeps) {}
+
+  sendText(conversationId: string, text: string): Promise<LocalMessage> {
+    return sendText(this.deps, conversationId, text);
+  }
+
+  reply(conversationId: string, messageId: string, text: string): Promise<LocalMessage> {
+    return sendText(this.deps, conversationId, text, messageId);
+  }
+
+  /** null takes this person's reaction away (resolving null when there was none). */
+  react(conversationId: string, messageId: string, emoji: string | null): Promise<SentChange | null> {
+    return react(this.deps, conversationId, messageId, emoji);
+  }
+
+  edit(
+    conversationId: string,
+    messageId: string,
+    text: string,
+  ): Promise<SentChange & { message: LocalMessage }> {
+    return edit(this.deps, conversationId, messageId, text);
+  }
+
+  deleteForEveryone(conversationId: string, messageId: string): Promise<SentChange> {
+    return deleteForEveryone(this.deps, conversationId, messageId);
+  }
+
+  deleteForMe(conversationId: string, messageId: string): Promise<void> {
+    return deleteForMe(this.deps, conversationId, messageId);
+  }
+
+  reactions(conversationId: string, messageId: string): Promise<LocalReaction[]> {
+    return this.deps.store.listReactions(conversationId, messageId);
+  }
+
+  /** What a reply shows of its original: the message, or "original not found" (SPEC CT13). */
+  async quote(conversationId: string, messageId: string): Promise<Quote> {
+    return quoteOf(await this.deps.store.getMessage(conversationId, messageId));
+  }
+}
