@@ -50,6 +50,10 @@ export const ERROR_CODES = [
   "UNAVAILABLE",
   /** A bug on the server. Never carries details. */
   "INTERNAL",
+  /** An attachment is larger than its app's per-file limit (HTTP 413 on upload; SPEC MD6). */
+  "FILE_TOO_LARGE",
+  /** The account's stored attachments would pass its quota (HTTP 413 on upload; SPEC MD6). */
+  "QUOTA_EXCEEDED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

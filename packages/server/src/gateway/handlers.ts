@@ -10,6 +10,8 @@ import type { DeviceMessages } from "../delivery/deviceMessages.js";
 import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
+import type { MediaService } from "../media/mediaService.js";
+import { handleMediaOp } from "../media/mediaHandlers.js";
 import { handleDeviceOp } from "./deviceHandlers.js";
 import { handleRequestVerificationCode } from "./verificationHandlers.js";
 import { handleListKeyPackages } from "./keyPackageHandlers.js";
@@ -27,6 +29,8 @@ export interface Services {
   linking: Linking;
   revocation: Revocation;
   deviceMessages: DeviceMessages;
+  /** Attachments (SPEC MD); absent when the hub runs without a BlobStore. */
+  media?: MediaService | undefined;
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;
@@ -292,6 +296,10 @@ async function handleAuthenticated(
     case "revokeDevice":
     case "sendToDevice":
       return handleDeviceOp(services, caller, op);
+    case "createUploadToken":
+    case "completeBlob":
+    case "deleteBlob":
+      return handleMediaOp(services.media, caller, op);
     case "register":
     case "authenticate":
     case "beginLink":
