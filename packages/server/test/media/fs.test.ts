@@ -5,16 +5,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openFsBlobStore } from "../../src/media/fsBlobStore.js";
 import { blob, describeBlobStoreContract, pieces } from "./contract/blobStore.js";
+import { openFsHarness } from "./fsHarness.js";
 
-describeBlobStoreContract("filesystem", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sb-blobs-"));
-  const root = join(dir, "blobs");
-  return {
-    store: await openFsBlobStore(root),
-    reopen: () => openFsBlobStore(root),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-});
+describeBlobStoreContract("filesystem", openFsHarness);
 
 describe("filesystem BlobStore", () => {
   const dirs: string[] = [];

@@ -1,54 +1,12 @@
-/**
- * The BlobStore contract on the real PostgreSQL, each test in a fresh schema
- * dropped afterwards (as test/store/postgres.test.ts does). Set
- * SWITCHBOARD_TEST_POSTGRES_URL to use another server than the local one.
- */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { afterAll, describe, it } from "vitest";
-import type { BlobStore } from "../../src/media/blobStore.js";
-import { openPostgresBlobStore } from "../../src/media/postgresBlobStore.js";
-import { serviceAvailable } from "../support/services.js";
+/** The BlobStore contract on the real PostgreSQL (SPEC MD1-MD3, MD6, MD7). */
+import { describe, it } from "vitest";
 import { describeBlobStoreContract } from "./contract/blobStore.js";
+import { openPostgresHarness, postgresAvailable } from "./postgresHarness.js";
 
-export const POSTGRES_URL =
-  process.env["SWITCHBOARD_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
-
-const available = await serviceAvailable(`PostgreSQL at ${POSTGRES_URL}`, async () => {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-  } finally {
-    await client.end().catch(() => {});
-  }
-});
-
-const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-admin.on("error", () => {});
-afterAll(() => admin.end());
-
-if (!available) {
+if (!postgresAvailable) {
   describe.skip("PostgreSQL BlobStore (PostgreSQL unreachable: see the warning above)", () => {
     it("runs the BlobStore contract against PostgreSQL", () => {});
   });
 } else {
-  describeBlobStoreContract("postgres", async () => {
-    const schema = `sb_test_${randomBytes(6).toString("hex")}`;
-    const options = { url: POSTGRES_URL, schema, poolSize: 2 };
-    const opened: BlobStore[] = [await openPostgresBlobStore(options)];
-    return {
-      store: opened[0]!,
-      reopen: async () => {
-        const store = await openPostgresBlobStore(options);
-        opened.push(store);
-        return store;
-      },
-      cleanup: async () => {
-        for (const store of opened) await store.close();
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      },
-    };
-  });
+  describeBlobStoreContract("postgres", openPostgresHarness);
 }
