@@ -20,3 +20,7 @@ export type { Verifier, VerificationMessage } from "./directory/verifier.js";
 export { VerificationDeliveryError, logVerifier, webhookVerifier } from "./directory/verifier.js";
 export { DEFAULT_VERIFICATION_SETTINGS, type VerificationSettings } from "./directory/verificationCodes.js";
 export { openBackends, migrateDatabase, redact, type Backends } from "./backends.js";
+export type { BlobStore, BlobInfo, NewBlob } from "./media/blobStore.js";
+export { openFsBlobStore } from "./media/fsBlobStore.js";
+export { openPostgresBlobStore } from "./media/postgresBlobStore.js";
+export { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from "./media/settings.js";

@@ -65,6 +65,8 @@ export function addServeCommand(program: Command): void {
         webRoot: webClientBuild(),
         // Each app's verifier (none | log | webhook) is built by the hub from its config.
         verification: config.verification,
+        // Attachments with the default limits (SPEC MD6) until the config schema has a media section.
+        media: { blobs: backends.blobs },
       });
       process.stdout.write(
         `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,
