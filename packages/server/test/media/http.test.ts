@@ -7,55 +7,12 @@ import { createCipheriv, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as tus from "tus-js-client";
+import type * as tus from "tus-js-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openFsBlobStore } from "../../src/media/fsBlobStore.js";
 import type { MediaSettings } from "../../src/media/settings.js";
 import { call, startMediaHub, uploadToken, type MediaHub } from "./support.js";
-
-interface Uploaded {
-  url: string;
-  id: string;
-}
-
-/** Upload with tus-js-client; `stopAt` aborts once that many bytes are accepted. */
-function tusUpload(
-  hub: MediaHub,
-  data: Buffer,
-  token: string,
-  options: {
-    uploadUrl?: string;
-    stopAt?: number;
-    chunkSize?: number;
-    onChunk?: (accepted: number) => void;
-  } = {},
-): Promise<Uploaded & { stopped: boolean }> {
-  return new Promise((resolve, reject) => {
-    const upload: tus.Upload = new tus.Upload(data, {
-      endpoint: `${hub.hub.url}/uploads/`,
-      ...(options.uploadUrl ? { uploadUrl: options.uploadUrl } : {}),
-      chunkSize: options.chunkSize ?? 64 * 1024,
-      headers: { Authorization: `Bearer ${token}` },
-      metadata: { filename: "secret-name.jpg" },
-      retryDelays: null,
-      storeFingerprintForResuming: false,
-      onChunkComplete(_size, accepted) {
-        options.onChunk?.(accepted);
-        if (options.stopAt !== undefined && accepted >= options.stopAt && accepted < data.byteLength) {
-          void upload.abort().then(() => resolve({ ...located(upload), stopped: true }));
-        }
-      },
-      onSuccess: () => resolve({ ...located(upload), stopped: false }),
-      onError: reject,
-    });
-    upload.start();
-  });
-}
-
-function located(upload: tus.Upload): Uploaded {
-  const url = upload.url ?? "";
-  return { url, id: url.split("/").at(-1) ?? "" };
-}
+import { tusUpload } from "./tusClient.js";
 
 describe("media over HTTP", () => {
   let dir: string;
@@ -78,7 +35,7 @@ describe("media over HTTP", () => {
     const alice = await hub.register("alice");
     const { token } = await uploadToken(alice);
     const data = randomBytes(1024 * 1024 + 123);
-    const first = await tusUpload(hub, data, token, { stopAt: data.byteLength / 2 });
+    const first = await tusUpload(hub.hub.url, data, token, { stopAt: data.byteLength / 2 });
     expect(first.stopped).toBe(true);
     expect(first.id).toMatch(/^[0-9a-f]{32}$/);
     const head = await fetch(first.url, {
@@ -92,7 +49,7 @@ describe("media over HTTP", () => {
     expect((await fetch(`${hub.hub.url}/blobs/${first.id}`)).status).toBe(404);
 
     const accepted: number[] = [];
-    const second = await tusUpload(hub, data, token, {
+    const second = await tusUpload(hub.hub.url, data, token, {
       uploadUrl: first.url,
       onChunk: (n) => accepted.push(n),
     });
@@ -168,19 +125,23 @@ describe("media over HTTP", () => {
     const issued = await uploadToken(alice);
     expect(issued.maxFileBytes).toBe(5000);
     expect(issued.quotaRemaining).toBe(8000);
-    const tooLarge = await tusUpload(hub, randomBytes(5001), issued.token).catch((e: tus.DetailedError) => e);
+    const tooLarge = await tusUpload(hub.hub.url, randomBytes(5001), issued.token).catch(
+      (e: tus.DetailedError) => e,
+    );
     expect(tooLarge).toBeInstanceOf(Error);
     const response = (tooLarge as tus.DetailedError).originalResponse!;
     expect(response.getStatus()).toBe(413);
     expect(JSON.parse(response.getBody())).toMatchObject({ error: "FILE_TOO_LARGE" });
 
-    await tusUpload(hub, randomBytes(5000), issued.token);
+    await tusUpload(hub.hub.url, randomBytes(5000), issued.token);
     expect((await uploadToken(alice)).quotaRemaining).toBe(3000);
-    const over = await tusUpload(hub, randomBytes(3001), issued.token).catch((e: tus.DetailedError) => e);
+    const over = await tusUpload(hub.hub.url, randomBytes(3001), issued.token).catch(
+      (e: tus.DetailedError) => e,
+    );
     const overResponse = (over as tus.DetailedError).originalResponse!;
     expect(overResponse.getStatus()).toBe(413);
     expect(JSON.parse(overResponse.getBody())).toMatchObject({ error: "QUOTA_EXCEEDED" });
-    await tusUpload(hub, randomBytes(3000), issued.token);
+    await tusUpload(hub.hub.url, randomBytes(3000), issued.token);
   });
 
   it("[MD9] the hub's blob files hold the ciphertext the client sent, never its plaintext", async () => {
@@ -193,7 +154,7 @@ describe("media over HTTP", () => {
     const nonce = randomBytes(12);
     const cipher = createCipheriv("aes-128-gcm", key, nonce);
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-    const { id } = await tusUpload(hub, ciphertext, token, { chunkSize: 100_000 });
+    const { id } = await tusUpload(hub.hub.url, ciphertext, token, { chunkSize: 100_000 });
 
     const files = await readdir(join(dir, "blobs"));
     expect(files.length).toBeGreaterThan(0);
@@ -213,7 +174,7 @@ describe("media over HTTP", () => {
     const alice = await hub.register("alice");
     const bob = await hub.register("bob");
     const { token } = await uploadToken(alice, 60_000);
-    const { id } = await tusUpload(hub, randomBytes(1000), token);
+    const { id } = await tusUpload(hub.hub.url, randomBytes(1000), token);
     const complete = (who: typeof alice) => call(who, { case: "completeBlob", value: { blobId: id } });
     expect(await complete(bob)).toMatchObject({ case: "error", value: { code: "NOT_FOUND" } });
     const done = await complete(alice);

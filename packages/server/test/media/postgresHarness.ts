@@ -10,7 +10,7 @@ import { openPostgresBlobStore } from "../../src/media/postgresBlobStore.js";
 import { serviceAvailable } from "../support/services.js";
 import type { BlobStoreHarness } from "./contract/blobStore.js";
 
-const POSTGRES_URL =
+export const POSTGRES_URL =
   process.env["SWITCHBOARD_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export const postgresAvailable = await serviceAvailable(`PostgreSQL at ${POSTGRES_URL}`, async () => {
@@ -24,7 +24,7 @@ export const postgresAvailable = await serviceAvailable(`PostgreSQL at ${POSTGRE
   }
 });
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   client.on("error", () => {});
   await client.connect();

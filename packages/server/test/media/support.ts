@@ -1,5 +1,12 @@
 /** A hub with media enabled, and authenticated raw clients that get upload tokens. */
-import { DEMO_APPS, createMemoryBus, openSqliteStore, startHub, type Hub } from "../../src/index.js";
+import {
+  DEMO_APPS,
+  createMemoryBus,
+  openSqliteStore,
+  startHub,
+  type Hub,
+  type Store,
+} from "../../src/index.js";
 import type { BlobStore } from "../../src/media/blobStore.js";
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from "../../src/media/settings.js";
 import type { SweepTimers } from "../../src/media/mediaService.js";
@@ -20,10 +27,11 @@ export const idleTimers: SweepTimers = { setInterval: () => ({}), clearInterval:
 export async function startMediaHub(
   blobs: BlobStore,
   settings: Partial<MediaSettings> = {},
+  store: Store = openSqliteStore({ path: ":memory:" }),
 ): Promise<MediaHub> {
   const clock = { now: Date.UTC(2026, 0, 1) };
   const hub = await startHub({
-    store: openSqliteStore({ path: ":memory:" }),
+    store,
     bus: createMemoryBus(),
     apps: DEMO_APPS,
     clock: () => clock.now,
