@@ -52,6 +52,7 @@ import {
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
+import { Attachments, type AttachmentPlatform } from "./media/attachments.js";
 import type { LocalConversation, LocalMessage, LocalStore, StoredIdentity } from "./store/port.js";
 import type { Transport } from "./transport/port.js";
 
@@ -76,6 +77,8 @@ export interface ClientOptions {
    * the devices it adds itself.
    */
   trust?: DeviceTrust;
+  /** Attachments' crypto and streams (Node or browser); without it `attachments` is unavailable. */
+  attachmentPlatform?: AttachmentPlatform;
 }
 
 /** One of this account's devices, as `devices()` lists them. */
@@ -131,6 +134,19 @@ export class SwitchboardClient {
   private readonly deviceInbox: DeviceInbox;
 
   private readonly options: ClientOptions;
+  private attachmentsApi: Attachments | undefined;
+
+  /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
+  get attachments(): Attachments {
+    const platform = this.options.attachmentPlatform;
+    if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
+    this.attachmentsApi ??= new Attachments({
+      call: (op, value) => this.call(op, value),
+      server: () => parseServers(this.requireIdentity().server)[0]!,
+      platform,
+    });
+    return this.attachmentsApi;
+  }
 
   constructor(options: ClientOptions) {
     this.options = { ...options, engine: withStateCache(options.engine) };

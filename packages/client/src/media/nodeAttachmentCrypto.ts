@@ -1,6 +1,8 @@
-/** AttachmentCrypto on node:crypto (the browser's WebCrypto one comes with the browser entry). */
+/** Attachments on Node: node:crypto, and streams as Readables (the browser's come with the browser entry). */
 import { createHash, randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { aesGcmOpen, aesGcmSeal } from "../crypto/nodeAesGcm.js";
+import type { AttachmentPlatform } from "./attachments.js";
 import type { AttachmentCrypto } from "./streamCipher.js";
 
 const NO_AAD = new Uint8Array(0);
@@ -18,4 +20,9 @@ export const nodeAttachmentCrypto: AttachmentCrypto = {
     };
   },
   randomBytes: (length) => new Uint8Array(randomBytes(length)),
+};
+
+export const nodeAttachmentPlatform: AttachmentPlatform = {
+  crypto: nodeAttachmentCrypto,
+  uploadSource: (ciphertext) => Readable.from(ciphertext, { objectMode: false }),
 };

@@ -11,6 +11,7 @@ import { decodeServerFrame } from "@switchboard/protocol";
 import {
   DEMO_APPS,
   createMemoryBus,
+  openFsBlobStore,
   openSqliteStore,
   startHub,
   type AppConfig,
@@ -28,6 +29,7 @@ import {
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
+import { nodeAttachmentPlatform } from "../../src/media/nodeAttachmentCrypto.js";
 import type { Transport } from "../../src/transport/port.js";
 
 export interface TestHub {
@@ -46,6 +48,8 @@ export async function startTestHub(
     apps?: readonly AppConfig[];
     /** Per app id, a Verifier in place of what the app's config asks for. */
     verifiers?: Record<string, Verifier>;
+    /** Attachments on, stored under `<dir>/blobs` (SPEC MD). */
+    media?: boolean;
   } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
@@ -65,6 +69,7 @@ export async function startTestHub(
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.verifiers ? { verifiers: options.verifiers } : {}),
+    ...(options.media ? { media: { blobs: await openFsBlobStore(join(dir, "blobs")) } } : {}),
   });
   return {
     hub,
@@ -132,6 +137,7 @@ export async function newClient(
     store,
     engine: await createTsMlsEngine({ crypto: "node", verifyMember: trust.verify }),
     trust,
+    attachmentPlatform: nodeAttachmentPlatform,
     ...(options.random ? { random: options.random } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
