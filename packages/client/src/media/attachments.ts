@@ -8,6 +8,7 @@
 import * as tus from "tus-js-client";
 import type { Call } from "../session/call.js";
 import { ProtocolError } from "../errors.js";
+import { forwardOnlySource } from "./uploadSource.js";
 import {
   ciphertextBytes,
   decryptAttachment,
@@ -38,17 +39,34 @@ export interface AttachmentRef {
 }
 
 export interface UploadOptions {
+  /**
+   * Resume this upload: the SAME file again, from its start (bytes the hub
+   * has are not sent again). Only for the same bytes: the key and nonce are
+   * reused, which is safe only because the ciphertext is then the same.
+   */
+  resume?: UploadState;
+  /** Called once the hub has created the upload: persist it to resume later. */
+  onUploadState?: (state: UploadState) => void;
+  /** Stops the upload; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Bytes per tus request (default 4 MiB). */
+  chunkBytes?: number;
   /** Ciphertext bytes the hub has accepted so far, of the total. */
   onProgress?: (sent: number, total: number) => void;
   /** Ask the hub to keep the blob no longer than this (a disappearing timer). */
   expiresInMs?: number;
 }
 
-/** What attachments need from the platform: crypto, and how tus-js-client reads a stream there. */
+/** What attachments need from the platform (Node: node:crypto; browsers: WebCrypto). */
 export interface AttachmentPlatform {
   crypto: AttachmentCrypto;
-  /** Node: a Readable; browsers: a reader with read(). tus-js-client reads one chunk at a time. */
-  uploadSource(ciphertext: AsyncIterable<Uint8Array>): ConstructorParameters<typeof tus.Upload>[0];
+}
+
+/** Where an upload stands, for resuming it after a crash or a lost connection (keep it secret: it has the key). */
+export interface UploadState {
+  uploadUrl: string;
+  key: Uint8Array;
+  nonce: Uint8Array;
 }
 
 export class Attachments {
@@ -77,19 +95,35 @@ export class Attachments {
         "FILE_TOO_LARGE",
         `the file is over the hub's ${granted.maxFileBytes}-byte limit`,
       );
-    const encrypted = encryptAttachment(this.deps.platform.crypto, plaintext);
-    const reader = this.deps.platform.uploadSource(encrypted.ciphertext);
+    const encrypted = encryptAttachment(this.deps.platform.crypto, plaintext, options.resume);
+    const source = forwardOnlySource(encrypted.ciphertext, cipherBytes);
     const url = await new Promise<string>((resolve, reject) => {
-      const upload = new tus.Upload(reader, {
-        endpoint: `${server}${granted.uploadPath}`,
+      // The file comes from fileReader below; tus-js-client only passes this on to it.
+      const upload = new tus.Upload(new Uint8Array(0) as never, {
+        // Resuming: never a new upload under the same key and nonce (if the
+        // hub lost the old one, the caller starts over with fresh ones).
+        ...(options.resume
+          ? { uploadUrl: options.resume.uploadUrl }
+          : { endpoint: `${server}${granted.uploadPath}` }),
+        fileReader: { openFile: () => Promise.resolve(source) },
         uploadSize: cipherBytes,
-        chunkSize: UPLOAD_CHUNK_BYTES,
+        chunkSize: options.chunkBytes ?? UPLOAD_CHUNK_BYTES,
+        onUploadUrlAvailable: () => {
+          if (upload.url)
+            options.onUploadState?.({ uploadUrl: upload.url, key: encrypted.key, nonce: encrypted.nonce });
+        },
         headers: { Authorization: `Bearer ${granted.token}` },
         retryDelays: [0, 1000, 3000],
         storeFingerprintForResuming: false,
         onProgress: (sent, total) => options.onProgress?.(sent, total),
         onSuccess: () => resolve(upload.url ?? ""),
         onError: reject,
+      });
+      options.signal?.addEventListener("abort", () => {
+        const reason: unknown = options.signal?.reason;
+        void upload
+          .abort()
+          .then(() => reject(reason instanceof Error ? reason : new Error("upload aborted")));
       });
       upload.start();
     });

@@ -1,6 +1,5 @@
 /** Attachments on Node: node:crypto, and streams as Readables (the browser's come with the browser entry). */
 import { createHash, randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
 import { aesGcmOpen, aesGcmSeal } from "../crypto/nodeAesGcm.js";
 import type { AttachmentPlatform } from "./attachments.js";
 import type { AttachmentCrypto } from "./streamCipher.js";
@@ -24,5 +23,4 @@ export const nodeAttachmentCrypto: AttachmentCrypto = {
 
 export const nodeAttachmentPlatform: AttachmentPlatform = {
   crypto: nodeAttachmentCrypto,
-  uploadSource: (ciphertext) => Readable.from(ciphertext, { objectMode: false }),
 };

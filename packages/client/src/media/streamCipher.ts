@@ -107,12 +107,17 @@ export interface EncryptedAttachment {
   digest(): Uint8Array;
 }
 
+/**
+ * `secrets` only to resume an upload: the same key and nonce give the same
+ * ciphertext, so the bytes the hub already has need not be sent again.
+ */
 export function encryptAttachment(
   crypto: AttachmentCrypto,
   plaintext: AsyncIterable<Uint8Array>,
+  secrets?: { key: Uint8Array; nonce: Uint8Array },
 ): EncryptedAttachment {
-  const key = crypto.randomBytes(KEY_BYTES);
-  const nonce = crypto.randomBytes(NONCE_BYTES);
+  const key = secrets?.key ?? crypto.randomBytes(KEY_BYTES);
+  const nonce = secrets?.nonce ?? crypto.randomBytes(NONCE_BYTES);
   const hash = crypto.sha256();
   let digest: Uint8Array | undefined;
   async function* ciphertext(): AsyncGenerator<Uint8Array> {
@@ -120,9 +125,10 @@ export function encryptAttachment(
     for await (const [segment, last] of segments(plaintext, SEGMENT_BYTES)) {
       const sealed = await crypto.aead.seal(key, segmentNonce(nonce, index++, last), segment);
       hash.update(sealed);
+      // Before the last yield: a reader that stops at the size it expects never resumes us after it.
+      if (last) digest = hash.digest();
       yield sealed;
     }
-    digest = hash.digest();
   }
   return {
     key,
