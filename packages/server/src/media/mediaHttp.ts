@@ -43,6 +43,8 @@ export function createMediaHttp(media: MediaService, log: Logger): MediaHttp {
     path: UPLOAD_PATH.slice(0, -1),
     datastore: new BlobDataStore(media.blobs),
     relativeLocation: true,
+    // Same origin only: the hub serves the web client itself, so no other site's page may read an answer.
+    allowedOrigins: () => false,
     namingFunction: () => media.newBlobId(),
     // Per token: the app's per-file limit, which tus checks on POST and while bytes arrive.
     maxSize: (req) => media.authorize(req.headers.get("authorization")).maxBytes,

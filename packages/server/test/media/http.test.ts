@@ -78,7 +78,7 @@ describe("media over HTTP", () => {
     expect((await fetch(`${hub.hub.url}/blobs/${"0".repeat(32)}`)).status).toBe(404);
   });
 
-  it("[MD4] uploads need a genuine, unexpired upload token; resuming needs the owner's", async () => {
+  it("[MD4] uploads need a genuine, unexpired upload token; resuming needs the owner's; no other origin may read", async () => {
     await start();
     const alice = await hub.register("alice");
     const bob = await hub.register("bob");
@@ -92,6 +92,11 @@ describe("media over HTTP", () => {
         },
       });
     expect((await post()).status).toBe(401);
+    const preflight = await fetch(`${hub.hub.url}/uploads/`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://elsewhere.example", "Access-Control-Request-Method": "POST" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
     const { token } = await uploadToken(alice);
     const forged = `${token.split(".")[0]}.${Buffer.alloc(32).toString("base64url")}`;
     const refused = await post(`Bearer ${forged}`);
