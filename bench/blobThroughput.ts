@@ -7,6 +7,8 @@
  *   node --import tsx bench/blobThroughput.ts            1 MB and 100 MB, RSS during 1 GB
  *   node --import tsx bench/blobThroughput.ts --quick    1 MB and 10 MB, RSS during 100 MB
  *
+ * Then one SDK device (bench/blob/sdkTransfer.ts) sends the large file through
+ * client.attachments and reads it back, with its own and the hub's peak RSS.
  * Writes bench/results/blobThroughput.json.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -180,17 +182,33 @@ async function main(): Promise<void> {
       downloadMBps: mbps(RSS_SIZE, down),
     };
 
+    // The same through the SDK (encrypt while uploading, decrypt while downloading), in its own process.
+    peak = rssBytes(pid);
+    const hubBefore = peak;
+    const hubSampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
+    const sdkRun = await run(
+      process.execPath,
+      ["--import", "tsx", "--expose-gc", join(here, "blob", "sdkTransfer.ts"), hubUrl, String(RSS_SIZE)],
+      { maxBuffer: MB },
+    );
+    clearInterval(hubSampler);
+    const sdk = {
+      ...(JSON.parse(sdkRun.stdout.trim().split("\n").at(-1)!) as Record<string, number>),
+      hubAboveBeforeMB: (peak - hubBefore) / MB,
+    };
+
     console.table(
       rows.map((r) =>
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? v.toFixed(2) : v])),
       ),
     );
     console.table([Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.toFixed(1)]))]);
+    console.table([Object.fromEntries(Object.entries(sdk).map(([k, v]) => [k, v.toFixed(1)]))]);
     const out = join(here, "results");
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, "blobThroughput.json"),
-      JSON.stringify({ quick, throughput: rows, rss }, null, 2) + "\n",
+      JSON.stringify({ quick, throughput: rows, rss, sdk }, null, 2) + "\n",
     );
   } finally {
     hub.process.stdin.end();
