@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type * as tus from "tus-js-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openFsBlobStore } from "../../src/media/fsBlobStore.js";
+import type { SweepTimers } from "../../src/media/mediaService.js";
 import type { MediaSettings } from "../../src/media/settings.js";
 import { call, startMediaHub, uploadToken, type MediaHub } from "./support.js";
 import { tusUpload } from "./tusClient.js";
@@ -18,8 +19,8 @@ describe("media over HTTP", () => {
   let dir: string;
   let hub: MediaHub;
 
-  async function start(settings: Partial<MediaSettings> = {}): Promise<void> {
-    hub = await startMediaHub(await openFsBlobStore(join(dir, "blobs")), settings);
+  async function start(settings: Partial<MediaSettings> = {}, timers?: SweepTimers): Promise<void> {
+    hub = await startMediaHub(await openFsBlobStore(join(dir, "blobs")), settings, undefined, timers);
   }
 
   beforeEach(async () => {
@@ -193,5 +194,25 @@ describe("media over HTTP", () => {
     expect((await fetch(`${hub.hub.url}/blobs/${id}`)).status).toBe(200);
     expect((await call(alice, { case: "deleteBlob", value: { blobId: id } })).case).toBe("deleteBlob");
     expect((await fetch(`${hub.hub.url}/blobs/${id}`)).status).toBe(404);
+  });
+
+  it("[MD7] the hub's sweeper, on its timer, deletes an orphaned upload after 24 h; closing the hub stops it", async () => {
+    const ticks: (() => void)[] = [];
+    let cleared = 0;
+    await start(
+      {},
+      { setInterval: (callback) => (ticks.push(callback), {}), clearInterval: () => cleared++ },
+    );
+    const alice = await hub.register("alice");
+    const { token } = await uploadToken(alice);
+    const { id } = await tusUpload(hub.hub.url, randomBytes(100), token);
+    expect(ticks).toHaveLength(1);
+    ticks[0]!();
+    expect((await fetch(`${hub.hub.url}/blobs/${id}`)).status).toBe(200);
+    hub.clock.now += 24 * 60 * 60 * 1000;
+    ticks[0]!();
+    await expect.poll(() => readdir(join(dir, "blobs"))).toEqual([]);
+    await hub.close();
+    expect(cleared).toBe(1);
   });
 });

@@ -28,6 +28,7 @@ export async function startMediaHub(
   blobs: BlobStore,
   settings: Partial<MediaSettings> = {},
   store: Store = openSqliteStore({ path: ":memory:" }),
+  timers: SweepTimers = idleTimers,
 ): Promise<MediaHub> {
   const clock = { now: Date.UTC(2026, 0, 1) };
   const hub = await startHub({
@@ -35,7 +36,7 @@ export async function startMediaHub(
     bus: createMemoryBus(),
     apps: DEMO_APPS,
     clock: () => clock.now,
-    media: { blobs, settings: { ...DEFAULT_MEDIA_SETTINGS, ...settings }, timers: idleTimers },
+    media: { blobs, settings: { ...DEFAULT_MEDIA_SETTINGS, ...settings }, timers },
   });
   const clients: RawClient[] = [];
   return {
