@@ -31,8 +31,13 @@ export interface BlobInfo extends NewBlob {
 }
 
 export interface BlobStore {
-  /** Rejects ALREADY_EXISTS for an id in use, INVALID_ARGUMENT for a malformed id or size. */
-  create(blob: NewBlob): Promise<void>;
+  /**
+   * Rejects ALREADY_EXISTS for an id in use, INVALID_ARGUMENT for a malformed
+   * id or size, and QUOTA_EXCEEDED when the owner's blobs with this one would
+   * pass `quotaBytes` (checked and created as one step: concurrent uploads
+   * cannot both slip under the quota; SPEC MD6).
+   */
+  create(blob: NewBlob, quotaBytes?: number): Promise<void>;
   /**
    * Store `data` from `offset`, which must equal the bytes received so far
    * (CONFLICT otherwise, written as INVALID_ARGUMENT) and never past the
@@ -81,4 +86,11 @@ export function pastDeclaredSize(id: string): ProtocolError {
 
 export function noSuchBlob(id: string): ProtocolError {
   return new ProtocolError("NOT_FOUND", `no blob ${id}`);
+}
+
+export function overQuota(owner: string, used: number, quotaBytes: number, size: number): ProtocolError {
+  return new ProtocolError(
+    "QUOTA_EXCEEDED",
+    `${owner} stores ${used} of ${quotaBytes} bytes; this file needs ${size}`,
+  );
 }

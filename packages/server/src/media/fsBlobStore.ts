@@ -17,6 +17,7 @@ import {
   isBlobId,
   noSuchBlob,
   offsetConflict,
+  overQuota,
   pastDeclaredSize,
   type BlobInfo,
   type BlobStore,
@@ -44,8 +45,21 @@ class FsBlobStore implements BlobStore {
     return join(this.directory, `${id}.${ext}`);
   }
 
-  async create(blob: NewBlob): Promise<void> {
+  /** Creates run one at a time: the quota check and the claim are then one step on this node. */
+  private creating: Promise<unknown> = Promise.resolve();
+
+  create(blob: NewBlob, quotaBytes?: number): Promise<void> {
+    const next = this.creating.then(() => this.createNow(blob, quotaBytes));
+    this.creating = next.catch(() => {});
+    return next;
+  }
+
+  private async createNow(blob: NewBlob, quotaBytes: number | undefined): Promise<void> {
     checkNewBlob(blob);
+    if (quotaBytes !== undefined) {
+      const used = await this.bytesUsed(blob.owner);
+      if (used + blob.size > quotaBytes) throw overQuota(blob.owner, used, quotaBytes, blob.size);
+    }
     const record: BlobRecord = { ...blob, sentAt: null };
     try {
       // "wx": the data file is the claim on the id.

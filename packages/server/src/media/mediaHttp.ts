@@ -59,7 +59,7 @@ export function createMediaHttp(media: MediaService, log: Logger): MediaHttp {
     async onUploadCreate(req, upload) {
       const claims = media.authorize(req.headers.get("authorization"));
       const blob = await media.admitUpload(claims, upload.id, upload.size ?? 0);
-      return { metadata: blobMetadata(blob) };
+      return { metadata: blobMetadata(blob, media.settings.accountQuotaBytes) };
     },
     onResponseError(_req, err) {
       if (err instanceof ProtocolError) {

@@ -87,7 +87,8 @@ export class MediaService {
 
   /**
    * Admit an upload of `size` bytes for the token's account (SPEC MD6): the
-   * blob to create, not created yet (the tus DataStore creates it).
+   * blob to create, not created yet (the tus DataStore creates it, checking
+   * the quota again atomically; this early check answers before any byte).
    */
   async admitUpload(claims: UploadClaims, id: string, size: number): Promise<NewBlob> {
     await this.rateHook("upload", claims.account);

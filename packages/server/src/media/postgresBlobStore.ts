@@ -15,6 +15,7 @@ import {
   isBlobId,
   noSuchBlob,
   offsetConflict,
+  overQuota,
   pastDeclaredSize,
   type BlobInfo,
   type BlobStore,
@@ -25,6 +26,8 @@ import {
 export const CHUNK_BYTES = 256 * 1024;
 /** Chunks fetched per query when reading. */
 const READ_BATCH = 4;
+/** The advisory lock class of per-owner blob creation ("BQ"); the Store's migration lock is "SB". */
+const BLOB_QUOTA_LOCK = 0x4251;
 
 export async function openPostgresBlobStore(options: PostgresStoreOptions): Promise<BlobStore> {
   if (options.migrate ?? true) await migrate(options);
@@ -63,12 +66,41 @@ class PostgresBlobStore implements BlobStore {
     }
   }
 
-  async create(blob: NewBlob): Promise<void> {
+  async create(blob: NewBlob, quotaBytes?: number): Promise<void> {
     checkNewBlob(blob);
-    await this.query(
-      "INSERT INTO blobs (id, owner, size, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-      [blob.id, blob.owner, blob.size, blob.createdAt, blob.expiresAt],
-    );
+    const insert = "INSERT INTO blobs (id, owner, size, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+    const values = [blob.id, blob.owner, blob.size, blob.createdAt, blob.expiresAt];
+    if (quotaBytes === undefined) {
+      await this.query(insert, values);
+      return;
+    }
+    // One owner's creates queue on a transaction-scoped advisory lock, on
+    // every node: the sum each one reads includes the ones before it.
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [BLOB_QUOTA_LOCK, blob.owner]);
+      const { rows } = await client.query<{ used: number }>(
+        "SELECT coalesce(sum(size), 0)::bigint AS used FROM blobs WHERE owner = $1",
+        [blob.owner],
+      );
+      const used = rows[0]?.used ?? 0;
+      if (used + blob.size > quotaBytes) throw overQuota(blob.owner, used, quotaBytes, blob.size);
+      await client.query(insert, values);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      if (error instanceof ProtocolError) throw error;
+      if (sqlState(error) === "23505") throw new ProtocolError("ALREADY_EXISTS", "blob exists");
+      throw toStoreError(error);
+    } finally {
+      client.release();
+    }
   }
 
   async append(id: string, offset: number, data: AsyncIterable<Uint8Array>): Promise<number> {

@@ -11,11 +11,12 @@ import { DataStore, Upload } from "@tus/utils";
 import type { BlobStore, NewBlob } from "./blobStore.js";
 
 /** The metadata keys onUploadCreate sets for create(). */
-export function blobMetadata(blob: NewBlob): Record<string, string> {
+export function blobMetadata(blob: NewBlob, quotaBytes: number): Record<string, string> {
   return {
     owner: blob.owner,
     createdAt: String(blob.createdAt),
     expiresAt: String(blob.expiresAt),
+    quotaBytes: String(quotaBytes),
   };
 }
 
@@ -30,13 +31,16 @@ export class BlobDataStore extends DataStore {
     const meta = upload.metadata ?? {};
     if (upload.size === undefined || !meta["owner"])
       throw new ProtocolError("INVALID_ARGUMENT", "an upload declares its length when created");
-    await this.blobs.create({
-      id: upload.id,
-      owner: meta["owner"],
-      size: upload.size,
-      createdAt: Number(meta["createdAt"]),
-      expiresAt: Number(meta["expiresAt"]),
-    });
+    await this.blobs.create(
+      {
+        id: upload.id,
+        owner: meta["owner"],
+        size: upload.size,
+        createdAt: Number(meta["createdAt"]),
+        expiresAt: Number(meta["expiresAt"]),
+      },
+      Number(meta["quotaBytes"]),
+    );
     upload.metadata = {};
     upload.creation_date = new Date(Number(meta["createdAt"])).toISOString();
     return upload;

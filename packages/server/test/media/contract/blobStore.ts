@@ -157,6 +157,22 @@ export function describeBlobStoreContract(adapterName: string, open: () => Promi
       await expect(store().markSent(b.id, 1, 2)).rejects.toMatchObject({ code: "NOT_FOUND" });
     });
 
+    it("[MD6] create with a quota refuses QUOTA_EXCEEDED past it; concurrent creates never pass it together", async () => {
+      await store().create(blob({ size: 300 }), 1000);
+      await expect(store().create(blob({ size: 701 }), 1000)).rejects.toMatchObject({
+        code: "QUOTA_EXCEEDED",
+      });
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => store().create(blob({ size: 100 }), 1000)),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(7);
+      for (const r of results)
+        if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "QUOTA_EXCEEDED" });
+      expect(await store().bytesUsed("alice@test")).toBe(1000);
+      // Another owner's quota is its own.
+      await store().create(blob({ owner: "bob@test", size: 1000 }), 1000);
+    });
+
     it("[MD6] bytesUsed sums the declared sizes of the owner's blobs, and drops deleted ones", async () => {
       expect(await store().bytesUsed("alice@test")).toBe(0);
       const a = blob({ size: 100 });
