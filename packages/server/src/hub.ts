@@ -30,11 +30,8 @@ import { createWebClient, type WebClient } from "./gateway/webClient.js";
 import { LocalRouter } from "./gateway/router.js";
 import { generateHubSigningKey } from "./mls/hubSender.js";
 import type { Store } from "./store/port.js";
-import type { BlobStore } from "./media/blobStore.js";
-import { createMediaHttp, type MediaHttp } from "./media/mediaHttp.js";
-import { MediaService, type MediaRateHook, type SweepTimers } from "./media/mediaService.js";
-import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from "./media/settings.js";
-import { createUploadTokens, uploadTokenKey } from "./media/uploadToken.js";
+import type { MediaHttp } from "./media/mediaHttp.js";
+import { startMedia, type MediaOptions } from "./media/mount.js";
 
 export interface HubOptions {
   store: Store;
@@ -54,14 +51,7 @@ export interface HubOptions {
   /** The web client's build (packages/web/dist), served at / and /<app>/; absent, those say how to build it. */
   webRoot?: string;
   /** Attachments (SPEC MD): where ciphertext is stored, and its limits. Absent: no uploads or downloads. */
-  media?: {
-    blobs: BlobStore;
-    settings?: MediaSettings;
-    /** The EDGE area's rate limiter plugs in here (throw RATE_LIMITED). */
-    rateHook?: MediaRateHook;
-    /** The sweeper's timers (tests); default the global ones. */
-    timers?: SweepTimers;
-  };
+  media?: MediaOptions;
 }
 
 export interface Hub {
@@ -115,34 +105,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     router.pushToAll(SYNC_HINT_FRAME);
     for (const topic of droppedTopics) announcer.syncHint(topic);
   });
-  const mediaTimers: SweepTimers = options.media?.timers ?? {
-    setInterval: (callback, ms) => setInterval(callback, ms),
-    clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
-  };
-  const media =
-    options.media &&
-    new MediaService(
-      options.media.blobs,
-      options.media.settings ?? DEFAULT_MEDIA_SETTINGS,
-      createUploadTokens(uploadTokenKey(hubKey.privateKey)),
-      clock,
-      options.media.rateHook,
-    );
-  media?.startSweeper(mediaTimers, (err) => log.warn({ err: String(err) }, "blob sweep failed"));
-  const mediaHttp = media && createMediaHttp(media, log);
+  const media = options.media && startMedia(options.media, { hubPrivateKey: hubKey.privateKey, clock, log });
   const services = {
     directory,
     delivery,
     linking: new Linking(options.store, apps, clock, announcer),
     revocation: (revocation = new Revocation(options.store, announcer, removals, clock, onRemovalError)),
     deviceMessages: new DeviceMessages(options.store, announcer, clock),
-    media,
+    media: media?.service,
     hubSignatureKey: hubKey.publicKey,
     clock,
   };
 
   const web = createWebClient(options.webRoot, options.apps);
-  const http: Server = createServer((req, res) => serveHttp(req, res, router, web, mediaHttp));
+  const http: Server = createServer((req, res) => serveHttp(req, res, router, web, media?.http));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.maxFrameBytes,
@@ -200,7 +176,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           http.close(() => resolve());
           http.closeAllConnections();
         });
-        await media?.close(mediaTimers);
+        await media?.close();
         await options.bus.close();
         await options.store.close();
         log.info("hub stopped");
