@@ -27,3 +27,4 @@ export type {
   UploadedAttachment,
 } from "./media/attachments.js";
 export type { AttachmentCrypto } from "./media/streamCipher.js";
+export { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { nodeAttachmentCrypto } from "../../src/media/nodeAttachmentCrypto.js";
+import { webAttachmentCrypto } from "../../src/media/webAttachmentCrypto.js";
 import {
   SEGMENT_BYTES,
   TAG_BYTES,
@@ -95,5 +96,35 @@ describe("attachment stream cipher", () => {
     }
     expect(total).toBe(ciphertextBytes(size));
     expect(largest).toBe(SEGMENT_BYTES + TAG_BYTES);
+  });
+
+  it("[MD11] the WebCrypto platform and the node:crypto one read each other's files", async () => {
+    const web = webAttachmentCrypto();
+    const data = randomBytes(2 * SEGMENT_BYTES + 3);
+    const fromNode = await encrypt(data);
+    const { ciphertext, ...secrets } = fromNode;
+    expect((await collect(decryptAttachment(web, pieces(ciphertext, 9000), secrets))).equals(data)).toBe(
+      true,
+    );
+    const encrypted = encryptAttachment(web, pieces(data, 9000));
+    const fromWeb = await collect(encrypted.ciphertext);
+    const back = decryptAttachment(nodeAttachmentCrypto, pieces(fromWeb, 9000), {
+      key: encrypted.key,
+      nonce: encrypted.nonce,
+      expectedHash: encrypted.digest(),
+    });
+    expect((await collect(back)).equals(data)).toBe(true);
+    const flipped = Buffer.from(fromWeb);
+    flipped[10]! ^= 1;
+    await expect(
+      collect(
+        decryptAttachment(web, pieces(flipped, 9000), {
+          ...secrets,
+          key: encrypted.key,
+          nonce: encrypted.nonce,
+          expectedHash: encrypted.digest(),
+        }),
+      ),
+    ).rejects.toMatchObject({ code: "UNTRUSTED" });
   });
 });
