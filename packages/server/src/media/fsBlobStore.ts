@@ -5,8 +5,9 @@
  * record. The bytes received are the data file's length, so a crash mid-write
  * loses nothing that was stored: the upload resumes from there.
  *
- * Listing (expired, bytesUsed) reads every record: fine for one node's
- * attachments; a deployment that outgrows it moves to PostgreSQL or S3.
+ * Listing (expired, bytesUsed) goes through every record, kept in memory
+ * (one node's attachments: fine); a deployment that outgrows it moves to
+ * PostgreSQL or S3.
  */
 import { createReadStream } from "node:fs";
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -37,6 +38,8 @@ export async function openFsBlobStore(directory: string): Promise<BlobStore> {
 }
 
 class FsBlobStore implements BlobStore {
+  private loaded: Promise<Map<string, BlobRecord>> | undefined;
+
   constructor(private readonly directory: string) {}
 
   private path(id: string, ext: "bin" | "json"): string {
@@ -116,12 +119,13 @@ class FsBlobStore implements BlobStore {
     const existed = (await this.record(id)) !== undefined;
     await rm(this.path(id, "json"), { force: true });
     await rm(this.path(id, "bin"), { force: true });
+    (await this.catalogue()).delete(id);
     return existed;
   }
 
   async expired(now: number, unsentCreatedBefore: number, limit: number): Promise<string[]> {
     const ids: string[] = [];
-    for await (const record of this.records()) {
+    for (const record of (await this.catalogue()).values()) {
       if (ids.length >= limit) break;
       const orphan = record.sentAt === null && record.createdAt <= unsentCreatedBefore;
       if (record.expiresAt <= now || orphan) ids.push(record.id);
@@ -131,18 +135,28 @@ class FsBlobStore implements BlobStore {
 
   async bytesUsed(owner: string): Promise<number> {
     let used = 0;
-    for await (const record of this.records()) if (record.owner === owner) used += record.size;
+    for (const record of (await this.catalogue()).values()) if (record.owner === owner) used += record.size;
     return used;
   }
 
   async close(): Promise<void> {}
 
-  private async *records(): AsyncGenerator<BlobRecord> {
-    for (const name of await readdir(this.directory)) {
-      if (!name.endsWith(".json")) continue;
-      const record = await this.record(name.slice(0, -".json".length));
-      if (record) yield record;
-    }
+  /**
+   * Every blob's record, read from disk once, then kept up to date by this
+   * store's writes (the directory is this node's alone): listing and quota
+   * checks then read memory, about 200 bytes a blob.
+   */
+  private catalogue(): Promise<Map<string, BlobRecord>> {
+    this.loaded ??= (async () => {
+      const records = new Map<string, BlobRecord>();
+      for (const name of await readdir(this.directory)) {
+        if (!name.endsWith(".json")) continue;
+        const record = await this.record(name.slice(0, -".json".length));
+        if (record) records.set(record.id, record);
+      }
+      return records;
+    })();
+    return this.loaded;
   }
 
   private async record(id: string): Promise<BlobRecord | undefined> {
@@ -165,5 +179,6 @@ class FsBlobStore implements BlobStore {
     const temporary = `${path}.tmp`;
     await writeFile(temporary, JSON.stringify(record), { mode: 0o600 });
     await rename(temporary, path);
+    (await this.catalogue()).set(record.id, record);
   }
 }
