@@ -9,6 +9,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { decodeServerFrame } from "@switchboard/protocol";
 import {
+  DEFAULT_MEDIA_SETTINGS,
   DEMO_APPS,
   createMemoryBus,
   openFsBlobStore,
@@ -16,6 +17,7 @@ import {
   startHub,
   type AppConfig,
   type Hub,
+  type MediaSettings,
   type Store,
   type Verifier,
 } from "@switchboard/server";
@@ -48,8 +50,8 @@ export async function startTestHub(
     apps?: readonly AppConfig[];
     /** Per app id, a Verifier in place of what the app's config asks for. */
     verifiers?: Record<string, Verifier>;
-    /** Attachments on, stored under `<dir>/blobs` (SPEC MD). */
-    media?: boolean;
+    /** Attachments on, stored under `<dir>/blobs` (SPEC MD), with these settings over the defaults. */
+    media?: boolean | Partial<MediaSettings>;
   } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
@@ -69,7 +71,14 @@ export async function startTestHub(
     logger: pino({ level: "debug" }, sink),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.verifiers ? { verifiers: options.verifiers } : {}),
-    ...(options.media ? { media: { blobs: await openFsBlobStore(join(dir, "blobs")) } } : {}),
+    ...(options.media
+      ? {
+          media: {
+            blobs: await openFsBlobStore(join(dir, "blobs")),
+            settings: { ...DEFAULT_MEDIA_SETTINGS, ...(options.media === true ? {} : options.media) },
+          },
+        }
+      : {}),
   });
   return {
     hub,
