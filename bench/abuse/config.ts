@@ -4,9 +4,14 @@
  */
 import { DEMO_APPS } from "../../packages/server/src/config/apps.js";
 
+export const DISK_FILL_QUOTA_BYTES = 32 * 1024 * 1024;
+
 export function abuseConfig(): Record<string, unknown> {
   return {
     logLevel: "warn",
+    // The default quota (256 MiB a device) is past what the disk-fill attack sends in its
+    // bounded run; a smaller one shows the same mechanism within it.
+    storage: { maxQueuedBytesPerDevice: DISK_FILL_QUOTA_BYTES },
     apps: [
       ...DEMO_APPS,
       {

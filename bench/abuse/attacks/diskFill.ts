@@ -5,6 +5,7 @@
  */
 import { MlsActor } from "../probes/mlsActor.js";
 import { Tally } from "../errorTally.js";
+import { DISK_FILL_QUOTA_BYTES } from "../config.js";
 import type { Attack } from "../types.js";
 import { answerOf } from "./answerOf.js";
 
@@ -15,7 +16,7 @@ const SECONDS = 10;
 
 export const diskFill: Attack = {
   name: "disk fill",
-  what: `one device sends 200 KiB messages to its own group, ${IN_FLIGHT} in flight, ${SECONDS} s or 100 MiB`,
+  what: `one device sends 200 KiB messages to its own group, ${IN_FLIGHT} in flight, ${SECONDS} s or 100 MiB (quota set to ${DISK_FILL_QUOTA_BYTES / 2 ** 20} MiB for the run)`,
   async run(ctx) {
     const attacker = await MlsActor.register(ctx.server, ctx.address("instagram"), {
       localAddress: "127.0.0.2",

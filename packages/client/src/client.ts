@@ -59,6 +59,7 @@ import type {
 } from "./clientTypes.js";
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
+import { Attachments } from "./media/attachments.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -78,6 +79,19 @@ export class SwitchboardClient {
   private readonly deviceInbox: DeviceInbox;
 
   private readonly options: ClientOptions;
+  private attachmentsApi: Attachments | undefined;
+
+  /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
+  get attachments(): Attachments {
+    const platform = this.options.attachmentPlatform;
+    if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
+    this.attachmentsApi ??= new Attachments({
+      call: (op, value) => this.call(op, value),
+      server: () => parseServers(this.requireIdentity().server)[0]!,
+      platform,
+    });
+    return this.attachmentsApi;
+  }
 
   constructor(options: ClientOptions) {
     this.options = { ...options, engine: withStateCache(options.engine) };

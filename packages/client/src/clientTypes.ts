@@ -3,6 +3,7 @@
  * and what its device operations return. Kept apart so client.ts holds only
  * the facade's behaviour.
  */
+import type { AttachmentPlatform } from "./media/attachments.js";
 import type { ContentNotice } from "./conversations/incomingContent.js";
 import type { DeviceChange } from "./devices/changes.js";
 import type { HistoryChoice } from "./devices/history.js";
@@ -43,6 +44,8 @@ export interface ClientOptions {
    * handle to a non-extractable key (identity/signer.ts). Node keeps the seed.
    */
   protectIdentity?: (identity: StoredIdentity) => Promise<StoredIdentity>;
+  /** Attachments' crypto and streams (Node or browser); without it `attachments` is unavailable. */
+  attachmentPlatform?: AttachmentPlatform;
 }
 
 /** One of this account's devices, as `devices()` lists them. */

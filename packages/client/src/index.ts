@@ -28,3 +28,13 @@ export { backoffDelay, DEFAULT_BACKOFF } from "./session/backoff.js";
 export { createMemoryStore } from "./store/memory.js";
 export { LocalStoreError } from "./store/errors.js";
 export type { RpcTimings } from "./session/rpc.js";
+export type {
+  AttachmentPlatform,
+  AttachmentRef,
+  Attachments,
+  UploadOptions,
+  UploadState,
+  UploadedAttachment,
+} from "./media/attachments.js";
+export type { AttachmentCrypto } from "./media/streamCipher.js";
+export { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";

@@ -5,3 +5,4 @@
 export { openSqliteLocalStore } from "./store/sqlite/open.js";
 export { openNodeClient } from "./nodeClient.js";
 export { createWebSocketTransport } from "./transport/wsTransport.js";
+export { nodeAttachmentPlatform } from "./media/nodeAttachmentCrypto.js";

@@ -7,6 +7,7 @@ import { lockProfile } from "./profileLock.js";
 import type { LocalStore } from "./store/port.js";
 import { openSqliteLocalStore } from "./store/sqlite/open.js";
 import { createWebSocketTransport } from "./transport/wsTransport.js";
+import { nodeAttachmentPlatform } from "./media/nodeAttachmentCrypto.js";
 
 export async function openNodeClient(
   profileDir: string,
@@ -32,6 +33,7 @@ export async function openNodeClient(
     engine,
     trust,
     transport: (server) => createWebSocketTransport(server),
+    attachmentPlatform: nodeAttachmentPlatform,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }

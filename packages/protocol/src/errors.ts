@@ -71,6 +71,8 @@ export const ERROR_CODES = [
    * in an hour (SPEC DS16); try again later.
    */
   "GROUP_ADD_LIMIT",
+  /** An attachment is larger than its app's per-file limit (HTTP 413 on upload; SPEC MD6). */
+  "FILE_TOO_LARGE",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

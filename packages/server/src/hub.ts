@@ -49,6 +49,7 @@ import { RateLimits } from "./rateLimit/rateLimits.js";
 import { rateLimitSettings, type LimitName } from "./rateLimit/rateLimitSettings.js";
 import type { BucketRate } from "./rateLimit/tokenBucket.js";
 import type { HubSigningKey, Store } from "./store/port.js";
+import { startMedia, type MediaOptions } from "./media/mount.js";
 
 export interface HubOptions {
   store: Store;
@@ -87,6 +88,8 @@ export interface HubOptions {
   mayAdd?: MayAdd;
   /** [DS15] [DS16] Page sizes and caps on membership; DEFAULT_MEMBERSHIP_SETTINGS when absent. */
   membership?: Partial<MembershipSettings>;
+  /** Attachments (SPEC MD): where ciphertext is stored, and its limits. Absent: no uploads or downloads. */
+  media?: MediaOptions;
 }
 
 export interface Hub {
@@ -168,12 +171,14 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     router.pushToAll(SYNC_HINT_FRAME);
     for (const topic of droppedTopics) announcer.syncHint(topic);
   });
+  const media = options.media && startMedia(options.media, { hubPrivateKey: hubKey.privateKey, clock, log });
   const services = {
     directory,
     delivery,
     linking: new Linking(options.store, apps, clock, announcer),
     revocation: (revocation = new Revocation(options.store, announcer, removals, clock, onRemovalError)),
     deviceMessages: new DeviceMessages(options.store, announcer, clock, storage.maxInboxBytesPerDevice),
+    media: media?.service,
     hubSignatureKey: hubKey.publicKey,
     clock,
     rateLimits: new RateLimits(rateLimitSettings(options.rateLimits), clock),
@@ -187,6 +192,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     registry: metrics.registry,
     log,
     web: createWebClient(options.webRoot, options.apps),
+    ...(media ? { media: media.http } : {}),
   };
   const http: Server = createServer((req, res) => serveHttp(req, res, endpoints));
   const wss = new WebSocketServer({
@@ -266,6 +272,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
           http.close(() => resolve());
           http.closeAllConnections();
         });
+        await media?.close();
         await options.bus.close();
         await options.store.close();
         log.info("hub stopped");

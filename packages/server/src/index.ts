@@ -48,3 +48,7 @@ export {
   type RateLimitSettings,
 } from "./rateLimit/rateLimitSettings.js";
 export type { BucketRate } from "./rateLimit/tokenBucket.js";
+export type { BlobStore, BlobInfo, NewBlob } from "./media/blobStore.js";
+export { openFsBlobStore } from "./media/fsBlobStore.js";
+export { openPostgresBlobStore } from "./media/postgresBlobStore.js";
+export { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from "./media/settings.js";

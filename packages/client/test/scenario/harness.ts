@@ -9,13 +9,16 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { decodeServerFrame } from "@switchboard/protocol";
 import {
+  DEFAULT_MEDIA_SETTINGS,
   DEMO_APPS,
   createMemoryBus,
+  openFsBlobStore,
   openSqliteStore,
   startHub,
   type AppConfig,
   type Hub,
   type HubOptions,
+  type MediaSettings,
   type Store,
   type Verifier,
 } from "@switchboard/server";
@@ -29,6 +32,7 @@ import {
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
+import { nodeAttachmentPlatform } from "../../src/media/nodeAttachmentCrypto.js";
 import type { Transport } from "../../src/transport/port.js";
 
 export interface TestHub {
@@ -51,6 +55,8 @@ export async function startTestHub(
     pruneTimers?: HubOptions["pruneTimers"];
     rateLimits?: HubOptions["rateLimits"];
     connections?: HubOptions["connections"];
+    /** Attachments on, stored under `<dir>/blobs` (SPEC MD), with these settings over the defaults. */
+    media?: boolean | Partial<MediaSettings>;
   } = {},
 ): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-scenario-"));
@@ -74,6 +80,14 @@ export async function startTestHub(
     ...(options.pruneTimers ? { pruneTimers: options.pruneTimers } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.media
+      ? {
+          media: {
+            blobs: await openFsBlobStore(join(dir, "blobs")),
+            settings: { ...DEFAULT_MEDIA_SETTINGS, ...(options.media === true ? {} : options.media) },
+          },
+        }
+      : {}),
   });
   return {
     hub,
@@ -149,6 +163,7 @@ export async function newClient(
       verifyRemoval: trust.verifyRemoval,
     }),
     trust,
+    attachmentPlatform: nodeAttachmentPlatform,
     ...(options.random ? { random: options.random } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timings ? { timings: options.timings } : {}),

@@ -13,6 +13,7 @@ import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
 import type { MembershipSettings } from "../delivery/membershipSettings.js";
+import type { MediaService } from "../media/mediaService.js";
 import type { RateLimits } from "../rateLimit/rateLimits.js";
 
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   rateLimits: RateLimits;
   /** Page sizes and caps on membership (SPEC DS15, DS16). */
   membership: MembershipSettings;
+  /** Attachments (SPEC MD); absent when the hub runs without a BlobStore. */
+  media?: MediaService | undefined;
 }
 
 export interface Session {

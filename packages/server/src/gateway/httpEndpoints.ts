@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { MediaHttp } from "../media/mediaHttp.js";
 import type { WebClient } from "./webClient.js";
 
 export interface HttpEndpointDeps {
@@ -18,6 +19,8 @@ export interface HttpEndpointDeps {
   log: Logger;
   /** The web client (webClient.ts): its pages, assets and /apps.json. */
   web: WebClient;
+  /** Attachments (media/mediaHttp.ts): tus uploads and blob downloads, when the hub has them. */
+  media?: MediaHttp;
 }
 
 /** A readiness check that has not answered in this long counts as down. */
@@ -25,6 +28,7 @@ export const READINESS_TIMEOUT_MS = 2_000;
 
 export function serveHttp(req: IncomingMessage, res: ServerResponse, deps: HttpEndpointDeps): void {
   const path = new URL(req.url ?? "/", "http://x").pathname;
+  if (deps.media?.serve(req, res, path)) return;
   if (deps.web.serve(req, res, path)) return;
   if (req.method === "GET" && path === "/healthz") {
     return json(res, 200, { status: "ok", devices: deps.deviceCount() });

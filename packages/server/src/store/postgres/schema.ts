@@ -214,6 +214,32 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE devices ADD COLUMN revocation bytea;
   ALTER TABLE devices ADD COLUMN revocation_signed_at bigint;
   `,
+  // 7: attachment ciphertext (SPEC MD1): the PostgreSQL BlobStore
+  // (media/postgresBlobStore.ts). A blob is its record plus chunk rows keyed
+  // by byte offset, so uploads and downloads stream a chunk at a time.
+  // Ciphertext does not compress: EXTERNAL keeps it out of TOAST compression.
+  `
+  CREATE TABLE blobs (
+    id         text COLLATE "C" PRIMARY KEY,
+    owner      text COLLATE "C" NOT NULL,
+    size       bigint NOT NULL,
+    received   bigint NOT NULL DEFAULT 0,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    sent_at    bigint
+  );
+  CREATE INDEX blobs_by_owner ON blobs(owner);
+  CREATE INDEX blobs_by_expiry ON blobs(expires_at);
+  CREATE INDEX blobs_unsent ON blobs(created_at) WHERE sent_at IS NULL;
+
+  CREATE TABLE blob_chunks (
+    blob_id text COLLATE "C" NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+    start   bigint NOT NULL,
+    data    bytea NOT NULL,
+    PRIMARY KEY (blob_id, start)
+  );
+  ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/v1/requests.proto.
  */
 export const file_switchboard_v1_requests: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9yZXF1ZXN0cy5wcm90bxIOc3dpdGNoYm9hcmQudjEifQoPUmVnaXN0ZXJSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhUKDXNpZ25hdHVyZV9rZXkYAyABKAwSEQoJc2lnbmF0dXJlGAQgASgMEhkKEXZlcmlmaWNhdGlvbl9jb2RlGAUgASgJIjYKEFJlZ2lzdGVyUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkiOwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgMIloKFEF1dGhlbnRpY2F0ZVJlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEh4KFmtleV9wYWNrYWdlc19yZW1haW5pbmcYAyABKA0iRQoYVXBsb2FkS2V5UGFja2FnZXNSZXF1ZXN0EhQKDGtleV9wYWNrYWdlcxgBIAMoDBITCgtsYXN0X3Jlc29ydBgCIAEoDCIuChlVcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlEhEKCXJlbWFpbmluZxgBIAEoDSI+ChdDbGFpbUtleVBhY2thZ2VzUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJEhIKCmRldmljZV9pZHMYAiADKAkiOwoRQ2xhaW1lZEtleVBhY2thZ2USEQoJZGV2aWNlX2lkGAEgASgJEhMKC2tleV9wYWNrYWdlGAIgASgMImQKGENsYWltS2V5UGFja2FnZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEjcKDGtleV9wYWNrYWdlcxgCIAMoCzIhLnN3aXRjaGJvYXJkLnYxLkNsYWltZWRLZXlQYWNrYWdlIicKFExvb2t1cEFjY291bnRSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiQQoVTG9va3VwQWNjb3VudFJlc3BvbnNlEigKB2FjY291bnQYASABKAsyFy5zd2l0Y2hib2FyZC52MS5BY2NvdW50IoYBChlDcmVhdGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIuCgRraW5kGAIgASgOMiAuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uS2luZBIMCgRwZWVyGAMgASgJEhIKCmdyb3VwX2luZm8YBCABKAwiVwoaQ3JlYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USOQoMY29udmVyc2F0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeSJoChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg8KB3BheWxvYWQYAyABKAwSDQoFZXBvY2gYBCABKAQiNwoTU2VuZE1lc3NhZ2VSZXNwb25zZRILCgNzZXEYASABKAQSEwoLc2VydmVyX3RpbWUYAiABKAQikwEKDUNvbW1pdFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg0KBWVwb2NoGAMgASgEEg4KBmNvbW1pdBgEIAEoDBIPCgd3ZWxjb21lGAUgASgMEhIKCmdyb3VwX2luZm8YBiABKAxKBAgHEAhKBAgIEAkiQQoOQ29tbWl0UmVzcG9uc2USCwoDc2VxGAEgASgEEg0KBWVwb2NoGAIgASgEEhMKC3NlcnZlcl90aW1lGAMgASgEIkkKDEZldGNoUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgEEg0KBWxpbWl0GAMgASgNIkwKDUZldGNoUmVzcG9uc2USKQoHZW50cmllcxgBIAMoCzIYLnN3aXRjaGJvYXJkLnYxLkxvZ0VudHJ5EhAKCGhhc19tb3JlGAIgASgIIjUKCkFja1JlcXVlc3QSJwoHY3Vyc29ycxgBIAMoCzIWLnN3aXRjaGJvYXJkLnYxLkN1cnNvciINCgtBY2tSZXNwb25zZSI7ChhMaXN0Q29udmVyc2F0aW9uc1JlcXVlc3QSEAoIYWZ0ZXJfaWQYCiABKAkSDQoFbGltaXQYCyABKA0iaQoZTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZRI6Cg1jb252ZXJzYXRpb25zGAEgAygLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeRIQCghoYXNfbW9yZRgKIAEoCCIuChNHZXRHcm91cEluZm9SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI5ChRHZXRHcm91cEluZm9SZXNwb25zZRISCgpncm91cF9pbmZvGAEgASgMEg0KBWVwb2NoGAIgASgEIjQKEUZldGNoSW5ib3hSZXF1ZXN0EhAKCGFmdGVyX2lkGAEgASgEEg0KBWxpbWl0GAIgASgNIlAKEkZldGNoSW5ib3hSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLnN3aXRjaGJvYXJkLnYxLkluYm94SXRlbRIQCghoYXNfbW9yZRgCIAEoCCIjCg9BY2tJbmJveFJlcXVlc3QSEAoIdXBfdG9faWQYASABKAQiEgoQQWNrSW5ib3hSZXNwb25zZSINCgtQaW5nUmVxdWVzdCIjCgxQaW5nUmVzcG9uc2USEwoLc2VydmVyX3RpbWUYASABKAQiagoQQmVnaW5MaW5rUmVxdWVzdBIVCg1zaWduYXR1cmVfa2V5GAEgASgMEhcKD2hwa2VfcHVibGljX2tleRgCIAEoDBITCgtkZXZpY2VfbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwiSAoRQmVnaW5MaW5rUmVzcG9uc2USDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSEgoKZXhwaXJlc19hdBgDIAEoBCKHAQoLUGVuZGluZ0xpbmsSDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSFQoNc2lnbmF0dXJlX2tleRgDIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBCABKAwSEwoLZGV2aWNlX25hbWUYBSABKAkSEgoKZXhwaXJlc19hdBgGIAEoBCIeCg5HZXRMaW5rUmVxdWVzdBIMCgRjb2RlGAEgASgJIjwKD0dldExpbmtSZXNwb25zZRIpCgRsaW5rGAEgASgLMhsuc3dpdGNoYm9hcmQudjEuUGVuZGluZ0xpbmsiWwoSQXBwcm92ZUxpbmtSZXF1ZXN0EgwKBGNvZGUYASABKAkSEAoIYXBwcm92YWwYAiABKAwSEwoLYXBwcm92ZWRfYXQYAyABKAQSEAoIZW52ZWxvcGUYBCABKAwiPQoTQXBwcm92ZUxpbmtSZXNwb25zZRImCgZkZXZpY2UYASABKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2UiRgoSTGlzdERldmljZXNSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSEAoIYWZ0ZXJfaWQYCiABKAkSDQoFbGltaXQYCyABKA0iYQoTTGlzdERldmljZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEicKB2RldmljZXMYAiADKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2USEAoIaGFzX21vcmUYCiABKAgiTwoTUmV2b2tlRGV2aWNlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEgoKcmV2b2tlZF9hdBgKIAEoBBIRCglzaWduYXR1cmUYCyABKAwiMAoUUmV2b2tlRGV2aWNlUmVzcG9uc2USGAoQY29udmVyc2F0aW9uX2lkcxgBIAMoCSI5ChNTZW5kVG9EZXZpY2VSZXF1ZXN0EhEKCWRldmljZV9pZBgBIAEoCRIPCgdwYXlsb2FkGAIgASgMIhYKFFNlbmRUb0RldmljZVJlc3BvbnNlIjEKHlJlcXVlc3RWZXJpZmljYXRpb25Db2RlUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJIkYKH1JlcXVlc3RWZXJpZmljYXRpb25Db2RlUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRISCgpleHBpcmVzX2F0GAIgASgEIhgKFkxpc3RLZXlQYWNrYWdlc1JlcXVlc3QiJwoXTGlzdEtleVBhY2thZ2VzUmVzcG9uc2USDAoEcmVmcxgBIAMoDGIGcHJvdG8z", [file_switchboard_v1_entities]);
+  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9yZXF1ZXN0cy5wcm90bxIOc3dpdGNoYm9hcmQudjEifQoPUmVnaXN0ZXJSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhUKDXNpZ25hdHVyZV9rZXkYAyABKAwSEQoJc2lnbmF0dXJlGAQgASgMEhkKEXZlcmlmaWNhdGlvbl9jb2RlGAUgASgJIjYKEFJlZ2lzdGVyUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkiOwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgMIloKFEF1dGhlbnRpY2F0ZVJlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEh4KFmtleV9wYWNrYWdlc19yZW1haW5pbmcYAyABKA0iRQoYVXBsb2FkS2V5UGFja2FnZXNSZXF1ZXN0EhQKDGtleV9wYWNrYWdlcxgBIAMoDBITCgtsYXN0X3Jlc29ydBgCIAEoDCIuChlVcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlEhEKCXJlbWFpbmluZxgBIAEoDSI+ChdDbGFpbUtleVBhY2thZ2VzUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJEhIKCmRldmljZV9pZHMYAiADKAkiOwoRQ2xhaW1lZEtleVBhY2thZ2USEQoJZGV2aWNlX2lkGAEgASgJEhMKC2tleV9wYWNrYWdlGAIgASgMImQKGENsYWltS2V5UGFja2FnZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEjcKDGtleV9wYWNrYWdlcxgCIAMoCzIhLnN3aXRjaGJvYXJkLnYxLkNsYWltZWRLZXlQYWNrYWdlIicKFExvb2t1cEFjY291bnRSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiQQoVTG9va3VwQWNjb3VudFJlc3BvbnNlEigKB2FjY291bnQYASABKAsyFy5zd2l0Y2hib2FyZC52MS5BY2NvdW50IoYBChlDcmVhdGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIuCgRraW5kGAIgASgOMiAuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uS2luZBIMCgRwZWVyGAMgASgJEhIKCmdyb3VwX2luZm8YBCABKAwiVwoaQ3JlYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USOQoMY29udmVyc2F0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeSJoChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg8KB3BheWxvYWQYAyABKAwSDQoFZXBvY2gYBCABKAQiNwoTU2VuZE1lc3NhZ2VSZXNwb25zZRILCgNzZXEYASABKAQSEwoLc2VydmVyX3RpbWUYAiABKAQikwEKDUNvbW1pdFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg0KBWVwb2NoGAMgASgEEg4KBmNvbW1pdBgEIAEoDBIPCgd3ZWxjb21lGAUgASgMEhIKCmdyb3VwX2luZm8YBiABKAxKBAgHEAhKBAgIEAkiQQoOQ29tbWl0UmVzcG9uc2USCwoDc2VxGAEgASgEEg0KBWVwb2NoGAIgASgEEhMKC3NlcnZlcl90aW1lGAMgASgEIkkKDEZldGNoUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgEEg0KBWxpbWl0GAMgASgNIkwKDUZldGNoUmVzcG9uc2USKQoHZW50cmllcxgBIAMoCzIYLnN3aXRjaGJvYXJkLnYxLkxvZ0VudHJ5EhAKCGhhc19tb3JlGAIgASgIIjUKCkFja1JlcXVlc3QSJwoHY3Vyc29ycxgBIAMoCzIWLnN3aXRjaGJvYXJkLnYxLkN1cnNvciINCgtBY2tSZXNwb25zZSI7ChhMaXN0Q29udmVyc2F0aW9uc1JlcXVlc3QSEAoIYWZ0ZXJfaWQYCiABKAkSDQoFbGltaXQYCyABKA0iaQoZTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZRI6Cg1jb252ZXJzYXRpb25zGAEgAygLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeRIQCghoYXNfbW9yZRgKIAEoCCIuChNHZXRHcm91cEluZm9SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI5ChRHZXRHcm91cEluZm9SZXNwb25zZRISCgpncm91cF9pbmZvGAEgASgMEg0KBWVwb2NoGAIgASgEIjQKEUZldGNoSW5ib3hSZXF1ZXN0EhAKCGFmdGVyX2lkGAEgASgEEg0KBWxpbWl0GAIgASgNIlAKEkZldGNoSW5ib3hSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLnN3aXRjaGJvYXJkLnYxLkluYm94SXRlbRIQCghoYXNfbW9yZRgCIAEoCCIjCg9BY2tJbmJveFJlcXVlc3QSEAoIdXBfdG9faWQYASABKAQiEgoQQWNrSW5ib3hSZXNwb25zZSINCgtQaW5nUmVxdWVzdCIjCgxQaW5nUmVzcG9uc2USEwoLc2VydmVyX3RpbWUYASABKAQiagoQQmVnaW5MaW5rUmVxdWVzdBIVCg1zaWduYXR1cmVfa2V5GAEgASgMEhcKD2hwa2VfcHVibGljX2tleRgCIAEoDBITCgtkZXZpY2VfbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwiSAoRQmVnaW5MaW5rUmVzcG9uc2USDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSEgoKZXhwaXJlc19hdBgDIAEoBCKHAQoLUGVuZGluZ0xpbmsSDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSFQoNc2lnbmF0dXJlX2tleRgDIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBCABKAwSEwoLZGV2aWNlX25hbWUYBSABKAkSEgoKZXhwaXJlc19hdBgGIAEoBCIeCg5HZXRMaW5rUmVxdWVzdBIMCgRjb2RlGAEgASgJIjwKD0dldExpbmtSZXNwb25zZRIpCgRsaW5rGAEgASgLMhsuc3dpdGNoYm9hcmQudjEuUGVuZGluZ0xpbmsiWwoSQXBwcm92ZUxpbmtSZXF1ZXN0EgwKBGNvZGUYASABKAkSEAoIYXBwcm92YWwYAiABKAwSEwoLYXBwcm92ZWRfYXQYAyABKAQSEAoIZW52ZWxvcGUYBCABKAwiPQoTQXBwcm92ZUxpbmtSZXNwb25zZRImCgZkZXZpY2UYASABKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2UiRgoSTGlzdERldmljZXNSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSEAoIYWZ0ZXJfaWQYCiABKAkSDQoFbGltaXQYCyABKA0iYQoTTGlzdERldmljZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEicKB2RldmljZXMYAiADKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2USEAoIaGFzX21vcmUYCiABKAgiTwoTUmV2b2tlRGV2aWNlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEgoKcmV2b2tlZF9hdBgKIAEoBBIRCglzaWduYXR1cmUYCyABKAwiMAoUUmV2b2tlRGV2aWNlUmVzcG9uc2USGAoQY29udmVyc2F0aW9uX2lkcxgBIAMoCSI5ChNTZW5kVG9EZXZpY2VSZXF1ZXN0EhEKCWRldmljZV9pZBgBIAEoCRIPCgdwYXlsb2FkGAIgASgMIhYKFFNlbmRUb0RldmljZVJlc3BvbnNlIjEKHlJlcXVlc3RWZXJpZmljYXRpb25Db2RlUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJIkYKH1JlcXVlc3RWZXJpZmljYXRpb25Db2RlUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRISCgpleHBpcmVzX2F0GAIgASgEIhgKFkxpc3RLZXlQYWNrYWdlc1JlcXVlc3QiJwoXTGlzdEtleVBhY2thZ2VzUmVzcG9uc2USDAoEcmVmcxgBIAMoDCIxChhDcmVhdGVVcGxvYWRUb2tlblJlcXVlc3QSFQoNZXhwaXJlc19pbl9tcxgBIAEoBCKEAQoZQ3JlYXRlVXBsb2FkVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRITCgt1cGxvYWRfcGF0aBgCIAEoCRIWCg5tYXhfZmlsZV9ieXRlcxgDIAEoBBISCgpleHBpcmVzX2F0GAQgASgEEhcKD3F1b3RhX3JlbWFpbmluZxgFIAEoBCI6ChNDb21wbGV0ZUJsb2JSZXF1ZXN0Eg8KB2Jsb2JfaWQYASABKAkSEgoKZXhwaXJlc19hdBgCIAEoBCIqChRDb21wbGV0ZUJsb2JSZXNwb25zZRISCgpleHBpcmVzX2F0GAEgASgEIiQKEURlbGV0ZUJsb2JSZXF1ZXN0Eg8KB2Jsb2JfaWQYASABKAkiFAoSRGVsZXRlQmxvYlJlc3BvbnNlYgZwcm90bzM", [file_switchboard_v1_entities]);
 
 /**
  * Create an account with its first device. Sent on an unauthenticated
@@ -1188,4 +1188,147 @@ export type ListKeyPackagesResponse = Message<"switchboard.v1.ListKeyPackagesRes
  */
 export const ListKeyPackagesResponseSchema: GenMessage<ListKeyPackagesResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_v1_requests, 47);
+
+/**
+ * A short-lived token for one or more uploads by this device.
+ *
+ * @generated from message switchboard.v1.CreateUploadTokenRequest
+ */
+export type CreateUploadTokenRequest = Message<"switchboard.v1.CreateUploadTokenRequest"> & {
+  /**
+   * The blobs uploaded with the token expire after this long (ms); 0 or more
+   * than the hub allows means the hub's maximum (a disappearing timer asks less).
+   *
+   * @generated from field: uint64 expires_in_ms = 1;
+   */
+  expiresInMs: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.CreateUploadTokenRequest.
+ * Use `create(CreateUploadTokenRequestSchema)` to create a new message.
+ */
+export const CreateUploadTokenRequestSchema: GenMessage<CreateUploadTokenRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 48);
+
+/**
+ * @generated from message switchboard.v1.CreateUploadTokenResponse
+ */
+export type CreateUploadTokenResponse = Message<"switchboard.v1.CreateUploadTokenResponse"> & {
+  /**
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * Where tus uploads go, relative to the hub's URL ("/uploads/").
+   *
+   * @generated from field: string upload_path = 2;
+   */
+  uploadPath: string;
+
+  /**
+   * The largest file this account's app accepts (bytes).
+   *
+   * @generated from field: uint64 max_file_bytes = 3;
+   */
+  maxFileBytes: bigint;
+
+  /**
+   * The token is refused after this time (ms since the epoch).
+   *
+   * @generated from field: uint64 expires_at = 4;
+   */
+  expiresAt: bigint;
+
+  /**
+   * Bytes the account may still upload before QUOTA_EXCEEDED.
+   *
+   * @generated from field: uint64 quota_remaining = 5;
+   */
+  quotaRemaining: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.CreateUploadTokenResponse.
+ * Use `create(CreateUploadTokenResponseSchema)` to create a new message.
+ */
+export const CreateUploadTokenResponseSchema: GenMessage<CreateUploadTokenResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 49);
+
+/**
+ * The owner says a sent message references the blob: it is no longer an
+ * orphan upload (collected after 24 h), and lives until its expiry.
+ *
+ * @generated from message switchboard.v1.CompleteBlobRequest
+ */
+export type CompleteBlobRequest = Message<"switchboard.v1.CompleteBlobRequest"> & {
+  /**
+   * @generated from field: string blob_id = 1;
+   */
+  blobId: string;
+
+  /**
+   * Optional: an earlier expiry (ms since the epoch), e.g. the message's disappearing timer.
+   *
+   * @generated from field: uint64 expires_at = 2;
+   */
+  expiresAt: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.CompleteBlobRequest.
+ * Use `create(CompleteBlobRequestSchema)` to create a new message.
+ */
+export const CompleteBlobRequestSchema: GenMessage<CompleteBlobRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 50);
+
+/**
+ * @generated from message switchboard.v1.CompleteBlobResponse
+ */
+export type CompleteBlobResponse = Message<"switchboard.v1.CompleteBlobResponse"> & {
+  /**
+   * @generated from field: uint64 expires_at = 1;
+   */
+  expiresAt: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.CompleteBlobResponse.
+ * Use `create(CompleteBlobResponseSchema)` to create a new message.
+ */
+export const CompleteBlobResponseSchema: GenMessage<CompleteBlobResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 51);
+
+/**
+ * The owner deletes its blob (a message deleted for everyone).
+ *
+ * @generated from message switchboard.v1.DeleteBlobRequest
+ */
+export type DeleteBlobRequest = Message<"switchboard.v1.DeleteBlobRequest"> & {
+  /**
+   * @generated from field: string blob_id = 1;
+   */
+  blobId: string;
+};
+
+/**
+ * Describes the message switchboard.v1.DeleteBlobRequest.
+ * Use `create(DeleteBlobRequestSchema)` to create a new message.
+ */
+export const DeleteBlobRequestSchema: GenMessage<DeleteBlobRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 52);
+
+/**
+ * @generated from message switchboard.v1.DeleteBlobResponse
+ */
+export type DeleteBlobResponse = Message<"switchboard.v1.DeleteBlobResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.v1.DeleteBlobResponse.
+ * Use `create(DeleteBlobResponseSchema)` to create a new message.
+ */
+export const DeleteBlobResponseSchema: GenMessage<DeleteBlobResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 53);
 
