@@ -12,7 +12,7 @@
  * 127.0.0.1 and the attackers from 127.0.0.2 and up (per-IP limits bite them,
  * not the pair). Every attack is bounded in count and time.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,8 +38,8 @@ const rows: Row[] = [];
 let counter = 0;
 for (const [i, attack] of chosen.entries()) {
   // A fresh hub per attack: one attack's leftovers (memory, sockets, rows) do not colour the next.
+  // The hub makes its data directory itself (0700), as on a fresh machine.
   const dataDir = join(mkdtempSync(join(tmpdir(), "switchboard-abuse-")), "data");
-  mkdirSync(dataDir);
   const configFile = join(dataDir, "..", "config.json");
   writeFileSync(configFile, JSON.stringify(abuseConfig(), null, 2));
   const hub = await startHubProcess(join(dataDir, "switchboard.db"), ["--config", configFile]);
