@@ -38,7 +38,7 @@ export interface ConnectionSettings {
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
-  sendBudgetBytes: 4 * 1024 * 1024,
+  sendBudgetBytes: 1024 * 1024,
   stuckCloseMs: 30_000,
   helloDeadlineMs: 10_000,
   maxPreHelloFrameBytes: 4096,
