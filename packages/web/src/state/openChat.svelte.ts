@@ -19,14 +19,23 @@ class OpenChat {
     this.client = client;
     this.id = conversationId;
     this.error = "";
-    this.messages = await client.messages(conversationId);
+    this.messages = [];
+    // Listen before loading: a message stored while the list loads (one sent at once) is not lost.
     this.stop = client.events.on("message", (m) => {
-      if (m.conversationId !== this.id) return;
-      // The SDK emits an outgoing message when stored and again once the hub has it (with its seq).
-      const at = this.messages.findIndex((x) => x.id === m.id && x.senderDeviceId === m.senderDeviceId);
-      if (at >= 0) this.messages[at] = m;
-      else this.messages.push(m);
+      if (m.conversationId === this.id) this.upsert(m);
     });
+    const stored = await client.messages(conversationId);
+    if (this.id !== conversationId) return;
+    const arrived = this.messages;
+    this.messages = stored;
+    for (const m of arrived) this.upsert(m);
+  }
+
+  /** The SDK emits an outgoing message when stored and again once the hub has it (with its seq). */
+  private upsert(m: LocalMessage): void {
+    const at = this.messages.findIndex((x) => x.id === m.id && x.senderDeviceId === m.senderDeviceId);
+    if (at >= 0) this.messages[at] = m;
+    else this.messages.push(m);
   }
 
   close(): void {
