@@ -19,14 +19,8 @@ import { Committer } from "./conversations/commits.js";
 import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
 import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
-import {
-  approveLink,
-  openLinkEnvelope,
-  requestLink,
-  type ApprovedDevice,
-  type LinkRequest,
-} from "./devices/linking.js";
-import { safetyNumber } from "./devices/safetyNumber.js";
+import { AccountDevices } from "./devices/accountDevices.js";
+import { openLinkEnvelope, requestLink, type ApprovedDevice, type LinkRequest } from "./devices/linking.js";
 import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
 import { Messaging, type SentChange } from "./conversations/messaging.js";
@@ -47,9 +41,8 @@ import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers }
 import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
-import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
 import { listAllDevices } from "./session/pages.js";
-import { signRevocation } from "./devices/revocation.js";
+import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
 import type {
   AccountDevice,
   ClientEvents,
@@ -77,6 +70,7 @@ export class SwitchboardClient {
   private readonly pushes: PushReceiver;
   private readonly trust: DeviceTrust;
   private readonly deviceInbox: DeviceInbox;
+  private readonly accountDevices: AccountDevices;
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
@@ -160,6 +154,18 @@ export class SwitchboardClient {
       stored: (message) => this.events.emit("message", message),
       identity,
       clock: this.clock,
+    });
+    this.accountDevices = new AccountDevices({
+      call: (op, value) => this.call(op, value),
+      store,
+      trust: this.trust,
+      committer: this.committer,
+      clock: this.clock,
+      identity: () => this.requireIdentity(),
+      catchUp: (conversationId) => this.requireApplier().catchUp(conversationId),
+      sync: () => this.sync(),
+      lookup: (address) => this.lookup(address),
+      reportError: (error, context) => this.events.emit("error", { error, context }),
     });
     this.syncer = new Syncer({
       store,
@@ -505,30 +511,8 @@ export class SwitchboardClient {
    * it; the hub relays only ciphertext). Wrong code: NOT_FOUND; expired:
    * LINK_EXPIRED; too many devices: DEVICE_LIMIT (ProtocolError codes).
    */
-  async approveDevice(code: string, options: { history?: HistoryChoice } = {}): Promise<ApprovedDevice> {
-    const identity = this.requireIdentity();
-    await this.sync();
-    const result = await approveLink(
-      {
-        call: (op, value) => this.call(op, value),
-        store: this.options.store,
-        identity: () => identity,
-        clock: this.clock,
-        addToConversation: async (conversationId, keyPackage) =>
-          (
-            await this.committer.commitChange(conversationId, async () => ({
-              add: [keyPackage],
-              removeDeviceIds: [],
-            }))
-          )?.seq ?? null,
-        catchUp: (conversationId) => this.requireApplier().catchUp(conversationId),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      },
-      code,
-      { history: options.history ?? "all" },
-    );
-    this.trust.forget(identity.address);
-    return result;
+  approveDevice(code: string, options: { history?: HistoryChoice } = {}): Promise<ApprovedDevice> {
+    return this.accountDevices.approve(code, options.history ?? "all");
   }
 
   /**
@@ -536,28 +520,13 @@ export class SwitchboardClient {
    * when no one sits between them. It changes when either adds or revokes a
    * device (the `devices` event says when).
    */
-  async safetyNumber(address: string): Promise<string> {
-    const peer = await this.lookup(address);
-    const [mine, theirs] = await Promise.all([
-      this.trust.trustedKeys(this.address),
-      this.trust.trustedKeys(peer),
-    ]);
-    return safetyNumber({ address: this.address, devices: mine }, { address: peer, devices: theirs });
+  safetyNumber(address: string): Promise<string> {
+    return this.accountDevices.safetyNumber(address);
   }
 
   /** This account's devices, oldest first (revoked ones left out). */
-  async devices(): Promise<AccountDevice[]> {
-    const listed = await listAllDevices((op, value) => this.call(op, value), "");
-    return listed.devices
-      .filter((d) => d.revokedAt === 0n)
-      .map((d) => ({
-        id: d.id,
-        name: d.name,
-        createdAt: Number(d.createdAt),
-        lastSeenAt: Number(d.lastSeenAt),
-        current: d.id === this.deviceId,
-        approvedBy: d.approvedBy,
-      }));
+  devices(): Promise<AccountDevice[]> {
+    return this.accountDevices.list();
   }
 
   /**
@@ -566,35 +535,8 @@ export class SwitchboardClient {
    * removal; this device commits them). The last device cannot be revoked
    * (LAST_DEVICE).
    */
-  async revokeDevice(deviceId: string): Promise<{ conversations: number }> {
-    // [DIR14] signed by this device, so the hub can prove the account asked.
-    const me = this.requireIdentity();
-    const revokedAt = this.clock();
-    const signature = await signRevocation(me.signaturePrivateKey, {
-      address: me.address,
-      deviceId,
-      revokerDeviceId: me.deviceId,
-      revokedAt,
-    });
-    const { conversationIds } = await this.call("revokeDevice", {
-      deviceId,
-      revokedAt: BigInt(revokedAt),
-      signature,
-    });
-    this.trust.forget(this.address);
-    let committed = 0;
-    for (const id of conversationIds) {
-      const local = await this.options.store.getConversation(id);
-      if (!local?.active) continue;
-      try {
-        await this.requireApplier().catchUp(id);
-        if (await this.committer.commitPendingRemovals(id)) committed++;
-      } catch (err) {
-        // Another member commits it when it next sends ([DS9]); report and go on.
-        this.events.emit("error", { error: err, context: `revocation in ${id}` });
-      }
-    }
-    return { conversations: committed };
+  revokeDevice(deviceId: string): Promise<{ conversations: number }> {
+    return this.accountDevices.revoke(deviceId);
   }
 
   // --- internals -------------------------------------------------------------
