@@ -9,13 +9,13 @@
  * Other ciphersuites fall through to ts-mls's default provider.
  */
 import { randomFillSync } from "node:crypto";
-import { defaultCryptoProvider } from "ts-mls";
-import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Rng } from "ts-mls";
+import type { CryptoProvider, Rng } from "ts-mls";
 import { nodeEd25519 } from "./nodeEd25519.js";
 import { nodeX25519Hpke } from "./nodeHpke.js";
 import { nodeHkdfSha256, nodeSha256 } from "./nodeSha256.js";
+import { SUITE_ONE, suiteOneProvider } from "./suiteOne.js";
 
-export const NODE_CIPHERSUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
+export const NODE_CIPHERSUITE = SUITE_ONE;
 
 const nodeRng: Rng = {
   randomBytes(n) {
@@ -23,27 +23,10 @@ const nodeRng: Rng = {
   },
 };
 
-const suite1: CiphersuiteImpl = {
+export const nodeCryptoProvider: CryptoProvider = suiteOneProvider({
   hash: nodeSha256,
   kdf: nodeHkdfSha256,
   signature: nodeEd25519,
   hpke: nodeX25519Hpke,
   rng: nodeRng,
-  name: NODE_CIPHERSUITE,
-};
-
-export const nodeCryptoProvider: CryptoProvider = {
-  async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
-    if (
-      cs.name === NODE_CIPHERSUITE &&
-      cs.hash === "SHA-256" &&
-      cs.signature === "Ed25519" &&
-      cs.hpke.kem === "DHKEM-X25519-HKDF-SHA256" &&
-      cs.hpke.kdf === "HKDF-SHA256" &&
-      cs.hpke.aead === "AES128GCM"
-    ) {
-      return suite1;
-    }
-    return defaultCryptoProvider.getCiphersuiteImpl(cs);
-  },
-};
+});

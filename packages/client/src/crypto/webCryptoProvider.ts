@@ -6,38 +6,21 @@
  * call, this one imports a key once and keeps the CryptoKey. Other
  * ciphersuites fall through to ts-mls's default provider.
  */
-import { defaultCryptoProvider } from "ts-mls";
-import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Rng } from "ts-mls";
+import type { CryptoProvider, Rng } from "ts-mls";
+import { SUITE_ONE, suiteOneProvider } from "./suiteOne.js";
 import { randomBytes } from "./web/bytes.js";
 import { webEd25519 } from "./web/webEd25519.js";
 import { webX25519Hpke } from "./web/webHpke.js";
 import { webHkdfSha256, webSha256 } from "./web/webSha256.js";
 
-export const WEB_CIPHERSUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
+export const WEB_CIPHERSUITE = SUITE_ONE;
 
 const webRng: Rng = { randomBytes };
 
-const suite1: CiphersuiteImpl = {
+export const webCryptoProvider: CryptoProvider = suiteOneProvider({
   hash: webSha256,
   kdf: webHkdfSha256,
   signature: webEd25519,
   hpke: webX25519Hpke,
   rng: webRng,
-  name: WEB_CIPHERSUITE,
-};
-
-export const webCryptoProvider: CryptoProvider = {
-  async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
-    if (
-      cs.name === WEB_CIPHERSUITE &&
-      cs.hash === "SHA-256" &&
-      cs.signature === "Ed25519" &&
-      cs.hpke.kem === "DHKEM-X25519-HKDF-SHA256" &&
-      cs.hpke.kdf === "HKDF-SHA256" &&
-      cs.hpke.aead === "AES128GCM"
-    ) {
-      return suite1;
-    }
-    return defaultCryptoProvider.getCiphersuiteImpl(cs);
-  },
-};
+});
