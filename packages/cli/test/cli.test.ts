@@ -2,42 +2,18 @@
  * The README walk-through, end to end: real hub process, real CLI processes,
  * one profile directory per device.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner, jsonLines } from "./cliRunner.js";
 import { PROCESS_TEST_TIMEOUT_MS, CLI, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
 let hub: HubProcess;
 
-async function sb(profile: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    [CLI, ...args, "--profile", join(dir, profile), "--server", hub.url],
-    { timeout: 60_000 },
-  );
-  return stdout;
-}
-
-async function sbFails(profile: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await sb(profile, ...args);
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-  throw new Error("expected the command to fail");
-}
-
-const jsonLines = (out: string) =>
-  out
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const { sb, sbFails } = cliRunner(dir, () => hub.url);
 
 beforeAll(async () => {
   hub = await spawnHub(await freePort(), join(dir, "hub.db"));

@@ -4,43 +4,18 @@
  * delete print the new message's id (--json: {"conversation","id","seq"});
  * sync and history --json print one object per line with a `kind`.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner, jsonLines } from "./cliRunner.js";
 import { PROCESS_TEST_TIMEOUT_MS, CLI, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-content-"));
 let hub: HubProcess;
 
-async function sb(profile: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    [CLI, ...args, "--profile", join(dir, profile), "--server", hub.url],
-    {
-      timeout: 60_000,
-    },
-  );
-  return stdout;
-}
-
-async function sbFails(profile: string, ...args: string[]): Promise<string> {
-  try {
-    await sb(profile, ...args);
-  } catch (err) {
-    return (err as { stderr: string }).stderr;
-  }
-  throw new Error("expected the command to fail");
-}
-
-const jsonLines = (out: string) =>
-  out
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const { sb, sbFails } = cliRunner(dir, () => hub.url);
 
 const ID = /^01[0-9a-f]{62}$/;
 
@@ -69,7 +44,7 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
       expect(typeof sent.seq).toBe("number");
       const hello = String(sent.id);
       expect((await sb("alice", "send", group, "second")).trim()).toMatch(ID);
-      expect(await sbFails("alice", "send", group, "")).toMatch(/needs some text/);
+      expect((await sbFails("alice", "send", group, "")).stderr).toMatch(/needs some text/);
 
       const bobSync = jsonLines(await sb("bob", "sync", "--json"));
       expect(bobSync).toEqual([
@@ -94,7 +69,7 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
       expect(reply).toMatchObject({ conversation: group, id: expect.stringMatching(ID) });
       expect((await sb("bob", "react", group, hello, "👍")).trim()).toMatch(ID);
       expect((await sb("alice", "edit", group, hello, "hello, all")).trim()).toMatch(ID);
-      expect(await sbFails("bob", "edit", group, hello, "not mine")).toMatch(/NOT_SENDER/);
+      expect((await sbFails("bob", "edit", group, hello, "not mine")).stderr).toMatch(/NOT_SENDER/);
 
       const carolSync = jsonLines(await sb("carol", "sync", "--json"));
       expect(carolSync.map((o) => o.kind)).toEqual(["message", "message", "message", "reaction", "edit"]);
