@@ -3,7 +3,7 @@
  * package was handed out 95,949 times". One attacker claims a victim's key
  * packages over and over.
  */
-import { equalBytes } from "../../../packages/server/src/bytes.js";
+import { equalBytes } from "@switchboard/protocol";
 import { engineIdentity, newBenchDevice, registerDevice } from "../../lib/benchDevice.js";
 import { expectResult } from "../../lib/expectResult.js";
 import { MlsActor, mlsEngine } from "../probes/mlsActor.js";

@@ -14,3 +14,4 @@ export * from "./devices.js";
 export * from "./hotFrames.js";
 export * from "./mimi/index.js";
 export * from "./names.js";
+export { equalBytes } from "./bytes.js";

@@ -19,7 +19,7 @@ import { mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
 import type { VerificationCodes } from "./verificationCodes.js";
 import type { Announcer } from "../delivery/announcer.js";
-import { equalBytes } from "../bytes.js";
+import { equalBytes } from "@switchboard/protocol";
 
 export interface RegisterInput {
   address: string;

@@ -22,7 +22,7 @@ import type { Announcer } from "../delivery/announcer.js";
 import type { DeviceRecord, PendingLinkRecord, Store } from "../store/port.js";
 import type { AppRegistry } from "./apps.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
-import { equalBytes } from "../bytes.js";
+import { equalBytes } from "@switchboard/protocol";
 
 export interface BeginLinkInput {
   signatureKey: Uint8Array;

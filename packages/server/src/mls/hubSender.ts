@@ -19,7 +19,7 @@ import {
 import { makeProposalRef } from "ts-mls/authenticatedContent.js";
 import { HUB_CREDENTIAL_IDENTITY } from "@switchboard/protocol";
 import type { HubSigningKey } from "../store/port.js";
-import { equalBytes } from "../bytes.js";
+import { equalBytes } from "@switchboard/protocol";
 
 /** The one ciphersuite Switchboard groups use (the SDK's CIPHERSUITE). */
 const CIPHERSUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";

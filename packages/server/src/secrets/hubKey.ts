@@ -13,7 +13,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { equalBytes } from "../bytes.js";
+import { equalBytes } from "@switchboard/protocol";
 import { generateHubSigningKey } from "../mls/hubSender.js";
 import type { HubSigningKey, Store } from "../store/port.js";
 import { createPrivateFile, requirePrivateFile } from "./privateFiles.js";
