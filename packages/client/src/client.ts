@@ -23,6 +23,7 @@ import { AccountDevices } from "./devices/accountDevices.js";
 import { openLinkEnvelope, requestLink, type ApprovedDevice, type LinkRequest } from "./devices/linking.js";
 import { generateHpkeKeyPair } from "./devices/seal.js";
 import { DeviceTrust } from "./devices/trust.js";
+import { signMoveRevocations } from "./devices/moveRevocations.js";
 import { Messaging, type SentChange } from "./conversations/messaging.js";
 import { streamMessages } from "./conversations/messageStream.js";
 import type { Quote } from "./content/rules.js";
@@ -100,6 +101,7 @@ export class SwitchboardClient {
     this.trust.bind({ call, store });
     this.trust.onRefused = (address, deviceId, reason) =>
       onError(new ClientError("UNTRUSTED", `${address} device ${deviceId}: ${reason}`), "device trust");
+    this.trust.onMoved = (address) => this.events.emit("accountMoved", { address });
     this.deviceInbox = new DeviceInbox({
       store,
       call,
@@ -264,6 +266,11 @@ export class SwitchboardClient {
       // This account's first device: every later device's approval chain ends here.
       await this.trust.pinRoot(identity.address, identity.deviceId, identity.signaturePublicKey);
       await topUpKeyPackages(this.deps(), session, 0);
+      // [DIR15] A code may have moved the account here: sign the old phone's revocations.
+      if (options.verificationCode)
+        await signMoveRevocations((op, value) => session.call(op, value), identity, this.clock).catch((err) =>
+          this.events.emit("error", { error: err, context: "account move" }),
+        );
       return this.identity;
     } finally {
       session.close();

@@ -85,6 +85,12 @@ export interface ClientEvents extends Record<string, unknown> {
   connection: { state: LinkState; detail?: string };
   /** A contact's (or this account's) set of devices changed in a conversation: the safety number changes. */
   devices: DeviceChange & { conversationId: string };
+  /**
+   * [DIR15] A contact moved their account to a new phone (every old device
+   * revoked, a new first device): the SDK now trusts the new device, and the
+   * safety number with them changed. An app says so, as Signal does.
+   */
+  accountMoved: { address: string };
   /** A history bundle from the approving device was stored (a newly linked device). */
   history: { conversations: number; messages: number };
   error: { error: unknown; context: string };

@@ -9,11 +9,12 @@
  * The MLS engine asks `verify` for every leaf it accepts (RFC 9420 §5.3.1);
  * the Committer asks `trustedDevices` before it claims key packages.
  */
-import { toHex, type Device } from "@switchboard/protocol";
+import { toHex } from "@switchboard/protocol";
 import type { Call } from "../session/call.js";
 import type { LocalStore } from "../store/port.js";
 import { verifyApprovalChain } from "./approval.js";
 import { isSignedRevocation } from "./revocation.js";
+import { chooseRoot, rootPin, type Rooted } from "./rootChoice.js";
 import { listAllDevices } from "../session/pages.js";
 
 interface Known {
@@ -35,6 +36,8 @@ export class DeviceTrust {
 
   /** Refusals, for the SDK's error events. */
   onRefused: (address: string, deviceId: string, reason: string) => void = () => {};
+  /** An account moved to a new first device (DIR15): its safety number changed. */
+  onMoved: (address: string) => void = () => {};
 
   bind(deps: { call: Call; store: LocalStore }): void {
     this.deps = deps;
@@ -108,29 +111,27 @@ export class DeviceTrust {
     const { call, store } = this.requireDeps();
     const listed = await listAllDevices(call, address);
     const devices = listed.devices;
-    const keys = new Map<string, string>();
-    const active = new Set<string>();
-    const pinned = await store.getMeta(ROOT_PIN(address));
-    let root: Device | undefined;
+    const rooted: Rooted[] = [];
     for (const device of devices) {
       const chain = verifyApprovalChain(address, devices, device.id);
-      if (!chain.ok) {
-        this.onRefused(address, device.id, chain.reason);
-        continue;
-      }
-      const rootPin = `${chain.root.id}:${toHex(chain.root.signatureKey)}`;
-      if (pinned !== undefined && pinned !== rootPin) {
+      if (chain.ok) rooted.push({ device, root: chain.root });
+      else this.onRefused(address, device.id, chain.reason);
+    }
+    const pinned = await store.getMeta(ROOT_PIN(address));
+    const choice = chooseRoot(pinned, rooted);
+    const keys = new Map<string, string>();
+    const active = new Set<string>();
+    for (const { device, root } of rooted) {
+      if (!choice.accepted.has(rootPin(root))) {
         this.onRefused(address, device.id, "the account's first device is not the one seen before");
         continue;
       }
-      root = chain.root;
       keys.set(device.id, toHex(device.signatureKey));
       if (device.revokedAt === 0n) active.add(device.id);
     }
-    if (pinned === undefined && root) {
-      await store.write([
-        { kind: "setMeta", key: ROOT_PIN(address), value: `${root.id}:${toHex(root.signatureKey)}` },
-      ]);
+    if (choice.pin !== undefined) {
+      await store.write([{ kind: "setMeta", key: ROOT_PIN(address), value: choice.pin }]);
+      if (choice.moved) this.onMoved(address);
     }
     const known: Known = { keys, active };
     this.known.set(address, known);

@@ -105,4 +105,39 @@ describe("verified identities", () => {
     expect((await newPhone.client.devices()).map((d) => d.id)).toEqual([newPhone.client.deviceId]);
     await Promise.all([oldPhone.client.close(), newPhone.client.close(), bob.client.close()]);
   });
+
+  it("[DIR15] after a move the new phone signs the old one's revocation: members trust the new phone and remove the old", async () => {
+    await (await newClient()).client.requestVerificationCode(hub.hub.url, ALICE);
+    const oldPhone = await newClient();
+    await oldPhone.client.register(hub.hub.url, ALICE, "Alice", { verificationCode: sent.at(-1)!.code });
+    await oldPhone.client.connect();
+    const bob = await newDevice(hub.hub.url, BOB);
+    const moves: string[] = [];
+    bob.client.events.on("accountMoved", ({ address }) => moves.push(address));
+    const direct = (await bob.client.sendText(ALICE, "hi alice")).conversationId;
+    await eventually(() => texts(oldPhone.received, direct).includes("hi alice"), "alice's old phone reads");
+    const numberBefore = await bob.client.safetyNumber(ALICE);
+
+    const newPhone = await newClient();
+    await newPhone.client.requestVerificationCode(hub.hub.url, ALICE);
+    await newPhone.client.register(hub.hub.url, ALICE, "Alice", { verificationCode: sent.at(-1)!.code });
+    // The hub kept the new phone's signature with the old phone's revocation...
+    const proof = await hub.store.getRevocation(oldPhone.client.deviceId);
+    expect(proof?.revokerDeviceId).toBe(newPhone.client.deviceId);
+
+    // ...so Bob's next send commits the old phone's removal instead of refusing it.
+    await bob.client.sendText(direct, "after the move");
+    await eventually(
+      async () => !(await hub.store.listMembers(direct)).includes(oldPhone.client.deviceId),
+      "the old phone removed from the conversation",
+    );
+    expect(moves).toEqual([ALICE]);
+    const numberAfter = await bob.client.safetyNumber(ALICE);
+    expect(numberAfter).not.toBe(numberBefore);
+    // A second signing is refused quietly: the proof is never replaced.
+    expect(await hub.store.recordRevocationProof(oldPhone.client.deviceId, { ...proof!, revokedAt: 1 })).toBe(
+      false,
+    );
+    await Promise.all([oldPhone.client.close(), newPhone.client.close(), bob.client.close()]);
+  });
 });

@@ -38,18 +38,23 @@ export class Revocation {
         );
       const proof = await this.checkSigned(caller, deviceId, signed);
       await this.store.revokeDevice(deviceId, this.clock(), proof);
+    } else if (signed.signature.length > 0 && !(await this.store.getRevocation(deviceId))) {
+      // [DIR15] Revoked by a move, before any device could sign: the new
+      // device signs now, and only now are its removals proposed.
+      await this.store.recordRevocationProof(deviceId, await this.checkSigned(caller, deviceId, signed));
+    } else if (!(await this.store.getRevocation(deviceId))) {
+      throw new ProtocolError("BAD_SIGNATURE", "a revocation must be signed by the revoking device");
     }
     return this.afterRevoked(deviceId);
   }
 
   /**
    * After an account moved to a new device (SPEC DIR10): the old device's
-   * connections close on every node, and nothing is proposed in its
+   * connections close on every node, and nothing is proposed yet in its
    * conversations. Members refuse a hub Remove that no device of the
-   * account signed (DIR14), and after a move no device the members trust
-   * can sign one (the new device is a new root: a safety-number change the
-   * SDK does not handle yet), so a proposal would only hold every one of
-   * those conversations back (DS9). The old device cannot log in or fetch.
+   * account signed (DIR14), so the removals wait for the new device to sign
+   * the old ones' revocations (DIR15: `revoke` of an already revoked device).
+   * The old device cannot log in or fetch meanwhile.
    */
   afterMoved(deviceId: string): void {
     this.announcer.deviceRevoked(deviceId);

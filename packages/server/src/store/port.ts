@@ -404,6 +404,12 @@ export interface Store {
    * is kept with it for the hub's Remove proposals.
    */
   revokeDevice(deviceId: string, at: number, proof?: RevocationProof): Promise<boolean>;
+  /**
+   * Keep the account's signed revocation with a device revoked without one
+   * (a move revokes before any device can sign, SPEC DIR15). False when the
+   * device is unknown, not revoked, or already has a proof (never replaced).
+   */
+  recordRevocationProof(deviceId: string, proof: RevocationProof): Promise<boolean>;
   /** The signed revocation kept with a revoked device, if any (SPEC DIR14). */
   getRevocation(deviceId: string): Promise<RevocationProof | undefined>;
 

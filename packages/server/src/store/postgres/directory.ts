@@ -162,6 +162,17 @@ export class DirectoryQueries {
     });
   }
 
+  async recordRevocationProof(deviceId: string, proof: RevocationProof): Promise<boolean> {
+    const rows = await this.db.transaction((tx) =>
+      tx.rows(
+        `UPDATE devices SET revoked_by = $2, revocation = $3, revocation_signed_at = $4
+         WHERE id = $1 AND revoked_at IS NOT NULL AND revocation IS NULL RETURNING id`,
+        [deviceId, proof.revokerDeviceId, proof.signature, proof.revokedAt],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
     const [row] = await this.db.read<{
       revoked_by: string | null;

@@ -153,6 +153,10 @@ export class PostgresStore implements Store {
     );
   }
 
+  recordRevocationProof(deviceId: string, proof: RevocationProof): Promise<boolean> {
+    return this.track(() => this.directory.recordRevocationProof(deviceId, proof));
+  }
+
   getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
     return this.track(() => this.directory.getRevocation(deviceId));
   }

@@ -24,6 +24,7 @@ export class DirectoryQueries {
   private readonly updateLastSeen;
   private readonly markRevoked;
   private readonly selectRevocation;
+  private readonly addRevocationProof;
   private readonly deleteKeyPackages;
 
   constructor(db: Database.Database) {
@@ -57,6 +58,10 @@ export class DirectoryQueries {
       { revoked_by: string | null; revocation: Buffer | null; revocation_signed_at: number | null }
     >("SELECT revoked_by, revocation, revocation_signed_at FROM devices WHERE id = ?");
     this.deleteKeyPackages = db.prepare<[string]>("DELETE FROM key_packages WHERE device_id = ?");
+    this.addRevocationProof = db.prepare<[string, Uint8Array, number, string]>(
+      `UPDATE devices SET revoked_by = ?, revocation = ?, revocation_signed_at = ?
+       WHERE id = ? AND revoked_at IS NOT NULL AND revocation IS NULL`,
+    );
   }
 
   /** The first device has no approver, whatever the caller passed. */
@@ -139,6 +144,13 @@ export class DirectoryQueries {
       null,
     );
     return { kind: "moved", revoked };
+  }
+
+  recordRevocationProof(deviceId: string, proof: RevocationProof): boolean {
+    return (
+      this.addRevocationProof.run(proof.revokerDeviceId, proof.signature, proof.revokedAt, deviceId).changes >
+      0
+    );
   }
 
   getRevocation(deviceId: string): RevocationProof | undefined {

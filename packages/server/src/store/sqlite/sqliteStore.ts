@@ -148,6 +148,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  recordRevocationProof(deviceId: string, proof: RevocationProof): Promise<boolean> {
+    return this.writer.submit(() => this.directory.recordRevocationProof(deviceId, proof));
+  }
+
   async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
     return this.directory.getRevocation(deviceId);
   }

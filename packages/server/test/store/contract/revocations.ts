@@ -28,5 +28,24 @@ export function revocationContract(h: () => StoreHarness): void {
       expect(await store.getRevocation(phone)).toBeUndefined();
       expect(await store.getRevocation("nobody")).toBeUndefined();
     });
+
+    it("[DIR15] recordRevocationProof adds a proof to a device revoked without one, once", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const phone = await newDevice(store, alice.address, "alice-phone");
+      const proof = { revokerDeviceId: alice.deviceId, revokedAt: T0 + 3, signature: utf8("sig".repeat(20)) };
+      // Not revoked yet: nothing to prove.
+      expect(await store.recordRevocationProof(phone, proof)).toBe(false);
+      expect(await store.recordRevocationProof("nobody", proof)).toBe(false);
+      expect(await store.revokeDevice(phone, T0 + 1)).toBe(true);
+      expect(await store.recordRevocationProof(phone, proof)).toBe(true);
+      const kept = await store.getRevocation(phone);
+      expect(kept).toMatchObject({ revokerDeviceId: alice.deviceId, revokedAt: T0 + 3 });
+      expectBytes(kept?.signature, proof.signature);
+      // The revocation time stays the hub's, and a proof is never replaced.
+      expect((await store.getDevice(phone))?.revokedAt).toBe(T0 + 1);
+      expect(await store.recordRevocationProof(phone, { ...proof, revokedAt: T0 + 4 })).toBe(false);
+      expect((await store.getRevocation(phone))?.revokedAt).toBe(T0 + 3);
+    });
   });
 }
