@@ -23,6 +23,17 @@ export default tseslint.config(
     },
   },
   {
+    // ts-mls internals reach the SDK through one module (mls/tsMlsInternals.ts), so an upgrade touches one file.
+    files: ["packages/client/src/**/*.ts"],
+    ignores: ["packages/client/src/mls/tsMlsInternals.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["ts-mls/*"], message: "import ts-mls internals through mls/tsMlsInternals.ts" }] },
+      ],
+    },
+  },
+  {
     files: ["**/test/**/*.ts", "bench/**/*.ts", "devkit/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

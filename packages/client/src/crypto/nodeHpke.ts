@@ -10,7 +10,7 @@
  * it treats as opaque handles it only passes back to this provider).
  */
 import type { Hpke, PrivateKey, PublicKey } from "ts-mls";
-import { CryptoError } from "ts-mls/mlsError.js";
+import { CryptoError } from "../mls/tsMlsInternals.js";
 import { aesGcmOpen, aesGcmSeal } from "./nodeAesGcm.js";
 import { hkdfExpand, hkdfExtract } from "./nodeSha256.js";
 import { concatBytes } from "./plainBytes.js";

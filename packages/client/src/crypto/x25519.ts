@@ -7,7 +7,7 @@
 import { createPublicKey, diffieHellman, randomFillSync } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { PrivateKey, PublicKey } from "ts-mls";
-import { CryptoError } from "ts-mls/mlsError.js";
+import { CryptoError } from "../mls/tsMlsInternals.js";
 import { KeyCache } from "./keyCache.js";
 import { privateKeyFromRaw, publicKeyFromRaw, rawPublicKey } from "./okpKeys.js";
 import { bytesKey, plain } from "./plainBytes.js";

@@ -2,7 +2,7 @@
  * The one error class the GroupEngine throws. Callers branch on `code`; the
  * ts-mls error that caused it, if any, is the `cause`.
  */
-import { CodecError, CryptoError, CryptoVerificationError, ValidationError } from "ts-mls/mlsError.js";
+import { CodecError, CryptoError, CryptoVerificationError, ValidationError } from "./tsMlsInternals.js";
 
 export const MLS_ERROR_CODES = [
   /** The bytes are not the MLS message expected here. */

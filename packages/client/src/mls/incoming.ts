@@ -13,9 +13,7 @@ import type {
   ProposalOrRef,
   PublicMessage,
 } from "ts-mls";
-import { unprotectPublicMessage } from "ts-mls/messageProtectionPublic.js";
-import { decryptSenderData } from "ts-mls/privateMessage.js";
-import { senderFromExtension } from "ts-mls/publicMessage.js";
+import { unprotectPublicMessage, decryptSenderData, senderFromExtension } from "./tsMlsInternals.js";
 import type { GroupMember, Processed } from "./engine.js";
 import { MlsEngineError, engineError } from "./errors.js";
 import { isHubCredential, parseCredential, type RemovalVerifier } from "./credential.js";

@@ -10,7 +10,7 @@ import {
   zeroOutUint8Array,
 } from "ts-mls";
 import type { CiphersuiteImpl, ClientConfig, ClientState } from "ts-mls";
-import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
+import { ratchetTreeFromExtension } from "./tsMlsInternals.js";
 import { toHex } from "@switchboard/protocol";
 import type { DeviceIdentity, GeneratedKeyPackage, PendingCommit } from "./engine.js";
 import { MlsEngineError, engineError } from "./errors.js";

@@ -4,7 +4,7 @@
  */
 import { defaultCapabilities, encodeMlsMessage, generateKeyPackageWithKey } from "ts-mls";
 import type { CiphersuiteImpl, Extension, KeyPackage, PrivateKeyPackage } from "ts-mls";
-import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
+import { makeKeyPackageRef } from "./tsMlsInternals.js";
 import { toHex } from "@switchboard/protocol";
 import { deviceCredential, deviceRefProblem } from "./credential.js";
 import type { DeviceIdentity } from "./engine.js";

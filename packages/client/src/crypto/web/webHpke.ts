@@ -5,7 +5,7 @@
  * exporter (external init, §8.3).
  */
 import type { Hpke, PrivateKey, PublicKey } from "ts-mls";
-import { CryptoError } from "ts-mls/mlsError.js";
+import { CryptoError } from "../../mls/tsMlsInternals.js";
 import { concatBytes } from "./bytes.js";
 import { aesGcmOpen, aesGcmSeal } from "./webAesGcm.js";
 import { hkdfExpand, hkdfExtract } from "./webSha256.js";

@@ -5,7 +5,7 @@
  * encrypts to the same nodes again.
  */
 import type { PrivateKey, PublicKey } from "ts-mls";
-import { CryptoError } from "ts-mls/mlsError.js";
+import { CryptoError } from "../../mls/tsMlsInternals.js";
 import { KeyCache } from "../keyCache.js";
 import { bytesKey, concatBytes, randomBytes, source, subtle } from "./bytes.js";
 import { fromBase64Url } from "./webEd25519.js";
