@@ -22,11 +22,8 @@ interface HeadRow {
   proposal_epoch: number | null;
 }
 
-interface AppendFactsRow extends Partial<HeadRow> {
-  queued_bytes: number | null;
-  is_member: number;
-  earlier_seq: number | null;
-}
+/** epoch, last_seq, proposal_epoch, queued_bytes, is_member, earlier_seq; no row when the conversation does not exist. */
+type AppendFactsRow = [number, number, number | null, number | null, number, number | null];
 
 /**
  * SQLite's write primitives for the shared algorithms (store/algorithms):
@@ -59,6 +56,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     // Everything an append decides on, in one statement: the head, the
     // sender's counter, its membership and whether the client id is taken
     // (the unique index answers; the entry itself is read only for a retry).
+    // Raw: an array, not an object per append (this runs once per message).
     this.selectAppendFacts = db.prepare<
       [string, string, string, string, string, string, string],
       AppendFactsRow
@@ -68,8 +66,9 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
               EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND device_id = ?) AS is_member,
               (SELECT seq FROM log WHERE conversation_id = ? AND sender_device_id = ? AND client_message_id = ?)
                 AS earlier_seq
-       FROM (SELECT ? AS id) k LEFT JOIN conversations c ON c.id = k.id`,
+       FROM conversations c WHERE c.id = ?`,
     );
+    this.selectAppendFacts.raw(true);
     this.insert = db.prepare<
       [string, number, EntryKind, string, string, string, Uint8Array, number, number, string | null]
     >(
@@ -140,16 +139,18 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
         m.clientMessageId,
         m.conversationId,
       );
-      if (row?.epoch !== undefined && row.epoch !== null && row.last_seq !== undefined) {
-        const proposalEpoch = row.proposal_epoch ?? null;
-        facts.heads.set(m.conversationId, { epoch: row.epoch, lastSeq: row.last_seq, proposalEpoch });
+      if (row === undefined) {
+        facts.senders.push({ member: false, earlier: undefined });
+        continue;
       }
-      facts.queued.set(m.senderDeviceId, row?.queued_bytes ?? 0);
+      const [epoch, lastSeq, proposalEpoch, queued, isMember, earlierSeq] = row as unknown as AppendFactsRow;
+      facts.heads.set(m.conversationId, { epoch, lastSeq, proposalEpoch });
+      facts.queued.set(m.senderDeviceId, queued ?? 0);
       const earlier =
-        row?.earlier_seq === null || row?.earlier_seq === undefined
+        earlierSeq === null
           ? undefined
           : this.log.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
-      facts.senders.push({ member: row?.is_member === 1, earlier });
+      facts.senders.push({ member: isMember === 1, earlier });
     }
     return ready(facts);
   }
@@ -159,7 +160,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     heads: ReadonlyMap<string, number>,
     queued: ReadonlyMap<string, number>,
   ): Step<void> {
-    for (const { message, seq } of accepted) this.insertNow("application", message, null, seq);
+    for (const { message, seq } of accepted) this.write("application", message, null, seq);
     for (const [id, seq] of heads) this.setLastSeq.run(seq, id);
     for (const [deviceId, bytes] of queued) this.addQueued.run(bytes, deviceId);
     return ready(undefined);
@@ -208,6 +209,11 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     seq: number,
   ): LogEntryRecord {
     const delta = membership === null ? null : copyDelta(membership);
+    this.write(kind, f, delta, seq);
+    return entryRecord(kind, f, seq, delta);
+  }
+
+  private write(kind: EntryKind, f: EntryFields, delta: MembershipDelta | null, seq: number): void {
     this.insert.run(
       f.conversationId,
       seq,
@@ -220,6 +226,5 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
       f.serverTime,
       delta === null ? null : JSON.stringify(delta),
     );
-    return entryRecord(kind, f, seq, delta);
   }
 }
