@@ -82,7 +82,7 @@ export class SwitchboardClient {
     if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
     this.attachmentsApi ??= new Attachments({
       call: (op, value) => this.call(op, value),
-      server: () => parseServers(this.requireIdentity().server)[0]!,
+      server: () => parseServers(this.options.servers ?? this.requireIdentity().server)[0]!,
       platform,
     });
     return this.attachmentsApi;
@@ -674,8 +674,11 @@ export class SwitchboardClient {
       },
       clock: this.clock,
     });
+    const servers = parseServers(this.options.servers ?? identity.server);
     this.link ??= new Link({
-      transports: parseServers(identity.server).map((url) => this.options.transport(url)),
+      transports: servers.map((url) => this.options.transport(url)),
+      servers,
+      giveUpAfterMs: this.options.connectTimeoutMs,
       ...(this.options.random ? { random: this.options.random } : {}),
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       deviceId: identity.deviceId,

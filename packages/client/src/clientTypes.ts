@@ -46,6 +46,17 @@ export interface ClientOptions {
   protectIdentity?: (identity: StoredIdentity) => Promise<StoredIdentity>;
   /** Attachments' crypto and streams (Node or browser); without it `attachments` is unavailable. */
   attachmentPlatform?: AttachmentPlatform;
+  /**
+   * Hub URLs (comma-separated) to use instead of those stored with the
+   * identity, for this client only (SPEC CL1: the CLI's --server and
+   * SWITCHBOARD_SERVER win over the profile's list).
+   */
+  servers?: string;
+  /**
+   * Give up a wait for the hub after this long with HUB_UNREACHABLE (SPEC
+   * CL2); unset, calls wait through reconnects for as long as it takes.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** One of this account's devices, as `devices()` lists them. */

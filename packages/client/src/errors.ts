@@ -49,7 +49,9 @@ export type ClientErrorCode =
   /** A message may be edited at most 10 times (SPEC CT10). */
   | "TOO_MANY_EDITS"
   /** The message was deleted for everyone (SPEC CT11). */
-  | "MESSAGE_DELETED";
+  | "MESSAGE_DELETED"
+  /** No hub answered within the client's connectTimeoutMs (SPEC CL2): "hub unreachable at URL". */
+  | "HUB_UNREACHABLE";
 
 export class ClientError extends Error {
   override name = "ClientError";

@@ -11,7 +11,7 @@ import { nodeAttachmentPlatform } from "./media/nodeAttachmentCrypto.js";
 
 export async function openNodeClient(
   profileDir: string,
-  options: { clock?: () => number } = {},
+  options: { clock?: () => number; servers?: string; connectTimeoutMs?: number } = {},
 ): Promise<SwitchboardClient> {
   const lock = lockProfile(profileDir);
   let store: LocalStore;
@@ -35,6 +35,8 @@ export async function openNodeClient(
     transport: (server) => createWebSocketTransport(server),
     attachmentPlatform: nodeAttachmentPlatform,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.servers === undefined ? {} : { servers: options.servers }),
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
   });
 }
 

@@ -1,7 +1,7 @@
 /** The device commands: register, send, group, conversations, sync, listen. */
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
-import { clientFlags, openProfile, withClient } from "./profile.js";
+import { clientFlags, openProfile, reportConnection, withClient, withNewProfile } from "./profile.js";
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
@@ -23,15 +23,12 @@ export function addClientCommands(program: Command): void {
     .option("--code <code>", "the verification code from `switchboard request-code`")
     .action(async (address: string, options: { name: string; code?: string }, command: Command) => {
       const flags = clientFlags(command);
-      const client = await openProfile(flags, { registered: false });
-      try {
+      await withNewProfile(flags, async (client) => {
         const identity = await client.register(flags.server, address, options.name, {
           ...(options.code === undefined ? {} : { verificationCode: options.code }),
         });
         out(`registered ${identity.address} (device ${identity.deviceId})`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 
   program
@@ -39,13 +36,10 @@ export function addClientCommands(program: Command): void {
     .description("have the app send a verification code to a phone number or email, for register --code")
     .action(async (address: string, _options: unknown, command: Command) => {
       const flags = clientFlags(command);
-      const client = await openProfile(flags, { registered: false });
-      try {
+      await withNewProfile(flags, async (client) => {
         const sent = await client.requestVerificationCode(flags.server, address);
         out(`code sent for ${sent.address}; valid until ${new Date(sent.expiresAt).toISOString()}`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 
   program
@@ -140,7 +134,9 @@ export function addClientCommands(program: Command): void {
     .description("stay connected and print messages as they arrive (Ctrl-C to stop)")
     .option("--json", "one JSON object per line")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const client = await openProfile(clientFlags(command));
+      const flags = clientFlags(command);
+      const client = await openProfile(flags, { stayConnected: true });
+      reportConnection(client, flags);
       const json = options.json ?? false;
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());

@@ -32,6 +32,15 @@ export interface LinkOptions {
   random?: () => number;
   /** Request timeout and keep-alive of each connection (rpc.ts). */
   timings?: RpcTimings;
+  /**
+   * For one-shot callers (the CLI): a caller that waits this long for a login
+   * gives up with HUB_UNREACHABLE, naming `servers` and the last failure,
+   * instead of waiting through the backoff forever (SPEC CL2). The link
+   * itself keeps trying until stop(). Unset: wait as long as it takes.
+   */
+  giveUpAfterMs?: number | undefined;
+  /** The hub URLs, in transport order, for that message. */
+  servers?: readonly string[];
 }
 
 export class Link {
@@ -46,6 +55,8 @@ export class Link {
   private readonly waiting: Array<(session: RpcSession) => void> = [];
   private hubKey: Uint8Array | undefined;
   private readonly rotation: ServerRotation;
+  /** Why the last attempt failed, for HUB_UNREACHABLE. */
+  private lastFailure = "";
 
   constructor(private readonly options: LinkOptions) {
     if (options.transports.length === 0) throw new RangeError("a link needs at least one transport");
@@ -70,7 +81,7 @@ export class Link {
     if (this.stopped) return Promise.reject(new ClientError("CLOSED", "the client is closed"));
     if (this.session?.isOpen) return Promise.resolve(this.session);
     this.ready ??= this.loop();
-    return this.ready;
+    return this.withDeadline(this.ready);
   }
 
   async call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {
@@ -96,6 +107,31 @@ export class Link {
         if (at >= 0) this.waiting.splice(at, 1);
         reject(err);
       });
+    });
+  }
+
+  /** `connecting`, or HUB_UNREACHABLE once giveUpAfterMs has passed without a login. */
+  private withDeadline(connecting: Promise<RpcSession>): Promise<RpcSession> {
+    const limit = this.options.giveUpAfterMs;
+    if (limit === undefined) return connecting;
+    return new Promise<RpcSession>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // Logged in and now syncing: the hub is reachable, however long the sync takes.
+        if (this.session?.isOpen) return;
+        const at = (this.options.servers ?? []).join(", ") || "the hub";
+        const why = this.lastFailure === "" ? "" : ` (${this.lastFailure})`;
+        reject(new ClientError("HUB_UNREACHABLE", `hub unreachable at ${at}${why}`));
+      }, limit);
+      connecting.then(
+        (session) => {
+          clearTimeout(timer);
+          resolve(session);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
     });
   }
 
@@ -140,7 +176,8 @@ export class Link {
           (this.options.random ?? Math.random)(),
           this.options.backoff ?? DEFAULT_BACKOFF,
         );
-        this.options.onStateChange?.("disconnected", err instanceof Error ? err.message : String(err));
+        this.lastFailure = err instanceof Error ? err.message : String(err);
+        this.options.onStateChange?.("disconnected", this.lastFailure);
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           this.retryTimer = setTimeout(resolve, delay);

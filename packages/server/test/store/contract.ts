@@ -40,6 +40,8 @@
  *         pruning and quotas, the hub key at rest: see SPEC.md.
  *  [ST28] One Welcome per commit, stored once, gone with its last reference.
  *  [ST29] Paged listings of conversations and devices; counts behind the DS16 caps.
+ *  [ST30]-[ST32] Append and commit are one algorithm over narrow primitives; the
+ *         order of their steps (contract/order.ts; see SPEC.md).
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -55,6 +57,7 @@ import { hubKeyContract } from "./contract/hubKey.js";
 import { keyPackageContract } from "./contract/keyPackages.js";
 import { linkingContract } from "./contract/linking.js";
 import { logContract } from "./contract/log.js";
+import { orderContract } from "./contract/order.js";
 import { pageContract } from "./contract/pages.js";
 import { proposalContract } from "./contract/proposals.js";
 import { verificationContract } from "./contract/verification.js";
@@ -104,5 +107,6 @@ export function describeStoreContract(
     welcomeContract(current);
     pageContract(current);
     revocationContract(current);
+    orderContract(current);
   });
 }

@@ -1,6 +1,6 @@
 import type { AppendResult, NewMessage } from "../port.js";
 import { isUnavailable } from "./errors.js";
-import type { BatchOutcome } from "./log.js";
+import type { BatchOutcome } from "../algorithms/append.js";
 
 /**
  * Batched appends: durable throughput without one round trip (and one WAL

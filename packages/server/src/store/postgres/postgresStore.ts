@@ -104,9 +104,9 @@ export class PostgresStore implements Store {
     this.hubKey = new HubKeyQueries(this.db);
     this.keyPackages = new KeyPackageQueries(this.db);
     this.conversations = new ConversationQueries(this.db);
-    this.log = new LogQueries(this.db);
+    this.log = new LogQueries(this.db, this.inbox);
     this.appends = new AppendQueue((messages) => this.log.appendBatch(messages));
-    this.commits = new CommitQueries(this.db, this.log, this.inbox);
+    this.commits = new CommitQueries(this.db, this.inbox);
     this.proposals = new ProposalQueries(this.db);
     this.cursors = new CursorQueries(this.db);
     this.codes = new VerificationCodeQueries(this.db);
@@ -307,7 +307,7 @@ export class PostgresStore implements Store {
   }
 
   appendProposal(proposal: NewProposal): Promise<AppendProposalResult> {
-    return this.track(() => this.proposals.append(proposal));
+    return this.track(() => this.commits.appendProposal(proposal));
   }
 
   pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]> {

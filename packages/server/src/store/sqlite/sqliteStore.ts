@@ -37,8 +37,11 @@ import type {
   Store,
   VerificationCodeRecord,
 } from "../port.js";
+import { appendMessage } from "../algorithms/append.js";
+import { applyCommit } from "../algorithms/commit.js";
+import { appendProposal } from "../algorithms/proposal.js";
+import { runSync } from "../algorithms/step.js";
 import { NO_BYTE_BUDGET } from "../pageBudget.js";
-import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
 import { DirectoryQueries, type AddDeviceResult } from "./directory.js";
@@ -49,6 +52,7 @@ import { PageQueries } from "./pages.js";
 import { KeyPackageQueries } from "./keyPackages.js";
 import { LinkQueries } from "./links.js";
 import { LogQueries } from "./log.js";
+import { SqliteLogTx } from "./logTx.js";
 import { ProposalQueries } from "./proposals.js";
 import { VerificationCodeQueries } from "./verificationCodes.js";
 import { RetentionQueries } from "./retention.js";
@@ -77,7 +81,8 @@ export class SqliteStore implements Store {
   private readonly keyPackages: KeyPackageQueries;
   private readonly conversations: ConversationQueries;
   private readonly log: LogQueries;
-  private readonly commits: CommitQueries;
+  /** The write primitives the shared append, commit and proposal algorithms run over. */
+  private readonly writes: SqliteLogTx;
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
@@ -98,8 +103,8 @@ export class SqliteStore implements Store {
     this.keyPackages = new KeyPackageQueries(db);
     this.conversations = new ConversationQueries(db);
     this.log = new LogQueries(db);
-    this.commits = new CommitQueries(db, this.log, this.inbox);
-    this.proposals = new ProposalQueries(db, this.log);
+    this.writes = new SqliteLogTx(db, this.log, this.inbox);
+    this.proposals = new ProposalQueries(db);
     this.cursors = new CursorQueries(db);
     this.codes = new VerificationCodeQueries(db);
     this.retention = new RetentionQueries(db);
@@ -304,15 +309,15 @@ export class SqliteStore implements Store {
   // The log
 
   appendMessage(message: NewMessage): Promise<AppendResult> {
-    return this.writer.submit(() => this.log.append(message));
+    return this.writer.submit(() => runSync(appendMessage(this.writes, message)));
   }
 
   commit(commit: NewCommit): Promise<CommitResult> {
-    return this.writer.submit(() => this.commits.apply(commit));
+    return this.writer.submit(() => runSync(applyCommit(this.writes, commit)));
   }
 
   appendProposal(proposal: NewProposal): Promise<AppendProposalResult> {
-    return this.writer.submit(() => this.proposals.append(proposal));
+    return this.writer.submit(() => runSync(appendProposal(this.writes, proposal)));
   }
 
   async pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]> {

@@ -1,0 +1,230 @@
+import type Database from "better-sqlite3";
+import type {
+  EntryKind,
+  InboxRecord,
+  LogEntryRecord,
+  MembershipDelta,
+  NewMessage,
+  NewProposal,
+} from "../port.js";
+import type { AcceptedMessage, AppendFacts, AppendTx } from "../algorithms/append.js";
+import type { CommitTx, InboxItem } from "../algorithms/commit.js";
+import type { ConversationHead } from "../algorithms/logTx.js";
+import type { ProposalTx } from "../algorithms/proposal.js";
+import { ready, type Step } from "../algorithms/step.js";
+import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
+import type { InboxQueries } from "./inbox.js";
+import type { LogQueries } from "./log.js";
+
+interface HeadRow {
+  epoch: number;
+  last_seq: number;
+  proposal_epoch: number | null;
+}
+
+/** epoch, last_seq, proposal_epoch, queued_bytes, is_member, earlier_seq; no row when the conversation does not exist. */
+type AppendFactsRow = [number, number, number | null, number | null, number, number | null];
+
+/**
+ * SQLite's write primitives for the shared algorithms (store/algorithms):
+ * prepared statements answered at once. They run inside the group commit's
+ * transaction; SQLite has one writer, so reading the head is as good as
+ * locking it.
+ */
+export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
+  private readonly selectHead;
+  private readonly selectAppendFacts;
+  private readonly insert;
+  private readonly setLastSeq;
+  private readonly addQueued;
+  private readonly advance;
+  private readonly deleteMember;
+  private readonly insertMember;
+  private readonly deleteParticipant;
+  private readonly insertParticipant;
+  private readonly markProposal;
+  private readonly insertProposal;
+
+  constructor(
+    db: Database.Database,
+    private readonly log: LogQueries,
+    private readonly inbox: InboxQueries,
+  ) {
+    this.selectHead = db.prepare<[string], HeadRow>(
+      "SELECT epoch, last_seq, proposal_epoch FROM conversations WHERE id = ?",
+    );
+    // Everything an append decides on, in one statement: the head, the
+    // sender's counter, its membership and whether the client id is taken
+    // (the unique index answers; the entry itself is read only for a retry).
+    // Raw: an array, not an object per append (this runs once per message).
+    this.selectAppendFacts = db.prepare<
+      [string, string, string, string, string, string, string],
+      AppendFactsRow
+    >(
+      `SELECT c.epoch, c.last_seq, c.proposal_epoch,
+              (SELECT queued_bytes FROM devices WHERE id = ?) AS queued_bytes,
+              EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND device_id = ?) AS is_member,
+              (SELECT seq FROM log WHERE conversation_id = ? AND sender_device_id = ? AND client_message_id = ?)
+                AS earlier_seq
+       FROM conversations c WHERE c.id = ?`,
+    );
+    this.selectAppendFacts.raw(true);
+    this.insert = db.prepare<
+      [string, number, EntryKind, string, string, string, Uint8Array, number, number, string | null]
+    >(
+      `INSERT INTO log (conversation_id, seq, kind, sender_device_id, sender_address, client_message_id,
+                        payload, epoch, server_time, membership)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.setLastSeq = db.prepare<[number, string]>("UPDATE conversations SET last_seq = ? WHERE id = ?");
+    this.addQueued = db.prepare<[number, string]>(
+      "UPDATE devices SET queued_bytes = queued_bytes + ? WHERE id = ?",
+    );
+    this.advance = db.prepare<[number, Uint8Array, string]>(
+      "UPDATE conversations SET epoch = epoch + 1, last_seq = ?, group_info = ? WHERE id = ?",
+    );
+    this.deleteMember = db.prepare<[string, string]>(
+      "DELETE FROM members WHERE conversation_id = ? AND device_id = ?",
+    );
+    this.insertMember = db.prepare<[string, string, number, number]>(
+      `INSERT INTO members (conversation_id, device_id, joined_seq, cursor) VALUES (?, ?, ?, ?)
+       ON CONFLICT (conversation_id, device_id) DO NOTHING`,
+    );
+    this.deleteParticipant = db.prepare<[string, string]>(
+      "DELETE FROM participants WHERE conversation_id = ? AND address = ?",
+    );
+    this.insertParticipant = db.prepare<[string, string]>(
+      "INSERT OR IGNORE INTO participants (conversation_id, address) VALUES (?, ?)",
+    );
+    this.markProposal = db.prepare<[number, number, string]>(
+      "UPDATE conversations SET last_seq = ?, proposal_epoch = ? WHERE id = ?",
+    );
+    this.insertProposal = db.prepare<[string, number, number, Uint8Array, string]>(
+      `INSERT INTO hub_proposals (conversation_id, seq, epoch, ref, removed_device_id)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
+  }
+
+  lockHead(conversationId: string): Step<ConversationHead | undefined> {
+    const row = this.selectHead.get(conversationId);
+    return ready(row && { epoch: row.epoch, lastSeq: row.last_seq, proposalEpoch: row.proposal_epoch });
+  }
+
+  findByClientId(
+    conversationId: string,
+    senderDeviceId: string,
+    clientMessageId: string,
+  ): Step<LogEntryRecord | undefined> {
+    return ready(this.log.findByClientId(conversationId, senderDeviceId, clientMessageId));
+  }
+
+  insertEntry(
+    kind: EntryKind,
+    fields: EntryFields,
+    membership: MembershipDelta | null,
+    seq: number,
+  ): Step<LogEntryRecord> {
+    return ready(this.insertNow(kind, fields, membership, seq));
+  }
+
+  appendFacts(messages: readonly NewMessage[]): Step<AppendFacts> {
+    const facts: AppendFacts = { heads: new Map(), queued: new Map(), senders: [] };
+    for (const m of messages) {
+      const row = this.selectAppendFacts.get(
+        m.senderDeviceId,
+        m.conversationId,
+        m.senderDeviceId,
+        m.conversationId,
+        m.senderDeviceId,
+        m.clientMessageId,
+        m.conversationId,
+      );
+      if (row === undefined) {
+        facts.senders.push({ member: false, earlier: undefined });
+        continue;
+      }
+      const [epoch, lastSeq, proposalEpoch, queued, isMember, earlierSeq] = row as unknown as AppendFactsRow;
+      facts.heads.set(m.conversationId, { epoch, lastSeq, proposalEpoch });
+      facts.queued.set(m.senderDeviceId, queued ?? 0);
+      const earlier =
+        earlierSeq === null
+          ? undefined
+          : this.log.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
+      facts.senders.push({ member: isMember === 1, earlier });
+    }
+    return ready(facts);
+  }
+
+  storeAppends(
+    accepted: readonly AcceptedMessage[],
+    heads: ReadonlyMap<string, number>,
+    queued: ReadonlyMap<string, number>,
+  ): Step<void> {
+    for (const { message, seq } of accepted) this.write("application", message, null, seq);
+    for (const [id, seq] of heads) this.setLastSeq.run(seq, id);
+    for (const [deviceId, bytes] of queued) this.addQueued.run(bytes, deviceId);
+    return ready(undefined);
+  }
+
+  advanceEpoch(conversationId: string, seq: number, groupInfo: Uint8Array): Step<void> {
+    this.advance.run(seq, groupInfo, conversationId);
+    return ready(undefined);
+  }
+
+  removeMembers(conversationId: string, deviceIds: readonly string[]): Step<void> {
+    for (const device of deviceIds) this.deleteMember.run(conversationId, device);
+    return ready(undefined);
+  }
+
+  removeParticipants(conversationId: string, addresses: readonly string[]): Step<void> {
+    for (const address of addresses) this.deleteParticipant.run(conversationId, address);
+    return ready(undefined);
+  }
+
+  addParticipants(conversationId: string, addresses: readonly string[]): Step<void> {
+    for (const address of addresses) this.insertParticipant.run(conversationId, address);
+    return ready(undefined);
+  }
+
+  addMembers(conversationId: string, deviceIds: readonly string[], seq: number): Step<void> {
+    for (const device of deviceIds) this.insertMember.run(conversationId, device, seq, seq);
+    return ready(undefined);
+  }
+
+  putWelcome(welcome: Uint8Array, items: readonly InboxItem[]): Step<InboxRecord[]> {
+    return ready(this.inbox.putWelcome(welcome, [...items]));
+  }
+
+  recordProposal(proposal: NewProposal, seq: number): Step<void> {
+    const id = proposal.conversationId;
+    this.markProposal.run(seq, proposal.epoch, id);
+    this.insertProposal.run(id, seq, proposal.epoch, proposal.ref, proposal.removedDeviceId);
+    return ready(undefined);
+  }
+
+  private insertNow(
+    kind: EntryKind,
+    f: EntryFields,
+    membership: MembershipDelta | null,
+    seq: number,
+  ): LogEntryRecord {
+    const delta = membership === null ? null : copyDelta(membership);
+    this.write(kind, f, delta, seq);
+    return entryRecord(kind, f, seq, delta);
+  }
+
+  private write(kind: EntryKind, f: EntryFields, delta: MembershipDelta | null, seq: number): void {
+    this.insert.run(
+      f.conversationId,
+      seq,
+      kind,
+      f.senderDeviceId,
+      f.senderAddress,
+      f.clientMessageId,
+      f.payload,
+      f.epoch,
+      f.serverTime,
+      delta === null ? null : JSON.stringify(delta),
+    );
+  }
+}
