@@ -53,6 +53,7 @@ import type {
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
+import { ConversationStatus } from "./status/conversationStatus.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -71,6 +72,8 @@ export class SwitchboardClient {
   private readonly trust: DeviceTrust;
   private readonly deviceInbox: DeviceInbox;
   private readonly accountDevices: AccountDevices;
+  /** Receipts, typing and presence (SPEC RS, EP). */
+  readonly status: ConversationStatus;
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
@@ -146,15 +149,17 @@ export class SwitchboardClient {
       trust: this.trust,
       clock: this.clock,
     });
-    this.messaging = new Messaging({
+    const send = {
       store,
       queue: this.queue,
       outbox: this.outbox,
-      commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
-      stored: (message) => this.events.emit("message", message),
+      commitPendingRemovals: (id: string) => this.committer.commitPendingRemovals(id),
+      stored: (message: LocalMessage) => this.events.emit("message", message),
       identity,
       clock: this.clock,
-    });
+    };
+    this.messaging = new Messaging(send);
+    this.status = new ConversationStatus({ ...send, send, engine, call, events: this.events, onError });
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,
@@ -183,6 +188,7 @@ export class SwitchboardClient {
       acceptInbox,
       currentSession,
       topUpKeyPackages: (session, remaining) => topUpKeyPackages(this.deps(), session, remaining),
+      onEphemeral: (pushed) => this.status.receivedEphemeral(pushed),
       onError,
     });
   }
@@ -642,6 +648,7 @@ export class SwitchboardClient {
       fetch: async (conversationId, afterSeq) =>
         this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
       onMessage: (m) => this.events.emit("message", m),
+      onPlaintext: (...decrypted) => this.status.received(...decrypted),
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
