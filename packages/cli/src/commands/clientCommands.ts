@@ -5,6 +5,7 @@ import { clientFlags, openProfile, withClient } from "./profile.js";
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
+import { printNewReceipts, printStatusLive } from "./statusCommands.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -132,6 +133,7 @@ export function addClientCommands(program: Command): void {
         const pending = await takePending(client);
         await client.sync();
         await printUnseen(client, options.json ?? false, [...pending, ...changes.drain()]);
+        await printNewReceipts(client, options.json ?? false);
       });
     });
 
@@ -162,6 +164,8 @@ export function addClientCommands(program: Command): void {
         });
       await client.connect();
       await printUnseen(client, json, early);
+      await printNewReceipts(client, json);
+      printStatusLive(client, json);
       printLive = true;
       try {
         for await (const message of live) {

@@ -71,6 +71,7 @@ export class ConversationStatus {
   private readonly lastTypingSent = new Map<string, number>();
   private cancelFlush: (() => void) | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: StatusDeps) {
     // IndexedDB has no receipts adapter yet: a browser tab keeps them for its session.
@@ -145,6 +146,11 @@ export class ConversationStatus {
     return this.flushing;
   }
 
+  /** Resolves once every receipt and signal received so far is recorded (a CLI prints after it). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
   // --- what the person sees ------------------------------------------------------
 
   /** [RS4] Our message's status: sending, sent, delivered (to every other account), read (by every one). */
@@ -155,6 +161,25 @@ export class ConversationStatus {
   /** Each other account's status for our message. */
   async memberStatuses(message: LocalMessage): Promise<MemberStatus[]> {
     return memberStatuses(await this.statusInput(message));
+  }
+
+  /**
+   * The receipts other accounts sent for this account's messages in the
+   * conversation (of one message, when given), as stored; with read receipts
+   * off, read shows as delivered. Ordered by message, then account.
+   */
+  async receiptsIn(conversationId: string, messageId?: string): Promise<ReceiptEvent[]> {
+    const me = this.deps.identity().address;
+    const showRead = await this.readReceipts();
+    return (await this.receipts.listReceipts(conversationId, messageId))
+      .filter((r) => r.address !== me)
+      .map((r) => ({
+        conversationId,
+        messageId: r.messageId,
+        from: r.address,
+        status: r.status === "read" && !showRead ? ("delivered" as const) : r.status,
+        at: r.at,
+      }));
   }
 
   /** Who is typing in the conversation now (signals expire 15 s after they arrived). */
@@ -271,7 +296,9 @@ export class ConversationStatus {
   }
 
   private track(task: Promise<void>, context: string): void {
-    task.catch((err: unknown) => this.deps.onError(err, context));
+    const tracked = task.catch((err: unknown) => this.deps.onError(err, context));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 }
 
