@@ -15,6 +15,7 @@ import {
 } from "@switchboard/protocol";
 import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
+import { newConversation } from "./conversations/newConversation.js";
 import { Committer } from "./conversations/commits.js";
 import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
@@ -716,20 +717,8 @@ export class SwitchboardClient {
     peer: string | null,
     state: Parameters<GroupEngine["serialize"]>[0],
   ): Promise<void> {
-    const now = this.clock();
-    const conversation: LocalConversation = {
-      id,
-      kind,
-      title,
-      peer,
-      participants: [this.address],
-      groupState: this.options.engine.serialize(state),
-      epoch: state.epoch,
-      appliedSeq: 0,
-      active: true,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const fields = { id, kind, title, peer };
+    const conversation = newConversation(this.options.engine, fields, this.address, state, this.clock());
     await this.options.store.write([{ kind: "putConversation", conversation }]);
     this.events.emit("conversation", conversation);
   }

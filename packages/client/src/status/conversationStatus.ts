@@ -221,11 +221,13 @@ export class ConversationStatus {
     if (!wantsDelivered(message, me)) return;
     this.batch.add(message.conversationId, message.id);
     if (this.cancelFlush) return;
-    const schedule = this.deps.schedule ?? defaultSchedule;
-    this.cancelFlush = schedule(() => {
+    const flushLater = () => {
       this.cancelFlush = undefined;
       this.track(this.flush(), "delivered receipts");
-    }, DELIVERED_FLUSH_MS);
+    };
+    this.cancelFlush = this.deps.schedule
+      ? this.deps.schedule(flushLater, DELIVERED_FLUSH_MS)
+      : defaultSchedule(flushLater, DELIVERED_FLUSH_MS);
   }
 
   private async sendBatch(): Promise<void> {

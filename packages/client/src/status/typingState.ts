@@ -12,7 +12,7 @@ export class TypingState {
   /** Record a signal; answers its expiry. */
   typing(conversationId: string, address: string, now: number): number {
     let byAddress = this.until.get(conversationId);
-    if (!byAddress) this.until.set(conversationId, (byAddress = new Map()));
+    if (!byAddress) this.until.set(conversationId, (byAddress = new Map<string, number>()));
     const expiresAt = now + TYPING_TTL_MS;
     byAddress.set(address, expiresAt);
     return expiresAt;

@@ -6,7 +6,7 @@ export function createMemoryReceipts(live: () => void): ReceiptStore {
   const rows = new Map<string, Map<string, LocalReceipt>>();
   const rowsOf = (conversationId: string) => {
     let byKey = rows.get(conversationId);
-    if (!byKey) rows.set(conversationId, (byKey = new Map()));
+    if (!byKey) rows.set(conversationId, (byKey = new Map<string, LocalReceipt>()));
     return byKey;
   };
   const key = (r: { messageId: string; address: string }) => `${r.messageId}\n${r.address}`;
