@@ -160,7 +160,8 @@ export class SwitchboardClient {
       clock: this.clock,
     };
     this.messaging = new Messaging(send);
-    this.status = new ConversationStatus({ ...send, send, engine, call, events: this.events, onError });
+    const status = { send, engine, call, events: this.events, onError, connected: () => !!this.link };
+    this.status = new ConversationStatus({ ...send, ...status });
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,

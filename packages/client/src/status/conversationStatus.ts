@@ -49,6 +49,12 @@ export interface StatusDeps extends EphemeralDeps {
   /** Run `task` after `ms` (injectable for tests); answers a cancel. */
   schedule?(task: () => void, ms: number): () => void;
   onError(error: unknown, context: string): void;
+  /**
+   * Whether the app wants this device online (connect() and no disconnect()
+   * since): delivered receipts wait until it is, rather than reconnecting a
+   * device the app took offline.
+   */
+  connected?(): boolean;
 }
 
 /** How long the delivered batch waits for more messages of the same burst. */
@@ -231,6 +237,7 @@ export class ConversationStatus {
   }
 
   private async sendBatch(): Promise<void> {
+    if (this.deps.connected && !this.deps.connected()) return;
     for (const { conversationId, messageIds } of this.batch.take()) {
       try {
         if (!(await this.mayShareStatus(conversationId))) continue;
