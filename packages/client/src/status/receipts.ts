@@ -8,7 +8,7 @@
  * WhatsApp does). A report from another device of our own account records
  * what we already read there, so reading here does not report it again.
  */
-import { contentMessageId } from "../content/ids.js";
+import { contentMessageId, isContentMessageId } from "../content/ids.js";
 import { sendContent, type SendDeps } from "../conversations/sendContent.js";
 import type { LocalMessage, LocalStore } from "../store/port.js";
 import type { LocalReceipt, ReceiptStatus, ReceiptStore } from "../store/receiptsPort.js";
@@ -40,9 +40,17 @@ export async function sendReceipts(
   });
 }
 
-/** Does this stored message get a delivered receipt from us? */
+/**
+ * Does this stored message get a receipt from us? Only a MIMI message has an
+ * id a report can name (a legacy protobuf message's id is not 32 bytes).
+ */
 export function wantsDelivered(message: LocalMessage, me: string): boolean {
-  return !message.outgoing && message.seq !== null && message.senderAddress !== me;
+  return (
+    !message.outgoing &&
+    message.seq !== null &&
+    message.senderAddress !== me &&
+    isContentMessageId(message.id)
+  );
 }
 
 /** The messages of a conversation we have not marked read yet (from other accounts, not deleted). */

@@ -13,6 +13,7 @@ import {
 import { TYPING_TTL_MS, TypingState } from "../../src/status/typingState.js";
 import { buildText } from "../../src/content/build.js";
 import type { LocalReceipt } from "../../src/store/receiptsPort.js";
+import { wantsDelivered } from "../../src/status/receipts.js";
 
 const M1 = "01" + "a".repeat(62);
 const M2 = "01" + "b".repeat(62);
@@ -126,5 +127,30 @@ describe("[EP7] typing expiry", () => {
     expect(state.active(C, 5000 + TYPING_TTL_MS)).toEqual(["carol@z"]);
     state.stopped(C, "carol@z");
     expect(state.active(C, 19_001)).toEqual([]);
+  });
+});
+
+describe("[RS1] which messages get receipts", () => {
+  const base = {
+    conversationId: C,
+    seq: 3,
+    senderAddress: "bob@y",
+    senderDeviceId: "d",
+    text: "hi",
+    sentAt: 1,
+    serverTime: 1,
+    outgoing: false,
+    editCount: 0,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    expiresAt: null,
+  };
+  it("a MIMI message from another account that the hub stored; not ours, not unsent, not a legacy id", () => {
+    expect(wantsDelivered({ ...base, id: M1 }, "alice@x")).toBe(true);
+    expect(wantsDelivered({ ...base, id: M1, outgoing: true }, "alice@x")).toBe(false);
+    expect(wantsDelivered({ ...base, id: M1, seq: null }, "alice@x")).toBe(false);
+    expect(wantsDelivered({ ...base, id: M1 }, "bob@y")).toBe(false);
+    expect(wantsDelivered({ ...base, id: "legacy-id-1" }, "alice@x")).toBe(false);
   });
 });
