@@ -80,7 +80,7 @@ export class ConversationStatus {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: StatusDeps) {
-    // IndexedDB has no receipts adapter yet: a browser tab keeps them for its session.
+    // An app's own LocalStore without the receipts port keeps them for the session only.
     this.receipts = receiptStoreOf(deps.store) ?? createMemoryReceipts(() => {});
     deps.events.on("message", (message) => this.stored(message));
   }
