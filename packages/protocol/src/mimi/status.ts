@@ -35,7 +35,8 @@ export type StatusReportDecoded = { ok: true; value: PerMessageStatus[] } | { ok
 export const MAX_STATUS_ENTRIES = 1000;
 
 export function encodeStatusReport(report: readonly PerMessageStatus[]): Uint8Array {
-  if (report.length > MAX_STATUS_ENTRIES) throw new RangeError(`a report holds at most ${MAX_STATUS_ENTRIES}`);
+  if (report.length > MAX_STATUS_ENTRIES)
+    throw new RangeError(`a report holds at most ${MAX_STATUS_ENTRIES}`);
   for (const entry of report) checkEntry(entry.messageId, entry.status);
   return encode(
     report.map((e) => [e.messageId, e.status]),

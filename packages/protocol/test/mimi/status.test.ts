@@ -6,13 +6,7 @@
 import { encode } from "cborg";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  MessageStatus,
-  decodeStatusReport,
-  encodeStatusReport,
-  fromHex,
-  toHex,
-} from "../../src/index.js";
+import { MessageStatus, decodeStatusReport, encodeStatusReport, fromHex, toHex } from "../../src/index.js";
 
 /** The draft's §5 example report, as its hex dump gives it. */
 const DRAFT_EXAMPLE = [

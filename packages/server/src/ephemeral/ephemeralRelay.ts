@@ -5,13 +5,7 @@
  * nowhere else: no Store write, no seq, no cursor, nothing to fetch later.
  * A device that is offline simply never sees it (typing, presence).
  */
-import {
-  LIMITS,
-  ProtocolError,
-  ServerFrameSchema,
-  create,
-  encodeServerFrame,
-} from "@switchboard/protocol";
+import { LIMITS, ProtocolError, ServerFrameSchema, create, encodeServerFrame } from "@switchboard/protocol";
 import { wrapForBusExceptSender } from "../bus/envelope.js";
 import { conversationTopic, type Bus } from "../bus/port.js";
 import type { Caller, Clock } from "../caller.js";
