@@ -81,7 +81,8 @@ export async function printNewReceipts(client: SwitchboardClient, json: boolean)
 export function printStatusLive(client: SwitchboardClient, json: boolean): void {
   client.status.events.on("receipt", (receipt) => {
     out(formatReceipt(receipt, json));
-    void client.setMeta(PRINTED_RECEIPTS(receipt.conversationId), String(receipt.at));
+    // Printed: a later sync must not print it again (a store closing under it just loses the mark).
+    client.setMeta(PRINTED_RECEIPTS(receipt.conversationId), String(receipt.at)).catch(() => undefined);
   });
   client.status.events.on("typing", (typing) => out(formatTyping(typing, json)));
 }
