@@ -125,6 +125,8 @@ describe("switchboard CLI: receipts, read, typing, settings", () => {
       };
       await sb("eve", "sync");
       await sb("dan", "sync");
+      // Presence is opt-in; turning it on announces "online" into Dan's conversations.
+      expect(await sb("dan", "settings", "presence", "on")).toBe("presence on\n");
       const listener = spawn(
         process.execPath,
         [CLI, "listen", "--json", "--profile", join(dir, "eve"), "--server", hub.url],
