@@ -2,8 +2,9 @@
  * What the hub pushes while connected: log entries (applied, then acked
  * shortly after), inbox items (Welcomes, then a full sync; messages from this
  * account's other devices), and the signal that
- * this device's key packages are running low, and the hint to sync (pushes
- * were lost while the hub's bus was down).
+ * this device's key packages are running low, the hint to sync (pushes
+ * were lost while the hub's bus was down), and ephemeral messages (typing,
+ * presence: handed to the status module, never stored).
  */
 import type { Ephemeral, InboxItem, Push } from "@switchboard/protocol";
 import type { Applier } from "../conversations/applier.js";

@@ -4,13 +4,20 @@
  * stores nothing; non-members and foreign groups are refused.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ConversationKind, LIMITS, decodeServerFrame } from "@switchboard/protocol";
+import {
+  ConversationKind,
+  LIMITS,
+  SendEphemeralRequestSchema,
+  create,
+  decodeServerFrame,
+} from "@switchboard/protocol";
 import { createTsMlsEngine } from "../../../client/src/mls/index.js";
 import { makeIdentity } from "../../../client/test/mls/fixtures.js";
 import { createMemoryBus } from "../../src/bus/memoryBus.js";
 import { EphemeralRelay } from "../../src/ephemeral/ephemeralRelay.js";
 import { LocalRouter, type RoutedConnection } from "../../src/gateway/router.js";
 import type { Caller } from "../../src/caller.js";
+import { chargesFor } from "../../src/gateway/rateLimitOps.js";
 import { startDeviceHub, WireDevice, type DeviceHub } from "../devices/support.js";
 
 const GROUP_ID = new Uint8Array(16).fill(7);
@@ -97,6 +104,18 @@ describe("[EP1] ephemeral send over the Bus", () => {
       code: "TOO_LARGE",
     });
     await expect(send(new Uint8Array(0))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+});
+
+describe("[EP4] ephemeral send is rate-limited like sending", () => {
+  it("spends the account's send budget", () => {
+    const op = {
+      case: "sendEphemeral" as const,
+      value: create(SendEphemeralRequestSchema, { conversationId: CONVERSATION }),
+    };
+    expect(chargesFor(op, { address: ALICE.address, remoteAddress: "127.0.0.1" })).toEqual([
+      ["sendPerAccount", ALICE.address],
+    ]);
   });
 });
 
