@@ -7,6 +7,7 @@ import { addClientCommands } from "./commands/clientCommands.js";
 import { addContentCommands } from "./commands/contentCommands.js";
 import { addDeviceCommands } from "./commands/deviceCommands.js";
 import { addServeCommand } from "./commands/serve.js";
+import { addStatusCommands } from "./commands/statusCommands.js";
 import { describeError } from "./describeError.js";
 
 const program = new Command("switchboard")
@@ -18,6 +19,7 @@ addServeCommand(program);
 addClientCommands(program);
 addContentCommands(program);
 addDeviceCommands(program);
+addStatusCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,6 +17,9 @@ let hub: HubProcess;
 
 const { sb, sbFails } = cliRunner(dir, () => hub.url);
 
+/** Lines besides receipts, which every sync now prints too (test/status.test.ts checks those). */
+const withoutReceipts = (out: string) => jsonLines(out).filter((o) => o.kind !== "receipt");
+
 const ID = /^01[0-9a-f]{62}$/;
 
 beforeAll(async () => {
@@ -46,7 +49,7 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
       expect((await sb("alice", "send", group, "second")).trim()).toMatch(ID);
       expect((await sbFails("alice", "send", group, "")).stderr).toMatch(/needs some text/);
 
-      const bobSync = jsonLines(await sb("bob", "sync", "--json"));
+      const bobSync = withoutReceipts(await sb("bob", "sync", "--json"));
       expect(bobSync).toEqual([
         expect.objectContaining({
           kind: "message",
@@ -71,7 +74,7 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
       expect((await sb("alice", "edit", group, hello, "hello, all")).trim()).toMatch(ID);
       expect((await sbFails("bob", "edit", group, hello, "not mine")).stderr).toMatch(/NOT_SENDER/);
 
-      const carolSync = jsonLines(await sb("carol", "sync", "--json"));
+      const carolSync = withoutReceipts(await sb("carol", "sync", "--json"));
       expect(carolSync.map((o) => o.kind)).toEqual(["message", "message", "message", "reaction", "edit"]);
       expect(carolSync[0]).toMatchObject({ id: hello, text: "hello, all", edited: true });
       expect(carolSync[2]).toMatchObject({ text: "hi alice", replyTo: hello, from: "+14155550100@whatsapp" });
@@ -85,43 +88,45 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
 
       // Alice's edit command applied Bob's reply and reaction; her sync still prints them, once.
       expect((await sb("bob", "react", group, hello, "--remove")).trim()).toMatch(ID);
-      const aliceSync = jsonLines(await sb("alice", "sync", "--json"));
+      const aliceSync = withoutReceipts(await sb("alice", "sync", "--json"));
       expect(aliceSync.map((o) => [o.kind, "emoji" in o ? o.emoji : o.text])).toEqual([
         ["message", "hi alice"],
         ["reaction", "👍"],
         ["reaction", null],
       ]);
-      expect(jsonLines(await sb("alice", "sync", "--json"))).toEqual([]);
+      expect(withoutReceipts(await sb("alice", "sync", "--json"))).toEqual([]);
 
       const deleted = JSON.parse(await sb("alice", "delete", group, hello, "--json")) as Record<
         string,
         unknown
       >;
       expect(deleted).toMatchObject({ conversation: group, id: expect.stringMatching(ID) });
-      const carolAgain = jsonLines(await sb("carol", "sync", "--json"));
+      const carolAgain = withoutReceipts(await sb("carol", "sync", "--json"));
       expect(carolAgain).toEqual([
         expect.objectContaining({ kind: "reaction", messageId: hello, emoji: null, removed: true }),
         expect.objectContaining({ kind: "delete", messageId: hello, from: "alice@example.com@messenger" }),
       ]);
 
-      const history = jsonLines(await sb("carol", "history", group, "--json"));
+      const history = withoutReceipts(await sb("carol", "history", group, "--json"));
       expect(history.map((o) => [o.kind, o.text])).toEqual([
         ["message", ""],
         ["message", "second"],
         ["message", "hi alice"],
       ]);
       expect(history[0]).toMatchObject({ id: hello, deleted: true });
-      expect(jsonLines(await sb("carol", "history", group, "--json", "--limit", "1"))).toEqual([
+      expect(withoutReceipts(await sb("carol", "history", group, "--json", "--limit", "1"))).toEqual([
         expect.objectContaining({ text: "hi alice", replyTo: hello }),
       ]);
       expect(await sb("carol", "history", group)).toMatch(/\(deleted\)/);
 
       await sb("carol", "delete", group, String(reply.id), "--for-me");
-      expect(jsonLines(await sb("carol", "history", group, "--json")).map((o) => o.text)).toEqual([
+      expect(withoutReceipts(await sb("carol", "history", group, "--json")).map((o) => o.text)).toEqual([
         "",
         "second",
       ]);
-      expect(jsonLines(await sb("bob", "history", group, "--json")).map((o) => o.text)).toContain("hi alice");
+      expect(withoutReceipts(await sb("bob", "history", group, "--json")).map((o) => o.text)).toContain(
+        "hi alice",
+      );
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
@@ -153,13 +158,13 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
       await sb("ivy", "react", conversation, id, "🎉");
       await sb("ivy", "reply", conversation, id, "second");
       const until = async (n: number) => {
-        for (let i = 0; i < 300 && jsonLines(printed).length < n; i++)
+        for (let i = 0; i < 300 && withoutReceipts(printed).length < n; i++)
           await new Promise((r) => setTimeout(r, 100));
       };
       await until(2);
       listener.kill("SIGINT");
       expect(await exited).toBe(0);
-      expect(jsonLines(printed)).toEqual([
+      expect(withoutReceipts(printed)).toEqual([
         expect.objectContaining({
           kind: "reaction",
           conversation,
@@ -170,7 +175,7 @@ describe("switchboard CLI: replies, reactions, edits, deletes, history", () => {
         expect.objectContaining({ kind: "message", text: "second", replyTo: id, fromName: "ivy@instagram" }),
       ]);
       // Printed once: a later sync has nothing more.
-      expect(jsonLines(await sb("jon", "sync", "--json"))).toEqual([]);
+      expect(withoutReceipts(await sb("jon", "sync", "--json"))).toEqual([]);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

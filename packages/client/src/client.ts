@@ -15,6 +15,7 @@ import {
 } from "@switchboard/protocol";
 import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
+import { newConversation } from "./conversations/newConversation.js";
 import { Committer } from "./conversations/commits.js";
 import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
@@ -54,6 +55,7 @@ import type {
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
+import { ConversationStatus } from "./status/conversationStatus.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -72,6 +74,8 @@ export class SwitchboardClient {
   private readonly trust: DeviceTrust;
   private readonly deviceInbox: DeviceInbox;
   private readonly accountDevices: AccountDevices;
+  /** Receipts, typing and presence (SPEC RS, EP). */
+  readonly status: ConversationStatus;
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
@@ -148,15 +152,18 @@ export class SwitchboardClient {
       trust: this.trust,
       clock: this.clock,
     });
-    this.messaging = new Messaging({
+    const send = {
       store,
       queue: this.queue,
       outbox: this.outbox,
-      commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
-      stored: (message) => this.events.emit("message", message),
+      commitPendingRemovals: (id: string) => this.committer.commitPendingRemovals(id),
+      stored: (message: LocalMessage) => this.events.emit("message", message),
       identity,
       clock: this.clock,
-    });
+    };
+    this.messaging = new Messaging(send);
+    const status = { send, engine, call, events: this.events, onError, connected: () => !!this.link };
+    this.status = new ConversationStatus({ ...send, ...status });
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,
@@ -185,6 +192,7 @@ export class SwitchboardClient {
       acceptInbox,
       currentSession,
       topUpKeyPackages: (session, remaining) => topUpKeyPackages(this.deps(), session, remaining),
+      onEphemeral: (pushed) => this.status.receivedEphemeral(pushed),
       onError,
     });
   }
@@ -649,6 +657,7 @@ export class SwitchboardClient {
       fetch: async (conversationId, afterSeq) =>
         this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
       onMessage: (m) => this.events.emit("message", m),
+      onPlaintext: (...decrypted) => this.status.received(...decrypted),
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
@@ -719,20 +728,8 @@ export class SwitchboardClient {
     peer: string | null,
     state: Parameters<GroupEngine["serialize"]>[0],
   ): Promise<void> {
-    const now = this.clock();
-    const conversation: LocalConversation = {
-      id,
-      kind,
-      title,
-      peer,
-      participants: [this.address],
-      groupState: this.options.engine.serialize(state),
-      epoch: state.epoch,
-      appliedSeq: 0,
-      active: true,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const fields = { id, kind, title, peer };
+    const conversation = newConversation(this.options.engine, fields, this.address, state, this.clock());
     await this.options.store.write([{ kind: "putConversation", conversation }]);
     this.events.emit("conversation", conversation);
   }

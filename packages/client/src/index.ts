@@ -38,3 +38,12 @@ export type {
 } from "./media/attachments.js";
 export type { AttachmentCrypto } from "./media/streamCipher.js";
 export { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";
+export type {
+  ConversationStatus,
+  MemberStatus,
+  MessageStatusView,
+  PresenceEvent,
+  ReceiptEvent,
+  StatusEvents,
+  TypingEvent,
+} from "./status/conversationStatus.js";

@@ -45,4 +45,6 @@ export const LIMITS = {
   maxMembershipChange: 2000,
   /** Most requests a connection may have in flight; the hub reads no more of its requests until one finishes. */
   maxInFlightRequests: 256,
+  /** Largest ephemeral payload (SPEC EP3): a typing or presence signal is a few hundred bytes of MLS. */
+  maxEphemeralBytes: 4 * 1024,
 } as const;

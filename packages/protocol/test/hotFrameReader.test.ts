@@ -28,6 +28,8 @@ const sendMessageFrame = fc
     clientMessageId: text,
     payload: fc.uint8Array({ maxLength: 3000 }),
     epoch: uint64,
+    // SPEC RS3: receipts are sent non-urgent.
+    nonUrgent: fc.boolean(),
   })
   .map(({ id, ...value }) =>
     encodeClientFrame(

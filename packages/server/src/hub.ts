@@ -50,6 +50,7 @@ import { rateLimitSettings, type LimitName } from "./rateLimit/rateLimitSettings
 import type { BucketRate } from "./rateLimit/tokenBucket.js";
 import type { HubSigningKey, Store } from "./store/port.js";
 import { startMedia, type MediaOptions } from "./media/mount.js";
+import { EphemeralRelay } from "./ephemeral/ephemeralRelay.js";
 
 export interface HubOptions {
   store: Store;
@@ -183,6 +184,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     clock,
     rateLimits: new RateLimits(rateLimitSettings(options.rateLimits), clock),
     membership,
+    ephemeral: new EphemeralRelay(options.store, options.bus, clock),
   };
   services.rateLimits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
 

@@ -5,6 +5,7 @@ import { clientFlags, openProfile, reportConnection, withClient, withNewProfile 
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
+import { printNewReceipts, printStatusLive } from "./statusCommands.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -126,6 +127,7 @@ export function addClientCommands(program: Command): void {
         const pending = await takePending(client);
         await client.sync();
         await printUnseen(client, options.json ?? false, [...pending, ...changes.drain()]);
+        await printNewReceipts(client, options.json ?? false);
       });
     });
 
@@ -158,6 +160,8 @@ export function addClientCommands(program: Command): void {
         });
       await client.connect();
       await printUnseen(client, json, early);
+      await printNewReceipts(client, json);
+      printStatusLive(client, json);
       printLive = true;
       try {
         for await (const message of live) {

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
 import { formatMessage, messageObject, reactionObject } from "./printMessages.js";
+import { TICKS, messageStatusOf, receiptObject } from "./statusCommands.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -141,9 +142,13 @@ export function addContentCommands(program: Command): void {
         const shown = limit === undefined ? all : all.slice(-limit);
         for (const message of shown) {
           const reactions = await client.reactions(conversationId, message.id);
+          const status = await messageStatusOf(client, message);
           if (options.json) {
-            out(JSON.stringify(messageObject(message)));
+            out(JSON.stringify({ ...messageObject(message), status }));
             for (const r of reactions) out(JSON.stringify(reactionObject(r)));
+            if (message.outgoing)
+              for (const r of await client.status.receiptsIn(conversationId, message.id))
+                out(JSON.stringify(receiptObject(r)));
             continue;
           }
           if (message.replyTo !== null) {
@@ -155,7 +160,7 @@ export function addContentCommands(program: Command): void {
                 : quote.message.text;
             out(`  ┌ ${quote.found ? `${quote.message.senderAddress}: ` : ""}${quoted}`);
           }
-          const tick = message.outgoing ? (message.seq === null ? " …" : " ✓") : "";
+          const tick = status === null ? "" : (TICKS[status] ?? "");
           out(`${formatMessage(message, conversation, false)}${tick}  #${message.id.slice(0, 12)}`);
           if (reactions.length > 0)
             out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);

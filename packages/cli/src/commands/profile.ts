@@ -93,6 +93,8 @@ export async function withClient<T>(
     return await fn(client, changes);
   } finally {
     changes.stop();
+    // Delivered receipts for what this command received go before the profile closes (SPEC RS2).
+    await client.status.flush().catch(() => undefined);
     await savePending(client, changes.drain()).catch(() => undefined);
     await client.close();
   }

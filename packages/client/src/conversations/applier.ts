@@ -20,6 +20,8 @@ export interface ApplierDeps {
   /** Entries after `afterSeq`, in order (one page). */
   fetch(conversationId: string, afterSeq: number): Promise<{ entries: LogEntry[]; hasMore: boolean }>;
   onMessage(message: LocalMessage): void;
+  /** Every decrypted application message, after it was applied (receipt batches are read there, SPEC RS5). */
+  onPlaintext?(conversationId: string, plaintext: Uint8Array, sender: GroupMember, serverTime: number): void;
   /** A reaction, an edit or a delete for everyone changed a stored message (SPEC CT5-CT7). */
   onContent(notice: Exclude<ContentNotice, { kind: "message" | "title" }>): void;
   onConversation(conversation: LocalConversation): void;
@@ -261,6 +263,7 @@ export class Applier {
       : { writes: [], conversation: advanced };
     const next = outcome.conversation;
     await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
+    this.deps.onPlaintext?.(conversation.id, result.plaintext, result.sender, Number(entry.serverTime));
     if (!interpreted.ok)
       this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
     const notice = outcome.notice;

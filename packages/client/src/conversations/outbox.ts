@@ -4,6 +4,7 @@
  * under the same client message id ([DS3]). The id is the content's MIMI id
  * (SPEC CT2), so encrypting the same plaintext again keeps it.
  */
+import { isReceiptsContent } from "../status/signals.js";
 import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore, LocalWrite, OutboxItem } from "../store/port.js";
@@ -191,6 +192,8 @@ export class Outbox {
       clientMessageId: item.clientMessageId,
       payload: item.payload,
       epoch: BigInt(item.epoch),
+      // [RS3] receipts never wake anyone: the hub may hold them for the next sync.
+      nonUrgent: item.plaintext !== null && isReceiptsContent(item.plaintext),
     });
     const delivered: Delivered = { seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
     const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);

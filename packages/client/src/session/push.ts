@@ -2,10 +2,11 @@
  * What the hub pushes while connected: log entries (applied, then acked
  * shortly after), inbox items (Welcomes, then a full sync; messages from this
  * account's other devices), and the signal that
- * this device's key packages are running low, and the hint to sync (pushes
- * were lost while the hub's bus was down).
+ * this device's key packages are running low, the hint to sync (pushes
+ * were lost while the hub's bus was down), and ephemeral messages (typing,
+ * presence: handed to the status module, never stored).
  */
-import type { InboxItem, Push } from "@switchboard/protocol";
+import type { Ephemeral, InboxItem, Push } from "@switchboard/protocol";
 import type { Applier } from "../conversations/applier.js";
 import { ClientError } from "../errors.js";
 import type { Call } from "./call.js";
@@ -20,6 +21,8 @@ export interface PushReceiverDeps {
   /** The link's open session, if any. */
   currentSession(): RpcSession | undefined;
   topUpKeyPackages(session: RpcSession, remaining: number): Promise<number>;
+  /** Typing, presence (SPEC EP6): decrypted and shown, never stored. */
+  onEphemeral?(pushed: Ephemeral): void;
   onError(err: unknown, context: string): void;
 }
 
@@ -52,6 +55,8 @@ export class PushReceiver {
           if (session) await this.deps.syncer.run(session);
         })
         .catch(report(`inbox item ${item.id}`));
+    } else if (body.case === "ephemeral") {
+      this.deps.onEphemeral?.(body.value);
     } else if (body.case === "syncHint") {
       const session = this.deps.currentSession();
       if (session) this.deps.syncer.run(session).catch(report("sync hint"));

@@ -13,6 +13,8 @@ import {
   copyReaction,
 } from "./copy.js";
 import { closedStore, unknownConversation } from "./errors.js";
+import { createMemoryReceipts } from "./memoryReceipts.js";
+import type { ReceiptStore } from "./receiptsPort.js";
 import {
   checkMessageListing,
   compareConversations,
@@ -145,7 +147,7 @@ function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
   }
 }
 
-export function createMemoryStore(): LocalStore {
+export function createMemoryStore(): LocalStore & ReceiptStore {
   const state: MemoryState = {
     identity: undefined,
     keyPackages: new Map(),
@@ -162,6 +164,7 @@ export function createMemoryStore(): LocalStore {
   };
 
   return {
+    ...createMemoryReceipts(open),
     async getIdentity() {
       const { identity } = open();
       return identity && copyIdentity(identity);

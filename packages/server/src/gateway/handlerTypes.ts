@@ -15,6 +15,7 @@ import type { Linking } from "../directory/linking.js";
 import type { MembershipSettings } from "../delivery/membershipSettings.js";
 import type { MediaService } from "../media/mediaService.js";
 import type { RateLimits } from "../rateLimit/rateLimits.js";
+import type { EphemeralRelay } from "../ephemeral/ephemeralRelay.js";
 
 export interface Services {
   directory: Directory;
@@ -31,6 +32,8 @@ export interface Services {
   membership: MembershipSettings;
   /** Attachments (SPEC MD); absent when the hub runs without a BlobStore. */
   media?: MediaService | undefined;
+  /** Ephemeral send to online member devices (SPEC EP). */
+  ephemeral: EphemeralRelay;
 }
 
 export interface Session {

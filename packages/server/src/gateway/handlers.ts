@@ -14,6 +14,7 @@ import { KEY_PACKAGE_HANDLERS } from "./keyPackageHandlers.js";
 import { LOGIN_HANDLERS } from "./loginHandlers.js";
 import { chargeRequest } from "./rateLimitOps.js";
 import { VERIFICATION_HANDLERS } from "./verificationHandlers.js";
+import { EPHEMERAL_HANDLERS } from "./ephemeralHandlers.js";
 import { MEDIA_HANDLERS } from "../media/mediaHandlers.js";
 
 export type { Services, Session } from "./handlerTypes.js";
@@ -26,6 +27,7 @@ const HANDLERS: HandlerTable = {
   ...VERIFICATION_HANDLERS,
   ...KEY_PACKAGE_HANDLERS,
   ...MEDIA_HANDLERS,
+  ...EPHEMERAL_HANDLERS,
 };
 
 export async function handleRequest(

@@ -59,6 +59,7 @@ export function chargesFor(op: Request["op"], who: RateLimitedCaller): Charge[] 
       // A commit that adds members carries their Welcome.
       return account === null || op.value.welcome.length === 0 ? [] : [["addMembersPerAccount", account]];
     case "sendMessage":
+    case "sendEphemeral": // [EP4] typing spends the same budget as sending
       return account === null ? [] : [["sendPerAccount", account]];
     default:
       return [];

@@ -14,8 +14,9 @@ import type {
   StoredIdentity,
   StoredKeyPackage,
 } from "../port.js";
+import type { LocalReceipt } from "../receiptsPort.js";
 
-export const IDB_SCHEMA_VERSION = 2;
+export const IDB_SCHEMA_VERSION = 3;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
@@ -31,6 +32,8 @@ export interface SwitchboardDb extends DBSchema {
   /** Keyed [conversationId, messageId, senderAddress]: one reaction per person per message (LS8). */
   reactions: { key: [string, string, string]; value: LocalReaction };
   outbox: { key: string; value: OutboxItem };
+  /** Keyed [conversationId, messageId, address]: one status per account per message (SPEC RC1). */
+  receipts: { key: [string, string, string]; value: LocalReceipt };
   /** Sealed UTF-8 of each value. */
   meta: { key: string; value: Uint8Array };
   keys: { key: "wrap"; value: CryptoKey };
@@ -63,6 +66,9 @@ export function openSwitchboardDb(name: string): Promise<Db> {
       // 2: reactions (content issue: one per person per message).
       if (oldVersion < 2)
         db.createObjectStore("reactions", { keyPath: ["conversationId", "messageId", "senderAddress"] });
+      // 3: receipts (SPEC RS5), beside the LocalStore's records.
+      if (oldVersion < 3)
+        db.createObjectStore("receipts", { keyPath: ["conversationId", "messageId", "address"] });
     },
   });
 }

@@ -27,6 +27,8 @@ import type {
 } from "../port.js";
 import { generateWrappingKey, keyWrap, type KeyWrap } from "./keyWrap.js";
 import { openSwitchboardDb, WRITE_STORES, type Db, type SwitchboardDb } from "./schema.js";
+import { createIdbReceipts } from "./receipts.js";
+import type { ReceiptStore } from "../receiptsPort.js";
 
 type WriteTx = IDBPTransaction<SwitchboardDb, typeof WRITE_STORES, "readwrite">;
 
@@ -192,7 +194,7 @@ async function openDb(name: string): Promise<Db> {
 }
 
 /** Open (or create) the IndexedDB LocalStore named `name` (one per profile). */
-export async function openIndexedDbLocalStore(name: string): Promise<LocalStore> {
+export async function openIndexedDbLocalStore(name: string): Promise<LocalStore & ReceiptStore> {
   const db = await openDb(name);
   const wrap = keyWrap(await wrappingKey(db));
   let closed = false;
@@ -215,6 +217,7 @@ export async function openIndexedDbLocalStore(name: string): Promise<LocalStore>
   });
 
   return {
+    ...createIdbReceipts(open),
     async getIdentity() {
       const stored = await open().get("identity", "self");
       return stored && unsealIdentity(stored);

@@ -85,6 +85,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (conversation_id, message_id, sender_address)
   );
   `,
+  // receipts (SPEC RS5, RC1-RC3): per message and account, 1 delivered / 2 read, only ever raised.
+  `
+  CREATE TABLE IF NOT EXISTS receipts (
+    conversation_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    status INTEGER NOT NULL CHECK (status IN (1, 2)),
+    at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, message_id, address)
+  );
+  `,
 ];
 
 /** The user_version a fully migrated database has. */

@@ -4,6 +4,7 @@
  */
 import Database from "better-sqlite3";
 import type { LocalStore } from "../port.js";
+import type { ReceiptStore } from "../receiptsPort.js";
 import { prepareOwnerOnlyFile } from "./file.js";
 import { migrate } from "./migrations.js";
 import { createSqliteStore } from "./store.js";
@@ -23,7 +24,7 @@ function configure(db: Database.Database): void {
  * Open (creating if missing, with its parent directories) the store at
  * `path`, and bring its schema up to date. ":memory:" opens a throwaway one.
  */
-export function openSqliteLocalStore(path: string): LocalStore {
+export function openSqliteLocalStore(path: string): LocalStore & ReceiptStore {
   if (path !== ":memory:") prepareOwnerOnlyFile(path);
   const db = new Database(path);
   try {

@@ -10,8 +10,10 @@ import type { LocalStore, LocalWrite } from "../port.js";
 import { toConversation, toIdentity, toKeyPackage, toMessage, toOutboxItem, toReaction } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import { applyWrite } from "./writes.js";
+import { createSqliteReceipts } from "./receipts.js";
+import type { ReceiptStore } from "../receiptsPort.js";
 
-export function createSqliteStore(db: Database.Database): LocalStore {
+export function createSqliteStore(db: Database.Database): LocalStore & ReceiptStore {
   const statements = prepareStatements(db);
   const writeAll = db.transaction((writes: LocalWrite[]) => {
     for (const write of writes) applyWrite(statements, write);
@@ -23,6 +25,7 @@ export function createSqliteStore(db: Database.Database): LocalStore {
   };
 
   return {
+    ...createSqliteReceipts(db, live),
     async getIdentity() {
       const row = live().getIdentity.get();
       return row && toIdentity(row);

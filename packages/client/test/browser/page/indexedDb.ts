@@ -7,10 +7,28 @@ import { describe, expect, it } from "vitest";
 import { openIndexedDbLocalStore } from "../../../src/store/indexeddb/store.js";
 import type { LocalStore } from "../../../src/store/port.js";
 import { describeLocalStoreContract } from "../../store/contract.js";
+import { describeReceiptContract } from "../../store/receiptsContract.js";
 import { bytes, conversation, identity, keyPackage } from "../../store/fixtures.js";
 
 let counter = 0;
 const freshName = () => `switchboard-test-${Date.now()}-${++counter}`;
+
+describeReceiptContract("indexeddb", async () => {
+  const name = freshName();
+  const opened = [await openIndexedDbLocalStore(name)];
+  return {
+    store: opened[0]!,
+    reopen: async () => {
+      const store = await openIndexedDbLocalStore(name);
+      opened.push(store);
+      return store;
+    },
+    cleanup: async () => {
+      for (const store of opened) await store.close();
+      await deleteDB(name);
+    },
+  };
+});
 
 describeLocalStoreContract("indexeddb", async () => {
   const name = freshName();
