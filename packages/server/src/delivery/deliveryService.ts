@@ -6,7 +6,7 @@
 import { ProtocolError, toHex } from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
 import type { AppRegistry } from "../directory/apps.js";
-import { mayReach } from "../directory/policy.js";
+import { closedAppError, mayReach } from "../directory/policy.js";
 import {
   decodeGroupInfo,
   groupInfoFacts,
@@ -102,11 +102,7 @@ export class DeliveryService {
     let peerAddress: string | undefined;
     if (input.kind === "direct") {
       const peer = this.apps.resolve(input.peer);
-      if (!mayReach(caller.app, peer.app))
-        throw new ProtocolError(
-          "POLICY_DENIED",
-          `${peer.app.displayName} does not accept contact from other apps`,
-        );
+      if (!mayReach(caller.app, peer.app)) throw closedAppError(peer.app);
       if (!(await this.store.getAccount(peer.address)))
         throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
       peerAddress = peer.address;

@@ -15,7 +15,7 @@ import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, PageRequest, Store
 import { inspectKeyPackage } from "../mls/inspect.js";
 import { keyPackageRef } from "../mls/keyPackageRef.js";
 import type { AppRegistry } from "./apps.js";
-import { mayReach } from "./policy.js";
+import { closedAppError, mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
 import type { VerificationCodes } from "./verificationCodes.js";
 import type { Announcer } from "../delivery/announcer.js";
@@ -184,8 +184,7 @@ export class Directory {
     if (!onlyDevices.every(isDeviceId))
       throw new ProtocolError("INVALID_ARGUMENT", "device ids are 26 lower-case base32 characters");
     const { address, app } = this.apps.resolve(target);
-    if (!mayReach(caller.app, app))
-      throw new ProtocolError("POLICY_DENIED", `${app.displayName} does not accept contact from other apps`);
+    if (!mayReach(caller.app, app)) throw closedAppError(app);
     const account = await this.store.getAccount(address);
     if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
     const named = onlyDevices.length > 0;
@@ -230,14 +229,19 @@ export class Directory {
     };
   }
 
-  /** An account the caller may see: one answer (NOT_FOUND) for missing and out of reach. */
+  /**
+   * An account the caller may see. A closed app is refused before the
+   * account is looked up (PP1): the answer depends on the app alone, so it
+   * does not tell whether the account exists.
+   */
   private async visibleAccount(
     caller: Caller,
     target: string,
   ): Promise<{ address: string; account: AccountRecord }> {
     const { address, app } = this.apps.resolve(target);
+    if (!mayReach(caller.app, app)) throw closedAppError(app);
     const account = await this.store.getAccount(address);
-    if (!account || !mayReach(caller.app, app)) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
+    if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
     return { address, account };
   }
 }

@@ -122,14 +122,21 @@ describe("directory", () => {
     expect((await store.getAccount("eve@instagram"))?.displayName).toBe("Am\u00e9lie");
   });
 
-  it("[DIR4] a closed app cannot be reached from other apps, but from inside it can", async () => {
+  it("[DIR4] [PP1] a closed app cannot be reached from other apps, and says so; from inside it can", async () => {
     const outsider = await register("eve@instagram");
     const insider = await register("bob@vault");
     await register("alice@vault");
     await expect(directory.claimKeyPackages(outsider, "alice@vault")).rejects.toMatchObject({
       code: "POLICY_DENIED",
     });
-    await expect(directory.lookupAccount(outsider, "alice@vault")).rejects.toMatchObject({
+    // [PP1] the lookup says why, naming the app (not NOT_FOUND), for a missing account alike.
+    for (const target of ["alice@vault", "nobody@vault"]) {
+      await expect(directory.lookupAccount(outsider, target)).rejects.toMatchObject({
+        code: "POLICY_DENIED",
+        message: "Vault does not accept messages from other apps",
+      });
+    }
+    await expect(directory.lookupAccount(insider, "nobody@vault")).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     // alice has no key packages yet: the policy let bob through to that answer.
