@@ -40,9 +40,11 @@
  *         pruning and quotas, the hub key at rest: see SPEC.md.
  *  [ST28] One Welcome per commit, stored once, gone with its last reference.
  *  [ST29] Paged listings of conversations and devices; counts behind the DS16 caps.
+ *  [PP5]  Blocklists: one row per (blocker, blocked), paged by address.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
+import { blockContract } from "./contract/blocks.js";
 import { commitContract } from "./contract/commit.js";
 import { conversationContract } from "./contract/conversations.js";
 import { cursorInboxContract } from "./contract/cursorsInbox.js";
@@ -104,5 +106,6 @@ export function describeStoreContract(
     welcomeContract(current);
     pageContract(current);
     revocationContract(current);
+    blockContract(current);
   });
 }

@@ -1,0 +1,27 @@
+/**
+ * The part of the Store port that keeps blocklists (SPEC PP5-PP7): per
+ * account, the accounts it has blocked. Its own file so the big shared port
+ * grows by one `extends`. Both adapters implement it; the Store contract
+ * suite covers it (test/store/contract/blocks.ts).
+ *
+ * - [PP5] A block is keyed by (blocker, blocked) address: blocking twice
+ *   keeps one row (and its first time); unblocking what is not blocked does
+ *   nothing. `listBlocked` is by address, paged after `afterAddress`.
+ */
+export interface BlockRecord {
+  /** The blocked account's normalised address. */
+  address: string;
+  /** When the blocker first blocked it (ms). */
+  blockedAt: number;
+}
+
+export interface BlockList {
+  /** Block `blocked` for `blocker`; false when it already was. */
+  block(blocker: string, blocked: string, at: number): Promise<boolean>;
+  /** Lift the block; false when there was none. */
+  unblock(blocker: string, blocked: string): Promise<boolean>;
+  /** Whether `blocker` has blocked `blocked`. */
+  hasBlocked(blocker: string, blocked: string): Promise<boolean>;
+  /** The accounts `blocker` has blocked, by address, at most `limit` after `afterAddress` ("" from the start). */
+  listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]>;
+}

@@ -1,0 +1,41 @@
+import type Database from "better-sqlite3";
+import type { BlockRecord } from "../blocksPort.js";
+
+/** Blocklists (SPEC PP5). Writes run inside a group-commit batch. */
+export class BlockQueries {
+  private readonly insert;
+  private readonly remove;
+  private readonly exists;
+  private readonly page;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare<[string, string, number]>(
+      "INSERT INTO blocks (blocker, blocked, blocked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.remove = db.prepare<[string, string]>("DELETE FROM blocks WHERE blocker = ? AND blocked = ?");
+    this.exists = db.prepare<[string, string], { n: number }>(
+      "SELECT 1 AS n FROM blocks WHERE blocker = ? AND blocked = ?",
+    );
+    this.page = db.prepare<[string, string, number], { blocked: string; blocked_at: number }>(
+      "SELECT blocked, blocked_at FROM blocks WHERE blocker = ? AND blocked > ? ORDER BY blocked LIMIT ?",
+    );
+  }
+
+  block(blocker: string, blocked: string, at: number): boolean {
+    return this.insert.run(blocker, blocked, at).changes > 0;
+  }
+
+  unblock(blocker: string, blocked: string): boolean {
+    return this.remove.run(blocker, blocked).changes > 0;
+  }
+
+  hasBlocked(blocker: string, blocked: string): boolean {
+    return this.exists.get(blocker, blocked) !== undefined;
+  }
+
+  list(blocker: string, afterAddress: string, limit: number): BlockRecord[] {
+    return this.page
+      .all(blocker, afterAddress, limit)
+      .map((r) => ({ address: r.blocked, blockedAt: r.blocked_at }));
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { StoreHarness } from "./fixtures.js";
+
+export function blockContract(h: () => StoreHarness): void {
+  describe("blocklists", () => {
+    it("[PP5] a block is one row per (blocker, blocked); again keeps the first time; unblock lifts it", async () => {
+      const { store } = h();
+      expect(await store.hasBlocked("bob@instagram", "eve@whatsapp")).toBe(false);
+      expect(await store.block("bob@instagram", "eve@whatsapp", 10)).toBe(true);
+      expect(await store.block("bob@instagram", "eve@whatsapp", 20)).toBe(false);
+      expect(await store.hasBlocked("bob@instagram", "eve@whatsapp")).toBe(true);
+      // One way only: eve has not blocked bob.
+      expect(await store.hasBlocked("eve@whatsapp", "bob@instagram")).toBe(false);
+      expect(await store.listBlocked("bob@instagram", "", 10)).toEqual([
+        { address: "eve@whatsapp", blockedAt: 10 },
+      ]);
+      expect(await store.unblock("bob@instagram", "eve@whatsapp")).toBe(true);
+      expect(await store.unblock("bob@instagram", "eve@whatsapp")).toBe(false);
+      expect(await store.hasBlocked("bob@instagram", "eve@whatsapp")).toBe(false);
+      expect(await store.listBlocked("bob@instagram", "", 10)).toEqual([]);
+    });
+
+    it("[PP5] listBlocked is the blocker's own, by address, in pages", async () => {
+      const { store } = h();
+      for (const [i, who] of ["c@instagram", "a@instagram", "b@instagram"].entries())
+        await store.block("bob@instagram", who, i);
+      await store.block("alice@instagram", "z@instagram", 5);
+      const first = await store.listBlocked("bob@instagram", "", 2);
+      expect(first.map((b) => b.address)).toEqual(["a@instagram", "b@instagram"]);
+      const rest = await store.listBlocked("bob@instagram", "b@instagram", 2);
+      expect(rest).toEqual([{ address: "c@instagram", blockedAt: 0 }]);
+    });
+
+    it("[DS2] a block survives close and reopen", async () => {
+      const harness = h();
+      await harness.store.block("bob@instagram", "eve@whatsapp", 1);
+      await harness.store.close();
+      const reopened = await harness.reopen();
+      expect(await reopened.hasBlocked("bob@instagram", "eve@whatsapp")).toBe(true);
+    });
+  });
+}
