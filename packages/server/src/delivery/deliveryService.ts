@@ -150,6 +150,12 @@ export class DeliveryService {
         facts.ok ? "the message is for another group" : facts.reason,
       );
     }
+    // [PP6] a blocked sender's message in a direct conversation is dropped,
+    // and acknowledged as if taken (PP7): seq 0, which no entry has.
+    if (await this.store.blockedInDirect(input.conversationId, caller.address)) {
+      await this.requireMember(input.conversationId, caller.deviceId);
+      return droppedEntry(caller, input, facts.value.epoch, this.clock());
+    }
     const result = await this.store.appendMessage({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -424,4 +430,25 @@ function historyExpired(firstSeq: number): ProtocolError {
     "the entries asked for were pruned; rejoin the conversation to read it again",
     { firstSeq },
   );
+}
+
+/** The answer to a dropped message (PP7): what an ack needs, with seq 0 since nothing was stored. */
+function droppedEntry(
+  caller: Caller,
+  input: { conversationId: string; clientMessageId: string; payload: Uint8Array },
+  epoch: number,
+  serverTime: number,
+): LogEntryRecord {
+  return {
+    conversationId: input.conversationId,
+    seq: 0,
+    kind: "application",
+    senderDeviceId: caller.deviceId,
+    senderAddress: caller.address,
+    clientMessageId: input.clientMessageId,
+    payload: input.payload,
+    epoch,
+    serverTime,
+    membership: null,
+  };
 }

@@ -188,7 +188,12 @@ export class Directory {
     const account = await this.store.getAccount(address);
     if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
     const named = onlyDevices.length > 0;
-    const claimed = await this.store.claimKeyPackages(address, named ? [...new Set(onlyDevices)] : undefined);
+    // [PP7] toward an account that blocked the caller, nothing is claimed, and
+    // the answer is the one for an account with no device ready to be added.
+    const blocked = await this.store.hasBlocked(address, caller.address);
+    const claimed = blocked
+      ? []
+      : await this.store.claimKeyPackages(address, named ? [...new Set(onlyDevices)] : undefined);
     if (claimed.length === 0 && !named)
       throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
     for (const { deviceId } of claimed) {

@@ -7,6 +7,7 @@
  * - [PP5] A block is keyed by (blocker, blocked) address: blocking twice
  *   keeps one row (and its first time); unblocking what is not blocked does
  *   nothing. `listBlocked` is by address, paged after `afterAddress`.
+ *   `blockedInDirect` sees a block at once (the next send after it).
  */
 export interface BlockRecord {
   /** The blocked account's normalised address. */
@@ -22,6 +23,11 @@ export interface BlockList {
   unblock(blocker: string, blocked: string): Promise<boolean>;
   /** Whether `blocker` has blocked `blocked`. */
   hasBlocked(blocker: string, blocked: string): Promise<boolean>;
+  /**
+   * [PP6] Whether `conversationId` is a direct conversation whose other
+   * participant has blocked `sender`: one indexed read on the send path.
+   */
+  blockedInDirect(conversationId: string, sender: string): Promise<boolean>;
   /** The accounts `blocker` has blocked, by address, at most `limit` after `afterAddress` ("" from the start). */
   listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]>;
 }

@@ -15,15 +15,29 @@ export class BlockQueries {
   }
 
   async unblock(blocker: string, blocked: string): Promise<boolean> {
-    const rows = await this.db.rows("DELETE FROM blocks WHERE blocker = $1 AND blocked = $2 RETURNING blocked", [
+    const rows = await this.db.rows(
+      "DELETE FROM blocks WHERE blocker = $1 AND blocked = $2 RETURNING blocked",
+      [blocker, blocked],
+    );
+    return rows.length > 0;
+  }
+
+  async hasBlocked(blocker: string, blocked: string): Promise<boolean> {
+    const rows = await this.db.read("SELECT 1 FROM blocks WHERE blocker = $1 AND blocked = $2", [
       blocker,
       blocked,
     ]);
     return rows.length > 0;
   }
 
-  async hasBlocked(blocker: string, blocked: string): Promise<boolean> {
-    const rows = await this.db.read("SELECT 1 FROM blocks WHERE blocker = $1 AND blocked = $2", [blocker, blocked]);
+  async blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
+    const rows = await this.db.read(
+      `SELECT 1 FROM conversations c
+         JOIN participants p ON p.conversation_id = c.id
+         JOIN blocks b ON b.blocker = p.address AND b.blocked = $1
+       WHERE c.id = $2 AND c.kind = 'direct' LIMIT 1`,
+      [sender, conversationId],
+    );
     return rows.length > 0;
   }
 

@@ -179,6 +179,10 @@ export class PostgresStore implements Store {
     return this.track(() => this.blocks.hasBlocked(blocker, blocked));
   }
 
+  blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
+    return this.track(() => this.blocks.blockedInDirect(conversationId, sender));
+  }
+
   listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]> {
     return this.track(() => this.blocks.list(blocker, afterAddress, limit));
   }

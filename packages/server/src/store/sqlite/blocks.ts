@@ -7,6 +7,7 @@ export class BlockQueries {
   private readonly remove;
   private readonly exists;
   private readonly page;
+  private readonly inDirect;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare<[string, string, number]>(
@@ -19,6 +20,16 @@ export class BlockQueries {
     this.page = db.prepare<[string, string, number], { blocked: string; blocked_at: number }>(
       "SELECT blocked, blocked_at FROM blocks WHERE blocker = ? AND blocked > ? ORDER BY blocked LIMIT ?",
     );
+    this.inDirect = db.prepare<[string, string], { n: number }>(
+      `SELECT 1 AS n FROM conversations c
+         JOIN participants p ON p.conversation_id = c.id
+         JOIN blocks b ON b.blocker = p.address AND b.blocked = ?
+       WHERE c.id = ? AND c.kind = 'direct' LIMIT 1`,
+    );
+  }
+
+  blockedInDirect(conversationId: string, sender: string): boolean {
+    return this.inDirect.get(sender, conversationId) !== undefined;
   }
 
   block(blocker: string, blocked: string, at: number): boolean {

@@ -199,6 +199,10 @@ export class SqliteStore implements Store {
     return this.blocks.hasBlocked(blocker, blocked);
   }
 
+  async blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
+    return this.blocks.blockedInDirect(conversationId, sender);
+  }
+
   async listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]> {
     return this.blocks.list(blocker, afterAddress, limit);
   }
