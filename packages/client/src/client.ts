@@ -53,6 +53,7 @@ import type {
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
+import { People } from "./people/people.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -75,6 +76,8 @@ export class SwitchboardClient {
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
 
+  /** Display names, message requests and blocking (SPEC PP). */
+  readonly people: People;
   /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
   get attachments(): Attachments {
     const platform = this.options.attachmentPlatform;
@@ -155,6 +158,7 @@ export class SwitchboardClient {
       identity,
       clock: this.clock,
     });
+    this.people = new People({ send: this.messaging.deps, call, events: this.events });
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,
@@ -608,6 +612,7 @@ export class SwitchboardClient {
   /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
   private acceptInbox(item: InboxItem): Promise<void> {
     return this.queue.run("@inbox", async () => {
+      if (item.kind === InboxKind.WELCOME) await this.people.classifyWelcome(item);
       if (item.kind === InboxKind.WELCOME) await this.requireApplier().acceptWelcome(item);
       else if (item.kind === InboxKind.DEVICE_MESSAGE) await this.deviceInbox.receive(item);
       // LINK items are read while linking (beginLink); a copy found later needs nothing.

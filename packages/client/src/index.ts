@@ -38,3 +38,4 @@ export type {
 } from "./media/attachments.js";
 export type { AttachmentCrypto } from "./media/streamCipher.js";
 export { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";
+export type { BlockedAccount, MessageRequest, People } from "./people/people.js";
