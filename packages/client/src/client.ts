@@ -158,7 +158,7 @@ export class SwitchboardClient {
       identity,
       clock: this.clock,
     });
-    this.people = new People({ send: this.messaging.deps, call, events: this.events });
+    this.people = new People({ send: this.messaging.deps, call });
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,

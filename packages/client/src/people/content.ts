@@ -15,6 +15,7 @@ import {
 } from "@switchboard/protocol";
 import type { BuiltContent } from "../content/build.js";
 import type { ContentEvent } from "../content/interpret.js";
+import type { LocalStore } from "../store/port.js";
 
 export const PEOPLE_EXTENSION = {
   /** The sender's display name (text, normalised and checked as DIR11). */
@@ -35,6 +36,25 @@ function profileContent(extensions: Map<string, string>, salt?: Uint8Array): Bui
     body: { disposition: Disposition.profile, language: "", cardinality: Cardinality.nullPart },
   };
   return { content, bytes: encodeMimiContent(content) };
+}
+
+/** Meta key of this account's name as last set (people.setName), over the registered one. */
+export const MY_NAME = "people.myName";
+
+/** This account's display name: as last set, else as registered; undefined when it has none (only its address). */
+export async function myDisplayName(store: LocalStore): Promise<string | undefined> {
+  const set = await store.getMeta(MY_NAME);
+  if (set !== undefined && set !== "") return set;
+  const identity = await store.getIdentity();
+  return identity && identity.displayName !== identity.address && identity.displayName !== ""
+    ? identity.displayName
+    : undefined;
+}
+
+/** [PP2] The extensions an outgoing text carries: this account's name, when it has one. */
+export async function profileExtensions(store: LocalStore): Promise<Map<string, unknown>> {
+  const name = await myDisplayName(store);
+  return new Map(name === undefined ? [] : [[PEOPLE_EXTENSION.displayName, name]]);
 }
 
 /** [PP2] this person's display name, for everyone in the conversation. */

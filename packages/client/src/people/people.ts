@@ -5,21 +5,18 @@
  * (content.ts), blocks are the hub's (ops Block, Unblock, ListBlocked).
  */
 import { normaliseDisplayName, ProtocolError, type InboxItem } from "@switchboard/protocol";
-import type { ClientEvents } from "../clientTypes.js";
 import { draftOf } from "../conversations/drafts.js";
 import { sendContent, type SendDeps } from "../conversations/sendContent.js";
 import { ClientError } from "../errors.js";
-import type { Emitter } from "../events.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore, LocalWrite } from "../store/port.js";
-import { buildDecline, buildProfile } from "./content.js";
+import { MY_NAME, buildDecline, buildProfile, myDisplayName } from "./content.js";
 import { isRequest, nameKey, readRequest, requestWrite, type RequestState } from "./requestState.js";
 
 export interface PeopleDeps {
   /** The client's sending path; its store, identity and clock are the client's too. */
   send: SendDeps;
   call: Call;
-  events: Emitter<ClientEvents>;
   /**
    * Leave the MLS group (the groups module's `leave`), when the app wires
    * one: declining then also takes this account out of the conversation.
@@ -43,22 +40,13 @@ export interface BlockedAccount {
   blockedAt: number;
 }
 
-const MY_NAME = "people.myName";
-const sharedKey = (conversationId: string) => `people.shared.${conversationId}`;
-
 export class People {
-  /** Profile shares started and not yet finished (settled() waits for them). */
-  private readonly sharing = new Map<string, Promise<void>>();
   private reach: Promise<string> | undefined;
 
   private readonly store: LocalStore;
 
   constructor(private readonly deps: PeopleDeps) {
     this.store = deps.send.store;
-    // [PP2] a conversation with someone who has not got this person's name yet gets it.
-    deps.events.on("conversation", (conversation) => {
-      if (conversation.active) this.track(conversation.id, () => this.shareIfNew(conversation.id));
-    });
   }
 
   // --- display names ---------------------------------------------------------
@@ -74,10 +62,9 @@ export class People {
     return (await this.nameOf(address)) ?? address;
   }
 
-  /** This account's display name (as registered, or as last set here or on another of its devices). */
+  /** This account's display name (as last set here or on another of its devices, else as registered), or its address. */
   async myName(): Promise<string> {
-    const set = await this.store.getMeta(MY_NAME);
-    return set ?? (await this.store.getIdentity())?.displayName ?? this.deps.send.identity().address;
+    return (await myDisplayName(this.store)) ?? this.deps.send.identity().address;
   }
 
   /** [PP2] Change this person's name: every active conversation (not pending requests) gets it. */
@@ -96,25 +83,13 @@ export class People {
     return { name: checked.name, conversations: shared };
   }
 
-  /** Send this person's name into a conversation now. */
+  /** Send this person's name into a conversation now (a profile message: no text). */
   async shareProfile(conversationId: string): Promise<void> {
     const name = await this.myName();
-    const conversation = await this.store.getConversation(conversationId);
     const { send } = this.deps;
     await sendContent(send, conversationId, () =>
-      draftOf(buildProfile(name), send.identity().address, conversationId, () => [
-        {
-          kind: "setMeta",
-          key: sharedKey(conversationId),
-          value: JSON.stringify(conversation?.participants ?? []),
-        },
-      ]),
+      draftOf(buildProfile(name), send.identity().address, conversationId),
     );
-  }
-
-  /** Resolves once every profile share started so far is done (a CLI waits before it exits). */
-  async settled(): Promise<void> {
-    while (this.sharing.size > 0) await Promise.allSettled([...this.sharing.values()]);
   }
 
   // --- message requests --------------------------------------------------------
@@ -254,29 +229,6 @@ export class People {
       },
     );
     return this.reach;
-  }
-
-  /** Share when the conversation has someone the last share did not reach (new members read no history). */
-  private async shareIfNew(conversationId: string): Promise<void> {
-    const store = this.store;
-    const conversation = await store.getConversation(conversationId);
-    if (!conversation?.active || (await this.isPendingRequest(conversationId))) return;
-    const me = this.deps.send.identity().address;
-    const reached = new Set(JSON.parse((await store.getMeta(sharedKey(conversationId))) ?? "[]") as string[]);
-    if (conversation.participants.every((p) => p === me || reached.has(p))) return;
-    await this.shareProfile(conversationId);
-  }
-
-  /** One share at a time per conversation; a failure is reported, never thrown at the emitter. */
-  private track(conversationId: string, work: () => Promise<void>): void {
-    const before = this.sharing.get(conversationId) ?? Promise.resolve();
-    const next = before
-      .then(work)
-      .catch((error: unknown) => this.deps.events.emit("error", { error, context: "sharing a profile" }))
-      .finally(() => {
-        if (this.sharing.get(conversationId) === next) this.sharing.delete(conversationId);
-      });
-    this.sharing.set(conversationId, next);
   }
 }
 

@@ -42,7 +42,9 @@ describe("people", () => {
       async () => (await bob.client.people.nameOf("alice@example.com@messenger")) === "Alice",
       "bob to learn alice's name",
     );
-    // bob joined, so he shared his name with alice.
+    // Bob's name comes with his first text.
+    expect(await alice.client.people.nameOf("+14155550100@whatsapp")).toBeUndefined();
+    await bob.client.sendText(sent.conversationId, "hi alice");
     await eventually(
       async () => (await alice.client.people.nameOf("+14155550100@whatsapp")) === "Bob",
       "alice to learn bob's name",
