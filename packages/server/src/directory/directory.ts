@@ -227,11 +227,23 @@ export class Directory {
   ): Promise<{ address: string; devices: DeviceRecord[] }> {
     if (page && page.afterId !== "" && !isDeviceId(page.afterId))
       throw new ProtocolError("INVALID_ARGUMENT", "after_id is not a device id");
-    const address = target === "" ? caller.address : (await this.visibleAccount(caller, target)).address;
+    const address = target === "" ? caller.address : await this.deviceListAddress(caller, target);
     return {
       address,
       devices: await this.store.listDevices(address, { includeRevoked: true, ...(page ? { page } : {}) }),
     };
+  }
+
+  /**
+   * [PP1] Whose devices the caller may list: anyone it may reach, and anyone
+   * it already shares a conversation with, a closed app's user included (that
+   * user wrote first, and its devices must be checked to read it).
+   */
+  private async deviceListAddress(caller: Caller, target: string): Promise<string> {
+    const { address, app } = this.apps.resolve(target);
+    if (!mayReach(caller.app, app) && (await this.store.sharesConversation(caller.address, address)))
+      return address;
+    return (await this.visibleAccount(caller, target)).address;
   }
 
   /**

@@ -28,6 +28,11 @@ export interface BlockList {
    * participant has blocked `sender`: one indexed read on the send path.
    */
   blockedInDirect(conversationId: string, sender: string): Promise<boolean>;
+  /**
+   * [PP1] Whether accounts `a` and `b` are both participants of some
+   * conversation (a closed app's user who wrote to `a` may then be checked).
+   */
+  sharesConversation(a: string, b: string): Promise<boolean>;
   /** The accounts `blocker` has blocked, by address, at most `limit` after `afterAddress` ("" from the start). */
   listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]>;
 }

@@ -145,6 +145,47 @@ describe("directory", () => {
     });
   });
 
+  it("[PP1] a closed app's user who shares a conversation with the caller has devices it may list", async () => {
+    const outsider = await register("eve@instagram");
+    const insider = await register("bob@vault");
+    await expect(directory.listDevices(outsider, "bob@vault")).rejects.toMatchObject({
+      code: "POLICY_DENIED",
+    });
+    // bob (closed app) writes to eve (open app): eve must check bob's devices to read him.
+    await store.createConversation({
+      id: "c1",
+      kind: "direct",
+      createdAt: 1,
+      creatorAddress: insider.address,
+      creatorDeviceId: insider.deviceId,
+      peerAddress: outsider.address,
+      groupInfo: new Uint8Array([1]),
+    });
+    await store.commit({
+      conversationId: "c1",
+      senderDeviceId: insider.deviceId,
+      senderAddress: insider.address,
+      clientMessageId: "m1",
+      epoch: 0,
+      payload: new Uint8Array([1]),
+      groupInfo: new Uint8Array([2]),
+      welcome: new Uint8Array([3]),
+      serverTime: 2,
+      membership: {
+        addedDevices: [outsider.deviceId],
+        removedDevices: [],
+        addedAccounts: [outsider.address],
+        removedAccounts: [],
+      },
+    });
+    const listed = await directory.listDevices(outsider, "bob@vault");
+    expect(listed.devices.map((d) => d.id)).toEqual([insider.deviceId]);
+    // Lookups still say the app is closed.
+    await expect(directory.lookupAccount(outsider, "bob@vault")).rejects.toMatchObject({
+      code: "POLICY_DENIED",
+    });
+  });
+
   it("[DIR1] a revoked device that proves its key is told DEVICE_REVOKED; unknown or forged stay BAD_SIGNATURE", async () => {
     const d = device();
     const first = await directory.register(challenge, {

@@ -30,6 +30,16 @@ export class BlockQueries {
     return rows.length > 0;
   }
 
+  async sharesConversation(a: string, b: string): Promise<boolean> {
+    const rows = await this.db.read(
+      `SELECT 1 FROM participants p1
+         JOIN participants p2 ON p2.conversation_id = p1.conversation_id
+       WHERE p1.address = $1 AND p2.address = $2 LIMIT 1`,
+      [a, b],
+    );
+    return rows.length > 0;
+  }
+
   async blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
     const rows = await this.db.read(
       `SELECT 1 FROM conversations c

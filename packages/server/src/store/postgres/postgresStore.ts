@@ -179,6 +179,10 @@ export class PostgresStore implements Store {
     return this.track(() => this.blocks.hasBlocked(blocker, blocked));
   }
 
+  sharesConversation(a: string, b: string): Promise<boolean> {
+    return this.track(() => this.blocks.sharesConversation(a, b));
+  }
+
   blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
     return this.track(() => this.blocks.blockedInDirect(conversationId, sender));
   }

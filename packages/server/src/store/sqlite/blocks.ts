@@ -8,6 +8,7 @@ export class BlockQueries {
   private readonly exists;
   private readonly page;
   private readonly inDirect;
+  private readonly shared;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare<[string, string, number]>(
@@ -26,6 +27,15 @@ export class BlockQueries {
          JOIN blocks b ON b.blocker = p.address AND b.blocked = ?
        WHERE c.id = ? AND c.kind = 'direct' LIMIT 1`,
     );
+    this.shared = db.prepare<[string, string], { n: number }>(
+      `SELECT 1 AS n FROM participants p1
+         JOIN participants p2 ON p2.conversation_id = p1.conversation_id
+       WHERE p1.address = ? AND p2.address = ? LIMIT 1`,
+    );
+  }
+
+  sharesConversation(a: string, b: string): boolean {
+    return this.shared.get(a, b) !== undefined;
   }
 
   blockedInDirect(conversationId: string, sender: string): boolean {

@@ -199,6 +199,10 @@ export class SqliteStore implements Store {
     return this.blocks.hasBlocked(blocker, blocked);
   }
 
+  async sharesConversation(a: string, b: string): Promise<boolean> {
+    return this.blocks.sharesConversation(a, b);
+  }
+
   async blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
     return this.blocks.blockedInDirect(conversationId, sender);
   }

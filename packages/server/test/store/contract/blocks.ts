@@ -57,6 +57,10 @@ export function blockContract(h: () => StoreHarness): void {
           .kind,
       ).toBe("committed");
       expect(await store.blockedInDirect("d1", alice.address)).toBe(false);
+      // [PP1] sharing a conversation, either way round; not with a stranger.
+      expect(await store.sharesConversation(bob.address, alice.address)).toBe(true);
+      expect(await store.sharesConversation(alice.address, bob.address)).toBe(true);
+      expect(await store.sharesConversation(alice.address, "nobody@test")).toBe(false);
       await store.block(bob.address, alice.address, T0);
       expect(await store.blockedInDirect("d1", alice.address)).toBe(true);
       // Not the other way round, not in a group, not for an unknown conversation.
