@@ -142,6 +142,9 @@ describe("what incoming people content writes", () => {
     const out = await peopleWrites(store, c, interpret(buildProfile("Alice").bytes), entry(false));
     expect(out.writes).toEqual([{ kind: "setMeta", key: nameKey(ALICE), value: "Alice" }]);
     expect(out.conversation).toBe(c);
+    // Set on another device of this account: this device's own name too.
+    const own = await peopleWrites(store, c, interpret(buildProfile("Carol C.").bytes), entry(true));
+    expect(own.writes).toContainEqual({ kind: "setMeta", key: "people.myName", value: "Carol C." });
   });
 
   it("[PP4] the account's own message from another device accepts a pending request", async () => {
