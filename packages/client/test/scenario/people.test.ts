@@ -95,6 +95,54 @@ describe("people", () => {
     expect(await carol.client.people.isPendingRequest(fromDan.conversationId)).toBe(false);
   });
 
+  it("[PP4] a request shows on both of the recipient's devices; declined on one, it is gone from both", async () => {
+    const carol = await join("carol@instagram", "Carol");
+    const laptop = await newClient();
+    open.push(laptop);
+    const pending = await laptop.client.beginLink(hub.hub.url, "laptop");
+    await Promise.all([carol.client.approveDevice(pending.code, { history: "none" }), pending.approved]);
+    await laptop.client.connect();
+    const alice = await join("alice@example.com@messenger", "Alice");
+    const sent = await alice.client.sendText("carol@instagram", "hello both");
+    for (const d of [carol, laptop])
+      await eventually(
+        async () => (await d.client.people.requests())[0]?.preview === "hello both",
+        "the request on each device",
+      );
+    await laptop.client.people.decline(sent.conversationId);
+    await eventually(
+      async () => (await carol.client.people.requests()).length === 0,
+      "the phone to drop the request",
+    );
+    expect(await carol.client.messages(sent.conversationId)).toEqual([]);
+    expect((await carol.client.conversations()).find((c) => c.id === sent.conversationId)?.active).toBe(
+      false,
+    );
+    // Alice is not blocked: a reply she sends later is simply not read here.
+    expect(await carol.client.people.blocked()).toEqual([]);
+  });
+
+  it("[PP4] accepted on one device, accepted on the other", async () => {
+    const carol = await join("carol@instagram", "Carol");
+    const laptop = await newClient();
+    open.push(laptop);
+    const pending = await laptop.client.beginLink(hub.hub.url, "laptop");
+    await Promise.all([carol.client.approveDevice(pending.code, { history: "none" }), pending.approved]);
+    await laptop.client.connect();
+    const alice = await join("alice@example.com@messenger", "Alice");
+    const sent = await alice.client.sendText("carol@instagram", "hello both");
+    for (const d of [carol, laptop])
+      await eventually(
+        async () => (await d.client.people.requests()).length === 1,
+        "the request on each device",
+      );
+    await carol.client.people.accept(sent.conversationId);
+    await eventually(
+      async () => !(await laptop.client.people.isPendingRequest(sent.conversationId)),
+      "the laptop to see it accepted",
+    );
+  });
+
   it("[PP4] [PP6] [PP7] decline with block: the request is gone, and the sender is stopped at the hub, untold", async () => {
     const carol = await join("carol@instagram", "Carol");
     const eve = await join("+14155550199@whatsapp", "Eve");
