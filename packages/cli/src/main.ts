@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { addClientCommands } from "./commands/clientCommands.js";
 import { addContentCommands } from "./commands/contentCommands.js";
 import { addDeviceCommands } from "./commands/deviceCommands.js";
+import { addPeopleCommands } from "./commands/peopleCommands.js";
 import { addServeCommand } from "./commands/serve.js";
 import { addStatusCommands } from "./commands/statusCommands.js";
 import { describeError } from "./describeError.js";
@@ -20,6 +21,7 @@ addClientCommands(program);
 addContentCommands(program);
 addDeviceCommands(program);
 addStatusCommands(program);
+addPeopleCommands(program);
 
 try {
   await program.parseAsync(process.argv);

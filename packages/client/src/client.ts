@@ -56,6 +56,7 @@ import type {
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
 import { ConversationStatus } from "./status/conversationStatus.js";
+import { People } from "./people/people.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -80,6 +81,8 @@ export class SwitchboardClient {
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
 
+  /** Display names, message requests and blocking (SPEC PP). */
+  readonly people: People;
   /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
   get attachments(): Attachments {
     const platform = this.options.attachmentPlatform;
@@ -164,6 +167,9 @@ export class SwitchboardClient {
     this.messaging = new Messaging(send);
     const status = { send, engine, call, events: this.events, onError, connected: () => !!this.link };
     this.status = new ConversationStatus({ ...send, ...status });
+    this.people = new People({ send: this.messaging.deps, call });
+    // [RS7] No receipts or typing into a request this account has not accepted.
+    this.status.mayShareStatus = async (id) => !(await this.people.isPendingRequest(id));
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,
@@ -623,6 +629,7 @@ export class SwitchboardClient {
   /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
   private acceptInbox(item: InboxItem): Promise<void> {
     return this.queue.run("@inbox", async () => {
+      if (item.kind === InboxKind.WELCOME) await this.people.classifyWelcome(item);
       if (item.kind === InboxKind.WELCOME) await this.requireApplier().acceptWelcome(item);
       else if (item.kind === InboxKind.DEVICE_MESSAGE) await this.deviceInbox.receive(item);
       // LINK items are read while linking (beginLink); a copy found later needs nothing.

@@ -48,6 +48,8 @@ export type ClientErrorCode =
   | "TOO_LATE"
   /** A message may be edited at most 10 times (SPEC CT10). */
   | "TOO_MANY_EDITS"
+  /** The conversation is not a pending message request (SPEC PP4). */
+  | "NOT_A_REQUEST"
   /** The message was deleted for everyone (SPEC CT11). */
   | "MESSAGE_DELETED"
   /** No hub answered within the client's connectTimeoutMs (SPEC CL2): "hub unreachable at URL". */

@@ -47,3 +47,4 @@ export type {
   StatusEvents,
   TypingEvent,
 } from "./status/conversationStatus.js";
+export type { BlockedAccount, MessageRequest, People } from "./people/people.js";

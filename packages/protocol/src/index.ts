@@ -10,6 +10,7 @@ export * from "./gen/switchboard/v1/frames_pb.js";
 export * from "./gen/switchboard/v1/requests_pb.js";
 export * from "./gen/switchboard/v1/entities_pb.js";
 export * from "./gen/switchboard/v1/content_pb.js";
+export * from "./gen/switchboard/v1/people_pb.js";
 export * from "./devices.js";
 export * from "./hotFrames.js";
 export * from "./mimi/index.js";

@@ -13,6 +13,7 @@ import type { Clock } from "./caller.js";
 import type { AppConfig } from "./config/apps.js";
 import { createBusAnnouncer, SYNC_HINT_FRAME } from "./delivery/announcer.js";
 import type { MayAdd } from "./delivery/addChecks.js";
+import { Blocklist } from "./people/blocklist.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
 import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./delivery/membershipSettings.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
@@ -145,12 +146,13 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
   const onRemovalError = (err: unknown, conversationId: string) =>
     log.warn({ err, conversation: conversationId }, "removal proposal failed");
   const membership: MembershipSettings = { ...DEFAULT_MEMBERSHIP_SETTINGS, ...options.membership };
+  const blocklist = new Blocklist(options.store, apps, clock);
   const delivery = new DeliveryService(options.store, apps, announcer, clock, {
     hubPublicKey: hubKey.publicKey,
     removals,
     onError: onRemovalError,
     maxQueuedBytes: storage.maxQueuedBytesPerDevice,
-    ...(options.mayAdd ? { mayAdd: options.mayAdd } : {}),
+    mayAdd: options.mayAdd ?? blocklist.mayAdd,
     membership,
   });
   const pruner = new Pruner(
@@ -178,6 +180,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     delivery,
     linking: new Linking(options.store, apps, clock, announcer),
     revocation: (revocation = new Revocation(options.store, announcer, removals, clock, onRemovalError)),
+    blocklist,
     deviceMessages: new DeviceMessages(options.store, announcer, clock, storage.maxInboxBytesPerDevice),
     media: media?.service,
     hubSignatureKey: hubKey.publicKey,

@@ -1,11 +1,12 @@
 /** The device commands: register, send, group, conversations, sync, listen. */
 import type { Command } from "commander";
-import type { SwitchboardClient } from "@switchboard/client";
+import type { MessageRequest, SwitchboardClient } from "@switchboard/client";
 import { clientFlags, openProfile, reportConnection, withClient, withNewProfile } from "./profile.js";
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
 import { printNewReceipts, printStatusLive } from "./statusCommands.js";
+import { formatRequest, loadNames } from "./peopleCommands.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -96,7 +97,11 @@ export function addClientCommands(program: Command): void {
     .option("--json", "one JSON object per line")
     .action(async (options: { json?: boolean }, command: Command) => {
       await withClient(clientFlags(command), async (client) => {
+        await loadNames(client);
         for (const c of await client.conversations()) {
+          // [PP3] requests are listed by `requests`, not among the chats.
+          if (await client.people.isPendingRequest(c.id)) continue;
+          const peerName = c.peer === null ? null : await client.people.displayName(c.peer);
           if (options.json) {
             out(
               JSON.stringify({
@@ -104,6 +109,7 @@ export function addClientCommands(program: Command): void {
                 kind: c.kind,
                 title: c.title,
                 peer: c.peer,
+                peerName,
                 participants: c.participants,
                 epoch: c.epoch,
                 lastSeq: c.appliedSeq,
@@ -111,8 +117,10 @@ export function addClientCommands(program: Command): void {
               }),
             );
           } else {
-            const name = c.kind === "direct" ? `direct with ${c.peer ?? "?"}` : `group "${c.title}"`;
-            out(`${c.id}  ${name}  (${c.participants.join(", ")})${c.active ? "" : "  [left]"}`);
+            const peer = c.peer === null ? "?" : peerName === c.peer ? c.peer : `${peerName} (${c.peer})`;
+            const name = c.kind === "direct" ? `direct with ${peer}` : `group "${c.title}"`;
+            const people = await Promise.all(c.participants.map((p) => client.people.displayName(p)));
+            out(`${c.id}  ${name}  (${people.join(", ")})${c.active ? "" : "  [left]"}`);
           }
         }
       });
@@ -167,7 +175,9 @@ export function addClientCommands(program: Command): void {
         for await (const message of live) {
           if (message.senderDeviceId === client.deviceId) continue;
           const conversation = (await client.conversations()).find((c) => c.id === message.conversationId);
-          out(formatMessage(message, conversation, json));
+          await loadNames(client);
+          const request = await pendingRequest(client, message.conversationId);
+          out(request ? formatRequest(request, json) : formatMessage(message, conversation, json));
           await markSeen(client, message.conversationId, message.seq ?? 0);
         }
       } finally {
@@ -181,15 +191,19 @@ export function addClientCommands(program: Command): void {
  * given changes to messages, in log order per conversation; remember how far it got.
  */
 async function printUnseen(client: SwitchboardClient, json: boolean, changes: Change[] = []): Promise<void> {
+  await loadNames(client);
   for (const conversation of await client.conversations()) {
     const seen = Number((await client.getMeta(`printed.${conversation.id}`)) ?? 0);
     let last = seen;
     const lines: { seq: number; line: string }[] = [];
+    // [PP3] a pending request shows as one `request` line, not as its messages.
+    const request = await pendingRequest(client, conversation.id);
     for (const message of await client.messages(conversation.id, { afterSeq: seen })) {
       if (message.seq === null) continue;
       last = Math.max(last, message.seq);
       if (message.senderDeviceId === client.deviceId) continue;
-      lines.push({ seq: message.seq, line: formatMessage(message, conversation, json) });
+      const line = request ? formatRequest(request, json) : formatMessage(message, conversation, json);
+      if (!request || lines.length === 0) lines.push({ seq: message.seq, line });
     }
     for (const change of changes)
       if (change.conversationId === conversation.id)
@@ -207,4 +221,12 @@ async function markSeen(client: SwitchboardClient, conversationId: string, seq: 
 async function printChange(client: SwitchboardClient, change: Change, json: boolean): Promise<void> {
   const conversation = (await client.conversations()).find((c) => c.id === change.conversationId);
   out(formatChange(change, conversation, json));
+}
+
+async function pendingRequest(
+  client: SwitchboardClient,
+  conversationId: string,
+): Promise<MessageRequest | undefined> {
+  if (!(await client.people.isPendingRequest(conversationId))) return undefined;
+  return (await client.people.requests()).find((r) => r.conversationId === conversationId);
 }

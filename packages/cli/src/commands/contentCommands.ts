@@ -8,6 +8,7 @@ import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
 import { formatMessage, messageObject, reactionObject } from "./printMessages.js";
 import { TICKS, messageStatusOf, receiptObject } from "./statusCommands.js";
+import { loadNames } from "./peopleCommands.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -137,6 +138,7 @@ export function addContentCommands(program: Command): void {
         throw new Error(`--limit must be a positive whole number, got "${options.limit}"`);
       await withClient(clientFlags(command), async (client) => {
         const conversation = (await client.conversations()).find((c) => c.id === conversationId);
+        await loadNames(client);
         if (!conversation) throw new Error(`no conversation ${conversationId} on this device`);
         const all = await client.messages(conversationId);
         const shown = limit === undefined ? all : all.slice(-limit);

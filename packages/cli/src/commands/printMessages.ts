@@ -9,8 +9,15 @@ type Change = Exclude<ContentNotice, { kind: "message" | "title" }>;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** Until display names travel in profiles, a person's name is their address. */
-const nameOf = (address: string): string => address;
+/** Display names people shared (SPEC PP2), loaded by the command before it prints (peopleCommands.ts). */
+const names = new Map<string, string>();
+
+export function rememberNames(known: ReadonlyMap<string, string>): void {
+  for (const [address, name] of known) names.set(address, name);
+}
+
+/** A person's name as they shared it; their address when they shared none. */
+const nameOf = (address: string): string => names.get(address) ?? address;
 
 export function messageObject(message: LocalMessage): Record<string, unknown> {
   return {

@@ -21,6 +21,8 @@ export interface BuildOptions {
   expiresAfterSeconds?: number | null;
   /** 16 random bytes unless given (tests pin it). */
   salt?: Uint8Array;
+  /** Extensions that ride along (the sender's display name, SPEC PP2). */
+  extensions?: ReadonlyMap<string, unknown>;
 }
 
 export interface BuiltContent {
@@ -64,7 +66,10 @@ function build(
     topicId: new Uint8Array(0),
     expires: expiration(options),
     inReplyTo: fields.inReplyTo ?? null,
-    extensions: fields.extensions ?? new Map<number | string, unknown>(),
+    extensions: new Map<number | string, unknown>([
+      ...(fields.extensions ?? []),
+      ...(options.extensions ?? []),
+    ]),
     body: fields.body,
   };
   return { content, bytes: encodeMimiContent(content) };

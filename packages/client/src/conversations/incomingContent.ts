@@ -7,6 +7,7 @@
  */
 import type { ContentEvent } from "../content/interpret.js";
 import { applyDelete, applyEdit, mayDeleteForEveryone, mayEdit, nextReaction } from "../content/rules.js";
+import { peopleWrites } from "../people/incoming.js";
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 
@@ -62,6 +63,18 @@ export interface ContentOutcome {
 }
 
 export async function incomingContent(
+  store: LocalStore,
+  conversation: LocalConversation,
+  event: ContentEvent,
+  entry: IncomingEntry,
+): Promise<ContentOutcome> {
+  const outcome = await contentOutcome(store, conversation, event, entry);
+  // Names and request decisions (SPEC PP2, PP4) ride on the same batch.
+  const people = await peopleWrites(store, outcome.conversation, event, entry);
+  return { ...outcome, conversation: people.conversation, writes: [...outcome.writes, ...people.writes] };
+}
+
+async function contentOutcome(
   store: LocalStore,
   conversation: LocalConversation,
   event: ContentEvent,

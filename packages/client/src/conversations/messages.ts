@@ -1,6 +1,7 @@
 /** Sending a text, or a reply to a message (SPEC CT3, CT4). */
 import { buildReply, buildText } from "../content/build.js";
 import { ClientError } from "../errors.js";
+import { profileExtensions } from "../people/content.js";
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalMessage } from "../store/port.js";
 import { draftOf } from "./drafts.js";
@@ -15,10 +16,13 @@ export async function sendText(
 ): Promise<LocalMessage> {
   if (text.trim() === "") throw new ClientError("INVALID_ARGUMENT", "a message needs some text");
   const original = replyTo === null ? null : normaliseId(replyTo);
+  // [PP2] every text carries its sender's name: whoever reads it learns it, new members included.
+  const extensions = await profileExtensions(deps.store);
   const { id } = await sendContent(deps, conversationId, async (conversation, now) => {
     if (original !== null && !(await deps.store.hasMessage(conversation.id, original)))
       throw new ClientError("UNKNOWN_MESSAGE", `no message ${original} in this conversation`);
-    const built = original === null ? buildText(text) : buildReply(original, text);
+    const built =
+      original === null ? buildText(text, { extensions }) : buildReply(original, text, { extensions });
     const identity = deps.identity();
     return draftOf(built, identity.address, conversationId, (id) => [
       {

@@ -17,7 +17,7 @@ export interface SentChange {
 }
 
 export class Messaging {
-  constructor(private readonly deps: SendDeps) {}
+  constructor(readonly deps: SendDeps) {}
 
   sendText(conversationId: string, text: string): Promise<LocalMessage> {
     return sendText(this.deps, conversationId, text);

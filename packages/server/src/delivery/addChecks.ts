@@ -11,7 +11,7 @@
 import { ProtocolError, toHex } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
 import type { AppRegistry } from "../directory/apps.js";
-import { mayReach } from "../directory/policy.js";
+import { closedAppError, mayReach } from "../directory/policy.js";
 import type { AddedLeaf } from "../mls/inspect.js";
 import type { DeviceRecord, Store } from "../store/port.js";
 
@@ -72,12 +72,7 @@ export async function requireAddsAllowed(input: {
   }
   for (const address of accounts) {
     const target = input.apps.resolve(address);
-    if (!mayReach(input.adder.app, target.app)) {
-      throw new ProtocolError(
-        "POLICY_DENIED",
-        `${target.app.displayName} does not accept contact from other apps`,
-      );
-    }
+    if (!mayReach(input.adder.app, target.app)) throw closedAppError(target.app);
     const refused = await input.mayAdd(input.adder, address);
     if (refused !== undefined) throw new ProtocolError("FORBIDDEN", refused);
   }

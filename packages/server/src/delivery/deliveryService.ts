@@ -6,7 +6,7 @@
 import { ProtocolError, toHex } from "@switchboard/protocol";
 import type { Caller, Clock } from "../caller.js";
 import type { AppRegistry } from "../directory/apps.js";
-import { mayReach } from "../directory/policy.js";
+import { closedAppError, mayReach } from "../directory/policy.js";
 import {
   decodeGroupInfo,
   groupInfoFacts,
@@ -102,11 +102,7 @@ export class DeliveryService {
     let peerAddress: string | undefined;
     if (input.kind === "direct") {
       const peer = this.apps.resolve(input.peer);
-      if (!mayReach(caller.app, peer.app))
-        throw new ProtocolError(
-          "POLICY_DENIED",
-          `${peer.app.displayName} does not accept contact from other apps`,
-        );
+      if (!mayReach(caller.app, peer.app)) throw closedAppError(peer.app);
       if (!(await this.store.getAccount(peer.address)))
         throw new ProtocolError("NOT_FOUND", `no account ${peer.address}`);
       peerAddress = peer.address;
@@ -153,6 +149,12 @@ export class DeliveryService {
         "INVALID_ARGUMENT",
         facts.ok ? "the message is for another group" : facts.reason,
       );
+    }
+    // [PP6] a blocked sender's message in a direct conversation is dropped,
+    // and acknowledged as if taken (PP7): seq 0, which no entry has.
+    if (await this.store.blockedInDirect(input.conversationId, caller.address)) {
+      await this.requireMember(input.conversationId, caller.deviceId);
+      return droppedEntry(caller, input, facts.value.epoch, this.clock());
     }
     const result = await this.store.appendMessage({
       conversationId: input.conversationId,
@@ -428,4 +430,25 @@ function historyExpired(firstSeq: number): ProtocolError {
     "the entries asked for were pruned; rejoin the conversation to read it again",
     { firstSeq },
   );
+}
+
+/** The answer to a dropped message (PP7): what an ack needs, with seq 0 since nothing was stored. */
+function droppedEntry(
+  caller: Caller,
+  input: { conversationId: string; clientMessageId: string; payload: Uint8Array },
+  epoch: number,
+  serverTime: number,
+): LogEntryRecord {
+  return {
+    conversationId: input.conversationId,
+    seq: 0,
+    kind: "application",
+    senderDeviceId: caller.deviceId,
+    senderAddress: caller.address,
+    clientMessageId: input.clientMessageId,
+    payload: input.payload,
+    epoch,
+    serverTime,
+    membership: null,
+  };
 }

@@ -15,7 +15,7 @@ import type { AccountRecord, ClaimedKeyPackage, DeviceRecord, PageRequest, Store
 import { inspectKeyPackage } from "../mls/inspect.js";
 import { keyPackageRef } from "../mls/keyPackageRef.js";
 import type { AppRegistry } from "./apps.js";
-import { mayReach } from "./policy.js";
+import { closedAppError, mayReach } from "./policy.js";
 import { deviceIdOf, isEd25519PublicKey, verifyEd25519 } from "./signatures.js";
 import type { VerificationCodes } from "./verificationCodes.js";
 import type { Announcer } from "../delivery/announcer.js";
@@ -184,12 +184,16 @@ export class Directory {
     if (!onlyDevices.every(isDeviceId))
       throw new ProtocolError("INVALID_ARGUMENT", "device ids are 26 lower-case base32 characters");
     const { address, app } = this.apps.resolve(target);
-    if (!mayReach(caller.app, app))
-      throw new ProtocolError("POLICY_DENIED", `${app.displayName} does not accept contact from other apps`);
+    if (!mayReach(caller.app, app)) throw closedAppError(app);
     const account = await this.store.getAccount(address);
     if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
     const named = onlyDevices.length > 0;
-    const claimed = await this.store.claimKeyPackages(address, named ? [...new Set(onlyDevices)] : undefined);
+    // [PP7] toward an account that blocked the caller, nothing is claimed, and
+    // the answer is the one for an account with no device ready to be added.
+    const blocked = await this.store.hasBlocked(address, caller.address);
+    const claimed = blocked
+      ? []
+      : await this.store.claimKeyPackages(address, named ? [...new Set(onlyDevices)] : undefined);
     if (claimed.length === 0 && !named)
       throw new ProtocolError("NO_KEY_PACKAGE", `${address} has no device ready to be added`);
     for (const { deviceId } of claimed) {
@@ -223,21 +227,38 @@ export class Directory {
   ): Promise<{ address: string; devices: DeviceRecord[] }> {
     if (page && page.afterId !== "" && !isDeviceId(page.afterId))
       throw new ProtocolError("INVALID_ARGUMENT", "after_id is not a device id");
-    const address = target === "" ? caller.address : (await this.visibleAccount(caller, target)).address;
+    const address = target === "" ? caller.address : await this.deviceListAddress(caller, target);
     return {
       address,
       devices: await this.store.listDevices(address, { includeRevoked: true, ...(page ? { page } : {}) }),
     };
   }
 
-  /** An account the caller may see: one answer (NOT_FOUND) for missing and out of reach. */
+  /**
+   * [PP1] Whose devices the caller may list: anyone it may reach, and anyone
+   * it already shares a conversation with, a closed app's user included (that
+   * user wrote first, and its devices must be checked to read it).
+   */
+  private async deviceListAddress(caller: Caller, target: string): Promise<string> {
+    const { address, app } = this.apps.resolve(target);
+    if (!mayReach(caller.app, app) && (await this.store.sharesConversation(caller.address, address)))
+      return address;
+    return (await this.visibleAccount(caller, target)).address;
+  }
+
+  /**
+   * An account the caller may see. A closed app is refused before the
+   * account is looked up (PP1): the answer depends on the app alone, so it
+   * does not tell whether the account exists.
+   */
   private async visibleAccount(
     caller: Caller,
     target: string,
   ): Promise<{ address: string; account: AccountRecord }> {
     const { address, app } = this.apps.resolve(target);
+    if (!mayReach(caller.app, app)) throw closedAppError(app);
     const account = await this.store.getAccount(address);
-    if (!account || !mayReach(caller.app, app)) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
+    if (!account) throw new ProtocolError("NOT_FOUND", `no account ${address}`);
     return { address, account };
   }
 }

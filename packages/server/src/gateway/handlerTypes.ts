@@ -8,6 +8,7 @@
 import type { Request, Response } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
 import type { DeliveryService } from "../delivery/deliveryService.js";
+import type { Blocklist } from "../people/blocklist.js";
 import type { DeviceMessages } from "../delivery/deviceMessages.js";
 import type { Revocation } from "../delivery/revocation.js";
 import type { Directory } from "../directory/directory.js";
@@ -23,6 +24,8 @@ export interface Services {
   linking: Linking;
   revocation: Revocation;
   deviceMessages: DeviceMessages;
+  /** Blocklists and the caller's app policy (SPEC PP). */
+  blocklist: Blocklist;
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;

@@ -16,6 +16,7 @@ import { chargeRequest } from "./rateLimitOps.js";
 import { VERIFICATION_HANDLERS } from "./verificationHandlers.js";
 import { EPHEMERAL_HANDLERS } from "./ephemeralHandlers.js";
 import { MEDIA_HANDLERS } from "../media/mediaHandlers.js";
+import { PEOPLE_HANDLERS } from "../people/peopleHandlers.js";
 
 export type { Services, Session } from "./handlerTypes.js";
 
@@ -28,6 +29,7 @@ const HANDLERS: HandlerTable = {
   ...KEY_PACKAGE_HANDLERS,
   ...MEDIA_HANDLERS,
   ...EPHEMERAL_HANDLERS,
+  ...PEOPLE_HANDLERS,
 };
 
 export async function handleRequest(

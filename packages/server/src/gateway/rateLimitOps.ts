@@ -40,6 +40,8 @@ export function chargesFor(op: Request["op"], who: RateLimitedCaller): Charge[] 
       ];
     case "lookupAccount":
     case "listDevices":
+    case "block":
+    case "unblock":
       return account === null
         ? []
         : [

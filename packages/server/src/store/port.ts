@@ -11,6 +11,7 @@
  * results. A write that names an account, device or conversation that must
  * exist and does not is a caller bug: it rejects and changes nothing.
  */
+import type { BlockList } from "./blocksPort.js";
 
 export type ConversationKind = "direct" | "group";
 /** "proposal": the hub's own removal proposal (as MLS external sender) for a revoked device. */
@@ -373,7 +374,7 @@ export interface CursorUpdate {
   seq: number;
 }
 
-export interface Store {
+export interface Store extends BlockList {
   // Directory
   /** Create an account with its first device, atomically. */
   createAccount(account: NewAccount, firstDevice: NewDevice): Promise<CreateAccountResult>;

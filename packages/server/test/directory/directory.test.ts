@@ -122,19 +122,67 @@ describe("directory", () => {
     expect((await store.getAccount("eve@instagram"))?.displayName).toBe("Am\u00e9lie");
   });
 
-  it("[DIR4] a closed app cannot be reached from other apps, but from inside it can", async () => {
+  it("[DIR4] [PP1] a closed app cannot be reached from other apps, and says so; from inside it can", async () => {
     const outsider = await register("eve@instagram");
     const insider = await register("bob@vault");
     await register("alice@vault");
     await expect(directory.claimKeyPackages(outsider, "alice@vault")).rejects.toMatchObject({
       code: "POLICY_DENIED",
     });
-    await expect(directory.lookupAccount(outsider, "alice@vault")).rejects.toMatchObject({
+    // [PP1] the lookup says why, naming the app (not NOT_FOUND), for a missing account alike.
+    for (const target of ["alice@vault", "nobody@vault"]) {
+      await expect(directory.lookupAccount(outsider, target)).rejects.toMatchObject({
+        code: "POLICY_DENIED",
+        message: "Vault does not accept messages from other apps",
+      });
+    }
+    await expect(directory.lookupAccount(insider, "nobody@vault")).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     // alice has no key packages yet: the policy let bob through to that answer.
     await expect(directory.claimKeyPackages(insider, "alice@vault")).rejects.toMatchObject({
       code: "NO_KEY_PACKAGE",
+    });
+  });
+
+  it("[PP1] a closed app's user who shares a conversation with the caller has devices it may list", async () => {
+    const outsider = await register("eve@instagram");
+    const insider = await register("bob@vault");
+    await expect(directory.listDevices(outsider, "bob@vault")).rejects.toMatchObject({
+      code: "POLICY_DENIED",
+    });
+    // bob (closed app) writes to eve (open app): eve must check bob's devices to read him.
+    await store.createConversation({
+      id: "c1",
+      kind: "direct",
+      createdAt: 1,
+      creatorAddress: insider.address,
+      creatorDeviceId: insider.deviceId,
+      peerAddress: outsider.address,
+      groupInfo: new Uint8Array([1]),
+    });
+    await store.commit({
+      conversationId: "c1",
+      senderDeviceId: insider.deviceId,
+      senderAddress: insider.address,
+      clientMessageId: "m1",
+      epoch: 0,
+      payload: new Uint8Array([1]),
+      groupInfo: new Uint8Array([2]),
+      welcome: new Uint8Array([3]),
+      serverTime: 2,
+      membership: {
+        addedDevices: [outsider.deviceId],
+        removedDevices: [],
+        addedAccounts: [outsider.address],
+        removedAccounts: [],
+      },
+    });
+    const listed = await directory.listDevices(outsider, "bob@vault");
+    expect(listed.devices.map((d) => d.id)).toEqual([insider.deviceId]);
+    // Lookups still say the app is closed.
+    await expect(directory.lookupAccount(outsider, "bob@vault")).rejects.toMatchObject({
+      code: "POLICY_DENIED",
     });
   });
 

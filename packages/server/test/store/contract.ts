@@ -42,9 +42,11 @@
  *  [ST29] Paged listings of conversations and devices; counts behind the DS16 caps.
  *  [ST30]-[ST32] Append and commit are one algorithm over narrow primitives; the
  *         order of their steps (contract/order.ts; see SPEC.md).
+ *  [PP5]  Blocklists: one row per (blocker, blocked), paged by address.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
+import { blockContract } from "./contract/blocks.js";
 import { commitContract } from "./contract/commit.js";
 import { conversationContract } from "./contract/conversations.js";
 import { cursorInboxContract } from "./contract/cursorsInbox.js";
@@ -108,5 +110,6 @@ export function describeStoreContract(
     pageContract(current);
     revocationContract(current);
     orderContract(current);
+    blockContract(current);
   });
 }

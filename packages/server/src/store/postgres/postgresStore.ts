@@ -53,6 +53,8 @@ import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
 import { VerificationCodeQueries } from "./verificationCodes.js";
 import { RetentionQueries } from "./retention.js";
+import { BlockQueries } from "./blocks.js";
+import type { BlockRecord } from "../blocksPort.js";
 
 /** The session settings durability and liveness depend on, as the server reports them. */
 export interface PostgresSettings {
@@ -91,6 +93,7 @@ export class PostgresStore implements Store {
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
   private readonly pages: PageQueries;
+  private readonly blocks: BlockQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -111,6 +114,7 @@ export class PostgresStore implements Store {
     this.cursors = new CursorQueries(this.db);
     this.codes = new VerificationCodeQueries(this.db);
     this.retention = new RetentionQueries(this.db);
+    this.blocks = new BlockQueries(this.db);
   }
 
   /** Counters for tests and metrics: how well appends are being batched. */
@@ -165,6 +169,30 @@ export class PostgresStore implements Store {
     return this.track(() =>
       this.directory.moveAccount(address, device, at, (tx, id) => this.inbox.dropAll(tx, id)),
     );
+  }
+
+  block(blocker: string, blocked: string, at: number): Promise<boolean> {
+    return this.track(() => this.blocks.block(blocker, blocked, at));
+  }
+
+  unblock(blocker: string, blocked: string): Promise<boolean> {
+    return this.track(() => this.blocks.unblock(blocker, blocked));
+  }
+
+  hasBlocked(blocker: string, blocked: string): Promise<boolean> {
+    return this.track(() => this.blocks.hasBlocked(blocker, blocked));
+  }
+
+  sharesConversation(a: string, b: string): Promise<boolean> {
+    return this.track(() => this.blocks.sharesConversation(a, b));
+  }
+
+  blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
+    return this.track(() => this.blocks.blockedInDirect(conversationId, sender));
+  }
+
+  listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]> {
+    return this.track(() => this.blocks.list(blocker, afterAddress, limit));
   }
 
   issueVerificationCode(

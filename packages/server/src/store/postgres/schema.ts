@@ -240,6 +240,15 @@ const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
   `,
+  // people: blocklists (issue 15, SPEC PP5); as the SQLite migration of the same name.
+  `
+  CREATE TABLE IF NOT EXISTS blocks (
+    blocker    text COLLATE "C" NOT NULL,
+    blocked    text COLLATE "C" NOT NULL,
+    blocked_at bigint NOT NULL,
+    PRIMARY KEY (blocker, blocked)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -278,6 +278,16 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE devices ADD COLUMN revocation BLOB;
   ALTER TABLE devices ADD COLUMN revocation_signed_at INTEGER;
   `,
+  // people: blocklists (issue 15, SPEC PP5): who each account has blocked.
+  // Keyed by blocker, so "has X blocked Y" and X's list are one index each.
+  `
+  CREATE TABLE IF NOT EXISTS blocks (
+    blocker    TEXT NOT NULL,
+    blocked    TEXT NOT NULL,
+    blocked_at INTEGER NOT NULL,
+    PRIMARY KEY (blocker, blocked)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -56,6 +56,8 @@ import { SqliteLogTx } from "./logTx.js";
 import { ProposalQueries } from "./proposals.js";
 import { VerificationCodeQueries } from "./verificationCodes.js";
 import { RetentionQueries } from "./retention.js";
+import { BlockQueries } from "./blocks.js";
+import type { BlockRecord } from "../blocksPort.js";
 import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
@@ -89,6 +91,7 @@ export class SqliteStore implements Store {
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
   private readonly pages: PageQueries;
+  private readonly blocks: BlockQueries;
 
   constructor(
     private readonly db: Database.Database,
@@ -108,6 +111,7 @@ export class SqliteStore implements Store {
     this.cursors = new CursorQueries(db);
     this.codes = new VerificationCodeQueries(db);
     this.retention = new RetentionQueries(db);
+    this.blocks = new BlockQueries(db);
   }
 
   /** Counters for tests and metrics: how well writes are being batched. */
@@ -188,6 +192,32 @@ export class SqliteStore implements Store {
       if (moved.kind === "moved") for (const id of moved.revoked) this.inbox.dropAll(id);
       return moved;
     });
+  }
+
+  // Blocklists (SPEC PP5)
+
+  block(blocker: string, blocked: string, at: number): Promise<boolean> {
+    return this.writer.submit(() => this.blocks.block(blocker, blocked, at));
+  }
+
+  unblock(blocker: string, blocked: string): Promise<boolean> {
+    return this.writer.submit(() => this.blocks.unblock(blocker, blocked));
+  }
+
+  async hasBlocked(blocker: string, blocked: string): Promise<boolean> {
+    return this.blocks.hasBlocked(blocker, blocked);
+  }
+
+  async sharesConversation(a: string, b: string): Promise<boolean> {
+    return this.blocks.sharesConversation(a, b);
+  }
+
+  async blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
+    return this.blocks.blockedInDirect(conversationId, sender);
+  }
+
+  async listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]> {
+    return this.blocks.list(blocker, afterAddress, limit);
   }
 
   // Verification codes

@@ -1,0 +1,43 @@
+/**
+ * What people content changes when it comes in (SPEC PP2, PP4), as writes
+ * that go in the same batch as the message's group state:
+ * - a display name: the sender's latest name, per account (and, sent by
+ *   another device of this account, this device's own name too);
+ * - anything this account sent from another of its devices into a pending
+ *   request (a reply, a profile): the request was accepted there;
+ * - this account's decline from another device: the conversation is dropped
+ *   here too (inactive, its messages deleted).
+ */
+import type { ContentEvent } from "../content/interpret.js";
+import type { LocalConversation, LocalStore, LocalWrite } from "../store/port.js";
+import { MY_NAME, displayNameOf, isDecline } from "./content.js";
+import { nameKey, readRequest, requestWrite } from "./requestState.js";
+
+export interface PeopleOutcome {
+  writes: LocalWrite[];
+  conversation: LocalConversation;
+}
+
+export async function peopleWrites(
+  store: LocalStore,
+  conversation: LocalConversation,
+  event: ContentEvent,
+  entry: { senderAddress: string; outgoing: boolean; serverTime: number },
+): Promise<PeopleOutcome> {
+  const writes: LocalWrite[] = [];
+  const name = displayNameOf(event);
+  if (name !== undefined) writes.push({ kind: "setMeta", key: nameKey(entry.senderAddress), value: name });
+  // A name this account set on another of its devices is this device's name from now on.
+  if (name !== undefined && entry.outgoing) writes.push({ kind: "setMeta", key: MY_NAME, value: name });
+  if (!entry.outgoing) return { writes, conversation };
+  const request = await readRequest(store, conversation.id);
+  if (request?.status !== "pending") return { writes, conversation };
+  if (isDecline(event)) {
+    writes.push(requestWrite(conversation.id, { ...request, status: "declined" }));
+    for (const message of await store.listMessages(conversation.id))
+      writes.push({ kind: "deleteMessage", conversationId: conversation.id, id: message.id });
+    return { writes, conversation: { ...conversation, active: false } };
+  }
+  writes.push(requestWrite(conversation.id, { ...request, status: "accepted" }));
+  return { writes, conversation };
+}
