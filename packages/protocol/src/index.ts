@@ -15,3 +15,4 @@ export * from "./hotFrames.js";
 export * from "./mimi/index.js";
 export * from "./names.js";
 export { equalBytes } from "./bytes.js";
+export * from "./groupSettings.js";

@@ -28,6 +28,7 @@ import type {
 import { deviceAuthenticationService, parseCredential } from "./credential.js";
 import type { MemberVerifier, RemovalVerifier } from "./credential.js";
 import type {
+  ChangeRequest,
   DeviceIdentity,
   GeneratedKeyPackage,
   GroupEngine,
@@ -47,6 +48,9 @@ import {
   withCommittableProposals,
 } from "./proposals.js";
 import { retiredSecrets } from "./retire.js";
+import { requireMayManage, settingsExtension, settingsIn, withSettings } from "./groupSettings.js";
+import { proposeLeave } from "./leave.js";
+import type { GroupSettingsValue } from "@switchboard/protocol";
 import {
   EngineGroupState,
   asEngineState,
@@ -124,7 +128,7 @@ class TsMlsEngine implements GroupEngine {
   async createGroup(
     identity: DeviceIdentity,
     groupId: Uint8Array,
-    options?: { externalSender?: Uint8Array },
+    options?: { externalSender?: Uint8Array; settings?: GroupSettingsValue },
   ): Promise<{ state: GroupState; groupInfo: Uint8Array }> {
     await this.#identities.check(identity);
     if (groupId.length === 0 || groupId.length > MAX_GROUP_ID_BYTES) {
@@ -141,7 +145,11 @@ class TsMlsEngine implements GroupEngine {
       publicPackage,
       privatePackage,
       // In the GroupContext, so every joiner gets it (Welcome and GroupInfo) and no member can drop it.
-      hubKey === undefined ? [] : [hubExternalSender(hubKey)],
+      [
+        ...(hubKey === undefined ? [] : [hubExternalSender(hubKey)]),
+        // [GR1] who manages the group, and its title, in the GroupContext.
+        ...(options?.settings === undefined ? [] : [settingsExtension(options.settings)]),
+      ],
       this.cs,
       this.config,
     );
@@ -151,13 +159,19 @@ class TsMlsEngine implements GroupEngine {
   async createCommit(
     identity: DeviceIdentity,
     state: GroupState,
-    change: { add: Uint8Array[]; removeDeviceIds: string[] },
+    change: ChangeRequest,
   ): Promise<PendingCommit> {
     const { engineState, client: current } = await this.#open(identity, state);
     const removeIds = [...new Set(change.removeDeviceIds)];
     // RFC 9420 §12.2: a commit cannot remove its own committer.
     if (removeIds.includes(identity.deviceId))
       throw new MlsEngineError("MLS_INVALID_ARGUMENT", "a device cannot remove itself");
+    // [GR2] checked here too, so a member is told before the hub refuses.
+    requireMayManage(settingsIn(current.groupContext.extensions), identity.address, {
+      adds: change.add.length > 0,
+      removesOthers: removeIds.length > 0,
+      changesContext: change.settings !== undefined,
+    });
     // ts-mls references every pending proposal (the hub's Removes) in the commit.
     const proposed = pendingRemovedLeaves(current);
     if (proposed.includes(current.privatePath.leafIndex)) {
@@ -175,6 +189,17 @@ class TsMlsEngine implements GroupEngine {
     const proposals: Proposal[] = [
       ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
       ...keyPackages.map(({ keyPackage }): Proposal => ({ proposalType: "add", add: { keyPackage } })),
+      // RFC 9420 §12.1.7: the proposal holds the whole new list; everything else is kept.
+      ...(change.settings === undefined
+        ? []
+        : [
+            {
+              proposalType: "group_context_extensions",
+              groupContextExtensions: {
+                extensions: withSettings(client.groupContext.extensions, change.settings),
+              },
+            } as Proposal,
+          ]),
     ];
     let result: Awaited<ReturnType<typeof createCommit>>;
     try {
@@ -256,6 +281,18 @@ class TsMlsEngine implements GroupEngine {
       default:
         throw new MlsEngineError("MLS_UNSUPPORTED", `${message.wireformat} is not processed here`);
     }
+  }
+
+  async proposeLeave(
+    identity: DeviceIdentity,
+    state: GroupState,
+  ): Promise<{ proposals: Uint8Array[]; newState: GroupState }> {
+    const { engineState, client } = await this.#open(identity, state);
+    return proposeLeave(this.cs, engineState, client, identity.address);
+  }
+
+  settings(state: GroupState): GroupSettingsValue | undefined {
+    return settingsIn(asEngineState(state).client.groupContext.extensions);
   }
 
   members(state: GroupState) {

@@ -10,6 +10,7 @@ import type { Caller } from "../caller.js";
 import type { DeliveryService } from "../delivery/deliveryService.js";
 import type { DeviceMessages } from "../delivery/deviceMessages.js";
 import type { Revocation } from "../delivery/revocation.js";
+import type { LeaveProposals } from "../delivery/leaveProposals.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
 import type { MembershipSettings } from "../delivery/membershipSettings.js";
@@ -22,6 +23,8 @@ export interface Services {
   linking: Linking;
   revocation: Revocation;
   deviceMessages: DeviceMessages;
+  /** Members' proposals to leave a group (SPEC GR6). */
+  leaves: LeaveProposals;
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;

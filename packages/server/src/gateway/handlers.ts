@@ -15,6 +15,7 @@ import { LOGIN_HANDLERS } from "./loginHandlers.js";
 import { chargeRequest } from "./rateLimitOps.js";
 import { VERIFICATION_HANDLERS } from "./verificationHandlers.js";
 import { MEDIA_HANDLERS } from "../media/mediaHandlers.js";
+import { GROUP_HANDLERS } from "./groupHandlers.js";
 
 export type { Services, Session } from "./handlerTypes.js";
 
@@ -26,6 +27,7 @@ const HANDLERS: HandlerTable = {
   ...VERIFICATION_HANDLERS,
   ...KEY_PACKAGE_HANDLERS,
   ...MEDIA_HANDLERS,
+  ...GROUP_HANDLERS,
 };
 
 export async function handleRequest(
