@@ -53,6 +53,8 @@ import type {
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
+import { Groups } from "./conversations/groups/groups.js";
+import { groupEventsOf, type GroupChange } from "./conversations/groups/events.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -85,6 +87,30 @@ export class SwitchboardClient {
       platform,
     });
     return this.attachmentsApi;
+  }
+
+  private groupsApi: Groups | undefined;
+
+  /** Group settings, admins, rename and leave (SPEC GR); changes arrive as "group" events. */
+  get groups(): Groups {
+    this.groupsApi ??= new Groups({
+      ...{
+        store: this.options.store,
+        engine: this.options.engine,
+        queue: this.queue,
+        committer: this.committer,
+      },
+      ...{
+        call: (op, value) => this.call(op, value),
+        identity: () => this.engineIdentity(),
+        clock: this.clock,
+      },
+      catchUp: (conversationId) => this.requireApplier().catchUp(conversationId),
+      lookup: (address) => this.lookup(address),
+      onEvent: (event) => this.events.emit("group", event),
+      onConversation: (c) => this.events.emit("conversation", c),
+    });
+    return this.groupsApi;
   }
 
   constructor(options: ClientOptions) {
@@ -143,6 +169,7 @@ export class SwitchboardClient {
       applier,
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
+      onGroupChange: (change) => this.groupChanged(change),
       trust: this.trust,
       clock: this.clock,
     });
@@ -175,6 +202,8 @@ export class SwitchboardClient {
       acceptInbox,
       currentSession,
       onError,
+      onGroupEvent: (event) => this.events.emit("group", event),
+      clock: this.clock,
     });
     this.pushes = new PushReceiver({
       call,
@@ -365,6 +394,7 @@ export class SwitchboardClient {
     const conversationId = toHex(groupId);
     const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
       externalSender: await this.hubKey(),
+      settings: { admins: [this.address], everyoneManages: false, title }, // [GR1] the creator is its admin
     });
     await this.call("createConversation", { conversationId, kind: ConversationKind.GROUP, groupInfo });
     await this.saveNewConversation(conversationId, "group", title, null, state);
@@ -621,6 +651,10 @@ export class SwitchboardClient {
     }
   }
 
+  private groupChanged(change: GroupChange): void {
+    for (const event of groupEventsOf(change)) this.events.emit("group", event);
+  }
+
   /** The hub's external-sender key, which every new group names (it proposes revoked devices' removal). */
   private async hubKey(): Promise<Uint8Array> {
     const link = this.ensureLink();
@@ -645,6 +679,11 @@ export class SwitchboardClient {
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
+      onGroupChange: (change) => this.groupChanged(change),
+      onLeaveProposal: (id) =>
+        void this.committer
+          .commitPendingRemovals(id)
+          .catch((error: unknown) => this.events.emit("error", { error, context: id })),
       onError: (error, context) => this.events.emit("error", { error, context }),
       historyExpired: async (conversation, firstSeq) => {
         const rejoined = await rejoinConversation(

@@ -49,7 +49,9 @@ export type ClientErrorCode =
   /** A message may be edited at most 10 times (SPEC CT10). */
   | "TOO_MANY_EDITS"
   /** The message was deleted for everyone (SPEC CT11). */
-  | "MESSAGE_DELETED";
+  | "MESSAGE_DELETED"
+  /** Only the group's admins may add, remove, rename or change its settings (SPEC GR2). */
+  | "NOT_ADMIN";
 
 export class ClientError extends Error {
   override name = "ClientError";

@@ -73,6 +73,8 @@ export interface PendingCommit {
   addedDevices: string[];
   /** The devices asked for, and those the pending proposals it carries remove. */
   removedDevices: string[];
+  /** Of removedDevices, those whose own account proposed their removal (leaving, SPEC GR6). */
+  leftDevices: string[];
 }
 
 /** What a commit asks for. */
@@ -115,6 +117,8 @@ export type Processed =
       kind: "proposal";
       newState: GroupState;
       removedDevices: string[];
+      /** True for a member's proposal to leave (SPEC GR6), false for the hub's. */
+      byMember: boolean;
     };
 
 export interface GroupEngine {

@@ -169,6 +169,7 @@ export async function processProposal(
     kind: "proposal",
     newState: new EngineGroupState(result.newState, result.consumed, from),
     removedDevices: [removed.deviceId],
+    byMember: false,
   };
 }
 
@@ -198,7 +199,7 @@ async function processLeaveProposal(
     throw new MlsEngineError("MLS_UNSUPPORTED", "a member may propose only its own account's removal");
   // Our own proposal, back from the log: createProposal already keeps it pending.
   if (senderLeaf === client.privatePath.leafIndex)
-    return { kind: "proposal", newState: from, removedDevices: [removed.deviceId] };
+    return { kind: "proposal", newState: from, removedDevices: [removed.deviceId], byMember: true };
   let result: Awaited<ReturnType<typeof processPublicMessage>>;
   try {
     result = await processPublicMessage(client, pm, makePskIndex(client, {}), cs);
@@ -209,6 +210,7 @@ async function processLeaveProposal(
     kind: "proposal",
     newState: new EngineGroupState(result.newState, result.consumed, from),
     removedDevices: [removed.deviceId],
+    byMember: true,
   };
 }
 

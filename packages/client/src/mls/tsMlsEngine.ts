@@ -44,6 +44,7 @@ import { bytesEqual, leafAt, leavesOfDevices, memberAt, membersOf } from "./memb
 import {
   hasPendingProposals,
   hubExternalSender,
+  pendingLeftLeaves,
   pendingRemovedLeaves,
   withCommittableProposals,
 } from "./proposals.js";
@@ -228,6 +229,7 @@ class TsMlsEngine implements GroupEngine {
       epoch: engineState.epoch,
       addedDevices: keyPackages.map((k) => k.deviceId),
       removedDevices: [...new Set([...proposedIds, ...removeIds])],
+      leftDevices: pendingLeftLeaves(client).map((leaf) => memberAt(client.ratchetTree, leaf).deviceId),
     };
   }
 
