@@ -58,16 +58,18 @@ export function requireAllowedContext(before: readonly Extension[], after: reado
 }
 
 /**
- * [GR2] Refuse a commit by `address` that manages the group (adds, removes
- * another account's devices inline, or changes the GroupContext) when the
- * settings keep that to admins.
+ * [GR2] Refuse a commit by `address` that manages the group (adds or removes
+ * inline another account's devices, or changes the GroupContext) when the
+ * settings keep that to admins. A member's own account's devices are its
+ * own business (a newly linked device is added by its account).
  */
 export function requireMayManage(
   settings: GroupSettingsValue | undefined,
   address: string,
-  change: { adds: boolean; removesOthers: boolean; changesContext: boolean },
+  change: { adds: readonly string[]; removes: readonly string[]; changesContext: boolean },
 ): void {
-  if (!change.adds && !change.removesOthers && !change.changesContext) return;
+  const others = (accounts: readonly string[]) => accounts.some((a) => a !== address);
+  if (!others(change.adds) && !others(change.removes) && !change.changesContext) return;
   if (mayManage(settings, address)) return;
   throw new MlsEngineError("MLS_NOT_ADMIN", `${address} is not an admin of the group`);
 }

@@ -249,8 +249,8 @@ export async function processCommit(
   // [GR2] the same rule the hub enforces, checked by every member.
   if (sent.senderType === "member") {
     requireMayManage(settingsIn(before), memberAt(client.ratchetTree, sent.leafIndex).address, {
-      adds: addedDevices.length > 0,
-      removesOthers: changes.inlineRemoves,
+      adds: changes.addedAccounts,
+      removes: changes.inlineRemovedAccounts,
       changesContext: changes.extensions !== undefined,
     });
   }
@@ -306,23 +306,25 @@ function commitChanges(
   removedDevices: string[];
   removesMe: boolean;
   leftDevices: string[];
-  inlineRemoves: boolean;
+  addedAccounts: string[];
+  inlineRemovedAccounts: string[];
   extensions: Extension[] | undefined;
 } {
   const addedDevices: string[] = [];
   const removedDevices = new Set<string>();
   const leftDevices: string[] = [];
   let removesMe = false;
-  let inlineRemoves = false;
+  const addedAccounts: string[] = [];
+  const inlineRemovedAccounts: string[] = [];
   let extensions: Extension[] | undefined;
   for (const item of proposals) {
     const proposal = resolveProposal(item, client);
     switch (proposal.proposalType) {
       case "remove": {
         removesMe ||= proposal.remove.removed === client.privatePath.leafIndex;
-        const deviceId = memberAt(client.ratchetTree, proposal.remove.removed).deviceId;
+        const { deviceId, address } = memberAt(client.ratchetTree, proposal.remove.removed);
         removedDevices.add(deviceId);
-        if (item.proposalOrRefType === "proposal") inlineRemoves = true;
+        if (item.proposalOrRefType === "proposal") inlineRemovedAccounts.push(address);
         // [GR6] a pending Remove a member proposed (only ever its own account's): leaving.
         else if (proposerLeaf(item, client) !== undefined) leftDevices.push(deviceId);
         break;
@@ -330,9 +332,12 @@ function commitChanges(
       case "group_context_extensions":
         extensions = proposal.groupContextExtensions.extensions;
         break;
-      case "add":
-        addedDevices.push(deviceIdOf(proposal.add.keyPackage.leafNode.credential, "an added member"));
+      case "add": {
+        const credential = proposal.add.keyPackage.leafNode.credential;
+        addedDevices.push(deviceIdOf(credential, "an added member"));
+        addedAccounts.push(parseCredential(credential)?.address ?? "");
         break;
+      }
       case "external_init":
         break;
       default:
@@ -347,7 +352,8 @@ function commitChanges(
     removedDevices: [...removedDevices],
     removesMe,
     leftDevices,
-    inlineRemoves,
+    addedAccounts,
+    inlineRemovedAccounts,
     extensions,
   };
 }

@@ -167,12 +167,6 @@ class TsMlsEngine implements GroupEngine {
     // RFC 9420 §12.2: a commit cannot remove its own committer.
     if (removeIds.includes(identity.deviceId))
       throw new MlsEngineError("MLS_INVALID_ARGUMENT", "a device cannot remove itself");
-    // [GR2] checked here too, so a member is told before the hub refuses.
-    requireMayManage(settingsIn(current.groupContext.extensions), identity.address, {
-      adds: change.add.length > 0,
-      removesOthers: removeIds.length > 0,
-      changesContext: change.settings !== undefined,
-    });
     // ts-mls references every pending proposal (the hub's Removes) in the commit.
     const proposed = pendingRemovedLeaves(current);
     if (proposed.includes(current.privatePath.leafIndex)) {
@@ -187,6 +181,12 @@ class TsMlsEngine implements GroupEngine {
       (leaf) => !proposed.includes(leaf),
     );
     const keyPackages = change.add.map((bytes) => this.#decodeKeyPackage(bytes));
+    // [GR2] checked here too, so a member is told before the hub refuses.
+    requireMayManage(settingsIn(client.groupContext.extensions), identity.address, {
+      adds: keyPackages.map((k) => k.address),
+      removes: removed.map((leaf) => memberAt(client.ratchetTree, leaf).address),
+      changesContext: change.settings !== undefined,
+    });
     const proposals: Proposal[] = [
       ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
       ...keyPackages.map(({ keyPackage }): Proposal => ({ proposalType: "add", add: { keyPackage } })),
@@ -333,7 +333,7 @@ class TsMlsEngine implements GroupEngine {
     return { engineState, client: withSigner(engineState, identity.signaturePrivateKey) };
   }
 
-  #decodeKeyPackage(bytes: Uint8Array): { keyPackage: KeyPackage; deviceId: string } {
+  #decodeKeyPackage(bytes: Uint8Array): { keyPackage: KeyPackage; deviceId: string; address: string } {
     let keyPackage: KeyPackage;
     try {
       keyPackage = decodeMessageOf(bytes, "mls_key_package").keyPackage;
@@ -345,6 +345,6 @@ class TsMlsEngine implements GroupEngine {
     const device = parseCredential(keyPackage.leafNode.credential);
     if (device === undefined)
       throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", "key package without a device credential");
-    return { keyPackage, deviceId: device.deviceId };
+    return { keyPackage, deviceId: device.deviceId, address: device.address };
   }
 }

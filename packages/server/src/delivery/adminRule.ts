@@ -4,7 +4,8 @@
  * hub reads them from the stored GroupInfo, in the clear like the rest of
  * a commit's framing). Managing is adding devices, removing devices inline,
  * or any GroupContextExtensions proposal (the title, the admins, the
- * disappearing timer, whatever comes next). Not managing: a member's commit
+ * disappearing timer, whatever comes next). Not managing: adding or
+ * removing devices of the committer's own account; a member's commit
  * of pending Removes by reference (the hub's for revoked devices, a leaving
  * member's own), and an external commit rejoining one's own account.
  *
@@ -12,6 +13,7 @@
  * must be what the commit makes them: the proposal's, or unchanged.
  */
 import {
+  type CredentialIdentity,
   GROUP_SETTINGS_EXTENSION_TYPE,
   ProtocolError,
   decodeGroupSettings,
@@ -45,13 +47,19 @@ export function requireAdminRule(input: {
   before: readonly Extension[];
   /** GroupContext extensions of the new GroupInfo the commit comes with. */
   after: readonly Extension[];
+  /** Leaf -> device of the epoch the commit ends, for whose devices it removes. */
+  leaves: ReadonlyMap<number, CredentialIdentity>;
 }): void {
   const { commit, committer, before, after } = input;
   const proposed = commit.contextExtensions;
   if (proposed !== null && commit.senderType !== "member")
     throw new ProtocolError("INVALID_ARGUMENT", "an external commit may not change the group context");
   const settings = groupSettingsIn(before);
-  const manages = commit.added.length > 0 || commit.removedLeaves.length > 0 || proposed !== null;
+  const others = (address: string | undefined) => address !== committer;
+  const manages =
+    commit.added.some((a) => others(a.address)) ||
+    commit.removedLeaves.some((leaf) => others(input.leaves.get(leaf)?.address)) ||
+    proposed !== null;
   if (commit.senderType === "member" && manages && !mayManage(settings, committer))
     throw new ProtocolError("NOT_ADMIN", `${committer} is not an admin of this group`);
   const expected = settingsData(proposed ?? before);

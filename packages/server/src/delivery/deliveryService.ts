@@ -247,7 +247,10 @@ export class DeliveryService {
       );
     // [GR2] [GR3] admins manage; the new GroupInfo carries the settings the commit makes.
     const { extensions: before } = current.value;
-    requireAdminRule({ commit, committer: caller.address, before, after: info.value.extensions });
+    requireAdminRule({
+      ...{ commit, committer: caller.address, before, after: info.value.extensions },
+      leaves: leaves.value,
+    });
     const removedByReference = await this.resolveProposalRefs(input.conversationId, input.epoch, commit);
     const members = new Set(await this.store.listMembers(input.conversationId));
     const incoming = [...commit.added, ...(commit.joiner ? [commit.joiner] : [])];
