@@ -93,7 +93,7 @@ export class Syncer {
       if (!local.active || listed.has(local.id) || local.createdAt >= askedAt) continue;
       const now = this.deps.clock();
       await endMembership(this.deps.store, local, now);
-      this.deps.onGroupEvent(removedSelfEvent(local.id, this.deps.identity().address, now));
+      this.deps.onGroupEvent(removedSelfEvent(local.id, this.deps.identity().address, now, local.appliedSeq));
     }
   }
 

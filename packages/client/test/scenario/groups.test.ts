@@ -92,7 +92,7 @@ describe("groups: admins, renames, removals and leaving", () => {
     await bob.client.groups.leave(group);
     await expect(bob.client.sendText(group, "bye")).rejects.toMatchObject({ code: "NOT_A_MEMBER" });
     await eventually(
-      () => brief(aliceSaw).includes(`member-left ${BOB} by ${ALICE}`),
+      () => brief(aliceSaw).includes(`member-left ${BOB} by ${BOB}`),
       "alice to see bob leave",
     );
     const aliceView = (await alice.client.conversations()).find((c) => c.id === group)!;

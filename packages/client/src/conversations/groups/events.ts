@@ -13,7 +13,7 @@ interface EventBase {
   conversationId: string;
   /** The account whose commit made the change; null when not known (learnt from the hub's listing). */
   by: string | null;
-  /** The log position of the commit (0 when learnt otherwise). */
+  /** The log position of the commit (when learnt otherwise: how far this device had applied). */
   seq: number;
   /** When it happened (the hub's time of the commit, or this device's when learnt otherwise). */
   at: number;
@@ -58,7 +58,9 @@ export function groupEventsOf(change: GroupChange): GroupEvent[] {
   for (const member of [...before].filter((a) => !after.has(a)).sort()) {
     const devices = change.membersBefore.filter((m) => m.address === member);
     const left = devices.every((d) => change.leftDevices.includes(d.deviceId));
-    events.push({ ...base, kind: left ? "member-left" : "member-removed", member });
+    // One who left did it themselves, whoever committed it.
+    if (left) events.push({ ...base, by: member, kind: "member-left", member });
+    else events.push({ ...base, kind: "member-removed", member });
   }
   const was = change.settingsBefore;
   const now = change.settingsAfter;
@@ -76,6 +78,6 @@ export function groupEventsOf(change: GroupChange): GroupEvent[] {
 }
 
 /** This device learnt it is no longer a member without seeing the commit (GR5). */
-export function removedSelfEvent(conversationId: string, self: string, at: number): GroupEvent {
-  return { conversationId, by: null, seq: 0, at, kind: "member-removed", member: self };
+export function removedSelfEvent(conversationId: string, self: string, at: number, seq: number): GroupEvent {
+  return { conversationId, by: null, seq, at, kind: "member-removed", member: self };
 }

@@ -113,7 +113,14 @@ export class Groups {
         const left = await endMembership(this.deps.store, kept, now);
         this.deps.onConversation(left);
         const self = this.deps.identity().address;
-        this.deps.onEvent({ kind: "member-left", conversationId, by: self, member: self, seq: 0, at: now });
+        this.deps.onEvent({
+          kind: "member-left",
+          conversationId,
+          by: self,
+          member: self,
+          seq: left.appliedSeq,
+          at: now,
+        });
         return "left" as const;
       });
       if (outcome === "left") return;
