@@ -16,7 +16,6 @@ import {
 import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
 import { Committer } from "./conversations/commits.js";
-import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
 import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
 import { AccountDevices } from "./devices/accountDevices.js";
@@ -32,7 +31,7 @@ import { ClientError } from "./errors.js";
 import { Emitter } from "./events.js";
 import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "./identity/deviceKeys.js";
 import { topUpKeyPackages } from "./keyPackages.js";
-import type { DeviceIdentity, GroupEngine, GroupMember } from "./mls/engine.js";
+import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
 import { Link } from "./session/link.js";
@@ -54,7 +53,6 @@ import type {
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
 import { Groups } from "./conversations/groups/groups.js";
-import { groupEventsOf, type GroupChange } from "./conversations/groups/events.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -73,6 +71,8 @@ export class SwitchboardClient {
   private readonly trust: DeviceTrust;
   private readonly deviceInbox: DeviceInbox;
   private readonly accountDevices: AccountDevices;
+  /** Group settings, admins, rename, remove and leave (SPEC GR); changes arrive as `group` events. */
+  readonly groups: Groups;
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
@@ -87,30 +87,6 @@ export class SwitchboardClient {
       platform,
     });
     return this.attachmentsApi;
-  }
-
-  private groupsApi: Groups | undefined;
-
-  /** Group settings, admins, rename and leave (SPEC GR); changes arrive as "group" events. */
-  get groups(): Groups {
-    this.groupsApi ??= new Groups({
-      ...{
-        store: this.options.store,
-        engine: this.options.engine,
-        queue: this.queue,
-        committer: this.committer,
-      },
-      ...{
-        call: (op, value) => this.call(op, value),
-        identity: () => this.engineIdentity(),
-        clock: this.clock,
-      },
-      catchUp: (conversationId) => this.requireApplier().catchUp(conversationId),
-      lookup: (address) => this.lookup(address),
-      onEvent: (event) => this.events.emit("group", event),
-      onConversation: (c) => this.events.emit("conversation", c),
-    });
-    return this.groupsApi;
   }
 
   constructor(options: ClientOptions) {
@@ -168,10 +144,18 @@ export class SwitchboardClient {
       identity,
       applier,
       onConversation: (c) => this.events.emit("conversation", c),
-      onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
-      onGroupChange: (change) => this.groupChanged(change),
+      onGroupChange: (change) => this.groups.changed(change),
       trust: this.trust,
       clock: this.clock,
+    });
+    const groupRim = { store, engine, call, identity, applier, queue: this.queue, clock: this.clock };
+    const lookup = (address: string) => this.lookup(address);
+    this.groups = new Groups({
+      ...groupRim,
+      committer: this.committer,
+      trust: this.trust,
+      lookup,
+      events: this.events,
     });
     this.messaging = new Messaging({
       store,
@@ -408,15 +392,8 @@ export class SwitchboardClient {
   }
 
   /** Remove a person (every device of theirs) from a group. */
-  async removeMember(conversationId: string, address: string): Promise<void> {
-    const target = await this.lookup(address);
-    await this.committer.commitChange(conversationId, async (conversation) => {
-      const members = this.options.engine.members(this.options.engine.deserialize(conversation.groupState));
-      const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
-      if (removeDeviceIds.length === 0)
-        throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
-      return { add: [], removeDeviceIds };
-    });
+  removeMember(conversationId: string, address: string): Promise<void> {
+    return this.groups.removeMember(conversationId, address);
   }
 
   /** Send a text to a conversation id or an address (its direct conversation); resolves once durable, with its MIMI id. */
@@ -644,17 +621,6 @@ export class SwitchboardClient {
     });
   }
 
-  private membersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void {
-    for (const change of deviceChanges(before, after)) {
-      this.trust.forget(change.address);
-      this.events.emit("devices", { ...change, conversationId });
-    }
-  }
-
-  private groupChanged(change: GroupChange): void {
-    for (const event of groupEventsOf(change)) this.events.emit("group", event);
-  }
-
   /** The hub's external-sender key, which every new group names (it proposes revoked devices' removal). */
   private async hubKey(): Promise<Uint8Array> {
     const link = this.ensureLink();
@@ -678,12 +644,8 @@ export class SwitchboardClient {
       onMessage: (m) => this.events.emit("message", m),
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
-      onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
-      onGroupChange: (change) => this.groupChanged(change),
-      onLeaveProposal: (id) =>
-        void this.committer
-          .commitPendingRemovals(id)
-          .catch((error: unknown) => this.events.emit("error", { error, context: id })),
+      onGroupChange: (change) => this.groups.changed(change),
+      onLeaveProposal: (id) => this.groups.commitLeaves(id),
       onError: (error, context) => this.events.emit("error", { error, context }),
       historyExpired: async (conversation, firstSeq) => {
         const rejoined = await rejoinConversation(

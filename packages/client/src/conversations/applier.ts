@@ -6,7 +6,7 @@
  * entry at least once from the hub, exactly once to the user).
  */
 import { EntryKind, ProtocolError, type InboxItem, type LogEntry } from "@switchboard/protocol";
-import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
+import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { interpretContent } from "../content/interpret.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
@@ -25,9 +25,7 @@ export interface ApplierDeps {
   /** A reaction, an edit or a delete for everyone changed a stored message (SPEC CT5-CT7). */
   onContent(notice: Exclude<ContentNotice, { kind: "message" | "title" }>): void;
   onConversation(conversation: LocalConversation): void;
-  /** A commit changed the group's members (to tell "Bob added a new device"). */
-  onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
-  /** A commit changed the group (members, settings): what people are told (SPEC GR4). */
+  /** A commit changed the group (members, settings): what people are told (SPEC GR4, and "Bob added a new device"). */
   onGroupChange(change: GroupChange): void;
   /** [GR6] A member proposed to leave: commit it soon (outside this queue), so the group moves on. */
   onLeaveProposal(conversationId: string): void;
@@ -222,7 +220,6 @@ export class Applier {
     const membersAfter = result.removedSelf
       ? membersBefore.filter((m) => !result.removedDevices.includes(m.deviceId))
       : engine.members(result.newState);
-    if (!result.removedSelf) this.deps.onMembersChanged(conversation.id, membersBefore, membersAfter);
     this.deps.onGroupChange({
       conversationId: conversation.id,
       by: result.sender?.address ?? null,

@@ -5,7 +5,7 @@
  */
 import { ProtocolError } from "@switchboard/protocol";
 import type { DeviceTrust } from "../devices/trust.js";
-import type { ChangeRequest, DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
+import type { ChangeRequest, DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import { participantsOf, type Applier } from "./applier.js";
@@ -38,8 +38,6 @@ export interface CommitterDeps {
   /** Catches a conversation up after an epoch conflict. */
   applier(): Applier;
   onConversation(conversation: LocalConversation): void;
-  /** After this device's own commit changed the group's members. */
-  onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
   /** After this device's own commit changed the group (SPEC GR4). */
   onGroupChange(change: GroupChange): void;
   trust: DeviceTrust;
@@ -133,7 +131,6 @@ export class Committer {
         };
         await this.deps.store.write([{ kind: "putConversation", conversation: next }]);
         this.deps.onConversation(next);
-        this.deps.onMembersChanged(conversationId, engine.members(before), engine.members(pending.newState));
         this.deps.onGroupChange({
           conversationId,
           by: this.deps.identity().address,

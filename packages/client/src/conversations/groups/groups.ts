@@ -13,7 +13,12 @@ import type { LocalConversation, LocalStore } from "../../store/port.js";
 import type { Committer } from "../commits.js";
 import { requireConversation } from "../requireConversation.js";
 import type { SerialQueue } from "../serialQueue.js";
-import { type GroupEvent } from "./events.js";
+import { groupEventsOf, type GroupChange } from "./events.js";
+import type { Emitter } from "../../events.js";
+import type { ClientEvents } from "../../clientTypes.js";
+import type { Applier } from "../applier.js";
+import { deviceChanges } from "../../devices/changes.js";
+import type { DeviceTrust } from "../../devices/trust.js";
 import { endMembership } from "./removal.js";
 
 export interface GroupsDeps {
@@ -24,12 +29,12 @@ export interface GroupsDeps {
   committer: Committer;
   identity(): DeviceIdentity;
   clock(): number;
-  /** Fetch and apply what is new in the conversation. */
-  catchUp(conversationId: string): Promise<void>;
+  applier(): Applier;
   /** The account's canonical address (the directory normalises handles). */
   lookup(address: string): Promise<string>;
-  onEvent(event: GroupEvent): void;
-  onConversation(conversation: LocalConversation): void;
+  trust: DeviceTrust;
+  /** Where `group` (SPEC GR4), `devices`, `conversation` and `error` events go. */
+  events: Emitter<ClientEvents>;
 }
 
 /** How often leaving is tried again when a commit moved the group on under the proposals. */
@@ -37,6 +42,41 @@ const MAX_LEAVE_ATTEMPTS = 6;
 
 export class Groups {
   constructor(private readonly deps: GroupsDeps) {}
+
+  /**
+   * [GR4] A commit changed a group: tell what people should see, and which
+   * accounts' devices changed (their safety numbers change; trust is asked
+   * again). A device removed itself learns nothing more of the devices.
+   */
+  changed(change: GroupChange): void {
+    const self = this.deps.identity().deviceId;
+    if (change.membersAfter.some((m) => m.deviceId === self)) {
+      for (const devices of deviceChanges([...change.membersBefore], [...change.membersAfter])) {
+        this.deps.trust.forget(devices.address);
+        this.deps.events.emit("devices", { ...devices, conversationId: change.conversationId });
+      }
+    }
+    for (const event of groupEventsOf(change)) this.deps.events.emit("group", event);
+  }
+
+  /** [GR6] A member proposed to leave: commit it (in the background) so the group moves on. */
+  commitLeaves(conversationId: string): void {
+    this.deps.committer
+      .commitPendingRemovals(conversationId)
+      .catch((error: unknown) => this.deps.events.emit("error", { error, context: conversationId }));
+  }
+
+  /** Remove a person (every device of theirs) from a group (admins only, GR2). */
+  async removeMember(conversationId: string, address: string): Promise<void> {
+    const target = await this.deps.lookup(address);
+    await this.deps.committer.commitChange(conversationId, async (conversation) => {
+      const members = this.deps.engine.members(this.deps.engine.deserialize(conversation.groupState));
+      const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
+      if (removeDeviceIds.length === 0)
+        throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
+      return { add: [], removeDeviceIds };
+    });
+  }
 
   /**
    * The group's settings: its admins, whether everyone manages it, its title.
@@ -111,22 +151,16 @@ export class Groups {
         const now = this.deps.clock();
         const kept = { ...conversation, groupState: engine.serialize(newState) };
         const left = await endMembership(this.deps.store, kept, now);
-        this.deps.onConversation(left);
+        this.deps.events.emit("conversation", left);
         const self = this.deps.identity().address;
-        this.deps.onEvent({
-          kind: "member-left",
-          conversationId,
-          by: self,
-          member: self,
-          seq: left.appliedSeq,
-          at: now,
-        });
+        const event = { conversationId, by: self, member: self, seq: left.appliedSeq, at: now };
+        this.deps.events.emit("group", { kind: "member-left", ...event });
         return "left" as const;
       });
       if (outcome === "left") return;
       if (attempt + 1 >= MAX_LEAVE_ATTEMPTS)
         throw new ProtocolError("EPOCH_CONFLICT", "gave up leaving after repeated epoch conflicts");
-      await this.deps.catchUp(conversationId);
+      await this.deps.applier().catchUp(conversationId);
     }
   }
 
