@@ -69,10 +69,17 @@ describe("switchboard CLI", () => {
 
       await sb("alice", "group", "remove", group, "carol@instagram");
       await sb("alice", "send", group, "carol is gone");
-      expect(jsonLines(await sb("carol", "sync", "--json"))).toHaveLength(0);
-      expect(messagesOnly(jsonLines(await sb("bob", "sync", "--json"))).map((m) => m.text)).toEqual([
+      // [GR5] carol sees that she was removed, and nothing else.
+      expect(jsonLines(await sb("carol", "sync", "--json"))).toEqual([
+        expect.objectContaining({ kind: "member-removed", member: "carol@instagram" }),
+      ]);
+      const bobAfter = jsonLines(await sb("bob", "sync", "--json"));
+      expect(bobAfter.filter((m) => m.kind === "message").map((m) => m.text)).toEqual([
         "saturday?",
         "carol is gone",
+      ]);
+      expect(bobAfter.filter((m) => m.kind === "member-removed")).toEqual([
+        expect.objectContaining({ by: "alice@example.com@messenger", member: "carol@instagram" }),
       ]);
     },
     PROCESS_TEST_TIMEOUT_MS,

@@ -17,7 +17,6 @@ import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
 import { newConversation } from "./conversations/newConversation.js";
 import { Committer } from "./conversations/commits.js";
-import { deviceChanges } from "./devices/changes.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
 import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
 import { AccountDevices } from "./devices/accountDevices.js";
@@ -34,7 +33,7 @@ import { ClientError } from "./errors.js";
 import { Emitter } from "./events.js";
 import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "./identity/deviceKeys.js";
 import { topUpKeyPackages } from "./keyPackages.js";
-import type { DeviceIdentity, GroupEngine, GroupMember } from "./mls/engine.js";
+import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
 import type { Call } from "./session/call.js";
 import { Link } from "./session/link.js";
@@ -57,6 +56,7 @@ export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingD
 import { Attachments } from "./media/attachments.js";
 import { ConversationStatus } from "./status/conversationStatus.js";
 import { People } from "./people/people.js";
+import { Groups } from "./conversations/groups/groups.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -77,6 +77,8 @@ export class SwitchboardClient {
   private readonly accountDevices: AccountDevices;
   /** Receipts, typing and presence (SPEC RS, EP). */
   readonly status: ConversationStatus;
+  /** Group settings, admins, rename, remove and leave (SPEC GR); changes arrive as `group` events. */
+  readonly groups: Groups;
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
@@ -151,9 +153,18 @@ export class SwitchboardClient {
       identity,
       applier,
       onConversation: (c) => this.events.emit("conversation", c),
-      onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
+      onGroupChange: (change) => this.groups.changed(change),
       trust: this.trust,
       clock: this.clock,
+    });
+    const groupRim = { store, engine, call, identity, applier, queue: this.queue, clock: this.clock };
+    const lookup = (address: string) => this.lookup(address);
+    this.groups = new Groups({
+      ...groupRim,
+      committer: this.committer,
+      trust: this.trust,
+      lookup,
+      events: this.events,
     });
     const send = {
       store,
@@ -167,7 +178,14 @@ export class SwitchboardClient {
     this.messaging = new Messaging(send);
     const status = { send, engine, call, events: this.events, onError, connected: () => !!this.link };
     this.status = new ConversationStatus({ ...send, ...status });
-    this.people = new People({ send: this.messaging.deps, call });
+    this.people = new People({
+      send: this.messaging.deps,
+      call,
+      // Declining a group's request leaves it; a direct request is only deleted here (PP4).
+      leave: async (id) => {
+        if ((await store.getConversation(id))?.kind === "group") await this.groups.leave(id);
+      },
+    });
     // [RS7] No receipts or typing into a request this account has not accepted.
     this.status.mayShareStatus = async (id) => !(await this.people.isPendingRequest(id));
     this.accountDevices = new AccountDevices({
@@ -190,6 +208,8 @@ export class SwitchboardClient {
       acceptInbox,
       currentSession,
       onError,
+      onGroupEvent: (event) => this.events.emit("group", event),
+      clock: this.clock,
     });
     this.pushes = new PushReceiver({
       call,
@@ -386,6 +406,7 @@ export class SwitchboardClient {
     const conversationId = toHex(groupId);
     const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
       externalSender: await this.hubKey(),
+      settings: { admins: [this.address], everyoneManages: false, title }, // [GR1] the creator is its admin
     });
     await this.call("createConversation", { conversationId, kind: ConversationKind.GROUP, groupInfo });
     await this.saveNewConversation(conversationId, "group", title, null, state);
@@ -399,15 +420,8 @@ export class SwitchboardClient {
   }
 
   /** Remove a person (every device of theirs) from a group. */
-  async removeMember(conversationId: string, address: string): Promise<void> {
-    const target = await this.lookup(address);
-    await this.committer.commitChange(conversationId, async (conversation) => {
-      const members = this.options.engine.members(this.options.engine.deserialize(conversation.groupState));
-      const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
-      if (removeDeviceIds.length === 0)
-        throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
-      return { add: [], removeDeviceIds };
-    });
+  removeMember(conversationId: string, address: string): Promise<void> {
+    return this.groups.removeMember(conversationId, address);
   }
 
   /** Send a text to a conversation id or an address (its direct conversation); resolves once durable, with its MIMI id. */
@@ -636,13 +650,6 @@ export class SwitchboardClient {
     });
   }
 
-  private membersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void {
-    for (const change of deviceChanges(before, after)) {
-      this.trust.forget(change.address);
-      this.events.emit("devices", { ...change, conversationId });
-    }
-  }
-
   /** The hub's external-sender key, which every new group names (it proposes revoked devices' removal). */
   private async hubKey(): Promise<Uint8Array> {
     const link = this.ensureLink();
@@ -667,7 +674,8 @@ export class SwitchboardClient {
       onPlaintext: (...decrypted) => this.status.received(...decrypted),
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
-      onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
+      onGroupChange: (change) => this.groups.changed(change),
+      onLeaveProposal: (id) => this.groups.commitLeaves(id),
       onError: (error, context) => this.events.emit("error", { error, context }),
       historyExpired: async (conversation, firstSeq) => {
         const rejoined = await rejoinConversation(

@@ -84,6 +84,8 @@ export interface LinkedDevice {
   history: HistoryChoice;
 }
 
+import type { GroupEvent } from "./conversations/groups/events.js";
+
 export interface ClientEvents extends Record<string, unknown> {
   message: LocalMessage;
   /** Someone's reaction to a message changed (emoji null: taken away) (SPEC CT5). */
@@ -113,4 +115,6 @@ export interface ClientEvents extends Record<string, unknown> {
   historyExpired: { conversationId: string; firstSeq: number; rejoinedAtSeq: number };
   /** [EG4] The hub rate-limited a send: the SDK waits `retryAfterMs` and tries again. */
   rateLimited: { conversationId: string; retryAfterMs: number };
+  /** Membership you can see (SPEC GR4): adds, removals, leaves, renames, admins, the timer. */
+  group: GroupEvent;
 }

@@ -53,7 +53,9 @@ export type ClientErrorCode =
   /** The message was deleted for everyone (SPEC CT11). */
   | "MESSAGE_DELETED"
   /** No hub answered within the client's connectTimeoutMs (SPEC CL2): "hub unreachable at URL". */
-  | "HUB_UNREACHABLE";
+  | "HUB_UNREACHABLE"
+  /** Only the group's admins may add, remove, rename or change its settings (SPEC GR2). */
+  | "NOT_ADMIN";
 
 export class ClientError extends Error {
   override name = "ClientError";

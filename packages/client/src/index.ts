@@ -22,6 +22,8 @@ export type {
 } from "./store/port.js";
 export type { SentChange } from "./conversations/messaging.js";
 export type { ContentNotice } from "./conversations/incomingContent.js";
+export type { GroupEvent } from "./conversations/groups/events.js";
+export type { Groups } from "./conversations/groups/groups.js";
 export type { Quote } from "./content/rules.js";
 export type { Transport } from "./transport/port.js";
 export { backoffDelay, DEFAULT_BACKOFF } from "./session/backoff.js";

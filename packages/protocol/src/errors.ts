@@ -73,6 +73,11 @@ export const ERROR_CODES = [
   "GROUP_ADD_LIMIT",
   /** An attachment is larger than its app's per-file limit (HTTP 413 on upload; SPEC MD6). */
   "FILE_TOO_LARGE",
+  /**
+   * Only a group's admins may add, remove, rename or change its settings
+   * (SPEC GR2), unless the group lets every member manage it.
+   */
+  "NOT_ADMIN",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,3 +16,4 @@ export * from "./hotFrames.js";
 export * from "./mimi/index.js";
 export * from "./names.js";
 export { equalBytes } from "./bytes.js";
+export * from "./groupSettings.js";

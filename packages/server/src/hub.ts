@@ -17,6 +17,7 @@ import { Blocklist } from "./people/blocklist.js";
 import { DeliveryService } from "./delivery/deliveryService.js";
 import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./delivery/membershipSettings.js";
 import { DeviceMessages } from "./delivery/deviceMessages.js";
+import { LeaveProposals } from "./delivery/leaveProposals.js";
 import { Pruner, type PrunerTimers } from "./delivery/pruner.js";
 import { RemovalProposals } from "./delivery/removalProposals.js";
 import { storageSettings, type StorageSettings } from "./delivery/retention.js";
@@ -182,6 +183,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     revocation: (revocation = new Revocation(options.store, announcer, removals, clock, onRemovalError)),
     blocklist,
     deviceMessages: new DeviceMessages(options.store, announcer, clock, storage.maxInboxBytesPerDevice),
+    leaves: new LeaveProposals(options.store, announcer, clock),
     media: media?.service,
     hubSignatureKey: hubKey.publicKey,
     clock,

@@ -1,12 +1,14 @@
 /** The device commands: register, send, group, conversations, sync, listen. */
 import type { Command } from "commander";
-import type { MessageRequest, SwitchboardClient } from "@switchboard/client";
+import type { GroupEvent, MessageRequest, SwitchboardClient } from "@switchboard/client";
 import { clientFlags, openProfile, reportConnection, withClient, withNewProfile } from "./profile.js";
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
 import { printNewReceipts, printStatusLive } from "./statusCommands.js";
 import { formatRequest, loadNames } from "./peopleCommands.js";
+import { addGroupCommands, formatGroupEvent } from "./groupCommands.js";
+import { recordGroupEvents, takePendingGroupEvents } from "./groupLog.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -90,6 +92,7 @@ export function addClientCommands(program: Command): void {
         out(`removed ${address}`);
       });
     });
+  addGroupCommands(group);
 
   program
     .command("conversations")
@@ -131,10 +134,16 @@ export function addClientCommands(program: Command): void {
     .description("fetch and print everything new (messages, reactions, edits, deletes), then exit")
     .option("--json", "one JSON object per line")
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withClient(clientFlags(command), async (client, changes) => {
+      await withClient(clientFlags(command), async (client, changes, groupEvents) => {
         const pending = await takePending(client);
+        const pendingEvents = await takePendingGroupEvents(client);
         await client.sync();
-        await printUnseen(client, options.json ?? false, [...pending, ...changes.drain()]);
+        await printUnseen(
+          client,
+          options.json ?? false,
+          [...pending, ...changes.drain()],
+          [...pendingEvents, ...groupEvents.drain()],
+        );
         await printNewReceipts(client, options.json ?? false);
       });
     });
@@ -160,14 +169,21 @@ export function addClientCommands(program: Command): void {
       const live = client.stream(stop.signal);
       // Changes that came while away are printed with the messages after the first sync; then live.
       const early = await takePending(client);
+      const earlyEvents = await takePendingGroupEvents(client);
+      const groupEvents = recordGroupEvents(client); // [GR4] kept for history too
       let printLive = false;
       for (const kind of ["reaction", "edit", "delete"] as const)
         client.events.on(kind, (change) => {
           if (printLive) void printChange(client, change, json);
           else early.push(change);
         });
+      client.events.on("group", (event) => {
+        if (event.by === client.address) return;
+        if (printLive) void printGroupEvent(client, event, json);
+        else earlyEvents.push(event);
+      });
       await client.connect();
-      await printUnseen(client, json, early);
+      await printUnseen(client, json, early, earlyEvents);
       await printNewReceipts(client, json);
       printStatusLive(client, json);
       printLive = true;
@@ -181,6 +197,7 @@ export function addClientCommands(program: Command): void {
           await markSeen(client, message.conversationId, message.seq ?? 0);
         }
       } finally {
+        await groupEvents.settled();
         await client.close();
       }
     });
@@ -190,7 +207,12 @@ export function addClientCommands(program: Command): void {
  * Print messages from others this profile has not printed yet, with the
  * given changes to messages, in log order per conversation; remember how far it got.
  */
-async function printUnseen(client: SwitchboardClient, json: boolean, changes: Change[] = []): Promise<void> {
+async function printUnseen(
+  client: SwitchboardClient,
+  json: boolean,
+  changes: Change[] = [],
+  events: GroupEvent[] = [],
+): Promise<void> {
   await loadNames(client);
   for (const conversation of await client.conversations()) {
     const seen = Number((await client.getMeta(`printed.${conversation.id}`)) ?? 0);
@@ -208,6 +230,10 @@ async function printUnseen(client: SwitchboardClient, json: boolean, changes: Ch
     for (const change of changes)
       if (change.conversationId === conversation.id)
         lines.push({ seq: change.seq, line: formatChange(change, conversation, json) });
+    // As with messages, what this account did itself is not news (history shows it).
+    for (const event of events)
+      if (event.conversationId === conversation.id && event.by !== client.address)
+        lines.push({ seq: event.seq, line: formatGroupEvent(event, conversation, json) });
     for (const { line } of lines.sort((a, b) => a.seq - b.seq)) out(line);
     if (last > seen) await markSeen(client, conversation.id, last);
   }
@@ -216,6 +242,11 @@ async function printUnseen(client: SwitchboardClient, json: boolean, changes: Ch
 async function markSeen(client: SwitchboardClient, conversationId: string, seq: number): Promise<void> {
   const key = `printed.${conversationId}`;
   if (Number((await client.getMeta(key)) ?? 0) < seq) await client.setMeta(key, String(seq));
+}
+
+async function printGroupEvent(client: SwitchboardClient, event: GroupEvent, json: boolean): Promise<void> {
+  const conversation = (await client.conversations()).find((c) => c.id === event.conversationId);
+  out(formatGroupEvent(event, conversation, json));
 }
 
 async function printChange(client: SwitchboardClient, change: Change, json: boolean): Promise<void> {

@@ -9,6 +9,8 @@ import { clientFlags, withClient } from "./profile.js";
 import { formatMessage, messageObject, reactionObject } from "./printMessages.js";
 import { TICKS, messageStatusOf, receiptObject } from "./statusCommands.js";
 import { loadNames } from "./peopleCommands.js";
+import { formatGroupEvent } from "./groupCommands.js";
+import { groupHistory } from "./groupLog.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -142,7 +144,18 @@ export function addContentCommands(program: Command): void {
         if (!conversation) throw new Error(`no conversation ${conversationId} on this device`);
         const all = await client.messages(conversationId);
         const shown = limit === undefined ? all : all.slice(-limit);
+        // [GR4] membership events, in log order among the messages.
+        const events = await groupHistory(client, conversationId);
+        const printEventsUpTo = (seq: number) => {
+          while (events.length > 0 && events[0]!.seq <= seq)
+            out(formatGroupEvent(events.shift()!, conversation, options.json ?? false));
+        };
+        const firstShown = shown[0]?.seq ?? Number.MAX_SAFE_INTEGER;
+        // --limit: events older than the first message shown are cut with the messages.
+        if (shown.length < all.length)
+          while (events.length > 0 && events[0]!.seq < firstShown) events.shift();
         for (const message of shown) {
+          printEventsUpTo(message.seq ?? Number.MAX_SAFE_INTEGER);
           const reactions = await client.reactions(conversationId, message.id);
           const status = await messageStatusOf(client, message);
           if (options.json) {
@@ -167,6 +180,7 @@ export function addContentCommands(program: Command): void {
           if (reactions.length > 0)
             out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);
         }
+        printEventsUpTo(Number.MAX_SAFE_INTEGER);
       });
     });
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { recordChanges, savePending, type ChangeRecorder } from "./changeLog.js";
+import { recordGroupEvents, savePendingGroupEvents, type GroupEventRecorder } from "./groupLog.js";
 
 export interface ClientFlags {
   profile: string;
@@ -85,17 +86,21 @@ export async function openProfile(
  */
 export async function withClient<T>(
   flags: ClientFlags,
-  fn: (client: SwitchboardClient, changes: ChangeRecorder) => Promise<T>,
+  fn: (client: SwitchboardClient, changes: ChangeRecorder, groupEvents: GroupEventRecorder) => Promise<T>,
 ): Promise<T> {
   const client = await openProfile(flags);
   const changes = recordChanges(client);
+  const groupEvents = recordGroupEvents(client);
   try {
-    return await fn(client, changes);
+    return await fn(client, changes, groupEvents);
   } finally {
     changes.stop();
     // Delivered receipts for what this command received go before the profile closes (SPEC RS2).
     await client.status.flush().catch(() => undefined);
+    groupEvents.stop();
     await savePending(client, changes.drain()).catch(() => undefined);
+    await groupEvents.settled();
+    await savePendingGroupEvents(client, groupEvents.drain()).catch(() => undefined);
     await client.close();
   }
 }

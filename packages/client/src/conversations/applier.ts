@@ -11,6 +11,8 @@ import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "..
 import { interpretContent } from "../content/interpret.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
 import type { SerialQueue } from "./serialQueue.js";
+import type { GroupChange } from "./groups/events.js";
+import { endMembership } from "./groups/removal.js";
 
 export interface ApplierDeps {
   store: LocalStore;
@@ -25,8 +27,10 @@ export interface ApplierDeps {
   /** A reaction, an edit or a delete for everyone changed a stored message (SPEC CT5-CT7). */
   onContent(notice: Exclude<ContentNotice, { kind: "message" | "title" }>): void;
   onConversation(conversation: LocalConversation): void;
-  /** A commit changed the group's members (to tell "Bob added a new device"). */
-  onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
+  /** A commit changed the group (members, settings): what people are told (SPEC GR4, and "Bob added a new device"). */
+  onGroupChange(change: GroupChange): void;
+  /** [GR6] A member proposed to leave: commit it soon (outside this queue), so the group moves on. */
+  onLeaveProposal(conversationId: string): void;
   onError(err: unknown, context: string): void;
   /**
    * [DS12] The hub pruned entries this device had not fetched yet (from
@@ -197,20 +201,38 @@ export class Applier {
     }
     const before = engine.deserialize(conversation.groupState);
     const membersBefore = engine.members(before);
+    const settingsBefore = engine.settings(before);
     const result = await engine.process(identity, before, entry.payload);
     if (result.kind !== "commit") throw new Error("expected a commit");
-    const next: LocalConversation = result.removedSelf
-      ? { ...conversation, active: false }
-      : {
-          ...conversation,
-          groupState: engine.serialize(result.newState),
-          epoch: result.newState.epoch,
-          participants: participantsOf(engine, result.newState),
-        };
-    await store.write([{ kind: "putConversation", conversation: next }]);
+    const titled = { ...conversation, title: result.settings?.title ?? conversation.title };
+    let next: LocalConversation;
+    if (result.removedSelf) {
+      // [GR5] removed: nothing queued for this conversation can be sent any more.
+      next = await endMembership(store, titled, this.deps.clock());
+    } else {
+      next = {
+        ...titled,
+        groupState: engine.serialize(result.newState),
+        epoch: result.newState.epoch,
+        participants: participantsOf(engine, result.newState),
+      };
+      await store.write([{ kind: "putConversation", conversation: next }]);
+    }
     this.deps.onConversation(next);
-    if (!result.removedSelf)
-      this.deps.onMembersChanged(conversation.id, membersBefore, engine.members(result.newState));
+    const membersAfter = result.removedSelf
+      ? membersBefore.filter((m) => !result.removedDevices.includes(m.deviceId))
+      : engine.members(result.newState);
+    this.deps.onGroupChange({
+      conversationId: conversation.id,
+      by: result.sender?.address ?? null,
+      seq: Number(entry.seq),
+      at: Number(entry.serverTime),
+      membersBefore,
+      membersAfter,
+      settingsBefore,
+      settingsAfter: result.settings,
+      leftDevices: result.leftDevices,
+    });
     return next;
   }
 
@@ -230,6 +252,7 @@ export class Applier {
     if (result.kind !== "proposal") throw new Error("expected a proposal");
     const next: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
     await store.write([{ kind: "putConversation", conversation: next }]);
+    if (result.byMember) this.deps.onLeaveProposal(conversation.id);
     return next;
   }
 

@@ -5,7 +5,7 @@
  */
 import { ProtocolError } from "@switchboard/protocol";
 import type { DeviceTrust } from "../devices/trust.js";
-import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
+import type { ChangeRequest, DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore } from "../store/port.js";
 import { participantsOf, type Applier } from "./applier.js";
@@ -15,14 +15,15 @@ import type { Outbox } from "./outbox.js";
 import { requireConversation } from "./requireConversation.js";
 import type { SerialQueue } from "./serialQueue.js";
 import { randomClientId } from "./clientIds.js";
+import type { GroupChange } from "./groups/events.js";
+import { ClientError } from "../errors.js";
+import { MlsEngineError } from "../mls/errors.js";
 
 /** How often a commit is re-made after losing an epoch race ([DS1]). */
 const MAX_COMMIT_ATTEMPTS = 8;
 
 /** The change to commit, or null when there is nothing (left) to do. */
-export type MembershipChange = (
-  conversation: LocalConversation,
-) => Promise<{ add: Uint8Array[]; removeDeviceIds: string[] } | null>;
+export type MembershipChange = (conversation: LocalConversation) => Promise<ChangeRequest | null>;
 
 /** The commit that landed ([DS1]), or null when the change turned out empty. */
 export type CommitOutcome = { seq: number } | null;
@@ -37,8 +38,8 @@ export interface CommitterDeps {
   /** Catches a conversation up after an epoch conflict. */
   applier(): Applier;
   onConversation(conversation: LocalConversation): void;
-  /** After this device's own commit changed the group's members. */
-  onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
+  /** After this device's own commit changed the group (SPEC GR4). */
+  onGroupChange(change: GroupChange): void;
   trust: DeviceTrust;
   clock(): number;
 }
@@ -95,7 +96,14 @@ export class Committer {
         const wanted = await change(conversation);
         if (wanted === null) return { done: null };
         const before = engine.deserialize(conversation.groupState);
-        const pending = await engine.createCommit(this.deps.identity(), before, wanted);
+        const pending = await engine
+          .createCommit(this.deps.identity(), before, wanted)
+          .catch((err: unknown) => {
+            // [GR2] a typed refusal the caller can show, before the hub would refuse it.
+            if (err instanceof MlsEngineError && err.code === "MLS_NOT_ADMIN")
+              throw new ClientError("NOT_ADMIN", "only the group's admins may do this", { cause: err });
+            throw err;
+          });
         let seq: number;
         try {
           const accepted = await this.deps.call("commit", {
@@ -112,8 +120,10 @@ export class Committer {
           throw err;
         }
         // Adopt the new epoch; the commit's own log entry is skipped when it arrives.
+        const settingsAfter = engine.settings(pending.newState);
         const next: LocalConversation = {
           ...conversation,
+          title: settingsAfter?.title ?? conversation.title,
           groupState: engine.serialize(pending.newState),
           epoch: pending.newState.epoch,
           participants: participantsOf(engine, pending.newState),
@@ -121,7 +131,17 @@ export class Committer {
         };
         await this.deps.store.write([{ kind: "putConversation", conversation: next }]);
         this.deps.onConversation(next);
-        this.deps.onMembersChanged(conversationId, engine.members(before), engine.members(pending.newState));
+        this.deps.onGroupChange({
+          conversationId,
+          by: this.deps.identity().address,
+          seq,
+          at: this.deps.clock(),
+          membersBefore: engine.members(before),
+          membersAfter: engine.members(pending.newState),
+          settingsBefore: engine.settings(before),
+          settingsAfter,
+          leftDevices: pending.leftDevices,
+        });
         return { done: { seq } };
       });
       if (outcome !== "conflict") return outcome.done;

@@ -13,6 +13,7 @@ import { ClientError, RateLimitedError } from "../errors.js";
 import { legacyTextContent } from "./content.js";
 import { requireConversation } from "./requireConversation.js";
 import { SerialQueue } from "./serialQueue.js";
+import { endMembership } from "./groups/removal.js";
 
 export interface OutboxDeps {
   store: LocalStore;
@@ -152,6 +153,9 @@ export class Outbox {
           await this.deps.wait(Math.max(1, err.retryAfterMs));
           continue;
         }
+        // [GR5] the hub answers a non-member NOT_FOUND: this device was removed (or left).
+        if (err instanceof ProtocolError && err.code === "NOT_FOUND")
+          throw await this.removed(item.conversationId);
         const stale =
           err instanceof ProtocolError && (err.code === "EPOCH_CONFLICT" || err.code === "PROPOSALS_PENDING");
         if (!stale || reencryptions++ >= MAX_REENCRYPTIONS) throw err;
@@ -205,8 +209,23 @@ export class Outbox {
     return delivered;
   }
 
+  /** [GR5] End the conversation here (its outbox cleared) and say why the send failed. */
+  private async removed(conversationId: string): Promise<ClientError> {
+    await this.deps.queue.run(conversationId, async () => {
+      const conversation = await this.deps.store.getConversation(conversationId);
+      if (conversation?.active) await endMembership(this.deps.store, conversation, this.deps.clock());
+    });
+    return new ClientError("NOT_A_MEMBER", "this device is no longer in the conversation");
+  }
+
   async flush(): Promise<void> {
-    for (const item of await this.deps.store.listOutbox())
-      await this.deliver(item.conversationId, item.clientMessageId);
+    for (const item of await this.deps.store.listOutbox()) {
+      try {
+        await this.deliver(item.conversationId, item.clientMessageId);
+      } catch (err) {
+        // A conversation this device is no longer in has no outbox left; the others still go.
+        if (!(err instanceof ClientError && err.code === "NOT_A_MEMBER")) throw err;
+      }
+    }
   }
 }

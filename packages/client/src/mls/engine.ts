@@ -23,6 +23,8 @@
  * used again. Every failure is an MlsEngineError with a `code` (errors.ts).
  */
 
+import type { GroupSettingsValue } from "@switchboard/protocol";
+
 /** The long-term identity of this device. */
 export interface DeviceIdentity {
   address: string;
@@ -71,6 +73,16 @@ export interface PendingCommit {
   addedDevices: string[];
   /** The devices asked for, and those the pending proposals it carries remove. */
   removedDevices: string[];
+  /** Of removedDevices, those whose own account proposed their removal (leaving, SPEC GR6). */
+  leftDevices: string[];
+}
+
+/** What a commit asks for. */
+export interface ChangeRequest {
+  add: Uint8Array[];
+  removeDeviceIds: string[];
+  /** New group settings (SPEC GR1), carried by a GroupContextExtensions proposal. */
+  settings?: GroupSettingsValue;
 }
 
 export type Processed =
@@ -89,6 +101,10 @@ export type Processed =
       removedDevices: string[];
       /** True when this device was removed by the commit: the state is no longer usable. */
       removedSelf: boolean;
+      /** Of removedDevices, those removed by their own account's proposal (leaving, SPEC GR6). */
+      leftDevices: string[];
+      /** The group's settings after the commit (SPEC GR1); undefined for a group from before them. */
+      settings: GroupSettingsValue | undefined;
     }
   | {
       /**
@@ -101,6 +117,8 @@ export type Processed =
       kind: "proposal";
       newState: GroupState;
       removedDevices: string[];
+      /** True for a member's proposal to leave (SPEC GR6), false for the hub's. */
+      byMember: boolean;
     };
 
 export interface GroupEngine {
@@ -119,7 +137,7 @@ export interface GroupEngine {
   createGroup(
     identity: DeviceIdentity,
     groupId: Uint8Array,
-    options?: { externalSender?: Uint8Array },
+    options?: { externalSender?: Uint8Array; settings?: GroupSettingsValue },
   ): Promise<{ state: GroupState; groupInfo: Uint8Array }>;
 
   /**
@@ -128,13 +146,24 @@ export interface GroupEngine {
    * an empty change is a commit of the pending removals). Nothing changes
    * until the caller adopts `newState`. MLS_INVALID_ARGUMENT when a pending
    * proposal removes this device (RFC 9420 §12.2: a commit cannot remove its
-   * committer).
+   * committer). `settings` changes the group's settings (SPEC GR1) by a
+   * GroupContextExtensions proposal. MLS_NOT_ADMIN when the change manages
+   * the group and this device's account may not (GR2).
    */
-  createCommit(
+  createCommit(identity: DeviceIdentity, state: GroupState, change: ChangeRequest): Promise<PendingCommit>;
+
+  /**
+   * [GR6] Leaving: Remove proposals (PublicMessages, sender this member) for
+   * every device of this device's account in the group, for another member
+   * to commit (a member cannot commit its own removal, RFC 9420 §12.2).
+   */
+  proposeLeave(
     identity: DeviceIdentity,
     state: GroupState,
-    change: { add: Uint8Array[]; removeDeviceIds: string[] },
-  ): Promise<PendingCommit>;
+  ): Promise<{ proposals: Uint8Array[]; newState: GroupState }>;
+
+  /** The group's settings (SPEC GR1); undefined for a group from before them. */
+  settings(state: GroupState): GroupSettingsValue | undefined;
 
   /**
    * Join from a Welcome. `findKeyPackage` returns the private half of the key

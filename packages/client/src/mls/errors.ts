@@ -52,6 +52,12 @@ export const MLS_ERROR_CODES = [
    * removed device's account (SPEC DIR14): refused, never committed.
    */
   "MLS_REMOVAL_NOT_SIGNED",
+  /**
+   * A commit that adds, removes another account's device or changes the
+   * GroupContext extensions, by a member who is not an admin of a group that
+   * keeps management to its admins (SPEC GR2).
+   */
+  "MLS_NOT_ADMIN",
 ] as const;
 
 export type MlsErrorCode = (typeof MLS_ERROR_CODES)[number];

@@ -4,11 +4,12 @@
  * external sender). Everything is checked for group and epoch before ts-mls
  * sees it, so the caller gets a precise error code.
  */
-import { makePskIndex, processPrivateMessage, processPublicMessage } from "ts-mls";
+import { bytesToBase64, makePskIndex, processPrivateMessage, processPublicMessage } from "ts-mls";
 import type {
   CiphersuiteImpl,
   ClientState,
   Credential,
+  Extension,
   PrivateMessage,
   ProposalOrRef,
   PublicMessage,
@@ -19,6 +20,7 @@ import { MlsEngineError, engineError } from "./errors.js";
 import { isHubCredential, parseCredential, type RemovalVerifier } from "./credential.js";
 import { bytesEqual, memberAt, membersOf } from "./members.js";
 import { resolveProposal } from "./proposals.js";
+import { requireAllowedContext, requireMayManage, settingsIn } from "./groupSettings.js";
 import { allSecrets, retiredSecrets } from "./retire.js";
 import { EngineGroupState } from "./state.js";
 
@@ -122,6 +124,7 @@ export async function processProposal(
   // RFC 9420 §12.1: a proposal is for one epoch; the hub proposes again after a commit that left it out.
   if (content.epoch !== client.groupContext.epoch) throw wrongEpoch("proposal", content.epoch, client);
   const sent = content.sender;
+  if (sent.senderType === "member") return processLeaveProposal(cs, from, client, pm, sent.leafIndex);
   if (sent.senderType !== "external")
     throw new MlsEngineError("MLS_UNSUPPORTED", `proposals from ${sent.senderType} senders are not used`);
   let senderIsHub: boolean;
@@ -164,6 +167,48 @@ export async function processProposal(
     kind: "proposal",
     newState: new EngineGroupState(result.newState, result.consumed, from),
     removedDevices: [removed.deviceId],
+    byMember: false,
+  };
+}
+
+/**
+ * [GR6] A member's proposal to remove a device of its own account (leaving).
+ * Kept pending like the hub's Removes; the next commit carries it. A member
+ * may not propose anyone else's removal: that is an admin's commit (GR2).
+ */
+async function processLeaveProposal(
+  cs: CiphersuiteImpl,
+  from: EngineGroupState,
+  client: ClientState,
+  pm: PublicMessage,
+  senderLeaf: number,
+): Promise<Processed> {
+  const content = pm.content;
+  if (content.contentType !== "proposal") throw new MlsEngineError("MLS_INTERNAL", "not a proposal");
+  const proposal = content.proposal;
+  if (proposal.proposalType !== "remove")
+    throw new MlsEngineError(
+      "MLS_UNSUPPORTED",
+      `member ${String(proposal.proposalType)} proposals are not used`,
+    );
+  const sender = memberAt(client.ratchetTree, senderLeaf);
+  const removed = memberAt(client.ratchetTree, proposal.remove.removed);
+  if (removed.address !== sender.address)
+    throw new MlsEngineError("MLS_UNSUPPORTED", "a member may propose only its own account's removal");
+  // Our own proposal, back from the log: createProposal already keeps it pending.
+  if (senderLeaf === client.privatePath.leafIndex)
+    return { kind: "proposal", newState: from, removedDevices: [removed.deviceId], byMember: true };
+  let result: Awaited<ReturnType<typeof processPublicMessage>>;
+  try {
+    result = await processPublicMessage(client, pm, makePskIndex(client, {}), cs);
+  } catch (e) {
+    throw engineError(e, "MLS_INVALID_MESSAGE", "proposal refused");
+  }
+  return {
+    kind: "proposal",
+    newState: new EngineGroupState(result.newState, result.consumed, from),
+    removedDevices: [removed.deviceId],
+    byMember: true,
   };
 }
 
@@ -191,8 +236,29 @@ export async function processCommit(
   }
   if (content.commit.path !== undefined) deviceIdOf(content.commit.path.leafNode.credential, "the committer");
 
-  const { addedDevices, removedDevices, removesMe } = commitChanges(content.commit.proposals, client);
-  if (removesMe) return removedByCommit(cs, from, client, pm, { addedDevices, removedDevices });
+  const changes = commitChanges(content.commit.proposals, client);
+  const { addedDevices, removedDevices, removesMe, leftDevices } = changes;
+  const before = client.groupContext.extensions;
+  if (changes.extensions !== undefined) {
+    if (sent.senderType !== "member")
+      throw new MlsEngineError("MLS_UNSUPPORTED", "an external commit may not change the group context");
+    requireAllowedContext(before, changes.extensions);
+  }
+  // [GR2] the same rule the hub enforces, checked by every member.
+  if (sent.senderType === "member") {
+    requireMayManage(settingsIn(before), memberAt(client.ratchetTree, sent.leafIndex).address, {
+      adds: changes.addedAccounts,
+      removes: changes.inlineRemovedAccounts,
+      changesContext: changes.extensions !== undefined,
+    });
+  }
+  if (removesMe)
+    return removedByCommit(cs, from, client, pm, {
+      addedDevices,
+      removedDevices,
+      leftDevices,
+      settings: settingsIn(changes.extensions ?? before),
+    });
 
   let result: Awaited<ReturnType<typeof processPublicMessage>>;
   try {
@@ -217,6 +283,8 @@ export async function processCommit(
     addedDevices,
     removedDevices,
     removedSelf: false,
+    leftDevices,
+    settings: settingsIn(after.groupContext.extensions),
   };
 }
 
@@ -231,20 +299,43 @@ export async function processCommit(
 function commitChanges(
   proposals: ProposalOrRef[],
   client: ClientState,
-): { addedDevices: string[]; removedDevices: string[]; removesMe: boolean } {
+): {
+  addedDevices: string[];
+  removedDevices: string[];
+  removesMe: boolean;
+  leftDevices: string[];
+  addedAccounts: string[];
+  inlineRemovedAccounts: string[];
+  extensions: Extension[] | undefined;
+} {
   const addedDevices: string[] = [];
   const removedDevices = new Set<string>();
+  const leftDevices: string[] = [];
   let removesMe = false;
+  const addedAccounts: string[] = [];
+  const inlineRemovedAccounts: string[] = [];
+  let extensions: Extension[] | undefined;
   for (const item of proposals) {
     const proposal = resolveProposal(item, client);
     switch (proposal.proposalType) {
-      case "remove":
+      case "remove": {
         removesMe ||= proposal.remove.removed === client.privatePath.leafIndex;
-        removedDevices.add(memberAt(client.ratchetTree, proposal.remove.removed).deviceId);
+        const { deviceId, address } = memberAt(client.ratchetTree, proposal.remove.removed);
+        removedDevices.add(deviceId);
+        if (item.proposalOrRefType === "proposal") inlineRemovedAccounts.push(address);
+        // [GR6] a pending Remove a member proposed (only ever its own account's): leaving.
+        else if (proposerLeaf(item, client) !== undefined) leftDevices.push(deviceId);
         break;
-      case "add":
-        addedDevices.push(deviceIdOf(proposal.add.keyPackage.leafNode.credential, "an added member"));
+      }
+      case "group_context_extensions":
+        extensions = proposal.groupContextExtensions.extensions;
         break;
+      case "add": {
+        const credential = proposal.add.keyPackage.leafNode.credential;
+        addedDevices.push(deviceIdOf(credential, "an added member"));
+        addedAccounts.push(parseCredential(credential)?.address ?? "");
+        break;
+      }
       case "external_init":
         break;
       default:
@@ -254,7 +345,21 @@ function commitChanges(
         );
     }
   }
-  return { addedDevices, removedDevices: [...removedDevices], removesMe };
+  return {
+    addedDevices,
+    removedDevices: [...removedDevices],
+    removesMe,
+    leftDevices,
+    addedAccounts,
+    inlineRemovedAccounts,
+    extensions,
+  };
+}
+
+/** The member leaf that sent a pending proposal a commit refers to; undefined for the hub's. */
+function proposerLeaf(item: ProposalOrRef, client: ClientState): number | undefined {
+  if (item.proposalOrRefType !== "reference") return undefined;
+  return client.unappliedProposals[bytesToBase64(item.reference)]?.senderLeafIndex;
 }
 
 /**
@@ -270,7 +375,12 @@ async function removedByCommit(
   from: EngineGroupState,
   client: ClientState,
   pm: PublicMessage,
-  changes: { addedDevices: string[]; removedDevices: string[] },
+  changes: {
+    addedDevices: string[];
+    removedDevices: string[];
+    leftDevices: string[];
+    settings: ReturnType<typeof settingsIn>;
+  },
 ): Promise<Processed> {
   try {
     await unprotectPublicMessage(

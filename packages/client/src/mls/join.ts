@@ -132,5 +132,6 @@ export async function joinExternal(
     epoch: Number(groupInfo.groupContext.epoch),
     addedDevices: [identity.deviceId],
     removedDevices: resync ? [identity.deviceId] : [],
+    leftDevices: [],
   };
 }

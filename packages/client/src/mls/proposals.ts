@@ -40,6 +40,16 @@ export function pendingRemovedLeaves(client: ClientState): number[] {
   return [...leaves];
 }
 
+/** [GR6] The leaves a member's own pending Remove proposals remove (leaving), each once. */
+export function pendingLeftLeaves(client: ClientState): number[] {
+  const leaves = new Set<number>();
+  for (const { proposal, senderLeafIndex } of Object.values(client.unappliedProposals)) {
+    if (proposal.proposalType === "remove" && senderLeafIndex !== undefined)
+      leaves.add(proposal.remove.removed);
+  }
+  return [...leaves];
+}
+
 /**
  * The state to commit from: its pending proposals reduced to one Remove per
  * leaf. RFC 9420 §12.2 refuses a commit with two Removes of one leaf, and the

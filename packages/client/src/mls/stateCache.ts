@@ -40,6 +40,8 @@ export function withStateCache(engine: GroupEngine, capacity = 64): GroupEngine 
     process: (identity, state, message) => engine.process(identity, state, message),
     members: (state) => engine.members(state),
     pendingRemovals: (state) => engine.pendingRemovals(state),
+    proposeLeave: (identity, state) => engine.proposeLeave(identity, state),
+    settings: (state) => engine.settings(state),
     serialize(state) {
       const bytes = engine.serialize(state);
       remember(bytes, state);

@@ -28,6 +28,7 @@ import type {
 import { deviceAuthenticationService, parseCredential } from "./credential.js";
 import type { MemberVerifier, RemovalVerifier } from "./credential.js";
 import type {
+  ChangeRequest,
   DeviceIdentity,
   GeneratedKeyPackage,
   GroupEngine,
@@ -43,10 +44,14 @@ import { bytesEqual, leafAt, leavesOfDevices, memberAt, membersOf } from "./memb
 import {
   hasPendingProposals,
   hubExternalSender,
+  pendingLeftLeaves,
   pendingRemovedLeaves,
   withCommittableProposals,
 } from "./proposals.js";
 import { retiredSecrets } from "./retire.js";
+import { requireMayManage, settingsExtension, settingsIn, withSettings } from "./groupSettings.js";
+import { proposeLeave } from "./leave.js";
+import type { GroupSettingsValue } from "@switchboard/protocol";
 import {
   EngineGroupState,
   asEngineState,
@@ -124,7 +129,7 @@ class TsMlsEngine implements GroupEngine {
   async createGroup(
     identity: DeviceIdentity,
     groupId: Uint8Array,
-    options?: { externalSender?: Uint8Array },
+    options?: { externalSender?: Uint8Array; settings?: GroupSettingsValue },
   ): Promise<{ state: GroupState; groupInfo: Uint8Array }> {
     await this.#identities.check(identity);
     if (groupId.length === 0 || groupId.length > MAX_GROUP_ID_BYTES) {
@@ -141,7 +146,11 @@ class TsMlsEngine implements GroupEngine {
       publicPackage,
       privatePackage,
       // In the GroupContext, so every joiner gets it (Welcome and GroupInfo) and no member can drop it.
-      hubKey === undefined ? [] : [hubExternalSender(hubKey)],
+      [
+        ...(hubKey === undefined ? [] : [hubExternalSender(hubKey)]),
+        // [GR1] who manages the group, and its title, in the GroupContext.
+        ...(options?.settings === undefined ? [] : [settingsExtension(options.settings)]),
+      ],
       this.cs,
       this.config,
     );
@@ -151,7 +160,7 @@ class TsMlsEngine implements GroupEngine {
   async createCommit(
     identity: DeviceIdentity,
     state: GroupState,
-    change: { add: Uint8Array[]; removeDeviceIds: string[] },
+    change: ChangeRequest,
   ): Promise<PendingCommit> {
     const { engineState, client: current } = await this.#open(identity, state);
     const removeIds = [...new Set(change.removeDeviceIds)];
@@ -172,9 +181,26 @@ class TsMlsEngine implements GroupEngine {
       (leaf) => !proposed.includes(leaf),
     );
     const keyPackages = change.add.map((bytes) => this.#decodeKeyPackage(bytes));
+    // [GR2] checked here too, so a member is told before the hub refuses.
+    requireMayManage(settingsIn(client.groupContext.extensions), identity.address, {
+      adds: keyPackages.map((k) => k.address),
+      removes: removed.map((leaf) => memberAt(client.ratchetTree, leaf).address),
+      changesContext: change.settings !== undefined,
+    });
     const proposals: Proposal[] = [
       ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
       ...keyPackages.map(({ keyPackage }): Proposal => ({ proposalType: "add", add: { keyPackage } })),
+      // RFC 9420 §12.1.7: the proposal holds the whole new list; everything else is kept.
+      ...(change.settings === undefined
+        ? []
+        : [
+            {
+              proposalType: "group_context_extensions",
+              groupContextExtensions: {
+                extensions: withSettings(client.groupContext.extensions, change.settings),
+              },
+            } as Proposal,
+          ]),
     ];
     let result: Awaited<ReturnType<typeof createCommit>>;
     try {
@@ -203,6 +229,7 @@ class TsMlsEngine implements GroupEngine {
       epoch: engineState.epoch,
       addedDevices: keyPackages.map((k) => k.deviceId),
       removedDevices: [...new Set([...proposedIds, ...removeIds])],
+      leftDevices: pendingLeftLeaves(client).map((leaf) => memberAt(client.ratchetTree, leaf).deviceId),
     };
   }
 
@@ -258,6 +285,18 @@ class TsMlsEngine implements GroupEngine {
     }
   }
 
+  async proposeLeave(
+    identity: DeviceIdentity,
+    state: GroupState,
+  ): Promise<{ proposals: Uint8Array[]; newState: GroupState }> {
+    const { engineState, client } = await this.#open(identity, state);
+    return proposeLeave(this.cs, engineState, client, identity.address);
+  }
+
+  settings(state: GroupState): GroupSettingsValue | undefined {
+    return settingsIn(asEngineState(state).client.groupContext.extensions);
+  }
+
   members(state: GroupState) {
     return membersOf(asEngineState(state).client.ratchetTree);
   }
@@ -294,7 +333,7 @@ class TsMlsEngine implements GroupEngine {
     return { engineState, client: withSigner(engineState, identity.signaturePrivateKey) };
   }
 
-  #decodeKeyPackage(bytes: Uint8Array): { keyPackage: KeyPackage; deviceId: string } {
+  #decodeKeyPackage(bytes: Uint8Array): { keyPackage: KeyPackage; deviceId: string; address: string } {
     let keyPackage: KeyPackage;
     try {
       keyPackage = decodeMessageOf(bytes, "mls_key_package").keyPackage;
@@ -306,6 +345,6 @@ class TsMlsEngine implements GroupEngine {
     const device = parseCredential(keyPackage.leafNode.credential);
     if (device === undefined)
       throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", "key package without a device credential");
-    return { keyPackage, deviceId: device.deviceId };
+    return { keyPackage, deviceId: device.deviceId, address: device.address };
   }
 }

@@ -10,3 +10,4 @@ export { decryptSenderData } from "ts-mls/privateMessage.js";
 export { senderFromExtension } from "ts-mls/publicMessage.js";
 export { makeKeyPackageRef } from "ts-mls/keyPackage.js";
 export { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
+export { extensionTypeToNumber } from "ts-mls/extension.js";

@@ -11,6 +11,8 @@ import type { LocalConversation, LocalStore } from "../store/port.js";
 import type { RpcSession } from "./rpc.js";
 import type { Call } from "./call.js";
 import { listAllConversations } from "./pages.js";
+import { removedSelfEvent, type GroupEvent } from "../conversations/groups/events.js";
+import { endMembership } from "../conversations/groups/removal.js";
 
 export interface SyncerDeps {
   store: LocalStore;
@@ -22,6 +24,9 @@ export interface SyncerDeps {
   /** The link's open session, if any (for the debounced ack). */
   currentSession(): RpcSession | undefined;
   onError(err: unknown, context: string): void;
+  /** [GR5] This device learnt from the hub's listing that it is no longer in a conversation. */
+  onGroupEvent(event: GroupEvent): void;
+  clock(): number;
 }
 
 export class Syncer {
@@ -53,7 +58,10 @@ export class Syncer {
           if (!inbox.hasMore) break;
         }
         const call: Call = (op, value) => session.call(op, value);
-        for (const summary of await listAllConversations(call)) {
+        const askedAt = this.deps.clock();
+        const listed = await listAllConversations(call);
+        await this.endUnlisted(new Set(listed.map((c) => c.id)), askedAt);
+        for (const summary of listed) {
           const local = await this.deps.store.getConversation(summary.id);
           if (!local) continue;
           await this.reconcile(
@@ -70,6 +78,23 @@ export class Syncer {
       }
     })();
     return this.syncing;
+  }
+
+  /**
+   * [GR5] A conversation this device holds as active that the hub no longer
+   * lists: the device was removed while it was away (the hub lets a
+   * non-member read nothing, so the commit that removed it cannot be
+   * fetched). It ends here, its outbox cleared, instead of failing every
+   * later send and sync.
+   */
+  private async endUnlisted(listed: ReadonlySet<string>, askedAt: number): Promise<void> {
+    for (const local of await this.deps.store.listConversations()) {
+      // One joined since the listing was asked for (a Welcome pushed meanwhile) is not in it yet.
+      if (!local.active || listed.has(local.id) || local.createdAt >= askedAt) continue;
+      const now = this.deps.clock();
+      await endMembership(this.deps.store, local, now);
+      this.deps.onGroupEvent(removedSelfEvent(local.id, this.deps.identity().address, now, local.appliedSeq));
+    }
   }
 
   /** Ack cursors shortly after pushes are applied, once for a burst of them. */

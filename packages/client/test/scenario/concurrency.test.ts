@@ -23,6 +23,12 @@ describe("concurrent commits", () => {
       async () => (await bob.client.conversations()).some((c) => c.id === group),
       "bob to join",
     );
+    // [GR2] only admins add: alice makes bob one, so both may race to add.
+    await alice.client.groups.setAdmin(group, "+14155550100@whatsapp", true);
+    await eventually(
+      async () => (await bob.client.groups.settings(group)).admins.includes("+14155550100@whatsapp"),
+      "bob to be an admin",
+    );
     const epochBefore = (await hub.store.getConversation(group))!.epoch;
 
     // Bob stops hearing pushes, so he does not learn of alice's commit and

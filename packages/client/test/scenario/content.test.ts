@@ -173,6 +173,12 @@ describe("MIMI content between three apps", () => {
     const outbox = (alice.client as unknown as { outbox: Outbox }).outbox;
     const id = "fedcba9876543210fedcba9876543210";
     const legacy = legacyTextContent(id, "queued by an old SDK", 1_800_000_000_000);
+    // [GR2] bob will move the group on by adding someone: only admins add.
+    await alice.client.groups.setAdmin(group, "+14155550100@whatsapp", true);
+    await eventually(
+      async () => (await bob.client.groups.settings(group)).admins.includes("+14155550100@whatsapp"),
+      "bob to be an admin",
+    );
     const stored = {
       id,
       conversationId: group,

@@ -29,6 +29,8 @@ import type {
 } from "../store/port.js";
 import { membershipFromCommit } from "./membershipFromCommit.js";
 import { allowAllAdds, directoryDevices, requireAddsAllowed, type MayAdd } from "./addChecks.js";
+import { requireAdminRule } from "./adminRule.js";
+import { requireLeavesIncluded } from "./leaveProposals.js";
 import { MembershipCaps } from "./membershipCaps.js";
 import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./membershipSettings.js";
 import { fitSummaries } from "./pages.js";
@@ -245,6 +247,12 @@ export class DeliveryService {
         "INVALID_ARGUMENT",
         "a commit may not drop the hub as the group's external sender",
       );
+    // [GR2] [GR3] admins manage; the new GroupInfo carries the settings the commit makes.
+    const { extensions: before } = current.value;
+    requireAdminRule({
+      ...{ commit, committer: caller.address, before, after: info.value.extensions },
+      leaves: leaves.value,
+    });
     const removedByReference = await this.resolveProposalRefs(input.conversationId, input.epoch, commit);
     const members = new Set(await this.store.listMembers(input.conversationId));
     const incoming = [...commit.added, ...(commit.joiner ? [commit.joiner] : [])];
@@ -257,6 +265,9 @@ export class DeliveryService {
       apps: this.apps,
       mayAdd: this.options.mayAdd ?? allowAllAdds,
     });
+    // [GR7] external commits cannot carry proposals (RFC 9420 §12.4.3.2).
+    if (!external)
+      await requireLeavesIncluded(this.store, conversation.id, input.epoch, removedByReference, devices);
     const addresses = new Map(
       [...devices].filter(([, d]) => d.revokedAt === null).map(([id, d]) => [id, d.address]),
     );

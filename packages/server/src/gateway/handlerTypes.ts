@@ -11,6 +11,7 @@ import type { DeliveryService } from "../delivery/deliveryService.js";
 import type { Blocklist } from "../people/blocklist.js";
 import type { DeviceMessages } from "../delivery/deviceMessages.js";
 import type { Revocation } from "../delivery/revocation.js";
+import type { LeaveProposals } from "../delivery/leaveProposals.js";
 import type { Directory } from "../directory/directory.js";
 import type { Linking } from "../directory/linking.js";
 import type { MembershipSettings } from "../delivery/membershipSettings.js";
@@ -26,6 +27,8 @@ export interface Services {
   deviceMessages: DeviceMessages;
   /** Blocklists and the caller's app policy (SPEC PP). */
   blocklist: Blocklist;
+  /** Members' proposals to leave a group (SPEC GR6). */
+  leaves: LeaveProposals;
   /** The hub's Ed25519 key as the groups' MLS external sender (ServerHello). */
   hubSignatureKey: Uint8Array;
   clock: () => number;

@@ -17,6 +17,7 @@ import { VERIFICATION_HANDLERS } from "./verificationHandlers.js";
 import { EPHEMERAL_HANDLERS } from "./ephemeralHandlers.js";
 import { MEDIA_HANDLERS } from "../media/mediaHandlers.js";
 import { PEOPLE_HANDLERS } from "../people/peopleHandlers.js";
+import { GROUP_HANDLERS } from "./groupHandlers.js";
 
 export type { Services, Session } from "./handlerTypes.js";
 
@@ -30,6 +31,7 @@ const HANDLERS: HandlerTable = {
   ...MEDIA_HANDLERS,
   ...EPHEMERAL_HANDLERS,
   ...PEOPLE_HANDLERS,
+  ...GROUP_HANDLERS,
 };
 
 export async function handleRequest(

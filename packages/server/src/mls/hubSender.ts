@@ -24,8 +24,9 @@ import { equalBytes } from "@switchboard/protocol";
 /** The one ciphersuite Switchboard groups use (the SDK's CIPHERSUITE). */
 const CIPHERSUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 
+/** The suite, made once (also for the refs of members' leave proposals, memberProposal.ts). */
 let suite: Promise<CiphersuiteImpl> | undefined;
-function ciphersuite(): Promise<CiphersuiteImpl> {
+export function ciphersuite(): Promise<CiphersuiteImpl> {
   suite ??= getCiphersuiteImpl(getCiphersuiteFromName(CIPHERSUITE), defaultCryptoProvider);
   return suite;
 }

@@ -8,6 +8,7 @@ import {
   decodeExternalSender,
   decodeMlsMessage,
   type Credential,
+  type Extension,
   type ExternalSender,
   type GroupInfo,
   type MLSMessage,
@@ -66,6 +67,10 @@ export interface CommitFacts {
   proposalRefs: Uint8Array[];
   /** For an external commit: the joining device, from the commit's UpdatePath leaf. */
   joiner: AddedLeaf | null;
+  /** For a member's commit: the committer's leaf. */
+  senderLeaf: number | null;
+  /** The new GroupContext extensions of a GroupContextExtensions proposal (SPEC GR2), or null. */
+  contextExtensions: Extension[] | null;
 }
 
 function identityOf(credential: Credential): CredentialIdentity | undefined {
@@ -86,6 +91,7 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
   const added: AddedLeaf[] = [];
   const removedLeaves: number[] = [];
   const proposalRefs: Uint8Array[] = [];
+  let contextExtensions: Extension[] | null = null;
   for (const p of content.commit.proposals) {
     if (p.proposalOrRefType !== "proposal") {
       proposalRefs.push(p.reference);
@@ -98,6 +104,9 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
       added.push(leaf);
     } else if (proposal.proposalType === "remove") {
       removedLeaves.push(proposal.remove.removed);
+    } else if (proposal.proposalType === "group_context_extensions") {
+      // RFC 9420 §12.2: at most one per commit (members refuse more); the hub reads the last.
+      contextExtensions = proposal.groupContextExtensions.extensions;
     }
   }
   const sender = content.sender.senderType;
@@ -117,6 +126,8 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
       removedLeaves,
       proposalRefs,
       joiner,
+      senderLeaf: content.sender.senderType === "member" ? content.sender.leafIndex : null,
+      contextExtensions,
     },
   };
 }
@@ -132,6 +143,8 @@ export function inspectApplicationMessage(bytes: Uint8Array): Inspected<{ groupI
 export interface GroupInfoFacts {
   groupId: string;
   epoch: number;
+  /** Every GroupContext extension, for the group settings (SPEC GR1). */
+  extensions: Extension[];
   /** The GroupContext's external senders (RFC 9420 §12.1.8.1), in extension order. */
   externalSenders: ExternalSender[];
 }
@@ -156,7 +169,12 @@ export function groupInfoFacts(groupInfo: GroupInfo): Inspected<GroupInfoFacts> 
   }
   return {
     ok: true,
-    value: { groupId: toHex(context.groupId), epoch: Number(context.epoch), externalSenders },
+    value: {
+      groupId: toHex(context.groupId),
+      epoch: Number(context.epoch),
+      extensions: context.extensions,
+      externalSenders,
+    },
   };
 }
 

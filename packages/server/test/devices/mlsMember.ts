@@ -30,7 +30,11 @@ import {
   type Proposal,
 } from "ts-mls";
 import { generateKeyPackageWithKey } from "ts-mls";
-import { HUB_CREDENTIAL_IDENTITY, encodeCredentialIdentity } from "@switchboard/protocol";
+import {
+  GROUP_SETTINGS_EXTENSION_TYPE,
+  HUB_CREDENTIAL_IDENTITY,
+  encodeCredentialIdentity,
+} from "@switchboard/protocol";
 
 let suite: Promise<CiphersuiteImpl> | undefined;
 function ciphersuite(): Promise<CiphersuiteImpl> {
@@ -72,9 +76,12 @@ export class MlsMember {
 
   private async newPackage() {
     const now = BigInt(Math.floor(Date.now() / 1000));
+    // As the SDK's: able to join groups with settings (SPEC GR1).
+    const capabilities = defaultCapabilities();
+    capabilities.extensions = [...capabilities.extensions, GROUP_SETTINGS_EXTENSION_TYPE];
     return generateKeyPackageWithKey(
       { credentialType: "basic", identity: encodeCredentialIdentity(this) },
-      defaultCapabilities(),
+      capabilities,
       { notBefore: now - 3600n, notAfter: now + 86_400n },
       [],
       { signKey: this.keys.privateKey, publicKey: this.keys.publicKey },

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/v1/requests.proto.
  */
 export const file_switchboard_v1_requests: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9yZXF1ZXN0cy5wcm90bxIOc3dpdGNoYm9hcmQudjEifQoPUmVnaXN0ZXJSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhUKDXNpZ25hdHVyZV9rZXkYAyABKAwSEQoJc2lnbmF0dXJlGAQgASgMEhkKEXZlcmlmaWNhdGlvbl9jb2RlGAUgASgJIjYKEFJlZ2lzdGVyUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkiOwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgMIloKFEF1dGhlbnRpY2F0ZVJlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEh4KFmtleV9wYWNrYWdlc19yZW1haW5pbmcYAyABKA0iRQoYVXBsb2FkS2V5UGFja2FnZXNSZXF1ZXN0EhQKDGtleV9wYWNrYWdlcxgBIAMoDBITCgtsYXN0X3Jlc29ydBgCIAEoDCIuChlVcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlEhEKCXJlbWFpbmluZxgBIAEoDSI+ChdDbGFpbUtleVBhY2thZ2VzUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJEhIKCmRldmljZV9pZHMYAiADKAkiOwoRQ2xhaW1lZEtleVBhY2thZ2USEQoJZGV2aWNlX2lkGAEgASgJEhMKC2tleV9wYWNrYWdlGAIgASgMImQKGENsYWltS2V5UGFja2FnZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEjcKDGtleV9wYWNrYWdlcxgCIAMoCzIhLnN3aXRjaGJvYXJkLnYxLkNsYWltZWRLZXlQYWNrYWdlIicKFExvb2t1cEFjY291bnRSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiQQoVTG9va3VwQWNjb3VudFJlc3BvbnNlEigKB2FjY291bnQYASABKAsyFy5zd2l0Y2hib2FyZC52MS5BY2NvdW50IoYBChlDcmVhdGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIuCgRraW5kGAIgASgOMiAuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uS2luZBIMCgRwZWVyGAMgASgJEhIKCmdyb3VwX2luZm8YBCABKAwiVwoaQ3JlYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USOQoMY29udmVyc2F0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeSJ8ChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg8KB3BheWxvYWQYAyABKAwSDQoFZXBvY2gYBCABKAQSEgoKbm9uX3VyZ2VudBg8IAEoCCI3ChNTZW5kTWVzc2FnZVJlc3BvbnNlEgsKA3NlcRgBIAEoBBITCgtzZXJ2ZXJfdGltZRgCIAEoBCKTAQoNQ29tbWl0UmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSGQoRY2xpZW50X21lc3NhZ2VfaWQYAiABKAkSDQoFZXBvY2gYAyABKAQSDgoGY29tbWl0GAQgASgMEg8KB3dlbGNvbWUYBSABKAwSEgoKZ3JvdXBfaW5mbxgGIAEoDEoECAcQCEoECAgQCSJBCg5Db21taXRSZXNwb25zZRILCgNzZXEYASABKAQSDQoFZXBvY2gYAiABKAQSEwoLc2VydmVyX3RpbWUYAyABKAQiSQoMRmV0Y2hSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAQSDQoFbGltaXQYAyABKA0iTAoNRmV0Y2hSZXNwb25zZRIpCgdlbnRyaWVzGAEgAygLMhguc3dpdGNoYm9hcmQudjEuTG9nRW50cnkSEAoIaGFzX21vcmUYAiABKAgiNQoKQWNrUmVxdWVzdBInCgdjdXJzb3JzGAEgAygLMhYuc3dpdGNoYm9hcmQudjEuQ3Vyc29yIg0KC0Fja1Jlc3BvbnNlIjsKGExpc3RDb252ZXJzYXRpb25zUmVxdWVzdBIQCghhZnRlcl9pZBgKIAEoCRINCgVsaW1pdBgLIAEoDSJpChlMaXN0Q29udmVyc2F0aW9uc1Jlc3BvbnNlEjoKDWNvbnZlcnNhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC52MS5Db252ZXJzYXRpb25TdW1tYXJ5EhAKCGhhc19tb3JlGAogASgIIi4KE0dldEdyb3VwSW5mb1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIjkKFEdldEdyb3VwSW5mb1Jlc3BvbnNlEhIKCmdyb3VwX2luZm8YASABKAwSDQoFZXBvY2gYAiABKAQiNAoRRmV0Y2hJbmJveFJlcXVlc3QSEAoIYWZ0ZXJfaWQYASABKAQSDQoFbGltaXQYAiABKA0iUAoSRmV0Y2hJbmJveFJlc3BvbnNlEigKBWl0ZW1zGAEgAygLMhkuc3dpdGNoYm9hcmQudjEuSW5ib3hJdGVtEhAKCGhhc19tb3JlGAIgASgIIiMKD0Fja0luYm94UmVxdWVzdBIQCgh1cF90b19pZBgBIAEoBCISChBBY2tJbmJveFJlc3BvbnNlIg0KC1BpbmdSZXF1ZXN0IiMKDFBpbmdSZXNwb25zZRITCgtzZXJ2ZXJfdGltZRgBIAEoBCJqChBCZWdpbkxpbmtSZXF1ZXN0EhUKDXNpZ25hdHVyZV9rZXkYASABKAwSFwoPaHBrZV9wdWJsaWNfa2V5GAIgASgMEhMKC2RldmljZV9uYW1lGAMgASgJEhEKCXNpZ25hdHVyZRgEIAEoDCJIChFCZWdpbkxpbmtSZXNwb25zZRIMCgRjb2RlGAEgASgJEhEKCWRldmljZV9pZBgCIAEoCRISCgpleHBpcmVzX2F0GAMgASgEIocBCgtQZW5kaW5nTGluaxIMCgRjb2RlGAEgASgJEhEKCWRldmljZV9pZBgCIAEoCRIVCg1zaWduYXR1cmVfa2V5GAMgASgMEhcKD2hwa2VfcHVibGljX2tleRgEIAEoDBITCgtkZXZpY2VfbmFtZRgFIAEoCRISCgpleHBpcmVzX2F0GAYgASgEIh4KDkdldExpbmtSZXF1ZXN0EgwKBGNvZGUYASABKAkiPAoPR2V0TGlua1Jlc3BvbnNlEikKBGxpbmsYASABKAsyGy5zd2l0Y2hib2FyZC52MS5QZW5kaW5nTGluayJbChJBcHByb3ZlTGlua1JlcXVlc3QSDAoEY29kZRgBIAEoCRIQCghhcHByb3ZhbBgCIAEoDBITCgthcHByb3ZlZF9hdBgDIAEoBBIQCghlbnZlbG9wZRgEIAEoDCI9ChNBcHByb3ZlTGlua1Jlc3BvbnNlEiYKBmRldmljZRgBIAEoCzIWLnN3aXRjaGJvYXJkLnYxLkRldmljZSJGChJMaXN0RGV2aWNlc1JlcXVlc3QSDwoHYWRkcmVzcxgBIAEoCRIQCghhZnRlcl9pZBgKIAEoCRINCgVsaW1pdBgLIAEoDSJhChNMaXN0RGV2aWNlc1Jlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSJwoHZGV2aWNlcxgCIAMoCzIWLnN3aXRjaGJvYXJkLnYxLkRldmljZRIQCghoYXNfbW9yZRgKIAEoCCJPChNSZXZva2VEZXZpY2VSZXF1ZXN0EhEKCWRldmljZV9pZBgBIAEoCRISCgpyZXZva2VkX2F0GAogASgEEhEKCXNpZ25hdHVyZRgLIAEoDCIwChRSZXZva2VEZXZpY2VSZXNwb25zZRIYChBjb252ZXJzYXRpb25faWRzGAEgAygJIjkKE1NlbmRUb0RldmljZVJlcXVlc3QSEQoJZGV2aWNlX2lkGAEgASgJEg8KB3BheWxvYWQYAiABKAwiFgoUU2VuZFRvRGV2aWNlUmVzcG9uc2UiMQoeUmVxdWVzdFZlcmlmaWNhdGlvbkNvZGVSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiRgofUmVxdWVzdFZlcmlmaWNhdGlvbkNvZGVSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEhIKCmV4cGlyZXNfYXQYAiABKAQiGAoWTGlzdEtleVBhY2thZ2VzUmVxdWVzdCInChdMaXN0S2V5UGFja2FnZXNSZXNwb25zZRIMCgRyZWZzGAEgAygMIjEKGENyZWF0ZVVwbG9hZFRva2VuUmVxdWVzdBIVCg1leHBpcmVzX2luX21zGAEgASgEIoQBChlDcmVhdGVVcGxvYWRUb2tlblJlc3BvbnNlEg0KBXRva2VuGAEgASgJEhMKC3VwbG9hZF9wYXRoGAIgASgJEhYKDm1heF9maWxlX2J5dGVzGAMgASgEEhIKCmV4cGlyZXNfYXQYBCABKAQSFwoPcXVvdGFfcmVtYWluaW5nGAUgASgEIjoKE0NvbXBsZXRlQmxvYlJlcXVlc3QSDwoHYmxvYl9pZBgBIAEoCRISCgpleHBpcmVzX2F0GAIgASgEIioKFENvbXBsZXRlQmxvYlJlc3BvbnNlEhIKCmV4cGlyZXNfYXQYASABKAQiJAoRRGVsZXRlQmxvYlJlcXVlc3QSDwoHYmxvYl9pZBgBIAEoCSIUChJEZWxldGVCbG9iUmVzcG9uc2UiQAoUU2VuZEVwaGVtZXJhbFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg8KB3BheWxvYWQYAiABKAwiLAoVU2VuZEVwaGVtZXJhbFJlc3BvbnNlEhMKC3NlcnZlcl90aW1lGAEgASgEInwKCUVwaGVtZXJhbBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFgoOc2VuZGVyX2FkZHJlc3MYAiABKAkSGAoQc2VuZGVyX2RldmljZV9pZBgDIAEoCRIPCgdwYXlsb2FkGAQgASgMEhMKC3NlcnZlcl90aW1lGAUgASgEYgZwcm90bzM", [file_switchboard_v1_entities]);
+  fileDesc("Ch1zd2l0Y2hib2FyZC92MS9yZXF1ZXN0cy5wcm90bxIOc3dpdGNoYm9hcmQudjEifQoPUmVnaXN0ZXJSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhUKDXNpZ25hdHVyZV9rZXkYAyABKAwSEQoJc2lnbmF0dXJlGAQgASgMEhkKEXZlcmlmaWNhdGlvbl9jb2RlGAUgASgJIjYKEFJlZ2lzdGVyUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkiOwoTQXV0aGVudGljYXRlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgMIloKFEF1dGhlbnRpY2F0ZVJlc3BvbnNlEg8KB2FkZHJlc3MYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEh4KFmtleV9wYWNrYWdlc19yZW1haW5pbmcYAyABKA0iRQoYVXBsb2FkS2V5UGFja2FnZXNSZXF1ZXN0EhQKDGtleV9wYWNrYWdlcxgBIAMoDBITCgtsYXN0X3Jlc29ydBgCIAEoDCIuChlVcGxvYWRLZXlQYWNrYWdlc1Jlc3BvbnNlEhEKCXJlbWFpbmluZxgBIAEoDSI+ChdDbGFpbUtleVBhY2thZ2VzUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJEhIKCmRldmljZV9pZHMYAiADKAkiOwoRQ2xhaW1lZEtleVBhY2thZ2USEQoJZGV2aWNlX2lkGAEgASgJEhMKC2tleV9wYWNrYWdlGAIgASgMImQKGENsYWltS2V5UGFja2FnZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEjcKDGtleV9wYWNrYWdlcxgCIAMoCzIhLnN3aXRjaGJvYXJkLnYxLkNsYWltZWRLZXlQYWNrYWdlIicKFExvb2t1cEFjY291bnRSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkiQQoVTG9va3VwQWNjb3VudFJlc3BvbnNlEigKB2FjY291bnQYASABKAsyFy5zd2l0Y2hib2FyZC52MS5BY2NvdW50IoYBChlDcmVhdGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIuCgRraW5kGAIgASgOMiAuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uS2luZBIMCgRwZWVyGAMgASgJEhIKCmdyb3VwX2luZm8YBCABKAwiVwoaQ3JlYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USOQoMY29udmVyc2F0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeSJ8ChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhkKEWNsaWVudF9tZXNzYWdlX2lkGAIgASgJEg8KB3BheWxvYWQYAyABKAwSDQoFZXBvY2gYBCABKAQSEgoKbm9uX3VyZ2VudBg8IAEoCCI3ChNTZW5kTWVzc2FnZVJlc3BvbnNlEgsKA3NlcRgBIAEoBBITCgtzZXJ2ZXJfdGltZRgCIAEoBCKTAQoNQ29tbWl0UmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSGQoRY2xpZW50X21lc3NhZ2VfaWQYAiABKAkSDQoFZXBvY2gYAyABKAQSDgoGY29tbWl0GAQgASgMEg8KB3dlbGNvbWUYBSABKAwSEgoKZ3JvdXBfaW5mbxgGIAEoDEoECAcQCEoECAgQCSJAChNQcm9wb3NlTGVhdmVSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIQCghwcm9wb3NhbBgCIAEoDCIjChRQcm9wb3NlTGVhdmVSZXNwb25zZRILCgNzZXEYASABKAQiQQoOQ29tbWl0UmVzcG9uc2USCwoDc2VxGAEgASgEEg0KBWVwb2NoGAIgASgEEhMKC3NlcnZlcl90aW1lGAMgASgEIkkKDEZldGNoUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgEEg0KBWxpbWl0GAMgASgNIkwKDUZldGNoUmVzcG9uc2USKQoHZW50cmllcxgBIAMoCzIYLnN3aXRjaGJvYXJkLnYxLkxvZ0VudHJ5EhAKCGhhc19tb3JlGAIgASgIIjUKCkFja1JlcXVlc3QSJwoHY3Vyc29ycxgBIAMoCzIWLnN3aXRjaGJvYXJkLnYxLkN1cnNvciINCgtBY2tSZXNwb25zZSI7ChhMaXN0Q29udmVyc2F0aW9uc1JlcXVlc3QSEAoIYWZ0ZXJfaWQYCiABKAkSDQoFbGltaXQYCyABKA0iaQoZTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZRI6Cg1jb252ZXJzYXRpb25zGAEgAygLMiMuc3dpdGNoYm9hcmQudjEuQ29udmVyc2F0aW9uU3VtbWFyeRIQCghoYXNfbW9yZRgKIAEoCCIuChNHZXRHcm91cEluZm9SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI5ChRHZXRHcm91cEluZm9SZXNwb25zZRISCgpncm91cF9pbmZvGAEgASgMEg0KBWVwb2NoGAIgASgEIjQKEUZldGNoSW5ib3hSZXF1ZXN0EhAKCGFmdGVyX2lkGAEgASgEEg0KBWxpbWl0GAIgASgNIlAKEkZldGNoSW5ib3hSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLnN3aXRjaGJvYXJkLnYxLkluYm94SXRlbRIQCghoYXNfbW9yZRgCIAEoCCIjCg9BY2tJbmJveFJlcXVlc3QSEAoIdXBfdG9faWQYASABKAQiEgoQQWNrSW5ib3hSZXNwb25zZSINCgtQaW5nUmVxdWVzdCIjCgxQaW5nUmVzcG9uc2USEwoLc2VydmVyX3RpbWUYASABKAQiagoQQmVnaW5MaW5rUmVxdWVzdBIVCg1zaWduYXR1cmVfa2V5GAEgASgMEhcKD2hwa2VfcHVibGljX2tleRgCIAEoDBITCgtkZXZpY2VfbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwiSAoRQmVnaW5MaW5rUmVzcG9uc2USDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSEgoKZXhwaXJlc19hdBgDIAEoBCKHAQoLUGVuZGluZ0xpbmsSDAoEY29kZRgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSFQoNc2lnbmF0dXJlX2tleRgDIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBCABKAwSEwoLZGV2aWNlX25hbWUYBSABKAkSEgoKZXhwaXJlc19hdBgGIAEoBCIeCg5HZXRMaW5rUmVxdWVzdBIMCgRjb2RlGAEgASgJIjwKD0dldExpbmtSZXNwb25zZRIpCgRsaW5rGAEgASgLMhsuc3dpdGNoYm9hcmQudjEuUGVuZGluZ0xpbmsiWwoSQXBwcm92ZUxpbmtSZXF1ZXN0EgwKBGNvZGUYASABKAkSEAoIYXBwcm92YWwYAiABKAwSEwoLYXBwcm92ZWRfYXQYAyABKAQSEAoIZW52ZWxvcGUYBCABKAwiPQoTQXBwcm92ZUxpbmtSZXNwb25zZRImCgZkZXZpY2UYASABKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2UiRgoSTGlzdERldmljZXNSZXF1ZXN0Eg8KB2FkZHJlc3MYASABKAkSEAoIYWZ0ZXJfaWQYCiABKAkSDQoFbGltaXQYCyABKA0iYQoTTGlzdERldmljZXNSZXNwb25zZRIPCgdhZGRyZXNzGAEgASgJEicKB2RldmljZXMYAiADKAsyFi5zd2l0Y2hib2FyZC52MS5EZXZpY2USEAoIaGFzX21vcmUYCiABKAgiTwoTUmV2b2tlRGV2aWNlUmVxdWVzdBIRCglkZXZpY2VfaWQYASABKAkSEgoKcmV2b2tlZF9hdBgKIAEoBBIRCglzaWduYXR1cmUYCyABKAwiMAoUUmV2b2tlRGV2aWNlUmVzcG9uc2USGAoQY29udmVyc2F0aW9uX2lkcxgBIAMoCSI5ChNTZW5kVG9EZXZpY2VSZXF1ZXN0EhEKCWRldmljZV9pZBgBIAEoCRIPCgdwYXlsb2FkGAIgASgMIhYKFFNlbmRUb0RldmljZVJlc3BvbnNlIjEKHlJlcXVlc3RWZXJpZmljYXRpb25Db2RlUmVxdWVzdBIPCgdhZGRyZXNzGAEgASgJIkYKH1JlcXVlc3RWZXJpZmljYXRpb25Db2RlUmVzcG9uc2USDwoHYWRkcmVzcxgBIAEoCRISCgpleHBpcmVzX2F0GAIgASgEIhgKFkxpc3RLZXlQYWNrYWdlc1JlcXVlc3QiJwoXTGlzdEtleVBhY2thZ2VzUmVzcG9uc2USDAoEcmVmcxgBIAMoDCIxChhDcmVhdGVVcGxvYWRUb2tlblJlcXVlc3QSFQoNZXhwaXJlc19pbl9tcxgBIAEoBCKEAQoZQ3JlYXRlVXBsb2FkVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRITCgt1cGxvYWRfcGF0aBgCIAEoCRIWCg5tYXhfZmlsZV9ieXRlcxgDIAEoBBISCgpleHBpcmVzX2F0GAQgASgEEhcKD3F1b3RhX3JlbWFpbmluZxgFIAEoBCI6ChNDb21wbGV0ZUJsb2JSZXF1ZXN0Eg8KB2Jsb2JfaWQYASABKAkSEgoKZXhwaXJlc19hdBgCIAEoBCIqChRDb21wbGV0ZUJsb2JSZXNwb25zZRISCgpleHBpcmVzX2F0GAEgASgEIiQKEURlbGV0ZUJsb2JSZXF1ZXN0Eg8KB2Jsb2JfaWQYASABKAkiFAoSRGVsZXRlQmxvYlJlc3BvbnNlIkAKFFNlbmRFcGhlbWVyYWxSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIPCgdwYXlsb2FkGAIgASgMIiwKFVNlbmRFcGhlbWVyYWxSZXNwb25zZRITCgtzZXJ2ZXJfdGltZRgBIAEoBCJ8CglFcGhlbWVyYWwSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhYKDnNlbmRlcl9hZGRyZXNzGAIgASgJEhgKEHNlbmRlcl9kZXZpY2VfaWQYAyABKAkSDwoHcGF5bG9hZBgEIAEoDBITCgtzZXJ2ZXJfdGltZRgFIAEoBGIGcHJvdG8z", [file_switchboard_v1_entities]);
 
 /**
  * Create an account with its first device. Sent on an unauthenticated
@@ -455,6 +455,52 @@ export const CommitRequestSchema: GenMessage<CommitRequest> = /*@__PURE__*/
   messageDesc(file_switchboard_v1_requests, 15);
 
 /**
+ * SPEC GR6: leaving a group. A member cannot commit its own removal
+ * (RFC 9420 §12.2), so it sends an MLS PublicMessage Remove proposal for one
+ * of its own account's devices; any member's next commit includes it by
+ * reference. One request per device removed.
+ *
+ * @generated from message switchboard.v1.ProposeLeaveRequest
+ */
+export type ProposeLeaveRequest = Message<"switchboard.v1.ProposeLeaveRequest"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * TLS-encoded MLSMessage(PublicMessage(Proposal(Remove))), sender a member.
+   *
+   * @generated from field: bytes proposal = 2;
+   */
+  proposal: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.v1.ProposeLeaveRequest.
+ * Use `create(ProposeLeaveRequestSchema)` to create a new message.
+ */
+export const ProposeLeaveRequestSchema: GenMessage<ProposeLeaveRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 16);
+
+/**
+ * @generated from message switchboard.v1.ProposeLeaveResponse
+ */
+export type ProposeLeaveResponse = Message<"switchboard.v1.ProposeLeaveResponse"> & {
+  /**
+   * @generated from field: uint64 seq = 1;
+   */
+  seq: bigint;
+};
+
+/**
+ * Describes the message switchboard.v1.ProposeLeaveResponse.
+ * Use `create(ProposeLeaveResponseSchema)` to create a new message.
+ */
+export const ProposeLeaveResponseSchema: GenMessage<ProposeLeaveResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_v1_requests, 17);
+
+/**
  * @generated from message switchboard.v1.CommitResponse
  */
 export type CommitResponse = Message<"switchboard.v1.CommitResponse"> & {
@@ -479,7 +525,7 @@ export type CommitResponse = Message<"switchboard.v1.CommitResponse"> & {
  * Use `create(CommitResponseSchema)` to create a new message.
  */
 export const CommitResponseSchema: GenMessage<CommitResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 16);
+  messageDesc(file_switchboard_v1_requests, 18);
 
 /**
  * Read a conversation's log after a position.
@@ -508,7 +554,7 @@ export type FetchRequest = Message<"switchboard.v1.FetchRequest"> & {
  * Use `create(FetchRequestSchema)` to create a new message.
  */
 export const FetchRequestSchema: GenMessage<FetchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 17);
+  messageDesc(file_switchboard_v1_requests, 19);
 
 /**
  * @generated from message switchboard.v1.FetchResponse
@@ -530,7 +576,7 @@ export type FetchResponse = Message<"switchboard.v1.FetchResponse"> & {
  * Use `create(FetchResponseSchema)` to create a new message.
  */
 export const FetchResponseSchema: GenMessage<FetchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 18);
+  messageDesc(file_switchboard_v1_requests, 20);
 
 /**
  * Move this device's cursors forward (never back).
@@ -549,7 +595,7 @@ export type AckRequest = Message<"switchboard.v1.AckRequest"> & {
  * Use `create(AckRequestSchema)` to create a new message.
  */
 export const AckRequestSchema: GenMessage<AckRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 19);
+  messageDesc(file_switchboard_v1_requests, 21);
 
 /**
  * @generated from message switchboard.v1.AckResponse
@@ -562,7 +608,7 @@ export type AckResponse = Message<"switchboard.v1.AckResponse"> & {
  * Use `create(AckResponseSchema)` to create a new message.
  */
 export const AckResponseSchema: GenMessage<AckResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 20);
+  messageDesc(file_switchboard_v1_requests, 22);
 
 /**
  * Paged (SPEC DS15): conversations in (created_at, id) order after
@@ -588,7 +634,7 @@ export type ListConversationsRequest = Message<"switchboard.v1.ListConversations
  * Use `create(ListConversationsRequestSchema)` to create a new message.
  */
 export const ListConversationsRequestSchema: GenMessage<ListConversationsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 21);
+  messageDesc(file_switchboard_v1_requests, 23);
 
 /**
  * @generated from message switchboard.v1.ListConversationsResponse
@@ -610,7 +656,7 @@ export type ListConversationsResponse = Message<"switchboard.v1.ListConversation
  * Use `create(ListConversationsResponseSchema)` to create a new message.
  */
 export const ListConversationsResponseSchema: GenMessage<ListConversationsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 22);
+  messageDesc(file_switchboard_v1_requests, 24);
 
 /**
  * @generated from message switchboard.v1.GetGroupInfoRequest
@@ -627,7 +673,7 @@ export type GetGroupInfoRequest = Message<"switchboard.v1.GetGroupInfoRequest"> 
  * Use `create(GetGroupInfoRequestSchema)` to create a new message.
  */
 export const GetGroupInfoRequestSchema: GenMessage<GetGroupInfoRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 23);
+  messageDesc(file_switchboard_v1_requests, 25);
 
 /**
  * @generated from message switchboard.v1.GetGroupInfoResponse
@@ -649,7 +695,7 @@ export type GetGroupInfoResponse = Message<"switchboard.v1.GetGroupInfoResponse"
  * Use `create(GetGroupInfoResponseSchema)` to create a new message.
  */
 export const GetGroupInfoResponseSchema: GenMessage<GetGroupInfoResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 24);
+  messageDesc(file_switchboard_v1_requests, 26);
 
 /**
  * @generated from message switchboard.v1.FetchInboxRequest
@@ -671,7 +717,7 @@ export type FetchInboxRequest = Message<"switchboard.v1.FetchInboxRequest"> & {
  * Use `create(FetchInboxRequestSchema)` to create a new message.
  */
 export const FetchInboxRequestSchema: GenMessage<FetchInboxRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 25);
+  messageDesc(file_switchboard_v1_requests, 27);
 
 /**
  * @generated from message switchboard.v1.FetchInboxResponse
@@ -693,7 +739,7 @@ export type FetchInboxResponse = Message<"switchboard.v1.FetchInboxResponse"> & 
  * Use `create(FetchInboxResponseSchema)` to create a new message.
  */
 export const FetchInboxResponseSchema: GenMessage<FetchInboxResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 26);
+  messageDesc(file_switchboard_v1_requests, 28);
 
 /**
  * Drop inbox items up to and including this id.
@@ -712,7 +758,7 @@ export type AckInboxRequest = Message<"switchboard.v1.AckInboxRequest"> & {
  * Use `create(AckInboxRequestSchema)` to create a new message.
  */
 export const AckInboxRequestSchema: GenMessage<AckInboxRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 27);
+  messageDesc(file_switchboard_v1_requests, 29);
 
 /**
  * @generated from message switchboard.v1.AckInboxResponse
@@ -725,7 +771,7 @@ export type AckInboxResponse = Message<"switchboard.v1.AckInboxResponse"> & {
  * Use `create(AckInboxResponseSchema)` to create a new message.
  */
 export const AckInboxResponseSchema: GenMessage<AckInboxResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 28);
+  messageDesc(file_switchboard_v1_requests, 30);
 
 /**
  * @generated from message switchboard.v1.PingRequest
@@ -738,7 +784,7 @@ export type PingRequest = Message<"switchboard.v1.PingRequest"> & {
  * Use `create(PingRequestSchema)` to create a new message.
  */
 export const PingRequestSchema: GenMessage<PingRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 29);
+  messageDesc(file_switchboard_v1_requests, 31);
 
 /**
  * @generated from message switchboard.v1.PingResponse
@@ -755,7 +801,7 @@ export type PingResponse = Message<"switchboard.v1.PingResponse"> & {
  * Use `create(PingResponseSchema)` to create a new message.
  */
 export const PingResponseSchema: GenMessage<PingResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 30);
+  messageDesc(file_switchboard_v1_requests, 32);
 
 /**
  * Start linking this (new) device. Unauthenticated; `signature` signs the
@@ -794,7 +840,7 @@ export type BeginLinkRequest = Message<"switchboard.v1.BeginLinkRequest"> & {
  * Use `create(BeginLinkRequestSchema)` to create a new message.
  */
 export const BeginLinkRequestSchema: GenMessage<BeginLinkRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 31);
+  messageDesc(file_switchboard_v1_requests, 33);
 
 /**
  * @generated from message switchboard.v1.BeginLinkResponse
@@ -823,7 +869,7 @@ export type BeginLinkResponse = Message<"switchboard.v1.BeginLinkResponse"> & {
  * Use `create(BeginLinkResponseSchema)` to create a new message.
  */
 export const BeginLinkResponseSchema: GenMessage<BeginLinkResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 32);
+  messageDesc(file_switchboard_v1_requests, 34);
 
 /**
  * @generated from message switchboard.v1.PendingLink
@@ -865,7 +911,7 @@ export type PendingLink = Message<"switchboard.v1.PendingLink"> & {
  * Use `create(PendingLinkSchema)` to create a new message.
  */
 export const PendingLinkSchema: GenMessage<PendingLink> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 33);
+  messageDesc(file_switchboard_v1_requests, 35);
 
 /**
  * Look up a pending link by its code (wrong code: NOT_FOUND; too old: LINK_EXPIRED).
@@ -884,7 +930,7 @@ export type GetLinkRequest = Message<"switchboard.v1.GetLinkRequest"> & {
  * Use `create(GetLinkRequestSchema)` to create a new message.
  */
 export const GetLinkRequestSchema: GenMessage<GetLinkRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 34);
+  messageDesc(file_switchboard_v1_requests, 36);
 
 /**
  * @generated from message switchboard.v1.GetLinkResponse
@@ -901,7 +947,7 @@ export type GetLinkResponse = Message<"switchboard.v1.GetLinkResponse"> & {
  * Use `create(GetLinkResponseSchema)` to create a new message.
  */
 export const GetLinkResponseSchema: GenMessage<GetLinkResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 35);
+  messageDesc(file_switchboard_v1_requests, 37);
 
 /**
  * Approve a pending link: the new device joins the caller's account.
@@ -940,7 +986,7 @@ export type ApproveLinkRequest = Message<"switchboard.v1.ApproveLinkRequest"> & 
  * Use `create(ApproveLinkRequestSchema)` to create a new message.
  */
 export const ApproveLinkRequestSchema: GenMessage<ApproveLinkRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 36);
+  messageDesc(file_switchboard_v1_requests, 38);
 
 /**
  * @generated from message switchboard.v1.ApproveLinkResponse
@@ -957,7 +1003,7 @@ export type ApproveLinkResponse = Message<"switchboard.v1.ApproveLinkResponse"> 
  * Use `create(ApproveLinkResponseSchema)` to create a new message.
  */
 export const ApproveLinkResponseSchema: GenMessage<ApproveLinkResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 37);
+  messageDesc(file_switchboard_v1_requests, 39);
 
 /**
  * The devices of an account (empty address: the caller's own), revoked ones
@@ -990,7 +1036,7 @@ export type ListDevicesRequest = Message<"switchboard.v1.ListDevicesRequest"> & 
  * Use `create(ListDevicesRequestSchema)` to create a new message.
  */
 export const ListDevicesRequestSchema: GenMessage<ListDevicesRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 38);
+  messageDesc(file_switchboard_v1_requests, 40);
 
 /**
  * @generated from message switchboard.v1.ListDevicesResponse
@@ -1017,7 +1063,7 @@ export type ListDevicesResponse = Message<"switchboard.v1.ListDevicesResponse"> 
  * Use `create(ListDevicesResponseSchema)` to create a new message.
  */
 export const ListDevicesResponseSchema: GenMessage<ListDevicesResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 39);
+  messageDesc(file_switchboard_v1_requests, 41);
 
 /**
  * Revoke one of the caller's account's devices (REVOKED devices cannot log
@@ -1053,7 +1099,7 @@ export type RevokeDeviceRequest = Message<"switchboard.v1.RevokeDeviceRequest"> 
  * Use `create(RevokeDeviceRequestSchema)` to create a new message.
  */
 export const RevokeDeviceRequestSchema: GenMessage<RevokeDeviceRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 40);
+  messageDesc(file_switchboard_v1_requests, 42);
 
 /**
  * @generated from message switchboard.v1.RevokeDeviceResponse
@@ -1072,7 +1118,7 @@ export type RevokeDeviceResponse = Message<"switchboard.v1.RevokeDeviceResponse"
  * Use `create(RevokeDeviceResponseSchema)` to create a new message.
  */
 export const RevokeDeviceResponseSchema: GenMessage<RevokeDeviceResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 41);
+  messageDesc(file_switchboard_v1_requests, 43);
 
 /**
  * Opaque bytes for another device of the caller's own account (a link
@@ -1098,7 +1144,7 @@ export type SendToDeviceRequest = Message<"switchboard.v1.SendToDeviceRequest"> 
  * Use `create(SendToDeviceRequestSchema)` to create a new message.
  */
 export const SendToDeviceRequestSchema: GenMessage<SendToDeviceRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 42);
+  messageDesc(file_switchboard_v1_requests, 44);
 
 /**
  * @generated from message switchboard.v1.SendToDeviceResponse
@@ -1111,7 +1157,7 @@ export type SendToDeviceResponse = Message<"switchboard.v1.SendToDeviceResponse"
  * Use `create(SendToDeviceResponseSchema)` to create a new message.
  */
 export const SendToDeviceResponseSchema: GenMessage<SendToDeviceResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 43);
+  messageDesc(file_switchboard_v1_requests, 45);
 
 /**
  * Ask for a registration code for an address on an app that verifies phone
@@ -1134,7 +1180,7 @@ export type RequestVerificationCodeRequest = Message<"switchboard.v1.RequestVeri
  * Use `create(RequestVerificationCodeRequestSchema)` to create a new message.
  */
 export const RequestVerificationCodeRequestSchema: GenMessage<RequestVerificationCodeRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 44);
+  messageDesc(file_switchboard_v1_requests, 46);
 
 /**
  * @generated from message switchboard.v1.RequestVerificationCodeResponse
@@ -1160,7 +1206,7 @@ export type RequestVerificationCodeResponse = Message<"switchboard.v1.RequestVer
  * Use `create(RequestVerificationCodeResponseSchema)` to create a new message.
  */
 export const RequestVerificationCodeResponseSchema: GenMessage<RequestVerificationCodeResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 45);
+  messageDesc(file_switchboard_v1_requests, 47);
 
 /**
  * The KeyPackageRefs (RFC 9420 §5.2) of this device's one-time key packages
@@ -1178,7 +1224,7 @@ export type ListKeyPackagesRequest = Message<"switchboard.v1.ListKeyPackagesRequ
  * Use `create(ListKeyPackagesRequestSchema)` to create a new message.
  */
 export const ListKeyPackagesRequestSchema: GenMessage<ListKeyPackagesRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 46);
+  messageDesc(file_switchboard_v1_requests, 48);
 
 /**
  * @generated from message switchboard.v1.ListKeyPackagesResponse
@@ -1195,7 +1241,7 @@ export type ListKeyPackagesResponse = Message<"switchboard.v1.ListKeyPackagesRes
  * Use `create(ListKeyPackagesResponseSchema)` to create a new message.
  */
 export const ListKeyPackagesResponseSchema: GenMessage<ListKeyPackagesResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 47);
+  messageDesc(file_switchboard_v1_requests, 49);
 
 /**
  * A short-lived token for one or more uploads by this device.
@@ -1217,7 +1263,7 @@ export type CreateUploadTokenRequest = Message<"switchboard.v1.CreateUploadToken
  * Use `create(CreateUploadTokenRequestSchema)` to create a new message.
  */
 export const CreateUploadTokenRequestSchema: GenMessage<CreateUploadTokenRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 48);
+  messageDesc(file_switchboard_v1_requests, 50);
 
 /**
  * @generated from message switchboard.v1.CreateUploadTokenResponse
@@ -1262,7 +1308,7 @@ export type CreateUploadTokenResponse = Message<"switchboard.v1.CreateUploadToke
  * Use `create(CreateUploadTokenResponseSchema)` to create a new message.
  */
 export const CreateUploadTokenResponseSchema: GenMessage<CreateUploadTokenResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 49);
+  messageDesc(file_switchboard_v1_requests, 51);
 
 /**
  * The owner says a sent message references the blob: it is no longer an
@@ -1289,7 +1335,7 @@ export type CompleteBlobRequest = Message<"switchboard.v1.CompleteBlobRequest"> 
  * Use `create(CompleteBlobRequestSchema)` to create a new message.
  */
 export const CompleteBlobRequestSchema: GenMessage<CompleteBlobRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 50);
+  messageDesc(file_switchboard_v1_requests, 52);
 
 /**
  * @generated from message switchboard.v1.CompleteBlobResponse
@@ -1306,7 +1352,7 @@ export type CompleteBlobResponse = Message<"switchboard.v1.CompleteBlobResponse"
  * Use `create(CompleteBlobResponseSchema)` to create a new message.
  */
 export const CompleteBlobResponseSchema: GenMessage<CompleteBlobResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 51);
+  messageDesc(file_switchboard_v1_requests, 53);
 
 /**
  * The owner deletes its blob (a message deleted for everyone).
@@ -1325,7 +1371,7 @@ export type DeleteBlobRequest = Message<"switchboard.v1.DeleteBlobRequest"> & {
  * Use `create(DeleteBlobRequestSchema)` to create a new message.
  */
 export const DeleteBlobRequestSchema: GenMessage<DeleteBlobRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 52);
+  messageDesc(file_switchboard_v1_requests, 54);
 
 /**
  * @generated from message switchboard.v1.DeleteBlobResponse
@@ -1338,7 +1384,7 @@ export type DeleteBlobResponse = Message<"switchboard.v1.DeleteBlobResponse"> & 
  * Use `create(DeleteBlobResponseSchema)` to create a new message.
  */
 export const DeleteBlobResponseSchema: GenMessage<DeleteBlobResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 53);
+  messageDesc(file_switchboard_v1_requests, 55);
 
 /**
  * An MLS application message (PrivateMessage) for the conversation's member
@@ -1364,7 +1410,7 @@ export type SendEphemeralRequest = Message<"switchboard.v1.SendEphemeralRequest"
  * Use `create(SendEphemeralRequestSchema)` to create a new message.
  */
 export const SendEphemeralRequestSchema: GenMessage<SendEphemeralRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 54);
+  messageDesc(file_switchboard_v1_requests, 56);
 
 /**
  * @generated from message switchboard.v1.SendEphemeralResponse
@@ -1381,7 +1427,7 @@ export type SendEphemeralResponse = Message<"switchboard.v1.SendEphemeralRespons
  * Use `create(SendEphemeralResponseSchema)` to create a new message.
  */
 export const SendEphemeralResponseSchema: GenMessage<SendEphemeralResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 55);
+  messageDesc(file_switchboard_v1_requests, 57);
 
 /**
  * Pushed to the online member devices (not the sender's) of `conversation_id`.
@@ -1420,5 +1466,5 @@ export type Ephemeral = Message<"switchboard.v1.Ephemeral"> & {
  * Use `create(EphemeralSchema)` to create a new message.
  */
 export const EphemeralSchema: GenMessage<Ephemeral> = /*@__PURE__*/
-  messageDesc(file_switchboard_v1_requests, 56);
+  messageDesc(file_switchboard_v1_requests, 58);
 

@@ -1,0 +1,196 @@
+/**
+ * The group operations (SPEC GR): rename, make or unmake admins, leave, and
+ * read the group's settings. Renames and admin changes are commits with a
+ * GroupContextExtensions proposal (GR1), so only admins make them (GR2,
+ * checked by the engine before the hub checks it again); leaving is a
+ * proposal another member commits (GR6).
+ */
+import { GROUP_SETTINGS_LIMITS, ProtocolError, type GroupSettingsValue } from "@switchboard/protocol";
+import { ClientError } from "../../errors.js";
+import type { DeviceIdentity, GroupEngine } from "../../mls/engine.js";
+import type { Call } from "../../session/call.js";
+import type { LocalConversation, LocalStore } from "../../store/port.js";
+import type { Committer } from "../commits.js";
+import { requireConversation } from "../requireConversation.js";
+import type { SerialQueue } from "../serialQueue.js";
+import { groupEventsOf, type GroupChange } from "./events.js";
+import type { Emitter } from "../../events.js";
+import type { ClientEvents } from "../../clientTypes.js";
+import type { Applier } from "../applier.js";
+import { deviceChanges } from "../../devices/changes.js";
+import type { DeviceTrust } from "../../devices/trust.js";
+import { endMembership } from "./removal.js";
+
+export interface GroupsDeps {
+  store: LocalStore;
+  engine: GroupEngine;
+  queue: SerialQueue;
+  call: Call;
+  committer: Committer;
+  identity(): DeviceIdentity;
+  clock(): number;
+  applier(): Applier;
+  /** The account's canonical address (the directory normalises handles). */
+  lookup(address: string): Promise<string>;
+  trust: DeviceTrust;
+  /** Where `group` (SPEC GR4), `devices`, `conversation` and `error` events go. */
+  events: Emitter<ClientEvents>;
+}
+
+/** How often leaving is tried again when a commit moved the group on under the proposals. */
+const MAX_LEAVE_ATTEMPTS = 6;
+
+export class Groups {
+  constructor(private readonly deps: GroupsDeps) {}
+
+  /**
+   * [GR4] A commit changed a group: tell what people should see, and which
+   * accounts' devices changed (their safety numbers change; trust is asked
+   * again). A device removed itself learns nothing more of the devices.
+   */
+  changed(change: GroupChange): void {
+    const self = this.deps.identity().deviceId;
+    if (change.membersAfter.some((m) => m.deviceId === self)) {
+      for (const devices of deviceChanges([...change.membersBefore], [...change.membersAfter])) {
+        this.deps.trust.forget(devices.address);
+        this.deps.events.emit("devices", { ...devices, conversationId: change.conversationId });
+      }
+    }
+    for (const event of groupEventsOf(change)) this.deps.events.emit("group", event);
+  }
+
+  /** [GR6] A member proposed to leave: commit it (in the background) so the group moves on. */
+  commitLeaves(conversationId: string): void {
+    this.deps.committer
+      .commitPendingRemovals(conversationId)
+      .catch((error: unknown) => this.deps.events.emit("error", { error, context: conversationId }));
+  }
+
+  /** Remove a person (every device of theirs) from a group (admins only, GR2). */
+  async removeMember(conversationId: string, address: string): Promise<void> {
+    const target = await this.deps.lookup(address);
+    await this.deps.committer.commitChange(conversationId, async (conversation) => {
+      const members = this.deps.engine.members(this.deps.engine.deserialize(conversation.groupState));
+      const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
+      if (removeDeviceIds.length === 0)
+        throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
+      return { add: [], removeDeviceIds };
+    });
+  }
+
+  /**
+   * The group's settings: its admins, whether everyone manages it, its title.
+   * A group from before settings existed reads as managed by everyone, with
+   * the title it had as content.
+   */
+  async settings(conversationId: string): Promise<GroupSettingsValue> {
+    const conversation = await this.requireGroup(conversationId, { active: false });
+    const engine = this.deps.engine;
+    const settings = conversation.active
+      ? engine.settings(engine.deserialize(conversation.groupState))
+      : undefined;
+    return settings ?? { admins: [], everyoneManages: true, title: conversation.title };
+  }
+
+  /** [GR2] Rename the group (admins only, unless everyone manages it). */
+  async rename(conversationId: string, title: string): Promise<void> {
+    const trimmed = title.trim();
+    if (trimmed === "") throw new ClientError("INVALID_ARGUMENT", "a group title cannot be empty");
+    if ([...trimmed].length > GROUP_SETTINGS_LIMITS.maxTitleChars)
+      throw new ClientError(
+        "INVALID_ARGUMENT",
+        `a group title is at most ${GROUP_SETTINGS_LIMITS.maxTitleChars} characters`,
+      );
+    await this.changeSettings(conversationId, (s) => (s.title === trimmed ? null : { ...s, title: trimmed }));
+  }
+
+  /** [GR2] Make a member an admin, or (admin false) no longer one. A group keeps at least one admin. */
+  async setAdmin(conversationId: string, address: string, admin: boolean): Promise<void> {
+    const member = await this.deps.lookup(address);
+    await this.changeSettings(conversationId, (s, conversation) => {
+      if (!conversation.participants.includes(member))
+        throw new ClientError("NOT_A_MEMBER", `${member} is not in this group`);
+      const admins = admin ? [...new Set([...s.admins, member])] : s.admins.filter((a) => a !== member);
+      if (admins.length === s.admins.length && admins.every((a) => s.admins.includes(a))) return null;
+      if (admins.length === 0 && !s.everyoneManages)
+        throw new ClientError("INVALID_ARGUMENT", "a group keeps at least one admin");
+      return { ...s, admins: admins.sort() };
+    });
+  }
+
+  /** Let every member manage the group, or (false) only its admins. */
+  async setEveryoneManages(conversationId: string, everyone: boolean): Promise<void> {
+    await this.changeSettings(conversationId, (s) =>
+      s.everyoneManages === everyone ? null : { ...s, everyoneManages: everyone },
+    );
+  }
+
+  /**
+   * [GR6] Leave the group: propose the removal of every device of this
+   * account; another member commits it. From then on this device treats the
+   * conversation as left: it is inactive, its outbox for it is cleared, and
+   * sends fail with NOT_A_MEMBER.
+   */
+  async leave(conversationId: string): Promise<void> {
+    await this.requireGroup(conversationId);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.deps.queue.run(conversationId, async () => {
+        const conversation = await requireConversation(this.deps.store, conversationId);
+        const engine = this.deps.engine;
+        const { proposals, newState } = await engine.proposeLeave(
+          this.deps.identity(),
+          engine.deserialize(conversation.groupState),
+        );
+        try {
+          for (const proposal of proposals)
+            await this.deps.call("proposeLeave", { conversationId, proposal });
+        } catch (err) {
+          if (err instanceof ProtocolError && err.code === "EPOCH_CONFLICT") return "conflict" as const;
+          throw err;
+        }
+        const now = this.deps.clock();
+        const kept = { ...conversation, groupState: engine.serialize(newState) };
+        const left = await endMembership(this.deps.store, kept, now);
+        this.deps.events.emit("conversation", left);
+        const self = this.deps.identity().address;
+        const event = { conversationId, by: self, member: self, seq: left.appliedSeq, at: now };
+        this.deps.events.emit("group", { kind: "member-left", ...event });
+        return "left" as const;
+      });
+      if (outcome === "left") return;
+      if (attempt + 1 >= MAX_LEAVE_ATTEMPTS)
+        throw new ProtocolError("EPOCH_CONFLICT", "gave up leaving after repeated epoch conflicts");
+      await this.deps.applier().catchUp(conversationId);
+    }
+  }
+
+  /** Commit new settings (a GroupContextExtensions proposal); `edit` returns null for no change. */
+  private async changeSettings(
+    conversationId: string,
+    edit: (settings: GroupSettingsValue, conversation: LocalConversation) => GroupSettingsValue | null,
+  ): Promise<void> {
+    await this.requireGroup(conversationId);
+    await this.deps.committer.commitChange(conversationId, async (conversation) => {
+      const engine = this.deps.engine;
+      const current = engine.settings(engine.deserialize(conversation.groupState)) ?? {
+        // A group from before settings: everyone managed it, and still does.
+        admins: [],
+        everyoneManages: true,
+        title: conversation.title,
+      };
+      const settings = edit(current, conversation);
+      return settings === null ? null : { add: [], removeDeviceIds: [], settings };
+    });
+  }
+
+  private async requireGroup(conversationId: string, options = { active: true }): Promise<LocalConversation> {
+    const conversation = options.active
+      ? await requireConversation(this.deps.store, conversationId)
+      : await this.deps.store.getConversation(conversationId);
+    if (!conversation)
+      throw new ClientError("UNKNOWN_CONVERSATION", `no conversation ${conversationId} on this device`);
+    if (conversation.kind !== "group")
+      throw new ClientError("INVALID_ARGUMENT", "only a group has admins, a title, and can be left");
+    return conversation;
+  }
+}
