@@ -53,6 +53,8 @@ import type {
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import { Attachments } from "./media/attachments.js";
+import { disappearingFor, type Disappearing } from "./expiry/disappearing.js";
+import { conversationTimer } from "./expiry/conversationTimer.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -74,6 +76,14 @@ export class SwitchboardClient {
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
+  private expiryApi: Disappearing | undefined;
+
+  /** Disappearing messages and search (SPEC XP): the timer, the expiry sweeper, search. */
+  get expiry(): Disappearing {
+    const { store, engine } = this.options;
+    const parts = { store, engine, queue: this.queue, committer: this.committer };
+    return (this.expiryApi ??= disappearingFor(parts, this.events, () => this.address, this.clock));
+  }
 
   /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
   get attachments(): Attachments {
@@ -152,6 +162,7 @@ export class SwitchboardClient {
       outbox: this.outbox,
       commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
       stored: (message) => this.events.emit("message", message),
+      expiresAfterSeconds: (conversation) => conversationTimer(engine, conversation),
       identity,
       clock: this.clock,
     });
@@ -289,6 +300,7 @@ export class SwitchboardClient {
     this.link?.stop();
     this.link = undefined;
     this.syncer.cancelAck();
+    this.expiryApi?.stop();
     await this.syncer.running?.catch(() => {});
     await this.options.store.close();
   }
@@ -645,6 +657,7 @@ export class SwitchboardClient {
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
+      onCommitApplied: (...commit) => this.expiry.commitApplied(...commit),
       onError: (error, context) => this.events.emit("error", { error, context }),
       historyExpired: async (conversation, firstSeq) => {
         const rejoined = await rejoinConversation(

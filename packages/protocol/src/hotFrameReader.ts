@@ -40,6 +40,7 @@ export function readSendMessageFrame(frame: Uint8Array): ClientFrame | undefined
   let clientMessageId: string | undefined;
   let payload: Uint8Array | undefined;
   let epoch: bigint | undefined;
+  let expiresAfterSeconds: number | undefined;
   r.at = op.start;
   while (r.at < op.end && !r.bad) {
     const tag = r.varint();
@@ -49,6 +50,8 @@ export function readSendMessageFrame(frame: Uint8Array): ClientFrame | undefined
       clientMessageId = utf8.decode(r.lengthDelimited());
     else if (tag === ((3 << 3) | 2) && payload === undefined) payload = r.lengthDelimited();
     else if (tag === 4 << 3 && epoch === undefined) epoch = r.varint64();
+    // uint32 under 2^31 (SPEC XP7); a larger one goes to the generic decoder.
+    else if (tag === 70 << 3 && expiresAfterSeconds === undefined) expiresAfterSeconds = r.varint();
     else return undefined;
   }
   if (r.bad || r.at !== op.end) return undefined;
@@ -67,6 +70,7 @@ export function readSendMessageFrame(frame: Uint8Array): ClientFrame | undefined
             clientMessageId: clientMessageId ?? "",
             payload: payload ?? new Uint8Array(0),
             epoch: epoch ?? 0n,
+            expiresAfterSeconds: expiresAfterSeconds ?? 0,
           },
         },
       },

@@ -6,7 +6,7 @@
  * entry at least once from the hub, exactly once to the user).
  */
 import { EntryKind, ProtocolError, type InboxItem, type LogEntry } from "@switchboard/protocol";
-import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
+import type { DeviceIdentity, GroupEngine, GroupMember, GroupState } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { interpretContent } from "../content/interpret.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
@@ -25,6 +25,14 @@ export interface ApplierDeps {
   onConversation(conversation: LocalConversation): void;
   /** A commit changed the group's members (to tell "Bob added a new device"). */
   onMembersChanged(conversationId: string, before: GroupMember[], after: GroupMember[]): void;
+  /** A commit from the log moved the group on (SPEC XP3: a timer change is told from it). */
+  onCommitApplied?(
+    conversationId: string,
+    before: GroupState,
+    after: GroupState,
+    by: GroupMember | null,
+    entry: { seq: number; serverTime: number },
+  ): void;
   onError(err: unknown, context: string): void;
   /**
    * [DS12] The hub pruned entries this device had not fetched yet (from
@@ -207,8 +215,11 @@ export class Applier {
         };
     await store.write([{ kind: "putConversation", conversation: next }]);
     this.deps.onConversation(next);
-    if (!result.removedSelf)
+    if (!result.removedSelf) {
       this.deps.onMembersChanged(conversation.id, membersBefore, engine.members(result.newState));
+      const at = { seq: Number(entry.seq), serverTime: Number(entry.serverTime) };
+      this.deps.onCommitApplied?.(conversation.id, before, result.newState, result.sender, at);
+    }
     return next;
   }
 

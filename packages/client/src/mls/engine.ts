@@ -57,6 +57,17 @@ export interface GroupState {
   readonly epoch: number;
 }
 
+/**
+ * What a commit changes: devices added and removed, and (SPEC XP1) our own
+ * GroupContext extensions set (data) or taken out (null) by one
+ * GroupContextExtensions proposal that keeps every other extension.
+ */
+export interface GroupChange {
+  add: Uint8Array[];
+  removeDeviceIds: string[];
+  extensions?: { type: number; data: Uint8Array | null }[];
+}
+
 export interface PendingCommit {
   /** TLS-encoded MLSMessage(PublicMessage(Commit)): what goes to the server. */
   commit: Uint8Array;
@@ -130,11 +141,10 @@ export interface GroupEngine {
    * proposal removes this device (RFC 9420 §12.2: a commit cannot remove its
    * committer).
    */
-  createCommit(
-    identity: DeviceIdentity,
-    state: GroupState,
-    change: { add: Uint8Array[]; removeDeviceIds: string[] },
-  ): Promise<PendingCommit>;
+  createCommit(identity: DeviceIdentity, state: GroupState, change: GroupChange): Promise<PendingCommit>;
+
+  /** The data of our GroupContext extension `type` (groupExtensions.ts), or undefined when absent. */
+  groupExtension(state: GroupState, type: number): Uint8Array | undefined;
 
   /**
    * Join from a Welcome. `findKeyPackage` returns the private half of the key

@@ -21,6 +21,7 @@ import { MlsEngineError, engineError } from "./errors.js";
 import { isHubCredential, parseCredential, type RemovalVerifier } from "./credential.js";
 import { bytesEqual, memberAt, membersOf } from "./members.js";
 import { resolveProposal } from "./proposals.js";
+import { keepsStandardExtensions } from "./groupExtensions.js";
 import { allSecrets, retiredSecrets } from "./retire.js";
 import { EngineGroupState } from "./state.js";
 
@@ -226,9 +227,10 @@ export async function processCommit(
  * What a commit does, reported the way createCommit reports it. Its
  * proposals are inline (a member's Adds and Removes, an external joiner's
  * ExternalInit and resync Remove) or references to the hub's pending Removes
- * (RFC 9420 §12.4), looked up in this state. Nothing else is used: an Update
- * or a GroupContextExtensions (which could drop the hub as external sender)
- * is refused.
+ * (RFC 9420 §12.4), looked up in this state, and a GroupContextExtensions
+ * that changes only our private-use extensions (SPEC XP1). Nothing else is
+ * used: an Update, or a GroupContextExtensions that touches a standard
+ * extension (which could drop the hub as external sender), is refused.
  */
 function commitChanges(
   proposals: ProposalOrRef[],
@@ -248,6 +250,16 @@ function commitChanges(
         addedDevices.push(deviceIdOf(proposal.add.keyPackage.leafNode.credential, "an added member"));
         break;
       case "external_init":
+        break;
+      case "group_context_extensions":
+        // [XP1] only our own extensions may change; external_senders (the hub) stays.
+        if (
+          !keepsStandardExtensions(client.groupContext.extensions, proposal.groupContextExtensions.extensions)
+        )
+          throw new MlsEngineError(
+            "MLS_UNSUPPORTED",
+            "a GroupContextExtensions change of a standard extension",
+          );
         break;
       default:
         throw new MlsEngineError(

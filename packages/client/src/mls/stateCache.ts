@@ -40,6 +40,7 @@ export function withStateCache(engine: GroupEngine, capacity = 64): GroupEngine 
     process: (identity, state, message) => engine.process(identity, state, message),
     members: (state) => engine.members(state),
     pendingRemovals: (state) => engine.pendingRemovals(state),
+    groupExtension: (state, type) => engine.groupExtension(state, type),
     serialize(state) {
       const bytes = engine.serialize(state);
       remember(bytes, state);

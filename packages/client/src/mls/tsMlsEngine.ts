@@ -30,12 +30,14 @@ import type { MemberVerifier, RemovalVerifier } from "./credential.js";
 import type {
   DeviceIdentity,
   GeneratedKeyPackage,
+  GroupChange,
   GroupEngine,
   GroupState,
   PendingCommit,
   Processed,
 } from "./engine.js";
 import { MlsEngineError, engineError, isRejection } from "./errors.js";
+import { extensionData, withExtensionChanges, type GroupExtensionChange } from "./groupExtensions.js";
 import { processApplication, processCommit, processProposal } from "./incoming.js";
 import { groupInfoOf, joinExternal, joinFromWelcome } from "./join.js";
 import { IdentityCheck, encodeKeyPackageMessage, keyPackageRefHex, makeKeyPackage } from "./keyPackage.js";
@@ -151,7 +153,7 @@ class TsMlsEngine implements GroupEngine {
   async createCommit(
     identity: DeviceIdentity,
     state: GroupState,
-    change: { add: Uint8Array[]; removeDeviceIds: string[] },
+    change: GroupChange,
   ): Promise<PendingCommit> {
     const { engineState, client: current } = await this.#open(identity, state);
     const removeIds = [...new Set(change.removeDeviceIds)];
@@ -175,6 +177,7 @@ class TsMlsEngine implements GroupEngine {
     const proposals: Proposal[] = [
       ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
       ...keyPackages.map(({ keyPackage }): Proposal => ({ proposalType: "add", add: { keyPackage } })),
+      ...extensionProposal(client, change.extensions),
     ];
     let result: Awaited<ReturnType<typeof createCommit>>;
     try {
@@ -262,6 +265,10 @@ class TsMlsEngine implements GroupEngine {
     return membersOf(asEngineState(state).client.ratchetTree);
   }
 
+  groupExtension(state: GroupState, type: number): Uint8Array | undefined {
+    return extensionData(asEngineState(state).client.groupContext.extensions, type);
+  }
+
   pendingRemovals(state: GroupState): string[] {
     const client = asEngineState(state).client;
     return pendingRemovedLeaves(client).map((leaf) => memberAt(client.ratchetTree, leaf).deviceId);
@@ -308,4 +315,11 @@ class TsMlsEngine implements GroupEngine {
       throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", "key package without a device credential");
     return { keyPackage, deviceId: device.deviceId };
   }
+}
+
+/** [XP1] One GroupContextExtensions proposal for the changes, keeping every other extension (RFC 9420 §12.1.7). */
+function extensionProposal(client: ClientState, changes: GroupExtensionChange[] | undefined): Proposal[] {
+  if (changes === undefined || changes.length === 0) return [];
+  const extensions = withExtensionChanges(client.groupContext.extensions, changes);
+  return [{ proposalType: "group_context_extensions", groupContextExtensions: { extensions } }];
 }

@@ -85,6 +85,20 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (conversation_id, message_id, sender_address)
   );
   `,
+  // 3: search and disappearing messages (SPEC XP5, XP8). A contentless FTS5
+  // index (it keeps tokens, not a second copy of the text) keyed by the
+  // messages' rowid, kept by writes.ts; contentless_delete lets a row be
+  // deleted, and its 'secure-delete' option removes the tokens from the
+  // index at once instead of marking them. messages is never VACUUMed (that
+  // renumbers rowids). The partial index finds expired messages.
+  `
+  CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+    text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+  INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE deleted = 0 AND text <> '';
+  CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 /** The user_version a fully migrated database has. */

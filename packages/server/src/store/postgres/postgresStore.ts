@@ -53,6 +53,7 @@ import { LogQueries } from "./log.js";
 import { ProposalQueries } from "./proposals.js";
 import { VerificationCodeQueries } from "./verificationCodes.js";
 import { RetentionQueries } from "./retention.js";
+import { EntryExpiryQueries } from "./entryExpiry.js";
 
 /** The session settings durability and liveness depend on, as the server reports them. */
 export interface PostgresSettings {
@@ -90,6 +91,7 @@ export class PostgresStore implements Store {
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
+  private readonly entryExpiry: EntryExpiryQueries;
   private readonly pages: PageQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -111,6 +113,7 @@ export class PostgresStore implements Store {
     this.cursors = new CursorQueries(this.db);
     this.codes = new VerificationCodeQueries(this.db);
     this.retention = new RetentionQueries(this.db);
+    this.entryExpiry = new EntryExpiryQueries(this.db);
   }
 
   /** Counters for tests and metrics: how well appends are being batched. */
@@ -356,6 +359,14 @@ export class PostgresStore implements Store {
 
   queuedBytes(deviceId: string): Promise<number> {
     return this.track(() => this.retention.queuedBytes(deviceId));
+  }
+
+  setEntryExpiry(conversationId: string, seq: number, expiresAt: number): Promise<void> {
+    return this.track(() => this.entryExpiry.set(conversationId, seq, expiresAt));
+  }
+
+  pruneExpiredEntries(now: number, limit: number): Promise<number> {
+    return this.track(() => this.entryExpiry.prune(now, limit));
   }
 
   /**

@@ -240,6 +240,18 @@ const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
   `,
+  // 8: disappearing messages (SPEC XP7); as SQLite migration 9: when a
+  // sender's application entry expires, beside the log; the pruner deletes
+  // entries past it (store/postgres/entryExpiry.ts).
+  `
+  CREATE TABLE IF NOT EXISTS entry_expiry (
+    conversation_id text COLLATE "C" NOT NULL,
+    seq             bigint NOT NULL,
+    expires_at      bigint NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+  );
+  CREATE INDEX IF NOT EXISTS entry_expiry_by_time ON entry_expiry(expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
