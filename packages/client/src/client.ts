@@ -657,7 +657,7 @@ export class SwitchboardClient {
       onContent: (notice) => this.events.emit(notice.kind, notice as never),
       onConversation: (c) => this.events.emit("conversation", c),
       onMembersChanged: (id, before, after) => this.membersChanged(id, before, after),
-      onCommitApplied: (...commit) => this.expiry.commitApplied(...commit),
+      onCommitApplied: this.expiry.commitApplied.bind(this.expiry),
       onError: (error, context) => this.events.emit("error", { error, context }),
       historyExpired: async (conversation, firstSeq) => {
         const rejoined = await rejoinConversation(

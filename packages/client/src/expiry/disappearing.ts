@@ -138,6 +138,7 @@ export class Disappearing {
 export function disappearingFor(
   parts: { store: LocalStore; engine: GroupEngine; queue: SerialQueue; committer: Committer },
   events: {
+    on(event: "delete", listener: () => void): unknown;
     emit(event: "timer", value: TimerChange): void;
     emit(event: "expired", value: LocalMessage): void;
     emit(event: "error", value: { error: unknown; context: string }): void;
@@ -145,6 +146,12 @@ export function disappearingFor(
   address: () => string,
   clock: () => number,
 ): Disappearing {
+  // [XP6] a message another member deleted for everyone leaves the files too.
+  const store = parts.store;
+  if (supportsExpiry(store))
+    events.on("delete", () => {
+      store.scrub().catch((error: unknown) => events.emit("error", { error, context: "scrub" }));
+    });
   return new Disappearing({
     ...parts,
     address,

@@ -88,7 +88,9 @@ export class ExpirySweeper {
         const gone = await queue.run(message.conversationId, async () => {
           const current = await store.getMessage(message.conversationId, message.id);
           if (current?.expiresAt == null || current.expiresAt > now) return false;
-          await store.write([{ kind: "deleteMessage", conversationId: message.conversationId, id: message.id }]);
+          await store.write([
+            { kind: "deleteMessage", conversationId: message.conversationId, id: message.id },
+          ]);
           return true;
         });
         if (gone) {
