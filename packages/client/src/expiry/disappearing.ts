@@ -49,9 +49,9 @@ export class Disappearing {
           {
             store,
             queue: deps.queue,
-            clock: deps.clock,
-            expired: deps.expired,
-            onError: deps.onError,
+            clock: () => deps.clock(),
+            expired: (message) => deps.expired(message),
+            onError: (err) => deps.onError(err),
           },
           deps.timers,
         )
