@@ -40,6 +40,7 @@
  *         pruning and quotas, the hub key at rest: see SPEC.md.
  *  [ST28] One Welcome per commit, stored once, gone with its last reference.
  *  [ST29] Paged listings of conversations and devices; counts behind the DS16 caps.
+ *  [XP7]  Disappearing messages: an entry goes at the expiry its sender gave.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -50,6 +51,7 @@ import { deviceInboxContract } from "./contract/deviceInbox.js";
 import { deviceContract } from "./contract/devices.js";
 import { directoryContract } from "./contract/directory.js";
 import { durabilityContract } from "./contract/durability.js";
+import { entryExpiryContract } from "./contract/entryExpiry.js";
 import type { StoreHarness } from "./contract/fixtures.js";
 import { hubKeyContract } from "./contract/hubKey.js";
 import { keyPackageContract } from "./contract/keyPackages.js";
@@ -101,6 +103,7 @@ export function describeStoreContract(
     verificationContract(current);
     durabilityContract(current);
     retentionContract(current);
+    entryExpiryContract(current);
     welcomeContract(current);
     pageContract(current);
     revocationContract(current);
