@@ -38,3 +38,5 @@ export type {
 } from "./media/attachments.js";
 export type { AttachmentCrypto } from "./media/streamCipher.js";
 export { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";
+export { parseTimer, timerName, TIMER_CHOICES, type TimerName } from "./expiry/timer.js";
+export type { Disappearing, TimerChange } from "./expiry/disappearing.js";

@@ -131,6 +131,8 @@ export function addClientCommands(program: Command): void {
       await withClient(clientFlags(command), async (client, changes) => {
         const pending = await takePending(client);
         await client.sync();
+        // [XP5] what expired, fetched or not, is deleted before anything is printed.
+        await client.expiry.sweep();
         await printUnseen(client, options.json ?? false, [...pending, ...changes.drain()]);
       });
     });
@@ -160,7 +162,12 @@ export function addClientCommands(program: Command): void {
           if (printLive) void printChange(client, change, json);
           else early.push(change);
         });
+      client.events.on("timer", (timer) => {
+        if (printLive) void printChange(client, { kind: "timer", ...timer }, json);
+        else early.push({ kind: "timer", ...timer });
+      });
       await client.connect();
+      client.expiry.start();
       await printUnseen(client, json, early);
       printLive = true;
       try {
