@@ -236,7 +236,7 @@ export function createMemoryStore(): LocalStore & MessageSearchStore & MessageEx
     async close() {
       closed = true;
     },
-    // LS10-LS12: a scan, as a memory store holds one person's messages.
+    // XP5, XP6, XP8: a scan, as a memory store holds one person's messages.
     async searchMessages(query, options) {
       const limit = checkSearchLimit(options?.limit, DEFAULT_SEARCH_LIMIT);
       return scanSearch(allMessages(open()), query, limit).map(copyMessage);

@@ -4,7 +4,7 @@
  * index, memory and IndexedDB by a scan with the same matcher
  * (store/searchText.ts), so all three answer alike.
  *
- * - [LS10] `searchMessages` returns the stored messages, of every
+ * - [XP8] `searchMessages` returns the stored messages, of every
  *   conversation, in which every term of `query` starts a word of the text
  *   (case and accents ignored), newest first (`serverTime`, else `sentAt`,
  *   descending; then conversation id, then id), at most `limit` (default 50).

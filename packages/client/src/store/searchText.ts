@@ -1,5 +1,5 @@
 /**
- * What "matches" means for message search (LS10), once for every adapter:
+ * What "matches" means for message search (XP8), once for every adapter:
  * words are runs of letters and digits, compared without case or accents; a
  * query term matches a word it starts. SQLite's FTS5 (tokenizer unicode61,
  * prefix queries) says the same; the memory and IndexedDB adapters scan with
@@ -38,7 +38,7 @@ export function compareSearchResults(a: LocalMessage, b: LocalMessage): number {
   );
 }
 
-/** Earliest expiry first, then conversation, then id (LS11). */
+/** Earliest expiry first, then conversation, then id (XP5). */
 export function compareExpiry(a: LocalMessage, b: LocalMessage): number {
   return (
     (a.expiresAt ?? 0) - (b.expiresAt ?? 0) ||
@@ -54,7 +54,7 @@ export function checkSearchLimit(limit: number | undefined, fallback: number): n
   return n;
 }
 
-/** LS10 by scanning every message (memory and IndexedDB adapters). */
+/** XP8 by scanning every message (memory and IndexedDB adapters). */
 export function scanSearch(messages: Iterable<LocalMessage>, query: string, limit: number): LocalMessage[] {
   const terms = searchWords(query);
   const found: LocalMessage[] = [];
@@ -62,7 +62,7 @@ export function scanSearch(messages: Iterable<LocalMessage>, query: string, limi
   return found.sort(compareSearchResults).slice(0, limit);
 }
 
-/** LS11 by scanning every message. */
+/** XP5 by scanning every message. */
 export function scanExpired(messages: Iterable<LocalMessage>, now: number, limit: number): LocalMessage[] {
   const found: LocalMessage[] = [];
   for (const m of messages) if (m.expiresAt !== null && m.expiresAt <= now) found.push(m);

@@ -294,7 +294,7 @@ export async function openIndexedDbLocalStore(
       }
       await tx.done;
     },
-    // LS10-LS12 by a scan of every message: one person's messages, read once
+    // XP5, XP6, XP8 by a scan of every message: one person's messages, read once
     // per search; an index of our own would be a second copy of the text.
     async searchMessages(query, options) {
       const limit = checkSearchLimit(options?.limit, DEFAULT_SEARCH_LIMIT);

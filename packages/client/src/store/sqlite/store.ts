@@ -99,7 +99,7 @@ export function createSqliteStore(
     },
     async scrub() {
       live();
-      // LS12: secure_delete (open.ts) zeroes freed cells and pages; merging the
+      // XP6: secure_delete (open.ts) zeroes freed cells and pages; merging the
       // index leaves no segment with an old token; the TRUNCATE checkpoint
       // copies the WAL back and empties it, so no old frame holds the text.
       db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");

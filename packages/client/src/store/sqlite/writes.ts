@@ -13,7 +13,7 @@ function requireConversation(statements: Statements, conversationId: string): vo
   if (statements.hasConversation.get(conversationId) === undefined) throw unknownConversation(conversationId);
 }
 
-/** Take a stored message's words out of the search index (LS10). */
+/** Take a stored message's words out of the search index (XP8). */
 function unindex(statements: Statements, conversationId: string, id: string): void {
   const row = statements.messageRowid.get(conversationId, id);
   if (row !== undefined) statements.unindexText.run(row.rowid);
@@ -85,7 +85,7 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
         deleted: bit(message.deleted),
         expires_at: message.expiresAt,
       });
-      // LS10: a deleted message's tombstone is not indexed; an edit replaces the old words.
+      // XP8: a deleted message's tombstone is not indexed; an edit replaces the old words.
       if (!message.deleted && message.text !== "")
         statements.indexText.run(put.lastInsertRowid, message.text);
       return;

@@ -1,4 +1,4 @@
-/** LS10-LS12: search over stored messages, expired messages, scrub (store/searchPort.ts, expiryPort.ts). */
+/** XP5, XP6, XP8: search over stored messages, expired messages, scrub (store/searchPort.ts, expiryPort.ts). */
 import { beforeEach, describe, expect, it } from "vitest";
 import { supportsExpiry, type MessageExpiryStore } from "../../../src/store/expiryPort.js";
 import type { LocalStore } from "../../../src/store/port.js";
@@ -37,7 +37,7 @@ export function describeSearchAndExpiry(ctx: ContractContext): void {
       ]);
     });
 
-    it("[LS10] every term must start a word, case and accents ignored, newest first, across conversations", async () => {
+    it("[XP8] every term must start a word, case and accents ignored, newest first, across conversations", async () => {
       expect(ids(await store().searchMessages("lunch"))).toEqual(["m3", "m2", "m1"]);
       expect(ids(await store().searchMessages("CAFE lunch"))).toEqual(["m3", "m1"]);
       expect(ids(await store().searchMessages("café"))).toEqual(["m3", "m1"]);
@@ -53,7 +53,7 @@ export function describeSearchAndExpiry(ctx: ContractContext): void {
       ]);
     });
 
-    it("[LS10] an edit is found by its new text only; deleted for everyone or for me, never", async () => {
+    it("[XP8] an edit is found by its new text only; deleted for everyone or for me, never", async () => {
       const m1 = (await ctx.store().getMessage("c1", "m1"))!;
       await ctx.store().write([
         { kind: "putMessage", message: { ...m1, text: "dinner instead", editCount: 1 } },
@@ -68,7 +68,7 @@ export function describeSearchAndExpiry(ctx: ContractContext): void {
       expect(ids(await store().searchMessages("dinner"))).toEqual(["m1"]);
     });
 
-    it("[LS10] a batch that fails leaves the index as it was (LS1)", async () => {
+    it("[XP8] a batch that fails leaves the index as it was (LS1)", async () => {
       const m1 = (await ctx.store().getMessage("c1", "m1"))!;
       await expect(
         ctx.store().write([
@@ -80,7 +80,7 @@ export function describeSearchAndExpiry(ctx: ContractContext): void {
       expect(await store().searchMessages("dinner")).toEqual([]);
     });
 
-    it("[LS11] expired messages, earliest first, and the next expiry", async () => {
+    it("[XP5] expired messages, earliest first, and the next expiry", async () => {
       expect(await store().nextExpiry()).toBeNull();
       const m1 = (await ctx.store().getMessage("c1", "m1"))!;
       const m3 = (await ctx.store().getMessage("c2", "m3"))!;
