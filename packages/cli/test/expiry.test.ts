@@ -79,6 +79,20 @@ describe("switchboard CLI: disappearing messages and search", () => {
         ["message", null],
       ]);
       expect(again[0]).toMatchObject({ by: "carol@example.com@messenger", seconds: null });
+
+      // history --json keeps the timer changes in log order among the messages, on every member.
+      for (const profile of ["alice", "bob"]) {
+        const history = jsonLines(await sb(profile, "history", group, "--json"));
+        expect(history.map((l) => (l.kind === "timer" ? `timer ${String(l.timer)}` : l.text))).toEqual([
+          "timer 5m",
+          "meet by the zebra crossing",
+          "timer off",
+          "this one stays",
+        ]);
+      }
+      expect(await sb("bob", "history", group)).toMatch(
+        /alice@instagram set disappearing messages to 5m\n.*meet by the zebra crossing/,
+      );
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

@@ -80,8 +80,7 @@ export class SwitchboardClient {
 
   /** Disappearing messages and search (SPEC XP): the timer, the expiry sweeper, search. */
   get expiry(): Disappearing {
-    const { store, engine } = this.options;
-    const parts = { store, engine, queue: this.queue, committer: this.committer };
+    const parts = { ...this.options, queue: this.queue, committer: this.committer };
     return (this.expiryApi ??= disappearingFor(parts, this.events, () => this.address, this.clock));
   }
 

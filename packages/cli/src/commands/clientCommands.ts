@@ -173,6 +173,8 @@ export function addClientCommands(program: Command): void {
       try {
         for await (const message of live) {
           if (message.senderDeviceId === client.deviceId) continue;
+          // [XP5] one that expired before it arrived is swept, never shown.
+          if (message.expiresAt !== null && message.expiresAt <= Date.now()) continue;
           const conversation = (await client.conversations()).find((c) => c.id === message.conversationId);
           out(formatMessage(message, conversation, json));
           await markSeen(client, message.conversationId, message.seq ?? 0);

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
-import { formatMessage, messageObject, reactionObject } from "./printMessages.js";
+import { formatChange, formatMessage, messageObject, reactionObject } from "./printMessages.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -139,7 +139,15 @@ export function addContentCommands(program: Command): void {
         if (!conversation) throw new Error(`no conversation ${conversationId} on this device`);
         const all = await client.messages(conversationId);
         const shown = limit === undefined ? all : all.slice(-limit);
+        // [XP3] timer changes, in log order among the messages shown.
+        const from = limit === undefined ? 0 : (shown[0]?.seq ?? 0);
+        const timers = (await client.expiry.timerChanges(conversationId)).filter((t) => t.seq > from);
+        const printTimersBefore = (seq: number) => {
+          while (timers.length > 0 && timers[0]!.seq < seq)
+            out(formatChange({ kind: "timer", ...timers.shift()! }, conversation, options.json ?? false));
+        };
         for (const message of shown) {
+          printTimersBefore(message.seq ?? Number.MAX_SAFE_INTEGER);
           const reactions = await client.reactions(conversationId, message.id);
           if (options.json) {
             out(JSON.stringify(messageObject(message)));
@@ -160,6 +168,7 @@ export function addContentCommands(program: Command): void {
           if (reactions.length > 0)
             out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);
         }
+        printTimersBefore(Number.MAX_SAFE_INTEGER);
       });
     });
 }

@@ -26,6 +26,10 @@ export interface TimerChange {
   at: number;
 }
 
+/** How many timer changes a conversation's history keeps (older ones are dropped). */
+const MAX_KEPT_CHANGES = 100;
+const timersKey = (conversationId: string) => `expiry.timers.${conversationId}`;
+
 export interface DisappearingDeps {
   store: LocalStore;
   engine: GroupEngine;
@@ -88,7 +92,7 @@ export class Disappearing {
       seq: landed.seq,
       at: this.deps.clock(),
     };
-    this.deps.timerChanged(change);
+    await this.record(change);
     return change;
   }
 
@@ -103,13 +107,31 @@ export class Disappearing {
     const was = decodeTimer(this.deps.engine.groupExtension(before, TIMER_EXTENSION));
     const now = decodeTimer(this.deps.engine.groupExtension(after, TIMER_EXTENSION));
     if (was === now) return;
-    this.deps.timerChanged({
+    const change = {
       conversationId,
       by: by?.address ?? null,
       seconds: now,
       seq: entry.seq,
       at: entry.serverTime,
+    };
+    // Called inside the conversation's queue: recorded right after this commit, before the next entry.
+    void this.record(change).catch((err: unknown) => this.deps.onError(err));
+  }
+
+  /** [XP3] The timer's changes this device saw in a conversation, in log order (the last 100). */
+  async timerChanges(conversationId: string): Promise<TimerChange[]> {
+    const stored = await this.deps.store.getMeta(timersKey(conversationId));
+    return stored === undefined ? [] : (JSON.parse(stored) as TimerChange[]);
+  }
+
+  /** Keep the change for history (in the conversation's queue, so in log order), then tell the app. */
+  private async record(change: TimerChange): Promise<void> {
+    await this.deps.queue.run(change.conversationId, async () => {
+      const kept = (await this.timerChanges(change.conversationId)).filter((c) => c.seq !== change.seq);
+      const value = JSON.stringify([...kept, change].sort((a, b) => a.seq - b.seq).slice(-MAX_KEPT_CHANGES));
+      await this.deps.store.write([{ kind: "setMeta", key: timersKey(change.conversationId), value }]);
     });
+    this.deps.timerChanged(change);
   }
 
   /** [XP8] Messages whose text has every word of `text` (by word prefix), newest first. */
