@@ -62,10 +62,17 @@ describe("the timer in the group context", () => {
     await carol.join(add.welcome!);
     expect(timerOf(carol)).toBe(3600);
 
+    // A device joining by external commit (a rejoin) gets it from the GroupInfo.
+    const dave = new Device(engine, "dave@instagram", "deviceD");
+    const joined = await engine.joinExternal(dave.identity, add.groupInfo);
+    dave.state = joined.newState;
+    for (const d of [alice, bob, carol]) await d.applyCommit(joined.commit);
+    expect(timerOf(dave)).toBe(3600);
+
     const off = await engine.createCommit(carol.identity, carol.state, setTimer(null));
     carol.state = off.newState;
-    for (const d of [alice, bob]) await d.applyCommit(off.commit);
-    expect([timerOf(alice), timerOf(bob), timerOf(carol)]).toEqual([null, null, null]);
+    for (const d of [alice, bob, dave]) await d.applyCommit(off.commit);
+    expect([timerOf(alice), timerOf(bob), timerOf(carol), timerOf(dave)]).toEqual([null, null, null, null]);
   });
 
   it("[XP1] a GroupContextExtensions commit that drops the hub as external sender is refused", async () => {
