@@ -7,6 +7,7 @@ import { addClientCommands } from "./commands/clientCommands.js";
 import { addContentCommands } from "./commands/contentCommands.js";
 import { addDeviceCommands } from "./commands/deviceCommands.js";
 import { addPeopleCommands } from "./commands/peopleCommands.js";
+import { addExpiryCommands } from "./commands/expiryCommands.js";
 import { addServeCommand } from "./commands/serve.js";
 import { addStatusCommands } from "./commands/statusCommands.js";
 import { describeError } from "./describeError.js";
@@ -22,6 +23,7 @@ addContentCommands(program);
 addDeviceCommands(program);
 addStatusCommands(program);
 addPeopleCommands(program);
+addExpiryCommands(program);
 
 try {
   await program.parseAsync(process.argv);

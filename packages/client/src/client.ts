@@ -57,6 +57,8 @@ import { Attachments } from "./media/attachments.js";
 import { ConversationStatus } from "./status/conversationStatus.js";
 import { People } from "./people/people.js";
 import { Groups } from "./conversations/groups/groups.js";
+import { disappearingFor, type Disappearing } from "./expiry/disappearing.js";
+import { conversationTimer } from "./expiry/conversationTimer.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -82,6 +84,13 @@ export class SwitchboardClient {
 
   private readonly options: ClientOptions;
   private attachmentsApi: Attachments | undefined;
+  private expiryApi: Disappearing | undefined;
+
+  /** Disappearing messages and search (SPEC XP): the timer, the expiry sweeper, search. */
+  get expiry(): Disappearing {
+    const parts = { ...this.options, queue: this.queue, committer: this.committer };
+    return (this.expiryApi ??= disappearingFor(parts, this.events, () => this.address, this.clock));
+  }
 
   /** Display names, message requests and blocking (SPEC PP). */
   readonly people: People;
@@ -172,6 +181,7 @@ export class SwitchboardClient {
       outbox: this.outbox,
       commitPendingRemovals: (id: string) => this.committer.commitPendingRemovals(id),
       stored: (message: LocalMessage) => this.events.emit("message", message),
+      expiresAfterSeconds: (conversation: LocalConversation) => conversationTimer(engine, conversation),
       identity,
       clock: this.clock,
     };
@@ -330,6 +340,7 @@ export class SwitchboardClient {
     this.link?.stop();
     this.link = undefined;
     this.syncer.cancelAck();
+    this.expiryApi?.stop();
     await this.syncer.running?.catch(() => {});
     await this.options.store.close();
   }
@@ -676,6 +687,7 @@ export class SwitchboardClient {
       onConversation: (c) => this.events.emit("conversation", c),
       onGroupChange: (change) => this.groups.changed(change),
       onLeaveProposal: (id) => this.groups.commitLeaves(id),
+      onCommitApplied: this.expiry.commitApplied.bind(this.expiry),
       onError: (error, context) => this.events.emit("error", { error, context }),
       historyExpired: async (conversation, firstSeq) => {
         const rejoined = await rejoinConversation(

@@ -6,6 +6,7 @@
 import type { AttachmentPlatform } from "./media/attachments.js";
 import type { ContentNotice } from "./conversations/incomingContent.js";
 import type { DeviceChange } from "./devices/changes.js";
+import type { TimerChange } from "./expiry/disappearing.js";
 import type { HistoryChoice } from "./devices/history.js";
 import type { LinkRequest } from "./devices/linking.js";
 import type { DeviceTrust } from "./devices/trust.js";
@@ -113,6 +114,10 @@ export interface ClientEvents extends Record<string, unknown> {
    * was said before `firstSeq` is lost to it; it reads new messages again.
    */
   historyExpired: { conversationId: string; firstSeq: number; rejoinedAtSeq: number };
+  /** [XP3] A conversation's disappearing-message timer changed (by this device or another member). */
+  timer: TimerChange;
+  /** [XP5] A message expired and was deleted from this device. */
+  expired: LocalMessage;
   /** [EG4] The hub rate-limited a send: the SDK waits `retryAfterMs` and tries again. */
   rateLimited: { conversationId: string; retryAfterMs: number };
   /** Membership you can see (SPEC GR4): adds, removals, leaves, renames, admins, the timer. */

@@ -50,3 +50,5 @@ export type {
   TypingEvent,
 } from "./status/conversationStatus.js";
 export type { BlockedAccount, MessageRequest, People } from "./people/people.js";
+export { parseTimer, timerName, TIMER_CHOICES, type TimerName } from "./expiry/timer.js";
+export type { Disappearing, TimerChange } from "./expiry/disappearing.js";

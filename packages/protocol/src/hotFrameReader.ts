@@ -41,6 +41,7 @@ export function readSendMessageFrame(frame: Uint8Array): ClientFrame | undefined
   let payload: Uint8Array | undefined;
   let epoch: bigint | undefined;
   let nonUrgent: boolean | undefined;
+  let expiresAfterSeconds: number | undefined;
   r.at = op.start;
   while (r.at < op.end && !r.bad) {
     const tag = r.varint();
@@ -51,6 +52,8 @@ export function readSendMessageFrame(frame: Uint8Array): ClientFrame | undefined
     else if (tag === ((3 << 3) | 2) && payload === undefined) payload = r.lengthDelimited();
     else if (tag === 4 << 3 && epoch === undefined) epoch = r.varint64();
     else if (tag === 60 << 3 && nonUrgent === undefined) nonUrgent = r.varint64() !== 0n;
+    // uint32 under 2^31 (SPEC XP7); a larger one goes to the generic decoder.
+    else if (tag === 70 << 3 && expiresAfterSeconds === undefined) expiresAfterSeconds = r.varint();
     else return undefined;
   }
   if (r.bad || r.at !== op.end) return undefined;
@@ -70,6 +73,7 @@ export function readSendMessageFrame(frame: Uint8Array): ClientFrame | undefined
             payload: payload ?? new Uint8Array(0),
             epoch: epoch ?? 0n,
             nonUrgent: nonUrgent ?? false,
+            expiresAfterSeconds: expiresAfterSeconds ?? 0,
           },
         },
       },

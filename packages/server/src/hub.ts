@@ -163,7 +163,7 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
     (err) => log.warn({ err }, "pruning failed"),
     options.pruneTimers,
     (run) => {
-      if (run.entries + run.inboxItems > 0) log.info(run, "pruned");
+      if (run.entries + run.inboxItems + run.expiredEntries > 0) log.info(run, "pruned");
     },
   );
   pruner.start();

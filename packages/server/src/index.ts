@@ -25,7 +25,7 @@ export {
   storageSettings,
   type StorageSettings,
 } from "./delivery/retention.js";
-export type { PrunerTimers } from "./delivery/pruner.js";
+export { Pruner, type PrunerTimers, type PruneRun } from "./delivery/pruner.js";
 export {
   HUB_KEY_ENV,
   HubKeyError,

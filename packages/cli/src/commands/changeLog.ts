@@ -5,9 +5,12 @@
  * profile (meta `app.cli.unprintedChanges`) until one of them prints them, so
  * none is lost and none is printed twice.
  */
-import type { ContentNotice, SwitchboardClient } from "@switchboard/client";
+import type { ContentNotice, SwitchboardClient, TimerChange } from "@switchboard/client";
 
-export type Change = Exclude<ContentNotice, { kind: "message" | "title" }>;
+/** A change sync and listen print: to a message, or (SPEC XP3) to the conversation's timer. */
+export type Change =
+  | Exclude<ContentNotice, { kind: "message" | "title" }>
+  | (TimerChange & { kind: "timer" });
 
 const KEY = "cli.unprintedChanges";
 const KINDS = ["reaction", "edit", "delete"] as const;
@@ -21,6 +24,7 @@ export interface ChangeRecorder {
 export function recordChanges(client: SwitchboardClient): ChangeRecorder {
   let seen: Change[] = [];
   const offs = KINDS.map((kind) => client.events.on(kind, (change) => seen.push(change)));
+  offs.push(client.events.on("timer", (change) => seen.push({ kind: "timer", ...change })));
   return {
     drain: () => {
       const taken = seen;

@@ -138,6 +138,8 @@ export function addClientCommands(program: Command): void {
         const pending = await takePending(client);
         const pendingEvents = await takePendingGroupEvents(client);
         await client.sync();
+        // [XP5] what expired, fetched or not, is deleted before anything is printed.
+        await client.expiry.sweep();
         await printUnseen(
           client,
           options.json ?? false,
@@ -182,7 +184,12 @@ export function addClientCommands(program: Command): void {
         if (printLive) void printGroupEvent(client, event, json);
         else earlyEvents.push(event);
       });
+      client.events.on("timer", (timer) => {
+        if (printLive) void printChange(client, { kind: "timer", ...timer }, json);
+        else early.push({ kind: "timer", ...timer });
+      });
       await client.connect();
+      client.expiry.start();
       await printUnseen(client, json, early, earlyEvents);
       await printNewReceipts(client, json);
       printStatusLive(client, json);
@@ -190,6 +197,8 @@ export function addClientCommands(program: Command): void {
       try {
         for await (const message of live) {
           if (message.senderDeviceId === client.deviceId) continue;
+          // [XP5] one that expired before it arrived is swept, never shown.
+          if (message.expiresAt !== null && message.expiresAt <= Date.now()) continue;
           const conversation = (await client.conversations()).find((c) => c.id === message.conversationId);
           await loadNames(client);
           const request = await pendingRequest(client, message.conversationId);

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
-import { formatMessage, messageObject, reactionObject } from "./printMessages.js";
+import { formatChange, formatMessage, messageObject, reactionObject } from "./printMessages.js";
 import { TICKS, messageStatusOf, receiptObject } from "./statusCommands.js";
 import { loadNames } from "./peopleCommands.js";
 import { formatGroupEvent } from "./groupCommands.js";
@@ -154,8 +154,16 @@ export function addContentCommands(program: Command): void {
         // --limit: events older than the first message shown are cut with the messages.
         if (shown.length < all.length)
           while (events.length > 0 && events[0]!.seq < firstShown) events.shift();
+        // [XP3] timer changes, in log order among the messages shown.
+        const from = limit === undefined ? 0 : (shown[0]?.seq ?? 0);
+        const timers = (await client.expiry.timerChanges(conversationId)).filter((t) => t.seq > from);
+        const printTimersBefore = (seq: number) => {
+          while (timers.length > 0 && timers[0]!.seq < seq)
+            out(formatChange({ kind: "timer", ...timers.shift()! }, conversation, options.json ?? false));
+        };
         for (const message of shown) {
           printEventsUpTo(message.seq ?? Number.MAX_SAFE_INTEGER);
+          printTimersBefore(message.seq ?? Number.MAX_SAFE_INTEGER);
           const reactions = await client.reactions(conversationId, message.id);
           const status = await messageStatusOf(client, message);
           if (options.json) {
@@ -181,6 +189,7 @@ export function addContentCommands(program: Command): void {
             out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);
         }
         printEventsUpTo(Number.MAX_SAFE_INTEGER);
+        printTimersBefore(Number.MAX_SAFE_INTEGER);
       });
     });
 }

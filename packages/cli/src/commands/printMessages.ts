@@ -3,9 +3,8 @@
  * JSON object per line for scripts, each with a `kind` (packages/cli/README.md
  * is the contract: `message`, `reaction`, `edit`, `delete`).
  */
-import type { ContentNotice, LocalConversation, LocalMessage, LocalReaction } from "@switchboard/client";
-
-type Change = Exclude<ContentNotice, { kind: "message" | "title" }>;
+import type { LocalConversation, LocalMessage, LocalReaction } from "@switchboard/client";
+import type { Change } from "./changeLog.js";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -38,6 +37,7 @@ export function messageObject(message: LocalMessage): Record<string, unknown> {
 }
 
 export function changeObject(change: Change): Record<string, unknown> {
+  if (change.kind === "timer") return timerObject(change);
   const common = {
     kind: change.kind,
     conversation: change.conversationId,
@@ -56,6 +56,32 @@ export function changeObject(change: Change): Record<string, unknown> {
     case "delete":
       return common;
   }
+}
+
+/** [XP3] `{"kind":"timer","conversation","by","byName","seconds","timer","at","seq"}` (seconds null: off). */
+function timerObject(change: Extract<Change, { kind: "timer" }>): Record<string, unknown> {
+  return {
+    kind: "timer",
+    conversation: change.conversationId,
+    by: change.by,
+    byName: change.by === null ? null : nameOf(change.by),
+    seconds: change.seconds,
+    timer: timerLabel(change.seconds),
+    at: iso(change.at),
+    seq: change.seq,
+  };
+}
+
+/** The CLI's names of the timer lengths (the `timer` command's argument). */
+function timerLabel(seconds: number | null): string {
+  if (seconds === null) return "off";
+  const units: [number, string][] = [
+    [86_400, "d"],
+    [3600, "h"],
+    [60, "m"],
+  ];
+  for (const [size, unit] of units) if (seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
 }
 
 /** A stored reaction, as history prints it under its message. */
@@ -95,6 +121,8 @@ export function formatChange(
 ): string {
   if (json) return JSON.stringify(changeObject(change));
   const time = new Date(change.at).toLocaleTimeString();
+  if (change.kind === "timer")
+    return `${time} ${where(conversation)}${change.by === null ? "someone" : nameOf(change.by)} set disappearing messages to ${timerLabel(change.seconds)}`;
   const who = `${time} ${where(conversation)}${nameOf(change.senderAddress)}`;
   const target = change.messageId.slice(0, 12);
   switch (change.kind) {

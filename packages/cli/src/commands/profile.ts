@@ -70,6 +70,8 @@ export async function openProfile(
       `profile ${flags.profile} has no device yet: run \`switchboard register <handle>@<app>\` first`,
     );
   }
+  // [XP5] whatever the command, messages whose time is up are deleted first.
+  if (identity) await client.expiry.sweep();
   // [DS12] say what was lost, once, whatever the command.
   client.events.on("historyExpired", ({ conversationId, firstSeq }) =>
     process.stderr.write(

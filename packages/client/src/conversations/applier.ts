@@ -6,7 +6,7 @@
  * entry at least once from the hub, exactly once to the user).
  */
 import { EntryKind, ProtocolError, type InboxItem, type LogEntry } from "@switchboard/protocol";
-import type { DeviceIdentity, GroupEngine, GroupMember } from "../mls/engine.js";
+import type { DeviceIdentity, GroupEngine, GroupMember, GroupState } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { interpretContent } from "../content/interpret.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
@@ -31,6 +31,14 @@ export interface ApplierDeps {
   onGroupChange(change: GroupChange): void;
   /** [GR6] A member proposed to leave: commit it soon (outside this queue), so the group moves on. */
   onLeaveProposal(conversationId: string): void;
+  /** A commit from the log moved the group on (SPEC XP3: a timer change is told from it). */
+  onCommitApplied?(
+    conversationId: string,
+    before: GroupState,
+    after: GroupState,
+    by: GroupMember | null,
+    entry: { seq: number; serverTime: number },
+  ): void;
   onError(err: unknown, context: string): void;
   /**
    * [DS12] The hub pruned entries this device had not fetched yet (from
@@ -233,6 +241,10 @@ export class Applier {
       settingsAfter: result.settings,
       leftDevices: result.leftDevices,
     });
+    if (!result.removedSelf) {
+      const at = { seq: Number(entry.seq), serverTime: Number(entry.serverTime) };
+      this.deps.onCommitApplied?.(conversation.id, before, result.newState, result.sender, at);
+    }
     return next;
   }
 

@@ -6,7 +6,8 @@
 import { buildDelete } from "../content/build.js";
 import { applyDelete, mayDeleteForEveryone } from "../content/rules.js";
 import { ClientError } from "../errors.js";
-import type { LocalMessage } from "../store/port.js";
+import { supportsExpiry } from "../store/expiryPort.js";
+import type { LocalMessage, LocalStore } from "../store/port.js";
 import { draftOf } from "./drafts.js";
 import { normaliseId, refuse, sendContent, type SendDeps } from "./sendContent.js";
 
@@ -24,7 +25,13 @@ export async function deleteForEveryone(
       { kind: "putMessage", message: applyDelete(original as LocalMessage) },
     ]);
   });
+  await scrubDeleted(deps.store);
   return { id: sent.id, seq: sent.delivered?.seq ?? null };
+}
+
+/** [XP6] The deleted text leaves the store's files too (a WAL still holds it until checkpointed). */
+async function scrubDeleted(store: LocalStore): Promise<void> {
+  if (supportsExpiry(store)) await store.scrub();
 }
 
 export async function deleteForMe(deps: SendDeps, conversationId: string, messageId: string): Promise<void> {
@@ -34,4 +41,5 @@ export async function deleteForMe(deps: SendDeps, conversationId: string, messag
       throw new ClientError("UNKNOWN_MESSAGE", `no message ${target} in this conversation`);
     await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }]);
   });
+  await scrubDeleted(deps.store);
 }

@@ -21,8 +21,11 @@ export async function sendText(
   const { id } = await sendContent(deps, conversationId, async (conversation, now) => {
     if (original !== null && !(await deps.store.hasMessage(conversation.id, original)))
       throw new ClientError("UNKNOWN_MESSAGE", `no message ${original} in this conversation`);
-    const built =
-      original === null ? buildText(text, { extensions }) : buildReply(original, text, { extensions });
+    // [XP4] each message carries the timer it was sent under; until the hub
+    // stamps it, expiresAt counts from this clock (the outbox moves it on).
+    const seconds = deps.expiresAfterSeconds?.(conversation) ?? null;
+    const options = { extensions, expiresAfterSeconds: seconds };
+    const built = original === null ? buildText(text, options) : buildReply(original, text, options);
     const identity = deps.identity();
     return draftOf(built, identity.address, conversationId, (id) => [
       {
@@ -39,6 +42,7 @@ export async function sendText(
           outgoing: true,
           ...UNCHANGED_MESSAGE,
           replyTo: original,
+          expiresAt: seconds === null ? null : now + seconds * 1000,
         },
       },
     ]);

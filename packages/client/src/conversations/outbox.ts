@@ -191,6 +191,9 @@ export class Outbox {
   }
 
   private async send(item: OutboxItem): Promise<Delivered> {
+    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
+    // [XP4] a disappearing message's lifetime, told to the hub in the clear (XP7).
+    const lifetimeMs = message?.expiresAt == null ? 0 : Math.max(0, message.expiresAt - message.sentAt);
     const sent = await this.deps.call("sendMessage", {
       conversationId: item.conversationId,
       clientMessageId: item.clientMessageId,
@@ -198,11 +201,13 @@ export class Outbox {
       epoch: BigInt(item.epoch),
       // [RS3] receipts never wake anyone: the hub may hold them for the next sync.
       nonUrgent: item.plaintext !== null && isReceiptsContent(item.plaintext),
+      expiresAfterSeconds: Math.ceil(lifetimeMs / 1000),
     });
     const delivered: Delivered = { seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
-    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
+    // Relative to the hub's time, as every receiver counts it (MIMI `expires`, relative).
+    const expiresAt = message?.expiresAt == null ? null : delivered.serverTime + lifetimeMs;
     await this.deps.store.write([
-      ...(message ? [{ kind: "putMessage" as const, message: { ...message, ...delivered } }] : []),
+      ...(message ? [{ kind: "putMessage" as const, message: { ...message, ...delivered, expiresAt } }] : []),
       { kind: "deleteOutbox", clientMessageId: item.clientMessageId },
     ]);
     await this.deps.acknowledged(item.conversationId, delivered.seq);

@@ -27,6 +27,8 @@ export interface SendDeps {
    * has it (with its seq). The client's `message` event.
    */
   stored(message: LocalMessage): void;
+  /** The conversation's disappearing-message timer in seconds, null when off (SPEC XP4). */
+  expiresAfterSeconds?(conversation: LocalConversation): number | null;
 }
 
 export type Draft = (conversation: LocalConversation, now: number) => Promise<OutgoingDraft> | OutgoingDraft;

@@ -72,6 +72,7 @@ export async function buildHistoryBundle(
           text: m.text,
           sentAt: BigInt(m.sentAt),
           serverTime: BigInt(m.serverTime ?? 0),
+          expiresAt: BigInt(m.expiresAt ?? 0),
         })),
       }),
     );
@@ -141,6 +142,8 @@ export async function historyWrites(
         serverTime: m.serverTime === 0n ? null : Number(m.serverTime),
         outgoing: m.senderAddress === ownAddress,
         ...UNCHANGED_MESSAGE,
+        // [XP4] a disappearing message disappears here too (the sweeper deletes one already due).
+        expiresAt: m.expiresAt === 0n ? null : Number(m.expiresAt),
       };
       messages.push(message);
       writes.push({ kind: "putMessage", message });

@@ -59,6 +59,11 @@ export interface GroupState {
   readonly epoch: number;
 }
 
+/**
+ * What a commit changes: devices added and removed, and (SPEC XP1) our own
+ * GroupContext extensions set (data) or taken out (null) by one
+ * GroupContextExtensions proposal that keeps every other extension.
+ */
 export interface PendingCommit {
   /** TLS-encoded MLSMessage(PublicMessage(Commit)): what goes to the server. */
   commit: Uint8Array;
@@ -83,6 +88,8 @@ export interface ChangeRequest {
   removeDeviceIds: string[];
   /** New group settings (SPEC GR1), carried by a GroupContextExtensions proposal. */
   settings?: GroupSettingsValue;
+  /** Changes to our other GroupContext extensions (the timer, SPEC XP1), in the same proposal. */
+  extensions?: { type: number; data: Uint8Array | null }[];
 }
 
 export type Processed =
@@ -161,6 +168,9 @@ export interface GroupEngine {
     identity: DeviceIdentity,
     state: GroupState,
   ): Promise<{ proposals: Uint8Array[]; newState: GroupState }>;
+
+  /** The data of our GroupContext extension `type` (groupExtensions.ts), or undefined when absent. */
+  groupExtension(state: GroupState, type: number): Uint8Array | undefined;
 
   /** The group's settings (SPEC GR1); undefined for a group from before them. */
   settings(state: GroupState): GroupSettingsValue | undefined;

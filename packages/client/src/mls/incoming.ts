@@ -21,6 +21,7 @@ import { isHubCredential, parseCredential, type RemovalVerifier } from "./creden
 import { bytesEqual, memberAt, membersOf } from "./members.js";
 import { resolveProposal } from "./proposals.js";
 import { requireAllowedContext, requireMayManage, settingsIn } from "./groupSettings.js";
+import { keepsStandardExtensions } from "./groupExtensions.js";
 import { allSecrets, retiredSecrets } from "./retire.js";
 import { EngineGroupState } from "./state.js";
 
@@ -292,9 +293,10 @@ export async function processCommit(
  * What a commit does, reported the way createCommit reports it. Its
  * proposals are inline (a member's Adds and Removes, an external joiner's
  * ExternalInit and resync Remove) or references to the hub's pending Removes
- * (RFC 9420 §12.4), looked up in this state. Nothing else is used: an Update
- * or a GroupContextExtensions (which could drop the hub as external sender)
- * is refused.
+ * (RFC 9420 §12.4), looked up in this state, and a GroupContextExtensions
+ * that changes only our private-use extensions (SPEC XP1). Nothing else is
+ * used: an Update, or a GroupContextExtensions that touches a standard
+ * extension (which could drop the hub as external sender), is refused.
  */
 function commitChanges(
   proposals: ProposalOrRef[],
@@ -328,6 +330,14 @@ function commitChanges(
         break;
       }
       case "group_context_extensions":
+        // [XP1] only our own extensions may change; external_senders (the hub) stays.
+        if (
+          !keepsStandardExtensions(client.groupContext.extensions, proposal.groupContextExtensions.extensions)
+        )
+          throw new MlsEngineError(
+            "MLS_UNSUPPORTED",
+            "a GroupContextExtensions change of a standard extension",
+          );
         extensions = proposal.groupContextExtensions.extensions;
         break;
       case "add": {

@@ -5,10 +5,11 @@
 import { defaultCapabilities, encodeMlsMessage, generateKeyPackageWithKey } from "ts-mls";
 import type { CiphersuiteImpl, Extension, KeyPackage, PrivateKeyPackage } from "ts-mls";
 import { makeKeyPackageRef } from "./tsMlsInternals.js";
-import { GROUP_SETTINGS_EXTENSION_TYPE, toHex } from "@switchboard/protocol";
+import { toHex } from "@switchboard/protocol";
 import { deviceCredential, deviceRefProblem } from "./credential.js";
 import type { DeviceIdentity } from "./engine.js";
 import { MlsEngineError } from "./errors.js";
+import { OWN_GROUP_EXTENSIONS } from "./groupExtensions.js";
 
 /** IANA MLS Extension Types: last_resort (draft-ietf-mls-extensions), a KeyPackage extension with no data. */
 export const LAST_RESORT_EXTENSION = 0x000a;
@@ -71,13 +72,8 @@ export async function makeKeyPackage(
 ): Promise<OwnKeyPackage> {
   const capabilities = defaultCapabilities();
   // Advertise what we put in the package (RFC 9420 §7.2: extensions used must be supported).
-  // And the group settings extension (SPEC GR1), which every group made since GR1 has in
-  // its GroupContext: RFC 9420 §12.1.1 refuses to add a leaf that does not list it.
-  capabilities.extensions = [
-    ...capabilities.extensions,
-    LAST_RESORT_EXTENSION,
-    GROUP_SETTINGS_EXTENSION_TYPE,
-  ];
+  // Our GroupContext extensions too: ts-mls refuses to add a leaf that does not list them (§12.1.7).
+  capabilities.extensions = [...capabilities.extensions, LAST_RESORT_EXTENSION, ...OWN_GROUP_EXTENSIONS];
   const now = BigInt(Math.floor(Date.now() / 1000));
   const lifetime = { notBefore: now - CLOCK_SKEW_SECONDS, notAfter: now + LIFETIME_SECONDS };
   const extensions: Extension[] = lastResort

@@ -42,6 +42,7 @@ export function withStateCache(engine: GroupEngine, capacity = 64): GroupEngine 
     pendingRemovals: (state) => engine.pendingRemovals(state),
     proposeLeave: (identity, state) => engine.proposeLeave(identity, state),
     settings: (state) => engine.settings(state),
+    groupExtension: (state, type) => engine.groupExtension(state, type),
     serialize(state) {
       const bytes = engine.serialize(state);
       remember(bytes, state);

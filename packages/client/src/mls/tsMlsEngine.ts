@@ -37,6 +37,7 @@ import type {
   Processed,
 } from "./engine.js";
 import { MlsEngineError, engineError, isRejection } from "./errors.js";
+import { extensionData, withExtensionChanges, type GroupExtensionChange } from "./groupExtensions.js";
 import { processApplication, processCommit, processProposal } from "./incoming.js";
 import { groupInfoOf, joinExternal, joinFromWelcome } from "./join.js";
 import { IdentityCheck, encodeKeyPackageMessage, keyPackageRefHex, makeKeyPackage } from "./keyPackage.js";
@@ -185,22 +186,12 @@ class TsMlsEngine implements GroupEngine {
     requireMayManage(settingsIn(client.groupContext.extensions), identity.address, {
       adds: keyPackages.map((k) => k.address),
       removes: removed.map((leaf) => memberAt(client.ratchetTree, leaf).address),
-      changesContext: change.settings !== undefined,
+      changesContext: change.settings !== undefined || (change.extensions?.length ?? 0) > 0,
     });
     const proposals: Proposal[] = [
       ...removed.map((leaf): Proposal => ({ proposalType: "remove", remove: { removed: leaf } })),
       ...keyPackages.map(({ keyPackage }): Proposal => ({ proposalType: "add", add: { keyPackage } })),
-      // RFC 9420 §12.1.7: the proposal holds the whole new list; everything else is kept.
-      ...(change.settings === undefined
-        ? []
-        : [
-            {
-              proposalType: "group_context_extensions",
-              groupContextExtensions: {
-                extensions: withSettings(client.groupContext.extensions, change.settings),
-              },
-            } as Proposal,
-          ]),
+      ...contextProposal(client, change),
     ];
     let result: Awaited<ReturnType<typeof createCommit>>;
     try {
@@ -301,6 +292,10 @@ class TsMlsEngine implements GroupEngine {
     return membersOf(asEngineState(state).client.ratchetTree);
   }
 
+  groupExtension(state: GroupState, type: number): Uint8Array | undefined {
+    return extensionData(asEngineState(state).client.groupContext.extensions, type);
+  }
+
   pendingRemovals(state: GroupState): string[] {
     const client = asEngineState(state).client;
     return pendingRemovedLeaves(client).map((leaf) => memberAt(client.ratchetTree, leaf).deviceId);
@@ -347,4 +342,19 @@ class TsMlsEngine implements GroupEngine {
       throw new MlsEngineError("MLS_INVALID_KEY_PACKAGE", "key package without a device credential");
     return { keyPackage, deviceId: device.deviceId, address: device.address };
   }
+}
+
+/** [XP1] One GroupContextExtensions proposal for the changes, keeping every other extension (RFC 9420 §12.1.7). */
+/**
+ * One GroupContextExtensions proposal for the settings (SPEC GR1) and our
+ * other extensions (the timer, XP1) a change asks for: RFC 9420 §12.1.7's
+ * proposal holds the whole new list, so everything else is kept.
+ */
+function contextProposal(client: ClientState, change: ChangeRequest): Proposal[] {
+  const changes: GroupExtensionChange[] = change.extensions ?? [];
+  if (change.settings === undefined && changes.length === 0) return [];
+  let extensions = client.groupContext.extensions;
+  if (change.settings !== undefined) extensions = withSettings(extensions, change.settings);
+  if (changes.length > 0) extensions = withExtensionChanges(extensions, changes);
+  return [{ proposalType: "group_context_extensions", groupContextExtensions: { extensions } }];
 }

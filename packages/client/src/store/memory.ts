@@ -34,6 +34,10 @@ import type {
   StoredKeyPackage,
 } from "./port.js";
 
+import type { MessageExpiryStore } from "./expiryPort.js";
+import { DEFAULT_SEARCH_LIMIT, type MessageSearchStore } from "./searchPort.js";
+import { checkSearchLimit, scanExpired, scanNextExpiry, scanSearch } from "./searchText.js";
+
 type Undo = () => void;
 
 interface MemoryState {
@@ -147,7 +151,12 @@ function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
   }
 }
 
-export function createMemoryStore(): LocalStore & ReceiptStore {
+/** Every stored message, of every conversation. */
+function* allMessages(state: MemoryState): Iterable<LocalMessage> {
+  for (const byId of state.messages.values()) yield* byId.values();
+}
+
+export function createMemoryStore(): LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore {
   const state: MemoryState = {
     identity: undefined,
     keyPackages: new Map(),
@@ -229,6 +238,20 @@ export function createMemoryStore(): LocalStore & ReceiptStore {
     },
     async close() {
       closed = true;
+    },
+    // XP5, XP6, XP8: a scan, as a memory store holds one person's messages.
+    async searchMessages(query, options) {
+      const limit = checkSearchLimit(options?.limit, DEFAULT_SEARCH_LIMIT);
+      return scanSearch(allMessages(open()), query, limit).map(copyMessage);
+    },
+    async listExpiredMessages(now, limit) {
+      return scanExpired(allMessages(open()), now, checkSearchLimit(limit, limit)).map(copyMessage);
+    },
+    async nextExpiry() {
+      return scanNextExpiry(allMessages(open()));
+    },
+    async scrub() {
+      open();
     },
   };
 }

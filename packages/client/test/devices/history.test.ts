@@ -117,6 +117,25 @@ describe("[DIR5] history bundles", () => {
     expect(result.skipped).toEqual([direct.id]);
     expect(result.writes).toEqual([]);
   });
+
+  it("[XP4] carry each message's expiry: a disappearing message disappears on the new device too", async () => {
+    const store = createMemoryStore();
+    const direct = conversation("aa".repeat(16));
+    const expiring = { ...message(direct.id, 1, "gone soon", 0), expiresAt: NOW + 60_000 };
+    await store.write([
+      { kind: "putConversation", conversation: direct },
+      { kind: "putMessage", message: expiring },
+      { kind: "putMessage", message: message(direct.id, 2, "kept", 0) },
+    ]);
+    const bundle = await buildHistoryBundle(store, [{ conversation: direct, beforeSeq: 5 }], "all", NOW);
+    const fresh = createMemoryStore();
+    await fresh.write([{ kind: "putConversation", conversation: direct }]);
+    const shown = await historyWrites(fresh, "alice@instagram", joinChunks(chunkBundle("b", bundle))!);
+    expect(shown.messages.map((m) => [m.text, m.expiresAt])).toEqual([
+      ["gone soon", NOW + 60_000],
+      ["kept", null],
+    ]);
+  });
 });
 
 describe("device changes", () => {

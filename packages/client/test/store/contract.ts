@@ -14,6 +14,7 @@ import { describeLifecycle } from "./contract/lifecycle.js";
 import { describeMessages } from "./contract/messages.js";
 import { describeOutboxAndMeta } from "./contract/outbox-meta.js";
 import { describeReactionsAndDeletes } from "./contract/reactions-deletes.js";
+import { describeSearchAndExpiry } from "./contract/searchExpiry.js";
 
 export type { OpenedLocalStore } from "./contract/context.js";
 
@@ -40,6 +41,7 @@ export function describeLocalStoreContract(name: string, open: () => Promise<Ope
     describeMessages(ctx);
     describeOutboxAndMeta(ctx);
     describeReactionsAndDeletes(ctx);
+    describeSearchAndExpiry(ctx);
     describeAtomicity(ctx);
     describeBytes(ctx);
     describeLifecycle(ctx);

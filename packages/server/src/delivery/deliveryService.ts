@@ -45,6 +45,9 @@ import {
   requireSize,
 } from "./validate.js";
 
+/** [XP7] The longest lifetime the hub keeps for a disappearing message: the longest timer, 90 days. */
+const MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60;
+
 export interface CommitInput {
   conversationId: string;
   clientMessageId: string;
@@ -137,7 +140,14 @@ export class DeliveryService {
    */
   async sendMessage(
     caller: Caller,
-    input: { conversationId: string; clientMessageId: string; payload: Uint8Array; epoch: number },
+    input: {
+      conversationId: string;
+      clientMessageId: string;
+      payload: Uint8Array;
+      epoch: number;
+      /** [XP7] the sender's disappearing-message lifetime (0: none). */
+      expiresAfterSeconds?: number;
+    },
   ): Promise<LogEntryRecord> {
     requireConversationId(input.conversationId);
     requireClientMessageId(input.clientMessageId);
@@ -188,6 +198,14 @@ export class DeliveryService {
         "a member must first commit the removal of a revoked device",
       );
     }
+    // [XP7] recorded before the ack, so a retry (a duplicate) records it again.
+    const lifetime = Math.min(input.expiresAfterSeconds ?? 0, MAX_EXPIRY_SECONDS);
+    if (lifetime > 0)
+      await this.store.setEntryExpiry(
+        input.conversationId,
+        result.entry.seq,
+        result.entry.serverTime + lifetime * 1000,
+      );
     // A duplicate is pushed again too: its first ack may have been lost with a
     // node or a database connection before the push went out. The SDK drops
     // what it already has.

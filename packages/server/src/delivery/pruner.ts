@@ -17,6 +17,8 @@ export interface PrunerTimers {
 export interface PruneRun {
   entries: number;
   inboxItems: number;
+  /** [XP7] Disappearing messages deleted at their expiry. */
+  expiredEntries: number;
 }
 
 export class Pruner {
@@ -62,7 +64,13 @@ export class Pruner {
 
   private async pass(): Promise<PruneRun> {
     const cut = pruneCut(this.clock(), this.settings);
-    const run: PruneRun = { entries: 0, inboxItems: 0 };
+    const run: PruneRun = { entries: 0, inboxItems: 0, expiredEntries: 0 };
+    // [XP7] Disappearing messages first: their time is exact, not a grace period.
+    while (!this.stopped) {
+      const n = await this.store.pruneExpiredEntries(this.clock(), this.settings.pruneBatchEntries);
+      run.expiredEntries += n;
+      if (n < this.settings.pruneBatchEntries) break;
+    }
     let after: string | undefined = "";
     while (after !== undefined && !this.stopped) {
       const step = await this.store.pruneLog(cut, {

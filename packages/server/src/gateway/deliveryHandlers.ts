@@ -58,6 +58,7 @@ export const DELIVERY_HANDLERS: HandlerTable<DeliveryOp> = {
         clientMessageId: r.clientMessageId,
         payload: r.payload,
         epoch: toSafeNumber(r.epoch),
+        expiresAfterSeconds: r.expiresAfterSeconds,
       });
       return create(SendMessageResponseSchema, {
         seq: BigInt(entry.seq),

@@ -592,6 +592,13 @@ export interface Store extends BlockList {
   pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult>;
   /** Delete at most `limit` inbox items stored before `expiredBefore`; resolves to how many. */
   pruneInbox(expiredBefore: number, limit: number): Promise<number>;
+  /**
+   * [XP7] The application entry at (conversationId, seq) expires at
+   * `expiresAt` (ms); set again, the earlier time stays.
+   */
+  setEntryExpiry(conversationId: string, seq: number, expiresAt: number): Promise<void>;
+  /** [XP7] Delete at most `limit` entries expired at `now` (freeing their senders' quota); resolves to how many. */
+  pruneExpiredEntries(now: number, limit: number): Promise<number>;
   /** Bytes of the device's own application messages stored and not yet pruned (its quota counter). */
   queuedBytes(deviceId: string): Promise<number>;
 

@@ -47,9 +47,14 @@ describe("retention policy", () => {
 });
 
 /** A store that answers pruning steps from a script and records what it was asked. */
-function scriptedStore(steps: PruneLogResult[], inbox: number[]) {
+function scriptedStore(steps: PruneLogResult[], inbox: number[], expired: number[] = []) {
   const asked: { cut: PruneCut; page: PruneLogPage }[] = [];
+  const expiredAsked: { now: number; limit: number }[] = [];
   const store = {
+    async pruneExpiredEntries(now: number, limit: number) {
+      expiredAsked.push({ now, limit });
+      return expired.shift() ?? 0;
+    },
     async pruneLog(cut: PruneCut, page: PruneLogPage) {
       asked.push({ cut, page });
       const step = steps.shift();
@@ -60,7 +65,7 @@ function scriptedStore(steps: PruneLogResult[], inbox: number[]) {
       return inbox.shift() ?? 0;
     },
   } as unknown as Store;
-  return { store, asked };
+  return { store, asked, expiredAsked };
 }
 
 describe("the pruner", () => {
@@ -86,10 +91,28 @@ describe("the pruner", () => {
         throw err;
       },
     );
-    expect(await pruner.runOnce()).toEqual({ entries: 7, inboxItems: 1003 });
+    expect(await pruner.runOnce()).toEqual({ entries: 7, inboxItems: 1003, expiredEntries: 0 });
     expect(asked.map((a) => a.page.after)).toEqual(["", "c", "f"]);
     expect(asked[0]?.page).toEqual({ after: "", conversations: 3, entries: 1000 });
     expect(asked[0]?.cut).toEqual(pruneCut(NOW, settings));
+  });
+
+  it("[XP7] a pass first deletes disappearing messages due by its clock, in batches until a short one", async () => {
+    const { store, expiredAsked } = scriptedStore([{ deleted: 0, next: undefined }], [], [10, 10, 4]);
+    const pruner = new Pruner(
+      store,
+      () => NOW,
+      storageSettings({ pruneBatchEntries: 10 }),
+      (err) => {
+        throw err;
+      },
+    );
+    expect(await pruner.runOnce()).toEqual({ entries: 0, inboxItems: 0, expiredEntries: 24 });
+    expect(expiredAsked).toEqual([
+      { now: NOW, limit: 10 },
+      { now: NOW, limit: 10 },
+      { now: NOW, limit: 10 },
+    ]);
   });
 
   it("runs every interval on unref'd timers, one pass at a time, and stops on stop()", async () => {
@@ -139,6 +162,9 @@ describe("the pruner", () => {
         return { deleted: 0, next: undefined };
       },
       async pruneInbox() {
+        return 0;
+      },
+      async pruneExpiredEntries() {
         return 0;
       },
     } as unknown as Store;

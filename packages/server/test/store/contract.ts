@@ -43,6 +43,7 @@
  *  [ST30]-[ST32] Append and commit are one algorithm over narrow primitives; the
  *         order of their steps (contract/order.ts; see SPEC.md).
  *  [PP5]  Blocklists: one row per (blocker, blocked), paged by address.
+ *  [XP7]  Disappearing messages: an entry goes at the expiry its sender gave.
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/port.js";
@@ -54,6 +55,7 @@ import { deviceInboxContract } from "./contract/deviceInbox.js";
 import { deviceContract } from "./contract/devices.js";
 import { directoryContract } from "./contract/directory.js";
 import { durabilityContract } from "./contract/durability.js";
+import { entryExpiryContract } from "./contract/entryExpiry.js";
 import type { StoreHarness } from "./contract/fixtures.js";
 import { hubKeyContract } from "./contract/hubKey.js";
 import { keyPackageContract } from "./contract/keyPackages.js";
@@ -106,6 +108,7 @@ export function describeStoreContract(
     verificationContract(current);
     durabilityContract(current);
     retentionContract(current);
+    entryExpiryContract(current);
     welcomeContract(current);
     pageContract(current);
     revocationContract(current);

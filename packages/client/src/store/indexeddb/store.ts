@@ -6,6 +6,9 @@
  * is not IndexedDB (sealing secrets with WebCrypto) happens before the
  * transaction opens, and nothing but IndexedDB requests is awaited inside it.
  */
+import type { MessageExpiryStore } from "../expiryPort.js";
+import { DEFAULT_SEARCH_LIMIT, type MessageSearchStore } from "../searchPort.js";
+import { checkSearchLimit, scanExpired, scanNextExpiry, scanSearch } from "../searchText.js";
 import type { IDBPTransaction } from "idb";
 import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
 import {
@@ -194,7 +197,9 @@ async function openDb(name: string): Promise<Db> {
 }
 
 /** Open (or create) the IndexedDB LocalStore named `name` (one per profile). */
-export async function openIndexedDbLocalStore(name: string): Promise<LocalStore & ReceiptStore> {
+export async function openIndexedDbLocalStore(
+  name: string,
+): Promise<LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore> {
   const db = await openDb(name);
   const wrap = keyWrap(await wrappingKey(db));
   let closed = false;
@@ -291,6 +296,22 @@ export async function openIndexedDbLocalStore(name: string): Promise<LocalStore 
         throw err;
       }
       await tx.done;
+    },
+    // XP5, XP6, XP8 by a scan of every message: one person's messages, read once
+    // per search; an index of our own would be a second copy of the text.
+    async searchMessages(query, options) {
+      const limit = checkSearchLimit(options?.limit, DEFAULT_SEARCH_LIMIT);
+      return scanSearch(await open().getAll("messages"), query, limit);
+    },
+    async listExpiredMessages(now, limit) {
+      return scanExpired(await open().getAll("messages"), now, checkSearchLimit(limit, limit));
+    },
+    async nextExpiry() {
+      return scanNextExpiry(await open().getAll("messages"));
+    },
+    async scrub() {
+      // The browser decides when IndexedDB's files are compacted (SPEC XP6).
+      open();
     },
     async close() {
       if (closed) return;

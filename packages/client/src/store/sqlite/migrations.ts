@@ -85,7 +85,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (conversation_id, message_id, sender_address)
   );
   `,
-  // receipts (SPEC RS5, RC1-RC3): per message and account, 1 delivered / 2 read, only ever raised.
+  // 3: receipts (SPEC RS5, RC1-RC3): per message and account, 1 delivered / 2 read, only ever raised.
   `
   CREATE TABLE IF NOT EXISTS receipts (
     conversation_id TEXT NOT NULL,
@@ -95,6 +95,20 @@ export const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, message_id, address)
   );
+  `,
+  // 4: search and disappearing messages (SPEC XP5, XP8). A contentless FTS5
+  // index (it keeps tokens, not a second copy of the text) keyed by the
+  // messages' rowid, kept by writes.ts; contentless_delete lets a row be
+  // deleted, and its 'secure-delete' option removes the tokens from the
+  // index at once instead of marking them. messages is never VACUUMed (that
+  // renumbers rowids). The partial index finds expired messages.
+  `
+  CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+    text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+  INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE deleted = 0 AND text <> '';
+  CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;
   `,
 ];
 

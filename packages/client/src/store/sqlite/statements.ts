@@ -105,6 +105,26 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteOutbox: db.prepare<[string]>("DELETE FROM outbox WHERE client_message_id = ?"),
 
+    // Search and expiry (SPEC XP5, XP8): the FTS5 row of a message is keyed by its rowid.
+    messageRowid: db.prepare<[string, string], { rowid: number }>(
+      "SELECT rowid FROM messages WHERE conversation_id = ? AND id = ?",
+    ),
+    indexText: db.prepare<[number | bigint, string]>("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)"),
+    unindexText: db.prepare<[number]>("DELETE FROM messages_fts WHERE rowid = ?"),
+    searchMessages: db.prepare<[string, number], MessageRow>(
+      `SELECT m.* FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+       WHERE messages_fts MATCH ?
+       ORDER BY coalesce(m.server_time, m.sent_at) DESC, m.conversation_id, m.id
+       LIMIT ?`,
+    ),
+    listExpired: db.prepare<[number, number], MessageRow>(
+      `SELECT * FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?
+       ORDER BY expires_at, conversation_id, id LIMIT ?`,
+    ),
+    nextExpiry: db.prepare<[], { next: number | null }>(
+      "SELECT min(expires_at) AS next FROM messages WHERE expires_at IS NOT NULL",
+    ),
+
     getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
     setMeta: db.prepare<[string, string]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
   };

@@ -12,8 +12,13 @@ import { prepareStatements, type Statements } from "./statements.js";
 import { applyWrite } from "./writes.js";
 import { createSqliteReceipts } from "./receipts.js";
 import type { ReceiptStore } from "../receiptsPort.js";
+import type { MessageExpiryStore } from "../expiryPort.js";
+import { DEFAULT_SEARCH_LIMIT, type MessageSearchStore } from "../searchPort.js";
+import { checkSearchLimit, ftsQuery, searchWords } from "../searchText.js";
 
-export function createSqliteStore(db: Database.Database): LocalStore & ReceiptStore {
+export function createSqliteStore(
+  db: Database.Database,
+): LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore {
   const statements = prepareStatements(db);
   const writeAll = db.transaction((writes: LocalWrite[]) => {
     for (const write of writes) applyWrite(statements, write);
@@ -82,6 +87,26 @@ export function createSqliteStore(db: Database.Database): LocalStore & ReceiptSt
     async write(writes) {
       live();
       writeAll.immediate(writes);
+    },
+    async searchMessages(query, options) {
+      const limit = checkSearchLimit(options?.limit, DEFAULT_SEARCH_LIMIT);
+      const terms = searchWords(query);
+      if (terms.length === 0 || limit === 0) return [];
+      return live().searchMessages.all(ftsQuery(terms), limit).map(toMessage);
+    },
+    async listExpiredMessages(now, limit) {
+      return live().listExpired.all(now, checkSearchLimit(limit, limit)).map(toMessage);
+    },
+    async nextExpiry() {
+      return live().nextExpiry.get()?.next ?? null;
+    },
+    async scrub() {
+      live();
+      // XP6: secure_delete (open.ts) zeroes freed cells and pages; merging the
+      // index leaves no segment with an old token; the TRUNCATE checkpoint
+      // copies the WAL back and empties it, so no old frame holds the text.
+      db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
+      db.pragma("wal_checkpoint(TRUNCATE)");
     },
     async close() {
       if (closed) return;

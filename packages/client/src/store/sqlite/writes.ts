@@ -13,6 +13,12 @@ function requireConversation(statements: Statements, conversationId: string): vo
   if (statements.hasConversation.get(conversationId) === undefined) throw unknownConversation(conversationId);
 }
 
+/** Take a stored message's words out of the search index (XP8). */
+function unindex(statements: Statements, conversationId: string, id: string): void {
+  const row = statements.messageRowid.get(conversationId, id);
+  if (row !== undefined) statements.unindexText.run(row.rowid);
+}
+
 export function applyWrite(statements: Statements, write: LocalWrite): void {
   switch (write.kind) {
     case "identity": {
@@ -62,7 +68,8 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
     case "putMessage": {
       const { message } = write;
       requireConversation(statements, message.conversationId);
-      statements.putMessage.run({
+      unindex(statements, message.conversationId, message.id);
+      const put = statements.putMessage.run({
         conversation_id: message.conversationId,
         id: message.id,
         seq: message.seq,
@@ -78,6 +85,9 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
         deleted: bit(message.deleted),
         expires_at: message.expiresAt,
       });
+      // XP8: a deleted message's tombstone is not indexed; an edit replaces the old words.
+      if (!message.deleted && message.text !== "")
+        statements.indexText.run(put.lastInsertRowid, message.text);
       return;
     }
     case "putOutbox": {
@@ -100,6 +110,7 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
       statements.setMeta.run(write.key, write.value);
       return;
     case "deleteMessage":
+      unindex(statements, write.conversationId, write.id);
       statements.deleteMessage.run(write.conversationId, write.id);
       statements.deleteReactionsOf.run(write.conversationId, write.id);
       return;

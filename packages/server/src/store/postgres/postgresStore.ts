@@ -55,6 +55,7 @@ import { VerificationCodeQueries } from "./verificationCodes.js";
 import { RetentionQueries } from "./retention.js";
 import { BlockQueries } from "./blocks.js";
 import type { BlockRecord } from "../blocksPort.js";
+import { EntryExpiryQueries } from "./entryExpiry.js";
 
 /** The session settings durability and liveness depend on, as the server reports them. */
 export interface PostgresSettings {
@@ -92,6 +93,7 @@ export class PostgresStore implements Store {
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
+  private readonly entryExpiry: EntryExpiryQueries;
   private readonly pages: PageQueries;
   private readonly blocks: BlockQueries;
   /** Operations issued and not yet settled, so close() can wait for them. */
@@ -115,6 +117,7 @@ export class PostgresStore implements Store {
     this.codes = new VerificationCodeQueries(this.db);
     this.retention = new RetentionQueries(this.db);
     this.blocks = new BlockQueries(this.db);
+    this.entryExpiry = new EntryExpiryQueries(this.db);
   }
 
   /** Counters for tests and metrics: how well appends are being batched. */
@@ -388,6 +391,14 @@ export class PostgresStore implements Store {
 
   queuedBytes(deviceId: string): Promise<number> {
     return this.track(() => this.retention.queuedBytes(deviceId));
+  }
+
+  setEntryExpiry(conversationId: string, seq: number, expiresAt: number): Promise<void> {
+    return this.track(() => this.entryExpiry.set(conversationId, seq, expiresAt));
+  }
+
+  pruneExpiredEntries(now: number, limit: number): Promise<number> {
+    return this.track(() => this.entryExpiry.prune(now, limit));
   }
 
   /**

@@ -240,7 +240,7 @@ const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
   `,
-  // people: blocklists (issue 15, SPEC PP5); as the SQLite migration of the same name.
+  // 8: blocklists (issue 15, SPEC PP5); as the SQLite migration of the same name.
   `
   CREATE TABLE IF NOT EXISTS blocks (
     blocker    text COLLATE "C" NOT NULL,
@@ -248,6 +248,18 @@ const MIGRATIONS: readonly string[] = [
     blocked_at bigint NOT NULL,
     PRIMARY KEY (blocker, blocked)
   );
+  `,
+  // 9: disappearing messages (SPEC XP7); as SQLite migration 10: when a
+  // sender's application entry expires, beside the log; the pruner deletes
+  // entries past it (store/postgres/entryExpiry.ts).
+  `
+  CREATE TABLE IF NOT EXISTS entry_expiry (
+    conversation_id text COLLATE "C" NOT NULL,
+    seq             bigint NOT NULL,
+    expires_at      bigint NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+  );
+  CREATE INDEX IF NOT EXISTS entry_expiry_by_time ON entry_expiry(expires_at);
   `,
 ];
 

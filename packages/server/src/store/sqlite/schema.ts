@@ -278,7 +278,7 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE devices ADD COLUMN revocation BLOB;
   ALTER TABLE devices ADD COLUMN revocation_signed_at INTEGER;
   `,
-  // people: blocklists (issue 15, SPEC PP5): who each account has blocked.
+  // 9: blocklists (issue 15, SPEC PP5): who each account has blocked.
   // Keyed by blocker, so "has X blocked Y" and X's list are one index each.
   `
   CREATE TABLE IF NOT EXISTS blocks (
@@ -287,6 +287,18 @@ const MIGRATIONS: readonly string[] = [
     blocked_at INTEGER NOT NULL,
     PRIMARY KEY (blocker, blocked)
   ) STRICT, WITHOUT ROWID;
+  `,
+  // 10: disappearing messages (SPEC XP7): when a sender's application entry
+  // expires, beside the log (the append path is left alone); the pruner
+  // deletes entries past it (store/sqlite/entryExpiry.ts).
+  `
+  CREATE TABLE IF NOT EXISTS entry_expiry (
+    conversation_id TEXT NOT NULL,
+    seq             INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS entry_expiry_by_time ON entry_expiry(expires_at);
   `,
 ];
 

@@ -58,6 +58,7 @@ import { VerificationCodeQueries } from "./verificationCodes.js";
 import { RetentionQueries } from "./retention.js";
 import { BlockQueries } from "./blocks.js";
 import type { BlockRecord } from "../blocksPort.js";
+import { EntryExpiryQueries } from "./entryExpiry.js";
 import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
@@ -90,6 +91,7 @@ export class SqliteStore implements Store {
   private readonly inbox: InboxQueries;
   private readonly codes: VerificationCodeQueries;
   private readonly retention: RetentionQueries;
+  private readonly entryExpiry: EntryExpiryQueries;
   private readonly pages: PageQueries;
   private readonly blocks: BlockQueries;
 
@@ -112,6 +114,7 @@ export class SqliteStore implements Store {
     this.codes = new VerificationCodeQueries(db);
     this.retention = new RetentionQueries(db);
     this.blocks = new BlockQueries(db);
+    this.entryExpiry = new EntryExpiryQueries(db);
   }
 
   /** Counters for tests and metrics: how well writes are being batched. */
@@ -422,6 +425,20 @@ export class SqliteStore implements Store {
 
   pruneInbox(expiredBefore: number, limit: number): Promise<number> {
     return this.writer.submit(() => this.inbox.pruneExpired(expiredBefore, limit));
+  }
+
+  setEntryExpiry(conversationId: string, seq: number, expiresAt: number): Promise<void> {
+    return this.writer.submit(() => this.entryExpiry.set(conversationId, seq, expiresAt));
+  }
+
+  /** secure_delete for this write (SPEC XP7): the expired ciphertext is zeroed in its page. */
+  async pruneExpiredEntries(now: number, limit: number): Promise<number> {
+    this.db.pragma("secure_delete = ON");
+    try {
+      return await this.writer.submit(() => this.entryExpiry.prune(now, limit));
+    } finally {
+      this.db.pragma("secure_delete = OFF");
+    }
   }
 
   async queuedBytes(deviceId: string): Promise<number> {
