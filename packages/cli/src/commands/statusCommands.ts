@@ -77,8 +77,9 @@ export async function printNewReceipts(client: SwitchboardClient, json: boolean)
   }
 }
 
-/** While listening: receipts and typing as they arrive. */
+/** While listening: receipts and typing as they arrive; "online" said once when presence is on (SPEC EP8). */
 export function printStatusLive(client: SwitchboardClient, json: boolean): void {
+  client.status.announcePresence().catch(() => undefined);
   client.status.events.on("receipt", (receipt) => {
     out(formatReceipt(receipt, json));
     // Printed: a later sync must not print it again (a store closing under it just loses the mark).

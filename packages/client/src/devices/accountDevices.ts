@@ -104,18 +104,21 @@ export class AccountDevices {
       signature,
     });
     deps.trust.forget(me.address);
-    let committed = 0;
+    let removedFrom = 0;
     for (const id of conversationIds) {
       const local = await deps.store.getConversation(id);
       if (!local?.active) continue;
       try {
         await deps.catchUp(id);
-        if (await deps.committer.commitPendingRemovals(id)) committed++;
+        // Committed here, or already by whatever this device sent first (a
+        // background delivered receipt too: every send commits pending removals, [DS9]).
+        await deps.committer.commitPendingRemovals(id);
+        removedFrom++;
       } catch (err) {
         // Another member commits it when it next sends ([DS9]); report and go on.
         deps.reportError(err, `revocation in ${id}`);
       }
     }
-    return { conversations: committed };
+    return { conversations: removedFrom };
   }
 }

@@ -6,6 +6,7 @@
 import type { Ephemeral } from "@switchboard/protocol";
 import type { ClientEvents } from "../clientTypes.js";
 import type { SendDeps } from "../conversations/sendContent.js";
+import { ClientError } from "../errors.js";
 import { Emitter } from "../events.js";
 import type { GroupMember } from "../mls/engine.js";
 import { createMemoryReceipts } from "../store/memoryReceipts.js";
@@ -247,6 +248,8 @@ export class ConversationStatus {
           messageIds.map((messageId) => ({ messageId, status: "delivered" as const })),
         );
       } catch (err) {
+        // Closing or going offline mid-send is not an error: the receipts are only late.
+        if (err instanceof ClientError && (err.code === "CLOSED" || err.code === "NOT_CONNECTED")) return;
         this.deps.onError(err, `delivered receipts in ${conversationId}`);
       }
     }

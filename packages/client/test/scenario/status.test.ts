@@ -44,6 +44,8 @@ describe("status between three apps", () => {
     await eventually(async () => (await bob.store.getConversation(group)) !== undefined, "bob joined");
   });
   afterEach(async () => {
+    // Receipts, typing and presence never surface as errors on any device.
+    for (const d of [alice, bob, carol]) expect(d.errors).toEqual([]);
     await Promise.all([alice.client.close(), bob.client.close(), carol.client.close()]);
     await hub.close();
   });
