@@ -52,7 +52,7 @@ import type {
 } from "./clientTypes.js";
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
-import { Attachments } from "./media/attachments.js";
+import { Files } from "./media/files.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -73,17 +73,25 @@ export class SwitchboardClient {
   private readonly accountDevices: AccountDevices;
 
   private readonly options: ClientOptions;
-  private attachmentsApi: Attachments | undefined;
+  private attachmentsApi: Files | undefined;
 
-  /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
-  get attachments(): Attachments {
+  /** Encrypted attachments (SPEC MD): sendFile, of, download; upload, complete, delete. */
+  get attachments(): Files {
     const platform = this.options.attachmentPlatform;
     if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
-    this.attachmentsApi ??= new Attachments({
-      call: (op, value) => this.call(op, value),
-      server: () => parseServers(this.requireIdentity().server)[0]!,
-      platform,
-    });
+    this.attachmentsApi ??= new Files(
+      {
+        call: (op, value) => this.call(op, value),
+        server: () => parseServers(this.requireIdentity().server)[0]!,
+        platform,
+      },
+      {
+        store: this.options.store,
+        conversationFor: async (target) => (isConversationId(target) ? target : this.openDirect(target)),
+        sendMessage: (conversationId, file, caption) =>
+          this.messaging.sendFile(conversationId, file, caption),
+      },
+    );
     return this.attachmentsApi;
   }
 
@@ -152,6 +160,7 @@ export class SwitchboardClient {
       outbox: this.outbox,
       commitPendingRemovals: (id) => this.committer.commitPendingRemovals(id),
       stored: (message) => this.events.emit("message", message),
+      deleteBlob: async (blobId) => void (await this.call("deleteBlob", { blobId })),
       identity,
       clock: this.clock,
     });

@@ -6,6 +6,8 @@
 import { buildDelete } from "../content/build.js";
 import { applyDelete, mayDeleteForEveryone } from "../content/rules.js";
 import { ClientError } from "../errors.js";
+import type { FileAttachment } from "../content/filePart.js";
+import { forgetAttachments } from "../media/attachmentRecords.js";
 import type { LocalMessage } from "../store/port.js";
 import { draftOf } from "./drafts.js";
 import { normaliseId, refuse, sendContent, type SendDeps } from "./sendContent.js";
@@ -16,14 +18,20 @@ export async function deleteForEveryone(
   messageId: string,
 ): Promise<{ id: string; seq: number | null }> {
   const target = normaliseId(messageId);
+  let forgotten: FileAttachment[] = [];
   const sent = await sendContent(deps, conversationId, async (conversation, now) => {
     const original = await deps.store.getMessage(conversation.id, target);
     const address = deps.identity().address;
     refuse(mayDeleteForEveryone(original, address, now));
+    const files = await forgetAttachments(deps.store, conversation.id, target);
+    forgotten = files.forgotten;
     return draftOf(buildDelete(target), address, conversationId, () => [
       { kind: "putMessage", message: applyDelete(original as LocalMessage) },
+      ...files.writes,
     ]);
   });
+  // [MD14] the sender's blob goes from the hub too; one the hub no longer has (expired) is fine.
+  for (const file of forgotten) await deps.deleteBlob?.(file.id).catch(() => undefined);
   return { id: sent.id, seq: sent.delivered?.seq ?? null };
 }
 
@@ -32,6 +40,7 @@ export async function deleteForMe(deps: SendDeps, conversationId: string, messag
   await deps.queue.run(conversationId, async () => {
     if (!(await deps.store.hasMessage(conversationId, target)))
       throw new ClientError("UNKNOWN_MESSAGE", `no message ${target} in this conversation`);
-    await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }]);
+    const files = await forgetAttachments(deps.store, conversationId, target);
+    await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }, ...files.writes]);
   });
 }

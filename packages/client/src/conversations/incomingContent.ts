@@ -7,6 +7,7 @@
  */
 import type { ContentEvent } from "../content/interpret.js";
 import { applyDelete, applyEdit, mayDeleteForEveryone, mayEdit, nextReaction } from "../content/rules.js";
+import { attachmentWrites, forgetAttachments } from "../media/attachmentRecords.js";
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 
@@ -90,7 +91,10 @@ export async function incomingContent(
         expiresAt: event.expiresAt,
       };
       return {
-        writes: [{ kind: "putMessage", message }],
+        writes: [
+          { kind: "putMessage", message },
+          ...attachmentWrites(conversationId, event.id, event.attachments),
+        ],
         conversation,
         notice: { kind: "message", message },
       };
@@ -137,8 +141,10 @@ export async function incomingContent(
     case "delete": {
       const original = await store.getMessage(conversationId, event.target);
       if (!original || !mayDeleteForEveryone(original, who, at).ok) return unchanged;
+      // [MD14] its file goes with it: no key to the blob stays on this device.
+      const files = await forgetAttachments(store, conversationId, event.target);
       return {
-        writes: [{ kind: "putMessage", message: applyDelete(original) }],
+        writes: [{ kind: "putMessage", message: applyDelete(original) }, ...files.writes],
         conversation,
         notice: {
           kind: "delete",

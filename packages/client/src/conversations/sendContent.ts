@@ -27,6 +27,8 @@ export interface SendDeps {
    * has it (with its seq). The client's `message` event.
    */
   stored(message: LocalMessage): void;
+  /** Delete one's own blob at the hub (a file message deleted for everyone, SPEC MD14). */
+  deleteBlob?(blobId: string): Promise<void>;
 }
 
 export type Draft = (conversation: LocalConversation, now: number) => Promise<OutgoingDraft> | OutgoingDraft;
