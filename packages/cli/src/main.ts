@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { addClientCommands } from "./commands/clientCommands.js";
 import { addContentCommands } from "./commands/contentCommands.js";
 import { addDeviceCommands } from "./commands/deviceCommands.js";
+import { addFileCommands } from "./commands/fileCommands.js";
 import { addServeCommand } from "./commands/serve.js";
 import { describeError } from "./describeError.js";
 
@@ -18,6 +19,7 @@ addServeCommand(program);
 addClientCommands(program);
 addContentCommands(program);
 addDeviceCommands(program);
+addFileCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,9 @@ import { clientFlags, openProfile, withClient } from "./profile.js";
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
+import { attachmentSummaries, sendFileCommand, type FileOptions } from "./fileCommands.js";
+
+type SendOptions = FileOptions & { json?: boolean };
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -49,10 +52,23 @@ export function addClientCommands(program: Command): void {
     });
 
   program
-    .command("send <to> <text>")
-    .description("send a text to an address (its direct conversation) or a conversation id; prints its id")
+    .command("send <to> [text]")
+    .description(
+      "send a text (or --file) to an address (its direct conversation) or a conversation id; prints its id",
+    )
     .option("--json", 'print {"conversation","id","seq"}')
-    .action(async (to: string, text: string, options: { json?: boolean }, command: Command) => {
+    .option("--file <path>", "send a file, end-to-end encrypted (run again to resume an interrupted upload)")
+    .option("--caption <text>", "the file's caption")
+    .action(async (to: string, given: string | undefined, options: SendOptions, command: Command) => {
+      const text = given ?? "";
+      if (options.file !== undefined)
+        return sendFileCommand(
+          clientFlags(command),
+          to,
+          options.file,
+          options.caption ?? text,
+          options.json ?? false,
+        );
       if (text.trim() === "") throw new Error("a message needs some text");
       await withClient(clientFlags(command), async (client) => {
         await client.connect();
@@ -167,7 +183,7 @@ export function addClientCommands(program: Command): void {
         for await (const message of live) {
           if (message.senderDeviceId === client.deviceId) continue;
           const conversation = (await client.conversations()).find((c) => c.id === message.conversationId);
-          out(formatMessage(message, conversation, json));
+          out(formatMessage(message, conversation, json, await attachmentSummaries(client, message)));
           await markSeen(client, message.conversationId, message.seq ?? 0);
         }
       } finally {
@@ -189,7 +205,8 @@ async function printUnseen(client: SwitchboardClient, json: boolean, changes: Ch
       if (message.seq === null) continue;
       last = Math.max(last, message.seq);
       if (message.senderDeviceId === client.deviceId) continue;
-      lines.push({ seq: message.seq, line: formatMessage(message, conversation, json) });
+      const files = await attachmentSummaries(client, message);
+      lines.push({ seq: message.seq, line: formatMessage(message, conversation, json, files) });
     }
     for (const change of changes)
       if (change.conversationId === conversation.id)

@@ -3,6 +3,7 @@
  * delete, history (SPEC CT4-CT13). Every command that creates a message
  * prints its id, or with --json {"conversation","id","seq"}.
  */
+import { attachmentSummaries } from "./fileCommands.js";
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
@@ -141,8 +142,9 @@ export function addContentCommands(program: Command): void {
         const shown = limit === undefined ? all : all.slice(-limit);
         for (const message of shown) {
           const reactions = await client.reactions(conversationId, message.id);
+          const files = await attachmentSummaries(client, message);
           if (options.json) {
-            out(JSON.stringify(messageObject(message)));
+            out(JSON.stringify(messageObject(message, files)));
             for (const r of reactions) out(JSON.stringify(reactionObject(r)));
             continue;
           }
@@ -156,7 +158,7 @@ export function addContentCommands(program: Command): void {
             out(`  ┌ ${quote.found ? `${quote.message.senderAddress}: ` : ""}${quoted}`);
           }
           const tick = message.outgoing ? (message.seq === null ? " …" : " ✓") : "";
-          out(`${formatMessage(message, conversation, false)}${tick}  #${message.id.slice(0, 12)}`);
+          out(`${formatMessage(message, conversation, false, files)}${tick}  #${message.id.slice(0, 12)}`);
           if (reactions.length > 0)
             out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);
         }
