@@ -1,5 +1,5 @@
 /**
- * The `media` section of the server config (SPEC MD12): attachment limits,
+ * The `media` section of the server config (SPEC MD16): attachment limits,
  * checked as strictly as every other section. Its own file so the section
  * list in serverConfig.ts grows by one line.
  */

@@ -44,7 +44,7 @@ export interface ServerConfig {
   storage: StorageSettings;
   /** Page sizes and caps on membership (SPEC DS15, DS16). */
   membership: MembershipSettings;
-  /** Attachments: per-file limit (per app), account quota, blob and orphan ages (SPEC MD12). */
+  /** Attachments: per-file limit (per app), account quota, blob and orphan ages (SPEC MD16). */
   media: MediaSettings;
 }
 

@@ -1,4 +1,4 @@
-/** The `media` section of the server config (SPEC MD12). */
+/** The `media` section of the server config (SPEC MD16). */
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_CONFIG, parseConfig } from "../../src/config/serverConfig.js";
 import { DEFAULT_MEDIA_SETTINGS, maxFileBytesFor } from "../../src/media/settings.js";
@@ -16,7 +16,7 @@ function message(raw: unknown): string {
   return "accepted";
 }
 
-describe("[MD12] the media section of the server config", () => {
+describe("[MD16] the media section of the server config", () => {
   it("defaults to 100 MB per file, 30-day blobs and 24-hour orphans", () => {
     expect(DEFAULT_CONFIG.media).toEqual(DEFAULT_MEDIA_SETTINGS);
     expect(DEFAULT_CONFIG.media.maxFileBytes).toBe(100 * MB);
