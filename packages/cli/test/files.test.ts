@@ -70,6 +70,15 @@ describe("switchboard CLI: files", () => {
         join(out, "beach (1).png"),
       );
 
+      // Deleted for everyone: the next sync removes the downloaded copies, and the file is gone.
+      await sb("alice", "delete", sent.conversation, sent.id);
+      await sb("bob", "sync");
+      expect(existsSync(join(out, "beach.png"))).toBe(false);
+      expect(existsSync(join(out, "beach (1).png"))).toBe(false);
+      expect((await sbFails("bob", "download", sent.conversation, sent.id)).stderr).toMatch(
+        /carries no file \(it was deleted\)/,
+      );
+
       // A text has no file; an unknown message is one clear line.
       const text = JSON.parse(await sb("alice", "send", "bob@instagram", "hi", "--json")) as { id: string };
       await sb("bob", "sync");

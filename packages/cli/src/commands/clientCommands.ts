@@ -5,7 +5,12 @@ import { clientFlags, openProfile, withClient } from "./profile.js";
 import { printCreated } from "./contentCommands.js";
 import { takePending, type Change } from "./changeLog.js";
 import { formatChange, formatMessage } from "./printMessages.js";
-import { attachmentSummaries, sendFileCommand, type FileOptions } from "./fileCommands.js";
+import {
+  attachmentSummaries,
+  removeDeletedCopies,
+  sendFileCommand,
+  type FileOptions,
+} from "./fileCommands.js";
 
 type SendOptions = FileOptions & { json?: boolean };
 
@@ -176,6 +181,7 @@ export function addClientCommands(program: Command): void {
           if (printLive) void printChange(client, change, json);
           else early.push(change);
         });
+      client.events.on("delete", () => void removeDeletedCopies(client));
       await client.connect();
       await printUnseen(client, json, early);
       printLive = true;
@@ -197,6 +203,7 @@ export function addClientCommands(program: Command): void {
  * given changes to messages, in log order per conversation; remember how far it got.
  */
 async function printUnseen(client: SwitchboardClient, json: boolean, changes: Change[] = []): Promise<void> {
+  await removeDeletedCopies(client);
   for (const conversation of await client.conversations()) {
     const seen = Number((await client.getMeta(`printed.${conversation.id}`)) ?? 0);
     let last = seen;

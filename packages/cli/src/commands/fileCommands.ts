@@ -195,6 +195,36 @@ async function downloadTo(
   return target;
 }
 
+/** What `download` wrote, so a message deleted for everyone takes its local copies with it. */
+const DOWNLOADS_META = "downloads";
+
+interface LocalCopy {
+  conversation: string;
+  message: string;
+  path: string;
+}
+
+async function localCopies(client: SwitchboardClient): Promise<LocalCopy[]> {
+  const value = await client.getMeta(DOWNLOADS_META);
+  return value ? (JSON.parse(value) as LocalCopy[]) : [];
+}
+
+/**
+ * [MD15] Delete the files `download` wrote for messages deleted for
+ * everyone since (their files are forgotten by the SDK, MD14). Run by sync
+ * and listen once they have applied what is new.
+ */
+export async function removeDeletedCopies(client: SwitchboardClient): Promise<void> {
+  const copies = await localCopies(client);
+  if (copies.length === 0) return;
+  const kept: LocalCopy[] = [];
+  for (const copy of copies) {
+    if ((await client.attachments.of(copy.conversation, copy.message)).length > 0) kept.push(copy);
+    else await rm(copy.path, { force: true });
+  }
+  if (kept.length !== copies.length) await client.setMeta(DOWNLOADS_META, JSON.stringify(kept));
+}
+
 export function addFileCommands(program: Command): void {
   program
     .command("download <conversation> <message-id>")
@@ -219,6 +249,9 @@ export function addFileCommands(program: Command): void {
               `message ${messageId} carries no file${message.deleted ? " (it was deleted)" : ""}`,
             );
           const path = await downloadTo(client, file, resolve(options.out), options.json ?? false);
+          const copies = await localCopies(client);
+          copies.push({ conversation, message: id, path });
+          await client.setMeta(DOWNLOADS_META, JSON.stringify(copies));
           out(
             options.json
               ? JSON.stringify({ path, name: file.name, type: file.type, size: file.size, id: file.id })
