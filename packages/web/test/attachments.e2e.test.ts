@@ -2,7 +2,8 @@
  * Attachments in the web client (SPEC MD17), in Chromium against a real hub
  * with attachments on: a photo attached in one brand shows its preview in
  * another, opens in the image viewer, and a file dropped on the composer
- * downloads byte-identical; driven by the accessibility contract.
+ * downloads byte-identical; a voice note recorded in one plays in another.
+ * Driven by the accessibility contract.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -11,7 +12,8 @@ import { join } from "node:path";
 import { deflateSync, crc32 } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it, describe } from "vitest";
-import { chromiumMissing, launchChromium } from "../../../devkit/chromium.js";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing, launchChromium } from "../../../devkit/chromium.js";
 import { createMemoryBus, DEMO_APPS, openFsBlobStore, openSqliteStore, startHub } from "@switchboard/server";
 import { seriousViolations } from "./axe.js";
 import {
@@ -158,5 +160,50 @@ suite("attachments in the web client, end to end", () => {
     expect(readFileSync(saved).equals(notes)).toBe(true);
     await alice.context.close();
     await bob.context.close();
+  });
+
+  it("a voice note recorded in Messenger plays in WhatsApp, with its duration", async () => {
+    // Chromium's fake microphone (a beep), granted without a prompt.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+    });
+    try {
+      const withMicrophone = { ...web, browser };
+      const carol = await signUp(withMicrophone, "messenger", "carol.voice@example.com", "Carol");
+      const dan = await signUp(withMicrophone, "whatsapp", "+14155550112", "Dan");
+      await startChat(carol, "+14155550112@whatsapp");
+      await send(carol, "listen to this");
+      await expectMessage(carol, "listen to this");
+
+      await carol.page.getByRole("button", { name: "Record voice note" }).click();
+      const stop = carol.page.getByRole("button", { name: "Stop recording" });
+      await stop.waitFor();
+      // Something to record: the fake microphone beeps for as long as the recorder runs.
+      await carol.page.waitForTimeout(1500);
+      await stop.click();
+      await expectMessage(carol, "voice-note-");
+
+      await dan.page.getByRole("list", { name: "Chats" }).getByRole("listitem").first().waitFor();
+      await openChatNamed(dan, /carol/);
+      const log = dan.page.getByRole("log", { name: "Messages" });
+      const play = log.getByRole("button", { name: /^Play voice-note-/ });
+      await play.waitFor();
+      expect(await log.getByRole("article").filter({ hasText: "voice-note-" }).textContent()).toMatch(
+        /0:0[1-9]/,
+      );
+      await play.click();
+      const player = log.locator("audio");
+      await player.waitFor();
+      await expect
+        .poll(() =>
+          player.evaluate((audio: HTMLAudioElement) => audio.error === null && audio.readyState >= 1),
+        )
+        .toBe(true);
+      await carol.context.close();
+      await dan.context.close();
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -35,8 +35,8 @@ class ChatFiles {
     }
   }
 
-  /** Send each file as its own message; images with their dimensions and a preview. */
-  async send(conversationId: string | undefined, files: readonly File[]): Promise<void> {
+  /** Send each file as its own message; images with their dimensions and a preview, voice notes with their duration. */
+  async send(conversationId: string | undefined, files: readonly File[], durationMs?: number): Promise<void> {
     const client = session.client;
     if (!client || !conversationId) return;
     this.error = "";
@@ -48,6 +48,7 @@ class ChatFiles {
           conversationId,
           { name: file.name, type: file.type, size: file.size, bytes: file },
           {
+            ...(durationMs === undefined ? {} : { durationMs }),
             ...(preview ? { width: preview.width, height: preview.height } : {}),
             ...(preview && preview.bytes.byteLength > 0
               ? { thumbnail: { bytes: preview.bytes, type: "image/jpeg" } }
@@ -85,6 +86,12 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** "0:04", "12:30": a voice note's length. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
 /** Files dropped or pasted: none when the event carries none (text stays text). */
