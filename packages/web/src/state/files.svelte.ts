@@ -20,9 +20,15 @@ class ChatFiles {
   uploading = $state<Upload | undefined>(undefined);
   error = $state("");
   private looked = new Set<string>();
+  private listening: BrowserClient | undefined;
 
   /** Look up the files of messages not looked at yet; a deleted message's go. */
   async track(client: BrowserClient, messages: readonly LocalMessage[]): Promise<void> {
+    if (this.listening !== client) {
+      this.listening = client;
+      // Deleted for everyone: the SDK forgot its files (SPEC MD14); so does the screen.
+      client.events.on("delete", ({ messageId }) => delete this.byMessage[messageId]);
+    }
     for (const m of messages) {
       if (m.deleted) {
         if (this.byMessage[m.id]) delete this.byMessage[m.id];
