@@ -129,7 +129,7 @@ export function fileBody(
 }
 
 /** The blob id from a capability URL: its last path segment, 32 hex digits. */
-function blobIdOf(url: string): string | undefined {
+export function blobIdOf(url: string): string | undefined {
   let path: string;
   try {
     const parsed = new URL(url);

@@ -71,7 +71,7 @@ export interface UploadState {
 
 export class Attachments {
   constructor(
-    private readonly deps: {
+    protected readonly deps: {
       call: Call;
       /** The hub's http(s) base URL, as the device connects to it. */
       server: () => string;

@@ -5,11 +5,11 @@
  * stored message's files; `download` (inherited) streams one back, checked
  * and decrypted. The client exposes this as `client.attachments`.
  */
-import { MAX_THUMBNAIL_BYTES, type FileAttachment } from "../content/filePart.js";
+import { MAX_THUMBNAIL_BYTES, blobIdOf, type FileAttachment } from "../content/filePart.js";
 import { ClientError } from "../errors.js";
 import type { LocalMessage, LocalStore } from "../store/port.js";
 import { attachmentsOf } from "./attachmentRecords.js";
-import { Attachments, type UploadOptions } from "./attachments.js";
+import { Attachments, type AttachmentRef, type UploadOptions } from "./attachments.js";
 
 /** A file to send. `bytes` is read once, from its start (again from its start when resuming). */
 export interface FileToSend {
@@ -117,6 +117,19 @@ export class Files extends Attachments {
     };
     const message = await this.files.sendMessage(conversationId, attachment, options.caption ?? "");
     return { message, attachment };
+  }
+
+  /**
+   * [MD13] The plaintext, as it downloads, from THIS device's hub by the
+   * blob id: the host a message names is the sender's view of the hub (in a
+   * cluster, another node sharing the blobs), and fetching whatever host a
+   * message names would let any member make every reader call a server of
+   * their choosing.
+   */
+  override download(ref: AttachmentRef): AsyncGenerator<Uint8Array> {
+    const id = blobIdOf(ref.url);
+    if (id === undefined) throw new ClientError("UNTRUSTED", "the attachment's URL is not a hub blob's");
+    return super.download({ ...ref, url: `${this.deps.server().replace(/\/$/, "")}/blobs/${id}` });
   }
 
   /** [MD14] the files a stored message carries: [] for a text, or once it was deleted. */

@@ -141,7 +141,7 @@ describe("[MD12][MD13][MD14] files through the hub", () => {
     expect(await alice.client.attachments.of(conversation, sent.message.id)).toHaveLength(1);
   });
 
-  it("a download whose ciphertext hash is not the message's is refused with UNTRUSTED", async () => {
+  it("a download comes from the reader's own hub; one whose ciphertext hash is not the message's is refused with UNTRUSTED", async () => {
     const { alice, bob, conversation } = await group();
     const document = randomBytes(100_000);
     const sent = await alice.client.attachments.sendFile(conversation, {
@@ -152,6 +152,9 @@ describe("[MD12][MD13][MD14] files through the hub", () => {
     });
     await eventually(() => bob.received.some((m) => m.id === sent.message.id), "the file message");
     const [file] = await bob.client.attachments.of(conversation, sent.message.id);
+    // Fetched from this device's own hub by the blob id, whatever host the message names.
+    const elsewhere = { ...file!, url: `http://127.0.0.1:9/blobs/${file!.id}` };
+    expect((await collect(bob.client.attachments.download(elsewhere))).equals(document)).toBe(true);
     const wrongHash = new Uint8Array(file!.hash);
     wrongHash[0]! ^= 1;
     await expect(
