@@ -79,19 +79,14 @@ export class SwitchboardClient {
   get attachments(): Files {
     const platform = this.options.attachmentPlatform;
     if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
-    this.attachmentsApi ??= new Files(
-      {
-        call: (op, value) => this.call(op, value),
-        server: () => parseServers(this.requireIdentity().server)[0]!,
-        platform,
-      },
-      {
-        store: this.options.store,
-        conversationFor: async (target) => (isConversationId(target) ? target : this.openDirect(target)),
-        sendMessage: (conversationId, file, caption) =>
-          this.messaging.sendFile(conversationId, file, caption),
-      },
-    );
+    this.attachmentsApi ??= new Files({
+      call: (op, value) => this.call(op, value),
+      server: () => parseServers(this.requireIdentity().server)[0]!,
+      platform,
+      store: this.options.store,
+      messaging: this.messaging,
+      openDirect: (address) => this.openDirect(address),
+    });
     return this.attachmentsApi;
   }
 

@@ -69,15 +69,15 @@ export interface UploadState {
   nonce: Uint8Array;
 }
 
+export interface AttachmentsDeps {
+  call: Call;
+  /** The hub's http(s) base URL, as the device connects to it. */
+  server: () => string;
+  platform: AttachmentPlatform;
+}
+
 export class Attachments {
-  constructor(
-    protected readonly deps: {
-      call: Call;
-      /** The hub's http(s) base URL, as the device connects to it. */
-      server: () => string;
-      platform: AttachmentPlatform;
-    },
-  ) {}
+  constructor(protected readonly deps: AttachmentsDeps) {}
 
   /** Encrypt and upload `plainBytes` bytes of `plaintext`; the blob is an orphan until `complete`. */
   async upload(

@@ -9,7 +9,9 @@ import { MAX_THUMBNAIL_BYTES, blobIdOf, type FileAttachment } from "../content/f
 import { ClientError } from "../errors.js";
 import type { LocalMessage, LocalStore } from "../store/port.js";
 import { attachmentsOf } from "./attachmentRecords.js";
-import { Attachments, type AttachmentRef, type UploadOptions } from "./attachments.js";
+import { isConversationId } from "@switchboard/protocol";
+import type { Messaging } from "../conversations/messaging.js";
+import { Attachments, type AttachmentRef, type AttachmentsDeps, type UploadOptions } from "./attachments.js";
 
 /** A file to send. `bytes` is read once, from its start (again from its start when resuming). */
 export interface FileToSend {
@@ -21,7 +23,10 @@ export interface FileToSend {
 }
 
 export interface SendFileOptions
-  extends Pick<UploadOptions, "resume" | "onUploadState" | "signal" | "chunkBytes" | "onProgress"> {
+  extends Pick<
+    UploadOptions,
+    "resume" | "onUploadState" | "signal" | "chunkBytes" | "onProgress" | "expiresInMs"
+  > {
   caption?: string;
   /** A small preview image (at most 64 KiB), sent inside the encrypted message. */
   thumbnail?: { bytes: Uint8Array; type?: string };
@@ -36,12 +41,12 @@ export interface SentFile {
   attachment: FileAttachment;
 }
 
-export interface FilesDeps {
+export interface FilesDeps extends AttachmentsDeps {
   store: LocalStore;
-  /** A conversation id, or an address's direct conversation (opened if need be). */
-  conversationFor(target: string): Promise<string>;
-  /** Send the message that carries an uploaded file (conversations/fileMessages.ts). */
-  sendMessage(conversationId: string, file: FileAttachment, caption: string): Promise<LocalMessage>;
+  /** Sends the message that carries an uploaded file (conversations/fileMessages.ts). */
+  messaging: Pick<Messaging, "sendFile">;
+  /** An address's direct conversation, opened if need be. */
+  openDirect(address: string): Promise<string>;
 }
 
 async function* plaintextOf(bytes: FileToSend["bytes"]): AsyncGenerator<Uint8Array> {
@@ -69,11 +74,8 @@ export function baseName(name: string): string {
 const whole = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);
 
 export class Files extends Attachments {
-  constructor(
-    deps: ConstructorParameters<typeof Attachments>[0],
-    private readonly files: FilesDeps,
-  ) {
-    super(deps);
+  constructor(private readonly files: FilesDeps) {
+    super(files);
   }
 
   /**
@@ -91,13 +93,14 @@ export class Files extends Attachments {
     const thumbnail = options.thumbnail;
     if (thumbnail && thumbnail.bytes.byteLength > MAX_THUMBNAIL_BYTES)
       throw new ClientError("INVALID_ARGUMENT", `a thumbnail is at most ${MAX_THUMBNAIL_BYTES} bytes`);
-    const conversationId = await this.files.conversationFor(target);
+    const conversationId = isConversationId(target) ? target : await this.files.openDirect(target);
     const uploaded = await this.upload(plaintextOf(file.bytes), file.size, {
       ...(options.resume ? { resume: options.resume } : {}),
       ...(options.onUploadState ? { onUploadState: options.onUploadState } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.expiresInMs ? { expiresInMs: options.expiresInMs } : {}),
     });
     const expiresAt = await this.complete(uploaded.blobId);
     const attachment: FileAttachment = {
@@ -115,7 +118,7 @@ export class Files extends Attachments {
       ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
       ...(thumbnail ? { thumbnail: { type: thumbnail.type ?? "image/jpeg", bytes: thumbnail.bytes } } : {}),
     };
-    const message = await this.files.sendMessage(conversationId, attachment, options.caption ?? "");
+    const message = await this.files.messaging.sendFile(conversationId, attachment, options.caption ?? "");
     return { message, attachment };
   }
 
