@@ -93,6 +93,42 @@ describe("switchboard CLI: files", () => {
   );
 
   it(
+    "[MD15] listen --json reports a file as it arrives",
+    async () => {
+      const listener = spawn(
+        process.execPath,
+        [CLI, "listen", "--json", "--profile", join(dir, "bob"), "--server", hub.url],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let printed = "";
+      listener.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+      const exited = new Promise<number | null>((resolve) => listener.once("exit", (code) => resolve(code)));
+      const lock = join(dir, "bob", "lock");
+      for (let i = 0; i < 600 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+      const doc = join(dir, "minutes.pdf");
+      writeFileSync(doc, randomBytes(10_000));
+      const sent = JSON.parse(await sb("alice", "send", "bob@instagram", "--file", doc, "--json")) as {
+        id: string;
+      };
+      for (let i = 0; i < 300 && !printed.includes(sent.id); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      listener.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(jsonLines(printed)).toContainEqual(
+        expect.objectContaining({
+          kind: "message",
+          id: sent.id,
+          text: "",
+          attachments: [
+            { name: "minutes.pdf", type: "application/pdf", size: 10_000, id: expect.any(String) },
+          ],
+        }),
+      );
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
     "[MD15] an upload killed halfway resumes when the command runs again, into the same blob",
     async () => {
       const video = join(dir, "clip.mp4");
