@@ -105,7 +105,8 @@ export class Attachments {
         ...(options.resume
           ? { uploadUrl: options.resume.uploadUrl }
           : { endpoint: `${server}${granted.uploadPath}` }),
-        fileReader: { openFile: () => Promise.resolve(source) },
+        // tus closes the source when it is done; we drain it first (below), so its close waits for ours.
+        fileReader: { openFile: () => Promise.resolve({ ...source, close: () => undefined }) },
         uploadSize: cipherBytes,
         chunkSize: options.chunkBytes ?? UPLOAD_CHUNK_BYTES,
         onUploadUrlAvailable: () => {
@@ -126,7 +127,12 @@ export class Attachments {
           .then(() => reject(reason instanceof Error ? reason : new Error("upload aborted")));
       });
       upload.start();
+    }).catch((error: unknown) => {
+      source.close();
+      throw error;
     });
+    // A resumed upload the hub already had whole reads none of the ciphertext: the hash still needs it all.
+    await source.drain();
     const blobId = url.split("/").at(-1) ?? "";
     return {
       blobId,

@@ -12,7 +12,12 @@ import { decodeMimiContent, Cardinality, Disposition, PartSemantics } from "@swi
 import { buildFile } from "../../src/content/build.js";
 import { interpretContent } from "../../src/content/interpret.js";
 import type { FileAttachment } from "../../src/content/filePart.js";
+import type { UploadState } from "../../src/media/attachments.js";
 import { eventually, newDevice, startTestHub, type TestDevice, type TestHub } from "../scenario/harness.js";
+
+async function* pieces(data: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < data.byteLength; at += 50_000) yield data.subarray(at, at + 50_000);
+}
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -139,6 +144,24 @@ describe("[MD12][MD13][MD14] files through the hub", () => {
       expect((await collect(reader.client.attachments.download(file!))).equals(photo)).toBe(true);
     }
     expect(await alice.client.attachments.of(conversation, sent.message.id)).toHaveLength(1);
+  });
+
+  it("[MD15] resuming an upload the hub already has whole sends nothing and still gives the same blob and hash", async () => {
+    const { alice, bob } = await group();
+    const bytes = randomBytes(200_000);
+    let state: UploadState | undefined;
+    const first = await alice.client.attachments.upload(pieces(bytes), bytes.byteLength, {
+      onUploadState: (s) => (state = s),
+    });
+    const progress: number[] = [];
+    const again = await alice.client.attachments.upload(pieces(bytes), bytes.byteLength, {
+      resume: state!,
+      onProgress: (sent) => progress.push(sent),
+    });
+    expect(again.blobId).toBe(first.blobId);
+    expect(Buffer.from(again.hash).equals(Buffer.from(first.hash))).toBe(true);
+    expect(progress.every((sent) => sent === first.cipherBytes)).toBe(true);
+    expect((await collect(bob.client.attachments.download(again))).equals(bytes)).toBe(true);
   });
 
   it("a download comes from the reader's own hub; one whose ciphertext hash is not the message's is refused with UNTRUSTED", async () => {
