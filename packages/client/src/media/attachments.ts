@@ -7,6 +7,7 @@
  */
 import * as tus from "tus-js-client";
 import type { Call } from "../session/call.js";
+import { isErrorCode } from "@switchboard/protocol";
 import { ProtocolError } from "../errors.js";
 import { forwardOnlySource } from "./uploadSource.js";
 import {
@@ -76,6 +77,26 @@ export interface AttachmentsDeps {
   platform: AttachmentPlatform;
 }
 
+/** The hub's typed error inside a tus failure (a `{"error": CODE}` body), else the tus error itself. */
+export function hubError(error: Error): Error {
+  const response = (error as { originalResponse?: { getBody(): string } | null }).originalResponse;
+  try {
+    const body = JSON.parse(response?.getBody() ?? "") as { error?: unknown; message?: unknown };
+    if (typeof body.error === "string" && isErrorCode(body.error))
+      return new ProtocolError(
+        body.error,
+        typeof body.message === "string" ? body.message : body.error,
+        {},
+        {
+          cause: error,
+        },
+      );
+  } catch {
+    // Not JSON: the tus error says what happened.
+  }
+  return error;
+}
+
 export class Attachments {
   constructor(protected readonly deps: AttachmentsDeps) {}
 
@@ -94,6 +115,12 @@ export class Attachments {
       throw new ProtocolError(
         "FILE_TOO_LARGE",
         `the file is over the hub's ${granted.maxFileBytes}-byte limit`,
+      );
+    // A resumed upload already holds its share of the quota.
+    if (!options.resume && cipherBytes > Number(granted.quotaRemaining))
+      throw new ProtocolError(
+        "QUOTA_EXCEEDED",
+        `the account has ${granted.quotaRemaining} bytes of attachment storage left; this file needs ${cipherBytes}`,
       );
     const encrypted = encryptAttachment(this.deps.platform.crypto, plaintext, options.resume);
     const source = forwardOnlySource(encrypted.ciphertext, cipherBytes);
@@ -118,7 +145,7 @@ export class Attachments {
         storeFingerprintForResuming: false,
         onProgress: (sent, total) => options.onProgress?.(sent, total),
         onSuccess: () => resolve(upload.url ?? ""),
-        onError: reject,
+        onError: (error) => reject(hubError(error)),
       });
       options.signal?.addEventListener("abort", () => {
         const reason: unknown = options.signal?.reason;

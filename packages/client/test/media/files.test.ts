@@ -7,12 +7,14 @@
  * blob at the hub.
  */
 import { randomBytes } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMimiContent, Cardinality, Disposition, PartSemantics } from "@switchboard/protocol";
 import { buildFile } from "../../src/content/build.js";
 import { interpretContent } from "../../src/content/interpret.js";
 import type { FileAttachment } from "../../src/content/filePart.js";
-import type { UploadState } from "../../src/media/attachments.js";
+import { hubError, type UploadState } from "../../src/media/attachments.js";
 import { eventually, newDevice, startTestHub, type TestDevice, type TestHub } from "../scenario/harness.js";
 
 async function* pieces(data: Uint8Array): AsyncGenerator<Uint8Array> {
@@ -162,6 +164,32 @@ describe("[MD12][MD13][MD14] files through the hub", () => {
     expect(Buffer.from(again.hash).equals(Buffer.from(first.hash))).toBe(true);
     expect(progress.every((sent) => sent === first.cipherBytes)).toBe(true);
     expect((await collect(bob.client.attachments.download(again))).equals(bytes)).toBe(true);
+  });
+
+  it("a file over the account's quota is refused with QUOTA_EXCEEDED before any byte goes; the hub's own refusals come typed too", async () => {
+    hub = await startTestHub({ media: { accountQuotaBytes: 150_000 } });
+    const alice = await newDevice(hub.hub.url, "+14155550100@whatsapp");
+    const bob = await newDevice(hub.hub.url, "bob@instagram");
+    devices.push(alice, bob);
+    const progress: number[] = [];
+    const big = randomBytes(200_000);
+    await expect(
+      alice.client.attachments.sendFile(
+        "bob@instagram",
+        { name: "big.bin", size: big.byteLength, bytes: big },
+        { onProgress: (n) => progress.push(n) },
+      ),
+    ).rejects.toMatchObject({ code: "QUOTA_EXCEEDED" });
+    expect(progress).toEqual([]);
+    // No upload was even created at the hub.
+    expect((await readdir(join(hub.dir, "blobs"))).filter((f) => f.endsWith(".bin"))).toEqual([]);
+
+    const tusFailure = Object.assign(new Error("tus: unexpected response"), {
+      originalResponse: { getBody: () => JSON.stringify({ error: "QUOTA_EXCEEDED", message: "over quota" }) },
+    });
+    expect(hubError(tusFailure)).toMatchObject({ code: "QUOTA_EXCEEDED", message: "over quota" });
+    const plain = new Error("tus: network down");
+    expect(hubError(plain)).toBe(plain);
   });
 
   it("a download comes from the reader's own hub; one whose ciphertext hash is not the message's is refused with UNTRUSTED", async () => {
