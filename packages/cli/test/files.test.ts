@@ -4,17 +4,19 @@
  * `download` writes identical bytes, and an upload killed halfway resumes
  * (same blob at the hub) when the same command runs again.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliRunner, jsonLines } from "./cliRunner.js";
 import { CLI, PROCESS_TEST_TIMEOUT_MS, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
 
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-files-"));
 const blobs = join(dir, "blobs");
+const run = promisify(execFile);
 let hub: HubProcess;
 
 const { sb, sbFails } = cliRunner(dir, () => hub.url);
@@ -88,6 +90,40 @@ describe("switchboard CLI: files", () => {
       expect(
         (await sbFails("alice", "send", "bob@instagram", "--file", join(dir, "missing.bin"))).stderr,
       ).toMatch(/no file .*missing\.bin/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "[MD15] send --file draws a progress bar on a terminal, and none with --json",
+    async () => {
+      const file = join(dir, "bar.bin");
+      writeFileSync(file, randomBytes(300_000));
+      // `script` runs the command on a pseudo-terminal, as a person's shell would.
+      const onTerminal = (...args: string[]) =>
+        run("script", [
+          "-qec",
+          [
+            process.execPath,
+            CLI,
+            "send",
+            "bob@instagram",
+            "--file",
+            file,
+            ...args,
+            "--profile",
+            join(dir, "alice"),
+            "--server",
+            hub.url,
+          ].join(" "),
+          "/dev/null",
+        ]);
+      const drawn = (await onTerminal()).stdout;
+      expect(drawn).toMatch(/uploading \[#+\] 100%/);
+      const json = (await onTerminal("--json")).stdout;
+      expect(json).not.toMatch(/uploading/);
+      expect(JSON.parse(json.trim())).toMatchObject({ id: expect.any(String) });
+      await sb("bob", "sync");
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
