@@ -44,6 +44,21 @@ function fromStored(stored: Stored): FileAttachment {
   };
 }
 
+/** Files as text (history bundles carry them so): "" for none. */
+export function encodeAttachments(files: readonly FileAttachment[]): string {
+  return files.length === 0 ? "" : JSON.stringify(files.map(toStored));
+}
+
+/** Files from their text; none from "" or from anything malformed. */
+export function decodeAttachments(value: string): FileAttachment[] {
+  if (value === "") return [];
+  try {
+    return (JSON.parse(value) as Stored[]).map(fromStored);
+  } catch {
+    return [];
+  }
+}
+
 /** The writes that keep a message's files with it (none for a text). */
 export function attachmentWrites(
   conversationId: string,
@@ -66,9 +81,7 @@ export async function attachmentsOf(
   conversationId: string,
   messageId: string,
 ): Promise<FileAttachment[]> {
-  const value = await store.getMeta(attachmentKey(conversationId, messageId));
-  if (!value) return [];
-  return (JSON.parse(value) as Stored[]).map(fromStored);
+  return decodeAttachments((await store.getMeta(attachmentKey(conversationId, messageId))) ?? "");
 }
 
 /** The writes that forget a message's files (none when it has none), and the files forgotten. */
