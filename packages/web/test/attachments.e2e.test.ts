@@ -106,7 +106,7 @@ suite("attachments in the web client, end to end", () => {
     await web?.close();
   });
 
-  it("a photo attached in WhatsApp shows its preview in Instagram and opens in the image viewer; a dropped file downloads identical", async () => {
+  it("a photo attached in WhatsApp shows its preview in Instagram and opens in the image viewer; a dropped file downloads identical; a pasted one arrives", async () => {
     const alice = await signUp(web, "whatsapp", "+14155550111", "Alice");
     const bob = await signUp(web, "instagram", "bobpics", "Bob");
     await startChat(alice, "bobpics@instagram");
@@ -151,6 +151,17 @@ suite("attachments in the web client, end to end", () => {
     );
     await alice.page.locator("form.composer").dispatchEvent("drop", { dataTransfer: transfer });
     await expectMessage(alice, "notes.bin");
+
+    // Paste a file into the message box (as a screenshot from the clipboard would be).
+    await alice.page.getByRole("textbox", { name: "Message" }).evaluate((box) => {
+      const data = new DataTransfer();
+      data.items.add(new File(["pasted bytes"], "clip.txt", { type: "text/plain" }));
+      box.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    });
+    await expectMessage(alice, "clip.txt");
+    await log.getByRole("button", { name: "Download clip.txt" }).waitFor();
 
     const download = log.getByRole("button", { name: "Download notes.bin" });
     await download.waitFor();
