@@ -78,6 +78,25 @@ export function mediaTypeOf(path: string): string {
   return MEDIA_TYPES[ext] ?? "application/octet-stream";
 }
 
+/**
+ * An image's dimensions when its header says them in fixed places (PNG,
+ * GIF): the CLI makes no previews, but sizes are free. undefined otherwise.
+ */
+export async function imageSize(path: string): Promise<{ width: number; height: number } | undefined> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(24);
+    const { bytesRead } = await handle.read(head, 0, 24, 0);
+    if (bytesRead >= 24 && head.readUInt32BE(0) === 0x89504e47 && head.toString("latin1", 12, 16) === "IHDR")
+      return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+    if (bytesRead >= 10 && /^GIF8[79]a$/.test(head.toString("latin1", 0, 6)))
+      return { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Where a file's unfinished upload is kept: one key per path, size and modification time. */
 function uploadKey(path: string, size: number, mtimeMs: number): string {
   return `upload.${createHash("sha256").update(`${path}\0${size}\0${mtimeMs}`).digest("hex").slice(0, 32)}`;
@@ -110,6 +129,7 @@ export async function sendFileCommand(
   await withClient(flags, async (client) => {
     await client.connect();
     const key = uploadKey(path, info.size, info.mtimeMs);
+    const dimensions = await imageSize(path);
     const bar = progressBar("uploading", json);
     const send = async (resume: UploadState | undefined) =>
       client.attachments.sendFile(
@@ -122,6 +142,7 @@ export async function sendFileCommand(
         },
         {
           caption,
+          ...dimensions,
           ...(resume ? { resume } : {}),
           ...(chunkBytes() ? { chunkBytes: chunkBytes()! } : {}),
           onUploadState: (state) =>
