@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { fromHex, toHex } from "@switchboard/protocol";
 import type { FileAttachment, LocalMessage, SwitchboardClient, UploadState } from "@switchboard/client";
@@ -193,7 +193,8 @@ async function downloadTo(
   json: boolean,
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const target = await freeName(dir, file.name);
+  // The SDK already keeps directories out of names; a second guard costs nothing.
+  const target = await freeName(dir, basename(file.name));
   const partial = `${target}.part`;
   const handle = await open(partial, "w", 0o600);
   const bar = progressBar("downloading", json);

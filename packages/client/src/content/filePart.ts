@@ -128,6 +128,17 @@ export function fileBody(
   return { body, extensions };
 }
 
+/**
+ * A file name safe to write anywhere: no directories (either slash), no
+ * control characters, never "", "." or ".." (then "file"). Applied to what
+ * is sent and to what is read: a message may name "../../.profile".
+ */
+export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const base = (name.split(/[/\\]/).at(-1) ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return base === "" || base === "." || base === ".." ? "file" : base;
+}
+
 /** The blob id from a capability URL: its last path segment, 32 hex digits. */
 export function blobIdOf(url: string): string | undefined {
   let path: string;
@@ -199,7 +210,7 @@ export function readFileMessage(content: MimiContent): FileRead {
   const attachment: FileAttachment = {
     id,
     url: part.url,
-    name: part.filename,
+    name: safeFileName(part.filename),
     type: part.contentType,
     size: part.size,
     key: part.key,

@@ -5,7 +5,7 @@
  * stored message's files; `download` (inherited) streams one back, checked
  * and decrypted. The client exposes this as `client.attachments`.
  */
-import { MAX_THUMBNAIL_BYTES, blobIdOf, type FileAttachment } from "../content/filePart.js";
+import { MAX_THUMBNAIL_BYTES, blobIdOf, safeFileName, type FileAttachment } from "../content/filePart.js";
 import { ClientError } from "../errors.js";
 import type { LocalMessage, LocalStore } from "../store/port.js";
 import { attachmentsOf } from "./attachmentRecords.js";
@@ -65,12 +65,6 @@ async function* plaintextOf(bytes: FileToSend["bytes"]): AsyncGenerator<Uint8Arr
   yield* bytes as AsyncIterable<Uint8Array>;
 }
 
-/** A name without any directory: the receiver writes it where it chooses. */
-export function baseName(name: string): string {
-  const base = name.split(/[/\\]/).at(-1) ?? "";
-  return base === "" || base === "." || base === ".." ? "file" : base;
-}
-
 const whole = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);
 
 export class Files extends Attachments {
@@ -106,7 +100,7 @@ export class Files extends Attachments {
     const attachment: FileAttachment = {
       id: uploaded.blobId,
       url: uploaded.url,
-      name: baseName(file.name),
+      name: safeFileName(file.name),
       type: file.type || "application/octet-stream",
       size: file.size,
       key: uploaded.key,

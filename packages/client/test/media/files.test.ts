@@ -73,6 +73,19 @@ describe("[MD12][MD13] a file message's MIMI content", () => {
     });
   });
 
+  it("reads a file name without directories or control characters, whatever the message says", () => {
+    for (const [sent, read] of [
+      ["../../.profile", ".profile"],
+      ["C:\\Users\\x\\evil.exe", "evil.exe"],
+      ["..", "file"],
+      ["a\u0000b\nc.txt", "abc.txt"],
+    ] as const)
+      expect(interpretContent(buildFile({ ...sample, name: sent }, "").bytes, context)).toMatchObject({
+        ok: true,
+        event: { attachments: [{ name: read }] },
+      });
+  });
+
   it.each([
     [
       "another algorithm",
