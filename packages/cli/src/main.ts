@@ -8,6 +8,7 @@ import { addContentCommands } from "./commands/contentCommands.js";
 import { addDeviceCommands } from "./commands/deviceCommands.js";
 import { addPeopleCommands } from "./commands/peopleCommands.js";
 import { addExpiryCommands } from "./commands/expiryCommands.js";
+import { addFileCommands } from "./commands/fileCommands.js";
 import { addServeCommand } from "./commands/serve.js";
 import { addStatusCommands } from "./commands/statusCommands.js";
 import { describeError } from "./describeError.js";
@@ -24,6 +25,7 @@ addDeviceCommands(program);
 addStatusCommands(program);
 addPeopleCommands(program);
 addExpiryCommands(program);
+addFileCommands(program);
 
 try {
   await program.parseAsync(process.argv);

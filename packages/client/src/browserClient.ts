@@ -14,6 +14,7 @@ import { closedStore } from "./store/errors.js";
 import { openIndexedDbLocalStore } from "./store/indexeddb/store.js";
 import type { LocalStore } from "./store/port.js";
 import { createBrowserWebSocketTransport } from "./transport/browserWebSocket.js";
+import { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";
 
 export interface BrowserClientOptions {
   /** Several profiles (say, one per app) can live in one origin. Default "default". */
@@ -55,6 +56,7 @@ export async function openBrowserClient(options: BrowserClientOptions = {}): Pro
     engine,
     trust,
     transport: (server) => createBrowserWebSocketTransport(server),
+    attachmentPlatform: webAttachmentPlatform(),
     // The seed becomes a non-extractable WebCrypto key; the client carries a handle to it.
     protectIdentity: async (identity) => ({
       ...identity,

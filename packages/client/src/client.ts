@@ -53,12 +53,12 @@ import type {
 } from "./clientTypes.js";
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
-import { Attachments } from "./media/attachments.js";
 import { ConversationStatus } from "./status/conversationStatus.js";
 import { People } from "./people/people.js";
 import { Groups } from "./conversations/groups/groups.js";
 import { disappearingFor, type Disappearing } from "./expiry/disappearing.js";
 import { conversationTimer } from "./expiry/conversationTimer.js";
+import { Files } from "./media/files.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -83,7 +83,7 @@ export class SwitchboardClient {
   readonly groups: Groups;
 
   private readonly options: ClientOptions;
-  private attachmentsApi: Attachments | undefined;
+  private attachmentsApi: Files | undefined;
   private expiryApi: Disappearing | undefined;
 
   /** Disappearing messages and search (SPEC XP): the timer, the expiry sweeper, search. */
@@ -94,14 +94,17 @@ export class SwitchboardClient {
 
   /** Display names, message requests and blocking (SPEC PP). */
   readonly people: People;
-  /** Encrypted attachments (SPEC MD): upload, complete, delete, download. */
-  get attachments(): Attachments {
+  /** Encrypted attachments (SPEC MD): sendFile, of, download; upload, complete, delete. */
+  get attachments(): Files {
     const platform = this.options.attachmentPlatform;
     if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
-    this.attachmentsApi ??= new Attachments({
+    this.attachmentsApi ??= new Files({
       call: (op, value) => this.call(op, value),
       server: () => parseServers(this.options.servers ?? this.requireIdentity().server)[0]!,
       platform,
+      store: this.options.store,
+      messaging: this.messaging,
+      openDirect: (address) => this.openDirect(address),
     });
     return this.attachmentsApi;
   }
@@ -182,6 +185,7 @@ export class SwitchboardClient {
       commitPendingRemovals: (id: string) => this.committer.commitPendingRemovals(id),
       stored: (message: LocalMessage) => this.events.emit("message", message),
       expiresAfterSeconds: (conversation: LocalConversation) => conversationTimer(engine, conversation),
+      deleteBlob: async (blobId: string) => void (await this.call("deleteBlob", { blobId })),
       identity,
       clock: this.clock,
     };

@@ -39,6 +39,8 @@ export type {
   UploadedAttachment,
 } from "./media/attachments.js";
 export type { AttachmentCrypto } from "./media/streamCipher.js";
+export type { FileToSend, Files, SendFileOptions, SentFile } from "./media/files.js";
+export type { FileAttachment } from "./content/filePart.js";
 export { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";
 export type {
   ConversationStatus,

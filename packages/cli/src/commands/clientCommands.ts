@@ -9,6 +9,14 @@ import { printNewReceipts, printStatusLive } from "./statusCommands.js";
 import { formatRequest, loadNames } from "./peopleCommands.js";
 import { addGroupCommands, formatGroupEvent } from "./groupCommands.js";
 import { recordGroupEvents, takePendingGroupEvents } from "./groupLog.js";
+import {
+  attachmentSummaries,
+  removeDeletedCopies,
+  sendFileCommand,
+  type FileOptions,
+} from "./fileCommands.js";
+
+type SendOptions = FileOptions & { json?: boolean };
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,10 +55,23 @@ export function addClientCommands(program: Command): void {
     });
 
   program
-    .command("send <to> <text>")
-    .description("send a text to an address (its direct conversation) or a conversation id; prints its id")
+    .command("send <to> [text]")
+    .description(
+      "send a text (or --file) to an address (its direct conversation) or a conversation id; prints its id",
+    )
     .option("--json", 'print {"conversation","id","seq"}')
-    .action(async (to: string, text: string, options: { json?: boolean }, command: Command) => {
+    .option("--file <path>", "send a file, end-to-end encrypted (run again to resume an interrupted upload)")
+    .option("--caption <text>", "the file's caption")
+    .action(async (to: string, given: string | undefined, options: SendOptions, command: Command) => {
+      const text = given ?? "";
+      if (options.file !== undefined)
+        return sendFileCommand(
+          clientFlags(command),
+          to,
+          options.file,
+          options.caption ?? text,
+          options.json ?? false,
+        );
       if (text.trim() === "") throw new Error("a message needs some text");
       await withClient(clientFlags(command), async (client) => {
         await client.connect();
@@ -188,6 +209,7 @@ export function addClientCommands(program: Command): void {
         if (printLive) void printChange(client, { kind: "timer", ...timer }, json);
         else early.push({ kind: "timer", ...timer });
       });
+      client.events.on("delete", () => void removeDeletedCopies(client));
       await client.connect();
       client.expiry.start();
       await printUnseen(client, json, early, earlyEvents);
@@ -202,7 +224,8 @@ export function addClientCommands(program: Command): void {
           const conversation = (await client.conversations()).find((c) => c.id === message.conversationId);
           await loadNames(client);
           const request = await pendingRequest(client, message.conversationId);
-          out(request ? formatRequest(request, json) : formatMessage(message, conversation, json));
+          const files = await attachmentSummaries(client, message);
+          out(request ? formatRequest(request, json) : formatMessage(message, conversation, json, files));
           await markSeen(client, message.conversationId, message.seq ?? 0);
         }
       } finally {
@@ -223,6 +246,7 @@ async function printUnseen(
   events: GroupEvent[] = [],
 ): Promise<void> {
   await loadNames(client);
+  await removeDeletedCopies(client);
   for (const conversation of await client.conversations()) {
     const seen = Number((await client.getMeta(`printed.${conversation.id}`)) ?? 0);
     let last = seen;
@@ -233,7 +257,8 @@ async function printUnseen(
       if (message.seq === null) continue;
       last = Math.max(last, message.seq);
       if (message.senderDeviceId === client.deviceId) continue;
-      const line = request ? formatRequest(request, json) : formatMessage(message, conversation, json);
+      const files = await attachmentSummaries(client, message);
+      const line = request ? formatRequest(request, json) : formatMessage(message, conversation, json, files);
       if (!request || lines.length === 0) lines.push({ seq: message.seq, line });
     }
     for (const change of changes)

@@ -3,6 +3,7 @@
  * delete, history (SPEC CT4-CT13). Every command that creates a message
  * prints its id, or with --json {"conversation","id","seq"}.
  */
+import { attachmentSummaries } from "./fileCommands.js";
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
@@ -166,8 +167,9 @@ export function addContentCommands(program: Command): void {
           printTimersBefore(message.seq ?? Number.MAX_SAFE_INTEGER);
           const reactions = await client.reactions(conversationId, message.id);
           const status = await messageStatusOf(client, message);
+          const files = await attachmentSummaries(client, message);
           if (options.json) {
-            out(JSON.stringify({ ...messageObject(message), status }));
+            out(JSON.stringify({ ...messageObject(message, files), status }));
             for (const r of reactions) out(JSON.stringify(reactionObject(r)));
             if (message.outgoing)
               for (const r of await client.status.receiptsIn(conversationId, message.id))
@@ -184,7 +186,7 @@ export function addContentCommands(program: Command): void {
             out(`  ┌ ${quote.found ? `${quote.message.senderAddress}: ` : ""}${quoted}`);
           }
           const tick = status === null ? "" : (TICKS[status] ?? "");
-          out(`${formatMessage(message, conversation, false)}${tick}  #${message.id.slice(0, 12)}`);
+          out(`${formatMessage(message, conversation, false, files)}${tick}  #${message.id.slice(0, 12)}`);
           if (reactions.length > 0)
             out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);
         }

@@ -18,7 +18,19 @@ export function rememberNames(known: ReadonlyMap<string, string>): void {
 /** A person's name as they shared it; their address when they shared none. */
 const nameOf = (address: string): string => names.get(address) ?? address;
 
-export function messageObject(message: LocalMessage): Record<string, unknown> {
+/** A file a message carries, as scripts see it (SPEC MD15). */
+export interface AttachmentLine {
+  name: string;
+  type: string;
+  size: number;
+  id: string;
+}
+
+/** `attachments` is there only when the message carries files. */
+export function messageObject(
+  message: LocalMessage,
+  attachments: AttachmentLine[] = [],
+): Record<string, unknown> {
   return {
     kind: "message",
     conversation: message.conversationId,
@@ -33,6 +45,7 @@ export function messageObject(message: LocalMessage): Record<string, unknown> {
     edited: message.editCount > 0,
     deleted: message.deleted,
     expiresAt: iso(message.expiresAt),
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
 }
 
@@ -107,10 +120,14 @@ export function formatMessage(
   message: LocalMessage,
   conversation: LocalConversation | undefined,
   json: boolean,
+  attachments: AttachmentLine[] = [],
 ): string {
-  if (json) return JSON.stringify(messageObject(message));
+  if (json) return JSON.stringify(messageObject(message, attachments));
   const time = new Date(message.sentAt).toLocaleTimeString();
-  const text = message.deleted ? "(deleted)" : message.text + (message.editCount > 0 ? " (edited)" : "");
+  const files = attachments.map((a) => ` [file: ${a.name}, ${a.size} bytes]`).join("");
+  const text = message.deleted
+    ? "(deleted)"
+    : message.text + files + (message.editCount > 0 ? " (edited)" : "");
   return `${time} ${where(conversation)}${nameOf(message.senderAddress)}: ${text}`;
 }
 

@@ -91,8 +91,7 @@ export function addServeCommand(program: Command): void {
         rateLimits: config.rateLimits,
         storage: config.storage,
         membership: config.membership,
-        // Attachments with the default limits (SPEC MD6) until the config schema has a media section.
-        media: { blobs: backends.blobs },
+        media: { blobs: backends.blobs, settings: config.media },
       });
       process.stdout.write(
         `Switchboard listening on ${hub.url} (apps: ${config.apps.map((a) => a.id).join(", ")}; ${backends.description})\n`,

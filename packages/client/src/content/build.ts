@@ -14,6 +14,7 @@ import {
   type NestedPart,
 } from "@switchboard/protocol";
 import { SB_EXTENSION } from "./extensions.js";
+import { fileBody, type FileAttachment } from "./filePart.js";
 import { idBytes } from "./ids.js";
 
 export interface BuildOptions {
@@ -124,4 +125,9 @@ export function buildGroupTitle(title: string, options: BuildOptions = {}): Buil
     { extensions: new Map([[SB_EXTENSION.title, title]]), body: nullPart(Disposition.profile) },
     { ...options, expiresAfterSeconds: null },
   );
+}
+
+/** [MD12] a file (an ExternalPart) with its caption, preview and details (content/filePart.ts). */
+export function buildFile(file: FileAttachment, caption: string, options: BuildOptions = {}): BuiltContent {
+  return build(fileBody(file, caption), options);
 }

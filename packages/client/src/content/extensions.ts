@@ -7,3 +7,6 @@ export const SB_EXTENSION = {
   /** The group's title (what the protobuf GroupProfile carried): a text string. */
   title: "sb.title",
 } as const;
+
+/** A file's dimensions and duration (SPEC MD12): a map of "width", "height", "durationMs" to integers. */
+export const SB_MEDIA_EXTENSION = "sb.media";

@@ -16,6 +16,7 @@ import {
   type NestedPart,
 } from "@switchboard/protocol";
 import { SB_EXTENSION } from "./extensions.js";
+import { readFileMessage, type FileAttachment } from "./filePart.js";
 import { contentMessageId } from "./ids.js";
 
 /** Who sent it, as MLS authenticated it, and when the hub accepted it. */
@@ -42,6 +43,8 @@ export type ContentEvent =
       expiresAt: number | null;
       /** The sender's clock (legacy content carries it; MIMI does not: the hub's time stands in). */
       sentAt: number;
+      /** The files it carries (SPEC MD13); absent on a text. */
+      attachments?: FileAttachment[];
     })
   | (EventBase & { kind: "reaction"; target: string; emoji: string | null; replaces: string | null })
   | (EventBase & { kind: "edit"; target: string; text: string })
@@ -92,12 +95,15 @@ function meaningOf(content: MimiContent, id: string, context: ContentContext): C
     if (text === undefined) return { ...base, kind: "unsupported", reason: "an edit that is not text" };
     return { ...base, kind: "edit", target: replaces, text };
   }
-  const text = textOf(body);
+  const file = readFileMessage(content);
+  if (file && !file.ok) return { ...base, kind: "unsupported", reason: file.reason };
+  const text = file ? file.file.caption : textOf(body);
   if (text === undefined) return { ...base, kind: "unsupported", reason: "a body that is not text" };
   return {
     ...base,
     kind: "message",
     text,
+    ...(file ? { attachments: [file.file.attachment] } : {}),
     replyTo: inReplyTo,
     expiresAt: expiresAt(content, context.serverTime),
     sentAt: context.serverTime,

@@ -8,6 +8,8 @@ import { applyDelete, mayDeleteForEveryone } from "../content/rules.js";
 import { ClientError } from "../errors.js";
 import { supportsExpiry } from "../store/expiryPort.js";
 import type { LocalMessage, LocalStore } from "../store/port.js";
+import type { FileAttachment } from "../content/filePart.js";
+import { forgetAttachments } from "../media/attachmentRecords.js";
 import { draftOf } from "./drafts.js";
 import { normaliseId, refuse, sendContent, type SendDeps } from "./sendContent.js";
 
@@ -17,15 +19,21 @@ export async function deleteForEveryone(
   messageId: string,
 ): Promise<{ id: string; seq: number | null }> {
   const target = normaliseId(messageId);
+  let forgotten: FileAttachment[] = [];
   const sent = await sendContent(deps, conversationId, async (conversation, now) => {
     const original = await deps.store.getMessage(conversation.id, target);
     const address = deps.identity().address;
     refuse(mayDeleteForEveryone(original, address, now));
+    const files = await forgetAttachments(deps.store, conversation.id, target);
+    forgotten = files.forgotten;
     return draftOf(buildDelete(target), address, conversationId, () => [
       { kind: "putMessage", message: applyDelete(original as LocalMessage) },
+      ...files.writes,
     ]);
   });
   await scrubDeleted(deps.store);
+  // [MD14] the sender's blob goes from the hub too; one the hub no longer has (expired) is fine.
+  for (const file of forgotten) await deps.deleteBlob?.(file.id).catch(() => undefined);
   return { id: sent.id, seq: sent.delivered?.seq ?? null };
 }
 
@@ -39,7 +47,8 @@ export async function deleteForMe(deps: SendDeps, conversationId: string, messag
   await deps.queue.run(conversationId, async () => {
     if (!(await deps.store.hasMessage(conversationId, target)))
       throw new ClientError("UNKNOWN_MESSAGE", `no message ${target} in this conversation`);
-    await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }]);
+    const files = await forgetAttachments(deps.store, conversationId, target);
+    await deps.store.write([{ kind: "deleteMessage", conversationId, id: target }, ...files.writes]);
   });
   await scrubDeleted(deps.store);
 }

@@ -8,6 +8,7 @@
 import type { ContentEvent } from "../content/interpret.js";
 import { applyDelete, applyEdit, mayDeleteForEveryone, mayEdit, nextReaction } from "../content/rules.js";
 import { peopleWrites } from "../people/incoming.js";
+import { attachmentWrites, forgetAttachments } from "../media/attachmentRecords.js";
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 
@@ -103,7 +104,10 @@ async function contentOutcome(
         expiresAt: event.expiresAt,
       };
       return {
-        writes: [{ kind: "putMessage", message }],
+        writes: [
+          { kind: "putMessage", message },
+          ...attachmentWrites(conversationId, event.id, event.attachments),
+        ],
         conversation,
         notice: { kind: "message", message },
       };
@@ -150,8 +154,10 @@ async function contentOutcome(
     case "delete": {
       const original = await store.getMessage(conversationId, event.target);
       if (!original || !mayDeleteForEveryone(original, who, at).ok) return unchanged;
+      // [MD14] its file goes with it: no key to the blob stays on this device.
+      const files = await forgetAttachments(store, conversationId, event.target);
       return {
-        writes: [{ kind: "putMessage", message: applyDelete(original) }],
+        writes: [{ kind: "putMessage", message: applyDelete(original) }, ...files.writes],
         conversation,
         notice: {
           kind: "delete",

@@ -5,6 +5,8 @@
 import type { LocalMessage, LocalReaction } from "../store/port.js";
 import { deleteForEveryone, deleteForMe } from "./deletes.js";
 import { edit } from "./edits.js";
+import { sendFileMessage } from "./fileMessages.js";
+import type { FileAttachment } from "../content/filePart.js";
 import { sendText } from "./messages.js";
 import { react } from "./reactions.js";
 import { quoteOf, type Quote } from "../content/rules.js";
@@ -21,6 +23,11 @@ export class Messaging {
 
   sendText(conversationId: string, text: string): Promise<LocalMessage> {
     return sendText(this.deps, conversationId, text);
+  }
+
+  /** A message carrying an uploaded file (SPEC MD12); its caption may be "". */
+  sendFile(conversationId: string, file: FileAttachment, caption: string): Promise<LocalMessage> {
+    return sendFileMessage(this.deps, conversationId, file, caption);
   }
 
   reply(conversationId: string, messageId: string, text: string): Promise<LocalMessage> {

@@ -29,6 +29,8 @@ export interface SendDeps {
   stored(message: LocalMessage): void;
   /** The conversation's disappearing-message timer in seconds, null when off (SPEC XP4). */
   expiresAfterSeconds?(conversation: LocalConversation): number | null;
+  /** Delete one's own blob at the hub (a file message deleted for everyone, SPEC MD14). */
+  deleteBlob?(blobId: string): Promise<void>;
 }
 
 export type Draft = (conversation: LocalConversation, now: number) => Promise<OutgoingDraft> | OutgoingDraft;

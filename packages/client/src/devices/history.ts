@@ -20,6 +20,12 @@ import {
 } from "@switchboard/protocol";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
+import {
+  attachmentWrites,
+  attachmentsOf,
+  decodeAttachments,
+  encodeAttachments,
+} from "../media/attachmentRecords.js";
 
 export type HistoryChoice = "none" | "30d" | "all";
 
@@ -64,16 +70,20 @@ export async function buildHistoryBundle(
         peer: c.peer ?? "",
         participants: c.participants,
         beforeSeq: BigInt(beforeSeq),
-        messages: messages.map((m) => ({
-          id: m.id,
-          seq: BigInt(m.seq),
-          senderAddress: m.senderAddress,
-          senderDeviceId: m.senderDeviceId,
-          text: m.text,
-          sentAt: BigInt(m.sentAt),
-          serverTime: BigInt(m.serverTime ?? 0),
-          expiresAt: BigInt(m.expiresAt ?? 0),
-        })),
+        messages: await Promise.all(
+          messages.map(async (m) => ({
+            id: m.id,
+            seq: BigInt(m.seq),
+            senderAddress: m.senderAddress,
+            senderDeviceId: m.senderDeviceId,
+            text: m.text,
+            sentAt: BigInt(m.sentAt),
+            serverTime: BigInt(m.serverTime ?? 0),
+            expiresAt: BigInt(m.expiresAt ?? 0),
+            // [MD14] the new device can open the files too.
+            attachments: encodeAttachments(await attachmentsOf(store, c.id, m.id)),
+          })),
+        ),
       }),
     );
   }
@@ -146,7 +156,10 @@ export async function historyWrites(
         expiresAt: m.expiresAt === 0n ? null : Number(m.expiresAt),
       };
       messages.push(message);
-      writes.push({ kind: "putMessage", message });
+      writes.push(
+        { kind: "putMessage", message },
+        ...attachmentWrites(c.conversationId, m.id, decodeAttachments(m.attachments)),
+      );
     }
   }
   return { writes, messages, skipped };

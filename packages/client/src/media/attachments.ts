@@ -7,6 +7,7 @@
  */
 import * as tus from "tus-js-client";
 import type { Call } from "../session/call.js";
+import { isErrorCode } from "@switchboard/protocol";
 import { ProtocolError } from "../errors.js";
 import { forwardOnlySource } from "./uploadSource.js";
 import {
@@ -69,15 +70,35 @@ export interface UploadState {
   nonce: Uint8Array;
 }
 
+export interface AttachmentsDeps {
+  call: Call;
+  /** The hub's http(s) base URL, as the device connects to it. */
+  server: () => string;
+  platform: AttachmentPlatform;
+}
+
+/** The hub's typed error inside a tus failure (a `{"error": CODE}` body), else the tus error itself. */
+export function hubError(error: Error): Error {
+  const response = (error as { originalResponse?: { getBody(): string } | null }).originalResponse;
+  try {
+    const body = JSON.parse(response?.getBody() ?? "") as { error?: unknown; message?: unknown };
+    if (typeof body.error === "string" && isErrorCode(body.error))
+      return new ProtocolError(
+        body.error,
+        typeof body.message === "string" ? body.message : body.error,
+        {},
+        {
+          cause: error,
+        },
+      );
+  } catch {
+    // Not JSON: the tus error says what happened.
+  }
+  return error;
+}
+
 export class Attachments {
-  constructor(
-    private readonly deps: {
-      call: Call;
-      /** The hub's http(s) base URL, as the device connects to it. */
-      server: () => string;
-      platform: AttachmentPlatform;
-    },
-  ) {}
+  constructor(protected readonly deps: AttachmentsDeps) {}
 
   /** Encrypt and upload `plainBytes` bytes of `plaintext`; the blob is an orphan until `complete`. */
   async upload(
@@ -95,6 +116,12 @@ export class Attachments {
         "FILE_TOO_LARGE",
         `the file is over the hub's ${granted.maxFileBytes}-byte limit`,
       );
+    // A resumed upload already holds its share of the quota.
+    if (!options.resume && cipherBytes > Number(granted.quotaRemaining))
+      throw new ProtocolError(
+        "QUOTA_EXCEEDED",
+        `the account has ${granted.quotaRemaining} bytes of attachment storage left; this file needs ${cipherBytes}`,
+      );
     const encrypted = encryptAttachment(this.deps.platform.crypto, plaintext, options.resume);
     const source = forwardOnlySource(encrypted.ciphertext, cipherBytes);
     const url = await new Promise<string>((resolve, reject) => {
@@ -105,7 +132,8 @@ export class Attachments {
         ...(options.resume
           ? { uploadUrl: options.resume.uploadUrl }
           : { endpoint: `${server}${granted.uploadPath}` }),
-        fileReader: { openFile: () => Promise.resolve(source) },
+        // tus closes the source when it is done; we drain it first (below), so its close waits for ours.
+        fileReader: { openFile: () => Promise.resolve({ ...source, close: () => undefined }) },
         uploadSize: cipherBytes,
         chunkSize: options.chunkBytes ?? UPLOAD_CHUNK_BYTES,
         onUploadUrlAvailable: () => {
@@ -117,7 +145,7 @@ export class Attachments {
         storeFingerprintForResuming: false,
         onProgress: (sent, total) => options.onProgress?.(sent, total),
         onSuccess: () => resolve(upload.url ?? ""),
-        onError: reject,
+        onError: (error) => reject(hubError(error)),
       });
       options.signal?.addEventListener("abort", () => {
         const reason: unknown = options.signal?.reason;
@@ -126,7 +154,12 @@ export class Attachments {
           .then(() => reject(reason instanceof Error ? reason : new Error("upload aborted")));
       });
       upload.start();
+    }).catch((error: unknown) => {
+      source.close();
+      throw error;
     });
+    // A resumed upload the hub already had whole reads none of the ciphertext: the hash still needs it all.
+    await source.drain();
     const blobId = url.split("/").at(-1) ?? "";
     return {
       blobId,

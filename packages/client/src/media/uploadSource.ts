@@ -9,6 +9,8 @@ export interface SliceSource {
   size: number;
   slice(start: number, end: number): Promise<{ value: Uint8Array; done: boolean }>;
   close(): void;
+  /** Read what is left to the end, keeping none of it (the hash needs every byte). */
+  drain(): Promise<void>;
 }
 
 export function forwardOnlySource(bytes: AsyncIterable<Uint8Array>, size: number): SliceSource {
@@ -66,6 +68,11 @@ export function forwardOnlySource(bytes: AsyncIterable<Uint8Array>, size: number
     },
     close() {
       void iterator.return?.();
+    },
+    async drain() {
+      held.length = 0;
+      heldBytes = 0;
+      while (!(await iterator.next()).done);
     },
   };
 }

@@ -22,6 +22,8 @@ import {
   LIMIT_NAMES,
   type RateLimitSettings,
 } from "../rateLimit/rateLimitSettings.js";
+import type { MediaSettings } from "../media/settings.js";
+import { MediaSection } from "./mediaSection.js";
 
 export interface ServerConfig {
   host: string;
@@ -42,6 +44,8 @@ export interface ServerConfig {
   storage: StorageSettings;
   /** Page sizes and caps on membership (SPEC DS15, DS16). */
   membership: MembershipSettings;
+  /** Attachments: per-file limit (per app), account quota, blob and orphan ages (SPEC MD16). */
+  media: MediaSettings;
 }
 
 /** The environment variables `serve` reads, and the setting each one sets. */
@@ -253,6 +257,7 @@ const SECTIONS = {
   rateLimits: RateLimitsSection,
   storage: StorageSection,
   membership: MembershipSection,
+  media: MediaSection,
 };
 
 const ConfigSchema = z.strictObject({

@@ -1,0 +1,42 @@
+/** Sending a message that carries a file already uploaded (SPEC MD12, MD14). */
+import { buildFile } from "../content/build.js";
+import type { FileAttachment } from "../content/filePart.js";
+import { ClientError } from "../errors.js";
+import { attachmentWrites } from "../media/attachmentRecords.js";
+import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
+import type { LocalMessage } from "../store/port.js";
+import { draftOf } from "./drafts.js";
+import { sendContent, type SendDeps } from "./sendContent.js";
+
+/** Resolves with the message as stored once the hub took it; its text is the caption. */
+export async function sendFileMessage(
+  deps: SendDeps,
+  conversationId: string,
+  file: FileAttachment,
+  caption: string,
+): Promise<LocalMessage> {
+  const { id } = await sendContent(deps, conversationId, (_conversation, now) => {
+    const identity = deps.identity();
+    return draftOf(buildFile(file, caption), identity.address, conversationId, (id) => [
+      {
+        kind: "putMessage",
+        message: {
+          id,
+          conversationId,
+          seq: null,
+          senderAddress: identity.address,
+          senderDeviceId: identity.deviceId,
+          text: caption,
+          sentAt: now,
+          serverTime: null,
+          outgoing: true,
+          ...UNCHANGED_MESSAGE,
+        },
+      },
+      ...attachmentWrites(conversationId, id, [file]),
+    ]);
+  });
+  const stored = await deps.store.getMessage(conversationId, id);
+  if (!stored) throw new ClientError("UNKNOWN_MESSAGE", "the message left the store before it was sent");
+  return stored;
+}
