@@ -182,10 +182,17 @@ describe("what incoming people content writes", () => {
       },
     ]);
     const out = await peopleWrites(store, c, interpret(buildDecline().bytes), entry(true));
-    expect(out.conversation.active).toBe(false);
     await store.write([{ kind: "putConversation", conversation: out.conversation }, ...out.writes]);
     expect(await store.listMessages("r1")).toEqual([]);
     expect((await readRequest(store, "r1"))?.status).toBe("declined");
+    // The sender writes again: a request again (at the hub's time of that message)...
+    const again = await peopleWrites(store, c, interpret(buildText("please?").bytes), entry(false));
+    expect(again.writes).toEqual([requestWrite("r1", { status: "pending", from: ALICE, at: 5 })]);
+    // ... unless this device blocked them.
+    await store.write([{ kind: "setMeta", key: "people.blocked." + ALICE, value: "1" }]);
+    expect(
+      (await peopleWrites(store, c, interpret(buildText("please?").bytes), entry(false))).writes,
+    ).toEqual([]);
     // A decline from the other side is nothing to act on.
     const other = await pendingStore();
     const ignored = await peopleWrites(other.store, other.c, interpret(buildDecline().bytes), entry(false));

@@ -115,11 +115,18 @@ describe("people", () => {
       "the phone to drop the request",
     );
     expect(await carol.client.messages(sent.conversationId)).toEqual([]);
-    expect((await carol.client.conversations()).find((c) => c.id === sent.conversationId)?.active).toBe(
-      false,
-    );
-    // Alice is not blocked: a reply she sends later is simply not read here.
+    expect(await carol.client.people.inChats(sent.conversationId)).toBe(false);
+    // Alice is not blocked: when she writes again, it is a request again, on both devices.
     expect(await carol.client.people.blocked()).toEqual([]);
+    await alice.client.sendText(sent.conversationId, "sorry, one more thing");
+    for (const d of [carol, laptop])
+      await eventually(
+        async () => (await d.client.people.requests())[0]?.preview === "sorry, one more thing",
+        "the request again",
+      );
+    expect((await carol.client.messages(sent.conversationId)).map((m) => m.text)).toEqual([
+      "sorry, one more thing",
+    ]);
   });
 
   it("[PP4] accepted on one device, accepted on the other", async () => {
