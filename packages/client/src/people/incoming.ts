@@ -19,6 +19,11 @@ export interface PeopleOutcome {
   conversation: LocalConversation;
 }
 
+/** Whether this device knows `address` is blocked (its own block, or a `blocked()` listing). */
+export async function isBlockedHere(store: LocalStore, address: string): Promise<boolean> {
+  return (await store.getMeta(blockedKey(address))) === "1";
+}
+
 export async function peopleWrites(
   store: LocalStore,
   conversation: LocalConversation,
@@ -37,7 +42,7 @@ export async function peopleWrites(
     if (
       request?.status === "declined" &&
       event.kind === "message" &&
-      (await store.getMeta(blockedKey(entry.senderAddress))) !== "1"
+      !(await isBlockedHere(store, entry.senderAddress))
     )
       writes.push(
         requestWrite(conversation.id, { status: "pending", from: entry.senderAddress, at: entry.serverTime }),

@@ -220,6 +220,10 @@ export class People {
     for (;;) {
       const page = await this.deps.call("listBlocked", { afterAddress: after, limit: 0 });
       for (const a of page.accounts) out.push({ address: a.address, blockedAt: Number(a.blockedAt) });
+      // This device then hides what they say in groups too (PP6), as the blocking device does.
+      await this.store.write(
+        page.accounts.map((a) => ({ kind: "setMeta", key: blockedKey(a.address), value: "1" })),
+      );
       const last = page.accounts.at(-1);
       if (!page.hasMore || last === undefined) return out;
       after = last.address;

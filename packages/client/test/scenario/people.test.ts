@@ -190,4 +190,21 @@ describe("people", () => {
       "a new request",
     );
   });
+
+  it("[PP6] in a group they share, a blocked person's messages are not shown to the blocker; others still read them", async () => {
+    const alice = await join("alice@example.com@messenger", "Alice");
+    const carol = await join("carol@instagram", "Carol");
+    const eve = await join("+14155550199@whatsapp", "Eve");
+    // alice is a stranger from another app: carol accepts the group first.
+    const group = await alice.client.createGroup("Book club", ["carol@instagram", "+14155550199@whatsapp"]);
+    await eventually(async () => await carol.client.people.isPendingRequest(group), "carol's request");
+    await carol.client.people.accept(group);
+    await carol.client.people.block("+14155550199@whatsapp");
+    await eve.client.sendText(group, "from eve");
+    await alice.client.sendText(group, "from alice");
+    await eventually(() => texts(carol.received, group).includes("from alice"), "carol to get alice's");
+    await eventually(() => texts(alice.received, group).includes("from eve"), "alice to get eve's");
+    expect(texts(carol.received, group)).toEqual(["from alice"]);
+    expect((await carol.client.messages(group)).map((m) => m.text)).toEqual(["from alice"]);
+  });
 });
