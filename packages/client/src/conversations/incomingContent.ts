@@ -74,7 +74,7 @@ export async function incomingContent(
   const outcome = await contentOutcome(store, conversation, event, entry);
   // Names and request decisions (SPEC PP2, PP4) ride on the same batch.
   const people = await peopleWrites(store, outcome.conversation, event, entry);
-  return { ...outcome, conversation: people.conversation, writes: [...outcome.writes, ...people.writes] };
+  return { ...outcome, writes: [...outcome.writes, ...people] };
 }
 
 async function contentOutcome(

@@ -14,11 +14,6 @@ import type { LocalConversation, LocalStore, LocalWrite } from "../store/port.js
 import { MY_NAME, displayNameOf, isDecline } from "./content.js";
 import { blockedKey, nameKey, readRequest, requestWrite } from "./requestState.js";
 
-export interface PeopleOutcome {
-  writes: LocalWrite[];
-  conversation: LocalConversation;
-}
-
 /** Whether this device knows `address` is blocked (its own block, or a `blocked()` listing). */
 export async function isBlockedHere(store: LocalStore, address: string): Promise<boolean> {
   return (await store.getMeta(blockedKey(address))) === "1";
@@ -29,7 +24,7 @@ export async function peopleWrites(
   conversation: LocalConversation,
   event: ContentEvent,
   entry: { senderAddress: string; outgoing: boolean; serverTime: number },
-): Promise<PeopleOutcome> {
+): Promise<LocalWrite[]> {
   const writes: LocalWrite[] = [];
   const name = displayNameOf(event);
   if (name !== undefined) writes.push({ kind: "setMeta", key: nameKey(entry.senderAddress), value: name });
@@ -47,15 +42,15 @@ export async function peopleWrites(
       writes.push(
         requestWrite(conversation.id, { status: "pending", from: entry.senderAddress, at: entry.serverTime }),
       );
-    return { writes, conversation };
+    return writes;
   }
-  if (request?.status !== "pending") return { writes, conversation };
+  if (request?.status !== "pending") return writes;
   if (isDecline(event)) {
     writes.push(requestWrite(conversation.id, { ...request, status: "declined" }));
     for (const message of await store.listMessages(conversation.id))
       writes.push({ kind: "deleteMessage", conversationId: conversation.id, id: message.id });
-    return { writes, conversation };
+    return writes;
   }
   writes.push(requestWrite(conversation.id, { ...request, status: "accepted" }));
-  return { writes, conversation };
+  return writes;
 }

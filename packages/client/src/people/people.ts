@@ -9,7 +9,7 @@ import { draftOf } from "../conversations/drafts.js";
 import { sendContent, type SendDeps } from "../conversations/sendContent.js";
 import { ClientError } from "../errors.js";
 import type { Call } from "../session/call.js";
-import type { LocalConversation, LocalStore, LocalWrite } from "../store/port.js";
+import type { LocalStore, LocalWrite } from "../store/port.js";
 import { MY_NAME, buildDecline, buildProfile, myDisplayName } from "./content.js";
 import {
   blockedKey,
@@ -253,5 +253,3 @@ export class People {
     return this.reach;
   }
 }
-
-export type { LocalConversation };
