@@ -123,8 +123,8 @@ export function addClientCommands(program: Command): void {
       await withClient(clientFlags(command), async (client) => {
         await loadNames(client);
         for (const c of await client.conversations()) {
-          // [PP3] requests are listed by `requests`, not among the chats.
-          if (await client.people.isPendingRequest(c.id)) continue;
+          // [PP3] requests are listed by `requests`, not among the chats; declined ones are gone.
+          if (!(await client.people.inChats(c.id))) continue;
           const peerName = c.peer === null ? null : await client.people.displayName(c.peer);
           if (options.json) {
             out(

@@ -7,7 +7,7 @@
  */
 import type { ContentEvent } from "../content/interpret.js";
 import { applyDelete, applyEdit, mayDeleteForEveryone, mayEdit, nextReaction } from "../content/rules.js";
-import { peopleWrites } from "../people/incoming.js";
+import { isBlockedHere, peopleWrites } from "../people/incoming.js";
 import { attachmentWrites, forgetAttachments } from "../media/attachmentRecords.js";
 import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
@@ -69,10 +69,13 @@ export async function incomingContent(
   event: ContentEvent,
   entry: IncomingEntry,
 ): Promise<ContentOutcome> {
+  // [PP6] what a blocked person says in a group the hub cannot stop is not shown here.
+  if (!entry.outgoing && (await isBlockedHere(store, entry.senderAddress)))
+    return { writes: [], conversation };
   const outcome = await contentOutcome(store, conversation, event, entry);
   // Names and request decisions (SPEC PP2, PP4) ride on the same batch.
   const people = await peopleWrites(store, outcome.conversation, event, entry);
-  return { ...outcome, conversation: people.conversation, writes: [...outcome.writes, ...people.writes] };
+  return { ...outcome, writes: [...outcome.writes, ...people] };
 }
 
 async function contentOutcome(

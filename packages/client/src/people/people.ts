@@ -9,9 +9,16 @@ import { draftOf } from "../conversations/drafts.js";
 import { sendContent, type SendDeps } from "../conversations/sendContent.js";
 import { ClientError } from "../errors.js";
 import type { Call } from "../session/call.js";
-import type { LocalConversation, LocalStore, LocalWrite } from "../store/port.js";
+import type { LocalStore, LocalWrite } from "../store/port.js";
 import { MY_NAME, buildDecline, buildProfile, myDisplayName } from "./content.js";
-import { isRequest, nameKey, readRequest, requestWrite, type RequestState } from "./requestState.js";
+import {
+  blockedKey,
+  isRequest,
+  nameKey,
+  readRequest,
+  requestWrite,
+  type RequestState,
+} from "./requestState.js";
 
 export interface PeopleDeps {
   /** The client's sending path; its store, identity and clock are the client's too. */
@@ -67,7 +74,7 @@ export class People {
     return (await myDisplayName(this.store)) ?? this.deps.send.identity().address;
   }
 
-  /** [PP2] Change this person's name: every active conversation (not pending requests) gets it. */
+  /** [PP2] Change this person's name: every active conversation in the chats (no request) gets it. */
   async setName(name: string): Promise<{ name: string; conversations: number }> {
     const checked = normaliseDisplayName(name);
     if (!checked.ok) throw new ProtocolError("INVALID_ARGUMENT", `display name: ${checked.reason}`);
@@ -76,7 +83,7 @@ export class People {
     await this.store.write([{ kind: "setMeta", key: MY_NAME, value: checked.name }]);
     let shared = 0;
     for (const c of await this.store.listConversations()) {
-      if (!c.active || (await this.isPendingRequest(c.id))) continue;
+      if (!c.active || !(await this.inChats(c.id))) continue;
       await this.shareProfile(c.id);
       shared++;
     }
@@ -109,7 +116,7 @@ export class People {
     const reach = await this.appReach();
     const conversations = await store.listConversations();
     const pending = new Set<string>();
-    for (const c of conversations) if (await this.isPendingRequest(c.id)) pending.add(c.id);
+    for (const c of conversations) if (!(await this.inChats(c.id))) pending.add(c.id);
     if (
       !isRequest({
         me,
@@ -133,6 +140,12 @@ export class People {
   /** [PP3] No receipts, typing or profile go to a conversation while it is a pending request. */
   async isPendingRequest(conversationId: string): Promise<boolean> {
     return (await readRequest(this.store, conversationId))?.status === "pending";
+  }
+
+  /** Whether a conversation belongs in the chats: not a pending request, not a declined one. */
+  async inChats(conversationId: string): Promise<boolean> {
+    const status = (await readRequest(this.store, conversationId))?.status;
+    return status !== "pending" && status !== "declined";
   }
 
   /** Pending requests, newest first. */
@@ -164,9 +177,11 @@ export class People {
   }
 
   /**
-   * [PP4] Decline: the conversation and its messages are deleted here and,
-   * by a decline message only this account's devices act on, on its other
-   * devices; with `block`, the sender is blocked at the hub too.
+   * [PP4] Decline: the conversation leaves the chats and its messages are
+   * deleted, here and, by a decline message only this account's devices act
+   * on, on its other devices; with `block`, the sender is blocked at the hub
+   * too. The device stays a member (it keeps reading, so the hub can prune),
+   * and a later message from the sender makes it a request again.
    */
   async decline(conversationId: string, options: { block?: boolean } = {}): Promise<void> {
     const request = await this.requirePending(conversationId);
@@ -177,12 +192,9 @@ export class People {
     );
     if (options.block) await this.block(request.from);
     if (this.deps.leave) await this.deps.leave(conversationId);
-    const conversation = await store.getConversation(conversationId);
     const writes: LocalWrite[] = [requestWrite(conversationId, { ...request, status: "declined" })];
     for (const message of await store.listMessages(conversationId))
       writes.push({ kind: "deleteMessage", conversationId, id: message.id });
-    if (conversation)
-      writes.push({ kind: "putConversation", conversation: { ...conversation, active: false } });
     await store.write(writes);
   }
 
@@ -190,11 +202,15 @@ export class People {
 
   /** [PP6] Block an account at the hub; resolves to its normalised address. */
   async block(address: string): Promise<string> {
-    return (await this.deps.call("block", { address })).address;
+    const blocked = (await this.deps.call("block", { address })).address;
+    await this.store.write([{ kind: "setMeta", key: blockedKey(blocked), value: "1" }]);
+    return blocked;
   }
 
   async unblock(address: string): Promise<string> {
-    return (await this.deps.call("unblock", { address })).address;
+    const unblocked = (await this.deps.call("unblock", { address })).address;
+    await this.store.write([{ kind: "setMeta", key: blockedKey(unblocked), value: "" }]);
+    return unblocked;
   }
 
   /** Every blocked account, by address. */
@@ -204,6 +220,10 @@ export class People {
     for (;;) {
       const page = await this.deps.call("listBlocked", { afterAddress: after, limit: 0 });
       for (const a of page.accounts) out.push({ address: a.address, blockedAt: Number(a.blockedAt) });
+      // This device then hides what they say in groups too (PP6), as the blocking device does.
+      await this.store.write(
+        page.accounts.map((a) => ({ kind: "setMeta", key: blockedKey(a.address), value: "1" })),
+      );
       const last = page.accounts.at(-1);
       if (!page.hasMore || last === undefined) return out;
       after = last.address;
@@ -233,5 +253,3 @@ export class People {
     return this.reach;
   }
 }
-
-export type { LocalConversation };

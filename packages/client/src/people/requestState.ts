@@ -20,6 +20,8 @@ export interface RequestState {
 
 export const requestKey = (conversationId: string): string => `people.request.${conversationId}`;
 export const nameKey = (address: string): string => `people.name.${address}`;
+/** "1" while this device knows `address` is blocked (set by its own block and unblock). */
+export const blockedKey = (address: string): string => `people.blocked.${address}`;
 
 export async function readRequest(
   store: LocalStore,
@@ -54,7 +56,8 @@ const appOf = (address: string): string | undefined => {
  * [PP3] Whether a conversation this device is invited into by `from` is a
  * message request: this account's app takes requests, `from` is on another
  * app (an app's policy is about reach from other apps, DIR4), and this
- * device has no other conversation with `from` that is not itself a request.
+ * device has no other conversation with `from` that is not itself a request
+ * (`pending` holds the pending and declined ones).
  */
 export function isRequest(input: {
   me: string;

@@ -140,22 +140,21 @@ describe("what incoming people content writes", () => {
   it("[PP2] a name is kept per sender", async () => {
     const { store, c } = await pendingStore();
     const out = await peopleWrites(store, c, interpret(buildProfile("Alice").bytes), entry(false));
-    expect(out.writes).toEqual([{ kind: "setMeta", key: nameKey(ALICE), value: "Alice" }]);
-    expect(out.conversation).toBe(c);
+    expect(out).toEqual([{ kind: "setMeta", key: nameKey(ALICE), value: "Alice" }]);
     // Set on another device of this account: this device's own name too.
     const own = await peopleWrites(store, c, interpret(buildProfile("Carol C.").bytes), entry(true));
-    expect(own.writes).toContainEqual({ kind: "setMeta", key: "people.myName", value: "Carol C." });
+    expect(own).toContainEqual({ kind: "setMeta", key: "people.myName", value: "Carol C." });
   });
 
   it("[PP4] the account's own message from another device accepts a pending request", async () => {
     const { store, c } = await pendingStore();
     const out = await peopleWrites(store, c, interpret(buildText("ok").bytes), entry(true));
-    await store.write(out.writes);
+    await store.write(out);
     expect(await readRequest(store, "r1")).toEqual({ status: "accepted", from: ALICE, at: 1 });
     // Someone else's message does not.
     const other = await pendingStore();
     const ignored = await peopleWrites(other.store, other.c, interpret(buildText("hi").bytes), entry(false));
-    expect(ignored.writes).toEqual([]);
+    expect(ignored).toEqual([]);
   });
 
   it("[PP4] the account's own decline from another device drops the conversation and its messages", async () => {
@@ -182,14 +181,19 @@ describe("what incoming people content writes", () => {
       },
     ]);
     const out = await peopleWrites(store, c, interpret(buildDecline().bytes), entry(true));
-    expect(out.conversation.active).toBe(false);
-    await store.write([{ kind: "putConversation", conversation: out.conversation }, ...out.writes]);
+    await store.write(out);
     expect(await store.listMessages("r1")).toEqual([]);
     expect((await readRequest(store, "r1"))?.status).toBe("declined");
+    // The sender writes again: a request again (at the hub's time of that message)...
+    const again = await peopleWrites(store, c, interpret(buildText("please?").bytes), entry(false));
+    expect(again).toEqual([requestWrite("r1", { status: "pending", from: ALICE, at: 5 })]);
+    // ... unless this device blocked them.
+    await store.write([{ kind: "setMeta", key: "people.blocked." + ALICE, value: "1" }]);
+    expect(await peopleWrites(store, c, interpret(buildText("please?").bytes), entry(false))).toEqual([]);
     // A decline from the other side is nothing to act on.
     const other = await pendingStore();
     const ignored = await peopleWrites(other.store, other.c, interpret(buildDecline().bytes), entry(false));
-    expect(ignored).toEqual({ writes: [], conversation: other.c });
+    expect(ignored).toEqual([]);
   });
 
   it("[PP3] request state that does not parse is no request", async () => {

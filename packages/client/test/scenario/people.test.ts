@@ -115,11 +115,18 @@ describe("people", () => {
       "the phone to drop the request",
     );
     expect(await carol.client.messages(sent.conversationId)).toEqual([]);
-    expect((await carol.client.conversations()).find((c) => c.id === sent.conversationId)?.active).toBe(
-      false,
-    );
-    // Alice is not blocked: a reply she sends later is simply not read here.
+    expect(await carol.client.people.inChats(sent.conversationId)).toBe(false);
+    // Alice is not blocked: when she writes again, it is a request again, on both devices.
     expect(await carol.client.people.blocked()).toEqual([]);
+    await alice.client.sendText(sent.conversationId, "sorry, one more thing");
+    for (const d of [carol, laptop])
+      await eventually(
+        async () => (await d.client.people.requests())[0]?.preview === "sorry, one more thing",
+        "the request again",
+      );
+    expect((await carol.client.messages(sent.conversationId)).map((m) => m.text)).toEqual([
+      "sorry, one more thing",
+    ]);
   });
 
   it("[PP4] accepted on one device, accepted on the other", async () => {
@@ -182,5 +189,22 @@ describe("people", () => {
       async () => (await carol.client.people.requests()).some((r) => r.conversationId === group),
       "a new request",
     );
+  });
+
+  it("[PP6] in a group they share, a blocked person's messages are not shown to the blocker; others still read them", async () => {
+    const alice = await join("alice@example.com@messenger", "Alice");
+    const carol = await join("carol@instagram", "Carol");
+    const eve = await join("+14155550199@whatsapp", "Eve");
+    // alice is a stranger from another app: carol accepts the group first.
+    const group = await alice.client.createGroup("Book club", ["carol@instagram", "+14155550199@whatsapp"]);
+    await eventually(async () => await carol.client.people.isPendingRequest(group), "carol's request");
+    await carol.client.people.accept(group);
+    await carol.client.people.block("+14155550199@whatsapp");
+    await eve.client.sendText(group, "from eve");
+    await alice.client.sendText(group, "from alice");
+    await eventually(() => texts(carol.received, group).includes("from alice"), "carol to get alice's");
+    await eventually(() => texts(alice.received, group).includes("from eve"), "alice to get eve's");
+    expect(texts(carol.received, group)).toEqual(["from alice"]);
+    expect((await carol.client.messages(group)).map((m) => m.text)).toEqual(["from alice"]);
   });
 });
