@@ -10,6 +10,7 @@ import type { LocalConversation, LocalStore, LocalWrite, OutboxItem } from "../s
 import { ProtocolError } from "@switchboard/protocol";
 import { ClientError, RateLimitedError } from "../errors.js";
 import { legacyTextContent } from "./content.js";
+import { hubLifetimeSeconds } from "../expiry/hubLifetime.js";
 import { requireConversation } from "./requireConversation.js";
 import { SerialQueue } from "./serialQueue.js";
 
@@ -187,14 +188,13 @@ export class Outbox {
 
   private async send(item: OutboxItem): Promise<Delivered> {
     const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
-    // [XP4] a disappearing message's lifetime, told to the hub in the clear (XP7).
     const lifetimeMs = message?.expiresAt == null ? 0 : Math.max(0, message.expiresAt - message.sentAt);
     const sent = await this.deps.call("sendMessage", {
       conversationId: item.conversationId,
       clientMessageId: item.clientMessageId,
       payload: item.payload,
       epoch: BigInt(item.epoch),
-      expiresAfterSeconds: Math.ceil(lifetimeMs / 1000),
+      expiresAfterSeconds: await hubLifetimeSeconds(this.deps.store, item, this.deps.clock()),
     });
     const delivered: Delivered = { seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
     // Relative to the hub's time, as every receiver counts it (MIMI `expires`, relative).
