@@ -187,8 +187,6 @@ export class Outbox {
   }
 
   private async send(item: OutboxItem): Promise<Delivered> {
-    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
-    const lifetimeMs = message?.expiresAt == null ? 0 : Math.max(0, message.expiresAt - message.sentAt);
     const sent = await this.deps.call("sendMessage", {
       conversationId: item.conversationId,
       clientMessageId: item.clientMessageId,
@@ -197,8 +195,12 @@ export class Outbox {
       expiresAfterSeconds: await hubLifetimeSeconds(this.deps.store, item, this.deps.clock()),
     });
     const delivered: Delivered = { seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
-    // Relative to the hub's time, as every receiver counts it (MIMI `expires`, relative).
-    const expiresAt = message?.expiresAt == null ? null : delivered.serverTime + lifetimeMs;
+    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
+    // [XP4] from the hub's time, as every receiver counts it (MIMI `expires`, relative).
+    const expiresAt =
+      message?.expiresAt == null
+        ? null
+        : delivered.serverTime + Math.max(0, message.expiresAt - message.sentAt);
     await this.deps.store.write([
       ...(message ? [{ kind: "putMessage" as const, message: { ...message, ...delivered, expiresAt } }] : []),
       { kind: "deleteOutbox", clientMessageId: item.clientMessageId },
