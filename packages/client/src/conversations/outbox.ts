@@ -11,6 +11,7 @@ import type { LocalConversation, LocalStore, LocalWrite, OutboxItem } from "../s
 import { ProtocolError } from "@switchboard/protocol";
 import { ClientError, RateLimitedError } from "../errors.js";
 import { legacyTextContent } from "./content.js";
+import { hubLifetimeSeconds } from "../expiry/hubLifetime.js";
 import { requireConversation } from "./requireConversation.js";
 import { SerialQueue } from "./serialQueue.js";
 import { endMembership } from "./groups/removal.js";
@@ -191,9 +192,6 @@ export class Outbox {
   }
 
   private async send(item: OutboxItem): Promise<Delivered> {
-    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
-    // [XP4] a disappearing message's lifetime, told to the hub in the clear (XP7).
-    const lifetimeMs = message?.expiresAt == null ? 0 : Math.max(0, message.expiresAt - message.sentAt);
     const sent = await this.deps.call("sendMessage", {
       conversationId: item.conversationId,
       clientMessageId: item.clientMessageId,
@@ -201,11 +199,15 @@ export class Outbox {
       epoch: BigInt(item.epoch),
       // [RS3] receipts never wake anyone: the hub may hold them for the next sync.
       nonUrgent: item.plaintext !== null && isReceiptsContent(item.plaintext),
-      expiresAfterSeconds: Math.ceil(lifetimeMs / 1000),
+      expiresAfterSeconds: await hubLifetimeSeconds(this.deps.store, item, this.deps.clock()),
     });
     const delivered: Delivered = { seq: Number(sent.seq), serverTime: Number(sent.serverTime) };
-    // Relative to the hub's time, as every receiver counts it (MIMI `expires`, relative).
-    const expiresAt = message?.expiresAt == null ? null : delivered.serverTime + lifetimeMs;
+    const message = await this.deps.store.getMessage(item.conversationId, item.clientMessageId);
+    // [XP4] from the hub's time, as every receiver counts it (MIMI `expires`, relative).
+    const expiresAt =
+      message?.expiresAt == null
+        ? null
+        : delivered.serverTime + Math.max(0, message.expiresAt - message.sentAt);
     await this.deps.store.write([
       ...(message ? [{ kind: "putMessage" as const, message: { ...message, ...delivered, expiresAt } }] : []),
       { kind: "deleteOutbox", clientMessageId: item.clientMessageId },
