@@ -130,7 +130,8 @@ export class Applier {
       const conversation: LocalConversation = {
         id: conversationId,
         kind: "group",
-        title: existing?.title ?? "",
+        // [GR1] the title is in the group's settings (a group from before them sends it as content).
+        title: engine.settings(joined.state)?.title ?? existing?.title ?? "",
         peer: null,
         participants,
         groupState: engine.serialize(joined.state),
@@ -273,15 +274,20 @@ export class Applier {
       conversationId: conversation.id,
       serverTime: Number(entry.serverTime),
     });
-    const outcome = interpreted.ok
-      ? await incomingContent(store, advanced, interpreted.event, {
-          seq: Number(entry.seq),
-          serverTime: Number(entry.serverTime),
-          senderAddress: result.sender.address,
-          senderDeviceId: result.sender.deviceId,
-          outgoing: result.sender.address === identity.address,
-        })
-      : { writes: [], conversation: advanced };
+    // [GR1] a group with settings has its title there, changed by admins' commits only:
+    // a title sent as content (by anyone) is not taken.
+    const settled =
+      interpreted.ok && interpreted.event.kind === "groupProfile" && engine.settings(result.newState);
+    const outcome =
+      interpreted.ok && !settled
+        ? await incomingContent(store, advanced, interpreted.event, {
+            seq: Number(entry.seq),
+            serverTime: Number(entry.serverTime),
+            senderAddress: result.sender.address,
+            senderDeviceId: result.sender.deviceId,
+            outgoing: result.sender.address === identity.address,
+          })
+        : { writes: [], conversation: advanced };
     const next = outcome.conversation;
     await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
     if (!interpreted.ok)

@@ -65,7 +65,10 @@ export class Committer {
     await this.commitChange(conversationId, async () => ({ add: keyPackages, removeDeviceIds: [] }));
     const conversation = await requireConversation(this.deps.store, conversationId);
     // New members cannot read what was said before they joined, the title included.
-    if (conversation.kind === "group" && conversation.title !== "") {
+    // [GR1] a group with settings carries its title in them: every joiner has it already.
+    const engine = this.deps.engine;
+    const settled = engine.settings(engine.deserialize(conversation.groupState)) !== undefined;
+    if (conversation.kind === "group" && conversation.title !== "" && !settled) {
       await this.deps.outbox.enqueue(conversationId, () =>
         draftOf(buildGroupTitle(conversation.title), this.deps.identity().address, conversationId),
       );
