@@ -65,10 +65,7 @@ export class Committer {
     await this.commitChange(conversationId, async () => ({ add: keyPackages, removeDeviceIds: [] }));
     const conversation = await requireConversation(this.deps.store, conversationId);
     // New members cannot read what was said before they joined, the title included.
-    // [GR1] a group with settings carries its title in them: every joiner has it already.
-    const engine = this.deps.engine;
-    const settled = engine.settings(engine.deserialize(conversation.groupState)) !== undefined;
-    if (conversation.kind === "group" && conversation.title !== "" && !settled) {
+    if (conversation.kind === "group" && conversation.title !== "") {
       await this.deps.outbox.enqueue(conversationId, () =>
         draftOf(buildGroupTitle(conversation.title), this.deps.identity().address, conversationId),
       );
@@ -126,7 +123,6 @@ export class Committer {
         const settingsAfter = engine.settings(pending.newState);
         const next: LocalConversation = {
           ...conversation,
-          title: settingsAfter?.title ?? conversation.title,
           groupState: engine.serialize(pending.newState),
           epoch: pending.newState.epoch,
           participants: participantsOf(engine, pending.newState),
