@@ -53,7 +53,7 @@ export function decodeGroupSettings(bytes: Uint8Array): GroupSettingsValue | und
 }
 
 /**
- * [GR2] Whether `address` may manage the group (add, remove others, rename,
+ * [GR2] Whether `address` may manage the group (add, remove others, rename (GR8, kept by the SDKs),
  * change any GroupContext extension, the disappearing timer included).
  * A group without settings (made before GR1) is managed by every member,
  * as it always was.
