@@ -173,6 +173,7 @@ export class SwitchboardClient {
     const lookup = (address: string) => this.lookup(address);
     this.groups = new Groups({
       ...groupRim,
+      outbox: this.outbox,
       committer: this.committer,
       trust: this.trust,
       lookup,
@@ -421,7 +422,7 @@ export class SwitchboardClient {
     const conversationId = toHex(groupId);
     const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
       externalSender: await this.hubKey(),
-      settings: { admins: [this.address], everyoneManages: false, title }, // [GR1] the creator is its admin
+      settings: { admins: [this.address], everyoneManages: false }, // [GR1] the creator is its admin
     });
     await this.call("createConversation", { conversationId, kind: ConversationKind.GROUP, groupInfo });
     await this.saveNewConversation(conversationId, "group", title, null, state);

@@ -1,9 +1,10 @@
 /**
  * A group's settings as a GroupContext extension of ours (SPEC GR1): who may
- * manage the group (its admins, or everyone) and its title. Being in the
- * GroupContext, every member and the hub read the same value for an epoch,
- * and only a commit with a GroupContextExtensions proposal changes it, so
- * "only admins rename" can be enforced where commits are checked (GR2).
+ * manage the group (its admins, or everyone). Being in the GroupContext,
+ * every member and the hub read the same value for an epoch, and only a
+ * commit with a GroupContextExtensions proposal changes it, so the hub can
+ * enforce who manages (GR2). The title is NOT here: the hub reads
+ * GroupContexts in the clear, and a title is private (GR8, DS8).
  *
  * Pure: shared by the hub (which reads it from GroupInfos and commits in the
  * clear) and the SDK (which reads it from its group state).
@@ -19,13 +20,12 @@ import { GroupSettingsSchema } from "./gen/switchboard/v1/entities_pb.js";
 export const GROUP_SETTINGS_EXTENSION_TYPE = 0xf5b0;
 
 /** Bounds on what a group's settings may hold; a commit over them is refused. */
-export const GROUP_SETTINGS_LIMITS = { maxAdmins: 256, maxTitleChars: 200 } as const;
+export const GROUP_SETTINGS_LIMITS = { maxAdmins: 256, maxTitleChars: 200 } as const; // titles: GR8
 
 export interface GroupSettingsValue {
   /** Addresses of the admin accounts, sorted, each once. */
   admins: string[];
   everyoneManages: boolean;
-  title: string;
 }
 
 /** Deterministic bytes: admins sorted and deduplicated, so equal settings encode equally. */
@@ -35,7 +35,6 @@ export function encodeGroupSettings(settings: GroupSettingsValue): Uint8Array {
     create(GroupSettingsSchema, {
       admins: [...new Set(settings.admins)].sort(),
       everyoneManages: settings.everyoneManages,
-      title: settings.title,
     }),
   );
 }
@@ -50,12 +49,11 @@ export function decodeGroupSettings(bytes: Uint8Array): GroupSettingsValue | und
   }
   const admins = [...new Set(decoded.admins)].sort();
   if (admins.length > GROUP_SETTINGS_LIMITS.maxAdmins) return undefined;
-  if ([...decoded.title].length > GROUP_SETTINGS_LIMITS.maxTitleChars) return undefined;
-  return { admins, everyoneManages: decoded.everyoneManages, title: decoded.title };
+  return { admins, everyoneManages: decoded.everyoneManages };
 }
 
 /**
- * [GR2] Whether `address` may manage the group (add, remove others, rename,
+ * [GR2] Whether `address` may manage the group (add, remove others, rename (GR8, kept by the SDKs),
  * change any GroupContext extension, the disappearing timer included).
  * A group without settings (made before GR1) is managed by every member,
  * as it always was.

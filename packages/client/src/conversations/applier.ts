@@ -5,7 +5,7 @@
  * (group state + position + message) before anything is shown ([DS4]: each
  * entry at least once from the hub, exactly once to the user).
  */
-import { EntryKind, ProtocolError, type InboxItem, type LogEntry } from "@switchboard/protocol";
+import { EntryKind, ProtocolError, mayManage, type InboxItem, type LogEntry } from "@switchboard/protocol";
 import type { DeviceIdentity, GroupEngine, GroupMember, GroupState } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { interpretContent } from "../content/interpret.js";
@@ -212,7 +212,7 @@ export class Applier {
     const settingsBefore = engine.settings(before);
     const result = await engine.process(identity, before, entry.payload);
     if (result.kind !== "commit") throw new Error("expected a commit");
-    const titled = { ...conversation, title: result.settings?.title ?? conversation.title };
+    const titled = conversation;
     let next: LocalConversation;
     if (result.removedSelf) {
       // [GR5] removed: nothing queued for this conversation can be sent any more.
@@ -287,15 +287,23 @@ export class Applier {
       conversationId: conversation.id,
       serverTime: Number(entry.serverTime),
     });
-    const outcome = interpreted.ok
-      ? await incomingContent(store, advanced, interpreted.event, {
-          seq: Number(entry.seq),
-          serverTime: Number(entry.serverTime),
-          senderAddress: result.sender.address,
-          senderDeviceId: result.sender.deviceId,
-          outgoing: result.sender.address === identity.address,
-        })
-      : { writes: [], conversation: advanced };
+    // [GR8] a title is taken from someone who may manage the group (anyone in a group
+    // from before settings), or as the first one a joiner hears.
+    const settled =
+      interpreted.ok &&
+      interpreted.event.kind === "groupProfile" &&
+      conversation.title !== "" &&
+      !mayManage(engine.settings(result.newState), result.sender.address);
+    const outcome =
+      interpreted.ok && !settled
+        ? await incomingContent(store, advanced, interpreted.event, {
+            seq: Number(entry.seq),
+            serverTime: Number(entry.serverTime),
+            senderAddress: result.sender.address,
+            senderDeviceId: result.sender.deviceId,
+            outgoing: result.sender.address === identity.address,
+          })
+        : { writes: [], conversation: advanced };
     const next = outcome.conversation;
     await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
     this.deps.onPlaintext?.(conversation.id, result.plaintext, result.sender, Number(entry.serverTime));
@@ -303,8 +311,18 @@ export class Applier {
       this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
     const notice = outcome.notice;
     if (notice?.kind === "message") this.deps.onMessage(notice.message);
-    else if (notice?.kind === "title") this.deps.onConversation(next);
-    else if (notice) this.deps.onContent(notice);
+    else if (notice?.kind === "title") {
+      this.deps.onConversation(next);
+      // The first title a joiner hears is not a rename.
+      if (conversation.title === "" || conversation.title === next.title) return next;
+      const members = engine.members(result.newState);
+      const settings = engine.settings(result.newState);
+      this.deps.onGroupChange({
+        ...{ conversationId: conversation.id, by: result.sender.address, seq: Number(entry.seq) },
+        ...{ at: Number(entry.serverTime), membersBefore: members, membersAfter: members, leftDevices: [] },
+        ...{ settingsBefore: settings, settingsAfter: settings, renamedTo: next.title },
+      });
+    } else if (notice) this.deps.onContent(notice);
     return next;
   }
 }

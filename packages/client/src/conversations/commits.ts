@@ -123,7 +123,6 @@ export class Committer {
         const settingsAfter = engine.settings(pending.newState);
         const next: LocalConversation = {
           ...conversation,
-          title: settingsAfter?.title ?? conversation.title,
           groupState: engine.serialize(pending.newState),
           epoch: pending.newState.epoch,
           participants: participantsOf(engine, pending.newState),

@@ -13,7 +13,7 @@ const A1 = member("a@x", "a1");
 const B1 = member("b@x", "b1");
 const B2 = member("b@x", "b2");
 const C1 = member("c@x", "c1");
-const settings = (admins: string[], title: string) => ({ admins, everyoneManages: false, title });
+const settings = (admins: string[]) => ({ admins, everyoneManages: false });
 
 const change = (over: Partial<GroupChange>): GroupChange => ({
   conversationId: "g",
@@ -22,8 +22,8 @@ const change = (over: Partial<GroupChange>): GroupChange => ({
   at: 1000,
   membersBefore: [A1, B1, B2],
   membersAfter: [A1, B1, B2],
-  settingsBefore: settings(["a@x"], "T"),
-  settingsAfter: settings(["a@x"], "T"),
+  settingsBefore: settings(["a@x"]),
+  settingsAfter: settings(["a@x"]),
   leftDevices: [],
   ...over,
 });
@@ -49,23 +49,17 @@ describe("[GR4] group events", () => {
     );
   });
 
-  it("[GR4] renames and admin changes; a group's first settings are news only for their title", () => {
-    const events = groupEventsOf(change({ settingsAfter: settings(["b@x"], "New"), by: "a@x" })).map((e) => ({
-      ...e,
-      conversationId: undefined,
-      seq: undefined,
-      at: undefined,
-    }));
+  it("[GR4] renames and admin changes; a group's first settings are not news", () => {
+    const events = groupEventsOf(
+      change({ settingsAfter: settings(["b@x"]), renamedTo: "New", by: "a@x" }),
+    ).map((e) => ({ ...e, conversationId: undefined, seq: undefined, at: undefined }));
     expect(events).toEqual([
       expect.objectContaining({ kind: "renamed", title: "New", by: "a@x" }),
       expect.objectContaining({ kind: "admin", member: "b@x", admin: true }),
       expect.objectContaining({ kind: "admin", member: "a@x", admin: false }),
     ]);
-    expect(
-      groupEventsOf(change({ settingsBefore: undefined, settingsAfter: settings(["a@x"], "") })),
-    ).toEqual([]);
-    expect(
-      groupEventsOf(change({ settingsBefore: undefined, settingsAfter: settings(["a@x"], "Old") })),
-    ).toEqual([expect.objectContaining({ kind: "renamed", title: "Old" })]);
+    expect(groupEventsOf(change({ settingsBefore: undefined, settingsAfter: settings(["a@x"]) }))).toEqual(
+      [],
+    );
   });
 });

@@ -27,7 +27,7 @@ describe("[GR2] group settings in the engine", () => {
     const carol = new Device(engine, "carol@instagram", "deviceC");
     alice.state = (
       await engine.createGroup(alice.identity, groupId(), {
-        settings: { admins: [ALICE], everyoneManages: false, title: "Trip" },
+        settings: { admins: [ALICE], everyoneManages: false },
       })
     ).state;
     const added = await engine.createCommit(alice.identity, alice.state, {
@@ -39,17 +39,17 @@ describe("[GR2] group settings in the engine", () => {
     return { alice, bob, carol };
   }
 
-  it("[GR1] the creator is the admin; a rename by an admin is read by every member", async () => {
+  it("[GR1] the creator is the admin; an admin change by an admin is read by every member", async () => {
     const { alice, bob } = await group();
-    expect(engine.settings(bob.state)).toEqual({ admins: [ALICE], everyoneManages: false, title: "Trip" });
+    expect(engine.settings(bob.state)).toEqual({ admins: [ALICE], everyoneManages: false });
     const renamed = await engine.createCommit(alice.identity, alice.state, {
       add: [],
       removeDeviceIds: [],
-      settings: { admins: [ALICE], everyoneManages: false, title: "Summer" },
+      settings: { admins: [ALICE, "carol@instagram"], everyoneManages: false },
     });
     alice.state = renamed.newState;
     const seen = await engine.process(bob.identity, bob.state, renamed.commit);
-    expect(seen).toMatchObject({ kind: "commit", settings: { title: "Summer" } });
+    expect(seen).toMatchObject({ kind: "commit", settings: { admins: [ALICE, "carol@instagram"] } });
   });
 
   it("[GR2] a non-admin cannot make a managing commit, and members refuse one made around the engine", async () => {

@@ -55,6 +55,11 @@ describe("groups: admins, renames, removals and leaving", () => {
       async () => (await carol.client.conversations()).some((c) => c.id === group),
       "carol to join",
     );
+    // [GR8] the title follows the Welcome as encrypted content.
+    await eventually(
+      async () => (await bob.client.groups.settings(group)).title === "Weekend",
+      "bob to get the title",
+    );
     expect(await bob.client.groups.settings(group)).toEqual({
       admins: [ALICE],
       everyoneManages: false,

@@ -3,7 +3,7 @@
  * every member (SPEC GR1: the settings are a GroupContext extension, so the
  * hub reads them from the stored GroupInfo, in the clear like the rest of
  * a commit's framing). Managing is adding devices, removing devices inline,
- * or any GroupContextExtensions proposal (the title, the admins, the
+ * or any GroupContextExtensions proposal (the admins, the
  * disappearing timer, whatever comes next). Not managing: adding or
  * removing devices of the committer's own account; a member's commit
  * of pending Removes by reference (the hub's for revoked devices, a leaving

@@ -13,7 +13,7 @@ const ext = (value: GroupSettingsValue): Extension => ({
   extensionType: GROUP_SETTINGS_EXTENSION_TYPE,
   extensionData: encodeGroupSettings(value),
 });
-const ADMIN_A = [ext({ admins: ["a@x"], everyoneManages: false, title: "T" })];
+const ADMIN_A = [ext({ admins: ["a@x"], everyoneManages: false })];
 const leaves = new Map([
   [0, { address: "a@x", deviceId: "a1" }],
   [1, { address: "b@x", deviceId: "b1" }],
@@ -55,10 +55,10 @@ describe("[GR2] the hub's admin rule", () => {
   });
 
   it("[GR2] any GroupContextExtensions proposal is managing; admins and everyone-manages groups may", () => {
-    const renamed = [ext({ admins: ["a@x"], everyoneManages: false, title: "U" })];
-    expect(code(check(facts({ contextExtensions: renamed }), "b@x", ADMIN_A, renamed))).toBe("NOT_ADMIN");
-    expect(code(check(facts({ contextExtensions: renamed }), "a@x", ADMIN_A, renamed))).toBe("");
-    const open = [ext({ admins: ["a@x"], everyoneManages: true, title: "T" })];
+    const changed = [ext({ admins: ["a@x", "c@x"], everyoneManages: false })];
+    expect(code(check(facts({ contextExtensions: changed }), "b@x", ADMIN_A, changed))).toBe("NOT_ADMIN");
+    expect(code(check(facts({ contextExtensions: changed }), "a@x", ADMIN_A, changed))).toBe("");
+    const open = [ext({ admins: ["a@x"], everyoneManages: true })];
     expect(code(check(facts({ contextExtensions: open }), "b@x", open, open))).toBe("");
     // A timer or anything else counts too.
     const timer: Extension[] = [...ADMIN_A, { extensionType: 0xf5b1, extensionData: new Uint8Array([1]) }];
@@ -70,7 +70,7 @@ describe("[GR2] the hub's admin rule", () => {
   it("[GR2] an external commit may not change the group context; [GR3] nor may a GroupInfo differ from the commit", () => {
     const external = facts({ senderType: "new_member_commit", senderLeaf: null, contextExtensions: ADMIN_A });
     expect(code(check(external, "a@x"))).toBe("INVALID_ARGUMENT");
-    const other = [ext({ admins: ["b@x"], everyoneManages: false, title: "T" })];
+    const other = [ext({ admins: ["b@x"], everyoneManages: false })];
     expect(code(check(facts({}), "a@x", ADMIN_A, other))).toBe("INVALID_ARGUMENT");
     expect(code(check(facts({ contextExtensions: [] }), "a@x", ADMIN_A, []))).toBe("INVALID_ARGUMENT");
   });

@@ -70,7 +70,7 @@ async function aliceAndBob() {
   const carol = await WireDevice.register(hub.url, "carol@example.com@messenger");
   const aliceMls = new MlsMember(alice.address, alice.deviceId, alice.keys);
   const groupId = new Uint8Array(randomBytes(16));
-  const first: GroupSettingsValue = { admins: [alice.address], everyoneManages: false, title: "Trip" };
+  const first: GroupSettingsValue = { admins: [alice.address], everyoneManages: false };
   const groupInfo = await aliceMls.createGroup(groupId, [
     externalSenderExtension(alice.hubKey),
     settings(first),
@@ -95,7 +95,7 @@ describe("[GR2] only admins manage a group", () => {
     expect((await bob.error(commitOp(conversationId, addCarol))).code).toBe("NOT_ADMIN");
     const rename = await bobMls.commit(
       [],
-      [settingsProposal(bobMls, { admins: [bob.address], everyoneManages: false, title: "Mine" })],
+      [settingsProposal(bobMls, { admins: [bob.address], everyoneManages: false })],
     );
     expect((await bob.error(commitOp(conversationId, rename))).code).toBe("NOT_ADMIN");
 
@@ -109,7 +109,6 @@ describe("[GR2] only admins manage a group", () => {
     const both: GroupSettingsValue = {
       admins: [alice.address, bob.address],
       everyoneManages: false,
-      title: "Trip",
     };
     const promote = await aliceMls.commit([], [settingsProposal(aliceMls, both)]);
     // [GR3] the same commit with the GroupInfo of a state without the change.

@@ -39,6 +39,8 @@ export interface GroupChange {
   settingsAfter: GroupSettingsValue | undefined;
   /** Devices removed by their own account's proposal (leaving, GR6). */
   leftDevices: readonly string[];
+  /** A new title an admin sent (GR8; titles travel as encrypted content, not in commits). */
+  renamedTo?: string;
 }
 
 const accounts = (members: readonly GroupMember[]) => new Set(members.map((m) => m.address));
@@ -64,15 +66,13 @@ export function groupEventsOf(change: GroupChange): GroupEvent[] {
   }
   const was = change.settingsBefore;
   const now = change.settingsAfter;
+  if (change.renamedTo !== undefined) events.push({ ...base, kind: "renamed", title: change.renamedTo });
   // A group's first settings (made with it) are not news; a change of them is.
   if (was !== undefined && now !== undefined) {
-    if (now.title !== was.title) events.push({ ...base, kind: "renamed", title: now.title });
     for (const member of now.admins.filter((a) => !was.admins.includes(a)))
       events.push({ ...base, kind: "admin", member, admin: true });
     for (const member of was.admins.filter((a) => !now.admins.includes(a)))
       events.push({ ...base, kind: "admin", member, admin: false });
-  } else if (was === undefined && now !== undefined && now.title !== "") {
-    events.push({ ...base, kind: "renamed", title: now.title });
   }
   return events;
 }

@@ -5,7 +5,15 @@
  * checked by the engine before the hub checks it again); leaving is a
  * proposal another member commits (GR6).
  */
-import { GROUP_SETTINGS_LIMITS, ProtocolError, type GroupSettingsValue } from "@switchboard/protocol";
+import {
+  GROUP_SETTINGS_LIMITS,
+  ProtocolError,
+  mayManage,
+  type GroupSettingsValue,
+} from "@switchboard/protocol";
+import { buildGroupTitle } from "../../content/build.js";
+import { draftOf } from "../drafts.js";
+import type { Outbox } from "../outbox.js";
 import { ClientError } from "../../errors.js";
 import type { DeviceIdentity, GroupEngine } from "../../mls/engine.js";
 import type { Call } from "../../session/call.js";
@@ -27,6 +35,7 @@ export interface GroupsDeps {
   queue: SerialQueue;
   call: Call;
   committer: Committer;
+  outbox: Outbox;
   identity(): DeviceIdentity;
   clock(): number;
   applier(): Applier;
@@ -39,6 +48,9 @@ export interface GroupsDeps {
 
 /** How often leaving is tried again when a commit moved the group on under the proposals. */
 const MAX_LEAVE_ATTEMPTS = 6;
+
+/** What a person sees of a group's settings: who manages it (GR1), and its title (GR8). */
+export type GroupView = GroupSettingsValue & { title: string };
 
 export class Groups {
   constructor(private readonly deps: GroupsDeps) {}
@@ -83,13 +95,13 @@ export class Groups {
    * A group from before settings existed reads as managed by everyone, with
    * the title it had as content.
    */
-  async settings(conversationId: string): Promise<GroupSettingsValue> {
+  async settings(conversationId: string): Promise<GroupView> {
     const conversation = await this.requireGroup(conversationId, { active: false });
     const engine = this.deps.engine;
     const settings = conversation.active
       ? engine.settings(engine.deserialize(conversation.groupState))
       : undefined;
-    return settings ?? { admins: [], everyoneManages: true, title: conversation.title };
+    return { ...(settings ?? { admins: [], everyoneManages: true }), title: conversation.title };
   }
 
   /** [GR2] Rename the group (admins only, unless everyone manages it). */
@@ -101,7 +113,24 @@ export class Groups {
         "INVALID_ARGUMENT",
         `a group title is at most ${GROUP_SETTINGS_LIMITS.maxTitleChars} characters`,
       );
-    await this.changeSettings(conversationId, (s) => (s.title === trimmed ? null : { ...s, title: trimmed }));
+    // [GR8] the title is private: it travels as encrypted content, which members take
+    // from admins only (the hub cannot check it, so it is the SDKs' rule).
+    const conversation = await this.requireGroup(conversationId);
+    const engine = this.deps.engine;
+    const self = this.deps.identity().address;
+    if (!mayManage(engine.settings(engine.deserialize(conversation.groupState)), self))
+      throw new ClientError("NOT_ADMIN", "only the group's admins may rename it");
+    if (conversation.title === trimmed) return;
+    await this.deps.outbox.enqueue(conversationId, () =>
+      draftOf(buildGroupTitle(trimmed), self, conversationId),
+    );
+    await this.deps.outbox.flush();
+    await this.deps.queue.run(conversationId, async () => {
+      const latest = await requireConversation(this.deps.store, conversationId);
+      const titled = { ...latest, title: trimmed, updatedAt: this.deps.clock() };
+      await this.deps.store.write([{ kind: "putConversation", conversation: titled }]);
+      this.deps.events.emit("conversation", titled);
+    });
   }
 
   /** [GR2] Make a member an admin, or (admin false) no longer one. A group keeps at least one admin. */
@@ -172,11 +201,10 @@ export class Groups {
     await this.requireGroup(conversationId);
     await this.deps.committer.commitChange(conversationId, async (conversation) => {
       const engine = this.deps.engine;
+      // A group from before settings: everyone managed it, and still does.
       const current = engine.settings(engine.deserialize(conversation.groupState)) ?? {
-        // A group from before settings: everyone managed it, and still does.
         admins: [],
         everyoneManages: true,
-        title: conversation.title,
       };
       const settings = edit(current, conversation);
       return settings === null ? null : { add: [], removeDeviceIds: [], settings };
