@@ -124,11 +124,3 @@ function decide(
 function result(value: AppendResult): BatchOutcome {
   return { ok: true, value };
 }
-
-/** A batch of one, for a store that appends each message in its own step (SQLite's group commit). */
-export function* appendMessage(tx: AppendTx, message: NewMessage): Step<AppendResult> {
-  const [outcome] = yield* appendBatch(tx, [message]);
-  if (outcome === undefined) throw new Error("append lost its outcome");
-  if (!outcome.ok) throw outcome.error;
-  return outcome.value;
-}

@@ -38,7 +38,8 @@ import type {
   VerificationCodeRecord,
 } from "../port.js";
 import { NO_BYTE_BUDGET } from "../pageBudget.js";
-import { AppendQueue, type AppendQueueStats } from "./appendQueue.js";
+import { AppendQueue, type AppendQueueStats } from "../appendQueue.js";
+import { isUnavailable } from "./errors.js";
 import { CommitQueries } from "./commit.js";
 import { ConversationQueries } from "./conversations.js";
 import { CursorQueries } from "./cursors.js";
@@ -110,7 +111,7 @@ export class PostgresStore implements Store {
     this.keyPackages = new KeyPackageQueries(this.db);
     this.conversations = new ConversationQueries(this.db);
     this.log = new LogQueries(this.db, this.inbox);
-    this.appends = new AppendQueue((messages) => this.log.appendBatch(messages));
+    this.appends = new AppendQueue((messages) => this.log.appendBatch(messages), isUnavailable);
     this.commits = new CommitQueries(this.db, this.inbox);
     this.proposals = new ProposalQueries(this.db);
     this.cursors = new CursorQueries(this.db);

@@ -22,8 +22,8 @@ interface HeadRow {
   proposal_epoch: number | null;
 }
 
-/** epoch, last_seq, proposal_epoch, queued_bytes, is_member, earlier_seq; no row when the conversation does not exist. */
-type AppendFactsRow = [number, number, number | null, number | null, number, number | null];
+/** is_member, earlier_seq. */
+type SenderFactsRow = [number, number | null];
 
 /**
  * SQLite's write primitives for the shared algorithms (store/algorithms):
@@ -33,7 +33,7 @@ type AppendFactsRow = [number, number, number | null, number | null, number, num
  */
 export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   private readonly selectHead;
-  private readonly selectAppendFacts;
+  private readonly selectSenderFacts;
   private readonly insert;
   private readonly setLastSeq;
   private readonly addQueued;
@@ -53,22 +53,14 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     this.selectHead = db.prepare<[string], HeadRow>(
       "SELECT epoch, last_seq, proposal_epoch FROM conversations WHERE id = ?",
     );
-    // Everything an append decides on, in one statement: the head, the
-    // sender's counter, its membership and whether the client id is taken
+    // Per message of a batch: membership, and whether the client id is taken
     // (the unique index answers; the entry itself is read only for a retry).
-    // Raw: an array, not an object per append (this runs once per message).
-    this.selectAppendFacts = db.prepare<
-      [string, string, string, string, string, string, string],
-      AppendFactsRow
-    >(
-      `SELECT c.epoch, c.last_seq, c.proposal_epoch,
-              (SELECT queued_bytes FROM devices WHERE id = ?) AS queued_bytes,
-              EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND device_id = ?) AS is_member,
-              (SELECT seq FROM log WHERE conversation_id = ? AND sender_device_id = ? AND client_message_id = ?)
-                AS earlier_seq
-       FROM conversations c WHERE c.id = ?`,
+    // Raw: an array, not an object per message.
+    this.selectSenderFacts = db.prepare<[string, string, string, string, string], SenderFactsRow>(
+      `SELECT EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND device_id = ?),
+              (SELECT seq FROM log WHERE conversation_id = ? AND sender_device_id = ? AND client_message_id = ?)`,
     );
-    this.selectAppendFacts.raw(true);
+    this.selectSenderFacts.raw(true);
     this.insert = db.prepare<
       [string, number, EntryKind, string, string, string, Uint8Array, number, number, string | null]
     >(
@@ -106,8 +98,12 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   }
 
   lockHead(conversationId: string): Step<ConversationHead | undefined> {
+    return ready(this.headOf(conversationId));
+  }
+
+  private headOf(conversationId: string): ConversationHead | undefined {
     const row = this.selectHead.get(conversationId);
-    return ready(row && { epoch: row.epoch, lastSeq: row.last_seq, proposalEpoch: row.proposal_epoch });
+    return row && { epoch: row.epoch, lastSeq: row.last_seq, proposalEpoch: row.proposal_epoch };
   }
 
   findByClientId(
@@ -127,30 +123,28 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     return ready(this.insertNow(kind, fields, membership, seq));
   }
 
+  /** Each conversation's head and each sender's counter once per batch; membership and retries per message. */
   appendFacts(messages: readonly NewMessage[]): Step<AppendFacts> {
     const facts: AppendFacts = { heads: new Map(), queued: new Map(), senders: [] };
     for (const m of messages) {
-      const row = this.selectAppendFacts.get(
-        m.senderDeviceId,
+      if (!facts.heads.has(m.conversationId)) {
+        const head = this.headOf(m.conversationId);
+        if (head !== undefined) facts.heads.set(m.conversationId, head);
+      }
+      if (!facts.queued.has(m.senderDeviceId))
+        facts.queued.set(m.senderDeviceId, this.log.queuedBytes(m.senderDeviceId));
+      const row = this.selectSenderFacts.get(
         m.conversationId,
         m.senderDeviceId,
         m.conversationId,
         m.senderDeviceId,
         m.clientMessageId,
-        m.conversationId,
-      );
-      if (row === undefined) {
-        facts.senders.push({ member: false, earlier: undefined });
-        continue;
-      }
-      const [epoch, lastSeq, proposalEpoch, queued, isMember, earlierSeq] = row as unknown as AppendFactsRow;
-      facts.heads.set(m.conversationId, { epoch, lastSeq, proposalEpoch });
-      facts.queued.set(m.senderDeviceId, queued ?? 0);
+      ) as unknown as SenderFactsRow;
       const earlier =
-        earlierSeq === null
+        row[1] === null
           ? undefined
           : this.log.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
-      facts.senders.push({ member: isMember === 1, earlier });
+      facts.senders.push({ member: row[0] === 1, earlier });
     }
     return ready(facts);
   }

@@ -37,7 +37,8 @@ import type {
   Store,
   VerificationCodeRecord,
 } from "../port.js";
-import { appendMessage } from "../algorithms/append.js";
+import { appendBatch } from "../algorithms/append.js";
+import { AppendQueue } from "../appendQueue.js";
 import { applyCommit } from "../algorithms/commit.js";
 import { appendProposal } from "../algorithms/proposal.js";
 import { runSync } from "../algorithms/step.js";
@@ -86,6 +87,8 @@ export class SqliteStore implements Store {
   private readonly log: LogQueries;
   /** The write primitives the shared append, commit and proposal algorithms run over. */
   private readonly writes: SqliteLogTx;
+  /** Appends go in batches (SPEC ST30): each batch is one operation of the group commit. */
+  private readonly appends: AppendQueue;
   private readonly proposals: ProposalQueries;
   private readonly cursors: CursorQueries;
   private readonly inbox: InboxQueries;
@@ -109,6 +112,9 @@ export class SqliteStore implements Store {
     this.conversations = new ConversationQueries(db);
     this.log = new LogQueries(db);
     this.writes = new SqliteLogTx(db, this.log, this.inbox);
+    this.appends = new AppendQueue((batch) =>
+      this.writer.submit(() => runSync(appendBatch(this.writes, batch))),
+    );
     this.proposals = new ProposalQueries(db);
     this.cursors = new CursorQueries(db);
     this.codes = new VerificationCodeQueries(db);
@@ -342,7 +348,7 @@ export class SqliteStore implements Store {
   // The log
 
   appendMessage(message: NewMessage): Promise<AppendResult> {
-    return this.writer.submit(() => runSync(appendMessage(this.writes, message)));
+    return this.appends.submit(message);
   }
 
   commit(commit: NewCommit): Promise<CommitResult> {
@@ -458,6 +464,7 @@ export class SqliteStore implements Store {
 
   private async shutDown(): Promise<void> {
     if (!this.db.open) return;
+    await this.appends.close();
     this.writer.close();
     await this.checkpointer?.close();
     this.db.close();

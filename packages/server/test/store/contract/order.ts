@@ -152,7 +152,7 @@ export function orderContract(h: () => StoreHarness): void {
       expect(log.at(-1)?.kind).toBe("commit");
     });
 
-    it("[ST32] a commit to an unknown conversation rejects before its idempotency key is looked at", async () => {
+    it("[ST32] a commit to an unknown conversation rejects and stores nothing, even under a client message id used elsewhere", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
       await newGroup(store, "g1", alice);

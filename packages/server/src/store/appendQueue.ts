@@ -1,15 +1,17 @@
-import type { AppendResult, NewMessage } from "../port.js";
-import { isUnavailable } from "./errors.js";
-import type { BatchOutcome } from "../algorithms/append.js";
+import type { AppendResult, NewMessage } from "./port.js";
+import type { BatchOutcome } from "./algorithms/append.js";
 
 /**
- * Batched appends: durable throughput without one round trip (and one WAL
- * flush) per message. One batch is in flight at a time; messages arriving
+ * Batched appends, for both adapters: the shared append algorithm
+ * (algorithms/append.ts) runs over a batch, so PostgreSQL makes one
+ * transaction (one WAL flush) per batch instead of one per message, and
+ * SQLite moves each conversation's head and each sender's counter once per
+ * batch instead of once per message. One batch is in flight at a time; messages arriving
  * meanwhile wait and go together in the next one, so under load batches grow
  * to match it, and an idle hub still writes a lone message at once (on the
  * next macrotask, so a synchronous burst shares a batch). Each caller is
- * answered only after the statement holding its message has committed
- * (synchronous_commit=on: on disk, SPEC DS2).
+ * answered only after the transaction holding its message has committed
+ * (on disk, SPEC DS2).
  *
  * Batches keep arrival order, so seqs follow the order appends were issued.
  * A message whose key (conversation, sender, client message id) is already
@@ -18,7 +20,7 @@ import type { BatchOutcome } from "../algorithms/append.js";
  */
 
 export interface AppendQueueStats {
-  /** Batch statements run. */
+  /** Batches run. */
   batches: number;
   /** Messages answered. */
   appends: number;
@@ -43,7 +45,11 @@ export class AppendQueue {
   private closed = false;
   private readonly counters: AppendQueueStats = { batches: 0, appends: 0 };
 
-  constructor(private readonly appendBatch: (messages: NewMessage[]) => Promise<BatchOutcome[]>) {}
+  constructor(
+    private readonly appendBatch: (messages: NewMessage[]) => Promise<BatchOutcome[]>,
+    /** An error that says the database is unreachable: no point running the batch's messages one by one. */
+    private readonly isUnavailable: (error: unknown) => boolean = () => false,
+  ) {}
 
   submit(message: NewMessage): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
@@ -112,7 +118,7 @@ export class AppendQueue {
       // The database is unreachable: nothing in the batch is stored (or, if
       // the connection broke during the commit, perhaps all of it); every
       // caller hears so and may retry under the same client message id.
-      if (batch.length === 1 || isUnavailable(error)) {
+      if (batch.length === 1 || this.isUnavailable(error)) {
         this.counters.appends += batch.length;
         for (const op of batch) op.reject(error);
         return;
