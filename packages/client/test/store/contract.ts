@@ -14,6 +14,7 @@ import { describeLifecycle } from "./contract/lifecycle.js";
 import { describeMessages } from "./contract/messages.js";
 import { describeOutboxAndMeta } from "./contract/outbox-meta.js";
 import { describeReactionsAndDeletes } from "./contract/reactions-deletes.js";
+import { describeRecentMessages } from "./contract/recent.js";
 
 export type { OpenedLocalStore } from "./contract/context.js";
 
@@ -38,6 +39,7 @@ export function describeLocalStoreContract(name: string, open: () => Promise<Ope
     describeIdentityAndKeyPackages(ctx);
     describeConversations(ctx);
     describeMessages(ctx);
+    describeRecentMessages(ctx);
     describeOutboxAndMeta(ctx);
     describeReactionsAndDeletes(ctx);
     describeAtomicity(ctx);

@@ -11,6 +11,9 @@ export interface ChatSummary {
   id: string;
   title: string;
   kind: "direct" | "group";
+  /** Direct chats: the other person's address. */
+  peer: string | null;
+  participants: string[];
   last: LocalMessage | undefined;
   unread: number;
   updatedAt: number;
@@ -29,11 +32,16 @@ export function handleOf(address: string): string {
   return at > 0 ? address.slice(0, at) : address;
 }
 
+/** How far back the unread count looks: a badge says "99+" beyond it, and the preview reads this many at most. */
+export const UNREAD_SCAN = 100;
+
 class Chats {
   list = $state<ChatSummary[]>([]);
   unreadTotal = $derived(this.list.reduce((n, c) => n + c.unread, 0));
   private client: BrowserClient | undefined;
   private self = "";
+  private refreshing: Promise<void> | undefined;
+  private again = false;
 
   async start(client: BrowserClient, self: string): Promise<void> {
     this.client = client;
@@ -43,7 +51,26 @@ class Chats {
     await this.refresh();
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * Re-read the list. In a busy group messages arrive faster than a refresh
+   * takes: one refresh runs at a time and the events during it fold into
+   * one more, so the list costs the same however many arrive.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        await this.load();
+      } while (this.again);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async load(): Promise<void> {
     const client = this.client;
     if (!client) return;
     const conversations = (await client.conversations()).filter((c) => c.active);
@@ -53,19 +80,24 @@ class Chats {
 
   async markRead(conversationId: string, upTo: LocalMessage | undefined): Promise<void> {
     if (!this.client || !upTo) return;
-    await this.client.setMeta(`read.${conversationId}`, String(upTo.sentAt));
+    const key = `read.${conversationId}`;
+    if (Number((await this.client.getMeta(key)) ?? 0) >= upTo.sentAt) return;
+    await this.client.setMeta(key, String(upTo.sentAt));
     await this.refresh();
   }
 
   private async summarise(client: BrowserClient, c: LocalConversation): Promise<ChatSummary> {
-    const recent = await client.messages(c.id, { limit: 200 });
-    const last = recent.at(-1);
+    // Newest first (SDK WB1): the preview and the unread count never read the whole log.
+    const recent = await client.recentMessages(c.id, { limit: UNREAD_SCAN });
+    const last = recent[0];
     const readUpTo = Number((await client.getMeta(`read.${c.id}`)) ?? 0);
     const unread = recent.filter((m) => !m.outgoing && m.sentAt > readUpTo).length;
     return {
       id: c.id,
       title: chatTitle(c, this.self),
       kind: c.kind === "group" ? "group" : "direct",
+      peer: c.kind === "group" ? null : (c.peer ?? c.participants.find((p) => p !== this.self) ?? null),
+      participants: c.participants,
       last,
       unread,
       updatedAt: last?.sentAt ?? c.updatedAt,

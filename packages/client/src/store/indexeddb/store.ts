@@ -8,6 +8,7 @@
  */
 import type { IDBPTransaction } from "idb";
 import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
+import { checkRecentListing, isBefore } from "../recentPort.js";
 import {
   checkMessageListing,
   compareConversations,
@@ -255,6 +256,16 @@ export async function openIndexedDbLocalStore(name: string): Promise<LocalStore>
       const listed = (await open().getAll("messages", range))
         .filter((message) => isAfter(message, afterSeq))
         .sort(compareMessages);
+      return listed.slice(0, limit ?? listed.length);
+    },
+    async listRecentMessages(conversationId, options): Promise<LocalMessage[]> {
+      const { beforeSeq, limit } = checkRecentListing(options);
+      // The whole conversation's range, as listMessages reads it: the records have no seq index yet
+      // (a schema bump for one would collide with other work in flight; bench/README.md has the cost).
+      const range = IDBKeyRange.bound([conversationId], [conversationId, []]);
+      const listed = (await open().getAll("messages", range))
+        .filter((message) => isBefore(message, beforeSeq))
+        .sort((a, b) => compareMessages(b, a));
       return listed.slice(0, limit ?? listed.length);
     },
     async getMessage(conversationId, id) {
