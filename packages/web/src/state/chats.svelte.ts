@@ -6,6 +6,7 @@
  */
 import type { LocalConversation, LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
+import { describe } from "./session.svelte.js";
 
 export interface ChatSummary {
   id: string;
@@ -37,6 +38,8 @@ export const UNREAD_SCAN = 100;
 
 class Chats {
   list = $state<ChatSummary[]>([]);
+  /** Why the list could not be read, if it could not. */
+  error = $state("");
   unreadTotal = $derived(this.list.reduce((n, c) => n + c.unread, 0));
   private client: BrowserClient | undefined;
   private self = "";
@@ -46,8 +49,9 @@ class Chats {
   async start(client: BrowserClient, self: string): Promise<void> {
     this.client = client;
     this.self = self;
-    client.events.on("conversation", () => void this.refresh());
-    client.events.on("message", () => void this.refresh());
+    const refresh = () => void this.refresh().catch((err: unknown) => (this.error = describe(err)));
+    client.events.on("conversation", refresh);
+    client.events.on("message", refresh);
     await this.refresh();
   }
 
@@ -62,11 +66,16 @@ class Chats {
       return this.refreshing;
     }
     this.refreshing = (async () => {
-      do {
-        this.again = false;
-        await this.load();
-      } while (this.again);
-    })().finally(() => (this.refreshing = undefined));
+      try {
+        do {
+          this.again = false;
+          await this.load();
+        } while (this.again);
+      } finally {
+        // In the same turn as the last check of `again`: no event can fall between the two.
+        this.refreshing = undefined;
+      }
+    })();
     return this.refreshing;
   }
 
