@@ -15,7 +15,7 @@ import type {
   StoredKeyPackage,
 } from "../port.js";
 
-export const IDB_SCHEMA_VERSION = 2;
+export const IDB_SCHEMA_VERSION = 3;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
@@ -26,8 +26,12 @@ export interface SwitchboardDb extends DBSchema {
   identity: { key: "self"; value: IdbIdentity };
   keyPackages: { key: string; value: IdbKeyPackage };
   conversations: { key: string; value: IdbConversation };
-  /** Keyed [conversationId, id]: one conversation's messages are one key range. */
-  messages: { key: [string, string]; value: LocalMessage };
+  /**
+   * Keyed [conversationId, id]: one conversation's messages are one key range.
+   * `logOrder` is [conversationId, seq]: unsent messages (seq null) are not in
+   * it, as IndexedDB leaves out records whose key path is not a valid key.
+   */
+  messages: { key: [string, string]; value: LocalMessage; indexes: { logOrder: [string, number] } };
   /** Keyed [conversationId, messageId, senderAddress]: one reaction per person per message (LS8). */
   reactions: { key: [string, string, string]; value: LocalReaction };
   outbox: { key: string; value: OutboxItem };
@@ -50,7 +54,7 @@ export const WRITE_STORES = [
 
 export function openSwitchboardDb(name: string): Promise<Db> {
   return openDB<SwitchboardDb>(name, IDB_SCHEMA_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("identity");
         db.createObjectStore("keyPackages", { keyPath: "ref" });
@@ -63,6 +67,9 @@ export function openSwitchboardDb(name: string): Promise<Db> {
       // 2: reactions (content issue: one per person per message).
       if (oldVersion < 2)
         db.createObjectStore("reactions", { keyPath: ["conversationId", "messageId", "senderAddress"] });
+      // 3: messages in log order, so the newest page of a long chat is read without the rest (WB1).
+      if (oldVersion < 3)
+        transaction.objectStore("messages").createIndex("logOrder", ["conversationId", "seq"]);
     },
   });
 }

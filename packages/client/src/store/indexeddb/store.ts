@@ -8,7 +8,7 @@
  */
 import type { IDBPTransaction } from "idb";
 import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
-import { checkRecentListing, isBefore } from "../recentPort.js";
+import { checkRecentListing } from "../recentPort.js";
 import {
   checkMessageListing,
   compareConversations,
@@ -260,13 +260,43 @@ export async function openIndexedDbLocalStore(name: string): Promise<LocalStore>
     },
     async listRecentMessages(conversationId, options): Promise<LocalMessage[]> {
       const { beforeSeq, limit } = checkRecentListing(options);
-      // The whole conversation's range, as listMessages reads it: the records have no seq index yet
-      // (a schema bump for one would collide with other work in flight; bench/README.md has the cost).
-      const range = IDBKeyRange.bound([conversationId], [conversationId, []]);
-      const listed = (await open().getAll("messages", range))
-        .filter((message) => isBefore(message, beforeSeq))
-        .sort((a, b) => compareMessages(b, a));
-      return listed.slice(0, limit ?? listed.length);
+      const db = open();
+      const tx = db.transaction("messages");
+      const everyMessage = IDBKeyRange.bound([conversationId], [conversationId, []]);
+      const sent = IDBKeyRange.bound(
+        [conversationId, Number.NEGATIVE_INFINITY],
+        [conversationId, beforeSeq ?? Number.POSITIVE_INFINITY],
+        false,
+        beforeSeq !== undefined,
+      );
+      // Unsent messages (seq null) are not in logOrder: when the counts differ some exist, and they
+      // come first, so this rare case (something in the outbox) reads the conversation as listMessages does.
+      if (beforeSeq === undefined) {
+        const [all, indexed] = await Promise.all([
+          tx.store.count(everyMessage),
+          tx.store
+            .index("logOrder")
+            .count(
+              IDBKeyRange.bound(
+                [conversationId, Number.NEGATIVE_INFINITY],
+                [conversationId, Number.POSITIVE_INFINITY],
+              ),
+            ),
+        ]);
+        if (all !== indexed) {
+          const listed = (await tx.store.getAll(everyMessage)).sort((a, b) => compareMessages(b, a));
+          return listed.slice(0, limit ?? listed.length);
+        }
+      }
+      // The common case: walk logOrder backwards from the newest, reading `limit` records only.
+      const out: LocalMessage[] = [];
+      if (limit === 0) return out;
+      let cursor = await tx.store.index("logOrder").openCursor(sent, "prev");
+      while (cursor && (limit === undefined || out.length < limit)) {
+        out.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return out;
     },
     async getMessage(conversationId, id) {
       return open().get("messages", [conversationId, id]);

@@ -52,6 +52,21 @@ export function describeRecentMessages(ctx: ContractContext): void {
       expect(await recentIds(store, "c1", { beforeSeq: 4 })).toEqual(["s3", "s2", "s1"]);
     });
 
+    it("[WB1] with nothing unsent, the newest page is the highest seqs", async () => {
+      const store = ctx.store();
+      await store.write([
+        { kind: "putConversation", conversation: conversation("c3") },
+        ...[5, 1, 4, 2, 3].map((seq) => ({
+          kind: "putMessage" as const,
+          message: message("c3", `m${seq}`, { seq }),
+        })),
+      ]);
+      expect(await recentIds(store, "c3")).toEqual(["m5", "m4", "m3", "m2", "m1"]);
+      expect(await recentIds(store, "c3", { limit: 2 })).toEqual(["m5", "m4"]);
+      expect(await recentIds(store, "c3", { limit: 0 })).toEqual([]);
+      expect(await recentIds(store, "c2", { limit: 2 })).toEqual(["s9"]);
+    });
+
     it("[WB1] a limit or beforeSeq that is not an integer, or a negative limit, is refused", async () => {
       const store = ctx.store();
       await expectStoreError(store.listRecentMessages("c1", { limit: -1 }), "INVALID_ARGUMENT");
