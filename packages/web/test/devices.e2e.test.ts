@@ -60,7 +60,7 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     return dialog;
   }
 
-  it("links a browser device from the CLI: the code shows as text and QR, and the browser gets the account", async () => {
+  it("[WB2] links a browser device from the CLI: the code shows as text and QR, and the browser gets the account", async () => {
     const profile = await cliAccount("nia@instagram", "Nia");
     const other = await cliAccount("oz@instagram", "Oz");
     await cli(other, "send", "nia@instagram", "before the link");
@@ -90,7 +90,7 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await context.close();
   });
 
-  it("a browser approves a CLI device by its code, lists it, and revokes it", async () => {
+  it("[WB3] a browser approves a CLI device by its code, lists it, and revokes it", async () => {
     const pia = await signUp(web, "whatsapp", "+14155550111", "Pia");
     const profile = mkdtempSync(join(tmpdir(), "switchboard-web-cli-link-"));
     const linking = spawn(
@@ -132,7 +132,7 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await pia.context.close();
   });
 
-  it("two people see the same safety number, as digits and as a QR code", async () => {
+  it("[WB4] two people see the same safety number, as digits and as a QR code", async () => {
     const quin = await signUp(web, "messenger", "quin@example.com", "Quin");
     const ros = await signUp(web, "instagram", "ros", "Ros");
     await startChat(quin, "ros@instagram");
@@ -156,7 +156,7 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await ros.context.close();
   });
 
-  it("adds and removes group members from the browser; the chat list shows the last message and unread count", async () => {
+  it("[WB5] [WB6] adds and removes group members from the browser; the chat list shows the last message and unread count", async () => {
     const sam = await signUp(web, "instagram", "sam", "Sam");
     const tia = await signUp(web, "whatsapp", "+14155550112", "Tia");
     const uma = await signUp(web, "messenger", "uma@example.com", "Uma");
@@ -207,7 +207,67 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await uma.context.close();
   });
 
-  it("has no serious or critical axe violations on the new screens at phone width", async () => {
+  it("[WB7] a chat of 2,000 messages opens on its newest page and pages older ones in", async () => {
+    const xan = await signUp(web, "instagram", "xan", "Xan");
+    await signUp(web, "instagram", "yul", "Yul");
+    await startChat(xan, "yul");
+    await send(xan, "hello Yul");
+    await expectMessage(xan, "hello Yul");
+    const conversationId = await xan.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const open = indexedDB.open("switchboard/instagram");
+        open.onsuccess = () => resolve(open.result);
+      });
+      const keys = await new Promise<IDBValidKey[]>((resolve) => {
+        const all = db.transaction("conversations").objectStore("conversations").getAllKeys();
+        all.onsuccess = () => resolve(all.result);
+      });
+      db.close();
+      return keys[0] as string;
+    });
+    // 2,000 older messages, as the SDK stores decrypted ones (plain records), below the real one's seq.
+    await xan.page.evaluate(
+      async ({ id, total }) => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const open = indexedDB.open("switchboard/instagram");
+          open.onsuccess = () => resolve(open.result);
+        });
+        const tx = db.transaction("messages", "readwrite");
+        for (let i = 0; i < total; i++)
+          tx.objectStore("messages").put({
+            id: `old${String(i).padStart(5, "0")}`,
+            conversationId: id,
+            seq: -total + i,
+            senderAddress: "yul@instagram",
+            senderDeviceId: "older",
+            text: `older ${i}`,
+            sentAt: 1_000 + i,
+            serverTime: 1_000 + i,
+            outgoing: false,
+            replyTo: null,
+            editCount: 0,
+            editedAt: null,
+            deleted: false,
+            expiresAt: null,
+          });
+        await new Promise((resolve) => (tx.oncomplete = resolve));
+        db.close();
+      },
+      { id: conversationId, total: 2_000 },
+    );
+    await xan.page.reload();
+    await openChatNamed(xan, /yul/);
+    await expectMessage(xan, "hello Yul");
+    const articles = xan.page.getByRole("log", { name: "Messages" }).getByRole("article");
+    expect(await articles.count()).toBe(60);
+    await expect(articles.first().textContent()).resolves.toContain("older 1941");
+    await xan.page.getByRole("button", { name: "Earlier messages" }).click();
+    await articles.filter({ hasText: "older 1881" }).waitFor();
+    expect(await articles.count()).toBe(120);
+    await xan.context.close();
+  });
+
+  it("[WB8] has no serious or critical axe violations on the new screens at phone width", async () => {
     const viewport = { width: 390, height: 844 };
     const context = await web.browser.newContext({ viewport });
     const page = await context.newPage();

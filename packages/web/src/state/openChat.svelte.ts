@@ -18,7 +18,8 @@ export const PAGE = 60;
 
 class OpenChat {
   id = $state<string | undefined>(undefined);
-  messages = $state<LocalMessage[]>([]);
+  /** Raw (replaced, never mutated): thousands of messages need no deep proxies, only a new array per change. */
+  messages = $state.raw<LocalMessage[]>([]);
   /** More messages above the first one on screen. */
   hasOlder = $state(false);
   loadingOlder = $state(false);
@@ -70,8 +71,7 @@ class OpenChat {
   /** The SDK emits an outgoing message when stored and again once the hub has it (with its seq). */
   private upsert(m: LocalMessage): void {
     const at = this.messages.findLastIndex((x) => x.id === m.id && x.senderDeviceId === m.senderDeviceId);
-    if (at >= 0) this.messages[at] = m;
-    else this.messages.push(m);
+    this.messages = at >= 0 ? this.messages.with(at, m) : [...this.messages, m];
   }
 
   close(): void {
