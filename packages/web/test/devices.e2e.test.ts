@@ -200,6 +200,7 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
       .filter({ hasText: "14155550112" })
       .waitFor({ state: "detached" });
     await members.getByRole("button", { name: "Close" }).click();
+    await row.waitFor({ state: "detached" });
     await send(sam, "after Tia left");
     await expectMessage(uma, "after Tia left");
     await sam.context.close();
