@@ -176,6 +176,7 @@ export class SwitchboardClient {
       acceptInbox,
       currentSession,
       onError,
+      onConversation: (c) => this.events.emit("conversation", c),
     });
     this.pushes = new PushReceiver({
       call,

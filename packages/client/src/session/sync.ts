@@ -22,6 +22,8 @@ export interface SyncerDeps {
   /** The link's open session, if any (for the debounced ack). */
   currentSession(): RpcSession | undefined;
   onError(err: unknown, context: string): void;
+  /** A conversation's record changed here (its kind and peer learnt from the hub). */
+  onConversation(conversation: LocalConversation): void;
 }
 
 export class Syncer {
@@ -96,8 +98,11 @@ export class Syncer {
     const peer = kind === "direct" ? (participants.find((p) => p !== self) ?? self) : null;
     if (local.kind === kind && local.peer === peer) return;
     const latest = await this.deps.store.getConversation(local.id);
-    if (latest)
-      await this.deps.store.write([{ kind: "putConversation", conversation: { ...latest, kind, peer } }]);
+    if (!latest) return;
+    const learnt = { ...latest, kind, peer };
+    await this.deps.store.write([{ kind: "putConversation", conversation: learnt }]);
+    // A direct chat joined by Welcome was a nameless group until now: views that listed it must hear.
+    this.deps.onConversation(learnt);
   }
 
   private async ackAll(session: RpcSession): Promise<void> {
