@@ -90,6 +90,33 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await context.close();
   });
 
+  it("[WB2] [WB3] links a browser to an account from another browser, by the code it shows", async () => {
+    const zed = await signUp(web, "messenger", "zed@example.com", "Zed");
+    const phone = await web.browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await phone.newPage();
+    await page.goto(`${web.url}/messenger/`);
+    await page.getByRole("textbox", { name: "Device name" }).fill("Zed's phone");
+    await page.getByRole("button", { name: "Link this browser" }).click();
+    const shown = page.getByRole("status", { name: "Link code" });
+    await shown.waitFor();
+    const dialog = await openDevices(zed);
+    await dialog.getByRole("textbox", { name: "Link code" }).fill((await shown.textContent())!.trim());
+    await dialog.getByRole("button", { name: "Approve" }).click();
+    await dialog.getByRole("status").filter({ hasText: "Approved Zed's phone" }).waitFor();
+    await page.getByRole("list", { name: "Chats" }).waitFor();
+    await expect(
+      page.getByRole("status").filter({ hasText: "zed@example.com@messenger" }).count(),
+    ).resolves.toBe(0);
+    await page.getByText("zed@example.com@messenger").waitFor();
+    await dialog
+      .getByRole("list", { name: "Devices" })
+      .getByRole("listitem")
+      .filter({ hasText: "Zed's phone" })
+      .waitFor();
+    await phone.close();
+    await zed.context.close();
+  });
+
   it("[WB3] a browser approves a CLI device by its code, lists it, and revokes it", async () => {
     const pia = await signUp(web, "whatsapp", "+14155550111", "Pia");
     const profile = mkdtempSync(join(tmpdir(), "switchboard-web-cli-link-"));
