@@ -104,9 +104,7 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await dialog.getByRole("button", { name: "Approve" }).click();
     await dialog.getByRole("status").filter({ hasText: "Approved Zed's phone" }).waitFor();
     await page.getByRole("list", { name: "Chats" }).waitFor();
-    await expect(
-      page.getByRole("status").filter({ hasText: "zed@example.com@messenger" }).count(),
-    ).resolves.toBe(0);
+    // The new browser is signed in as the same account.
     await page.getByText("zed@example.com@messenger").waitFor();
     await dialog
       .getByRole("list", { name: "Devices" })
