@@ -293,6 +293,26 @@ suite("the web client's devices, safety numbers and members, end to end", () => 
     await xan.context.close();
   });
 
+  it("[WB6] a draft stays with its chat: not carried into a group that opens once created", async () => {
+    const abe = await signUp(web, "whatsapp", "+14155550113", "Abe");
+    await signUp(web, "instagram", "bea", "Bea");
+    await startChat(abe, "bea@instagram");
+    const message = abe.page.getByRole("textbox", { name: "Message" });
+    await message.fill("a draft for Bea");
+    await abe.page.getByRole("button", { name: "New group" }).click();
+    const create = abe.page.getByRole("dialog", { name: "New group" });
+    await create.getByRole("textbox", { name: "Group name" }).fill("Drafts");
+    await create.getByRole("textbox", { name: "Members" }).fill("bea@instagram");
+    await create.getByRole("button", { name: "Create group" }).click();
+    await abe.page.getByRole("heading", { name: "Drafts" }).waitFor();
+    await expect(message.inputValue()).resolves.toBe("");
+    await send(abe, "to the group");
+    await expectMessage(abe, "to the group");
+    await openChatNamed(abe, /bea/);
+    await expect(message.inputValue()).resolves.toBe("a draft for Bea");
+    await abe.context.close();
+  });
+
   it("[WB8] has no serious or critical axe violations on the new screens at phone width", async () => {
     const viewport = { width: 390, height: 844 };
     const context = await web.browser.newContext({ viewport });
