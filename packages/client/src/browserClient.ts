@@ -89,6 +89,7 @@ function guarded(store: LocalStore, lock: BrowserProfileLock): LocalStore {
     listConversations: () => store.listConversations(),
     hasMessage: (conversationId, id) => store.hasMessage(conversationId, id),
     listMessages: (conversationId, listing) => store.listMessages(conversationId, listing),
+    listRecentMessages: (conversationId, listing) => store.listRecentMessages(conversationId, listing),
     getMessage: (conversationId, id) => store.getMessage(conversationId, id),
     listReactions: (conversationId, messageId) => store.listReactions(conversationId, messageId),
     listOutbox: () => store.listOutbox(),

@@ -44,6 +44,7 @@ import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
 import { listAllDevices } from "./session/pages.js";
 import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
+import type { RecentListing } from "./store/recentPort.js";
 import type {
   AccountDevice,
   ClientEvents,
@@ -225,6 +226,7 @@ export class SwitchboardClient {
       onError,
       onGroupEvent: (event) => this.events.emit("group", event),
       clock: this.clock,
+      onConversation: (c) => this.events.emit("conversation", c),
     });
     this.pushes = new PushReceiver({
       call,
@@ -374,6 +376,11 @@ export class SwitchboardClient {
     options?: { afterSeq?: number; limit?: number },
   ): Promise<LocalMessage[]> {
     return this.options.store.listMessages(conversationId, options);
+  }
+
+  /** Newest first: a chat list's preview, or the next page up a long chat (SPEC WB1). */
+  recentMessages(conversationId: string, options?: RecentListing): Promise<LocalMessage[]> {
+    return this.options.store.listRecentMessages(conversationId, options);
   }
 
   /** Incoming messages as they are stored, until `signal` aborts. */

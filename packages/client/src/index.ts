@@ -20,6 +20,7 @@ export type {
   LocalReaction,
   StoredIdentity,
 } from "./store/port.js";
+export type { RecentListing } from "./store/recentPort.js";
 export type { SentChange } from "./conversations/messaging.js";
 export type { ContentNotice } from "./conversations/incomingContent.js";
 export type { GroupEvent } from "./conversations/groups/events.js";

@@ -14,6 +14,8 @@ export interface Violation {
   impact: string | null;
   help: string;
   nodes: number;
+  /** The first few offending elements' selectors, so a failure says where. */
+  targets: string[];
 }
 
 /** Serious and critical violations on the page as it is now. */
@@ -24,13 +26,24 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
       globalThis as unknown as {
         axe: {
           run(): Promise<{
-            violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[];
+            violations: {
+              id: string;
+              impact: string | null;
+              help: string;
+              nodes: { target: unknown[] }[];
+            }[];
           }>;
         };
       }
     ).axe;
     const r = await axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
   });
   return results.filter((v) => v.impact === "serious" || v.impact === "critical");
 }

@@ -27,6 +27,8 @@ export interface SyncerDeps {
   /** [GR5] This device learnt from the hub's listing that it is no longer in a conversation. */
   onGroupEvent(event: GroupEvent): void;
   clock(): number;
+  /** A conversation's record changed here (its kind and peer learnt from the hub). */
+  onConversation(conversation: LocalConversation): void;
 }
 
 export class Syncer {
@@ -121,8 +123,11 @@ export class Syncer {
     const peer = kind === "direct" ? (participants.find((p) => p !== self) ?? self) : null;
     if (local.kind === kind && local.peer === peer) return;
     const latest = await this.deps.store.getConversation(local.id);
-    if (latest)
-      await this.deps.store.write([{ kind: "putConversation", conversation: { ...latest, kind, peer } }]);
+    if (!latest) return;
+    const learnt = { ...latest, kind, peer };
+    await this.deps.store.write([{ kind: "putConversation", conversation: learnt }]);
+    // A direct chat joined by Welcome was a nameless group until now: views that listed it must hear.
+    this.deps.onConversation(learnt);
   }
 
   private async ackAll(session: RpcSession): Promise<void> {

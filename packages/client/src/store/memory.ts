@@ -15,6 +15,7 @@ import {
 import { closedStore, unknownConversation } from "./errors.js";
 import { createMemoryReceipts } from "./memoryReceipts.js";
 import type { ReceiptStore } from "./receiptsPort.js";
+import { checkRecentListing, isBefore } from "./recentPort.js";
 import {
   checkMessageListing,
   compareConversations,
@@ -210,6 +211,15 @@ export function createMemoryStore(): LocalStore & ReceiptStore & MessageSearchSt
       const byId = open().messages.get(conversationId);
       if (byId === undefined) return [];
       const listed = [...byId.values()].filter((message) => isAfter(message, afterSeq)).sort(compareMessages);
+      return listed.slice(0, limit ?? listed.length).map(copyMessage);
+    },
+    async listRecentMessages(conversationId, options) {
+      const { beforeSeq, limit } = checkRecentListing(options);
+      const byId = open().messages.get(conversationId);
+      if (byId === undefined) return [];
+      const listed = [...byId.values()]
+        .filter((message) => isBefore(message, beforeSeq))
+        .sort((a, b) => compareMessages(b, a));
       return listed.slice(0, limit ?? listed.length).map(copyMessage);
     },
     async getMessage(conversationId, id) {

@@ -42,6 +42,8 @@
  *   replaced (a persistent adapter overwrites it on disk, not only hides it).
  */
 
+import type { RecentMessagesPort } from "./recentPort.js";
+
 export interface StoredIdentity {
   address: string;
   deviceId: string;
@@ -154,7 +156,7 @@ export type LocalWrite =
   | { kind: "deleteReaction"; conversationId: string; messageId: string; senderAddress: string }
   | { kind: "setMeta"; key: string; value: string };
 
-export interface LocalStore {
+export interface LocalStore extends RecentMessagesPort {
   getIdentity(): Promise<StoredIdentity | undefined>;
   getKeyPackage(ref: string): Promise<StoredKeyPackage | undefined>;
   countKeyPackages(): Promise<{ oneTime: number; lastResort: number }>;

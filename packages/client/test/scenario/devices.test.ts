@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProtocolError } from "@switchboard/protocol";
-import type { HistoryChoice } from "../../src/index.js";
+import type { HistoryChoice, LocalConversation } from "../../src/index.js";
 import { ClientError } from "../../src/index.js";
 import type { DeviceChange } from "../../src/devices/changes.js";
 import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "../../src/identity/deviceKeys.js";
@@ -137,6 +137,24 @@ describe("every device a person owns", () => {
     expect(listed.filter((d) => d.current).map((d) => d.id)).toEqual([alice.client.deviceId]);
     expect(listed[2]!.approvedBy).toBe(laptop.device.client.deviceId);
     for (const d of [alice, bob, carol, laptop.device, browser.device]) expect(d.errors).toEqual([]);
+  });
+
+  it("[WB2] a linked device hears when a direct chat it joined by Welcome learns its kind and peer", async () => {
+    const alice = await device(ALICE);
+    await device(BOB);
+    const direct = (await alice.client.sendText(BOB, "hi")).conversationId;
+    const fresh = await newClient();
+    open.push(fresh);
+    const heard: LocalConversation[] = [];
+    fresh.client.events.on("conversation", (c) => heard.push(c));
+    const pending = await fresh.client.beginLink(hub.hub.url, "browser");
+    await Promise.all([alice.client.approveDevice(pending.code), pending.approved]);
+    await fresh.client.connect();
+    // A chat list drawn from the first event would call it a nameless group for good.
+    await eventually(
+      () => heard.some((c) => c.id === direct && c.kind === "direct" && c.peer === BOB),
+      "the direct chat's kind, heard",
+    );
   });
 
   it("[DIR5] a device linked while a conversation is busy catches up without gaps or duplicates", async () => {

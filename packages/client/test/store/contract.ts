@@ -15,6 +15,7 @@ import { describeMessages } from "./contract/messages.js";
 import { describeOutboxAndMeta } from "./contract/outbox-meta.js";
 import { describeReactionsAndDeletes } from "./contract/reactions-deletes.js";
 import { describeSearchAndExpiry } from "./contract/searchExpiry.js";
+import { describeRecentMessages } from "./contract/recent.js";
 
 export type { OpenedLocalStore } from "./contract/context.js";
 
@@ -39,6 +40,7 @@ export function describeLocalStoreContract(name: string, open: () => Promise<Ope
     describeIdentityAndKeyPackages(ctx);
     describeConversations(ctx);
     describeMessages(ctx);
+    describeRecentMessages(ctx);
     describeOutboxAndMeta(ctx);
     describeReactionsAndDeletes(ctx);
     describeSearchAndExpiry(ctx);

@@ -6,11 +6,15 @@
  */
 import type { LocalConversation, LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
+import { describe } from "./session.svelte.js";
 
 export interface ChatSummary {
   id: string;
   title: string;
   kind: "direct" | "group";
+  /** Direct chats: the other person's address. */
+  peer: string | null;
+  participants: string[];
   last: LocalMessage | undefined;
   unread: number;
   updatedAt: number;
@@ -29,21 +33,63 @@ export function handleOf(address: string): string {
   return at > 0 ? address.slice(0, at) : address;
 }
 
+/** How far back the unread count looks: a badge says "99+" beyond it, and the preview reads this many at most. */
+export const UNREAD_SCAN = 100;
+
+/**
+ * Between two refreshes while messages keep arriving: a refresh unseals every
+ * conversation's record, and back to back they took the page's time from
+ * decrypting (bench/webClient.ts, a backlog drained with the chat open).
+ */
+const REFRESH_GAP_MS = 250;
+
 class Chats {
   list = $state<ChatSummary[]>([]);
+  /** Why the list could not be read, if it could not. */
+  error = $state("");
   unreadTotal = $derived(this.list.reduce((n, c) => n + c.unread, 0));
   private client: BrowserClient | undefined;
   private self = "";
+  private refreshing: Promise<void> | undefined;
+  /** Read marks as last read or written: the meta values are sealed, so each read costs a decryption. */
+  private readUpTo = new Map<string, number>();
+  private again = false;
 
   async start(client: BrowserClient, self: string): Promise<void> {
     this.client = client;
     this.self = self;
-    client.events.on("conversation", () => void this.refresh());
-    client.events.on("message", () => void this.refresh());
+    const refresh = () => void this.refresh().catch((err: unknown) => (this.error = describe(err)));
+    client.events.on("conversation", refresh);
+    client.events.on("message", refresh);
     await this.refresh();
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * Re-read the list. In a busy group messages arrive faster than a refresh
+   * takes: one refresh runs at a time and the events during it fold into
+   * one more, so the list costs the same however many arrive.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.load();
+          if (this.again) await new Promise((resolve) => setTimeout(resolve, REFRESH_GAP_MS));
+        } while (this.again);
+      } finally {
+        // In the same turn as the last check of `again`: no event can fall between the two.
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async load(): Promise<void> {
     const client = this.client;
     if (!client) return;
     const conversations = (await client.conversations()).filter((c) => c.active);
@@ -53,19 +99,33 @@ class Chats {
 
   async markRead(conversationId: string, upTo: LocalMessage | undefined): Promise<void> {
     if (!this.client || !upTo) return;
+    if ((await this.readMark(this.client, conversationId)) >= upTo.sentAt) return;
+    this.readUpTo.set(conversationId, upTo.sentAt);
     await this.client.setMeta(`read.${conversationId}`, String(upTo.sentAt));
     await this.refresh();
   }
 
+  private async readMark(client: BrowserClient, conversationId: string): Promise<number> {
+    let mark = this.readUpTo.get(conversationId);
+    if (mark === undefined) {
+      mark = Number((await client.getMeta(`read.${conversationId}`)) ?? 0);
+      this.readUpTo.set(conversationId, mark);
+    }
+    return mark;
+  }
+
   private async summarise(client: BrowserClient, c: LocalConversation): Promise<ChatSummary> {
-    const recent = await client.messages(c.id, { limit: 200 });
-    const last = recent.at(-1);
-    const readUpTo = Number((await client.getMeta(`read.${c.id}`)) ?? 0);
+    // Newest first (SDK WB1): the preview and the unread count never read the whole log.
+    const recent = await client.recentMessages(c.id, { limit: UNREAD_SCAN });
+    const last = recent[0];
+    const readUpTo = await this.readMark(client, c.id);
     const unread = recent.filter((m) => !m.outgoing && m.sentAt > readUpTo).length;
     return {
       id: c.id,
       title: chatTitle(c, this.self),
       kind: c.kind === "group" ? "group" : "direct",
+      peer: c.kind === "group" ? null : (c.peer ?? c.participants.find((p) => p !== this.self) ?? null),
+      participants: c.participants,
       last,
       unread,
       updatedAt: last?.sentAt ?? c.updatedAt,

@@ -1,15 +1,28 @@
 /**
- * The chat on screen: its messages (loaded from the SDK's store, then kept
- * current from its events) and sending. Sends go through the SDK's outbox:
+ * The chat on screen: its newest messages (a page from the SDK's store,
+ * newest first, SDK WB1), older pages as the person scrolls up, then kept
+ * current from its events; and sending. Sends go through the SDK's outbox:
  * offline, they wait and go out when the hub is back.
+ *
+ * A chat of 10,000 messages opens by reading one page, not the log: the DOM
+ * holds only what was paged in, and the log's articles skip rendering while
+ * off screen (content-visibility, styles.css), so they stay in the
+ * accessibility tree as a log's children must.
  */
 import type { LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
 import { describe } from "./session.svelte.js";
 
+/** Messages per page: a few screens' worth. */
+export const PAGE = 60;
+
 class OpenChat {
   id = $state<string | undefined>(undefined);
-  messages = $state<LocalMessage[]>([]);
+  /** Raw (replaced, never mutated): thousands of messages need no deep proxies, only a new array per change. */
+  messages = $state.raw<LocalMessage[]>([]);
+  /** More messages above the first one on screen. */
+  hasOlder = $state(false);
+  loadingOlder = $state(false);
   error = $state("");
   private client: BrowserClient | undefined;
   private stop: (() => void) | undefined;
@@ -20,28 +33,52 @@ class OpenChat {
     this.id = conversationId;
     this.error = "";
     this.messages = [];
-    // Listen before loading: a message stored while the list loads (one sent at once) is not lost.
+    this.hasOlder = false;
+    // Listen before loading: a message stored while the page loads (one sent at once) is not lost.
     this.stop = client.events.on("message", (m) => {
       if (m.conversationId === this.id) this.upsert(m);
     });
-    const stored = await client.messages(conversationId);
+    const newest = await client.recentMessages(conversationId, { limit: PAGE });
     if (this.id !== conversationId) return;
     const arrived = this.messages;
-    this.messages = stored;
+    this.messages = newest.reverse();
+    this.hasOlder = newest.length === PAGE;
     for (const m of arrived) this.upsert(m);
+  }
+
+  /** The page above the oldest message on screen; false when there is none. */
+  async loadOlder(): Promise<boolean> {
+    const { client, id } = this;
+    if (!client || !id || !this.hasOlder || this.loadingOlder) return false;
+    const oldest = this.messages.find((m) => m.seq !== null);
+    this.loadingOlder = true;
+    try {
+      const page = await client.recentMessages(id, {
+        limit: PAGE,
+        ...(oldest?.seq != null ? { beforeSeq: oldest.seq } : {}),
+      });
+      if (this.id !== id) return false;
+      const shown = new Set(this.messages.map(keyOf));
+      const older = page.reverse().filter((m) => !shown.has(keyOf(m)));
+      this.messages = [...older, ...this.messages];
+      this.hasOlder = page.length === PAGE;
+      return older.length > 0;
+    } finally {
+      this.loadingOlder = false;
+    }
   }
 
   /** The SDK emits an outgoing message when stored and again once the hub has it (with its seq). */
   private upsert(m: LocalMessage): void {
-    const at = this.messages.findIndex((x) => x.id === m.id && x.senderDeviceId === m.senderDeviceId);
-    if (at >= 0) this.messages[at] = m;
-    else this.messages.push(m);
+    const at = this.messages.findLastIndex((x) => x.id === m.id && x.senderDeviceId === m.senderDeviceId);
+    this.messages = at >= 0 ? this.messages.with(at, m) : [...this.messages, m];
   }
 
   close(): void {
     this.stop?.();
     this.id = undefined;
     this.messages = [];
+    this.hasOlder = false;
   }
 
   async send(text: string): Promise<boolean> {
@@ -56,6 +93,10 @@ class OpenChat {
       return false;
     }
   }
+}
+
+function keyOf(m: LocalMessage): string {
+  return `${m.senderDeviceId}/${m.id}`;
 }
 
 export const openChat = new OpenChat();

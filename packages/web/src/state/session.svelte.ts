@@ -55,6 +55,13 @@ class Session {
     }
   }
 
+  /** This browser became a device of `address` (link.svelte.ts): the same as signing up. */
+  async linked(address: string): Promise<void> {
+    this.address = address;
+    this.phase = "ready";
+    await this.client?.connect();
+  }
+
   fail(err: unknown): void {
     if ((err as { code?: string }).code === "PROFILE_IN_USE") this.phase = "elsewhere";
     else {

@@ -16,7 +16,7 @@ import type {
 } from "../port.js";
 import type { LocalReceipt } from "../receiptsPort.js";
 
-export const IDB_SCHEMA_VERSION = 3;
+export const IDB_SCHEMA_VERSION = 4;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
@@ -27,8 +27,12 @@ export interface SwitchboardDb extends DBSchema {
   identity: { key: "self"; value: IdbIdentity };
   keyPackages: { key: string; value: IdbKeyPackage };
   conversations: { key: string; value: IdbConversation };
-  /** Keyed [conversationId, id]: one conversation's messages are one key range. */
-  messages: { key: [string, string]; value: LocalMessage };
+  /**
+   * Keyed [conversationId, id]: one conversation's messages are one key range.
+   * `logOrder` is [conversationId, seq]: unsent messages (seq null) are not in
+   * it, as IndexedDB leaves out records whose key path is not a valid key.
+   */
+  messages: { key: [string, string]; value: LocalMessage; indexes: { logOrder: [string, number] } };
   /** Keyed [conversationId, messageId, senderAddress]: one reaction per person per message (LS8). */
   reactions: { key: [string, string, string]; value: LocalReaction };
   outbox: { key: string; value: OutboxItem };
@@ -53,7 +57,7 @@ export const WRITE_STORES = [
 
 export function openSwitchboardDb(name: string): Promise<Db> {
   return openDB<SwitchboardDb>(name, IDB_SCHEMA_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("identity");
         db.createObjectStore("keyPackages", { keyPath: "ref" });
@@ -69,6 +73,9 @@ export function openSwitchboardDb(name: string): Promise<Db> {
       // 3: receipts (SPEC RS5), beside the LocalStore's records.
       if (oldVersion < 3)
         db.createObjectStore("receipts", { keyPath: ["conversationId", "messageId", "address"] });
+      // 4: messages in log order, so the newest page of a long chat is read without the rest (WB1).
+      if (oldVersion < 4)
+        transaction.objectStore("messages").createIndex("logOrder", ["conversationId", "seq"]);
     },
   });
 }

@@ -11,6 +11,7 @@ import { DEFAULT_SEARCH_LIMIT, type MessageSearchStore } from "../searchPort.js"
 import { checkSearchLimit, scanExpired, scanNextExpiry, scanSearch } from "../searchText.js";
 import type { IDBPTransaction } from "idb";
 import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
+import { checkRecentListing } from "../recentPort.js";
 import {
   checkMessageListing,
   compareConversations,
@@ -264,6 +265,46 @@ export async function openIndexedDbLocalStore(
         .filter((message) => isAfter(message, afterSeq))
         .sort(compareMessages);
       return listed.slice(0, limit ?? listed.length);
+    },
+    async listRecentMessages(conversationId, options): Promise<LocalMessage[]> {
+      const { beforeSeq, limit } = checkRecentListing(options);
+      const db = open();
+      const tx = db.transaction("messages");
+      const everyMessage = IDBKeyRange.bound([conversationId], [conversationId, []]);
+      const sent = IDBKeyRange.bound(
+        [conversationId, Number.NEGATIVE_INFINITY],
+        [conversationId, beforeSeq ?? Number.POSITIVE_INFINITY],
+        false,
+        beforeSeq !== undefined,
+      );
+      // Unsent messages (seq null) are not in logOrder: when the counts differ some exist, and they
+      // come first, so this rare case (something in the outbox) reads the conversation as listMessages does.
+      if (beforeSeq === undefined) {
+        const [all, indexed] = await Promise.all([
+          tx.store.count(everyMessage),
+          tx.store
+            .index("logOrder")
+            .count(
+              IDBKeyRange.bound(
+                [conversationId, Number.NEGATIVE_INFINITY],
+                [conversationId, Number.POSITIVE_INFINITY],
+              ),
+            ),
+        ]);
+        if (all !== indexed) {
+          const listed = (await tx.store.getAll(everyMessage)).sort((a, b) => compareMessages(b, a));
+          return listed.slice(0, limit ?? listed.length);
+        }
+      }
+      // The common case: walk logOrder backwards from the newest, reading `limit` records only.
+      const out: LocalMessage[] = [];
+      if (limit === 0) return out;
+      let cursor = await tx.store.index("logOrder").openCursor(sent, "prev");
+      while (cursor && (limit === undefined || out.length < limit)) {
+        out.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return out;
     },
     async getMessage(conversationId, id) {
       return open().get("messages", [conversationId, id]);

@@ -72,6 +72,17 @@ export function prepareStatements(db: Database.Database) {
        ORDER BY seq IS NULL, seq, sent_at, id
        LIMIT @limit`,
     ),
+    // WB1: exactly LS4 reversed; before_seq keeps sent messages below it (the next page up).
+    listRecentMessages: db.prepare<
+      { conversation_id: string; before_seq: number | null; limit: number },
+      MessageRow
+    >(
+      `SELECT * FROM messages
+       WHERE conversation_id = @conversation_id
+         AND (@before_seq IS NULL OR (seq IS NOT NULL AND seq < @before_seq))
+       ORDER BY seq IS NULL DESC, seq DESC, sent_at DESC, id DESC
+       LIMIT @limit`,
+    ),
     putMessage: db.prepare<Params<MessageRow>>(
       `INSERT OR REPLACE INTO messages
          (conversation_id, id, seq, sender_address, sender_device_id, text, sent_at, server_time, outgoing,

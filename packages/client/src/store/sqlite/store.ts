@@ -6,6 +6,7 @@
 import type Database from "better-sqlite3";
 import { closedStore } from "../errors.js";
 import { checkMessageListing } from "../listing.js";
+import { checkRecentListing } from "../recentPort.js";
 import type { LocalStore, LocalWrite } from "../port.js";
 import { toConversation, toIdentity, toKeyPackage, toMessage, toOutboxItem, toReaction } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -67,6 +68,15 @@ export function createSqliteStore(
       const rows = live().listMessages.all({
         conversation_id: conversationId,
         after_seq: afterSeq ?? null,
+        limit: limit ?? -1,
+      });
+      return rows.map(toMessage);
+    },
+    async listRecentMessages(conversationId, options) {
+      const { beforeSeq, limit } = checkRecentListing(options);
+      const rows = live().listRecentMessages.all({
+        conversation_id: conversationId,
+        before_seq: beforeSeq ?? null,
         limit: limit ?? -1,
       });
       return rows.map(toMessage);
