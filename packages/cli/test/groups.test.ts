@@ -3,15 +3,16 @@
  * process, real CLI processes, three apps. `group admin`, `group rename`,
  * `group leave`; a non-admin is refused in one line; `sync --json` and
  * `history --json` print membership events with their kinds; a removed
- * member's send fails typed, leaves nothing queued, and its later `sync`
- * returns (it used to hang).
+ * member's send fails typed, leaves nothing queued, and its later `listen`
+ * and `sync` go on (they used to hang).
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliRunner, jsonLines } from "./cliRunner.js";
-import { PROCESS_TEST_TIMEOUT_MS, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
+import { CLI, PROCESS_TEST_TIMEOUT_MS, freePort, spawnHub, type HubProcess } from "./hubProcess.js";
 
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-groups-"));
 let hub: HubProcess;
@@ -71,8 +72,22 @@ describe("switchboard CLI: groups", () => {
       await sb("alice", "group", "remove", group, CAROL);
       const failed = await sbFails("carol", "send", group, "still here?");
       expect(failed.stderr.trim().split("\n")).toEqual([expect.stringMatching(/NOT_A_MEMBER/)]);
-      const afterRemoval = jsonLines(await sb("carol", "sync", "--json"));
-      expect(afterRemoval).toEqual([expect.objectContaining({ kind: "member-removed", member: CAROL })]);
+      // listen prints it and keeps listening (it used to hang on the queued send); Ctrl-C ends it.
+      const listener = spawn(
+        process.execPath,
+        [CLI, "listen", "--json", "--profile", join(dir, "carol"), "--server", hub.url],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let printed = "";
+      listener.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+      const exited = new Promise<number | null>((resolve) => listener.once("exit", (code) => resolve(code)));
+      for (let i = 0; i < 600 && !printed.includes("member-removed"); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(jsonLines(printed)).toEqual([
+        expect.objectContaining({ kind: "member-removed", member: CAROL }),
+      ]);
+      listener.kill("SIGINT");
+      expect(await exited).toBe(0);
       expect(await sb("carol", "sync", "--json")).toBe("");
 
       // [GR6] bob leaves; alice's next command commits it and her sync shows it.

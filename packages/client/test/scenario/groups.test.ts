@@ -106,4 +106,28 @@ describe("groups: admins, renames, removals and leaving", () => {
     expect(bob.errors).toEqual([]);
     await Promise.all([alice.client.close(), bob.client.close(), carol.client.close()]);
   });
+
+  it("[GR6] the last admin to leave hands the role on first, so a group always has an admin", async () => {
+    const alice = await newDevice(hub.hub.url, ALICE);
+    const bob = await newDevice(hub.hub.url, BOB);
+    const bobSaw = eventsOf(bob);
+    const group = await alice.client.createGroup("Pair", [BOB]);
+    await eventually(
+      async () => (await bob.client.conversations()).some((c) => c.id === group),
+      "bob to join",
+    );
+    await alice.client.groups.leave(group);
+    await eventually(
+      () => brief(bobSaw).includes(`member-left ${ALICE} by ${ALICE}`),
+      "bob to see alice leave",
+    );
+    expect(brief(bobSaw)).toEqual([
+      `admin ${BOB} true by ${ALICE}`,
+      `admin ${ALICE} false by ${ALICE}`,
+      `member-left ${ALICE} by ${ALICE}`,
+    ]);
+    expect((await bob.client.groups.settings(group)).admins).toEqual([BOB]);
+    await bob.client.groups.rename(group, "Solo");
+    await Promise.all([alice.client.close(), bob.client.close()]);
+  });
 });

@@ -158,10 +158,18 @@ export class Groups {
    * [GR6] Leave the group: propose the removal of every device of this
    * account; another member commits it. From then on this device treats the
    * conversation as left: it is inactive, its outbox for it is cleared, and
-   * sends fail with NOT_A_MEMBER.
+   * sends fail with NOT_A_MEMBER. The last admin first makes the first other
+   * member (by address) an admin.
    */
   async leave(conversationId: string): Promise<void> {
     await this.requireGroup(conversationId);
+    // A group is never left without an admin: the last one hands the role on first (GR6).
+    const self = this.deps.identity().address;
+    await this.changeSettings(conversationId, (s, conversation) => {
+      const others = conversation.participants.filter((p) => p !== self);
+      if (s.everyoneManages || others.length === 0 || s.admins.some((a) => a !== self)) return null;
+      return { ...s, admins: [others[0]!] };
+    });
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.deps.queue.run(conversationId, async () => {
         const conversation = await requireConversation(this.deps.store, conversationId);
