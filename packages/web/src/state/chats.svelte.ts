@@ -53,6 +53,8 @@ class Chats {
   private refreshing: Promise<void> | undefined;
   /** Read marks as last read or written: the meta values are sealed, so each read costs a decryption. */
   private readUpTo = new Map<string, number>();
+  private unwritten = new Set<string>();
+  private marking: Promise<void> | undefined;
   private again = false;
 
   async start(client: BrowserClient, self: string): Promise<void> {
@@ -97,12 +99,31 @@ class Chats {
     this.list = summaries.sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
+  /**
+   * Seeing a chat reads it up to `upTo`. The mark counts at once (the cache);
+   * writing it (a sealed meta value) runs one at a time, and marks moved
+   * meanwhile fold into the next write: a busy open chat does not write one
+   * per message.
+   */
   async markRead(conversationId: string, upTo: LocalMessage | undefined): Promise<void> {
-    if (!this.client || !upTo) return;
-    if ((await this.readMark(this.client, conversationId)) >= upTo.sentAt) return;
+    const client = this.client;
+    if (!client || !upTo) return;
+    if ((await this.readMark(client, conversationId)) >= upTo.sentAt) return;
     this.readUpTo.set(conversationId, upTo.sentAt);
-    await this.client.setMeta(`read.${conversationId}`, String(upTo.sentAt));
-    await this.refresh();
+    this.unwritten.add(conversationId);
+    this.marking ??= (async () => {
+      try {
+        while (this.unwritten.size > 0) {
+          const ids = [...this.unwritten];
+          this.unwritten.clear();
+          for (const id of ids) await client.setMeta(`read.${id}`, String(this.readUpTo.get(id)));
+          await this.refresh();
+        }
+      } finally {
+        this.marking = undefined;
+      }
+    })();
+    return this.marking;
   }
 
   private async readMark(client: BrowserClient, conversationId: string): Promise<number> {
