@@ -71,9 +71,13 @@ describe("switchboard CLI: disappearing messages and search", () => {
         /alice@instagram: meet by the zebra crossing {2}#/,
       );
 
+      // [GR2] only admins change the timer: carol is refused until alice makes her one.
+      const notAdmin = await sbFails("carol", "timer", group, "off");
+      expect(notAdmin.stderr.trim()).toMatch(/^switchboard: NOT_ADMIN: /);
+      await sb("alice", "group", "admin", group, "carol@example.com@messenger");
       await sb("carol", "timer", group, "off");
       await sb("alice", "send", group, "this one stays");
-      const again = jsonLines(await sb("bob", "sync", "--json"));
+      const again = jsonLines(await sb("bob", "sync", "--json")).filter((l) => l.kind !== "admin");
       expect(again.map((l) => [l.kind, l.kind === "timer" ? l.timer : l.expiresAt])).toEqual([
         ["timer", "off"],
         ["message", null],
@@ -82,7 +86,9 @@ describe("switchboard CLI: disappearing messages and search", () => {
 
       // history --json keeps the timer changes in log order among the messages, on every member.
       for (const profile of ["alice", "bob"]) {
-        const history = jsonLines(await sb(profile, "history", group, "--json"));
+        const history = jsonLines(await sb(profile, "history", group, "--json")).filter(
+          (l) => l.kind === "timer" || l.kind === "message",
+        );
         expect(history.map((l) => (l.kind === "timer" ? `timer ${String(l.timer)}` : l.text))).toEqual([
           "timer 5m",
           "meet by the zebra crossing",

@@ -107,7 +107,7 @@ describe("switchboard CLI: names, requests, blocking", () => {
       await sb("alice", "send", conversation, "new name");
       await sb("carol", "sync");
       const history = jsonLines(await sb("carol", "history", conversation, "--json"));
-      expect(history.filter((m) => m.from === ALICE).map((m) => m.fromName)).toEqual([
+      expect(history.filter((m) => m.kind === "message" && m.from === ALICE).map((m) => m.fromName)).toEqual([
         "Alice L.",
         "Alice L.",
       ]);

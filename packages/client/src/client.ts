@@ -198,8 +198,12 @@ export class SwitchboardClient {
       send: this.messaging.deps,
       call,
       // Declining a group's request leaves it; a direct request is only deleted here (PP4).
+      // A group is told by its settings in the MLS state (GR1): a linked device may not
+      // have learnt a direct chat's kind from the hub yet when it declines.
       leave: async (id) => {
-        if ((await store.getConversation(id))?.kind === "group") await this.groups.leave(id);
+        const c = await store.getConversation(id);
+        if (c?.active && engine.settings(engine.deserialize(c.groupState)) !== undefined)
+          await this.groups.leave(id);
       },
     });
     // [RS7] No receipts or typing into a request this account has not accepted.

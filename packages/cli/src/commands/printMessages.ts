@@ -16,7 +16,8 @@ export function rememberNames(known: ReadonlyMap<string, string>): void {
 }
 
 /** A person's name as they shared it; their address when they shared none. */
-const nameOf = (address: string): string => names.get(address) ?? address;
+/** The name shared with this device (PP2), else the address. */
+export const nameOf = (address: string): string => names.get(address) ?? address;
 
 /** A file a message carries, as scripts see it (SPEC MD15). */
 export interface AttachmentLine {

@@ -4,6 +4,7 @@
  * `sync`, `listen` and `history` print; the status tick on a sent message.
  */
 import type { Command } from "commander";
+import { nameOf } from "./printMessages.js";
 import type { LocalMessage, ReceiptEvent, SwitchboardClient, TypingEvent } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
 
@@ -24,7 +25,7 @@ export function receiptObject(receipt: ReceiptEvent): Record<string, unknown> {
     conversation: receipt.conversationId,
     id: receipt.messageId,
     from: receipt.from,
-    fromName: receipt.from,
+    fromName: nameOf(receipt.from),
     status: receipt.status,
     at: iso(receipt.at),
   };
@@ -33,7 +34,7 @@ export function receiptObject(receipt: ReceiptEvent): Record<string, unknown> {
 export function formatReceipt(receipt: ReceiptEvent, json: boolean): string {
   if (json) return JSON.stringify(receiptObject(receipt));
   const what = receipt.status === "read" ? "read" : "received";
-  return `${new Date(receipt.at).toLocaleTimeString()} ${receipt.from} ${what} #${receipt.messageId.slice(0, 12)}`;
+  return `${new Date(receipt.at).toLocaleTimeString()} ${nameOf(receipt.from)} ${what} #${receipt.messageId.slice(0, 12)}`;
 }
 
 export function formatTyping(typing: TypingEvent, json: boolean): string {
@@ -42,10 +43,10 @@ export function formatTyping(typing: TypingEvent, json: boolean): string {
       kind: "typing",
       conversation: typing.conversationId,
       from: typing.from,
-      fromName: typing.from,
+      fromName: nameOf(typing.from),
       expiresAt: iso(typing.expiresAt),
     });
-  return `${typing.from} is typing…`;
+  return `${nameOf(typing.from)} is typing…`;
 }
 
 /** A sent message's status for history: "sending", "sent", "delivered" or "read" (null for others' messages). */

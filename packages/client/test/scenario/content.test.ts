@@ -135,8 +135,9 @@ describe("MIMI content between three apps", () => {
 
   it("[CT7] [CT11] its sender deletes a message for everyone: a tombstone without text on every device", async () => {
     const sent = await alice.client.sendText(group, "oops, wrong group");
-    await bob.client.react(group, sent.id, "😮");
+    // Bob reacts to what his device has: wait until it arrived.
     await everyoneHas(sent.id);
+    await bob.client.react(group, sent.id, "😮");
     await expect(bob.client.deleteForEveryone(group, sent.id)).rejects.toMatchObject({ code: "NOT_SENDER" });
     await alice.client.deleteForEveryone(group, sent.id);
     for (const d of [alice, bob, carol])
