@@ -60,6 +60,7 @@ import { Groups } from "./conversations/groups/groups.js";
 import { disappearingFor, type Disappearing } from "./expiry/disappearing.js";
 import { conversationTimer } from "./expiry/conversationTimer.js";
 import { Files } from "./media/files.js";
+import { forgetExpiredFiles } from "./media/expiredFiles.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -208,6 +209,10 @@ export class SwitchboardClient {
     });
     // [RS7] No receipts or typing into a request this account has not accepted.
     this.status.mayShareStatus = async (id) => !(await this.people.isPendingRequest(id));
+    // [XP5] an expired message's files go with it.
+    this.events.on("expired", (message) => {
+      forgetExpiredFiles(store, message, send.deleteBlob).catch((err) => onError(err, "expired files"));
+    });
     this.accountDevices = new AccountDevices({
       call: (op, value) => this.call(op, value),
       store,

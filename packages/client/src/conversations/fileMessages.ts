@@ -15,9 +15,12 @@ export async function sendFileMessage(
   file: FileAttachment,
   caption: string,
 ): Promise<LocalMessage> {
-  const { id } = await sendContent(deps, conversationId, (_conversation, now) => {
+  const { id } = await sendContent(deps, conversationId, (conversation, now) => {
     const identity = deps.identity();
-    return draftOf(buildFile(file, caption), identity.address, conversationId, (id) => [
+    // [XP4] a file message disappears under the conversation's timer like a text.
+    const seconds = deps.expiresAfterSeconds?.(conversation) ?? null;
+    const built = buildFile(file, caption, { expiresAfterSeconds: seconds });
+    return draftOf(built, identity.address, conversationId, (id) => [
       {
         kind: "putMessage",
         message: {
@@ -31,6 +34,7 @@ export async function sendFileMessage(
           serverTime: null,
           outgoing: true,
           ...UNCHANGED_MESSAGE,
+          expiresAt: seconds === null ? null : now + seconds * 1000,
         },
       },
       ...attachmentWrites(conversationId, id, [file]),

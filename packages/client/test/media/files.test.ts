@@ -15,7 +15,14 @@ import { buildFile } from "../../src/content/build.js";
 import { interpretContent } from "../../src/content/interpret.js";
 import type { FileAttachment } from "../../src/content/filePart.js";
 import { hubError, type UploadState } from "../../src/media/attachments.js";
-import { eventually, newDevice, startTestHub, type TestDevice, type TestHub } from "../scenario/harness.js";
+import {
+  eventually,
+  newClient,
+  newDevice,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+} from "../scenario/harness.js";
 
 async function* pieces(data: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < data.byteLength; at += 50_000) yield data.subarray(at, at + 50_000);
@@ -249,5 +256,42 @@ describe("[MD12][MD13][MD14] files through the hub", () => {
         async () => (await reader.client.attachments.of(conversation, sent.message.id)).length === 0,
         "the file forgotten",
       );
+  });
+
+  it("[XP4][XP5] a file message sent under a timer expires with its file: every device forgets it, and the sender deletes the blob", async () => {
+    hub = await startTestHub({ media: true });
+    let now = Date.now();
+    const device = async (address: string) => {
+      const d = await newClient({ clock: () => now });
+      await d.client.register(hub!.hub.url, address, address);
+      await d.client.connect();
+      devices.push(d);
+      return d;
+    };
+    const alice = await device("+14155550100@whatsapp");
+    const bob = await device("bob@instagram");
+    const conversation = await alice.client.createGroup("Fleeting", ["bob@instagram"]);
+    await eventually(async () => (await bob.client.conversations()).length === 1, "bob to join");
+    await alice.client.expiry.setTimer(conversation, 300);
+    const photo = randomBytes(20_000);
+    const sent = await alice.client.attachments.sendFile(conversation, {
+      name: "gone.png",
+      type: "image/png",
+      size: photo.byteLength,
+      bytes: photo,
+    });
+    expect(sent.message.expiresAt).not.toBeNull();
+    await eventually(() => bob.received.some((m) => m.id === sent.message.id), "the file message");
+    const [file] = await bob.client.attachments.of(conversation, sent.message.id);
+    expect((await fetch(file!.url)).status).toBe(200);
+
+    now += 301_000;
+    for (const d of [alice, bob]) await d.client.expiry.sweep();
+    for (const d of [alice, bob])
+      await eventually(
+        async () => (await d.client.attachments.of(conversation, sent.message.id)).length === 0,
+        "the file forgotten",
+      );
+    await eventually(async () => (await fetch(file!.url)).status === 404, "the blob gone from the hub");
   });
 });
