@@ -13,6 +13,7 @@ import { incomingContent, type ContentNotice } from "./incomingContent.js";
 import type { SerialQueue } from "./serialQueue.js";
 import type { GroupChange } from "./groups/events.js";
 import { endMembership } from "./groups/removal.js";
+import { OwnSeqs, placeEntry } from "./ordering.js";
 
 export interface ApplierDeps {
   store: LocalStore;
@@ -50,14 +51,8 @@ export interface ApplierDeps {
 }
 
 export class Applier {
-  /**
-   * Seqs of this device's own application messages that the hub acknowledged
-   * ahead of an entry still to come, per conversation. The hub does not push
-   * a device its own message back ([DS4]); each such seq counts as applied as
-   * soon as everything before it is. Memory only: after a restart, a fetch
-   * returns the entries and applyApplication skips our own.
-   */
-  private readonly ownSeqs = new Map<string, Set<number>>();
+  /** [CT14] Own acknowledged seqs ahead of the applied position (ordering.ts). */
+  private readonly ownSeqs = new OwnSeqs();
 
   constructor(private readonly deps: ApplierDeps) {}
 
@@ -66,12 +61,7 @@ export class Applier {
     return this.deps.queue.run(conversationId, async () => {
       const conversation = await this.deps.store.getConversation(conversationId);
       if (!conversation?.active || seq <= conversation.appliedSeq) return;
-      let own = this.ownSeqs.get(conversationId);
-      if (!own) {
-        own = new Set();
-        this.ownSeqs.set(conversationId, own);
-      }
-      own.add(seq);
+      this.ownSeqs.add(conversationId, seq);
       await this.passOwn(conversation);
     });
   }
@@ -84,8 +74,9 @@ export class Applier {
         if (!stored?.active) return;
         const conversation = await this.passOwn(stored);
         const seq = Number(entry.seq);
-        if (seq <= conversation.appliedSeq) continue;
-        if (seq > conversation.appliedSeq + 1) {
+        const placement = placeEntry(conversation.appliedSeq, seq);
+        if (placement === "applied") continue;
+        if (placement === "gap") {
           await this.catchUpLocked(conversationId, seq - 1);
           const after = await this.deps.store.getConversation(conversationId);
           if (!after?.active || seq <= after.appliedSeq) continue;
@@ -102,12 +93,7 @@ export class Applier {
    * position, in one write; forget those already behind it.
    */
   private async passOwn(conversation: LocalConversation): Promise<LocalConversation> {
-    const own = this.ownSeqs.get(conversation.id);
-    if (!own) return conversation;
-    let seq = conversation.appliedSeq;
-    for (const s of own) if (s <= seq) own.delete(s);
-    while (own.delete(seq + 1)) seq++;
-    if (own.size === 0) this.ownSeqs.delete(conversation.id);
+    const seq = this.ownSeqs.pass(conversation.id, conversation.appliedSeq);
     if (seq === conversation.appliedSeq || !conversation.active) return conversation;
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
     await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
@@ -176,7 +162,7 @@ export class Applier {
       let current = conversation;
       for (const entry of page.entries) {
         if (Number(entry.seq) > untilSeq || !current.active) break;
-        if (Number(entry.seq) <= current.appliedSeq) continue;
+        if (placeEntry(current.appliedSeq, Number(entry.seq)) === "applied") continue;
         current = await this.applyOne(current, entry);
       }
       if (!page.hasMore || page.entries.length === 0) return;
