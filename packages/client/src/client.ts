@@ -18,10 +18,10 @@ import { rejoinConversation } from "./conversations/rejoin.js";
 import { newConversation } from "./conversations/newConversation.js";
 import { Committer } from "./conversations/commits.js";
 import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
-import { historyChoiceOf, type HistoryChoice } from "./devices/history.js";
+import type { HistoryChoice } from "./devices/history.js";
 import { AccountDevices } from "./devices/accountDevices.js";
-import { openLinkEnvelope, requestLink, type ApprovedDevice, type LinkRequest } from "./devices/linking.js";
-import { generateHpkeKeyPair } from "./devices/seal.js";
+import type { ApprovedDevice } from "./devices/linking.js";
+import { beginDeviceLink } from "./devices/linkThisDevice.js";
 import { DeviceTrust } from "./devices/trust.js";
 import { signMoveRevocations } from "./devices/moveRevocations.js";
 import { Messaging, type SentChange } from "./conversations/messaging.js";
@@ -39,10 +39,8 @@ import type { Call } from "./session/call.js";
 import { Link } from "./session/link.js";
 import { PushReceiver } from "./session/push.js";
 import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers } from "./session/rpc.js";
-import { verifyApprovalChain } from "./devices/approval.js";
 import { Syncer } from "./session/sync.js";
 import { formatServers, parseServers } from "./session/servers.js";
-import { listAllDevices } from "./session/pages.js";
 import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
 import type { RecentListing } from "./store/recentPort.js";
 import type {
@@ -510,66 +508,24 @@ export class SwitchboardClient {
   async beginLink(server: string | string[], deviceName: string): Promise<PendingDeviceLink> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
-    const keys = generateDeviceKeyPair();
-    const hpke = await generateHpkeKeyPair();
-    let onItem: ((item: InboxItem) => void) | undefined;
-    let onClosed: ((reason: string) => void) | undefined;
-    const servers = parseServers(server);
-    const { session, challenge } = await this.openAny(servers, {
-      onPush: (push) => {
-        if (push.body.case === "inbox") onItem?.(push.body.value);
+    return beginDeviceLink(
+      {
+        openAny: (servers, handlers) => this.openAny(servers, handlers),
+        clock: this.clock,
+        become: async ({ identity, linkKey, root, session, keyPackagesRemaining }) => {
+          await this.options.store.write([
+            { kind: "identity", identity },
+            { kind: "setMeta", key: LINK_KEY_META, value: toHex(linkKey) },
+          ]);
+          this.identity = await this.protect(identity);
+          await this.trust.pinRoot(identity.address, root.id, root.signatureKey);
+          await topUpKeyPackages(this.deps(), session, keyPackagesRemaining);
+          return this.identity;
+        },
       },
-      onClose: (reason) => onClosed?.(reason),
-    });
-    let request: LinkRequest;
-    try {
-      request = await requestLink(session, challenge, keys, hpke, deviceName);
-    } catch (err) {
-      session.close();
-      throw err;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const approved = new Promise<LinkedDevice>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        clearTimeout(timer);
-        session.close();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      };
-      timer = setTimeout(
-        () => fail(new ClientError("LINK_FAILED", "the link code expired before it was approved")),
-        Math.max(0, request.expiresAt - this.clock()),
-      );
-      onClosed = (reason) => fail(new ClientError("LINK_FAILED", `the hub closed the link (${reason})`));
-      onItem = (item) => {
-        openLinkEnvelope(item, request.deviceId, hpke)
-          .then(async (opened) => {
-            if (!opened) return;
-            onClosed = undefined;
-            clearTimeout(timer);
-            const identity = await this.completeLink(
-              session,
-              challenge,
-              formatServers(servers),
-              keys,
-              hpke,
-              opened.envelope,
-            );
-            await session.call("ackInbox", { upToId: opened.itemId }).catch(() => {});
-            session.close();
-            resolve({ identity, history: historyChoiceOf(opened.envelope.history) });
-          })
-          .catch(fail);
-      };
-    });
-    approved.catch(() => {}); // the caller may only look at it later
-    return {
-      ...request,
-      approved,
-      cancel: () => {
-        clearTimeout(timer);
-        session.close();
-      },
-    };
+      server,
+      deviceName,
+    );
   }
 
   /**
@@ -619,57 +575,6 @@ export class SwitchboardClient {
       }
     }
     throw lastError instanceof Error ? lastError : new ClientError("NOT_CONNECTED", "no server answered");
-  }
-
-  /** The new device's side once approved: become the account's device, log in, publish key packages. */
-  private async completeLink(
-    session: RpcSession,
-    challenge: Uint8Array,
-    server: string,
-    keys: { publicKey: Uint8Array; privateKey: Uint8Array },
-    hpke: { privateKey: Uint8Array },
-    envelope: {
-      address: string;
-      displayName: string;
-      approverDeviceId: string;
-      approverSignatureKey: Uint8Array;
-    },
-  ): Promise<StoredIdentity> {
-    const deviceId = await deviceIdFor(keys.publicKey);
-    const auth = await session.call("authenticate", {
-      deviceId,
-      signature: signChallenge(keys.privateKey, challenge),
-    });
-    if (auth.address !== envelope.address || auth.deviceId !== deviceId)
-      throw new ClientError("UNTRUSTED", "the hub linked this device to another account than the approver's");
-    const listed = await listAllDevices((op, value) => session.call(op, value), "");
-    const approver = listed.devices.find((d) => d.id === envelope.approverDeviceId);
-    const me = listed.devices.find((d) => d.id === deviceId);
-    const chain = verifyApprovalChain(envelope.address, listed.devices, deviceId);
-    if (
-      !approver ||
-      toHex(approver.signatureKey) !== toHex(envelope.approverSignatureKey) ||
-      me?.approvedBy !== approver.id ||
-      !chain.ok
-    )
-      throw new ClientError("UNTRUSTED", "this device's approval does not check out against the account");
-    const identity: StoredIdentity = {
-      address: envelope.address,
-      deviceId,
-      displayName: envelope.displayName || envelope.address,
-      signaturePublicKey: keys.publicKey,
-      signaturePrivateKey: keys.privateKey,
-      server,
-      createdAt: this.clock(),
-    };
-    await this.options.store.write([
-      { kind: "identity", identity },
-      { kind: "setMeta", key: LINK_KEY_META, value: toHex(hpke.privateKey) },
-    ]);
-    this.identity = await this.protect(identity);
-    await this.trust.pinRoot(identity.address, chain.root.id, chain.root.signatureKey);
-    await topUpKeyPackages(this.deps(), session, auth.keyPackagesRemaining);
-    return this.identity;
   }
 
   /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
