@@ -29,7 +29,11 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["ts-mls/*"], message: "import ts-mls internals through mls/tsMlsInternals.ts" }] },
+        {
+          patterns: [
+            { group: ["ts-mls/*"], message: "import ts-mls internals through mls/tsMlsInternals.ts" },
+          ],
+        },
       ],
     },
   },
