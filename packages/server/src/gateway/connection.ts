@@ -81,6 +81,7 @@ export class ClientConnection implements Session, RoutedConnection {
   private socketClosed = false;
   private greeted = false;
   private inFlight = 0;
+  private pumpScheduled = false;
   private corked = false;
   /** The device was revoked: answer what is in flight, refuse the rest, then close. */
   private revoked = false;
@@ -244,6 +245,22 @@ export class ClientConnection implements Session, RoutedConnection {
     );
   }
 
+  /**
+   * Held requests start on a later turn of the event loop, not in the
+   * promise chain of the one that finished: a store answers a fetch without
+   * waiting, so a chain of them (ten slow consumers' pipelined fetches) would
+   * otherwise run for hundreds of milliseconds without letting any other
+   * socket, or /healthz, be served (SPEC EG2).
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   /** Start held requests, in order, while their answers fit; then pause or resume reading. */
   private pump(): void {
     let started = 0;
@@ -308,7 +325,8 @@ export class ClientConnection implements Session, RoutedConnection {
         // The answer is written by now, so it counts in bufferedAmount instead.
         this.budget.release(cost);
         this.inFlight--;
-        this.pump();
+        if (this.held.length > 0) this.schedulePump();
+        else this.updateFlow();
         this.closeIfRevoked();
       });
   }
