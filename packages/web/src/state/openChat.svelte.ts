@@ -86,6 +86,8 @@ class OpenChat {
     if (!client || !id || text.trim() === "") return false;
     this.error = "";
     try {
+      // Answering a message request accepts it, as the big messengers do: receipts and typing flow from then on (PP3).
+      if (await client.people.isPendingRequest(id)) await client.people.accept(id);
       await client.sendText(id, text);
       return true;
     } catch (err) {
