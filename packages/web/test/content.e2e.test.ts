@@ -22,8 +22,12 @@ const missing = chromiumMissing();
 if (missing && process.env.CI !== "true") console.warn(`\n!!! web content e2e: ${missing}: SKIPPED\n`);
 const suite = missing && process.env.CI !== "true" ? describe.skip : describe;
 
+/** The message whose own text is `text` (its accessible name is "<sender>: <text>"; a quote of it does not count). */
 function messageWith(person: Person, text: string) {
-  return person.page.getByRole("log", { name: "Messages" }).getByRole("article").filter({ hasText: text });
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return person.page
+    .getByRole("log", { name: "Messages" })
+    .getByRole("article", { name: new RegExp(`: ${escaped}$`) });
 }
 
 suite("the content features on screen", () => {
@@ -55,6 +59,85 @@ suite("the content features on screen", () => {
     // Bob's own reply: Alice had it open, so it is read too.
     await messageWith(bob, "Yes").getByRole("img", { name: "Read" }).waitFor();
     expect(await seriousViolations(alice.page), "ticks").toEqual([]);
+    await alice.context.close();
+    await bob.context.close();
+  });
+});
+
+async function act(person: Person, text: string, action: string): Promise<void> {
+  const message = messageWith(person, text);
+  await message.getByRole("button", { name: "Message actions" }).click();
+  await message.getByRole("button", { name: action, exact: true }).click();
+}
+
+suite("message actions on screen", () => {
+  let web: WebHub;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(missing);
+    web = await startWebHub(await buildWebClient());
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it("WB11: replies quote their original, reactions show as chips, edits are marked, deletes leave a tombstone", async () => {
+    const alice = await signUp(web, "whatsapp", "+14155550301", "Alice");
+    const bob = await signUp(web, "instagram", "bob3", "Bob");
+    await startChat(alice, "bob3@instagram");
+    await send(alice, "The original");
+    await send(alice, "Oops, wrong chat");
+    await openChatNamed(bob, /14155550301/);
+    await expectMessage(bob, "Oops, wrong chat");
+
+    // Reply: the composer says what it answers; both sides show the quote above the reply.
+    await act(bob, "The original", "Reply");
+    await bob.page.getByRole("status").filter({ hasText: "Replying to" }).waitFor();
+    await send(bob, "A reply to it");
+    const reply = messageWith(alice, "A reply to it");
+    await reply.waitFor();
+    await reply.locator("blockquote").filter({ hasText: "The original" }).waitFor();
+
+    // React: a chip with the emoji and its count, on both screens.
+    await act(bob, "The original", "React");
+    await messageWith(bob, "The original").getByRole("button", { name: "React with 👍" }).click();
+    await messageWith(alice, "The original")
+      .getByRole("list", { name: "Reactions" })
+      .getByRole("listitem")
+      .filter({ hasText: "👍 1" })
+      .waitFor();
+
+    // Edit in place: the new text and an "edited" mark on both screens.
+    await act(alice, "The original", "Edit");
+    await alice.page.getByRole("textbox", { name: "Edit message" }).fill("The original, edited");
+    await alice.page.getByRole("button", { name: "Save" }).click();
+    const edited = messageWith(bob, "The original, edited");
+    await edited.getByText("edited", { exact: true }).waitFor();
+    // The quote follows the edit: it shows the original as it is now.
+    await messageWith(bob, "A reply to it")
+      .locator("blockquote")
+      .filter({ hasText: "The original, edited" })
+      .waitFor();
+
+    // Delete for everyone: a tombstone on both screens.
+    await act(alice, "Oops, wrong chat", "Delete for everyone");
+    await messageWith(bob, "This message was deleted").waitFor();
+    await messageWith(alice, "This message was deleted").waitFor();
+    expect(await messageWith(bob, "Oops, wrong chat").count()).toBe(0);
+
+    // Delete for me: gone here only; a reply to it then quotes "original not found" after a reload.
+    await act(bob, "The original, edited", "Delete for me");
+    await messageWith(bob, "The original, edited").waitFor({ state: "detached" });
+    await messageWith(alice, "The original, edited").waitFor();
+    await bob.page.reload();
+    await openChatNamed(bob, /14155550301/);
+    await messageWith(bob, "A reply to it")
+      .locator("blockquote")
+      .filter({ hasText: "original not found" })
+      .waitFor();
+
+    await act(alice, "A reply to it", "React");
+    expect(await seriousViolations(alice.page), "message actions").toEqual([]);
     await alice.context.close();
     await bob.context.close();
   });
