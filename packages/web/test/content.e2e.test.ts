@@ -30,6 +30,12 @@ function messageWith(person: Person, text: string) {
     .getByRole("article", { name: new RegExp(`: ${escaped}$`) });
 }
 
+async function act(person: Person, text: string, action: string): Promise<void> {
+  const message = messageWith(person, text);
+  await message.getByRole("button", { name: "Message actions" }).click();
+  await message.getByRole("button", { name: action, exact: true }).click();
+}
+
 suite("the content features on screen", () => {
   let web: WebHub;
 
@@ -61,24 +67,6 @@ suite("the content features on screen", () => {
     expect(await seriousViolations(alice.page), "ticks").toEqual([]);
     await alice.context.close();
     await bob.context.close();
-  });
-});
-
-async function act(person: Person, text: string, action: string): Promise<void> {
-  const message = messageWith(person, text);
-  await message.getByRole("button", { name: "Message actions" }).click();
-  await message.getByRole("button", { name: action, exact: true }).click();
-}
-
-suite("message actions on screen", () => {
-  let web: WebHub;
-
-  beforeAll(async () => {
-    if (missing) throw new Error(missing);
-    web = await startWebHub(await buildWebClient());
-  });
-  afterAll(async () => {
-    await web?.close();
   });
 
   it("WB11: replies quote their original, reactions show as chips, edits are marked, deletes leave a tombstone", async () => {
@@ -138,6 +126,25 @@ suite("message actions on screen", () => {
 
     await act(alice, "A reply to it", "React");
     expect(await seriousViolations(alice.page), "message actions").toEqual([]);
+    await alice.context.close();
+    await bob.context.close();
+  });
+  it("WB12: composing shows '<name> is typing…' to the other person until the message arrives", async () => {
+    const alice = await signUp(web, "whatsapp", "+14155550401", "Alice");
+    const bob = await signUp(web, "instagram", "bob4", "Bob");
+    await startChat(alice, "bob4@instagram");
+    await send(alice, "Tell me something");
+    await openChatNamed(bob, /14155550401/);
+    await send(bob, "Accepting by answering");
+    await expectMessage(alice, "Accepting by answering");
+    const indicator = alice.page.getByRole("status").filter({ hasText: "is typing…" });
+    expect(await indicator.count()).toBe(0);
+    await bob.page.getByRole("textbox", { name: "Message" }).pressSequentially("Something");
+    await indicator.filter({ hasText: /^(Bob|bob4) is typing…$/ }).waitFor();
+    await bob.page.getByRole("button", { name: "Send" }).click();
+    await expectMessage(alice, "Something");
+    await indicator.waitFor({ state: "detached" });
+    expect(await seriousViolations(alice.page), "typing").toEqual([]);
     await alice.context.close();
     await bob.context.close();
   });
