@@ -4,6 +4,7 @@
  * the accessibility contract of packages/web/README.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_APPS } from "@switchboard/server";
 import { chromiumMissing } from "../../../devkit/chromium.js";
 import { seriousViolations } from "./axe.js";
 import {
@@ -41,7 +42,11 @@ suite("the content features on screen", () => {
 
   beforeAll(async () => {
     if (missing) throw new Error(missing);
-    web = await startWebHub(await buildWebClient());
+    // Instagram holds first contact from other apps as a message request (DIR4, PP3): Bob is on Instagram.
+    web = await startWebHub(
+      await buildWebClient(),
+      DEMO_APPS.map((app) => (app.id === "instagram" ? { ...app, reach: "requests" as const } : app)),
+    );
   });
   afterAll(async () => {
     await web?.close();
@@ -52,7 +57,7 @@ suite("the content features on screen", () => {
     const bob = await signUp(web, "instagram", "bob2", "Bob");
     await startChat(alice, "bob2@instagram");
     await send(alice, "Are you there?");
-    // A pending request shares no receipts (PP3): the message stays sent.
+    // A pending request shares no receipts (PP3): the message stays sent, though Bob's device has it.
     await messageWith(alice, "Are you there?").getByRole("img", { name: "Sent" }).waitFor();
     await openChatNamed(bob, /14155550201/);
     await expectMessage(bob, "Are you there?");
@@ -147,5 +152,45 @@ suite("the content features on screen", () => {
     expect(await seriousViolations(alice.page), "typing").toEqual([]);
     await alice.context.close();
     await bob.context.close();
+  });
+
+  it("WB13: a request is listed with Accept, Decline and Block; declining removes the chat", async () => {
+    const alice = await signUp(web, "whatsapp", "+14155550501", "Alice");
+    const cy = await signUp(web, "messenger", "cy@example.com", "Cy");
+    const bob = await signUp(web, "instagram", "bob5", "Bob");
+    await startChat(alice, "bob5@instagram");
+    await send(alice, "Hello from a stranger");
+    await startChat(cy, "bob5@instagram");
+    await send(cy, "Spam, spam, spam");
+    const list = bob.page.getByRole("list", { name: "Requests" });
+    const fromAlice = list.getByRole("listitem").filter({ hasText: "Hello from a stranger" });
+    const fromCy = list.getByRole("listitem").filter({ hasText: "Spam, spam, spam" });
+    await fromAlice.waitFor();
+    await fromCy.waitFor();
+    expect(await seriousViolations(bob.page), "requests").toEqual([]);
+
+    await fromAlice.getByRole("button", { name: "Accept" }).click();
+    await fromAlice.waitFor({ state: "detached" });
+    // Accepted: it stays in the chats, and receipts flow (PP3): Alice's message is read once Bob opens it.
+    await openChatNamed(bob, /14155550501/);
+    await messageWith(alice, "Hello from a stranger").getByRole("img", { name: "Read" }).waitFor();
+
+    await fromCy.getByRole("button", { name: "Decline" }).click();
+    await fromCy.waitFor({ state: "detached" });
+    await bob.page
+      .getByRole("list", { name: "Chats" })
+      .getByRole("button", { name: /cy/ })
+      .waitFor({ state: "detached" });
+    await bob.page.reload();
+    await bob.page
+      .getByRole("list", { name: "Chats" })
+      .getByRole("button", { name: /14155550501/ })
+      .waitFor();
+    expect(
+      await bob.page.getByRole("list", { name: "Chats" }).getByRole("button", { name: /cy/ }).count(),
+    ).toBe(0);
+    await alice.context.close();
+    await bob.context.close();
+    await cy.context.close();
   });
 });
