@@ -193,4 +193,23 @@ suite("the content features on screen", () => {
     await bob.context.close();
     await cy.context.close();
   });
+
+  it("WB14: the disappearing timer set in the chat header shows on both screens", async () => {
+    const alice = await signUp(web, "whatsapp", "+14155550601", "Alice");
+    const dan = await signUp(web, "whatsapp", "+14155550602", "Dan");
+    await startChat(alice, "+14155550602@whatsapp");
+    await send(alice, "Let this one go");
+    await openChatNamed(dan, /14155550601/);
+    await expectMessage(dan, "Let this one go");
+    const timer = (p: Person) => p.page.getByRole("combobox", { name: "Disappearing messages" });
+    expect(await timer(alice).inputValue()).toBe("");
+    await timer(alice).selectOption({ label: "1 hour" });
+    await expect.poll(() => timer(dan).inputValue(), { timeout: 20_000 }).toBe("3600");
+    await dan.page.reload();
+    await openChatNamed(dan, /14155550601/);
+    await expect.poll(() => timer(dan).inputValue(), { timeout: 20_000 }).toBe("3600");
+    expect(await seriousViolations(dan.page), "timer").toEqual([]);
+    await alice.context.close();
+    await dan.context.close();
+  });
 });
