@@ -212,4 +212,23 @@ suite("the content features on screen", () => {
     await alice.context.close();
     await dan.context.close();
   });
+
+  it("WB15: people show by the name they shared, with their handle in the chat list", async () => {
+    const erin = await signUp(web, "messenger", "erin@example.com", "Erin Example");
+    const finn = await signUp(web, "messenger", "finn@example.com", "Finn");
+    await startChat(erin, "finn@example.com@messenger");
+    await send(erin, "Names travel with texts");
+    const row = finn.page.getByRole("list", { name: "Chats" }).getByRole("button", { name: /Erin Example/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("erin@example.com");
+    await row.click();
+    await finn.page
+      .getByRole("log", { name: "Messages" })
+      .getByRole("article", { name: "Erin Example: Names travel with texts" })
+      .waitFor();
+    await finn.page.getByRole("heading", { name: "Erin Example" }).waitFor();
+    expect(await seriousViolations(finn.page), "names").toEqual([]);
+    await erin.context.close();
+    await finn.context.close();
+  });
 });
