@@ -7,30 +7,10 @@
  * shows as the chat's error line.
  */
 import type { LocalMessage, LocalReaction } from "@switchboard/client";
+export { chipsOf, EMOJI, type ReactionChip } from "./reactionChips.js";
 import type { BrowserClient } from "../sdk.js";
 import { openChat } from "./openChat.svelte.js";
 import { describe } from "./session.svelte.js";
-
-/** The reactions the picker offers: the set the big messengers settled on. */
-export const EMOJI = ["👍", "❤️", "😂", "😮", "😢", "🙏"] as const;
-
-export interface ReactionChip {
-  emoji: string;
-  count: number;
-  mine: boolean;
-}
-
-/** One chip per emoji, in the order they were first given; `mine` marks this account's own. */
-export function chipsOf(reactions: readonly LocalReaction[], self: string): ReactionChip[] {
-  const chips = new Map<string, ReactionChip>();
-  for (const r of [...reactions].sort((a, b) => a.at - b.at)) {
-    const chip = chips.get(r.emoji) ?? { emoji: r.emoji, count: 0, mine: false };
-    chip.count++;
-    chip.mine ||= r.senderAddress === self;
-    chips.set(r.emoji, chip);
-  }
-  return [...chips.values()];
-}
 
 class MessageContent {
   /** By message id (MIMI ids name their conversation, so one map serves every chat). */

@@ -6,14 +6,8 @@
  */
 import type { BrowserClient } from "../sdk.js";
 import { handleOf } from "./chats.svelte.js";
-
-/** "Bob is typing…", "Bob and Cy are typing…", "Several people are typing…". */
-export function typingLine(names: readonly string[]): string {
-  if (names.length === 0) return "";
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return "Several people are typing…";
-}
+import { typingLine } from "./typingLine.js";
+export { typingLine } from "./typingLine.js";
 
 class Typing {
   line = $state("");
