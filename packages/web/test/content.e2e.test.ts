@@ -131,6 +131,8 @@ suite("the content features on screen", () => {
 
     await act(alice, "A reply to it", "React");
     expect(await seriousViolations(alice.page), "message actions").toEqual([]);
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(alice.page), "message actions, phone width").toEqual([]);
     await alice.context.close();
     await bob.context.close();
   });
@@ -158,16 +160,27 @@ suite("the content features on screen", () => {
     const alice = await signUp(web, "whatsapp", "+14155550501", "Alice");
     const cy = await signUp(web, "messenger", "cy@example.com", "Cy");
     const bob = await signUp(web, "instagram", "bob5", "Bob");
+    const gus = await signUp(web, "whatsapp", "+14155550502", "Gus");
     await startChat(alice, "bob5@instagram");
     await send(alice, "Hello from a stranger");
     await startChat(cy, "bob5@instagram");
     await send(cy, "Spam, spam, spam");
+    await startChat(gus, "bob5@instagram");
+    await send(gus, "Buy my stuff");
     const list = bob.page.getByRole("list", { name: "Requests" });
     const fromAlice = list.getByRole("listitem").filter({ hasText: "Hello from a stranger" });
     const fromCy = list.getByRole("listitem").filter({ hasText: "Spam, spam, spam" });
     await fromAlice.waitFor();
     await fromCy.waitFor();
+    const fromGus = list.getByRole("listitem").filter({ hasText: "Buy my stuff" });
+    await fromGus.waitFor();
     expect(await seriousViolations(bob.page), "requests").toEqual([]);
+    await fromGus.getByRole("button", { name: "Block" }).click();
+    await fromGus.waitFor({ state: "detached" });
+    await bob.page
+      .getByRole("list", { name: "Chats" })
+      .getByRole("button", { name: /14155550502/ })
+      .waitFor({ state: "detached" });
 
     await fromAlice.getByRole("button", { name: "Accept" }).click();
     await fromAlice.waitFor({ state: "detached" });
@@ -192,6 +205,7 @@ suite("the content features on screen", () => {
     await alice.context.close();
     await bob.context.close();
     await cy.context.close();
+    await gus.context.close();
   });
 
   it("WB14: the disappearing timer set in the chat header shows on both screens", async () => {
@@ -199,7 +213,10 @@ suite("the content features on screen", () => {
     const dan = await signUp(web, "whatsapp", "+14155550602", "Dan");
     await startChat(alice, "+14155550602@whatsapp");
     await send(alice, "Let this one go");
+    // Dan's device has it, his chat is not open: delivered, not read (RS4).
+    await messageWith(alice, "Let this one go").getByRole("img", { name: "Delivered" }).waitFor();
     await openChatNamed(dan, /14155550601/);
+    await messageWith(alice, "Let this one go").getByRole("img", { name: "Read" }).waitFor();
     await expectMessage(dan, "Let this one go");
     const timer = (p: Person) => p.page.getByRole("combobox", { name: "Disappearing messages" });
     expect(await timer(alice).inputValue()).toBe("");
