@@ -34,12 +34,13 @@ export async function buildWebClient(): Promise<string> {
   return outDir;
 }
 
-export async function startWebHub(webRoot: string): Promise<WebHub> {
+/** `apps`: the hub's apps (the demo's by default; a test may give one a `requests` reach). */
+export async function startWebHub(webRoot: string, apps = DEMO_APPS): Promise<WebHub> {
   const dbPath = join(mkdtempSync(join(tmpdir(), "switchboard-webhub-")), "hub.db");
   const hub = await startHub({
     store: openSqliteStore({ path: dbPath }),
     bus: createMemoryBus(),
-    apps: DEMO_APPS,
+    apps,
     webRoot,
   });
   const browser = await launchChromium();

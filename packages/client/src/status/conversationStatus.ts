@@ -219,6 +219,8 @@ export class ConversationStatus {
 
   private stored(message: LocalMessage): void {
     this.typingState.stopped(message.conversationId, message.senderAddress);
+    // Our message ends our indicator at the others (EP7): typing the next one may signal at once.
+    if (message.outgoing) this.lastTypingSent.delete(message.conversationId);
     let me: string;
     try {
       me = this.deps.identity().address;

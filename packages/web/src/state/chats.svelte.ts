@@ -94,7 +94,14 @@ class Chats {
   private async load(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const conversations = (await client.conversations()).filter((c) => c.active);
+    const active = (await client.conversations()).filter((c) => c.active);
+    // A declined request leaves the chats (PP4); a pending one stays, to be read and answered (WB13).
+    const kept = await Promise.all(
+      active.map(
+        async (c) => (await client.people.inChats(c.id)) || (await client.people.isPendingRequest(c.id)),
+      ),
+    );
+    const conversations = active.filter((_, i) => kept[i]);
     const summaries = await Promise.all(conversations.map((c) => this.summarise(client, c)));
     this.list = summaries.sort((a, b) => b.updatedAt - a.updatedAt);
   }

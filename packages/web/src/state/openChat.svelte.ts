@@ -11,6 +11,7 @@
  */
 import type { LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
+import { messageContent } from "./messageContent.svelte.js";
 import { describe } from "./session.svelte.js";
 
 /** Messages per page: a few screens' worth. */
@@ -35,9 +36,20 @@ class OpenChat {
     this.messages = [];
     this.hasOlder = false;
     // Listen before loading: a message stored while the page loads (one sent at once) is not lost.
-    this.stop = client.events.on("message", (m) => {
-      if (m.conversationId === this.id) this.upsert(m);
-    });
+    const stops = [
+      client.events.on("message", (m) => {
+        if (m.conversationId === this.id) this.upsert(m);
+      }),
+      // Another person's (or device's) edit or delete for everyone changes a message in place (CT6, CT7).
+      client.events.on("edit", ({ message }) => {
+        if (message.conversationId === this.id) this.upsert(message);
+      }),
+      client.events.on("delete", ({ conversationId, messageId }) => {
+        const m = this.messages.find((x) => x.id === messageId);
+        if (conversationId === this.id && m) this.upsert({ ...m, text: "", deleted: true });
+      }),
+    ];
+    this.stop = () => stops.forEach((stop) => stop());
     const newest = await client.recentMessages(conversationId, { limit: PAGE });
     if (this.id !== conversationId) return;
     const arrived = this.messages;
@@ -69,9 +81,15 @@ class OpenChat {
   }
 
   /** The SDK emits an outgoing message when stored and again once the hub has it (with its seq). */
-  private upsert(m: LocalMessage): void {
+  upsert(m: LocalMessage): void {
+    if (m.conversationId !== this.id) return;
     const at = this.messages.findLastIndex((x) => x.id === m.id && x.senderDeviceId === m.senderDeviceId);
     this.messages = at >= 0 ? this.messages.with(at, m) : [...this.messages, m];
+  }
+
+  /** Deleted for this device only. */
+  remove(m: LocalMessage): void {
+    this.messages = this.messages.filter((x) => keyOf(x) !== keyOf(m));
   }
 
   close(): void {
@@ -86,7 +104,9 @@ class OpenChat {
     if (!client || !id || text.trim() === "") return false;
     this.error = "";
     try {
-      await client.sendText(id, text);
+      // Answering a message request accepts it, as the big messengers do: receipts and typing flow from then on (PP3).
+      if (await client.people.isPendingRequest(id)) await client.people.accept(id);
+      await messageContent.send(client, id, text);
       return true;
     } catch (err) {
       this.error = describe(err);
