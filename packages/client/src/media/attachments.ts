@@ -138,6 +138,9 @@ export class Attachments {
         fileReader: { openFile: () => Promise.resolve({ ...source, close: () => undefined }) },
         uploadSize: cipherBytes,
         chunkSize: options.chunkBytes ?? UPLOAD_CHUNK_BYTES,
+        // tus creation-with-upload: the first chunk rides on the creating POST,
+        // so a file of one chunk (a photo, a voice note) is one request, not two.
+        uploadDataDuringCreation: true,
         onUploadUrlAvailable: () => {
           if (upload.url)
             options.onUploadState?.({ uploadUrl: upload.url, key: encrypted.key, nonce: encrypted.nonce });
