@@ -3,9 +3,8 @@ import { buildFile } from "../content/build.js";
 import type { FileAttachment } from "../content/filePart.js";
 import { ClientError } from "../errors.js";
 import { attachmentWrites } from "../media/attachmentRecords.js";
-import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalMessage } from "../store/port.js";
-import { draftOf } from "./drafts.js";
+import { draftOf, ownMessage } from "./drafts.js";
 import { sendContent, type SendDeps } from "./sendContent.js";
 
 /** Resolves with the message as stored once the hub took it; its text is the caption. */
@@ -21,22 +20,7 @@ export async function sendFileMessage(
     const seconds = deps.expiresAfterSeconds?.(conversation) ?? null;
     const built = buildFile(file, caption, { expiresAfterSeconds: seconds });
     return draftOf(built, identity.address, conversationId, (id) => [
-      {
-        kind: "putMessage",
-        message: {
-          id,
-          conversationId,
-          seq: null,
-          senderAddress: identity.address,
-          senderDeviceId: identity.deviceId,
-          text: caption,
-          sentAt: now,
-          serverTime: null,
-          outgoing: true,
-          ...UNCHANGED_MESSAGE,
-          expiresAt: seconds === null ? null : now + seconds * 1000,
-        },
-      },
+      { kind: "putMessage", message: ownMessage(identity, conversationId, id, now, caption, seconds) },
       ...attachmentWrites(conversationId, id, [file]),
     ]);
   });

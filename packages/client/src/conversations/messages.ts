@@ -2,9 +2,8 @@
 import { buildReply, buildText } from "../content/build.js";
 import { ClientError } from "../errors.js";
 import { profileExtensions } from "../people/content.js";
-import { UNCHANGED_MESSAGE } from "../store/messageDefaults.js";
 import type { LocalMessage } from "../store/port.js";
-import { draftOf } from "./drafts.js";
+import { draftOf, ownMessage } from "./drafts.js";
 import { normaliseId, sendContent, type SendDeps } from "./sendContent.js";
 
 /** Resolves with the message as stored once the hub took it: its MIMI id, its seq. */
@@ -30,20 +29,7 @@ export async function sendText(
     return draftOf(built, identity.address, conversationId, (id) => [
       {
         kind: "putMessage",
-        message: {
-          id,
-          conversationId,
-          seq: null,
-          senderAddress: identity.address,
-          senderDeviceId: identity.deviceId,
-          text,
-          sentAt: now,
-          serverTime: null,
-          outgoing: true,
-          ...UNCHANGED_MESSAGE,
-          replyTo: original,
-          expiresAt: seconds === null ? null : now + seconds * 1000,
-        },
+        message: ownMessage(identity, conversationId, id, now, text, seconds, original),
       },
     ]);
   });
