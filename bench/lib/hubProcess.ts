@@ -26,6 +26,8 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv = {}):
   });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  // HUB_STDERR=1: the hub's log live on this process's stderr (debugging a bench).
+  if (process.env.HUB_STDERR) child.stderr.on("data", (d: Buffer) => process.stderr.write(d));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`did not start: ${stderr}`)), 60_000);

@@ -34,6 +34,7 @@ import { verifierFor, type Verifier } from "./directory/verifier.js";
 import { ClientConnection } from "./gateway/connection.js";
 import { createWebClient } from "./gateway/webClient.js";
 import { ConnectionLimiter } from "./gateway/connectionLimiter.js";
+import { TurnBudget } from "./gateway/turnBudget.js";
 import {
   clientAddress,
   DEFAULT_CONNECTION_SETTINGS,
@@ -210,7 +211,15 @@ export async function startHub(hubOptions: HubOptions): Promise<Hub> {
   const alive = new WeakSet<object>();
   const settings = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
   const limiter = new ConnectionLimiter(settings.maxConnections, settings.maxConnectionsPerIp);
-  const context = { services, router, log, settings, timers: options.timers ?? REAL_TIMERS, metrics };
+  const context = {
+    services,
+    router,
+    log,
+    settings,
+    timers: options.timers ?? REAL_TIMERS,
+    metrics,
+    turnBudget: new TurnBudget(settings.answerBytesPerTurn),
+  };
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");

@@ -192,6 +192,7 @@ const c = DEFAULT_CONNECTION_SETTINGS;
 const ConnectionsSection = z
   .strictObject({
     sendBudgetBytes: positiveInt("sendBudgetBytes").default(c.sendBudgetBytes),
+    answerBytesPerTurn: positiveInt("answerBytesPerTurn").default(c.answerBytesPerTurn),
     stuckCloseMs: positiveInt("stuckCloseMs").default(c.stuckCloseMs),
     helloDeadlineMs: positiveInt("helloDeadlineMs").default(c.helloDeadlineMs),
     maxPreHelloFrameBytes: positiveInt("maxPreHelloFrameBytes").default(c.maxPreHelloFrameBytes),

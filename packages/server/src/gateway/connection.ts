@@ -19,25 +19,19 @@ import {
   LIMITS,
   PROTOCOL_VERSION,
   ProtocolError,
-  ErrorSchema,
-  ResponseSchema,
-  ServerFrameSchema,
   ServerHelloSchema,
   create,
   decodeClientFrame,
-  encodeSendMessageAck,
-  encodeServerFrame,
-  type ErrorCode,
   type Request,
-  type Response,
-  type ServerFrame,
 } from "@switchboard/protocol";
 import type { Caller } from "../caller.js";
 import type { HubMetrics } from "../metrics/hubMetrics.js";
 import type { ConnectionSettings, Timers } from "./connectionSettings.js";
 import { handleRequest, type Services, type Session } from "./handlers.js";
 import type { LocalRouter, RoutedConnection } from "./router.js";
+import { FrameWriter, rawSocket } from "./frameWriter.js";
 import { SendBudget } from "./sendBudget.js";
+import type { TurnBudget, TurnWaiter } from "./turnBudget.js";
 
 type Op = NonNullable<Request["op"]["case"]>;
 
@@ -69,9 +63,11 @@ export interface ConnectionContext {
   settings: ConnectionSettings;
   timers: Timers;
   metrics: HubMetrics;
+  /** Hub-wide answer bytes per event-loop turn, shared by every connection (turnBudget.ts). */
+  turnBudget: TurnBudget;
 }
 
-export class ClientConnection implements Session, RoutedConnection {
+export class ClientConnection implements Session, RoutedConnection, TurnWaiter {
   readonly challenge = new Uint8Array(randomBytes(CHALLENGE_BYTES));
   caller: Caller | null = null;
   /** The new device this (unauthenticated) connection began linking, if any. */
@@ -82,14 +78,18 @@ export class ClientConnection implements Session, RoutedConnection {
   private greeted = false;
   private inFlight = 0;
   private pumpScheduled = false;
-  private corked = false;
   /** The device was revoked: answer what is in flight, refuse the rest, then close. */
   private revoked = false;
-  /** Requests read but not started: their answers would not fit the send budget yet. */
-  private readonly held: Request[] = [];
+  /**
+   * Requests read but not started: their answers would not fit the send
+   * budget yet. Those that arrived behind others are kept as their frame's
+   * bytes until they are first in line.
+   */
+  private readonly held: Array<Request | Uint8Array> = [];
   private readingPaused = false;
   private readonly budget: SendBudget;
   private helloTimer: unknown;
+  private readonly writer: FrameWriter;
   private readonly services: Services;
   private readonly router: LocalRouter;
   private readonly log: Logger;
@@ -100,6 +100,7 @@ export class ClientConnection implements Session, RoutedConnection {
     /** The client's IP address (per-IP rate limits). */
     readonly remoteAddress: string,
   ) {
+    this.writer = new FrameWriter(socket, context.metrics);
     this.services = context.services;
     this.router = context.router;
     this.log = context.log;
@@ -116,7 +117,7 @@ export class ClientConnection implements Session, RoutedConnection {
     socket.on("close", () => this.onClose());
     socket.on("error", (err) => this.log.debug({ err }, "socket error"));
     // The kernel took what was queued: held requests may start, reading may resume.
-    this.rawSocket()?.on("drain", () => {
+    rawSocket(socket)?.on("drain", () => {
       this.budget.progress();
       this.pump();
     });
@@ -159,7 +160,7 @@ export class ClientConnection implements Session, RoutedConnection {
       this.context.metrics.pushesDropped.inc();
       return;
     }
-    this.write(bytes, "push");
+    this.writer.write(bytes, "push");
   }
 
   close(code: number, reason: string): void {
@@ -177,52 +178,89 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private onMessage(data: unknown, isBinary: boolean): void {
+    // ws hands over a closing socket's unread frames as it closes: nobody will read their answers.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     const bytes = toBytes(data);
     if (!isBinary || !bytes) {
-      this.countIn("invalid", bytes?.length ?? 0);
-      return this.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
+      this.context.metrics.frameIn("invalid", bytes?.length ?? 0);
+      return this.writer.refuse(0n, "BAD_FRAME", "frames are binary protobuf");
     }
-    // Before Hello nobody is known: a large frame is not worth decoding (SPEC EG3).
-    if (!this.greeted && bytes.length > this.context.settings.maxPreHelloFrameBytes) {
-      this.countIn("invalid", bytes.length);
+    if (!this.greeted) return this.onGreeting(bytes);
+    // Requests wait already: this one waits behind them undecoded, so a burst of
+    // pipelined frames is decoded one by one as each starts, not all in one turn (SPEC EG7).
+    if (this.held.length > 0) {
+      this.held.push(bytes);
+      return this.updateFlow();
+    }
+    const request = this.decodeRequest(bytes);
+    if (request !== undefined) this.onRequest(request);
+  }
+
+  /** The first frame must be a Hello; before it nobody is known. */
+  private onGreeting(bytes: Uint8Array): void {
+    // A large frame is not worth decoding (SPEC EG3).
+    if (bytes.length > this.context.settings.maxPreHelloFrameBytes) {
+      this.context.metrics.frameIn("invalid", bytes.length);
       this.context.metrics.connectionsClosed.inc({ reason: "frame_before_hello" });
-      this.refuse(0n, "TOO_LARGE", "frame too large before Hello");
+      this.writer.refuse(0n, "TOO_LARGE", "frame too large before Hello");
       return this.close(1009, "frame too large before hello");
     }
     const decoded = decodeClientFrame(bytes);
     if (!decoded.ok) {
-      this.countIn("invalid", bytes.length);
-      return this.refuse(0n, decoded.code, decoded.reason);
+      this.context.metrics.frameIn("invalid", bytes.length);
+      return this.writer.refuse(0n, decoded.code, decoded.reason);
     }
     const body = decoded.value.body;
-    this.countIn(
+    this.context.metrics.frameIn(body.case ?? "invalid", bytes.length);
+    if (body.case !== "hello") {
+      this.writer.refuse(0n, "BAD_FRAME", "the first frame must be a Hello");
+      return this.close(1002, "hello expected");
+    }
+    if (body.value.protocolVersion !== PROTOCOL_VERSION) {
+      this.writer.refuse(0n, "UNSUPPORTED_VERSION", `this server speaks protocol ${PROTOCOL_VERSION}`);
+      return this.close(1002, "unsupported version");
+    }
+    this.greeted = true;
+    this.clearHelloTimer();
+    this.writer.sendFrame({
+      case: "hello",
+      value: create(ServerHelloSchema, {
+        protocolVersion: PROTOCOL_VERSION,
+        challenge: this.challenge,
+        serverTime: BigInt(this.services.clock()),
+        hubSignatureKey: this.services.hubSignatureKey,
+      }),
+    });
+  }
+
+  /** A frame after Hello: a request, or a typed refusal (and undefined). */
+  private decodeRequest(bytes: Uint8Array): Request | undefined {
+    const decoded = decodeClientFrame(bytes);
+    if (!decoded.ok) {
+      this.context.metrics.frameIn("invalid", bytes.length);
+      this.writer.refuse(0n, decoded.code, decoded.reason);
+      return undefined;
+    }
+    const body = decoded.value.body;
+    this.context.metrics.frameIn(
       body.case === "request" ? (body.value.op.case ?? "invalid") : (body.case ?? "invalid"),
       bytes.length,
     );
-    if (!this.greeted) {
-      if (body.case !== "hello") {
-        this.refuse(0n, "BAD_FRAME", "the first frame must be a Hello");
-        return this.close(1002, "hello expected");
-      }
-      if (body.value.protocolVersion !== PROTOCOL_VERSION) {
-        this.refuse(0n, "UNSUPPORTED_VERSION", `this server speaks protocol ${PROTOCOL_VERSION}`);
-        return this.close(1002, "unsupported version");
-      }
-      this.greeted = true;
-      this.clearHelloTimer();
-      this.sendFrame({
-        case: "hello",
-        value: create(ServerHelloSchema, {
-          protocolVersion: PROTOCOL_VERSION,
-          challenge: this.challenge,
-          serverTime: BigInt(this.services.clock()),
-          hubSignatureKey: this.services.hubSignatureKey,
-        }),
-      });
-      return;
+    if (body.case !== "request") {
+      this.writer.refuse(0n, "BAD_FRAME", "expected a request");
+      return undefined;
     }
-    if (body.case !== "request") return this.refuse(0n, "BAD_FRAME", "expected a request");
-    this.onRequest(body.value);
+    return body.value;
+  }
+
+  /** The first held request, decoded now if it waited as bytes; undefined (and dropped) if refused. */
+  private heldHead(): Request | undefined {
+    const head = this.held[0]!;
+    if (!(head instanceof Uint8Array)) return head;
+    const request = this.decodeRequest(head);
+    if (request === undefined) this.held.shift();
+    else this.held[0] = request;
+    return request;
   }
 
   private onRequest(request: Request): void {
@@ -230,7 +268,17 @@ export class ClientConnection implements Session, RoutedConnection {
       this.held.push(request);
       return this.updateFlow();
     }
+    if (!this.context.turnBudget.take(answerCost(request))) {
+      this.held.push(request);
+      this.context.turnBudget.wait(this);
+      return this.updateFlow();
+    }
     this.start(request);
+  }
+
+  /** The hub-wide turn budget has room again (TurnWaiter). */
+  resume(): void {
+    this.pump();
   }
 
   /**
@@ -265,8 +313,13 @@ export class ClientConnection implements Session, RoutedConnection {
   private pump(): void {
     let started = 0;
     while (this.held.length > 0 && !this.socketClosed) {
-      const next = this.held[0]!;
+      const next = this.heldHead();
+      if (next === undefined) continue;
       if (!this.mayStart(next)) break;
+      if (!this.context.turnBudget.take(answerCost(next))) {
+        this.context.turnBudget.wait(this);
+        break;
+      }
       this.held.shift();
       this.start(next);
       started++;
@@ -305,21 +358,22 @@ export class ClientConnection implements Session, RoutedConnection {
   }
 
   private start(request: Request): void {
-    if (this.revoked) return this.refuse(request.id, "DEVICE_REVOKED", "this device was revoked");
+    if (this.revoked) return this.writer.refuse(request.id, "DEVICE_REVOKED", "this device was revoked");
     const cost = answerCost(request);
     this.budget.reserve(cost);
     this.inFlight++;
     handleRequest(this.services, this, request)
-      .then((result) => this.respond(request.id, result))
+      .then((result) => this.writer.respond(request.id, result))
       .catch((err: unknown) => {
-        if (err instanceof ProtocolError) return this.refuse(request.id, err.code, err.message, err.details);
+        if (err instanceof ProtocolError)
+          return this.writer.refuse(request.id, err.code, err.message, err.details);
         // The Store says it cannot be reached now (a database restarting): retry later, not a bug.
         if (isUnavailable(err)) {
           this.log.warn({ err, op: request.op.case }, "store unavailable");
-          return this.refuse(request.id, "UNAVAILABLE", "storage is unavailable; retry shortly");
+          return this.writer.refuse(request.id, "UNAVAILABLE", "storage is unavailable; retry shortly");
         }
         this.log.error({ err, op: request.op.case }, "request failed");
-        this.refuse(request.id, "INTERNAL", "internal error");
+        this.writer.refuse(request.id, "INTERNAL", "internal error");
       })
       .finally(() => {
         // The answer is written by now, so it counts in bufferedAmount instead.
@@ -331,65 +385,6 @@ export class ClientConnection implements Session, RoutedConnection {
       });
   }
 
-  private respond(id: bigint, result: Response["result"]): void {
-    if (result.case === "sendMessage") {
-      // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
-      if (this.socket.readyState !== this.socket.OPEN) return;
-      const { seq, serverTime } = result.value;
-      return this.write(encodeSendMessageAck(id, Number(seq), Number(serverTime)), "sendMessage");
-    }
-    this.sendFrame({ case: "response", value: create(ResponseSchema, { id, result }) });
-  }
-
-  private refuse(id: bigint, code: ErrorCode, message: string, details: ProtocolError["details"] = {}): void {
-    this.context.metrics.errors.inc({ code });
-    this.respond(id, {
-      case: "error",
-      value: create(ErrorSchema, {
-        code,
-        message,
-        currentEpoch: BigInt(details.currentEpoch ?? 0),
-        existingId: details.existingId ?? "",
-        firstSeq: BigInt(details.firstSeq ?? 0),
-        retryAfterMs: BigInt(details.retryAfterMs ?? 0),
-      }),
-    });
-  }
-
-  private sendFrame(body: ServerFrame["body"]): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    const type = body.case === "response" ? (body.value.result.case ?? "empty") : (body.case ?? "empty");
-    this.write(encodeServerFrame(create(ServerFrameSchema, { body })), type);
-  }
-
-  private countIn(type: string, bytes: number): void {
-    this.context.metrics.frameIn(type, bytes);
-  }
-
-  /**
-   * Frames written in one event-loop turn leave in one writev: a group commit
-   * answers many requests at once, and a syscall per frame was a fifth of the
-   * hub's CPU under load (bench/README.md).
-   */
-  private write(bytes: Uint8Array, type: string): void {
-    this.context.metrics.frameOut(type, bytes.length);
-    const raw = this.rawSocket();
-    if (raw && !this.corked) {
-      this.corked = true;
-      raw.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        raw.uncork();
-      });
-    }
-    this.socket.send(bytes);
-  }
-
-  /** ws keeps the TCP socket private; corking and 'drain' need it. */
-  private rawSocket(): RawSocket | undefined {
-    return (this.socket as unknown as { _socket?: RawSocket })._socket;
-  }
-
   private clearHelloTimer(): void {
     if (this.helloTimer === null) return;
     this.context.timers.clearTimeout(this.helloTimer);
@@ -399,16 +394,11 @@ export class ClientConnection implements Session, RoutedConnection {
   private onClose(): void {
     this.socketClosed = true;
     this.held.length = 0;
+    this.context.turnBudget.forget(this);
     this.budget.dispose();
     this.clearHelloTimer();
     if (this.routedAs !== null) this.router.detach(this, this.routedAs);
   }
-}
-
-interface RawSocket {
-  cork(): void;
-  uncork(): void;
-  on(event: "drain", listener: () => void): void;
 }
 
 function toBytes(data: unknown): Uint8Array | undefined {

@@ -11,6 +11,13 @@ export interface ConnectionSettings {
    * syncs); responses are never dropped.
    */
   sendBudgetBytes: number;
+  /**
+   * Answer bytes (as reserved by the requests that may answer with a whole
+   * frame) that all connections together may start in one event-loop turn
+   * (SPEC EG7, turnBudget.ts). Bounds how long one turn can take however
+   * many clients fetch at once, so /healthz and small requests keep moving.
+   */
+  answerBytesPerTurn: number;
   /** A connection whose budget stays full this long is closed with CLOSE_TOO_SLOW. */
   stuckCloseMs: number;
   /** A connection that has not sent Hello this long after opening is closed. */
@@ -39,6 +46,7 @@ export interface ConnectionSettings {
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   sendBudgetBytes: 1024 * 1024,
+  answerBytesPerTurn: 2 * 1024 * 1024,
   stuckCloseMs: 30_000,
   helloDeadlineMs: 10_000,
   maxPreHelloFrameBytes: 4096,

@@ -209,4 +209,37 @@ describe("backpressure", () => {
     expect(timers.armed(STUCK_MS)).toBe(0);
     reader.client.close();
   });
+
+  it("[EG7] frames that wait behind held requests are decoded in their turn: a bad one gets its typed error in order", async () => {
+    const reader = await registered("pipeliner");
+    await bigConversation(reader.deviceId, reader.address, 6);
+    reader.client.stopReading();
+    const fetches = 10;
+    for (let i = 0; i < fetches; i++) {
+      reader.client.send(
+        requestFrame(BigInt(100 + i), {
+          case: "fetch",
+          value: { conversationId: CONVERSATION, afterSeq: 0n, limit: 0 },
+        }),
+      );
+    }
+    reader.client.sendBytes(new Uint8Array([0xff, 0xff, 0xff, 0xff]));
+    reader.client.send(requestFrame(999n, { case: "ping", value: {} }));
+    await timers.untilArmed(STUCK_MS);
+    reader.client.resumeReading();
+    const order: string[] = [];
+    while (order.at(-1) !== "999") {
+      const frame = await reader.client.next((f) => (f.body.case === "response" ? f.body.value : undefined));
+      order.push(frame.result.case === "error" ? `error ${frame.result.value.code}` : String(frame.id));
+    }
+    // Every request answered once; the bad frame refused only when it reached the head of the
+    // line, so after the fetches held before it (one at a time: a fetch reserves more than this
+    // budget, so only the last may still have been running), and before the ping behind it.
+    expect([...order].sort()).toEqual(
+      [...Array.from({ length: fetches }, (_, i) => String(100 + i)), "999", "error BAD_FRAME"].sort(),
+    );
+    expect(order.indexOf("error BAD_FRAME")).toBeGreaterThanOrEqual(fetches - 1);
+    expect(order.at(-1)).toBe("999");
+    reader.client.close();
+  });
 });
