@@ -111,6 +111,14 @@ describe("switchboard CLI: names, requests, blocking", () => {
         "Alice L.",
         "Alice L.",
       ]);
+      // People read as the names they shared in search, quotes and reactions too.
+      expect((await sb("carol", "search", "new name")).trim()).toMatch(/Alice L\.: new name {2}#/);
+      const newest = history.filter((m) => m.kind === "message").at(-1)!;
+      await sb("carol", "reply", conversation, String(newest.id), "nice name");
+      await sb("carol", "react", conversation, String(newest.id), "🎉");
+      const shown = (await sb("carol", "history", conversation)).split("\n");
+      expect(shown).toContain("  ┌ Alice L.: new name");
+      expect(shown).toContain("  🎉 Carol");
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

@@ -7,7 +7,7 @@ import { attachmentSummaries } from "./fileCommands.js";
 import type { Command } from "commander";
 import type { SwitchboardClient } from "@switchboard/client";
 import { clientFlags, withClient } from "./profile.js";
-import { formatChange, formatMessage, messageObject, reactionObject } from "./printMessages.js";
+import { formatChange, formatMessage, messageObject, nameOf, reactionObject } from "./printMessages.js";
 import { TICKS, messageStatusOf, receiptObject } from "./statusCommands.js";
 import { loadNames } from "./peopleCommands.js";
 import { formatGroupEvent } from "./groupCommands.js";
@@ -183,12 +183,12 @@ export function addContentCommands(program: Command): void {
               : quote.message.deleted
                 ? "(deleted)"
                 : quote.message.text;
-            out(`  ┌ ${quote.found ? `${quote.message.senderAddress}: ` : ""}${quoted}`);
+            out(`  ┌ ${quote.found ? `${nameOf(quote.message.senderAddress)}: ` : ""}${quoted}`);
           }
           const tick = status === null ? "" : (TICKS[status] ?? "");
           out(`${formatMessage(message, conversation, false, files)}${tick}  #${message.id.slice(0, 12)}`);
           if (reactions.length > 0)
-            out(`  ${reactions.map((r) => `${r.emoji} ${r.senderAddress}`).join("  ")}`);
+            out(`  ${reactions.map((r) => `${r.emoji} ${nameOf(r.senderAddress)}`).join("  ")}`);
         }
         printEventsUpTo(Number.MAX_SAFE_INTEGER);
         printTimersBefore(Number.MAX_SAFE_INTEGER);

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { clientFlags, withClient } from "./profile.js";
 import { formatMessage, messageObject } from "./printMessages.js";
+import { loadNames } from "./peopleCommands.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -44,6 +45,7 @@ export function addExpiryCommands(program: Command): void {
         throw new Error(`--limit must be a positive whole number, got "${options.limit}"`);
       await withClient(clientFlags(command), async (client) => {
         const found = await client.expiry.search(text, limit === undefined ? {} : { limit });
+        await loadNames(client);
         const conversations = new Map((await client.conversations()).map((c) => [c.id, c]));
         for (const message of found)
           out(
