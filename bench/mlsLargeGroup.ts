@@ -17,7 +17,8 @@
  *   6. a message after all that, read by the member and the newcomer.
  * Every other device exists only as a key package (its keys are never used
  * again), which is all a group's tree needs from it.
- * Exits non-zero if a check fails (wrong plaintext, wrong membership).
+ * Exits non-zero if a check fails (wrong plaintext, wrong membership); the
+ * join target is reported (met / MISSED), not enforced.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { createTsMlsEngine } from "../packages/client/src/mls/index.js";
@@ -152,8 +153,10 @@ for (const [name, who, state] of [
   );
 }
 
-check(joinRow.cpuMs < JOIN_TARGET_MS, `newcomer join under ${JOIN_TARGET_MS} ms of CPU`);
+// The target is reported, not enforced: the exit code is for correctness.
+const met = joinRow.cpuMs < JOIN_TARGET_MS ? "met" : "MISSED";
 console.log(
-  `newcomer join: ${joinRow.cpuMs.toFixed(0)} ms CPU, ${joinRow.wallMs.toFixed(0)} ms wall (target < ${JOIN_TARGET_MS} ms)` +
-    (process.exitCode ? "; SOME CHECKS FAILED" : "; all checks passed"),
+  `newcomer join: ${joinRow.cpuMs.toFixed(0)} ms CPU, ${joinRow.wallMs.toFixed(0)} ms wall ` +
+    `(target < ${JOIN_TARGET_MS} ms: ${met}); ` +
+    (process.exitCode ? "SOME CHECKS FAILED" : "all checks passed"),
 );
