@@ -2,9 +2,11 @@
  * Client-side MLS: bench/mls.ts (our node:crypto provider against ts-mls's
  * default, side by side) run as a child process with --json, its figures
  * folded into the run. Groups of 10, 100 and 1,000 devices (--quick: 10).
- * Targets: at least 3,000 decrypts/s of 1 KiB messages on Node, and adding
- * one member to a 1,000-device group under 500 ms (our provider: it is the
- * one the SDK uses on Node).
+ * Targets (issue 18, our provider: the one the SDK uses on Node): at least
+ * 5,000 decrypts/s of 1 KiB messages; in a 1,000-device group, adding one
+ * member at most 150 ms, processing that commit at most 50 ms, joining from
+ * the Welcome under 1 s. A 10,000-device group end to end is
+ * bench/mlsLargeGroup.ts (minutes; not run here).
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -43,16 +45,26 @@ export const run: Workload = async (ctx) => {
         name: "decrypt 1 KiB",
         value: r.decPerSec,
         unit: "msg/s",
-        ...(ours ? { target: { op: ">=" as const, value: 3000 } } : {}),
+        ...(ours ? { target: { op: ">=" as const, value: 5000 } } : {}),
       },
       {
         name: "add one member",
         value: r.add,
         unit: "ms",
-        ...(ours && r.devices === 1000 ? { target: { op: "<=" as const, value: 500 } } : {}),
+        ...(ours && r.devices === 1000 ? { target: { op: "<=" as const, value: 150 } } : {}),
       },
-      { name: "process that commit", value: r.processAdd, unit: "ms" },
-      { name: "join from Welcome", value: r.join, unit: "ms" },
+      {
+        name: "process that commit",
+        value: r.processAdd,
+        unit: "ms",
+        ...(ours && r.devices === 1000 ? { target: { op: "<=" as const, value: 50 } } : {}),
+      },
+      {
+        name: "join from Welcome",
+        value: r.join,
+        unit: "ms",
+        ...(ours && r.devices === 1000 ? { target: { op: "<=" as const, value: 1000 } } : {}),
+      },
       { name: "remove one member", value: r.remove, unit: "ms" },
       { name: "process that commit (remove)", value: r.processRemove, unit: "ms" },
       { name: "load + save state", value: r.loadSave, unit: "ms" },

@@ -61,11 +61,31 @@ function deriveKeyPairFrom(ikm: Uint8Array): X25519PrivateKey {
 
 let pskIdHash: Uint8Array | undefined;
 
+/**
+ * info_hash by info array, for large infos. A Welcome seals to every new
+ * member with one info (its encrypted GroupInfo, the whole ratchet tree:
+ * ~8 MB at 10,000 devices), and ts-mls hands the same array each time
+ * (patches/ts-mls+1.6.4.patch): hashing it once instead of per member keeps
+ * a large Welcome linear. The arrays are ts-mls's own encodings, never
+ * changed after they are made.
+ */
+const infoHashes = new WeakMap<Uint8Array, Uint8Array>();
+const CACHED_INFO_BYTES = 4096;
+
+function infoHashOf(info: Uint8Array): Uint8Array {
+  if (info.length < CACHED_INFO_BYTES) return labeledExtract(HPKE_SUITE, EMPTY, "info_hash", info);
+  let hash = infoHashes.get(info);
+  if (hash === undefined) {
+    hash = labeledExtract(HPKE_SUITE, EMPTY, "info_hash", info);
+    infoHashes.set(info, hash);
+  }
+  return hash;
+}
+
 /** RFC 9180 §5.1 KeySchedule for mode_base, up to `secret`; wipes the shared secret. */
 function keySchedule(shared: Uint8Array, info: Uint8Array): { secret: Uint8Array; context: Uint8Array } {
   pskIdHash ??= labeledExtract(HPKE_SUITE, EMPTY, "psk_id_hash", EMPTY);
-  const infoHash = labeledExtract(HPKE_SUITE, EMPTY, "info_hash", info);
-  const context = concatBytes(Uint8Array.of(0), pskIdHash, infoHash);
+  const context = concatBytes(Uint8Array.of(0), pskIdHash, infoHashOf(info));
   const secret = labeledExtract(HPKE_SUITE, shared, "secret", EMPTY);
   shared.fill(0);
   return { secret, context };
