@@ -40,8 +40,24 @@ export interface ApplicationEntryFields {
   serverTime: number;
 }
 
-/** ServerFrame{push(3){entry(1){LogEntry fields 1-8}}}. */
-export function encodeEntryPush(entry: ApplicationEntryFields): Uint8Array {
+/** Where encodeEntryPush writes its frame. */
+export interface FrameBuffer {
+  /** Bytes left free before the frame for the caller to fill (an envelope's header); 0 by default. */
+  headroom?: number;
+  /**
+   * Makes the buffer; every byte after the headroom is written. The hub
+   * passes Node's pooled Buffer.allocUnsafe: a Uint8Array of a few hundred
+   * bytes has a backing store of its own, one per message.
+   */
+  alloc?: (size: number) => Uint8Array;
+}
+
+/**
+ * ServerFrame{push(3){entry(1){LogEntry fields 1-8}}}, after `headroom`
+ * bytes left for the caller (the Bus envelope: one buffer and one copy of
+ * the payload per message, not two).
+ */
+export function encodeEntryPush(entry: ApplicationEntryFields, into: FrameBuffer = {}): Uint8Array {
   const conversationId = utf8.encode(entry.conversationId);
   const senderDeviceId = utf8.encode(entry.senderDeviceId);
   const senderAddress = utf8.encode(entry.senderAddress);
@@ -55,7 +71,7 @@ export function encodeEntryPush(entry: ApplicationEntryFields): Uint8Array {
     uintSize(7, entry.epoch) +
     uintSize(8, entry.serverTime);
   const pushLength = nestedSize(1, entryLength);
-  const out = new Output(nestedSize(3, pushLength));
+  const out = new Output(nestedSize(3, pushLength), into.headroom ?? 0, into.alloc);
   out.tag(3, LENGTH_DELIMITED).varint(pushLength);
   out.tag(1, LENGTH_DELIMITED).varint(entryLength);
   out
@@ -92,6 +108,8 @@ export function encodeSendMessageRequest(
   return out.done();
 }
 
+const newBytes = (size: number) => new Uint8Array(size);
+
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 
@@ -124,10 +142,11 @@ const nestedSize = (field: number, length: number) => tagSize(field) + varintSiz
 
 class Output {
   private readonly buffer: Uint8Array;
-  private at = 0;
+  private at: number;
 
-  constructor(size: number) {
-    this.buffer = new Uint8Array(size);
+  constructor(size: number, headroom = 0, alloc: (size: number) => Uint8Array = newBytes) {
+    this.buffer = alloc(headroom + size);
+    this.at = headroom;
   }
 
   tag(field: number, wireType: number): this {
