@@ -58,7 +58,8 @@ export interface AppendTx {
   appendFacts(messages: readonly NewMessage[]): Step<AppendFacts>;
   /**
    * Insert the accepted entries, set each conversation's last seq to `heads`
-   * and add `queued` to each sender's counter.
+   * (an adapter whose last seq follows from its log need not write it: SQLite,
+   * SPEC ST51) and add `queued` to each sender's counter.
    */
   storeAppends(
     accepted: readonly AcceptedMessage[],

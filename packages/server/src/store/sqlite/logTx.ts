@@ -13,6 +13,7 @@ import type { ConversationHead } from "../algorithms/logTx.js";
 import type { ProposalTx } from "../algorithms/proposal.js";
 import { ready, type Step } from "../algorithms/step.js";
 import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
+import { headSeq } from "./headSeq.js";
 import type { InboxQueries } from "./inbox.js";
 import type { LogQueries } from "./log.js";
 
@@ -36,7 +37,6 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   private readonly selectSenderFacts;
   private readonly selectBlocked;
   private readonly insert;
-  private readonly setLastSeq;
   private readonly addQueued;
   private readonly advance;
   private readonly deleteMember;
@@ -52,7 +52,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     private readonly inbox: InboxQueries,
   ) {
     this.selectHead = db.prepare<[string], HeadRow>(
-      "SELECT epoch, last_seq, proposal_epoch FROM conversations WHERE id = ?",
+      `SELECT c.epoch, ${headSeq("c")} AS last_seq, c.proposal_epoch FROM conversations c WHERE c.id = ?`,
     );
     // Per message of a batch: membership, and whether the client id is taken
     // (the unique index answers; the entry itself is read only for a retry).
@@ -81,7 +81,6 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
                         payload, epoch, server_time, membership)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.setLastSeq = db.prepare<[number, string]>("UPDATE conversations SET last_seq = ? WHERE id = ?");
     this.addQueued = db.prepare<[number, string]>(
       "UPDATE devices SET queued_bytes = queued_bytes + ? WHERE id = ?",
     );
@@ -180,7 +179,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     queued: ReadonlyMap<string, number>,
   ): Step<void> {
     for (const { message, seq } of accepted) this.write("application", message, null, seq);
-    for (const [id, seq] of heads) this.setLastSeq.run(seq, id);
+    // [ST51] no conversation row is rewritten: its last seq is its log's highest (headSeq.ts).
     for (const [deviceId, bytes] of queued) this.addQueued.run(bytes, deviceId);
     return ready(undefined);
   }
