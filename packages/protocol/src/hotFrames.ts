@@ -58,9 +58,11 @@ export interface FrameBuffer {
  * the payload per message, not two).
  */
 export function encodeEntryPush(entry: ApplicationEntryFields, into: FrameBuffer = {}): Uint8Array {
-  const conversationId = utf8.encode(entry.conversationId);
-  const senderDeviceId = utf8.encode(entry.senderDeviceId);
-  const senderAddress = utf8.encode(entry.senderAddress);
+  // Ids and addresses are ASCII in practice: written char by char, with no
+  // encoded copy of each string per message (textField).
+  const conversationId = textField(entry.conversationId);
+  const senderDeviceId = textField(entry.senderDeviceId);
+  const senderAddress = textField(entry.senderAddress);
   const entryLength =
     bytesSize(1, conversationId) +
     uintSize(2, entry.seq) +
@@ -134,10 +136,25 @@ function varintSize(value: Uint): number {
   return size;
 }
 
+/**
+ * A string field's value: the string itself when it is ASCII (one byte per
+ * char, written by Output.bytes without encoding it first), else its UTF-8 bytes.
+ */
+type Text = string | Uint8Array;
+
+function textField(value: string): Text {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return utf8.encode(value);
+  return value;
+}
+
+const textLength = (value: Text) => (typeof value === "string" ? value.length : value.byteLength);
+
 const tagSize = (field: number) => varintSize(field << 3);
 const uintSize = (field: number, value: Uint) => (isZero(value) ? 0 : tagSize(field) + varintSize(value));
-const bytesSize = (field: number, value: Uint8Array) =>
-  value.byteLength === 0 ? 0 : tagSize(field) + varintSize(value.byteLength) + value.byteLength;
+const bytesSize = (field: number, value: Text) => {
+  const length = textLength(value);
+  return length === 0 ? 0 : tagSize(field) + varintSize(length) + length;
+};
 const nestedSize = (field: number, length: number) => tagSize(field) + varintSize(length) + length;
 
 class Output {
@@ -157,11 +174,18 @@ class Output {
     return isZero(value) ? this : this.tag(field, VARINT).varint(value);
   }
 
-  bytes(field: number, value: Uint8Array): this {
-    if (value.byteLength === 0) return this;
-    this.tag(field, LENGTH_DELIMITED).varint(value.byteLength);
-    this.buffer.set(value, this.at);
-    this.at += value.byteLength;
+  bytes(field: number, value: Text): this {
+    const length = textLength(value);
+    if (length === 0) return this;
+    this.tag(field, LENGTH_DELIMITED).varint(length);
+    if (typeof value === "string") {
+      // ASCII (textField): one byte per char.
+      const buffer = this.buffer;
+      for (let i = 0, at = this.at; i < length; i++, at++) buffer[at] = value.charCodeAt(i);
+    } else {
+      this.buffer.set(value, this.at);
+    }
+    this.at += length;
     return this;
   }
 
