@@ -13,6 +13,7 @@
  */
 import { join } from "node:path";
 import { PrivateNats, PrivatePostgres, privateServicesMissing } from "../../devkit/privateServices.js";
+import { benchHubConfigArgs } from "../lib/benchHubConfig.js";
 import { startHubProcess, type ServerProcess } from "../lib/hubProcess.js";
 import { HUB, oneProcess, phaseTimings, runScenario, type Scenario } from "./throughput.js";
 import type { Workload, WorkloadResult } from "./types.js";
@@ -45,7 +46,7 @@ export const run: Workload = async (ctx) => {
     pg = await PrivatePostgres.start();
     nats = await PrivateNats.start();
     const node = async (db: string, args: string[] = []): Promise<ServerProcess> => {
-      const p = await startHubProcess(db, args);
+      const p = await startHubProcess(db, [...args, ...benchHubConfigArgs(ctx.scratch)]);
       started.push(p);
       return p;
     };

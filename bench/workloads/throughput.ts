@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { startForwarder } from "../baseline/process.js";
 import { makeConversations, type BenchConversation } from "../lib/fixtures.js";
+import { benchHubConfigArgs } from "../lib/benchHubConfig.js";
 import { startHubProcess, type ServerProcess } from "../lib/hubProcess.js";
 import type { TimeWindow } from "../profile/cpuProfile.js";
 import { writeProfileSummaries } from "../profile/hubProfile.js";
@@ -291,7 +292,7 @@ export async function runScenarios(
   dbName: string,
   scenarios: Scenario[],
 ): Promise<WorkloadResult[]> {
-  const hub = await startHubProcess(join(ctx.scratch, dbName));
+  const hub = await startHubProcess(join(ctx.scratch, dbName), benchHubConfigArgs(ctx.scratch));
   const baseline = await startForwarder();
   const results: WorkloadResult[] = [];
   const windows = new Map<string, TimeWindow[]>();

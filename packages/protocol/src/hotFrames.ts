@@ -40,11 +40,29 @@ export interface ApplicationEntryFields {
   serverTime: number;
 }
 
-/** ServerFrame{push(3){entry(1){LogEntry fields 1-8}}}. */
-export function encodeEntryPush(entry: ApplicationEntryFields): Uint8Array {
-  const conversationId = utf8.encode(entry.conversationId);
-  const senderDeviceId = utf8.encode(entry.senderDeviceId);
-  const senderAddress = utf8.encode(entry.senderAddress);
+/** Where encodeEntryPush writes its frame. */
+export interface FrameBuffer {
+  /** Bytes left free before the frame for the caller to fill (an envelope's header); 0 by default. */
+  headroom?: number;
+  /**
+   * Makes the buffer; every byte after the headroom is written. The hub
+   * passes Node's pooled Buffer.allocUnsafe: a Uint8Array of a few hundred
+   * bytes has a backing store of its own, one per message.
+   */
+  alloc?: (size: number) => Uint8Array;
+}
+
+/**
+ * ServerFrame{push(3){entry(1){LogEntry fields 1-8}}}, after `headroom`
+ * bytes left for the caller (the Bus envelope: one buffer and one copy of
+ * the payload per message, not two).
+ */
+export function encodeEntryPush(entry: ApplicationEntryFields, into: FrameBuffer = {}): Uint8Array {
+  // Ids and addresses are ASCII in practice: written char by char, with no
+  // encoded copy of each string per message (textField).
+  const conversationId = textField(entry.conversationId);
+  const senderDeviceId = textField(entry.senderDeviceId);
+  const senderAddress = textField(entry.senderAddress);
   const entryLength =
     bytesSize(1, conversationId) +
     uintSize(2, entry.seq) +
@@ -55,7 +73,7 @@ export function encodeEntryPush(entry: ApplicationEntryFields): Uint8Array {
     uintSize(7, entry.epoch) +
     uintSize(8, entry.serverTime);
   const pushLength = nestedSize(1, entryLength);
-  const out = new Output(nestedSize(3, pushLength));
+  const out = new Output(nestedSize(3, pushLength), into.headroom ?? 0, into.alloc);
   out.tag(3, LENGTH_DELIMITED).varint(pushLength);
   out.tag(1, LENGTH_DELIMITED).varint(entryLength);
   out
@@ -92,6 +110,8 @@ export function encodeSendMessageRequest(
   return out.done();
 }
 
+const newBytes = (size: number) => new Uint8Array(size);
+
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 
@@ -116,18 +136,34 @@ function varintSize(value: Uint): number {
   return size;
 }
 
+/**
+ * A string field's value: the string itself when it is ASCII (one byte per
+ * char, written by Output.bytes without encoding it first), else its UTF-8 bytes.
+ */
+type Text = string | Uint8Array;
+
+function textField(value: string): Text {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return utf8.encode(value);
+  return value;
+}
+
+const textLength = (value: Text) => (typeof value === "string" ? value.length : value.byteLength);
+
 const tagSize = (field: number) => varintSize(field << 3);
 const uintSize = (field: number, value: Uint) => (isZero(value) ? 0 : tagSize(field) + varintSize(value));
-const bytesSize = (field: number, value: Uint8Array) =>
-  value.byteLength === 0 ? 0 : tagSize(field) + varintSize(value.byteLength) + value.byteLength;
+const bytesSize = (field: number, value: Text) => {
+  const length = textLength(value);
+  return length === 0 ? 0 : tagSize(field) + varintSize(length) + length;
+};
 const nestedSize = (field: number, length: number) => tagSize(field) + varintSize(length) + length;
 
 class Output {
   private readonly buffer: Uint8Array;
-  private at = 0;
+  private at: number;
 
-  constructor(size: number) {
-    this.buffer = new Uint8Array(size);
+  constructor(size: number, headroom = 0, alloc: (size: number) => Uint8Array = newBytes) {
+    this.buffer = alloc(headroom + size);
+    this.at = headroom;
   }
 
   tag(field: number, wireType: number): this {
@@ -138,11 +174,18 @@ class Output {
     return isZero(value) ? this : this.tag(field, VARINT).varint(value);
   }
 
-  bytes(field: number, value: Uint8Array): this {
-    if (value.byteLength === 0) return this;
-    this.tag(field, LENGTH_DELIMITED).varint(value.byteLength);
-    this.buffer.set(value, this.at);
-    this.at += value.byteLength;
+  bytes(field: number, value: Text): this {
+    const length = textLength(value);
+    if (length === 0) return this;
+    this.tag(field, LENGTH_DELIMITED).varint(length);
+    if (typeof value === "string") {
+      // ASCII (textField): one byte per char.
+      const buffer = this.buffer;
+      for (let i = 0, at = this.at; i < length; i++, at++) buffer[at] = value.charCodeAt(i);
+    } else {
+      this.buffer.set(value, this.at);
+    }
+    this.at += length;
     return this;
   }
 

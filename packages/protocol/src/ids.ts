@@ -43,9 +43,12 @@ export function isConversationId(value: string): boolean {
   return value.length <= LIMITS.maxConversationIdLength && CONVERSATION_ID_PATTERN.test(value);
 }
 
+/** "00" .. "ff": the hub turns every message's group id into hex, so no toString and padStart per byte. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 export function toHex(bytes: Uint8Array): string {
   let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) out += HEX_BYTES[bytes[i]!]!;
   return out;
 }
 

@@ -89,6 +89,12 @@ describe("hot-path frames", () => {
           );
           const mine = encodeEntryPush(fields);
           expect(mine).toEqual(expected);
+          // After headroom, into a caller's buffer (filled with garbage): the same frame.
+          const pooled = encodeEntryPush(fields, {
+            headroom: 3,
+            alloc: (n) => new Uint8Array(n).fill(0xee),
+          });
+          expect(pooled.subarray(3)).toEqual(expected);
           const decoded = decodeServerFrame(mine);
           expect(
             decoded.ok && decoded.value.body.case === "push" && decoded.value.body.value.body.value,

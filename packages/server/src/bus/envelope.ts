@@ -30,15 +30,29 @@ export function wrapForBus(flag: BusFlag, frame: Uint8Array): Uint8Array {
 
 /** An application entry's push, for every member device but `senderDeviceId` (an ASCII hex id). */
 export function wrapForBusExceptSender(senderDeviceId: string, frame: Uint8Array): Uint8Array {
-  const idLength = senderDeviceId.length;
-  if (idLength > 255) throw new RangeError("device id too long for the Bus envelope");
+  const headerSize = exceptSenderHeaderSize(senderDeviceId);
   // From Node's buffer pool, every byte written below: this runs once per message.
-  const out = Buffer.allocUnsafe(2 + idLength + frame.length);
+  const out = Buffer.allocUnsafe(headerSize + frame.length);
+  writeExceptSenderHeader(out, senderDeviceId);
+  out.set(frame, headerSize);
+  return out;
+}
+
+/**
+ * The bytes wrapForBusExceptSender puts before the frame, so an encoder can
+ * leave room for them and the frame is not copied again (announcer.ts).
+ */
+export function exceptSenderHeaderSize(senderDeviceId: string): number {
+  if (senderDeviceId.length > 255) throw new RangeError("device id too long for the Bus envelope");
+  return 2 + senderDeviceId.length;
+}
+
+/** Write the header of an application entry's push for every member device but `senderDeviceId` at `out`'s start. */
+export function writeExceptSenderHeader(out: Uint8Array, senderDeviceId: string): void {
+  const idLength = senderDeviceId.length;
   out[0] = BusFlag.ForwardExceptSender;
   out[1] = idLength;
-  out.write(senderDeviceId, 2, "latin1");
-  out.set(frame, 2 + idLength);
-  return out;
+  for (let i = 0; i < idLength; i++) out[2 + i] = senderDeviceId.charCodeAt(i) & 0xff;
 }
 
 export interface BusMessage {

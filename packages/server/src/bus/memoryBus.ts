@@ -2,14 +2,18 @@
 import { badTopic } from "./errors.js";
 import { isBusTopic, type Bus, type BusHandler } from "./port.js";
 
+/** Every publish here is done when it returns: one settled promise for all of them, not one per message. */
+const DELIVERED: Promise<void> = Promise.resolve();
+
 export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {}): Bus {
   const topics = new Map<string, Set<BusHandler>>();
   let closed = false;
   return {
-    async publish(topic, message) {
-      if (!isBusTopic(topic)) throw badTopic(topic);
+    publish(topic, message) {
       const handlers = topics.get(topic);
-      if (!handlers) return;
+      // A topic with handlers passed isBusTopic when they subscribed: the
+      // pattern is tested only for the others (once per message otherwise).
+      if (!handlers) return isBusTopic(topic) ? DELIVERED : Promise.reject(badTopic(topic));
       // Copy: a handler may unsubscribe (or subscribe) while we iterate.
       for (const handler of [...handlers]) {
         try {
@@ -18,6 +22,7 @@ export function createMemoryBus(onHandlerError: (err: unknown) => void = () => {
           onHandlerError(err);
         }
       }
+      return DELIVERED;
     },
     subscribe(topic, handler) {
       if (!isBusTopic(topic)) throw badTopic(topic);

@@ -10,7 +10,7 @@ import {
   EntryKind,
   ServerFrameSchema,
 } from "@switchboard/protocol";
-import { BusFlag, wrapForBus, wrapForBusExceptSender } from "../bus/envelope.js";
+import { BusFlag, exceptSenderHeaderSize, wrapForBus, writeExceptSenderHeader } from "../bus/envelope.js";
 import type { Bus } from "../bus/port.js";
 import { conversationTopic, deviceTopic } from "../bus/port.js";
 import type { InboxRecord, LogEntryRecord } from "../store/port.js";
@@ -26,6 +26,8 @@ export interface Announcer {
   /** Tell the devices behind a topic (a conversation's members, or one device) to sync: a push to them was lost. */
   syncHint(topic: string): void;
 }
+
+const allocPooled = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 
 /** "Sync now" (Push.sync_hint), encoded once. */
 export const SYNC_HINT_FRAME = encodeServerFrame(
@@ -43,8 +45,24 @@ export function createBusAnnouncer(bus: Bus, onError: (err: unknown) => void): A
         // The hot path: a hand-written encoder (protocol/src/hotFrames.ts).
         // Not pushed back to the sending device (SPEC DS4): its ack carried
         // the seq, and the same bytes again would only cost its data plan.
-        const push = encodeEntryPush({ ...entry, kind: EntryKind.APPLICATION });
-        publish(conversationTopic(entry.conversationId), wrapForBusExceptSender(entry.senderDeviceId, push));
+        // Encoded after room for the Bus envelope, into Node's buffer pool:
+        // one buffer and one copy of the payload per message.
+        const headroom = exceptSenderHeaderSize(entry.senderDeviceId);
+        const message = encodeEntryPush(
+          {
+            conversationId: entry.conversationId,
+            seq: entry.seq,
+            kind: EntryKind.APPLICATION,
+            senderDeviceId: entry.senderDeviceId,
+            senderAddress: entry.senderAddress,
+            payload: entry.payload,
+            epoch: entry.epoch,
+            serverTime: entry.serverTime,
+          },
+          { headroom, alloc: allocPooled },
+        );
+        writeExceptSenderHeader(message, entry.senderDeviceId);
+        publish(conversationTopic(entry.conversationId), message);
         return;
       }
       const frame = create(ServerFrameSchema, {

@@ -162,12 +162,6 @@ export class DeliveryService {
         facts.ok ? "the message is for another group" : facts.reason,
       );
     }
-    // [PP6] a blocked sender's message in a direct conversation is dropped,
-    // and acknowledged as if taken (PP7): seq 0, which no entry has.
-    if (await this.store.blockedInDirect(input.conversationId, caller.address)) {
-      await this.requireMember(input.conversationId, caller.deviceId);
-      return droppedEntry(caller, input, facts.value.epoch, this.clock());
-    }
     const result = await this.store.appendMessage({
       conversationId: input.conversationId,
       senderDeviceId: caller.deviceId,
@@ -181,6 +175,10 @@ export class DeliveryService {
     // [DS5] checked by the store in the same step as the append. NOT_FOUND
     // rather than FORBIDDEN: do not confirm to a non-member that it exists.
     if (result.kind === "not_member") throw new ProtocolError("NOT_FOUND", "no such conversation");
+    // [PP6] a blocked sender's message in a direct conversation is dropped,
+    // and acknowledged as if taken (PP7): seq 0, which no entry has. The
+    // store decides it with the append, in the same step (SPEC ST50).
+    if (result.kind === "blocked") return droppedEntry(caller, input, facts.value.epoch, this.clock());
     if (result.kind === "wrong_epoch") {
       throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on; encrypt the message again", {
         currentEpoch: result.currentEpoch,

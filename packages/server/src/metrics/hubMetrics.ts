@@ -4,7 +4,8 @@
  * hubs must not count into each other's series. Every limit at the edge has
  * a series here (DESIGN: every limit has a metric).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { LatencyHistogram } from "./latencyHistogram.js";
 
 /** Latency buckets for Store and Bus calls, in seconds: 0.1 ms to 2.5 s. */
 const LATENCY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -20,12 +21,17 @@ export class HubMetrics {
   readonly bytesOut: Counter<"type">;
   readonly pushesDropped: Counter;
   readonly errors: Counter<"code">;
-  readonly storeSeconds: Histogram<"method" | "outcome">;
-  readonly busSeconds: Histogram<"method" | "outcome">;
+  readonly storeSeconds: LatencyHistogram;
+  readonly busSeconds: LatencyHistogram;
   readonly rateLimited: Counter<"limit">;
-  /** Labelled children by frame type: a label lookup per frame is measurable on the hot path. */
-  private readonly inByType = new Map<string, { frames: Counter.Internal; bytes: Counter.Internal }>();
-  private readonly outByType = new Map<string, { frames: Counter.Internal; bytes: Counter.Internal }>();
+  /**
+   * Frames and bytes by type, counted in plain numbers and handed to the
+   * counters when they are read (collect): even a cached labelled child
+   * hashes its labels on every inc(), two per frame, which was measurable on
+   * the hot path (bench/README.md, "CPU per message").
+   */
+  private readonly inByType = new Map<string, Tally>();
+  private readonly outByType = new Map<string, Tally>();
 
   constructor(sources: { openConnections: () => number; queuedBytes: () => number }) {
     const registers = [this.registry];
@@ -63,29 +69,43 @@ export class HubMetrics {
         this.set(sources.queuedBytes());
       },
     });
+    const inByType = this.inByType;
+    const outByType = this.outByType;
     this.framesIn = new Counter({
       name: "switchboard_frames_in_total",
       help: "Frames received, by type (request op, hello, invalid).",
       labelNames: ["type"],
       registers,
+      collect() {
+        report(inByType, this, "frames");
+      },
     });
     this.bytesIn = new Counter({
       name: "switchboard_bytes_in_total",
       help: "Frame bytes received, by type.",
       labelNames: ["type"],
       registers,
+      collect() {
+        report(inByType, this, "bytes");
+      },
     });
     this.framesOut = new Counter({
       name: "switchboard_frames_out_total",
       help: "Frames sent, by type (response op, error, push, hello).",
       labelNames: ["type"],
       registers,
+      collect() {
+        report(outByType, this, "frames");
+      },
     });
     this.bytesOut = new Counter({
       name: "switchboard_bytes_out_total",
       help: "Frame bytes sent, by type.",
       labelNames: ["type"],
       registers,
+      collect() {
+        report(outByType, this, "bytes");
+      },
     });
     this.pushesDropped = new Counter({
       name: "switchboard_pushes_dropped_total",
@@ -98,20 +118,18 @@ export class HubMetrics {
       labelNames: ["code"],
       registers,
     });
-    this.storeSeconds = new Histogram({
-      name: "switchboard_store_seconds",
-      help: "Store call latency, by method and outcome.",
-      labelNames: ["method", "outcome"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.busSeconds = new Histogram({
-      name: "switchboard_bus_seconds",
-      help: "Bus call latency, by method and outcome.",
-      labelNames: ["method", "outcome"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.storeSeconds = new LatencyHistogram(
+      "switchboard_store_seconds",
+      "Store call latency, by method and outcome.",
+      LATENCY_BUCKETS,
+      this.registry,
+    );
+    this.busSeconds = new LatencyHistogram(
+      "switchboard_bus_seconds",
+      "Bus call latency, by method and outcome.",
+      LATENCY_BUCKETS,
+      this.registry,
+    );
     this.rateLimited = new Counter({
       name: "switchboard_rate_limited_total",
       help: "Requests refused with RATE_LIMITED, by limit.",
@@ -122,27 +140,38 @@ export class HubMetrics {
 
   /** A frame received, by type. */
   frameIn(type: string, bytes: number): void {
-    count(this.inByType, this.framesIn, this.bytesIn, type, bytes);
+    count(this.inByType, type, bytes);
   }
 
   /** A frame sent, by type. */
   frameOut(type: string, bytes: number): void {
-    count(this.outByType, this.framesOut, this.bytesOut, type, bytes);
+    count(this.outByType, type, bytes);
   }
 }
 
-function count(
-  cache: Map<string, { frames: Counter.Internal; bytes: Counter.Internal }>,
-  frames: Counter<"type">,
-  bytes: Counter<"type">,
-  type: string,
-  size: number,
-): void {
-  let children = cache.get(type);
-  if (children === undefined) {
-    children = { frames: frames.labels({ type }), bytes: bytes.labels({ type }) };
-    cache.set(type, children);
+interface Tally {
+  frames: number;
+  bytes: number;
+  /** What the counters have been given so far. */
+  reported: { frames: number; bytes: number };
+}
+
+function count(cache: Map<string, Tally>, type: string, size: number): void {
+  let tally = cache.get(type);
+  if (tally === undefined) {
+    tally = { frames: 0, bytes: 0, reported: { frames: 0, bytes: 0 } };
+    cache.set(type, tally);
   }
-  children.frames.inc();
-  children.bytes.inc(size);
+  tally.frames++;
+  tally.bytes += size;
+}
+
+/** Hand a counter what was counted since it was last read. */
+function report(cache: Map<string, Tally>, counter: Counter<"type">, field: "frames" | "bytes"): void {
+  for (const [type, tally] of cache) {
+    const delta = tally[field] - tally.reported[field];
+    if (delta <= 0) continue;
+    counter.inc({ type }, delta);
+    tally.reported[field] = tally[field];
+  }
 }

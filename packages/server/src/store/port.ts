@@ -271,7 +271,13 @@ export type AppendResult =
    */
   | { kind: "quota_exceeded" }
   /** The sender device is not a member (or the conversation does not exist): nothing is stored. */
-  | { kind: "not_member" };
+  | { kind: "not_member" }
+  /**
+   * A direct conversation whose other participant has blocked the sender's
+   * account (SPEC PP6): nothing is stored. Decided right after membership,
+   * in the same step as the append (SPEC ST50).
+   */
+  | { kind: "blocked" };
 
 export interface NewCommit {
   conversationId: string;

@@ -6,7 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { create, encodeServerFrame, ServerFrameSchema } from "@switchboard/protocol";
-import { BusFlag, unwrapFromBus, wrapForBus, wrapForBusExceptSender } from "../../src/bus/envelope.js";
+import {
+  BusFlag,
+  exceptSenderHeaderSize,
+  unwrapFromBus,
+  wrapForBus,
+  wrapForBusExceptSender,
+  writeExceptSenderHeader,
+} from "../../src/bus/envelope.js";
 import { createMemoryBus } from "../../src/bus/memoryBus.js";
 import type { Bus } from "../../src/bus/port.js";
 import { LocalRouter, type RoutedConnection } from "../../src/gateway/router.js";
@@ -131,6 +138,12 @@ describe("LocalRouter: Bus interest", () => {
     expect(Array.from(plain.frame)).toEqual([1, 2, 3]);
     expect(plain.exceptDeviceId).toBe("");
     expect(() => wrapForBusExceptSender("x".repeat(256), frame)).toThrow(RangeError);
+    // The header written in place, before a frame encoded after room for it, is the same envelope.
+    const id = "0f".repeat(32);
+    const inPlace = Buffer.alloc(exceptSenderHeaderSize(id) + frame.length, 0xee);
+    inPlace.set(frame, exceptSenderHeaderSize(id));
+    writeExceptSenderHeader(inPlace, id);
+    expect(Array.from(inPlace)).toEqual(Array.from(wrapForBusExceptSender(id, frame)));
   });
 
   it("closes a revoked device's connections from the control message on its topic", async () => {

@@ -29,7 +29,7 @@ function facts(
   return {
     heads: new Map([["g1", head]]),
     queued: new Map([["d1", 3]]),
-    senders: Array.from({ length: count }, () => ({ member: true, earlier: undefined })),
+    senders: Array.from({ length: count }, () => ({ member: true, blocked: false, earlier: undefined })),
   };
 }
 
@@ -77,8 +77,8 @@ describe("[ST31] the append decision, pure", () => {
   it("checks membership, then retries, then the epoch, then proposals, then the quota", () => {
     const earlier = { ...msg("x", 1), seq: 1, kind: "application" as const, membership: null };
     const f = facts(5, { epoch: 2, lastSeq: 9, proposalEpoch: 2 });
-    f.senders[0] = { member: false, earlier };
-    f.senders[1] = { member: true, earlier };
+    f.senders[0] = { member: false, blocked: false, earlier };
+    f.senders[1] = { member: true, blocked: false, earlier };
     const plan = planAppends([msg("a", 50, 1), msg("b", 50, 1), msg("c", 50, 1), msg("d", 50, 2)], f);
     expect(plan.outcomes.map((o) => (o.ok ? o.value.kind : "error"))).toEqual([
       "not_member",
@@ -87,6 +87,22 @@ describe("[ST31] the append decision, pure", () => {
       "proposals_pending",
     ]);
     expect(plan.accepted).toEqual([]);
+  });
+
+  it("[ST50] a blocked sender comes after membership and before everything else, and stores nothing", () => {
+    const earlier = { ...msg("x", 1), seq: 1, kind: "application" as const, membership: null };
+    const f = facts(3, { epoch: 2, lastSeq: 9, proposalEpoch: 2 });
+    f.senders[0] = { member: false, blocked: true, earlier };
+    f.senders[1] = { member: true, blocked: true, earlier };
+    f.senders[2] = { member: true, blocked: true, earlier: undefined };
+    const plan = planAppends([msg("a", 1, 1), msg("b", 1, 1), msg("c", 50, 1)], f);
+    expect(plan.outcomes.map((o) => (o.ok ? o.value.kind : "error"))).toEqual([
+      "not_member",
+      "blocked",
+      "blocked",
+    ]);
+    expect(plan.accepted).toEqual([]);
+    expect(plan.heads.size + plan.queued.size).toBe(0);
   });
 
   it("an unknown conversation is an error for that message alone", () => {

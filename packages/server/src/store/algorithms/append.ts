@@ -12,6 +12,9 @@ import type { Step } from "./step.js";
  * The decision order, first match wins (SPEC ST31):
  *  1. not_member: the sender device is not a member (DS5), before anything
  *     else, so a removed device learns nothing about the log;
+ *  1b. blocked: a direct conversation whose other participant blocked the
+ *     sender (PP6, SPEC ST50), read with the other facts instead of by a
+ *     query of its own before the append;
  *  2. duplicate: a retry gets the stored entry back (DS3), whatever the
  *     conversation's state now (a retry after an epoch change still succeeds);
  *  3. wrong_epoch (DS10), then 4. proposals_pending (DS9): the message is
@@ -25,6 +28,8 @@ import type { Step } from "./step.js";
 export interface SenderFacts {
   /** The sender device is a member of the conversation. */
   member: boolean;
+  /** The conversation is direct and its other participant has blocked the sender's account (PP6). */
+  blocked: boolean;
   /** The entry an earlier send with the same client message id stored, if any. */
   earlier: LogEntryRecord | undefined;
 }
@@ -53,7 +58,8 @@ export interface AppendTx {
   appendFacts(messages: readonly NewMessage[]): Step<AppendFacts>;
   /**
    * Insert the accepted entries, set each conversation's last seq to `heads`
-   * and add `queued` to each sender's counter.
+   * (an adapter whose last seq follows from its log need not write it: SQLite,
+   * SPEC ST51) and add `queued` to each sender's counter.
    */
   storeAppends(
     accepted: readonly AcceptedMessage[],
@@ -103,6 +109,7 @@ function decide(
 ): BatchOutcome {
   if (sender === undefined) return { ok: false, error: new Error("append facts lost a message") };
   if (!sender.member) return result({ kind: "not_member" });
+  if (sender.blocked) return result({ kind: "blocked" });
   if (sender.earlier !== undefined) return result({ kind: "duplicate", entry: sender.earlier });
   const head = facts.heads.get(m.conversationId);
   if (head === undefined) return { ok: false, error: new Error(`unknown conversation ${m.conversationId}`) };

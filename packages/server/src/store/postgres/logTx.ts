@@ -37,16 +37,21 @@ const LOCK_APPEND = `
   SELECT 'd', id, NULL, NULL, NULL, queued_bytes FROM senders`;
 
 /**
- * Membership (SPEC DS5) and earlier entries (DS3), in a statement after the
- * locks: its snapshot is taken after them, so it sees every entry another
+ * Membership (SPEC DS5), a block in a direct conversation (PP6, ST50: no
+ * round trip of its own before each append) and earlier entries (DS3), in a
+ * statement after the locks: its snapshot is taken after them, so it sees every entry another
  * node committed while this transaction waited (everyone who writes a
  * conversation's log holds its row lock).
  */
 const SENDER_FACTS = `
   SELECT t.i, m.device_id IS NOT NULL AS is_member,
+         EXISTS (SELECT 1 FROM conversations c
+                   JOIN participants p ON p.conversation_id = c.id
+                   JOIN blocks b ON b.blocker = p.address AND b.blocked = t.sender_address
+                 WHERE c.id = t.conversation_id AND c.kind = 'direct') AS blocked,
          l.seq, l.kind, l.sender_address, l.payload, l.epoch, l.server_time, l.membership
-  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY
-    AS t(conversation_id, sender_device_id, client_message_id, i)
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+    AS t(conversation_id, sender_device_id, client_message_id, sender_address, i)
   LEFT JOIN members m ON m.conversation_id = t.conversation_id AND m.device_id = t.sender_device_id
   LEFT JOIN log l ON l.conversation_id = t.conversation_id AND l.sender_device_id = t.sender_device_id
                  AND l.client_message_id = t.client_message_id
@@ -83,7 +88,7 @@ interface LockRow {
   queued_bytes: number | null;
 }
 
-type FactsRow = { i: number; is_member: boolean } & {
+type FactsRow = { i: number; is_member: boolean; blocked: boolean } & {
   [K in "seq" | "kind" | "sender_address" | "payload" | "epoch" | "server_time" | "membership"]:
     | LogRow[K]
     | null;
@@ -166,11 +171,12 @@ export class PgLogTx implements AppendTx, CommitTx, ProposalTx {
       messages.map((m) => m.conversationId),
       messages.map((m) => m.senderDeviceId),
       messages.map((m) => m.clientMessageId),
+      messages.map((m) => m.senderAddress),
     ]);
     for (const [index, m] of messages.entries()) {
       const row = rows[index];
       if (row === undefined || Number(row.i) !== index + 1) throw new Error("append facts lost a message");
-      facts.senders.push({ member: row.is_member, earlier: earlierEntry(m, row) });
+      facts.senders.push({ member: row.is_member, blocked: row.blocked, earlier: earlierEntry(m, row) });
     }
     return facts;
   }

@@ -6,6 +6,7 @@ import type {
   Membership,
   NewConversation,
 } from "../port.js";
+import { conversationColumns } from "./headSeq.js";
 import { toConversation, type ConversationRow } from "./rows.js";
 
 /**
@@ -31,7 +32,9 @@ export class ConversationQueries {
   private readonly selectRevokedMembers;
 
   constructor(db: Database.Database) {
-    this.selectById = db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE id = ?");
+    this.selectById = db.prepare<[string], ConversationRow>(
+      `SELECT ${conversationColumns("c")} FROM conversations c WHERE c.id = ?`,
+    );
     this.selectByPair = db.prepare<[string], { id: string }>(
       "SELECT id FROM conversations WHERE direct_pair = ?",
     );
@@ -49,7 +52,7 @@ export class ConversationQueries {
       "SELECT address FROM participants WHERE conversation_id = ?",
     );
     this.selectViews = db.prepare<[string], ConversationRow & { cursor: number }>(
-      `SELECT c.*, m.cursor FROM members m JOIN conversations c ON c.id = m.conversation_id
+      `SELECT ${conversationColumns("c")}, m.cursor FROM members m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.device_id = ? ORDER BY c.created_at, c.id`,
     );
     // One query for every conversation's participants, instead of one per conversation.

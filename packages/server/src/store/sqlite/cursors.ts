@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { CursorUpdate } from "../port.js";
+import { headSeq } from "./headSeq.js";
 
 /**
  * Per (device, conversation) acknowledged positions. A cursor only moves
@@ -17,7 +18,7 @@ export class CursorQueries {
   constructor(db: Database.Database) {
     this.advance = db.prepare<[number, string, string]>(
       `UPDATE members
-       SET cursor = min(max(cursor, ?), (SELECT last_seq FROM conversations c WHERE c.id = members.conversation_id))
+       SET cursor = min(max(cursor, ?), (SELECT ${headSeq("c")} FROM conversations c WHERE c.id = members.conversation_id))
        WHERE conversation_id = ? AND device_id = ?`,
     );
   }

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { bytesBySender } from "../prune.js";
+import { SETTLE_LAST_SEQ } from "./headSeq.js";
 
 /**
  * Disappearing messages on the hub (SPEC XP7): when each application entry a
@@ -14,6 +15,7 @@ export class EntryExpiryQueries {
   private readonly deleteEntry;
   private readonly forget;
   private readonly freeQueued;
+  private readonly settleLastSeq;
 
   constructor(db: Database.Database) {
     this.upsert = db.prepare<[string, number, number]>(
@@ -36,6 +38,7 @@ export class EntryExpiryQueries {
     this.freeQueued = db.prepare<[number, string]>(
       "UPDATE devices SET queued_bytes = max(0, queued_bytes - ?) WHERE id = ?",
     );
+    this.settleLastSeq = db.prepare<[string]>(SETTLE_LAST_SEQ);
   }
 
   set(conversationId: string, seq: number, expiresAt: number): void {
@@ -47,6 +50,8 @@ export class EntryExpiryQueries {
     let deleted = 0;
     const removed: { kind: string; senderDeviceId: string; bytes: number }[] = [];
     for (const due of this.selectDue.all(now, limit)) {
+      // [ST51] the last seq is kept in the row before an entry that may carry it goes.
+      this.settleLastSeq.run(due.conversation_id);
       for (const row of this.deleteEntry.all(due.conversation_id, due.seq)) {
         removed.push({ kind: row.kind, senderDeviceId: row.sender_device_id, bytes: row.bytes });
         deleted++;

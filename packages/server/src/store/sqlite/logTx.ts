@@ -13,6 +13,7 @@ import type { ConversationHead } from "../algorithms/logTx.js";
 import type { ProposalTx } from "../algorithms/proposal.js";
 import { ready, type Step } from "../algorithms/step.js";
 import { copyDelta, entryRecord, type EntryFields } from "../entryRecord.js";
+import { headSeq } from "./headSeq.js";
 import type { InboxQueries } from "./inbox.js";
 import type { LogQueries } from "./log.js";
 
@@ -34,8 +35,8 @@ type SenderFactsRow = [number, number | null];
 export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   private readonly selectHead;
   private readonly selectSenderFacts;
+  private readonly selectBlocked;
   private readonly insert;
-  private readonly setLastSeq;
   private readonly addQueued;
   private readonly advance;
   private readonly deleteMember;
@@ -51,7 +52,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     private readonly inbox: InboxQueries,
   ) {
     this.selectHead = db.prepare<[string], HeadRow>(
-      "SELECT epoch, last_seq, proposal_epoch FROM conversations WHERE id = ?",
+      `SELECT c.epoch, ${headSeq("c")} AS last_seq, c.proposal_epoch FROM conversations c WHERE c.id = ?`,
     );
     // Per message of a batch: membership, and whether the client id is taken
     // (the unique index answers; the entry itself is read only for a retry).
@@ -61,6 +62,18 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
               (SELECT seq FROM log WHERE conversation_id = ? AND sender_device_id = ? AND client_message_id = ?)`,
     );
     this.selectSenderFacts.raw(true);
+    // [PP6] [ST50] whether the other participant of a direct conversation has
+    // blocked the sender's account: read here, inside the batch's transaction,
+    // once per conversation and sender of the batch. As a query of its own
+    // before every append it was 13% of the hub's CPU at saturation (each a
+    // read transaction of its own; bench/README.md, "CPU per message").
+    this.selectBlocked = db.prepare<[string, string], [number]>(
+      `SELECT EXISTS (SELECT 1 FROM conversations c
+         JOIN participants p ON p.conversation_id = c.id
+         JOIN blocks b ON b.blocker = p.address AND b.blocked = ?
+       WHERE c.id = ? AND c.kind = 'direct')`,
+    );
+    this.selectBlocked.raw(true);
     this.insert = db.prepare<
       [string, number, EntryKind, string, string, string, Uint8Array, number, number, string | null]
     >(
@@ -68,7 +81,6 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
                         payload, epoch, server_time, membership)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.setLastSeq = db.prepare<[number, string]>("UPDATE conversations SET last_seq = ? WHERE id = ?");
     this.addQueued = db.prepare<[number, string]>(
       "UPDATE devices SET queued_bytes = queued_bytes + ? WHERE id = ?",
     );
@@ -126,6 +138,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   /** Each conversation's head and each sender's counter once per batch; membership and retries per message. */
   appendFacts(messages: readonly NewMessage[]): Step<AppendFacts> {
     const facts: AppendFacts = { heads: new Map(), queued: new Map(), senders: [] };
+    const blocked = new Map<string, boolean>();
     for (const m of messages) {
       if (!facts.heads.has(m.conversationId)) {
         const head = this.headOf(m.conversationId);
@@ -144,7 +157,18 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
         row[1] === null
           ? undefined
           : this.log.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
-      facts.senders.push({ member: row[0] === 1, earlier });
+      const member = row[0] === 1;
+      let isBlocked = false;
+      if (member) {
+        const key = `${m.conversationId}\0${m.senderAddress}`;
+        let known = blocked.get(key);
+        if (known === undefined) {
+          known = (this.selectBlocked.get(m.senderAddress, m.conversationId) as unknown as [number])[0] === 1;
+          blocked.set(key, known);
+        }
+        isBlocked = known;
+      }
+      facts.senders.push({ member, blocked: isBlocked, earlier });
     }
     return ready(facts);
   }
@@ -155,7 +179,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     queued: ReadonlyMap<string, number>,
   ): Step<void> {
     for (const { message, seq } of accepted) this.write("application", message, null, seq);
-    for (const [id, seq] of heads) this.setLastSeq.run(seq, id);
+    // [ST51] no conversation row is rewritten: its last seq is its log's highest (headSeq.ts).
     for (const [deviceId, bytes] of queued) this.addQueued.run(bytes, deviceId);
     return ready(undefined);
   }

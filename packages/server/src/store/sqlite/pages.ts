@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { ConversationView, DeviceRecord, GroupAdd, PageRequest } from "../port.js";
 import { toConversation, toDevice, type ConversationRow, type DeviceRow } from "./rows.js";
+import { conversationColumns } from "./headSeq.js";
 
 /**
  * Paged listings (SPEC ST29) and the counts behind the membership caps
@@ -23,7 +24,7 @@ export class PageQueries {
       [string, string, string, number],
       ConversationRow & { cursor: number }
     >(
-      `SELECT c.*, m.cursor FROM members m JOIN conversations c ON c.id = m.conversation_id
+      `SELECT ${conversationColumns("c")}, m.cursor FROM members m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.device_id = ?
          AND (? = '' OR (c.created_at, c.id) > (SELECT created_at, id FROM conversations WHERE id = ?))
        ORDER BY c.created_at, c.id LIMIT ?`,

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { PruneCut, PruneLogPage, PruneLogResult } from "../port.js";
 import { bytesBySender, prunablePrefix } from "../prune.js";
+import { SETTLE_LAST_SEQ } from "./headSeq.js";
 
 interface CandidateRow {
   seq: number;
@@ -20,6 +21,7 @@ export class RetentionQueries {
   private readonly selectOldest;
   private readonly deleteThrough;
   private readonly setPruned;
+  private readonly settleLastSeq;
   private readonly freeQueued;
 
   constructor(db: Database.Database) {
@@ -38,6 +40,7 @@ export class RetentionQueries {
       "DELETE FROM log WHERE conversation_id = ? AND seq <= ?",
     );
     this.setPruned = db.prepare<[number, string]>("UPDATE conversations SET pruned_seq = ? WHERE id = ?");
+    this.settleLastSeq = db.prepare<[string]>(SETTLE_LAST_SEQ);
     this.freeQueued = db.prepare<[number, string]>(
       "UPDATE devices SET queued_bytes = max(0, queued_bytes - ?) WHERE id = ?",
     );
@@ -58,6 +61,8 @@ export class RetentionQueries {
       if (n > 0) {
         const gone = oldest.slice(0, n);
         const through = gone[n - 1]?.seq ?? c.pruned_seq;
+        // [ST51] the last seq is kept in the row before the entries that carry it go.
+        this.settleLastSeq.run(c.id);
         this.deleteThrough.run(c.id, through);
         this.setPruned.run(through, c.id);
         const freed = bytesBySender(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StoreHarness } from "./fixtures.js";
-import { T0, commitOf, newAccount, newGroup, utf8 } from "./fixtures.js";
+import { T0, commitOf, entryOf, message, newAccount, newGroup, utf8 } from "./fixtures.js";
 
 export function blockContract(h: () => StoreHarness): void {
   describe("blocklists", () => {
@@ -69,6 +69,51 @@ export function blockContract(h: () => StoreHarness): void {
       expect(await store.blockedInDirect("nope", alice.address)).toBe(false);
       await store.unblock(bob.address, alice.address);
       expect(await store.blockedInDirect("d1", alice.address)).toBe(false);
+    });
+
+    it("[ST50] appendMessage answers blocked, storing nothing, after membership and before the rest", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
+      const carol = await newAccount(store, "carol");
+      await store.createConversation({
+        id: "d1",
+        kind: "direct",
+        createdAt: T0,
+        creatorAddress: alice.address,
+        creatorDeviceId: alice.deviceId,
+        peerAddress: bob.address,
+        groupInfo: utf8("gi"),
+      });
+      const added = { addedDevices: [bob.deviceId], addedAccounts: [bob.address] };
+      await store.commit(commitOf("d1", alice, { epoch: 0, clientMessageId: "c1", membership: added }));
+      await newGroup(store, "g1", alice);
+      await store.commit(commitOf("g1", alice, { epoch: 0, clientMessageId: "c2", membership: added }));
+      expect(entryOf(await store.appendMessage(message("d1", alice, "before", { epoch: 1 }))).seq).toBe(2);
+      await store.block(bob.address, alice.address, T0);
+      // Issued together, so they share a batch: each is decided on its own.
+      const [blocked, retry, stale, fromBob, inGroup, stranger] = await Promise.all([
+        store.appendMessage(message("d1", alice, "after", { epoch: 1 })),
+        store.appendMessage(message("d1", alice, "before", { epoch: 1 })),
+        store.appendMessage(message("d1", alice, "stale", { epoch: 0 })),
+        store.appendMessage(message("d1", bob, "reply", { epoch: 1 })),
+        store.appendMessage(message("g1", alice, "group", { epoch: 1 })),
+        store.appendMessage(message("d1", carol, "hello", { epoch: 1 })),
+      ]);
+      expect(blocked?.kind).toBe("blocked");
+      // A block comes before the retry and the epoch checks, as the check before the append did.
+      expect(retry?.kind).toBe("blocked");
+      expect(stale?.kind).toBe("blocked");
+      expect(stranger?.kind).toBe("not_member");
+      expect(entryOf(fromBob).seq).toBe(3);
+      expect(inGroup?.kind).toBe("appended");
+      expect((await store.readLog("d1", 0, 10)).map((e) => e.clientMessageId)).toEqual([
+        "c1",
+        "before",
+        "reply",
+      ]);
+      await store.unblock(bob.address, alice.address);
+      expect(entryOf(await store.appendMessage(message("d1", alice, "after", { epoch: 1 }))).seq).toBe(4);
     });
 
     it("[DS2] a block survives close and reopen", async () => {

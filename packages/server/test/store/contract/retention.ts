@@ -85,6 +85,27 @@ export function retentionContract(h: () => StoreHarness): void {
       expect(await seqsOf(store, "g1")).toEqual([4]);
     });
 
+    it("[ST51] the last seq holds with the log pruned empty: reported, clamping cursors, and after reopening", async () => {
+      const harness = h();
+      const { store } = harness;
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      await Promise.all([1, 2, 3].map((i) => store.appendMessage(message("g1", alice, `m${i}`))));
+      expect((await store.getConversation("g1"))?.lastSeq).toBe(3);
+      expect((await store.pruneLog(EXPIRED, WHOLE)).deleted).toBe(3);
+      expect((await store.getConversation("g1"))?.lastSeq).toBe(3);
+      expect((await store.listConversations(alice.deviceId)).map((c) => c.lastSeq)).toEqual([3]);
+      // A cursor cannot pass the last seq.
+      await store.advanceCursors(alice.deviceId, [{ conversationId: "g1", seq: 99 }]);
+      const reopened = await harness.reopen();
+      expect((await reopened.getConversation("g1"))?.lastSeq).toBe(3);
+      expect((await reopened.listConversations(alice.deviceId))[0]).toMatchObject({ lastSeq: 3, cursor: 3 });
+      expect(entryOf(await reopened.appendMessage(message("g1", alice, "m4"))).seq).toBe(4);
+      expect((await reopened.listConversations(alice.deviceId, { afterId: "", limit: 5 }))[0]?.lastSeq).toBe(
+        4,
+      );
+    });
+
     it("[ST26] a pass is made of bounded steps that visit every conversation and delete everything due", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
