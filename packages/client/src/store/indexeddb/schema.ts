@@ -5,9 +5,10 @@
  * sealed by keyWrap.ts;
  * the wrapping key itself is the one record of "keys".
  */
+import { LEGACY_KEY } from "./groupStateParts.js";
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type { IdbConversation, IdbGroupStatePart } from "./groupStateParts.js";
 import type {
-  LocalConversation,
   LocalMessage,
   LocalReaction,
   OutboxItem,
@@ -16,17 +17,19 @@ import type {
 } from "../port.js";
 import type { LocalReceipt } from "../receiptsPort.js";
 
-export const IDB_SCHEMA_VERSION = 4;
+export const IDB_SCHEMA_VERSION = 5;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
 export type IdbKeyPackage = StoredKeyPackage;
-export type IdbConversation = LocalConversation;
+export type { IdbConversation };
 
 export interface SwitchboardDb extends DBSchema {
   identity: { key: "self"; value: IdbIdentity };
   keyPackages: { key: string; value: IdbKeyPackage };
   conversations: { key: string; value: IdbConversation };
+  /** Keyed [conversationId, key]: a group state's parts, each sealed (SPEC ST40). */
+  groupStateParts: { key: [string, string]; value: IdbGroupStatePart };
   /**
    * Keyed [conversationId, id]: one conversation's messages are one key range.
    * `logOrder` is [conversationId, seq]: unsent messages (seq null) are not in
@@ -49,6 +52,7 @@ export const WRITE_STORES = [
   "identity",
   "keyPackages",
   "conversations",
+  "groupStateParts",
   "messages",
   "reactions",
   "outbox",
@@ -57,7 +61,7 @@ export const WRITE_STORES = [
 
 export function openSwitchboardDb(name: string): Promise<Db> {
   return openDB<SwitchboardDb>(name, IDB_SCHEMA_VERSION, {
-    upgrade(db, oldVersion, _newVersion, transaction) {
+    async upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("identity");
         db.createObjectStore("keyPackages", { keyPath: "ref" });
@@ -76,6 +80,20 @@ export function openSwitchboardDb(name: string): Promise<Db> {
       // 4: messages in log order, so the newest page of a long chat is read without the rest (WB1).
       if (oldVersion < 4)
         transaction.objectStore("messages").createIndex("logOrder", ["conversationId", "seq"]);
+      // 5: group states as parts (SPEC ST40, ST44). A stored state moves as it is, still
+      // sealed to its conversation, to a "v1" part; its next save replaces it with the parts.
+      if (oldVersion < 5) {
+        const parts = db.createObjectStore("groupStateParts", { keyPath: ["conversationId", "key"] });
+        let cursor = await transaction.objectStore("conversations").openCursor();
+        while (cursor) {
+          const { groupState, ...rest } = cursor.value;
+          if (groupState !== undefined) {
+            await parts.put({ conversationId: rest.id, key: LEGACY_KEY, sealed: groupState });
+            await cursor.update({ ...rest, stateVersion: `v1:${rest.id}` });
+          }
+          cursor = await cursor.continue();
+        }
+      }
     },
   });
 }

@@ -11,6 +11,7 @@ import type { LocalStore, LocalWrite } from "../port.js";
 import { toConversation, toIdentity, toKeyPackage, toMessage, toOutboxItem, toReaction } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import { applyWrite } from "./writes.js";
+import { readGroupState } from "./groupStateRows.js";
 import { createSqliteReceipts } from "./receipts.js";
 import type { ReceiptStore } from "../receiptsPort.js";
 import type { MessageExpiryStore } from "../expiryPort.js";
@@ -55,10 +56,12 @@ export function createSqliteStore(
     },
     async getConversation(id) {
       const row = live().getConversation.get(id);
-      return row && toConversation(row);
+      return row && toConversation(row, readGroupState(statements.groupState, row.id, row.state_version));
     },
     async listConversations() {
-      return live().listConversations.all().map(toConversation);
+      return live()
+        .listConversations.all()
+        .map((row) => toConversation(row, readGroupState(statements.groupState, row.id, row.state_version)));
     },
     async hasMessage(conversationId, id) {
       return live().hasMessage.get(conversationId, id) !== undefined;

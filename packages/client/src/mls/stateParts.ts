@@ -1,0 +1,333 @@
+/**
+ * The incremental stored form of a group state (SPEC ST40-ST44): parts a
+ * LocalStore keeps by key, so that a step writes only what it changed.
+ *
+ * - "core": everything but the secret trees (ratchet tree, group context,
+ *   key schedule, private path, pending proposals, and the past epochs'
+ *   receiver data without their secret trees). Changes on commits and
+ *   proposals: written once per epoch.
+ * - "tree/<epoch>": the secret tree of the current epoch, or of a past epoch
+ *   ts-mls keeps to read late messages, as it was when first saved.
+ * - "node/<epoch>/<index>": a secret-tree node that changed since: a
+ *   message rewrites only its sender's leaf row (ST42).
+ * - "v1": a whole state in the format before these parts (state.ts), as
+ *   migrated profiles hold it until their next save (ST44).
+ *
+ * A saved or loaded state remembers its layout; a state derived from it
+ * diffs against that layout by reference (ts-mls states are immutable and
+ * share what did not change), so saving after a message costs one node's
+ * encoding, whatever the group's size. Like state.ts, no part holds the
+ * device's signature key (ST43).
+ */
+import { decodeGroupState, encodeGroupState } from "ts-mls";
+import type { ClientConfig, ClientState, GenerationSecret, SecretTree, SecretTreeNode } from "ts-mls";
+import type { StoredGroupState } from "../store/groupStateParts.js";
+import { MlsEngineError } from "./errors.js";
+import { EngineGroupState, deserializeGroupState } from "./state.js";
+
+const CORE_FORMAT = 2;
+export const CORE_PART = "core";
+export const LEGACY_PART = "v1";
+const TREE = "tree/";
+const NODE = "node/";
+const treeKey = (epoch: bigint) => `${TREE}${epoch}`;
+const nodeKey = (epoch: bigint, index: number) => `${NODE}${epoch}/${index}`;
+
+/** What a saved or loaded state was stored as: the base the next save diffs against. */
+export interface StoredLayout {
+  /** The ts-mls state this layout describes. */
+  readonly client: ClientState;
+  readonly version: string;
+  readonly parts: ReadonlyMap<string, Uint8Array>;
+  /** The objects "core" was encoded from. */
+  readonly coreRefs: readonly unknown[];
+  /** Each epoch's secret tree as of this layout. */
+  readonly trees: ReadonlyMap<bigint, SecretTree>;
+}
+
+// Versions: a random per-process prefix and a counter, so no two saved states share one.
+const prefix = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) =>
+  b.toString(16).padStart(2, "0"),
+).join("");
+let counter = 0;
+const nextVersion = () => `${prefix}.${(counter++).toString(36)}`;
+
+type Historical = ClientState["historicalReceiverData"];
+
+function treesOf(client: ClientState): Map<bigint, SecretTree> {
+  const trees = new Map<bigint, SecretTree>();
+  for (const [epoch, data] of client.historicalReceiverData) trees.set(epoch, data.secretTree);
+  trees.set(client.groupContext.epoch, client.secretTree);
+  return trees;
+}
+
+function coreRefsOf(client: ClientState): unknown[] {
+  const refs: unknown[] = [
+    client.groupContext,
+    client.keySchedule,
+    client.ratchetTree,
+    client.privatePath,
+    client.unappliedProposals,
+    client.confirmationTag,
+    client.groupActiveState,
+  ];
+  for (const [epoch, data] of client.historicalReceiverData)
+    refs.push(epoch, data.ratchetTree, data.groupContext, data.senderDataSecret, data.resumptionPsk);
+  return refs;
+}
+
+const sameRefs = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((value, i) => value === b[i]);
+
+function encodeCore(client: ClientState): Uint8Array {
+  const historical: Historical = new Map();
+  for (const [epoch, data] of client.historicalReceiverData) historical.set(epoch, { ...data, secretTree: [] });
+  const body = encodeGroupState({
+    ...client,
+    signaturePrivateKey: new Uint8Array(0),
+    secretTree: [],
+    historicalReceiverData: historical,
+  });
+  const out = new Uint8Array(1 + body.length);
+  out[0] = CORE_FORMAT;
+  out.set(body, 1);
+  return out;
+}
+
+/** The stored form of `state`, with a delta against the layout it was derived from. */
+export function saveParts(state: EngineGroupState): StoredGroupState {
+  const client = state.client;
+  const base = state.storedLayout;
+  if (base !== undefined && base.client === client) return { version: base.version, parts: base.parts };
+  const parts = new Map<string, Uint8Array>();
+  const coreRefs = coreRefsOf(client);
+  const baseCore = base?.parts.get(CORE_PART);
+  parts.set(CORE_PART, baseCore !== undefined && sameRefs(base!.coreRefs, coreRefs) ? baseCore : encodeCore(client));
+  const trees = treesOf(client);
+  const carried = new Set<string>();
+  for (const [epoch, tree] of trees) {
+    const before = base?.trees.get(epoch);
+    const baseTree = base?.parts.get(treeKey(epoch));
+    if (before === undefined || baseTree === undefined || before.length !== tree.length) {
+      parts.set(treeKey(epoch), encodeTree(tree));
+      continue;
+    }
+    parts.set(treeKey(epoch), baseTree);
+    carried.add(`${NODE}${epoch}/`);
+    if (before === tree) continue;
+    for (let i = 0; i < tree.length; i++) {
+      if (tree[i] !== before[i]) parts.set(nodeKey(epoch, i), encodeNode(tree[i]));
+    }
+  }
+  if (base !== undefined) {
+    for (const [key, value] of base.parts) {
+      if (key.startsWith(NODE) && !parts.has(key) && carried.has(key.slice(0, key.lastIndexOf("/") + 1)))
+        parts.set(key, value);
+    }
+  }
+  const version = nextVersion();
+  state.storedLayout = { client, version, parts, coreRefs, trees };
+  if (base === undefined || base.parts.has(LEGACY_PART)) return { version, parts };
+  const changed = [...parts.keys()].filter((key) => parts.get(key) !== base.parts.get(key));
+  const removed = [...base.parts.keys()].filter((key) => !parts.has(key));
+  return { version, parts, delta: { base: base.version, changed, removed } };
+}
+
+/** The state stored as `stored` (parts, or a migrated whole state). */
+export function loadParts(stored: StoredGroupState, clientConfig: ClientConfig): EngineGroupState {
+  const legacy = stored.parts.get(LEGACY_PART);
+  if (legacy !== undefined) {
+    const state = deserializeGroupState(legacy, clientConfig);
+    // Saved next as a full replacement: no delta against a "v1" part.
+    state.storedLayout = {
+      client: state.client,
+      version: stored.version,
+      parts: stored.parts,
+      coreRefs: [],
+      trees: new Map(),
+    };
+    return state;
+  }
+  const coreBytes = stored.parts.get(CORE_PART);
+  if (coreBytes === undefined || coreBytes[0] !== CORE_FORMAT) throw corrupt();
+  let decoded: ReturnType<typeof decodeGroupState>;
+  try {
+    decoded = decodeGroupState(coreBytes, 1);
+  } catch (e) {
+    throw corrupt(e);
+  }
+  if (decoded === undefined || decoded[1] !== coreBytes.length - 1) throw corrupt();
+  const core = decoded[0];
+  const trees = new Map<bigint, SecretTree>();
+  const epochs = [...core.historicalReceiverData.keys(), core.groupContext.epoch];
+  for (const epoch of epochs) {
+    const bytes = stored.parts.get(treeKey(epoch));
+    if (bytes === undefined) throw corrupt();
+    trees.set(epoch, decodeTree(bytes));
+  }
+  for (const [key, value] of stored.parts) {
+    if (!key.startsWith(NODE)) continue;
+    const [epochText, indexText] = key.slice(NODE.length).split("/");
+    const tree = trees.get(BigInt(epochText!));
+    const index = Number(indexText);
+    if (tree === undefined || !Number.isInteger(index) || index < 0 || index >= tree.length) throw corrupt();
+    tree[index] = decodeNode(value);
+  }
+  const historical: Historical = new Map();
+  for (const [epoch, data] of core.historicalReceiverData)
+    historical.set(epoch, { ...data, secretTree: trees.get(epoch)! });
+  const client: ClientState = {
+    ...core,
+    secretTree: trees.get(core.groupContext.epoch)!,
+    historicalReceiverData: historical,
+    clientConfig,
+  };
+  const state = new EngineGroupState(client);
+  state.storedLayout = {
+    client,
+    version: stored.version,
+    parts: stored.parts,
+    coreRefs: coreRefsOf(client),
+    trees: treesOf(client),
+  };
+  return state;
+}
+
+function corrupt(cause?: unknown): MlsEngineError {
+  return new MlsEngineError("MLS_INVALID_STATE", "corrupt group state", { cause });
+}
+
+// Secret-tree nodes, in our own layout (no ts-mls codec internals):
+// node: u8 present | generation secret (handshake) | generation secret (application)
+// generation secret: u16 len secret | u32 generation | u32 count | count x (u32 generation, u16 len secret)
+
+class Writer {
+  bytes = new Uint8Array(256);
+  view = new DataView(this.bytes.buffer);
+  at = 0;
+  room(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
+    grown.set(this.bytes);
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+  u8(v: number): void {
+    this.room(1);
+    this.view.setUint8(this.at, v);
+    this.at += 1;
+  }
+  u32(v: number): void {
+    this.room(4);
+    this.view.setUint32(this.at, v);
+    this.at += 4;
+  }
+  data(v: Uint8Array): void {
+    this.room(2 + v.length);
+    this.view.setUint16(this.at, v.length);
+    this.bytes.set(v, this.at + 2);
+    this.at += 2 + v.length;
+  }
+  done(): Uint8Array {
+    return this.bytes.slice(0, this.at);
+  }
+}
+
+class Reader {
+  at = 0;
+  readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  need(n: number): void {
+    if (this.at + n > this.bytes.length) throw corrupt();
+  }
+  u8(): number {
+    this.need(1);
+    return this.view.getUint8(this.at++);
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.at);
+    this.at += 4;
+    return v;
+  }
+  data(): Uint8Array {
+    this.need(2);
+    const length = this.view.getUint16(this.at);
+    this.need(2 + length);
+    const v = this.bytes.slice(this.at + 2, this.at + 2 + length);
+    this.at += 2 + length;
+    return v;
+  }
+  end(): void {
+    if (this.at !== this.bytes.length) throw corrupt();
+  }
+}
+
+function writeSecret(w: Writer, s: GenerationSecret): void {
+  w.data(s.secret);
+  w.u32(s.generation);
+  const unused = Object.entries(s.unusedGenerations);
+  w.u32(unused.length);
+  for (const [generation, secret] of unused) {
+    w.u32(Number(generation));
+    w.data(secret);
+  }
+}
+
+function readSecret(r: Reader): GenerationSecret {
+  const secret = r.data();
+  const generation = r.u32();
+  const count = r.u32();
+  const unusedGenerations: Record<number, Uint8Array> = {};
+  for (let i = 0; i < count; i++) {
+    const g = r.u32();
+    unusedGenerations[g] = r.data();
+  }
+  return { secret, generation, unusedGenerations };
+}
+
+function writeNode(w: Writer, node: SecretTreeNode | undefined): void {
+  if (node === undefined) return w.u8(0);
+  w.u8(1);
+  writeSecret(w, node.handshake);
+  writeSecret(w, node.application);
+}
+
+function readNode(r: Reader): SecretTreeNode | undefined {
+  if (r.u8() === 0) return undefined;
+  const handshake = readSecret(r);
+  const application = readSecret(r);
+  return { handshake, application };
+}
+
+export function encodeNode(node: SecretTreeNode | undefined): Uint8Array {
+  const w = new Writer();
+  writeNode(w, node);
+  return w.done();
+}
+
+function decodeNode(bytes: Uint8Array): SecretTreeNode {
+  const r = new Reader(bytes);
+  const node = readNode(r);
+  r.end();
+  return node as SecretTreeNode;
+}
+
+export function encodeTree(tree: SecretTree): Uint8Array {
+  const w = new Writer();
+  w.u32(tree.length);
+  for (let i = 0; i < tree.length; i++) writeNode(w, tree[i]);
+  return w.done();
+}
+
+function decodeTree(bytes: Uint8Array): SecretTree {
+  const r = new Reader(bytes);
+  const length = r.u32();
+  if (length > bytes.length) throw corrupt();
+  const tree: SecretTree = new Array<SecretTreeNode>(length);
+  for (let i = 0; i < length; i++) tree[i] = readNode(r) as SecretTreeNode;
+  r.end();
+  return tree;
+}
