@@ -4,11 +4,11 @@
  * writes only the parts it changed: an application message one secret-tree
  * row, a commit the parts of the new epoch.
  *
- * The store needs no MLS knowledge. A put always means "after this write the
- * conversation's state is exactly `parts`, at `version`". `delta` is only a
- * hint: when the stored version is `delta.base`, writing `changed` and
- * deleting `removed` gives exactly `parts`, and an adapter may do only that;
- * otherwise it replaces every part (ST41).
+ * The store needs no MLS knowledge. When the stored version is `delta.base`,
+ * an adapter writes the `changed` parts and deletes the `removed` ones, and
+ * leaves every other part as stored; otherwise it replaces every part with
+ * `parts` (ST41). The engine's states always carry every part, so both give
+ * the same state; the first writes what one step changed.
  */
 
 export interface GroupStateDelta {
