@@ -7,6 +7,7 @@
  * of a step are stored together or not at all (ST42).
  */
 import type Database from "better-sqlite3";
+import { LocalStoreError } from "../errors.js";
 import { groupStateWrites, type StoredGroupState } from "../groupStateParts.js";
 
 export function prepareGroupStateStatements(db: Database.Database) {
@@ -45,13 +46,67 @@ export function writeGroupState(
   for (const [key, value] of writes.put) statements.put.run(conversationId, key, value);
 }
 
-/** A conversation's stored parts, copied out of the driver's Buffers (LS5). */
+/**
+ * A conversation's stored state, its parts read when first asked for (ST45):
+ * the SDK's decoded-state cache knows most states by their version, and
+ * listing conversations reads none. The parts are copied out of the
+ * driver's Buffers (LS5), and only while the stored version is still this
+ * one: otherwise they would be another state's (STALE_STATE).
+ */
+export interface LazyGroupState extends StoredGroupState {
+  /** Read the parts now, if they were not yet (before the store closes). */
+  materialize(): void;
+}
+
 export function readGroupState(
   statements: GroupStateStatements,
   conversationId: string,
   version: string,
-): StoredGroupState {
-  const parts = new Map<string, Uint8Array>();
-  for (const row of statements.parts.all(conversationId)) parts.set(row.key, new Uint8Array(row.value));
-  return { version, parts };
+): LazyGroupState {
+  let parts: Map<string, Uint8Array> | undefined;
+  const read = (): Map<string, Uint8Array> => {
+    if (parts !== undefined) return parts;
+    if (storedVersion(statements, conversationId) !== version)
+      throw new LocalStoreError(
+        "STALE_STATE",
+        `the group state of ${conversationId} changed since it was read: read the conversation again`,
+      );
+    parts = new Map();
+    for (const row of statements.parts.all(conversationId)) parts.set(row.key, new Uint8Array(row.value));
+    return parts;
+  };
+  const state = {
+    version,
+    get parts(): ReadonlyMap<string, Uint8Array> {
+      return read();
+    },
+    materialize(): void {
+      // Only while it is still the stored state: a stale one has nothing left to read.
+      if (parts === undefined && storedVersion(statements, conversationId) === version) read();
+    },
+  };
+  // Not enumerable: a read conversation compares equal to the one written.
+  Object.defineProperty(state, "materialize", { enumerable: false });
+  return state;
+}
+
+/**
+ * The lazy states handed out and still referenced, so that closing the
+ * store reads their parts first: a value read before `close` stays whole (LS5, LS7).
+ */
+export class LazyStates {
+  readonly #live = new Set<WeakRef<LazyGroupState>>();
+  readonly #gone = new FinalizationRegistry<WeakRef<LazyGroupState>>((ref) => this.#live.delete(ref));
+
+  track(state: LazyGroupState): LazyGroupState {
+    const ref = new WeakRef(state);
+    this.#live.add(ref);
+    this.#gone.register(state, ref);
+    return state;
+  }
+
+  materializeAll(): void {
+    for (const ref of this.#live) ref.deref()?.materialize();
+    this.#live.clear();
+  }
 }
