@@ -5,6 +5,7 @@
 import { deleteDB, openDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { openIndexedDbLocalStore } from "../../../src/store/indexeddb/store.js";
+import { generateWrappingKey, keyWrap } from "../../../src/store/indexeddb/keyWrap.js";
 import type { LocalStore } from "../../../src/store/port.js";
 import { describeLocalStoreContract } from "../../store/contract.js";
 import { describeReceiptContract } from "../../store/receiptsContract.js";
@@ -85,7 +86,9 @@ describe("IndexedDB key wrapping", () => {
       { kind: "putKeyPackages", keyPackages: [keyPackage("kp", { privateState })] },
       {
         kind: "putConversation",
-        conversation: conversation("c1", { groupState: { version: "v", parts: new Map([["core", stateBytes]]) } }),
+        conversation: conversation("c1", {
+          groupState: { version: "v", parts: new Map([["core", stateBytes]]) },
+        }),
       },
       // As the SDK keeps a linking device's X25519 private key.
       { kind: "setMeta", key: "link.hpkePrivateKey", value: LINK_KEY },
@@ -138,7 +141,49 @@ describe("IndexedDB key wrapping", () => {
     await db.put("groupStateParts", { ...c2, sealed: c1.sealed });
     db.close();
     await expect(store.getConversation("c2")).rejects.toThrow();
-    expect([...(await store.getConversation("c1"))!.groupState.parts.get("core")!]).toEqual([...bytes(1, 10)]);
+    expect([...(await store.getConversation("c1"))!.groupState.parts.get("core")!]).toEqual([
+      ...bytes(1, 10),
+    ]);
+    await store.close();
+    await deleteDB(name);
+  });
+
+  it("[ST44] a version-4 database's group state moves, still sealed, to a v1 part", async () => {
+    const name = freshName();
+    const key = await generateWrappingKey();
+    const blob = bytes(9, 300);
+    const { groupState: _parts, ...fields } = conversation("c1");
+    const old = await openDB(name, 4, {
+      upgrade(db) {
+        db.createObjectStore("identity");
+        db.createObjectStore("keyPackages", { keyPath: "ref" });
+        db.createObjectStore("conversations", { keyPath: "id" });
+        db.createObjectStore("messages", { keyPath: ["conversationId", "id"] }).createIndex("logOrder", [
+          "conversationId",
+          "seq",
+        ]);
+        db.createObjectStore("outbox", { keyPath: "clientMessageId" });
+        db.createObjectStore("meta");
+        db.createObjectStore("keys");
+        db.createObjectStore("reactions", { keyPath: ["conversationId", "messageId", "senderAddress"] });
+        db.createObjectStore("receipts", { keyPath: ["conversationId", "messageId", "address"] });
+      },
+    });
+    await old.put("keys", key, "wrap");
+    await old.put("conversations", {
+      ...fields,
+      groupState: await keyWrap(key).seal(blob, "conversation/c1"),
+    });
+    old.close();
+    const store = await openIndexedDbLocalStore(name);
+    const read = (await store.getConversation("c1"))!;
+    expect(read.groupState).toEqual({ version: "v1:c1", parts: new Map([["v1", blob]]) });
+    expect({ ...read, groupState: undefined }).toEqual({ ...fields, groupState: undefined });
+    // Its next save replaces it with parts.
+    await store.write([
+      { kind: "putConversation", conversation: { ...read, groupState: groupState(4, 20) } },
+    ]);
+    expect((await store.getConversation("c1"))!.groupState).toEqual(groupState(4, 20));
     await store.close();
     await deleteDB(name);
   });
