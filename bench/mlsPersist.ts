@@ -85,7 +85,9 @@ function record(groupState: LocalConversation["groupState"], epoch: number): Loc
 
 async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdentity, built: GroupState) {
   const engine = withStateCache(raw);
-  await store.write([{ kind: "putConversation", conversation: record(engine.saveState(built), built.epoch) }]);
+  await store.write([
+    { kind: "putConversation", conversation: record(engine.saveState(built), built.epoch) },
+  ]);
   let persistCpu = 0;
   let persistWall = 0;
   let loadCpu = 0;
@@ -103,7 +105,14 @@ async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdenti
       { kind: "putConversation", conversation: { ...conversation, groupState: saved, updatedAt: i } },
       {
         kind: "putOutbox",
-        item: { clientMessageId: `m${i}`, conversationId: ID, payload: message, epoch: 0, createdAt: i, plaintext: null },
+        item: {
+          clientMessageId: `m${i}`,
+          conversationId: ID,
+          payload: message,
+          epoch: 0,
+          createdAt: i,
+          plaintext: null,
+        },
       },
     ]);
     persistWall += performance.now() - w0;
@@ -135,12 +144,17 @@ async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdenti
 
   // One commit: the new epoch's parts.
   const fresh = raw.loadState((await store.getConversation(ID))!.groupState);
-  await store.write([{ kind: "putConversation", conversation: record(engine.saveState(fresh), fresh.epoch) }]);
+  await store.write([
+    { kind: "putConversation", conversation: record(engine.saveState(fresh), fresh.epoch) },
+  ]);
   const commit = await engine.createCommit(sender, fresh, { add: [], removeDeviceIds: [] });
   const c0 = cpuMs();
   const w0 = performance.now();
   await store.write([
-    { kind: "putConversation", conversation: record(engine.saveState(commit.newState), commit.newState.epoch) },
+    {
+      kind: "putConversation",
+      conversation: record(engine.saveState(commit.newState), commit.newState.epoch),
+    },
   ]);
   const commitCpu = cpuMs() - c0;
   const commitWall = performance.now() - w0;
@@ -167,7 +181,18 @@ console.log(
       .join(" ")}`,
 );
 console.log(
-  ["devices", "state KiB", "row B", "persist/msg", "(wall)", "load/msg", "whole/msg", "(wall)", "commit", "(wall)"]
+  [
+    "devices",
+    "state KiB",
+    "row B",
+    "persist/msg",
+    "(wall)",
+    "load/msg",
+    "whole/msg",
+    "(wall)",
+    "commit",
+    "(wall)",
+  ]
     .map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(11)))
     .join(" "),
 );

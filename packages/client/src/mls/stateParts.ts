@@ -81,7 +81,8 @@ const sameRefs = (a: readonly unknown[], b: readonly unknown[]) =>
 
 function encodeCore(client: ClientState): Uint8Array {
   const historical: Historical = new Map();
-  for (const [epoch, data] of client.historicalReceiverData) historical.set(epoch, { ...data, secretTree: [] });
+  for (const [epoch, data] of client.historicalReceiverData)
+    historical.set(epoch, { ...data, secretTree: [] });
   const body = encodeGroupState({
     ...client,
     signaturePrivateKey: new Uint8Array(0),
@@ -102,7 +103,10 @@ export function saveParts(state: EngineGroupState): StoredGroupState {
   const parts = new Map<string, Uint8Array>();
   const coreRefs = coreRefsOf(client);
   const baseCore = base?.parts.get(CORE_PART);
-  parts.set(CORE_PART, baseCore !== undefined && sameRefs(base!.coreRefs, coreRefs) ? baseCore : encodeCore(client));
+  parts.set(
+    CORE_PART,
+    baseCore !== undefined && sameRefs(base!.coreRefs, coreRefs) ? baseCore : encodeCore(client),
+  );
   const trees = treesOf(client);
   const carried = new Set<string>();
   for (const [epoch, tree] of trees) {

@@ -34,9 +34,13 @@ export type GroupStateWrites =
   | { kind: "delta"; put: [string, Uint8Array][]; remove: string[] }
   | { kind: "replace"; put: [string, Uint8Array][] };
 
-export function groupStateWrites(storedVersion: string | undefined, next: StoredGroupState): GroupStateWrites {
+export function groupStateWrites(
+  storedVersion: string | undefined,
+  next: StoredGroupState,
+): GroupStateWrites {
   // A version names one exact state: the same version means the same parts.
-  if (storedVersion !== undefined && storedVersion === next.version) return { kind: "delta", put: [], remove: [] };
+  if (storedVersion !== undefined && storedVersion === next.version)
+    return { kind: "delta", put: [], remove: [] };
   const delta = next.delta;
   if (delta !== undefined && storedVersion !== undefined && delta.base === storedVersion) {
     return {

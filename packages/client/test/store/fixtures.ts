@@ -43,7 +43,11 @@ export function keyPackage(ref: string, overrides: Partial<StoredKeyPackage> = {
 }
 
 /** A group state of one part (SPEC ST40), its version named by its contents. */
-export function groupState(seed: number, length: number, extra: [string, Uint8Array][] = []): StoredGroupState {
+export function groupState(
+  seed: number,
+  length: number,
+  extra: [string, Uint8Array][] = [],
+): StoredGroupState {
   return { version: `v-${seed}-${length}`, parts: new Map([["core", bytes(seed, length)], ...extra]) };
 }
 

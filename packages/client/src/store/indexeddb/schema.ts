@@ -6,15 +6,9 @@
  * the wrapping key itself is the one record of "keys".
  */
 import { LEGACY_KEY } from "./groupStateParts.js";
-import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import { openDB, type DBSchema, type IDBPDatabase, type OpenDBCallbacks } from "idb";
 import type { IdbConversation, IdbGroupStatePart } from "./groupStateParts.js";
-import type {
-  LocalMessage,
-  LocalReaction,
-  OutboxItem,
-  StoredIdentity,
-  StoredKeyPackage,
-} from "../port.js";
+import type { LocalMessage, LocalReaction, OutboxItem, StoredIdentity, StoredKeyPackage } from "../port.js";
 import type { LocalReceipt } from "../receiptsPort.js";
 
 export const IDB_SCHEMA_VERSION = 5;
@@ -59,9 +53,24 @@ export const WRITE_STORES = [
   "meta",
 ] as const;
 
+type UpgradeTx = Parameters<NonNullable<OpenDBCallbacks<SwitchboardDb>["upgrade"]>>[3];
+
+async function moveGroupStates(db: IDBPDatabase<SwitchboardDb>, transaction: UpgradeTx): Promise<void> {
+  const parts = db.createObjectStore("groupStateParts", { keyPath: ["conversationId", "key"] });
+  let cursor = await transaction.objectStore("conversations").openCursor();
+  while (cursor) {
+    const { groupState, ...rest } = cursor.value;
+    if (groupState !== undefined) {
+      await parts.put({ conversationId: rest.id, key: LEGACY_KEY, sealed: groupState });
+      await cursor.update({ ...rest, stateVersion: `v1:${rest.id}` });
+    }
+    cursor = await cursor.continue();
+  }
+}
+
 export function openSwitchboardDb(name: string): Promise<Db> {
   return openDB<SwitchboardDb>(name, IDB_SCHEMA_VERSION, {
-    async upgrade(db, oldVersion, _newVersion, transaction) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("identity");
         db.createObjectStore("keyPackages", { keyPath: "ref" });
@@ -82,18 +91,9 @@ export function openSwitchboardDb(name: string): Promise<Db> {
         transaction.objectStore("messages").createIndex("logOrder", ["conversationId", "seq"]);
       // 5: group states as parts (SPEC ST40, ST44). A stored state moves as it is, still
       // sealed to its conversation, to a "v1" part; its next save replaces it with the parts.
-      if (oldVersion < 5) {
-        const parts = db.createObjectStore("groupStateParts", { keyPath: ["conversationId", "key"] });
-        let cursor = await transaction.objectStore("conversations").openCursor();
-        while (cursor) {
-          const { groupState, ...rest } = cursor.value;
-          if (groupState !== undefined) {
-            await parts.put({ conversationId: rest.id, key: LEGACY_KEY, sealed: groupState });
-            await cursor.update({ ...rest, stateVersion: `v1:${rest.id}` });
-          }
-          cursor = await cursor.continue();
-        }
-      }
+      // Only IndexedDB requests are awaited, so the upgrade transaction stays open
+      // until they are done; a failed one aborts it, and the open with it.
+      if (oldVersion < 5) void moveGroupStates(db, transaction);
     },
   });
 }

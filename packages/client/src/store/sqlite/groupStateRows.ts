@@ -21,7 +21,9 @@ export function prepareGroupStateStatements(db: Database.Database) {
     put: db.prepare<[string, string, Uint8Array]>(
       "INSERT OR REPLACE INTO group_state_parts (conversation_id, key, value) VALUES (?, ?, ?)",
     ),
-    remove: db.prepare<[string, string]>("DELETE FROM group_state_parts WHERE conversation_id = ? AND key = ?"),
+    remove: db.prepare<[string, string]>(
+      "DELETE FROM group_state_parts WHERE conversation_id = ? AND key = ?",
+    ),
     removeAll: db.prepare<[string]>("DELETE FROM group_state_parts WHERE conversation_id = ?"),
   };
 }

@@ -46,7 +46,12 @@ export function describeBytes(ctx: ContractContext): void {
           kind: "putKeyPackages",
           keyPackages: [keyPackage("kp", { publicMessage: publicMessage!, privateState: privateState! })],
         },
-        { kind: "putConversation", conversation: conversation("c1", { groupState: { version: "w", parts: new Map([["core", groupState!]]) } }) },
+        {
+          kind: "putConversation",
+          conversation: conversation("c1", {
+            groupState: { version: "w", parts: new Map([["core", groupState!]]) },
+          }),
+        },
         { kind: "putOutbox", item: outboxItem("o1", "c1", { payload: payload! }) },
       ]);
       const read = await readAllBytes(store);

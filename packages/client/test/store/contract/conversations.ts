@@ -1,6 +1,6 @@
 /** Conversations: the MLS group state and where this device is in the log. */
 import { describe, expect, it } from "vitest";
-import { bytes, conversation, groupState, message } from "../fixtures.js";
+import { conversation, groupState, message } from "../fixtures.js";
 import type { ContractContext } from "./context.js";
 
 export function describeConversations(ctx: ContractContext): void {

@@ -28,7 +28,11 @@ export function describeGroupState(ctx: ContractContext): void {
       const store = ctx.store();
       await store.write([{ kind: "putConversation", conversation: conversation("c1", { groupState: v1 }) }]);
       // Its `parts` omit the unchanged "core" on purpose: an adapter that honours the delta never reads it.
-      const v2 = state("v2", [["node/1/4", bytes(3, 40)]], { base: "v1", changed: ["node/1/4"], removed: [] });
+      const v2 = state("v2", [["node/1/4", bytes(3, 40)]], {
+        base: "v1",
+        changed: ["node/1/4"],
+        removed: [],
+      });
       await store.write([
         { kind: "putConversation", conversation: conversation("c1", { groupState: v2, appliedSeq: 8 }) },
         { kind: "putMessage", message: message("c1", "m1", { seq: 8 }) },
@@ -55,14 +59,20 @@ export function describeGroupState(ctx: ContractContext): void {
       const store = ctx.store();
       await store.write([{ kind: "putConversation", conversation: conversation("c1", { groupState: v1 }) }]);
       const stale = state("v9", [["core", bytes(5, 20)]], { base: "v8", changed: [], removed: [] });
-      await store.write([{ kind: "putConversation", conversation: conversation("c1", { groupState: stale }) }]);
+      await store.write([
+        { kind: "putConversation", conversation: conversation("c1", { groupState: stale }) },
+      ]);
       expect((await store.getConversation("c1"))!.groupState).toEqual(state("v9", [["core", bytes(5, 20)]]));
     });
 
     it("[ST42] a failed batch leaves the parts and version it found", async () => {
       const store = ctx.store();
       await store.write([{ kind: "putConversation", conversation: conversation("c1", { groupState: v1 }) }]);
-      const v2 = state("v2", [["node/1/4", bytes(3, 40)]], { base: "v1", changed: ["node/1/4"], removed: [] });
+      const v2 = state("v2", [["node/1/4", bytes(3, 40)]], {
+        base: "v1",
+        changed: ["node/1/4"],
+        removed: [],
+      });
       await expect(
         store.write([
           { kind: "putConversation", conversation: conversation("c1", { groupState: v2 }) },
