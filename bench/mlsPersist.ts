@@ -19,7 +19,9 @@
  * (the decoded-state cache answers by version, so no part is read).
  * whole/msg: what the SDK did before ST40, for comparison: the whole state
  * serialized (format 1) and written as one part replacing the last.
- * commit persist: saveState + write after an empty commit (once per epoch).
+ * commit: saveState + write after an empty commit (once per epoch).
+ * cold load: getConversation + loadState of a state the cache does not hold
+ * (the first step in a conversation after the SDK opens), CPU.
  * The receiving side writes the same one row per message (test/mls/stateParts.test.ts).
  */
 import { generateKeyPairSync } from "node:crypto";
@@ -146,7 +148,9 @@ async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdenti
   }
 
   // One commit: the new epoch's parts.
+  const l0 = cpuMs();
   const fresh = raw.loadState((await store.getConversation(ID))!.groupState);
+  const coldLoadCpu = cpuMs() - l0;
   await store.write([
     { kind: "putConversation", conversation: record(engine.saveState(fresh), fresh.epoch) },
   ]);
@@ -172,6 +176,7 @@ async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdenti
     wholeWall: wholeWall / WHOLE_MESSAGES,
     commitCpu,
     commitWall,
+    coldLoadCpu,
     stateKiB,
   };
 }
@@ -222,6 +227,7 @@ try {
         ms(r.wholeWall),
         ms(r.commitCpu),
         ms(r.commitWall),
+        ms(r.coldLoadCpu),
       ].join(" "),
     );
   }
