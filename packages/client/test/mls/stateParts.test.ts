@@ -4,6 +4,7 @@
  * commit writes the new epoch; no part holds the identity key; a migrated
  * whole blob loads and is replaced by parts on its next save.
  */
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import type { GroupEngine, GroupState } from "../../src/mls/index.js";
@@ -181,4 +182,41 @@ describe("group state parts", () => {
     const badNode = new Map([...stored.parts, [`node/${bob.state.epoch}/99999`, new Uint8Array([0])]]);
     expect(thrownCode(() => engine.loadState({ version: "y", parts: badNode }))).toBe("MLS_INVALID_STATE");
   });
+
+  it("[ST40] any order of messages, late messages and commits: the stored parts load as the state", async () => {
+    type Step = "alice" | "carol" | "bob" | "commit" | "late";
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Step>("alice", "carol", "bob", "commit", "late"), { maxLength: 12 }),
+        async (steps) => {
+          const { alice, bob, carol } = await trio();
+          const store = new PartsStore();
+          store.put(engine.saveState(bob.state));
+          let late: Uint8Array | undefined;
+          for (const step of steps) {
+            if (step === "alice") await bob.receive(await alice.send("a"));
+            else if (step === "carol") await bob.receive(await carol.send("c"));
+            else if (step === "bob") await carol.receive(await bob.send("b"));
+            else if (step === "commit") {
+              late = await carol.send("sent before the commit");
+              const commit = await engine.createCommit(alice.identity, alice.state, {
+                add: [],
+                removeDeviceIds: [],
+              });
+              alice.state = commit.newState;
+              await bob.applyCommit(commit.commit);
+              await carol.applyCommit(commit.commit);
+            } else if (late !== undefined) {
+              await bob.receive(late); // from the past epoch
+              late = undefined;
+            }
+            store.put(engine.saveState(bob.state));
+            expect(store.lastWrite.kind).toBe("delta");
+          }
+          expect(whole(engine.loadState(store.get()))).toEqual(whole(bob.state));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 60_000);
 });
