@@ -10,7 +10,6 @@
 import { groupStateWrites, type StoredGroupState } from "../groupStateParts.js";
 import type { LocalConversation } from "../port.js";
 import type { KeyWrap } from "./keyWrap.js";
-import type { Db } from "./schema.js";
 
 /** A conversation record as stored since version 5: the state's version, its parts apart. */
 export type IdbConversation = Omit<LocalConversation, "groupState"> & {
@@ -66,15 +65,14 @@ export async function prepareGroupState(
   };
 }
 
-/** The stored parts of a conversation, unsealed. */
-export async function readGroupState(
-  db: Db,
+/** A conversation's stored parts (read in the same transaction as its record), unsealed. */
+export async function unsealGroupState(
   wrap: KeyWrap,
-  conversationId: string,
   version: string,
+  stored: IdbGroupStatePart[],
 ): Promise<StoredGroupState> {
   const parts = new Map<string, Uint8Array>();
-  for (const part of await db.getAll("groupStateParts", partsOf(conversationId)))
-    parts.set(part.key, await wrap.open(part.sealed, partRecord(conversationId, part.key)));
+  for (const part of stored)
+    parts.set(part.key, await wrap.open(part.sealed, partRecord(part.conversationId, part.key)));
   return { version, parts };
 }

@@ -34,8 +34,9 @@ import {
   StaleGroupState,
   partsOf,
   prepareGroupState,
-  readGroupState,
+  unsealGroupState,
   type IdbConversation,
+  type IdbGroupStatePart,
   type PreparedGroupState,
 } from "./groupStateParts.js";
 import { openSwitchboardDb, WRITE_STORES, type Db, type SwitchboardDb } from "./schema.js";
@@ -240,9 +241,12 @@ export async function openIndexedDbLocalStore(
     ...stored,
     privateState: await wrap.open(stored.privateState, record.keyPackage(stored.ref)),
   });
-  const unsealConversation = async (stored: IdbConversation): Promise<LocalConversation> => {
+  const unsealConversation = async (
+    stored: IdbConversation,
+    parts: IdbGroupStatePart[],
+  ): Promise<LocalConversation> => {
     const { stateVersion, groupState: _moved, ...conversation } = stored;
-    return { ...conversation, groupState: await readGroupState(open(), wrap, stored.id, stateVersion) };
+    return { ...conversation, groupState: await unsealGroupState(wrap, stateVersion, parts) };
   };
 
   return {
@@ -270,12 +274,25 @@ export async function openIndexedDbLocalStore(
         .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     },
     async getConversation(id) {
-      const stored = await open().get("conversations", id);
-      return stored && unsealConversation(stored);
+      // One transaction: the record and the parts of the same state.
+      const tx = open().transaction(["conversations", "groupStateParts"]);
+      const stored = await tx.objectStore("conversations").get(id);
+      const parts = stored && (await tx.objectStore("groupStateParts").getAll(partsOf(id)));
+      await tx.done;
+      return stored && unsealConversation(stored, parts!);
     },
     async listConversations() {
-      const stored = (await open().getAll("conversations")).sort(compareConversations);
-      return Promise.all(stored.map(unsealConversation));
+      const tx = open().transaction(["conversations", "groupStateParts"]);
+      const stored = (await tx.objectStore("conversations").getAll()).sort(compareConversations);
+      const parts = await tx.objectStore("groupStateParts").getAll();
+      await tx.done;
+      const byConversation = new Map<string, IdbGroupStatePart[]>();
+      for (const part of parts) {
+        const list = byConversation.get(part.conversationId) ?? [];
+        list.push(part);
+        byConversation.set(part.conversationId, list);
+      }
+      return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id) ?? [])));
     },
     async hasMessage(conversationId, id) {
       return (await open().getKey("messages", [conversationId, id])) !== undefined;
