@@ -2,7 +2,11 @@
  * Client MLS state persistence per message (issue 18, SPEC ST40-ST45).
  *
  *   node --import tsx bench/mlsPersist.ts                      groups of 100 and 1,000 devices
- *   node --import tsx bench/mlsPersist.ts --sizes=100,1000,10000
+ *   node --stack-size=4000 --import tsx bench/mlsPersist.ts --sizes=100,1000,10000
+ *
+ * 10,000 devices needs the larger stack: ts-mls 1.6.4 encodes a vector
+ * through one closure per element, called recursively, and a ratchet tree
+ * of 20,000 nodes (or 10,000 Add proposals) overflows V8's default stack.
  *
  * Per group size: one device creates the group with everyone in one commit,
  * then makes two empty commits (so ts-mls's past-epoch receiver data holds
