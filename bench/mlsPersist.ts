@@ -200,11 +200,13 @@ console.log(
     "row B",
     "persist/msg",
     "(wall)",
+    "of it save",
     "load/msg",
     "whole/msg",
     "(wall)",
     "commit",
     "(wall)",
+    "cold load",
   ]
     .map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(11)))
     .join(" "),
