@@ -128,7 +128,10 @@ async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdenti
     persistCpu += cpuMs() - c0;
     lastBytes = (saved.delta?.changed ?? []).reduce((n, key) => n + saved.parts.get(key)!.length, 0);
   }
+  const l0 = cpuMs();
   const stored = (await store.getConversation(ID))!;
+  raw.loadState(stored.groupState); // no cache: every part read and decoded
+  const coldLoadCpu = cpuMs() - l0;
   const stateKiB = groupStateSize(stored.groupState) / 1024;
 
   // Before ST40: the whole state, serialized and written for every message.
@@ -152,9 +155,7 @@ async function measure(raw: GroupEngine, store: LocalStore, sender: DeviceIdenti
   }
 
   // One commit: the new epoch's parts.
-  const l0 = cpuMs();
   const fresh = raw.loadState((await store.getConversation(ID))!.groupState);
-  const coldLoadCpu = cpuMs() - l0;
   await store.write([
     { kind: "putConversation", conversation: record(engine.saveState(fresh), fresh.epoch) },
   ]);
