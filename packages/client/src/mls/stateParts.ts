@@ -2,10 +2,13 @@
  * The incremental stored form of a group state (SPEC ST40-ST44): parts a
  * LocalStore keeps by key, so that a step writes only what it changed.
  *
- * - "core": everything but the secret trees (ratchet tree, group context,
- *   key schedule, private path, pending proposals, and the past epochs'
- *   receiver data without their secret trees). Changes on commits and
- *   proposals: written once per epoch.
+ * - "core": everything but the trees (group context, key schedule, private
+ *   path, pending proposals, and the past epochs' receiver data without
+ *   their trees). Small; changes on commits and proposals.
+ * - "ratchet/<epoch>": the ratchet tree of the current epoch or of a past
+ *   one ts-mls keeps. Nodes are encoded one by one and their bytes kept with
+ *   the node, so a new epoch's tree (which shares every node but the
+ *   committer's path with the last) costs a copy, not an encoding.
  * - "tree/<epoch>": the secret tree of the current epoch, or of a past epoch
  *   ts-mls keeps to read late messages, as it was when first saved.
  * - "node/<epoch>/<index>": a secret-tree node that changed since: a
@@ -20,15 +23,26 @@
  * device's signature key (ST43).
  */
 import { decodeGroupState, encodeGroupState } from "ts-mls";
-import type { ClientConfig, ClientState, GenerationSecret, SecretTree, SecretTreeNode } from "ts-mls";
+import type {
+  ClientConfig,
+  ClientState,
+  GenerationSecret,
+  Node,
+  RatchetTree,
+  SecretTree,
+  SecretTreeNode,
+} from "ts-mls";
 import type { StoredGroupState } from "../store/groupStateParts.js";
 import { MlsEngineError } from "./errors.js";
 import { EngineGroupState, deserializeGroupState } from "./state.js";
+import { decodeRatchetNode, encodeRatchetNode } from "./tsMlsInternals.js";
 
 const CORE_FORMAT = 2;
 export const CORE_PART = "core";
 export const LEGACY_PART = "v1";
 const TREE = "tree/";
+const RATCHET = "ratchet/";
+const ratchetKey = (epoch: bigint) => `${RATCHET}${epoch}`;
 const NODE = "node/";
 const treeKey = (epoch: bigint) => `${TREE}${epoch}`;
 const nodeKey = (epoch: bigint, index: number) => `${NODE}${epoch}/${index}`;
@@ -43,6 +57,8 @@ export interface StoredLayout {
   readonly coreRefs: readonly unknown[];
   /** Each epoch's secret tree as of this layout. */
   readonly trees: ReadonlyMap<bigint, SecretTree>;
+  /** Each epoch's ratchet tree. */
+  readonly ratchets: ReadonlyMap<bigint, RatchetTree>;
 }
 
 // Versions: a random per-process prefix and a counter, so no two saved states share one.
@@ -61,18 +77,24 @@ function treesOf(client: ClientState): Map<bigint, SecretTree> {
   return trees;
 }
 
+function ratchetsOf(client: ClientState): Map<bigint, RatchetTree> {
+  const trees = new Map<bigint, RatchetTree>();
+  for (const [epoch, data] of client.historicalReceiverData) trees.set(epoch, data.ratchetTree);
+  trees.set(client.groupContext.epoch, client.ratchetTree);
+  return trees;
+}
+
 function coreRefsOf(client: ClientState): unknown[] {
   const refs: unknown[] = [
     client.groupContext,
     client.keySchedule,
-    client.ratchetTree,
     client.privatePath,
     client.unappliedProposals,
     client.confirmationTag,
     client.groupActiveState,
   ];
   for (const [epoch, data] of client.historicalReceiverData)
-    refs.push(epoch, data.ratchetTree, data.groupContext, data.senderDataSecret, data.resumptionPsk);
+    refs.push(epoch, data.groupContext, data.senderDataSecret, data.resumptionPsk);
   return refs;
 }
 
@@ -107,6 +129,16 @@ export function saveParts(state: EngineGroupState): StoredGroupState {
     CORE_PART,
     baseCore !== undefined && sameRefs(base!.coreRefs, coreRefs) ? baseCore : encodeCore(client),
   );
+  const ratchets = ratchetsOf(client);
+  for (const [epoch, ratchet] of ratchets) {
+    const baseRatchet = base?.parts.get(ratchetKey(epoch));
+    parts.set(
+      ratchetKey(epoch),
+      baseRatchet !== undefined && base!.ratchets.get(epoch) === ratchet
+        ? baseRatchet
+        : encodeRatchet(ratchet),
+    );
+  }
   const trees = treesOf(client);
   const carried = new Set<string>();
   for (const [epoch, tree] of trees) {
@@ -130,7 +162,7 @@ export function saveParts(state: EngineGroupState): StoredGroupState {
     }
   }
   const version = nextVersion();
-  state.storedLayout = { client, version, parts, coreRefs, trees };
+  state.storedLayout = { client, version, parts, coreRefs, trees, ratchets };
   if (base === undefined || base.parts.has(LEGACY_PART)) return { version, parts };
   const changed = [...parts.keys()].filter((key) => parts.get(key) !== base.parts.get(key));
   const removed = [...base.parts.keys()].filter((key) => !parts.has(key));
@@ -149,6 +181,7 @@ export function loadParts(stored: StoredGroupState, clientConfig: ClientConfig):
       parts: stored.parts,
       coreRefs: [],
       trees: new Map(),
+      ratchets: new Map(),
     };
     return state;
   }
@@ -163,11 +196,14 @@ export function loadParts(stored: StoredGroupState, clientConfig: ClientConfig):
   if (decoded === undefined || decoded[1] !== coreBytes.length - 1) throw corrupt();
   const core = decoded[0];
   const trees = new Map<bigint, SecretTree>();
+  const ratchets = new Map<bigint, RatchetTree>();
   const epochs = [...core.historicalReceiverData.keys(), core.groupContext.epoch];
   for (const epoch of epochs) {
     const bytes = stored.parts.get(treeKey(epoch));
-    if (bytes === undefined) throw corrupt();
+    const ratchet = stored.parts.get(ratchetKey(epoch));
+    if (bytes === undefined || ratchet === undefined) throw corrupt();
     trees.set(epoch, decodeTree(bytes));
+    ratchets.set(epoch, decodeRatchet(ratchet));
   }
   for (const [key, value] of stored.parts) {
     if (!key.startsWith(NODE)) continue;
@@ -179,10 +215,11 @@ export function loadParts(stored: StoredGroupState, clientConfig: ClientConfig):
   }
   const historical: Historical = new Map();
   for (const [epoch, data] of core.historicalReceiverData)
-    historical.set(epoch, { ...data, secretTree: trees.get(epoch)! });
+    historical.set(epoch, { ...data, secretTree: trees.get(epoch)!, ratchetTree: ratchets.get(epoch)! });
   const client: ClientState = {
     ...core,
     secretTree: trees.get(core.groupContext.epoch)!,
+    ratchetTree: ratchets.get(core.groupContext.epoch)!,
     historicalReceiverData: historical,
     clientConfig,
   };
@@ -193,6 +230,7 @@ export function loadParts(stored: StoredGroupState, clientConfig: ClientConfig):
     parts: stored.parts,
     coreRefs: coreRefsOf(client),
     trees: treesOf(client),
+    ratchets: ratchetsOf(client),
   };
   return state;
 }
@@ -206,9 +244,13 @@ function corrupt(cause?: unknown): MlsEngineError {
 // generation secret: u16 len secret | u32 generation | u32 count | count x (u32 generation, u16 len secret)
 
 class Writer {
-  bytes = new Uint8Array(256);
-  view = new DataView(this.bytes.buffer);
+  bytes: Uint8Array;
+  view: DataView;
   at = 0;
+  constructor(size = 256) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
   room(n: number): void {
     if (this.at + n <= this.bytes.length) return;
     const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
@@ -232,8 +274,13 @@ class Writer {
     this.bytes.set(v, this.at + 2);
     this.at += 2 + v.length;
   }
+  raw(v: Uint8Array): void {
+    this.room(v.length);
+    this.bytes.set(v, this.at);
+    this.at += v.length;
+  }
   done(): Uint8Array {
-    return this.bytes.slice(0, this.at);
+    return this.at === this.bytes.length ? this.bytes : this.bytes.slice(0, this.at);
   }
 }
 
@@ -267,6 +314,64 @@ class Reader {
   end(): void {
     if (this.at !== this.bytes.length) throw corrupt();
   }
+}
+
+/** Each ratchet-tree node's encoding, kept while the node lives: ts-mls's trees share unchanged nodes. */
+const nodeBytes = new WeakMap<Node, Uint8Array>();
+
+function ratchetNodeBytes(node: Node): Uint8Array {
+  let bytes = nodeBytes.get(node);
+  if (bytes === undefined) {
+    bytes = encodeRatchetNode(node);
+    nodeBytes.set(node, bytes);
+  }
+  return bytes;
+}
+
+/** ratchet tree: u32 count | count x (u8 present | u32 len | ts-mls Node) */
+export function encodeRatchet(tree: RatchetTree): Uint8Array {
+  const encoded = tree.map((node) => (node === undefined ? undefined : ratchetNodeBytes(node)));
+  const size = 4 + encoded.reduce((n, bytes) => n + 1 + (bytes === undefined ? 0 : 4 + bytes.length), 0);
+  const w = new Writer(size);
+  w.u32(tree.length);
+  for (const bytes of encoded) {
+    if (bytes === undefined) {
+      w.u8(0);
+      continue;
+    }
+    w.u8(1);
+    w.u32(bytes.length);
+    w.raw(bytes);
+  }
+  return w.done();
+}
+
+function decodeRatchet(bytes: Uint8Array): RatchetTree {
+  const r = new Reader(bytes);
+  const length = r.u32();
+  if (length > bytes.length) throw corrupt();
+  const tree: RatchetTree = new Array<Node | undefined>(length);
+  for (let i = 0; i < length; i++) {
+    if (r.u8() === 0) {
+      tree[i] = undefined; // a blank node, not a hole
+      continue;
+    }
+    const size = r.u32();
+    r.need(size);
+    const own = bytes.slice(r.at, r.at + size);
+    r.at += size;
+    let decoded: ReturnType<typeof decodeRatchetNode>;
+    try {
+      decoded = decodeRatchetNode(own, 0);
+    } catch (e) {
+      throw corrupt(e);
+    }
+    if (decoded === undefined || decoded[1] !== size) throw corrupt();
+    tree[i] = decoded[0];
+    nodeBytes.set(decoded[0], own);
+  }
+  r.end();
+  return tree;
 }
 
 function writeSecret(w: Writer, s: GenerationSecret): void {

@@ -112,7 +112,7 @@ describe("group state parts", () => {
     expect(whole(engine.loadState(store.get()))).toEqual(whole(bob.state));
   });
 
-  it("[ST41] a commit writes the new epoch's core and tree, and drops rows of epochs ts-mls forgot", async () => {
+  it("[ST41] a commit writes the new epoch's core and trees, and drops rows of epochs ts-mls forgot", async () => {
     const { alice, bob } = await trio();
     const store = new PartsStore();
     store.put(engine.saveState(bob.state));
@@ -124,11 +124,16 @@ describe("group state parts", () => {
       await bob.applyCommit(commit.commit);
       store.put(engine.saveState(bob.state));
       expect(store.lastWrite.kind).toBe("delta");
-      expect(store.lastWrite.keys.sort()).toEqual(["core", `tree/${bob.state.epoch}`]);
+      expect(store.lastWrite.keys.sort()).toEqual([
+        "core",
+        `ratchet/${bob.state.epoch}`,
+        `tree/${bob.state.epoch}`,
+      ]);
     }
     // ts-mls keeps 4 past epochs: the stored trees are those and the current one, no more.
     const trees = [...store.parts.keys()].filter((key) => key.startsWith("tree/"));
     expect(trees.length).toBe(5);
+    expect([...store.parts.keys()].filter((key) => key.startsWith("ratchet/")).length).toBe(5);
     expect(whole(engine.loadState(store.get()))).toEqual(whole(bob.state));
   });
 
