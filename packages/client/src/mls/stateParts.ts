@@ -101,14 +101,24 @@ function coreRefsOf(client: ClientState): unknown[] {
 const sameRefs = (a: readonly unknown[], b: readonly unknown[]) =>
   a.length === b.length && a.every((value, i) => value === b[i]);
 
+/**
+ * What "core" holds in place of a ratchet tree (its own part): ts-mls
+ * decodes no empty tree, so one node of it (the first non-blank one).
+ */
+function placeholder(tree: RatchetTree): RatchetTree {
+  const node = tree.find((n) => n !== undefined);
+  return node === undefined ? [] : [node];
+}
+
 function encodeCore(client: ClientState): Uint8Array {
   const historical: Historical = new Map();
   for (const [epoch, data] of client.historicalReceiverData)
-    historical.set(epoch, { ...data, secretTree: [] });
+    historical.set(epoch, { ...data, secretTree: [], ratchetTree: placeholder(data.ratchetTree) });
   const body = encodeGroupState({
     ...client,
     signaturePrivateKey: new Uint8Array(0),
     secretTree: [],
+    ratchetTree: placeholder(client.ratchetTree),
     historicalReceiverData: historical,
   });
   const out = new Uint8Array(1 + body.length);

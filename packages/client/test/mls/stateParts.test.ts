@@ -113,7 +113,7 @@ describe("group state parts", () => {
   });
 
   it("[ST41] a commit writes the new epoch's core and trees, and drops rows of epochs ts-mls forgot", async () => {
-    const { alice, bob } = await trio();
+    const { alice, bob, carol } = await trio();
     const store = new PartsStore();
     store.put(engine.saveState(bob.state));
     for (let i = 0; i < 6; i++) {
@@ -134,6 +134,11 @@ describe("group state parts", () => {
     const trees = [...store.parts.keys()].filter((key) => key.startsWith("tree/"));
     expect(trees.length).toBe(5);
     expect([...store.parts.keys()].filter((key) => key.startsWith("ratchet/")).length).toBe(5);
+    // The ratchet trees are in their own parts: "core" holds one node (alice's, the first), not carol's.
+    expect(contains(store.parts.get("core")!, carol.identity.signaturePublicKey)).toBe(false);
+    expect(contains(store.parts.get(`ratchet/${bob.state.epoch}`)!, alice.identity.signaturePublicKey)).toBe(
+      true,
+    );
     expect(whole(engine.loadState(store.get()))).toEqual(whole(bob.state));
   });
 
