@@ -76,3 +76,14 @@ export async function unsealGroupState(
     parts.set(part.key, await wrap.open(part.sealed, partRecord(part.conversationId, part.key)));
   return { version, parts };
 }
+
+/** Every stored part, by conversation. */
+export function partsByConversation(parts: IdbGroupStatePart[]): Map<string, IdbGroupStatePart[]> {
+  const byConversation = new Map<string, IdbGroupStatePart[]>();
+  for (const part of parts) {
+    const list = byConversation.get(part.conversationId) ?? [];
+    list.push(part);
+    byConversation.set(part.conversationId, list);
+  }
+  return byConversation;
+}

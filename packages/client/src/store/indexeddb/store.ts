@@ -33,6 +33,7 @@ import { generateWrappingKey, keyWrap, type KeyWrap } from "./keyWrap.js";
 import {
   StaleGroupState,
   partsOf,
+  partsByConversation,
   prepareGroupState,
   unsealGroupState,
   type IdbConversation,
@@ -286,12 +287,7 @@ export async function openIndexedDbLocalStore(
       const stored = (await tx.objectStore("conversations").getAll()).sort(compareConversations);
       const parts = await tx.objectStore("groupStateParts").getAll();
       await tx.done;
-      const byConversation = new Map<string, IdbGroupStatePart[]>();
-      for (const part of parts) {
-        const list = byConversation.get(part.conversationId) ?? [];
-        list.push(part);
-        byConversation.set(part.conversationId, list);
-      }
+      const byConversation = partsByConversation(parts);
       return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id) ?? [])));
     },
     async hasMessage(conversationId, id) {
