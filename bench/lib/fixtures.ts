@@ -85,7 +85,7 @@ export async function makeConversations(
     // Receivers join through their Welcomes (a sync reads the inbox).
     for (const o of others) await o.client.sync();
     const conversation = (await sender.client.conversations()).find((x) => x.id === id)!;
-    let state = engine.deserialize(conversation.groupState);
+    let state = engine.loadState(conversation.groupState);
     const identity = sender.identity;
     const plaintext = new Uint8Array(Math.max(1, options.payloadBytes - CIPHERTEXT_OVERHEAD)).fill(0x61);
     const payloads: Uint8Array[] = [];

@@ -201,7 +201,7 @@ export class SwitchboardClient {
       // have learnt a direct chat's kind from the hub yet when it declines.
       leave: async (id) => {
         const c = await store.getConversation(id);
-        if (c?.active && engine.settings(engine.deserialize(c.groupState)) !== undefined)
+        if (c?.active && engine.settings(engine.loadState(c.groupState)) !== undefined)
           await this.groups.leave(id);
       },
     });
@@ -679,7 +679,7 @@ export class SwitchboardClient {
     kind: "direct" | "group",
     title: string,
     peer: string | null,
-    state: Parameters<GroupEngine["serialize"]>[0],
+    state: Parameters<GroupEngine["saveState"]>[0],
   ): Promise<void> {
     const fields = { id, kind, title, peer };
     const conversation = newConversation(this.options.engine, fields, this.address, state, this.clock());

@@ -21,6 +21,7 @@ export type {
   StoredIdentity,
 } from "./store/port.js";
 export type { RecentListing } from "./store/recentPort.js";
+export type { StoredGroupState, GroupStateDelta } from "./store/groupStateParts.js";
 export type { SentChange } from "./conversations/messaging.js";
 export type { ContentNotice } from "./conversations/incomingContent.js";
 export type { GroupEvent } from "./conversations/groups/events.js";

@@ -186,7 +186,7 @@ describe.skipIf(missing !== undefined)("a cluster of hub nodes on PostgreSQL and
         [alice, bob].map(async (d) => {
           const identity = (await d.store.getIdentity())!;
           const conversation = (await d.store.getConversation(group))!;
-          const pending = await engine.createCommit(identity, engine.deserialize(conversation.groupState), {
+          const pending = await engine.createCommit(identity, engine.loadState(conversation.groupState), {
             add: [],
             removeDeviceIds: [],
           });

@@ -129,7 +129,7 @@ export class Applier {
         title: existing?.title ?? "",
         peer: null,
         participants,
-        groupState: engine.serialize(joined.state),
+        groupState: engine.saveState(joined.state),
         epoch: joined.state.epoch,
         appliedSeq: Number(item.seq),
         active: true,
@@ -193,7 +193,7 @@ export class Applier {
       await store.write([{ kind: "putConversation", conversation }]);
       return conversation;
     }
-    const before = engine.deserialize(conversation.groupState);
+    const before = engine.loadState(conversation.groupState);
     const membersBefore = engine.members(before);
     const settingsBefore = engine.settings(before);
     const result = await engine.process(identity, before, entry.payload);
@@ -206,7 +206,7 @@ export class Applier {
     } else {
       next = {
         ...titled,
-        groupState: engine.serialize(result.newState),
+        groupState: engine.saveState(result.newState),
         epoch: result.newState.epoch,
         participants: participantsOf(engine, result.newState),
       };
@@ -246,9 +246,9 @@ export class Applier {
       await store.write([{ kind: "putConversation", conversation }]);
       return conversation;
     }
-    const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
+    const result = await engine.process(identity, engine.loadState(conversation.groupState), entry.payload);
     if (result.kind !== "proposal") throw new Error("expected a proposal");
-    const next: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
+    const next: LocalConversation = { ...conversation, groupState: engine.saveState(result.newState) };
     await store.write([{ kind: "putConversation", conversation: next }]);
     if (result.byMember) this.deps.onLeaveProposal(conversation.id);
     return next;
@@ -265,9 +265,9 @@ export class Applier {
       await store.write([{ kind: "putConversation", conversation }]);
       return conversation;
     }
-    const result = await engine.process(identity, engine.deserialize(conversation.groupState), entry.payload);
+    const result = await engine.process(identity, engine.loadState(conversation.groupState), entry.payload);
     if (result.kind !== "application") throw new Error("expected an application message");
-    const advanced: LocalConversation = { ...conversation, groupState: engine.serialize(result.newState) };
+    const advanced: LocalConversation = { ...conversation, groupState: engine.saveState(result.newState) };
     const interpreted = interpretContent(result.plaintext, {
       senderAddress: result.sender.address,
       conversationId: conversation.id,

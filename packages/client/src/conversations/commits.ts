@@ -80,7 +80,7 @@ export class Committer {
   async commitPendingRemovals(conversationId: string): Promise<CommitOutcome> {
     return this.commitChange(conversationId, async (conversation) => {
       const engine = this.deps.engine;
-      const pending = engine.pendingRemovals(engine.deserialize(conversation.groupState));
+      const pending = engine.pendingRemovals(engine.loadState(conversation.groupState));
       // A device cannot commit its own removal (RFC 9420 §12.2): another member will.
       if (pending.length === 0 || pending.includes(this.deps.identity().deviceId)) return null;
       return { add: [], removeDeviceIds: [] };
@@ -95,7 +95,7 @@ export class Committer {
         const engine = this.deps.engine;
         const wanted = await change(conversation);
         if (wanted === null) return { done: null };
-        const before = engine.deserialize(conversation.groupState);
+        const before = engine.loadState(conversation.groupState);
         const pending = await engine
           .createCommit(this.deps.identity(), before, wanted)
           .catch((err: unknown) => {
@@ -123,7 +123,7 @@ export class Committer {
         const settingsAfter = engine.settings(pending.newState);
         const next: LocalConversation = {
           ...conversation,
-          groupState: engine.serialize(pending.newState),
+          groupState: engine.saveState(pending.newState),
           epoch: pending.newState.epoch,
           participants: participantsOf(engine, pending.newState),
           updatedAt: this.deps.clock(),

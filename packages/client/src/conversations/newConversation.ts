@@ -6,13 +6,13 @@ export function newConversation(
   engine: GroupEngine,
   fields: Pick<LocalConversation, "id" | "kind" | "title" | "peer">,
   me: string,
-  state: Parameters<GroupEngine["serialize"]>[0],
+  state: Parameters<GroupEngine["saveState"]>[0],
   now: number,
 ): LocalConversation {
   return {
     ...fields,
     participants: [me],
-    groupState: engine.serialize(state),
+    groupState: engine.saveState(state),
     epoch: state.epoch,
     appliedSeq: 0,
     active: true,

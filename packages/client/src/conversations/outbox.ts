@@ -89,7 +89,7 @@ export class Outbox {
       const identity = this.deps.identity();
       const { message: payload, newState } = await engine.encrypt(
         identity,
-        engine.deserialize(conversation.groupState),
+        engine.loadState(conversation.groupState),
         outgoing.plaintext,
       );
       const item: OutboxItem = {
@@ -103,7 +103,7 @@ export class Outbox {
       await this.deps.store.write([
         {
           kind: "putConversation",
-          conversation: { ...conversation, groupState: engine.serialize(newState), updatedAt: now },
+          conversation: { ...conversation, groupState: engine.saveState(newState), updatedAt: now },
         },
         ...outgoing.writes,
         { kind: "putOutbox", item },

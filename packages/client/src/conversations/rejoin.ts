@@ -53,7 +53,7 @@ export async function rejoinConversation(
     }
     const rejoined: LocalConversation = {
       ...conversation,
-      groupState: deps.engine.serialize(pending.newState),
+      groupState: deps.engine.saveState(pending.newState),
       epoch: pending.newState.epoch,
       participants: participantsOf(deps.engine, pending.newState),
       appliedSeq: seq,

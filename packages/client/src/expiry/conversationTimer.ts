@@ -5,9 +5,9 @@ import type { LocalConversation } from "../store/port.js";
 import { decodeTimer } from "./timer.js";
 
 export function conversationTimer(
-  engine: Pick<GroupEngine, "deserialize" | "groupExtension">,
+  engine: Pick<GroupEngine, "loadState" | "groupExtension">,
   conversation: LocalConversation,
 ): number | null {
   if (!conversation.active) return null;
-  return decodeTimer(engine.groupExtension(engine.deserialize(conversation.groupState), TIMER_EXTENSION));
+  return decodeTimer(engine.groupExtension(engine.loadState(conversation.groupState), TIMER_EXTENSION));
 }

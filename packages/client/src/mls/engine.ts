@@ -24,6 +24,7 @@
  */
 
 import type { GroupSettingsValue } from "@switchboard/protocol";
+import type { StoredGroupState } from "../store/groupStateParts.js";
 
 /** The long-term identity of this device. */
 export interface DeviceIdentity {
@@ -212,6 +213,16 @@ export interface GroupEngine {
   /** The devices that pending proposals remove (empty when none are pending). */
   pendingRemovals(state: GroupState): string[];
 
+  /** The whole state as one blob (format 1): for tests and tools; the SDK stores saveState's parts. */
   serialize(state: GroupState): Uint8Array;
   deserialize(bytes: Uint8Array): GroupState;
+
+  /**
+   * [ST40] The state as stored parts, with a delta against the state it was
+   * derived from (its last saved or loaded ancestor), so that the store
+   * writes only what changed (ST41, ST42).
+   */
+  saveState(state: GroupState): StoredGroupState;
+  /** [ST40] The state a saveState (or a migrated whole blob, ST44) stored. */
+  loadState(stored: StoredGroupState): GroupState;
 }

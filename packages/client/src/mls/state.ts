@@ -11,6 +11,7 @@
 import { decodeGroupState, encodeGroupState, zeroOutUint8Array } from "ts-mls";
 import type { ClientConfig, ClientState, PrivateKeyPackage } from "ts-mls";
 import type { GroupState } from "./engine.js";
+import type { StoredLayout } from "./stateParts.js";
 import { MlsEngineError } from "./errors.js";
 
 const GROUP_STATE_FORMAT = 1;
@@ -22,6 +23,11 @@ export class EngineGroupState implements GroupState {
   #retired: Uint8Array[];
   #predecessor: EngineGroupState | undefined;
   #superseded = false;
+  /**
+   * The stored form this state was saved as or loaded from, else its
+   * predecessor's: what an incremental save diffs against (stateParts.ts).
+   */
+  storedLayout: StoredLayout | undefined;
 
   /**
    * `retired`: secrets the predecessor state consumed (ts-mls's `consumed`).
@@ -39,6 +45,7 @@ export class EngineGroupState implements GroupState {
     this.epoch = Number(client.groupContext.epoch);
     this.#retired = retired;
     this.#predecessor = predecessor;
+    this.storedLayout = predecessor?.storedLayout;
   }
 
   /** Make this the live state: wipe what its predecessor used, and retire the predecessor. */

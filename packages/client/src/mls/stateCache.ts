@@ -5,6 +5,11 @@
  * "load+save"), so the engine hands back the state it already has when the
  * bytes are the ones it last produced or decoded.
  *
+ * Stored parts (saveState/loadState, SPEC ST40) are cached by their
+ * version, which names one exact state: a profile with hundreds of
+ * conversations decodes a group's state when it is first used, and keeps
+ * at most `capacity` decoded (ST45).
+ *
  * Safe with ts-mls's one-way states: the SDK only ever reads back the bytes
  * of the newest persisted state, never those of a state a newer one was
  * derived from and used.
@@ -30,7 +35,28 @@ export function withStateCache(engine: GroupEngine, capacity = 64): GroupEngine 
     entries.push({ bytes, state });
     if (entries.length > capacity) entries.shift();
   };
+  const versions = new Map<string, GroupState>(); // least recently used first
+  const rememberVersion = (version: string, state: GroupState) => {
+    versions.delete(version);
+    versions.set(version, state);
+    if (versions.size > capacity) versions.delete(versions.keys().next().value!);
+  };
   return {
+    saveState(state) {
+      const stored = engine.saveState(state);
+      rememberVersion(stored.version, state);
+      return stored;
+    },
+    loadState(stored) {
+      const hit = versions.get(stored.version);
+      if (hit !== undefined) {
+        rememberVersion(stored.version, hit);
+        return hit;
+      }
+      const state = engine.loadState(stored);
+      rememberVersion(stored.version, state);
+      return state;
+    },
     generateKeyPackage: (identity, options) => engine.generateKeyPackage(identity, options),
     createGroup: (identity, groupId, options) => engine.createGroup(identity, groupId, options),
     createCommit: (identity, state, change) => engine.createCommit(identity, state, change),

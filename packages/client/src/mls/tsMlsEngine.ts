@@ -61,6 +61,8 @@ import {
   serializeGroupState,
   withSigner,
 } from "./state.js";
+import { loadParts, saveParts } from "./stateParts.js";
+import type { StoredGroupState } from "../store/groupStateParts.js";
 import { decodeMessage, decodeMessageOf, encodePrivateMessage, encodeWelcome } from "./wire.js";
 
 export const CIPHERSUITE: CiphersuiteName = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
@@ -307,6 +309,14 @@ class TsMlsEngine implements GroupEngine {
 
   deserialize(bytes: Uint8Array): GroupState {
     return deserializeGroupState(bytes, this.config);
+  }
+
+  saveState(state: GroupState): StoredGroupState {
+    return saveParts(asEngineState(state));
+  }
+
+  loadState(stored: StoredGroupState): GroupState {
+    return loadParts(stored, this.config);
   }
 
   /** A state ready for an operation by `identity`: checked, adopted, with the signing key attached. */

@@ -11,3 +11,5 @@ export { senderFromExtension } from "ts-mls/publicMessage.js";
 export { makeKeyPackageRef } from "ts-mls/keyPackage.js";
 export { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
 export { extensionTypeToNumber } from "ts-mls/extension.js";
+// One ratchet-tree node at a time, so a stored tree reuses the bytes of the nodes an epoch kept (stateParts.ts).
+export { encodeNode as encodeRatchetNode, decodeNode as decodeRatchetNode } from "ts-mls/ratchetTree.js";

@@ -30,11 +30,11 @@ export async function sendEphemeral(
     const { engine } = deps;
     const { message, newState } = await engine.encrypt(
       deps.identity(),
-      engine.deserialize(conversation.groupState),
+      engine.loadState(conversation.groupState),
       plaintext,
     );
     await deps.store.write([
-      { kind: "putConversation", conversation: { ...conversation, groupState: engine.serialize(newState) } },
+      { kind: "putConversation", conversation: { ...conversation, groupState: engine.saveState(newState) } },
     ]);
     return message;
   });
@@ -58,7 +58,7 @@ export function receiveEphemeral(
     try {
       result = await engine.process(
         deps.identity(),
-        engine.deserialize(conversation.groupState),
+        engine.loadState(conversation.groupState),
         pushed.payload,
       );
     } catch {
@@ -68,7 +68,7 @@ export function receiveEphemeral(
     await deps.store.write([
       {
         kind: "putConversation",
-        conversation: { ...conversation, groupState: engine.serialize(result.newState) },
+        conversation: { ...conversation, groupState: engine.saveState(result.newState) },
       },
     ]);
     return { plaintext: result.plaintext, sender: result.sender };

@@ -4,6 +4,7 @@
  * does with used secrets) cannot reach into the store, and vice versa.
  * `new Uint8Array(bytes)` copies, and turns a Node Buffer into a plain array.
  */
+import { copyGroupState } from "./groupStateParts.js";
 import type {
   LocalConversation,
   LocalMessage,
@@ -42,7 +43,7 @@ export function copyConversation(conversation: LocalConversation): LocalConversa
     title: conversation.title,
     peer: conversation.peer,
     participants: [...conversation.participants],
-    groupState: new Uint8Array(conversation.groupState),
+    groupState: copyGroupState(conversation.groupState),
     epoch: conversation.epoch,
     appliedSeq: conversation.appliedSeq,
     active: conversation.active,

@@ -11,7 +11,9 @@ export type LocalStoreErrorCode =
   /** The store was closed (LS7). */
   | "CLOSED"
   /** The database was written by a newer SDK whose schema this one does not know. */
-  | "UNSUPPORTED_SCHEMA";
+  | "UNSUPPORTED_SCHEMA"
+  /** A group state read earlier was asked for its parts after a newer state was stored (ST45). */
+  | "STALE_STATE";
 
 export class LocalStoreError extends Error {
   override name = "LocalStoreError";

@@ -51,7 +51,10 @@ export function compareOutbox(a: OutboxItem, b: OutboxItem): number {
 }
 
 /** Most recently updated first, as a chat list shows them. */
-export function compareConversations(a: LocalConversation, b: LocalConversation): number {
+export function compareConversations(
+  a: Pick<LocalConversation, "updatedAt" | "id">,
+  b: Pick<LocalConversation, "updatedAt" | "id">,
+): number {
   return b.updatedAt - a.updatedAt || compareText(a.id, b.id);
 }
 

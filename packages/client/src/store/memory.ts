@@ -13,6 +13,7 @@ import {
   copyReaction,
 } from "./copy.js";
 import { closedStore, unknownConversation } from "./errors.js";
+import { groupStateWrites, type StoredGroupState } from "./groupStateParts.js";
 import { createMemoryReceipts } from "./memoryReceipts.js";
 import type { ReceiptStore } from "./receiptsPort.js";
 import { checkRecentListing, isBefore } from "./recentPort.js";
@@ -65,6 +66,15 @@ function change<V>(map: Map<string, V>, key: string, value: V | undefined, undo:
   else map.set(key, value);
 }
 
+/** The parts stored after a put (ST41): only the delta's parts are copied when it applies. */
+function nextGroupState(stored: StoredGroupState | undefined, next: StoredGroupState): StoredGroupState {
+  const writes = groupStateWrites(stored?.version, next);
+  const parts = new Map(writes.kind === "delta" ? stored!.parts : []);
+  if (writes.kind === "delta") for (const key of writes.remove) parts.delete(key);
+  for (const [key, value] of writes.put) parts.set(key, new Uint8Array(value));
+  return { version: next.version, parts };
+}
+
 function messagesOf(state: MemoryState, conversationId: string): Map<string, LocalMessage> {
   let byId = state.messages.get(conversationId);
   if (byId === undefined) {
@@ -108,9 +118,20 @@ function apply(state: MemoryState, write: LocalWrite, undo: Undo[]): void {
     case "deleteKeyPackage":
       change(state.keyPackages, write.ref, undefined, undo);
       return;
-    case "putConversation":
-      change(state.conversations, write.conversation.id, copyConversation(write.conversation), undo);
+    case "putConversation": {
+      const { id, groupState } = write.conversation;
+      const stored = state.conversations.get(id);
+      change(
+        state.conversations,
+        id,
+        {
+          ...copyConversation({ ...write.conversation, groupState: { version: "", parts: new Map() } }),
+          groupState: nextGroupState(stored?.groupState, groupState),
+        },
+        undo,
+      );
       return;
+    }
     case "putMessage": {
       const { conversationId, id } = write.message;
       if (!state.conversations.has(conversationId)) throw unknownConversation(conversationId);

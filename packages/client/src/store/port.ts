@@ -43,6 +43,7 @@
  */
 
 import type { RecentMessagesPort } from "./recentPort.js";
+import type { StoredGroupState } from "./groupStateParts.js";
 
 export interface StoredIdentity {
   address: string;
@@ -78,8 +79,8 @@ export interface LocalConversation {
   peer: string | null;
   /** Participant addresses as last known. */
   participants: string[];
-  /** Serialised MLS group state. */
-  groupState: Uint8Array;
+  /** The MLS group state as stored parts (SPEC ST40): a put writes only the parts that changed (ST41). */
+  groupState: StoredGroupState;
   epoch: number;
   /** Highest log seq this device has applied (processed and persisted). */
   appliedSeq: number;

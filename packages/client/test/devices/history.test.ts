@@ -21,7 +21,7 @@ function conversation(id: string, title = ""): LocalConversation {
     title,
     peer: title ? null : "bob@instagram",
     participants: ["alice@instagram", "bob@instagram"],
-    groupState: new Uint8Array([1]),
+    groupState: { version: "v", parts: new Map() },
     epoch: 3,
     appliedSeq: 10,
     active: true,

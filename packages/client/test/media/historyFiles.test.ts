@@ -14,7 +14,7 @@ const conversation: LocalConversation = {
   title: "",
   peer: "bob@instagram",
   participants: ["alice@instagram", "bob@instagram"],
-  groupState: new Uint8Array([1]),
+  groupState: { version: "v", parts: new Map() },
   epoch: 3,
   appliedSeq: 10,
   active: true,

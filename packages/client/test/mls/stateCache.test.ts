@@ -4,8 +4,17 @@ import type { GroupEngine, GroupState } from "../../src/mls/engine.js";
 import { withStateCache } from "../../src/mls/stateCache.js";
 
 function fakeEngine() {
-  const calls = { deserialize: 0 };
+  const calls = { deserialize: 0, loadState: 0 };
+  let saved = 0;
   const engine = {
+    saveState: (s: GroupState) => ({
+      version: `s${saved++}`,
+      parts: new Map([["core", new Uint8Array([s.epoch])]]),
+    }),
+    loadState: (stored: { parts: ReadonlyMap<string, Uint8Array> }): GroupState => {
+      calls.loadState++;
+      return { epoch: stored.parts.get("core")![0]!, groupId: new Uint8Array(0) };
+    },
     serialize: (s: GroupState) => new Uint8Array([s.epoch, ...s.groupId]),
     deserialize: (b: Uint8Array): GroupState => {
       calls.deserialize++;
@@ -36,5 +45,24 @@ describe("group state cache", () => {
     expect(calls.deserialize).toBe(3);
     expect(cached.deserialize(new Uint8Array([1, 9]))).not.toBe(a); // evicted: decoded afresh
     expect(calls.deserialize).toBe(4);
+  });
+
+  it("[ST45] knows saved and loaded states by version, without reading their parts; evicts past capacity", () => {
+    const { engine, calls } = fakeEngine();
+    const cached = withStateCache(engine, 2);
+    const state: GroupState = { epoch: 4, groupId: new Uint8Array([1]) };
+    const saved = cached.saveState(state);
+    const noParts = {
+      version: saved.version,
+      get parts(): ReadonlyMap<string, Uint8Array> {
+        throw new Error("parts read");
+      },
+    };
+    expect(cached.loadState(noParts)).toBe(state);
+    const other = cached.loadState({ version: "x", parts: new Map([["core", new Uint8Array([9])]]) });
+    expect(other.epoch).toBe(9);
+    cached.loadState({ version: "y", parts: new Map([["core", new Uint8Array([8])]]) });
+    expect(calls.loadState).toBe(2);
+    expect(() => cached.loadState(noParts)).toThrow("parts read"); // evicted: decoded afresh
   });
 });

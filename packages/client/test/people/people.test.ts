@@ -30,7 +30,7 @@ function conversation(id: string, participants: string[], active = true): LocalC
     title: "",
     peer: null,
     participants,
-    groupState: new Uint8Array([1]),
+    groupState: { version: "v", parts: new Map() },
     epoch: 1,
     appliedSeq: 1,
     active,

@@ -80,7 +80,7 @@ describe("cross-app conversations", () => {
     const stored = (await carol.store.getIdentity())!;
     const carolIdentity: DeviceIdentity = { ...stored };
     await expect(
-      engine.process(carolIdentity, engine.deserialize(carolState.groupState), secret.payload),
+      engine.process(carolIdentity, engine.loadState(carolState.groupState), secret.payload),
     ).rejects.toThrow();
     await expect(carol.client.sendText(group, "still here?")).rejects.toMatchObject({ code: "NOT_A_MEMBER" });
     await Promise.all([alice.client.close(), bob.client.close(), carol.client.close()]);

@@ -13,6 +13,7 @@ import { createTsMlsEngine } from "../../src/mls/index.js";
 import type { GroupEngine } from "../../src/mls/engine.js";
 import { RpcSession } from "../../src/session/rpc.js";
 import { createWebSocketTransport } from "../../src/transport/wsTransport.js";
+import type { StoredGroupState } from "../../src/store/groupStateParts.js";
 import {
   eventually,
   newClient,
@@ -204,7 +205,7 @@ describe("every device a person owns", () => {
     const group = await bob.client.createGroup("G", [ALICE]);
     const lost = (await link(alice, "lost phone")).device;
     await eventually(async () => (await shown(lost, direct)).includes("before"), "history on the phone");
-    const lostStates = new Map<string, Uint8Array>();
+    const lostStates = new Map<string, StoredGroupState>();
     const states: string[] = [];
     lost.client.events.on("connection", (c) => states.push(c.state));
 
@@ -226,7 +227,7 @@ describe("every device a person owns", () => {
     await expect(
       engine.process(
         { ...identity, signaturePrivateKey: identity.signaturePrivateKey },
-        engine.deserialize(lostStates.get(direct)!),
+        engine.loadState(lostStates.get(direct)!),
         entry!.payload,
       ),
     ).rejects.toThrow();
@@ -320,7 +321,7 @@ describe("every device a person owns", () => {
     await eventually(() => refusedBy(alice), "alice's device to refuse the forged device");
     for (const d of [alice, bob]) {
       const state = (await d.store.getConversation(direct))!;
-      const members = engine.members(engine.deserialize(state.groupState)).map((m) => m.deviceId);
+      const members = engine.members(engine.loadState(state.groupState)).map((m) => m.deviceId);
       expect(members).not.toContain(forgedId);
     }
     expect(bobSaw).toEqual([]);

@@ -16,6 +16,7 @@ import { describeOutboxAndMeta } from "./contract/outbox-meta.js";
 import { describeReactionsAndDeletes } from "./contract/reactions-deletes.js";
 import { describeSearchAndExpiry } from "./contract/searchExpiry.js";
 import { describeRecentMessages } from "./contract/recent.js";
+import { describeGroupState } from "./contract/groupState.js";
 
 export type { OpenedLocalStore } from "./contract/context.js";
 
@@ -47,5 +48,6 @@ export function describeLocalStoreContract(name: string, open: () => Promise<Ope
     describeAtomicity(ctx);
     describeBytes(ctx);
     describeLifecycle(ctx);
+    describeGroupState(ctx);
   });
 }

@@ -3,6 +3,7 @@
  * with distinct bytes per record so a mix-up between records shows.
  */
 import { UNCHANGED_MESSAGE } from "../../src/store/messageDefaults.js";
+import type { StoredGroupState } from "../../src/store/groupStateParts.js";
 import type {
   LocalConversation,
   LocalMessage,
@@ -41,6 +42,15 @@ export function keyPackage(ref: string, overrides: Partial<StoredKeyPackage> = {
   };
 }
 
+/** A group state of one part (SPEC ST40), its version named by its contents. */
+export function groupState(
+  seed: number,
+  length: number,
+  extra: [string, Uint8Array][] = [],
+): StoredGroupState {
+  return { version: `v-${seed}-${length}`, parts: new Map([["core", bytes(seed, length)], ...extra]) };
+}
+
 export function conversation(id: string, overrides: Partial<LocalConversation> = {}): LocalConversation {
   return {
     id,
@@ -48,7 +58,7 @@ export function conversation(id: string, overrides: Partial<LocalConversation> =
     title: `group ${id}`,
     peer: null,
     participants: ["alice@instagram", "+14155550100@whatsapp"],
-    groupState: bytes(id.length + 30, 512),
+    groupState: groupState(id.length + 30, 512),
     epoch: 3,
     appliedSeq: 7,
     active: true,

@@ -175,7 +175,7 @@ describe("sqlite LocalStore: migration 2 (MIMI content)", () => {
         `INSERT INTO conversations (id, kind, title, peer, participants, group_state, epoch, applied_seq, active, created_at, updated_at)
          VALUES (?, 'group', 't', NULL, '[]', ?, 1, 1, 1, 1, 1)`,
       )
-      .run(c.id, Buffer.from(c.groupState));
+      .run(c.id, Buffer.from(c.groupState.parts.get("core")!));
     old
       .prepare(
         `INSERT INTO messages (conversation_id, id, seq, sender_address, sender_device_id, text, sent_at, server_time, outgoing)
@@ -208,6 +208,10 @@ describe("sqlite LocalStore: migration 2 (MIMI content)", () => {
     });
     expect((await store.listOutbox())[0]).toMatchObject({ clientMessageId: "o1", plaintext: null });
     expect(await store.listReactions(c.id, "legacy-id")).toEqual([]);
+    // [ST44] its group state comes through migration 5 whole, as one "v1" part.
+    expect((await store.getConversation(c.id))!.groupState.parts).toEqual(
+      new Map([["v1", c.groupState.parts.get("core")]]),
+    );
     await store.close();
   });
 });

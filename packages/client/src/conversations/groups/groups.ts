@@ -82,7 +82,7 @@ export class Groups {
   async removeMember(conversationId: string, address: string): Promise<void> {
     const target = await this.deps.lookup(address);
     await this.deps.committer.commitChange(conversationId, async (conversation) => {
-      const members = this.deps.engine.members(this.deps.engine.deserialize(conversation.groupState));
+      const members = this.deps.engine.members(this.deps.engine.loadState(conversation.groupState));
       const removeDeviceIds = members.filter((m) => m.address === target).map((m) => m.deviceId);
       if (removeDeviceIds.length === 0)
         throw new ClientError("NOT_A_MEMBER", `${target} is not in this conversation`);
@@ -99,7 +99,7 @@ export class Groups {
     const conversation = await this.requireGroup(conversationId, { active: false });
     const engine = this.deps.engine;
     const settings = conversation.active
-      ? engine.settings(engine.deserialize(conversation.groupState))
+      ? engine.settings(engine.loadState(conversation.groupState))
       : undefined;
     return { ...(settings ?? { admins: [], everyoneManages: true }), title: conversation.title };
   }
@@ -118,7 +118,7 @@ export class Groups {
     const conversation = await this.requireGroup(conversationId);
     const engine = this.deps.engine;
     const self = this.deps.identity().address;
-    if (!mayManage(engine.settings(engine.deserialize(conversation.groupState)), self))
+    if (!mayManage(engine.settings(engine.loadState(conversation.groupState)), self))
       throw new ClientError("NOT_ADMIN", "only the group's admins may rename it");
     if (conversation.title === trimmed) return;
     await this.deps.outbox.enqueue(conversationId, () =>
@@ -176,7 +176,7 @@ export class Groups {
         const engine = this.deps.engine;
         const { proposals, newState } = await engine.proposeLeave(
           this.deps.identity(),
-          engine.deserialize(conversation.groupState),
+          engine.loadState(conversation.groupState),
         );
         try {
           for (const proposal of proposals)
@@ -186,7 +186,7 @@ export class Groups {
           throw err;
         }
         const now = this.deps.clock();
-        const kept = { ...conversation, groupState: engine.serialize(newState) };
+        const kept = { ...conversation, groupState: engine.saveState(newState) };
         const left = await endMembership(this.deps.store, kept, now);
         this.deps.events.emit("conversation", left);
         const self = this.deps.identity().address;
@@ -210,7 +210,7 @@ export class Groups {
     await this.deps.committer.commitChange(conversationId, async (conversation) => {
       const engine = this.deps.engine;
       // A group from before settings: everyone managed it, and still does.
-      const current = engine.settings(engine.deserialize(conversation.groupState)) ?? {
+      const current = engine.settings(engine.loadState(conversation.groupState)) ?? {
         admins: [],
         everyoneManages: true,
       };

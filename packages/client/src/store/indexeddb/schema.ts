@@ -5,28 +5,25 @@
  * sealed by keyWrap.ts;
  * the wrapping key itself is the one record of "keys".
  */
-import { openDB, type DBSchema, type IDBPDatabase } from "idb";
-import type {
-  LocalConversation,
-  LocalMessage,
-  LocalReaction,
-  OutboxItem,
-  StoredIdentity,
-  StoredKeyPackage,
-} from "../port.js";
+import { LEGACY_KEY } from "./groupStateParts.js";
+import { openDB, type DBSchema, type IDBPDatabase, type OpenDBCallbacks } from "idb";
+import type { IdbConversation, IdbGroupStatePart } from "./groupStateParts.js";
+import type { LocalMessage, LocalReaction, OutboxItem, StoredIdentity, StoredKeyPackage } from "../port.js";
 import type { LocalReceipt } from "../receiptsPort.js";
 
-export const IDB_SCHEMA_VERSION = 4;
+export const IDB_SCHEMA_VERSION = 5;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
 export type IdbKeyPackage = StoredKeyPackage;
-export type IdbConversation = LocalConversation;
+export type { IdbConversation };
 
 export interface SwitchboardDb extends DBSchema {
   identity: { key: "self"; value: IdbIdentity };
   keyPackages: { key: string; value: IdbKeyPackage };
   conversations: { key: string; value: IdbConversation };
+  /** Keyed [conversationId, key]: a group state's parts, each sealed (SPEC ST40). */
+  groupStateParts: { key: [string, string]; value: IdbGroupStatePart };
   /**
    * Keyed [conversationId, id]: one conversation's messages are one key range.
    * `logOrder` is [conversationId, seq]: unsent messages (seq null) are not in
@@ -49,11 +46,27 @@ export const WRITE_STORES = [
   "identity",
   "keyPackages",
   "conversations",
+  "groupStateParts",
   "messages",
   "reactions",
   "outbox",
   "meta",
 ] as const;
+
+type UpgradeTx = Parameters<NonNullable<OpenDBCallbacks<SwitchboardDb>["upgrade"]>>[3];
+
+async function moveGroupStates(db: IDBPDatabase<SwitchboardDb>, transaction: UpgradeTx): Promise<void> {
+  const parts = db.createObjectStore("groupStateParts", { keyPath: ["conversationId", "key"] });
+  let cursor = await transaction.objectStore("conversations").openCursor();
+  while (cursor) {
+    const { groupState, ...rest } = cursor.value;
+    if (groupState !== undefined) {
+      await parts.put({ conversationId: rest.id, key: LEGACY_KEY, sealed: groupState });
+      await cursor.update({ ...rest, stateVersion: `v1:${rest.id}` });
+    }
+    cursor = await cursor.continue();
+  }
+}
 
 export function openSwitchboardDb(name: string): Promise<Db> {
   return openDB<SwitchboardDb>(name, IDB_SCHEMA_VERSION, {
@@ -76,6 +89,11 @@ export function openSwitchboardDb(name: string): Promise<Db> {
       // 4: messages in log order, so the newest page of a long chat is read without the rest (WB1).
       if (oldVersion < 4)
         transaction.objectStore("messages").createIndex("logOrder", ["conversationId", "seq"]);
+      // 5: group states as parts (SPEC ST40, ST44). A stored state moves as it is, still
+      // sealed to its conversation, to a "v1" part; its next save replaces it with the parts.
+      // Only IndexedDB requests are awaited, so the upgrade transaction stays open
+      // until they are done; a failed one aborts it, and the open with it.
+      if (oldVersion < 5) void moveGroupStates(db, transaction);
     },
   });
 }

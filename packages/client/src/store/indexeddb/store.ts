@@ -30,6 +30,16 @@ import type {
   StoredKeyPackage,
 } from "../port.js";
 import { generateWrappingKey, keyWrap, type KeyWrap } from "./keyWrap.js";
+import {
+  StaleGroupState,
+  partsOf,
+  partsByConversation,
+  prepareGroupState,
+  unsealGroupState,
+  type IdbConversation,
+  type IdbGroupStatePart,
+  type PreparedGroupState,
+} from "./groupStateParts.js";
 import { openSwitchboardDb, WRITE_STORES, type Db, type SwitchboardDb } from "./schema.js";
 import { createIdbReceipts } from "./receipts.js";
 import type { ReceiptStore } from "../receiptsPort.js";
@@ -43,19 +53,21 @@ const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes); // only t
  * secrets there (the link key of a device being linked is an X25519 private key).
  */
 type PreparedWrite =
-  | Exclude<LocalWrite, { kind: "setMeta" }>
-  | { kind: "setMeta"; key: string; sealed: Uint8Array };
+  | Exclude<LocalWrite, { kind: "setMeta" | "putConversation" }>
+  | { kind: "setMeta"; key: string; sealed: Uint8Array }
+  | { kind: "putConversation"; conversation: IdbConversation; state: PreparedGroupState };
 
 const record = {
   meta: (key: string) => `meta/${key}`,
   identity: () => "identity",
   keyPackage: (ref: string) => `keyPackage/${ref}`,
-  conversation: (id: string) => `conversation/${id}`,
 };
 
 /** The batch with its secrets sealed and every value copied (LS5), ready for one transaction. */
-async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWrite[]> {
+async function prepare(db: Db, wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWrite[]> {
   const out: PreparedWrite[] = [];
+  /** The group state version each conversation will have at this point of the batch. */
+  const versions = new Map<string, string | undefined>();
   for (const write of writes) {
     switch (write.kind) {
       case "identity": {
@@ -83,14 +95,19 @@ async function prepare(wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWri
         break;
       }
       case "putConversation": {
-        const { conversation } = write;
+        const { groupState, ...conversation } = write.conversation;
+        const expected = versions.has(conversation.id)
+          ? versions.get(conversation.id)
+          : (await db.get("conversations", conversation.id))?.stateVersion;
+        versions.set(conversation.id, groupState.version);
         out.push({
           kind: "putConversation",
           conversation: {
             ...conversation,
             participants: [...conversation.participants],
-            groupState: await wrap.seal(conversation.groupState, record.conversation(conversation.id)),
+            stateVersion: groupState.version,
           },
+          state: await prepareGroupState(wrap, conversation.id, expected, groupState),
         });
         break;
       }
@@ -142,9 +159,17 @@ async function apply(tx: WriteTx, write: PreparedWrite): Promise<void> {
     case "deleteKeyPackage":
       await tx.objectStore("keyPackages").delete(write.ref);
       return;
-    case "putConversation":
-      await tx.objectStore("conversations").put(write.conversation);
+    case "putConversation": {
+      const { conversation, state } = write;
+      const stored = await tx.objectStore("conversations").get(conversation.id);
+      if (stored?.stateVersion !== state.expected) throw new StaleGroupState();
+      await tx.objectStore("conversations").put(conversation);
+      const parts = tx.objectStore("groupStateParts");
+      if (state.replace) await parts.delete(partsOf(conversation.id));
+      for (const key of state.remove) await parts.delete([conversation.id, key]);
+      for (const part of state.put) await parts.put(part);
       return;
+    }
     case "putMessage":
       await requireConversation(tx, write.message.conversationId);
       await tx.objectStore("messages").put(write.message);
@@ -217,10 +242,13 @@ export async function openIndexedDbLocalStore(
     ...stored,
     privateState: await wrap.open(stored.privateState, record.keyPackage(stored.ref)),
   });
-  const unsealConversation = async (stored: LocalConversation): Promise<LocalConversation> => ({
-    ...stored,
-    groupState: await wrap.open(stored.groupState, record.conversation(stored.id)),
-  });
+  const unsealConversation = async (
+    stored: IdbConversation,
+    parts: IdbGroupStatePart[],
+  ): Promise<LocalConversation> => {
+    const { stateVersion, groupState: _moved, ...conversation } = stored;
+    return { ...conversation, groupState: await unsealGroupState(wrap, stateVersion, parts) };
+  };
 
   return {
     ...createIdbReceipts(open),
@@ -247,12 +275,20 @@ export async function openIndexedDbLocalStore(
         .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     },
     async getConversation(id) {
-      const stored = await open().get("conversations", id);
-      return stored && unsealConversation(stored);
+      // One transaction: the record and the parts of the same state.
+      const tx = open().transaction(["conversations", "groupStateParts"]);
+      const stored = await tx.objectStore("conversations").get(id);
+      const parts = stored && (await tx.objectStore("groupStateParts").getAll(partsOf(id)));
+      await tx.done;
+      return stored && unsealConversation(stored, parts!);
     },
     async listConversations() {
-      const stored = (await open().getAll("conversations")).sort(compareConversations);
-      return Promise.all(stored.map(unsealConversation));
+      const tx = open().transaction(["conversations", "groupStateParts"]);
+      const stored = (await tx.objectStore("conversations").getAll()).sort(compareConversations);
+      const parts = await tx.objectStore("groupStateParts").getAll();
+      await tx.done;
+      const byConversation = partsByConversation(parts);
+      return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id) ?? [])));
     },
     async hasMessage(conversationId, id) {
       return (await open().getKey("messages", [conversationId, id])) !== undefined;
@@ -323,20 +359,25 @@ export async function openIndexedDbLocalStore(
     },
     async write(writes) {
       open();
-      const prepared = await prepare(wrap, writes);
-      const tx = open().transaction(WRITE_STORES, "readwrite");
-      try {
-        for (const write of prepared) await apply(tx, write);
-      } catch (err) {
+      for (let attempt = 1; ; attempt++) {
+        const prepared = await prepare(open(), wrap, writes);
+        const tx = open().transaction(WRITE_STORES, "readwrite");
         try {
-          tx.abort();
-        } catch {
-          // Already finished: the error below is still the one to report.
+          for (const write of prepared) await apply(tx, write);
+        } catch (err) {
+          try {
+            tx.abort();
+          } catch {
+            // Already finished: the error below is still the one to report.
+          }
+          await tx.done.catch(() => undefined);
+          // Another write moved a group state on since this batch was sealed: seal it again.
+          if (err instanceof StaleGroupState && attempt < 5) continue;
+          throw err;
         }
-        await tx.done.catch(() => undefined);
-        throw err;
+        await tx.done;
+        return;
       }
-      await tx.done;
     },
     // XP5, XP6, XP8 by a scan of every message: one person's messages, read once
     // per search; an index of our own would be a second copy of the text.

@@ -110,6 +110,21 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE deleted = 0 AND text <> '';
   CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;
   `,
+  // 5: group states as parts (SPEC ST40-ST44), so a message writes one secret-tree
+  // row instead of the whole state. A stored state becomes one 'v1' part (the
+  // whole blob, decoded as before); its next save replaces it with the parts.
+  // group_state stays (columns are not dropped) but holds nothing any more.
+  `
+  CREATE TABLE IF NOT EXISTS group_state_parts (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id),
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (conversation_id, key)
+  );
+  ALTER TABLE conversations ADD COLUMN state_version TEXT NOT NULL DEFAULT '';
+  INSERT INTO group_state_parts (conversation_id, key, value) SELECT id, 'v1', group_state FROM conversations;
+  UPDATE conversations SET state_version = 'v1:' || id, group_state = X'';
+  `,
 ];
 
 /** The user_version a fully migrated database has. */

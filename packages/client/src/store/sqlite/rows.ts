@@ -13,6 +13,7 @@ import type {
   StoredIdentity,
   StoredKeyPackage,
 } from "../port.js";
+import type { StoredGroupState } from "../groupStateParts.js";
 
 export interface IdentityRow {
   address: string;
@@ -38,7 +39,9 @@ export interface ConversationRow {
   title: string;
   peer: string | null;
   participants: string;
+  /** Empty since migration 5: the state is in group_state_parts (groupStateRows.ts). */
   group_state: Uint8Array;
+  state_version: string;
   epoch: number;
   applied_seq: number;
   active: number;
@@ -114,14 +117,14 @@ export function toKeyPackage(row: KeyPackageRow): StoredKeyPackage {
   };
 }
 
-export function toConversation(row: ConversationRow): LocalConversation {
+export function toConversation(row: ConversationRow, groupState: StoredGroupState): LocalConversation {
   return {
     id: row.id,
     kind: kindOf(row.kind),
     title: row.title,
     peer: row.peer,
     participants: participantsOf(row.participants),
-    groupState: new Uint8Array(row.group_state),
+    groupState,
     epoch: row.epoch,
     appliedSeq: row.applied_seq,
     active: row.active === 1,

@@ -15,11 +15,13 @@ import type {
   OutboxRow,
   ReactionRow,
 } from "./rows.js";
+import { prepareGroupStateStatements } from "./groupStateRows.js";
 
 type Params<Row> = { [K in keyof Row]: Row[K] };
 
 export function prepareStatements(db: Database.Database) {
   return {
+    groupState: prepareGroupStateStatements(db),
     getIdentity: db.prepare<[], IdentityRow>("SELECT * FROM identity WHERE singleton = 1"),
     putIdentity: db.prepare<Params<IdentityRow>>(
       `INSERT OR REPLACE INTO identity
@@ -49,11 +51,13 @@ export function prepareStatements(db: Database.Database) {
     ),
     putConversation: db.prepare<Params<ConversationRow>>(
       `INSERT INTO conversations
-         (id, kind, title, peer, participants, group_state, epoch, applied_seq, active, created_at, updated_at)
-       VALUES (@id, @kind, @title, @peer, @participants, @group_state, @epoch, @applied_seq, @active, @created_at, @updated_at)
+         (id, kind, title, peer, participants, group_state, state_version, epoch, applied_seq, active, created_at, updated_at)
+       VALUES (@id, @kind, @title, @peer, @participants, @group_state, @state_version, @epoch, @applied_seq, @active,
+         @created_at, @updated_at)
        ON CONFLICT (id) DO UPDATE SET
          kind = excluded.kind, title = excluded.title, peer = excluded.peer,
          participants = excluded.participants, group_state = excluded.group_state,
+         state_version = excluded.state_version,
          epoch = excluded.epoch, applied_seq = excluded.applied_seq, active = excluded.active,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
     ),

@@ -11,6 +11,7 @@ import type { LocalStore, LocalWrite } from "../port.js";
 import { toConversation, toIdentity, toKeyPackage, toMessage, toOutboxItem, toReaction } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import { applyWrite } from "./writes.js";
+import { LazyStates, readGroupState } from "./groupStateRows.js";
 import { createSqliteReceipts } from "./receipts.js";
 import type { ReceiptStore } from "../receiptsPort.js";
 import type { MessageExpiryStore } from "../expiryPort.js";
@@ -25,6 +26,9 @@ export function createSqliteStore(
     for (const write of writes) applyWrite(statements, write);
   });
   let closed = false;
+  const lazy = new LazyStates();
+  const groupStateOf = (row: { id: string; state_version: string }) =>
+    lazy.track(readGroupState(statements.groupState, row.id, row.state_version));
   const live = (): Statements => {
     if (closed) throw closedStore();
     return statements;
@@ -55,10 +59,12 @@ export function createSqliteStore(
     },
     async getConversation(id) {
       const row = live().getConversation.get(id);
-      return row && toConversation(row);
+      return row && toConversation(row, groupStateOf(row));
     },
     async listConversations() {
-      return live().listConversations.all().map(toConversation);
+      return live()
+        .listConversations.all()
+        .map((row) => toConversation(row, groupStateOf(row)));
     },
     async hasMessage(conversationId, id) {
       return live().hasMessage.get(conversationId, id) !== undefined;
@@ -120,6 +126,7 @@ export function createSqliteStore(
     },
     async close() {
       if (closed) return;
+      lazy.materializeAll();
       closed = true;
       db.close();
     },

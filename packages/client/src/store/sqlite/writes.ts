@@ -5,6 +5,9 @@
 import { unknownConversation } from "../errors.js";
 import type { LocalWrite } from "../port.js";
 import type { Statements } from "./statements.js";
+import { storedVersion, writeGroupState } from "./groupStateRows.js";
+
+const EMPTY = new Uint8Array(0);
 
 const bit = (value: boolean): number => (value ? 1 : 0);
 
@@ -50,19 +53,23 @@ export function applyWrite(statements: Statements, write: LocalWrite): void {
       return;
     case "putConversation": {
       const { conversation } = write;
+      const before = storedVersion(statements.groupState, conversation.id);
       statements.putConversation.run({
         id: conversation.id,
         kind: conversation.kind,
         title: conversation.title,
         peer: conversation.peer,
         participants: JSON.stringify(conversation.participants),
-        group_state: conversation.groupState,
+        group_state: EMPTY,
+        state_version: conversation.groupState.version,
         epoch: conversation.epoch,
         applied_seq: conversation.appliedSeq,
         active: bit(conversation.active),
         created_at: conversation.createdAt,
         updated_at: conversation.updatedAt,
       });
+      // After the row: the parts' foreign key names it.
+      writeGroupState(statements.groupState, conversation.id, before, conversation.groupState);
       return;
     }
     case "putMessage": {

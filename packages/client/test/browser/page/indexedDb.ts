@@ -5,10 +5,11 @@
 import { deleteDB, openDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { openIndexedDbLocalStore } from "../../../src/store/indexeddb/store.js";
+import { generateWrappingKey, keyWrap } from "../../../src/store/indexeddb/keyWrap.js";
 import type { LocalStore } from "../../../src/store/port.js";
 import { describeLocalStoreContract } from "../../store/contract.js";
 import { describeReceiptContract } from "../../store/receiptsContract.js";
-import { bytes, conversation, identity, keyPackage } from "../../store/fixtures.js";
+import { bytes, conversation, groupState, identity, keyPackage } from "../../store/fixtures.js";
 
 let counter = 0;
 const freshName = () => `switchboard-test-${Date.now()}-${++counter}`;
@@ -79,11 +80,16 @@ describe("IndexedDB key wrapping", () => {
     const store = await openIndexedDbLocalStore(name);
     // Random, so no other field of the fixtures can contain them by chance.
     const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-    const [seed, privateState, groupState] = [random(32), random(48), random(200)];
+    const [seed, privateState, stateBytes] = [random(32), random(48), random(200)];
     await store.write([
       { kind: "identity", identity: identity({ signaturePrivateKey: seed }) },
       { kind: "putKeyPackages", keyPackages: [keyPackage("kp", { privateState })] },
-      { kind: "putConversation", conversation: conversation("c1", { groupState }) },
+      {
+        kind: "putConversation",
+        conversation: conversation("c1", {
+          groupState: { version: "v", parts: new Map([["core", stateBytes]]) },
+        }),
+      },
       // As the SDK keeps a linking device's X25519 private key.
       { kind: "setMeta", key: "link.hpkePrivateKey", value: LINK_KEY },
     ]);
@@ -91,11 +97,11 @@ describe("IndexedDB key wrapping", () => {
     const asText = JSON.stringify(dump, (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : v));
     expect(asText).not.toContain(LINK_KEY.slice(0, 16));
     expect(await store.getMeta("link.hpkePrivateKey")).toBe(LINK_KEY);
-    for (const secret of [seed, privateState, groupState])
+    for (const secret of [seed, privateState, stateBytes])
       expect(containsBytes(dump, secret.subarray(0, 16))).toBe(false);
     expect([...(await store.getIdentity())!.signaturePrivateKey]).toEqual([...seed]);
     expect([...(await store.getKeyPackage("kp"))!.privateState]).toEqual([...privateState]);
-    expect([...(await store.getConversation("c1"))!.groupState]).toEqual([...groupState]);
+    expect([...(await store.getConversation("c1"))!.groupState.parts.get("core")!]).toEqual([...stateBytes]);
     await store.close();
     await deleteDB(name);
   });
@@ -125,16 +131,59 @@ describe("IndexedDB key wrapping", () => {
     const name = freshName();
     const store = await openIndexedDbLocalStore(name);
     await store.write([
-      { kind: "putConversation", conversation: conversation("c1", { groupState: bytes(1, 10) }) },
-      { kind: "putConversation", conversation: conversation("c2", { groupState: bytes(2, 10) }) },
+      { kind: "putConversation", conversation: conversation("c1", { groupState: groupState(1, 10) }) },
+      { kind: "putConversation", conversation: conversation("c2", { groupState: groupState(2, 10) }) },
     ]);
+    // [ST43] a part is sealed to its conversation and key.
     const db = await openDB(name);
-    const c1 = (await db.get("conversations", "c1")) as { groupState: Uint8Array };
-    const c2 = (await db.get("conversations", "c2")) as Record<string, unknown>;
-    await db.put("conversations", { ...c2, groupState: c1.groupState });
+    const c1 = (await db.get("groupStateParts", ["c1", "core"])) as { sealed: Uint8Array };
+    const c2 = (await db.get("groupStateParts", ["c2", "core"])) as Record<string, unknown>;
+    await db.put("groupStateParts", { ...c2, sealed: c1.sealed });
     db.close();
     await expect(store.getConversation("c2")).rejects.toThrow();
-    expect([...(await store.getConversation("c1"))!.groupState]).toEqual([...bytes(1, 10)]);
+    expect([...(await store.getConversation("c1"))!.groupState.parts.get("core")!]).toEqual([
+      ...bytes(1, 10),
+    ]);
+    await store.close();
+    await deleteDB(name);
+  });
+
+  it("[ST44] a version-4 database's group state moves, still sealed, to a v1 part", async () => {
+    const name = freshName();
+    const key = await generateWrappingKey();
+    const blob = bytes(9, 300);
+    const { groupState: _parts, ...fields } = conversation("c1");
+    const old = await openDB(name, 4, {
+      upgrade(db) {
+        db.createObjectStore("identity");
+        db.createObjectStore("keyPackages", { keyPath: "ref" });
+        db.createObjectStore("conversations", { keyPath: "id" });
+        db.createObjectStore("messages", { keyPath: ["conversationId", "id"] }).createIndex("logOrder", [
+          "conversationId",
+          "seq",
+        ]);
+        db.createObjectStore("outbox", { keyPath: "clientMessageId" });
+        db.createObjectStore("meta");
+        db.createObjectStore("keys");
+        db.createObjectStore("reactions", { keyPath: ["conversationId", "messageId", "senderAddress"] });
+        db.createObjectStore("receipts", { keyPath: ["conversationId", "messageId", "address"] });
+      },
+    });
+    await old.put("keys", key, "wrap");
+    await old.put("conversations", {
+      ...fields,
+      groupState: await keyWrap(key).seal(blob, "conversation/c1"),
+    });
+    old.close();
+    const store = await openIndexedDbLocalStore(name);
+    const read = (await store.getConversation("c1"))!;
+    expect(read.groupState).toEqual({ version: "v1:c1", parts: new Map([["v1", blob]]) });
+    expect({ ...read, groupState: undefined }).toEqual({ ...fields, groupState: undefined });
+    // Its next save replaces it with parts.
+    await store.write([
+      { kind: "putConversation", conversation: { ...read, groupState: groupState(4, 20) } },
+    ]);
+    expect((await store.getConversation("c1"))!.groupState).toEqual(groupState(4, 20));
     await store.close();
     await deleteDB(name);
   });

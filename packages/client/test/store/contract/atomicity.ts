@@ -1,7 +1,16 @@
 /** LS1 and LS2: a batch is all or nothing, and messages need their conversation. */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { LocalWrite } from "../../../src/store/port.js";
-import { bytes, conversation, identity, keyPackage, message, outboxItem, unsent } from "../fixtures.js";
+import {
+  bytes,
+  conversation,
+  groupState,
+  identity,
+  keyPackage,
+  message,
+  outboxItem,
+  unsent,
+} from "../fixtures.js";
 import { expectStoreError, type ContractContext } from "./context.js";
 import { seed, snapshot } from "./snapshot.js";
 
@@ -18,7 +27,7 @@ function sweepingBatch(): LocalWrite[] {
     { kind: "putConversation", conversation: conversation("c-new") },
     {
       kind: "putConversation",
-      conversation: conversation("c-group", { epoch: 99, groupState: bytes(3, 3), updatedAt: 1 }),
+      conversation: conversation("c-group", { epoch: 99, groupState: groupState(3, 3), updatedAt: 1 }),
     },
     { kind: "putMessage", message: message("c-new", "fresh", { seq: 1 }) },
     {

@@ -19,7 +19,7 @@ async function readAllBytes(store: LocalStore): Promise<Uint8Array[]> {
     id!.signaturePrivateKey,
     kp!.publicMessage,
     kp!.privateState,
-    conv!.groupState,
+    conv!.groupState.parts.get("core")!,
     item!.payload,
   ];
 }
@@ -46,7 +46,12 @@ export function describeBytes(ctx: ContractContext): void {
           kind: "putKeyPackages",
           keyPackages: [keyPackage("kp", { publicMessage: publicMessage!, privateState: privateState! })],
         },
-        { kind: "putConversation", conversation: conversation("c1", { groupState: groupState! }) },
+        {
+          kind: "putConversation",
+          conversation: conversation("c1", {
+            groupState: { version: "w", parts: new Map([["core", groupState!]]) },
+          }),
+        },
         { kind: "putOutbox", item: outboxItem("o1", "c1", { payload: payload! }) },
       ]);
       const read = await readAllBytes(store);
@@ -83,7 +88,7 @@ export function describeBytes(ctx: ContractContext): void {
       // What the SDK does with used secrets: zero them in place.
       id.signaturePrivateKey.fill(0);
       kp.privateState.fill(0);
-      conv.groupState.fill(0);
+      conv.groupState.parts.get("core")!.fill(0);
       conv.participants.push("mallory@instagram");
       conv.epoch = 1000;
       msg.text = "edited behind the store's back";
@@ -108,7 +113,7 @@ export function describeBytes(ctx: ContractContext): void {
       for (const read of await readAllBytes(store)) read.fill(0);
       const [listed] = await store.listConversations();
       listed!.participants.length = 0;
-      listed!.groupState.fill(1);
+      listed!.groupState.parts.get("core")!.fill(1);
       const [msg] = await store.listMessages("c1");
       msg!.seq = 999;
 

@@ -1,6 +1,6 @@
 /** Conversations: the MLS group state and where this device is in the log. */
 import { describe, expect, it } from "vitest";
-import { bytes, conversation, message } from "../fixtures.js";
+import { conversation, groupState, message } from "../fixtures.js";
 import type { ContractContext } from "./context.js";
 
 export function describeConversations(ctx: ContractContext): void {
@@ -37,7 +37,7 @@ export function describeConversations(ctx: ContractContext): void {
       const next = conversation("c1", {
         title: "renamed",
         participants: ["alice@instagram"],
-        groupState: bytes(77, 1000),
+        groupState: groupState(77, 1000),
         epoch: 4,
         appliedSeq: 8,
         active: false,
