@@ -4,7 +4,7 @@
  * screen follows from the conversation event it causes (chats.svelte.ts).
  * Leave, rename and admins come with the groups work: they belong here.
  */
-import { fullAddress } from "./addresses.js";
+import { addressList } from "./addresses.js";
 import { chats } from "./chats.svelte.js";
 import { describe, session } from "./session.svelte.js";
 
@@ -13,12 +13,7 @@ class GroupMembers {
   busy = $state(false);
 
   add(conversationId: string, typed: string, appId: string): Promise<boolean> {
-    const addresses = typed
-      .split(",")
-      .map((a) => a.trim())
-      .filter((a) => a !== "")
-      .map((a) => fullAddress(a, appId));
-    return this.run(() => session.client!.addMembers(conversationId, addresses));
+    return this.run(() => session.client!.addMembers(conversationId, addressList(typed, appId)));
   }
 
   remove(conversationId: string, address: string): Promise<boolean> {
