@@ -13,7 +13,7 @@ import { Emitter } from "./events.js";
 import { laterHook, lazyPart, type LazyPart } from "./lazyPart.js";
 import type { ConversationStatus, StatusDeps, StatusEvents } from "./status/conversationStatus.js";
 import type { People, PeopleDeps } from "./people/people.js";
-import type { Disappearing } from "./expiry/disappearing.js";
+import type { Disappearing, disappearingFor } from "./expiry/disappearing.js";
 import type { Files, FilesDeps } from "./media/files.js";
 import type { AttachmentRef } from "./media/attachments.js";
 import type { AccountDevices, AccountDevicesDeps } from "./devices/accountDevices.js";
@@ -61,7 +61,7 @@ export function lazyPeople(deps: PeopleDeps): LazyPart<People> {
 
 /** Disappearing messages and search; `make` builds it once the module is here. */
 export function lazyExpiry(
-  make: (module: typeof import("./expiry/disappearing.js")) => Disappearing,
+  make: (module: { disappearingFor: typeof disappearingFor }) => Disappearing,
   onError: Report,
 ): LazyPart<Disappearing> {
   const lazy: LazyPart<Disappearing> = lazyPart(async () => make(await import("./expiry/disappearing.js")), {
