@@ -25,10 +25,20 @@ class OpenChat {
   hasOlder = $state(false);
   loadingOlder = $state(false);
   error = $state("");
+  /** A message to bring into view (a search result, WB18); the log scrolls to it and marks it. */
+  found = $state<string | undefined>(undefined);
   private client: BrowserClient | undefined;
   private stop: (() => void) | undefined;
 
-  async show(client: BrowserClient, conversationId: string): Promise<void> {
+  /** Open a chat at one of its messages: pages back until it is on screen. */
+  async showAt(client: BrowserClient, conversationId: string, messageId: string): Promise<void> {
+    await this.show(client, conversationId, messageId);
+    while (this.id === conversationId && !this.messages.some((m) => m.id === messageId))
+      if (!(await this.loadOlder())) break;
+  }
+
+  async show(client: BrowserClient, conversationId: string, found?: string): Promise<void> {
+    this.found = found;
     this.stop?.();
     this.client = client;
     this.id = conversationId;
@@ -93,6 +103,7 @@ class OpenChat {
   }
 
   close(): void {
+    this.found = undefined;
     this.stop?.();
     this.id = undefined;
     this.messages = [];
