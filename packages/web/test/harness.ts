@@ -9,8 +9,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build } from "vite";
-import { launchChromium } from "../../../devkit/chromium.js";
-import { createMemoryBus, DEMO_APPS, openSqliteStore, startHub, type Hub } from "@switchboard/server";
+import { afterAll, beforeAll, describe } from "vitest";
+import { chromiumMissing, launchChromium } from "../../../devkit/chromium.js";
+import {
+  createMemoryBus,
+  DEMO_APPS,
+  openFsBlobStore,
+  openSqliteStore,
+  startHub,
+  type AppConfig,
+  type Hub,
+} from "@switchboard/server";
 
 export interface WebHub {
   hub: Hub;
@@ -34,14 +43,22 @@ export async function buildWebClient(): Promise<string> {
   return outDir;
 }
 
-/** `apps`: the hub's apps (the demo's by default; a test may give one a `requests` reach). */
-export async function startWebHub(webRoot: string, apps = DEMO_APPS): Promise<WebHub> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), "switchboard-webhub-")), "hub.db");
+export interface WebHubOptions {
+  /** The hub's apps (the demo's by default; a test may give one a `requests` reach). */
+  apps?: AppConfig[];
+  /** Attachments on: the hub keeps blobs in a directory beside its database. */
+  media?: boolean;
+}
+
+export async function startWebHub(webRoot: string, options: WebHubOptions = {}): Promise<WebHub> {
+  const dir = mkdtempSync(join(tmpdir(), "switchboard-webhub-"));
+  const dbPath = join(dir, "hub.db");
   const hub = await startHub({
     store: openSqliteStore({ path: dbPath }),
     bus: createMemoryBus(),
-    apps,
+    apps: options.apps ?? DEMO_APPS,
     webRoot,
+    ...(options.media ? { media: { blobs: await openFsBlobStore(join(dir, "blobs")) } } : {}),
   });
   const browser = await launchChromium();
   return {
@@ -54,6 +71,36 @@ export async function startWebHub(webRoot: string, apps = DEMO_APPS): Promise<We
       await hub.close();
     },
   };
+}
+
+/**
+ * One end-to-end suite of the web client. Where there is no Chromium it is
+ * skipped with a loud warning (under CI=true it fails instead); before its
+ * tests it builds the client and starts a hub serving it, in a browser;
+ * after them it closes both. `body` gets the hub as a stand-in that reaches
+ * the running one once the suite has started it.
+ */
+export function webSuite(name: string, body: (web: WebHub) => void, options: WebHubOptions = {}): void {
+  const missing = chromiumMissing();
+  const skip = missing !== undefined && process.env.CI !== "true";
+  if (skip) console.warn(`\n!!! ${name}: ${missing}: SKIPPED\n`);
+  (skip ? describe.skip : describe)(name, () => {
+    let running: WebHub | undefined;
+    beforeAll(async () => {
+      if (missing) throw new Error(missing);
+      running = await startWebHub(await buildWebClient(), options);
+    });
+    afterAll(async () => {
+      await running?.close();
+    });
+    const web = new Proxy({} as WebHub, {
+      get(_, key) {
+        if (!running) throw new Error(`${name}: the hub is not up (its beforeAll failed or has not run)`);
+        return Reflect.get(running, key) as unknown;
+      },
+    });
+    body(web);
+  });
 }
 
 export interface Person {
