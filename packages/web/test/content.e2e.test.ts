@@ -6,21 +6,17 @@
 import { expect, it } from "vitest";
 import { DEMO_APPS } from "@switchboard/server";
 import { seriousViolations } from "./axe.js";
-import { expectMessage, openChatNamed, send, signUp, startChat, type Person, webSuite } from "./harness.js";
-
-/** The message whose own text is `text` (its accessible name is "<sender>: <text>"; a quote of it does not count). */
-function messageWith(person: Person, text: string) {
-  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return person.page
-    .getByRole("log", { name: "Messages" })
-    .getByRole("article", { name: new RegExp(`: ${escaped}$`) });
-}
-
-async function act(person: Person, text: string, action: string): Promise<void> {
-  const message = messageWith(person, text);
-  await message.getByRole("button", { name: "Message actions" }).click();
-  await message.getByRole("button", { name: action, exact: true }).click();
-}
+import {
+  act,
+  expectMessage,
+  messageWith,
+  openChatNamed,
+  send,
+  signUp,
+  startChat,
+  type Person,
+  webSuite,
+} from "./harness.js";
 
 webSuite(
   "the content features on screen",

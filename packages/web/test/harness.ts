@@ -153,3 +153,18 @@ export async function expectMessage(person: Person, text: string): Promise<void>
     .filter({ hasText: text })
     .waitFor();
 }
+
+/** The message whose own text is `text` (its accessible name is "<sender>: <text>"; a quote of it does not count). */
+export function messageWith(person: Person, text: string) {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return person.page
+    .getByRole("log", { name: "Messages" })
+    .getByRole("article", { name: new RegExp(`: ${escaped}$`) });
+}
+
+/** Choose `action` in the message's actions menu ("Reply", "React", "Edit", ...). */
+export async function act(person: Person, text: string, action: string): Promise<void> {
+  const message = messageWith(person, text);
+  await message.getByRole("button", { name: "Message actions" }).click();
+  await message.getByRole("button", { name: action, exact: true }).click();
+}
