@@ -54,6 +54,10 @@ class OpenChat {
       client.events.on("edit", ({ message }) => {
         if (message.conversationId === this.id) this.upsert(message);
       }),
+      // A disappearing message whose time is up leaves the screen as it leaves the store (XP5).
+      client.events.on("expired", (m) => {
+        if (m.conversationId === this.id) this.remove(m);
+      }),
       client.events.on("delete", ({ conversationId, messageId }) => {
         const m = this.messages.find((x) => x.id === messageId);
         if (conversationId === this.id && m) this.upsert({ ...m, text: "", deleted: true });
