@@ -3,10 +3,11 @@
  * process, on a SQLite file so tests can read what the hub stored), driven
  * in Debian's Chromium by role and accessible name, as a person would.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe } from "vitest";
@@ -26,6 +27,8 @@ export interface WebHub {
   url: string;
   /** The hub's SQLite file, to check that no plaintext reached it. */
   dbPath: string;
+  /** The built client the hub serves. */
+  webRoot: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -65,6 +68,7 @@ export async function startWebHub(webRoot: string, options: WebHubOptions = {}):
     hub,
     url: hub.url,
     dbPath,
+    webRoot,
     browser,
     async close() {
       await browser.close();
@@ -101,6 +105,26 @@ export function webSuite(name: string, body: (web: WebHub) => void, options: Web
     });
     body(web);
   });
+}
+
+/**
+ * The JavaScript an app page loads before it runs (its module script and
+ * modulepreloads; chunks fetched later by import() are not in it), and the
+ * gzip -9 bytes of it: the first-load figure of bench/webClient.ts.
+ */
+export function firstLoad(webRoot: string): { scripts: string[]; gzip: number; raw: number } {
+  const html = readFileSync(join(webRoot, "app.html"), "utf8");
+  const scripts = [
+    ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+)"/g),
+  ].map((m) => m[1]!);
+  let gzip = 0;
+  let raw = 0;
+  for (const url of scripts) {
+    const bytes = readFileSync(join(webRoot, url));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { scripts, gzip, raw };
 }
 
 export interface Person {
