@@ -17,7 +17,7 @@ import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
 import { newConversation } from "./conversations/newConversation.js";
 import { Committer } from "./conversations/commits.js";
-import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
+import type { DeviceInbox } from "./devices/deviceInbox.js";
 import type { HistoryChoice } from "./devices/history.js";
 import type { AccountDevices } from "./devices/accountDevices.js";
 import type { ApprovedDevice } from "./devices/linking.js";
@@ -61,6 +61,7 @@ import { forgetExpiredFiles } from "./media/expiredFiles.js";
 import type { LazyPart } from "./lazyPart.js";
 import {
   lazyAccountDevices,
+  lazyDeviceInbox,
   lazyExpiry,
   lazyGroups,
   lazyFiles,
@@ -138,7 +139,7 @@ export class SwitchboardClient {
     this.trust.onRefused = (address, deviceId, reason) =>
       onError(new ClientError("UNTRUSTED", `${address} device ${deviceId}: ${reason}`), "device trust");
     this.trust.onMoved = (address) => this.events.emit("accountMoved", { address });
-    this.deviceInbox = new DeviceInbox({
+    this.deviceInbox = lazyDeviceInbox({
       store,
       call,
       trust: this.trust,
@@ -526,7 +527,10 @@ export class SwitchboardClient {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
     // Linking is rare: its code comes in when asked for (WB16).
-    const { beginDeviceLink } = await import("./devices/linkThisDevice.js");
+    const [{ beginDeviceLink }, { LINK_KEY_META }] = await Promise.all([
+      import("./devices/linkThisDevice.js"),
+      import("./devices/deviceInbox.js"),
+    ]);
     return beginDeviceLink(
       {
         openAny: (servers, handlers) => this.openAny(servers, handlers),

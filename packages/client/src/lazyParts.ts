@@ -2,8 +2,9 @@
  * The client's parts that load on demand (SPEC WB16): receipts and typing,
  * people, disappearing messages and search, attachments. Each is a dynamic
  * import, so the browser's first load does not carry them; the client starts
- * loading the first three when it connects; attachments and this account's
- * devices (approve, list, revoke, safety numbers) on first use.
+ * loading the first three when it connects; attachments, this account's
+ * devices (approve, list, revoke, safety numbers) and the device inbox (the
+ * history a newly linked device is sent) on first use.
  *
  * Group operations load on first use too; what runs while a group commit is
  * applied (commitHooks.ts: device trust, group events) stays in the client's
@@ -17,6 +18,7 @@ import type { Disappearing, disappearingFor } from "./expiry/disappearing.js";
 import type { Files, FilesDeps } from "./media/files.js";
 import type { AttachmentRef } from "./media/attachments.js";
 import type { AccountDevices, AccountDevicesDeps } from "./devices/accountDevices.js";
+import type { DeviceInbox, DeviceInboxDeps } from "./devices/deviceInbox.js";
 import type { LocalMessage } from "./store/port.js";
 import type { Groups, GroupsDeps } from "./conversations/groups/groups.js";
 import { commitLeaves, groupChanged } from "./conversations/groups/commitHooks.js";
@@ -103,4 +105,9 @@ export function lazyGroups(deps: GroupsDeps): Groups {
     changed: (change) => groupChanged(deps, change),
     commitLeaves: (conversationId) => commitLeaves(deps, conversationId),
   }).part;
+}
+
+/** What other devices of this account sent this one (the history after linking). */
+export function lazyDeviceInbox(deps: DeviceInboxDeps): DeviceInbox {
+  return lazyPart(async () => new (await import("./devices/deviceInbox.js")).DeviceInbox(deps)).part;
 }

@@ -11,7 +11,6 @@
  */
 import type { LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
-import { messageContent } from "./messageContent.svelte.js";
 import { describe } from "./session.svelte.js";
 
 /** Messages per page: a few screens' worth. */
@@ -121,6 +120,8 @@ class OpenChat {
     try {
       // Answering a message request accepts it, as the big messengers do: receipts and typing flow from then on (PP3).
       if (await client.people.isPendingRequest(id)) await client.people.accept(id);
+      // In the chat pane's chunk (the composer is there): not part of the page's first load (WB16).
+      const { messageContent } = await import("./messageContent.svelte.js");
       await messageContent.send(client, id, text);
       return true;
     } catch (err) {
