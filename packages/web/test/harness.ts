@@ -97,10 +97,17 @@ export function webSuite(name: string, body: (web: WebHub) => void, options: Web
     afterAll(async () => {
       await running?.close();
     });
+    const up = (): WebHub => {
+      if (!running) throw new Error(`${name}: the hub is not up (its beforeAll failed or has not run)`);
+      return running;
+    };
+    // A stand-in for the running hub; `{ ...web, browser }` copies its fields too.
     const web = new Proxy({} as WebHub, {
-      get(_, key) {
-        if (!running) throw new Error(`${name}: the hub is not up (its beforeAll failed or has not run)`);
-        return Reflect.get(running, key) as unknown;
+      get: (_, key) => Reflect.get(up(), key) as unknown,
+      ownKeys: () => Reflect.ownKeys(up()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const field = Reflect.getOwnPropertyDescriptor(up(), key);
+        return field && { ...field, configurable: true };
       },
     });
     body(web);
