@@ -372,7 +372,14 @@ export class SwitchboardClient {
     this.link?.stop();
     this.link = undefined;
     this.syncer.cancelAck();
-    if (this.expiryPart?.started()) void this.expiryPart.ready().then((expiry) => expiry.stop());
+    // The sweeper stops now if its part is here, or as soon as it is (a start may be on its way).
+    const expiry = this.expiryPart;
+    if (expiry?.loaded()) expiry.loaded()!.stop();
+    else if (expiry?.started())
+      void expiry
+        .ready()
+        .then((loaded) => loaded.stop())
+        .catch(() => {});
     await this.syncer.running?.catch(() => {});
     await this.options.store.close();
   }
