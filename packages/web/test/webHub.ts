@@ -39,11 +39,21 @@ const webPackage = fileURLToPath(new URL("..", import.meta.url));
 /** Build the web client into a fresh directory (vite, the real config). */
 export async function buildWebClient(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), "switchboard-web-"));
-  await build({
-    configFile: join(webPackage, "vite.config.ts"),
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true },
-  });
+  // The production build people get: under vitest NODE_ENV is "test", and Vite and Svelte
+  // would build in development mode (a larger bundle, with dev checks).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({
+      configFile: join(webPackage, "vite.config.ts"),
+      mode: "production",
+      logLevel: "warn",
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return outDir;
 }
 
