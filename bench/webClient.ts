@@ -25,7 +25,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { SwitchboardClient } from "../packages/client/src/client.js";
 import { openNodeClient } from "../packages/client/src/node.js";
-import { buildWebClient, signUp, startWebHub, type WebHub } from "../packages/web/test/harness.js";
+import { buildWebClient, signUp, startWebHub, type WebHub } from "../packages/web/test/webHub.js";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const TOTAL = Number(arg("messages") ?? 10_000);

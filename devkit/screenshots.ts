@@ -14,7 +14,7 @@ import {
   signUp,
   startChat,
   startWebHub,
-} from "../packages/web/test/harness.js";
+} from "../packages/web/test/webHub.js";
 
 const out = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 mkdirSync(out, { recursive: true });

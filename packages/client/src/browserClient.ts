@@ -13,6 +13,9 @@ import { lockBrowserProfile, type BrowserProfileLock } from "./profile/webLock.j
 import { closedStore } from "./store/errors.js";
 import { openIndexedDbLocalStore } from "./store/indexeddb/store.js";
 import type { LocalStore } from "./store/port.js";
+import type { ReceiptStore } from "./store/receiptsPort.js";
+import type { MessageSearchStore } from "./store/searchPort.js";
+import type { MessageExpiryStore } from "./store/expiryPort.js";
 import { createBrowserWebSocketTransport } from "./transport/browserWebSocket.js";
 import { webAttachmentPlatform } from "./media/webAttachmentCrypto.js";
 
@@ -38,7 +41,7 @@ export function profileDatabaseName(profile: string): string {
 export async function openBrowserClient(options: BrowserClientOptions = {}): Promise<SwitchboardClient> {
   const profile = options.profile ?? "default";
   const lock = await lockBrowserProfile(profile, options.takeOver === true ? { takeOver: true } : {});
-  let store: LocalStore;
+  let store: LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore;
   try {
     store = guarded(await openIndexedDbLocalStore(profileDatabaseName(profile)), lock);
   } catch (err) {
@@ -77,10 +80,27 @@ export async function openBrowserClient(options: BrowserClientOptions = {}): Pro
  * owns the group states now: a late write from here would fork them), and
  * releasing the lock when closed.
  */
-function guarded(store: LocalStore, lock: BrowserProfileLock): LocalStore {
+function guarded(
+  store: LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore,
+  lock: BrowserProfileLock,
+): LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore {
   let lost = false;
   void lock.lost.then(() => (lost = true));
   return {
+    // The store's own ports (receipts, search, expiry): without them the SDK would keep
+    // receipts in memory only, never sweep expired messages and refuse to search (WB18).
+    listReceipts: (conversationId, messageId) => store.listReceipts(conversationId, messageId),
+    putReceipts: async (receipts) => {
+      if (lost) throw closedStore();
+      return store.putReceipts(receipts);
+    },
+    searchMessages: (query, options) => store.searchMessages(query, options),
+    listExpiredMessages: (now, limit) => store.listExpiredMessages(now, limit),
+    nextExpiry: () => store.nextExpiry(),
+    scrub: async () => {
+      if (lost) throw closedStore();
+      return store.scrub();
+    },
     getIdentity: () => store.getIdentity(),
     getKeyPackage: (ref) => store.getKeyPackage(ref),
     countKeyPackages: () => store.countKeyPackages(),

@@ -17,11 +17,10 @@ import { Applier } from "./conversations/applier.js";
 import { rejoinConversation } from "./conversations/rejoin.js";
 import { newConversation } from "./conversations/newConversation.js";
 import { Committer } from "./conversations/commits.js";
-import { DeviceInbox, LINK_KEY_META } from "./devices/deviceInbox.js";
+import type { DeviceInbox } from "./devices/deviceInbox.js";
 import type { HistoryChoice } from "./devices/history.js";
-import { AccountDevices } from "./devices/accountDevices.js";
+import type { AccountDevices } from "./devices/accountDevices.js";
 import type { ApprovedDevice } from "./devices/linking.js";
-import { beginDeviceLink } from "./devices/linkThisDevice.js";
 import { DeviceTrust } from "./devices/trust.js";
 import { signMoveRevocations } from "./devices/moveRevocations.js";
 import { Messaging, type SentChange } from "./conversations/messaging.js";
@@ -52,13 +51,23 @@ import type {
 } from "./clientTypes.js";
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
-import { ConversationStatus } from "./status/conversationStatus.js";
-import { People } from "./people/people.js";
-import { Groups } from "./conversations/groups/groups.js";
-import { disappearingFor, type Disappearing } from "./expiry/disappearing.js";
+import type { ConversationStatus } from "./status/conversationStatus.js";
+import type { People } from "./people/people.js";
+import type { Groups } from "./conversations/groups/groups.js";
+import type { Disappearing } from "./expiry/disappearing.js";
 import { conversationTimer } from "./expiry/conversationTimer.js";
-import { Files } from "./media/files.js";
+import type { Files } from "./media/files.js";
 import { forgetExpiredFiles } from "./media/expiredFiles.js";
+import type { LazyPart } from "./lazyPart.js";
+import {
+  lazyAccountDevices,
+  lazyDeviceInbox,
+  lazyExpiry,
+  lazyGroups,
+  lazyFiles,
+  lazyPeople,
+  lazyStatus,
+} from "./lazyParts.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
@@ -83,13 +92,20 @@ export class SwitchboardClient {
   readonly groups: Groups;
 
   private readonly options: ClientOptions;
-  private attachmentsApi: Files | undefined;
-  private expiryApi: Disappearing | undefined;
+  // Loaded on demand (SPEC WB16): status, people and expiry once the client connects, attachments on first use.
+  private readonly statusPart: LazyPart<ConversationStatus>;
+  private readonly peoplePart: LazyPart<People>;
+  private attachmentsPart: LazyPart<Files> | undefined;
+  private expiryPart: LazyPart<Disappearing> | undefined;
 
   /** Disappearing messages and search (SPEC XP): the timer, the expiry sweeper, search. */
   get expiry(): Disappearing {
     const parts = { ...this.options, queue: this.queue, committer: this.committer };
-    return (this.expiryApi ??= disappearingFor(parts, this.events, () => this.address, this.clock));
+    this.expiryPart ??= lazyExpiry(
+      ({ disappearingFor }) => disappearingFor(parts, this.events, () => this.address, this.clock),
+      (error, context) => this.events.emit("error", { error, context }),
+    );
+    return this.expiryPart.part;
   }
 
   /** Display names, message requests and blocking (SPEC PP). */
@@ -98,7 +114,7 @@ export class SwitchboardClient {
   get attachments(): Files {
     const platform = this.options.attachmentPlatform;
     if (!platform) throw new ClientError("CLOSED", "this client was built without attachmentPlatform");
-    this.attachmentsApi ??= new Files({
+    this.attachmentsPart ??= lazyFiles({
       call: (op, value) => this.call(op, value),
       server: () => parseServers(this.options.servers ?? this.requireIdentity().server)[0]!,
       platform,
@@ -106,7 +122,7 @@ export class SwitchboardClient {
       messaging: this.messaging,
       openDirect: (address) => this.openDirect(address),
     });
-    return this.attachmentsApi;
+    return this.attachmentsPart.part;
   }
 
   constructor(options: ClientOptions) {
@@ -123,7 +139,7 @@ export class SwitchboardClient {
     this.trust.onRefused = (address, deviceId, reason) =>
       onError(new ClientError("UNTRUSTED", `${address} device ${deviceId}: ${reason}`), "device trust");
     this.trust.onMoved = (address) => this.events.emit("accountMoved", { address });
-    this.deviceInbox = new DeviceInbox({
+    this.deviceInbox = lazyDeviceInbox({
       store,
       call,
       trust: this.trust,
@@ -171,7 +187,7 @@ export class SwitchboardClient {
     });
     const groupRim = { store, engine, call, identity, applier, queue: this.queue, clock: this.clock };
     const lookup = (address: string) => this.lookup(address);
-    this.groups = new Groups({
+    this.groups = lazyGroups({
       ...groupRim,
       outbox: this.outbox,
       committer: this.committer,
@@ -192,8 +208,9 @@ export class SwitchboardClient {
     };
     this.messaging = new Messaging(send);
     const status = { send, engine, call, events: this.events, onError, connected: () => !!this.link };
-    this.status = new ConversationStatus({ ...send, ...status });
-    this.people = new People({
+    this.statusPart = lazyStatus({ ...send, ...status }, onError);
+    this.status = this.statusPart.part;
+    this.peoplePart = lazyPeople({
       send: this.messaging.deps,
       call,
       // Declining a group's request leaves it; a direct request is only deleted here (PP4).
@@ -205,13 +222,14 @@ export class SwitchboardClient {
           await this.groups.leave(id);
       },
     });
+    this.people = this.peoplePart.part;
     // [RS7] No receipts or typing into a request this account has not accepted.
     this.status.mayShareStatus = async (id) => !(await this.people.isPendingRequest(id));
     // [XP5] an expired message's files go with it.
     this.events.on("expired", (message) => {
       forgetExpiredFiles(store, message, send.deleteBlob).catch((err) => onError(err, "expired files"));
     });
-    this.accountDevices = new AccountDevices({
+    this.accountDevices = lazyAccountDevices({
       call: (op, value) => this.call(op, value),
       store,
       trust: this.trust,
@@ -354,7 +372,14 @@ export class SwitchboardClient {
     this.link?.stop();
     this.link = undefined;
     this.syncer.cancelAck();
-    this.expiryApi?.stop();
+    // The sweeper stops now if its part is here, or as soon as it is (a start may be on its way).
+    const expiry = this.expiryPart;
+    if (expiry?.loaded()) expiry.loaded()!.stop();
+    else if (expiry?.started())
+      void expiry
+        .ready()
+        .then((loaded) => loaded.stop())
+        .catch(() => {});
     await this.syncer.running?.catch(() => {});
     await this.options.store.close();
   }
@@ -508,6 +533,11 @@ export class SwitchboardClient {
   async beginLink(server: string | string[], deviceName: string): Promise<PendingDeviceLink> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
+    // Linking is rare: its code comes in when asked for (WB16).
+    const [{ beginDeviceLink }, { LINK_KEY_META }] = await Promise.all([
+      import("./devices/linkThisDevice.js"),
+      import("./devices/deviceInbox.js"),
+    ]);
     return beginDeviceLink(
       {
         openAny: (servers, handlers) => this.openAny(servers, handlers),
@@ -637,6 +667,7 @@ export class SwitchboardClient {
       clock: this.clock,
     });
     const servers = parseServers(this.options.servers ?? identity.server);
+    if (!this.link) this.loadParts();
     this.link ??= new Link({
       transports: servers.map((url) => this.options.transport(url)),
       servers,
@@ -658,6 +689,14 @@ export class SwitchboardClient {
         this.events.emit("connection", detail === undefined ? { state } : { state, detail }),
     });
     return this.link;
+  }
+
+  /** Connecting: the parts every sync may use come in now, after the app's first screen (WB16). */
+  private loadParts(): void {
+    const failed = (error: unknown) => this.events.emit("error", { error, context: "loading" });
+    this.statusPart.ready().catch(failed);
+    this.peoplePart.ready().catch(failed);
+    this.expiryPart?.ready().catch(failed);
   }
 
   private async call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {

@@ -4,43 +4,19 @@
  * packages/web/README.md.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumMissing } from "../../../devkit/chromium.js";
+import { expect, it } from "vitest";
 import { seriousViolations } from "./axe.js";
-import {
-  buildWebClient,
-  expectMessage,
-  openChatNamed,
-  send,
-  signUp,
-  startChat,
-  startWebHub,
-  type WebHub,
-} from "./harness.js";
-
-const missing = chromiumMissing();
-if (missing && process.env.CI !== "true") console.warn(`\n!!! web client e2e: ${missing}: SKIPPED\n`);
-const suite = missing && process.env.CI !== "true" ? describe.skip : describe;
+import { expectMessage, firstLoad, openChatNamed, send, signUp, startChat, webSuite } from "./harness.js";
 
 const CLI = fileURLToPath(new URL("../../cli/bin/switchboard.js", import.meta.url));
 const run = promisify(execFile);
 
-suite("the web client, end to end", () => {
-  let web: WebHub;
-
-  beforeAll(async () => {
-    if (missing) throw new Error(missing);
-    web = await startWebHub(await buildWebClient());
-  });
-  afterAll(async () => {
-    await web?.close();
-  });
-
+webSuite("the web client, end to end", (web) => {
   it("two people on two brands chat in real time, both ways", async () => {
     const alice = await signUp(web, "whatsapp", "+14155550101", "Alice");
     const bob = await signUp(web, "instagram", "bob", "Bob");
@@ -190,9 +166,11 @@ suite("the web client, end to end", () => {
       const mo = await signUp(web, "messenger", `mo${viewport.width}@example.com`, "Mo", viewport);
       expect(await seriousViolations(mo.page), "chat list").toEqual([]);
       await mo.page.getByRole("button", { name: "New chat" }).click();
+      await mo.page.getByRole("dialog", { name: "New chat" }).waitFor();
       expect(await seriousViolations(mo.page), "new chat").toEqual([]);
       await mo.page.getByRole("dialog", { name: "New chat" }).getByRole("button", { name: "Cancel" }).click();
       await mo.page.getByRole("button", { name: "New group" }).click();
+      await mo.page.getByRole("dialog", { name: "New group" }).waitFor();
       expect(await seriousViolations(mo.page), "new group").toEqual([]);
       await mo.page
         .getByRole("dialog", { name: "New group" })
@@ -207,6 +185,33 @@ suite("the web client, end to end", () => {
       await second.getByRole("button", { name: "Use here" }).waitFor();
       expect(await seriousViolations(second), "second tab").toEqual([]);
       await mo.context.close();
+    }
+  });
+
+  it("[WB16] an app's first load is at most 150 KB gzip of JavaScript; what comes on demand is not in it", () => {
+    const load = firstLoad(web.webRoot);
+    expect(load.gzip).toBeLessThanOrEqual(150 * 1024);
+    const code = load.scripts.map((script) => readFileSync(join(web.webRoot, script), "utf8")).join("\n");
+    // A text of each part loaded on demand: in the build, and in none of the first scripts.
+    const onDemand = [
+      "a display name needs some text", // SDK people
+      "delivered receipts in ", // SDK status
+      "the timer is off, 5 min, 1 h, 1 d, 7 d or 90 d", // SDK expiry and search
+      "a group keeps at least one admin", // SDK group operations
+      "a file's size is a whole number of bytes", // SDK attachments
+      "the link code expired before it was approved", // SDK linking this device
+      "Link this browser", // sign-up
+      "Yes, revoke", // Devices
+      "Start chat", // New chat
+      "Leave group", // the chat pane
+    ];
+    const built = readdirSync(join(web.webRoot, "assets"))
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => readFileSync(join(web.webRoot, "assets", name), "utf8"))
+      .join("\n");
+    for (const text of onDemand) {
+      expect(built, text).toContain(text);
+      expect(code, text).not.toContain(text);
     }
   });
 });

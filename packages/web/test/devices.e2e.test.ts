@@ -11,39 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumMissing } from "../../../devkit/chromium.js";
+import { expect, it } from "vitest";
 import { seriousViolations } from "./axe.js";
-import {
-  buildWebClient,
-  expectMessage,
-  openChatNamed,
-  send,
-  signUp,
-  startChat,
-  startWebHub,
-  type Person,
-  type WebHub,
-} from "./harness.js";
-
-const missing = chromiumMissing();
-if (missing && process.env.CI !== "true") console.warn(`\n!!! web client e2e: ${missing}: SKIPPED\n`);
-const suite = missing && process.env.CI !== "true" ? describe.skip : describe;
+import { expectMessage, openChatNamed, send, signUp, startChat, type Person, webSuite } from "./harness.js";
 
 const CLI = fileURLToPath(new URL("../../cli/bin/switchboard.js", import.meta.url));
 const run = promisify(execFile);
 
-suite("the web client's devices, safety numbers and members, end to end", () => {
-  let web: WebHub;
-
-  beforeAll(async () => {
-    if (missing) throw new Error(missing);
-    web = await startWebHub(await buildWebClient());
-  });
-  afterAll(async () => {
-    await web?.close();
-  });
-
+webSuite("the web client's devices, safety numbers and members, end to end", (web) => {
   const cli = (profile: string, ...args: string[]) =>
     run(process.execPath, [CLI, ...args, "--server", web.url, "--profile", profile]);
 

@@ -1,108 +1,46 @@
 /**
- * The web client end to end: its real build, served by a real hub (in this
- * process, on a SQLite file so tests can read what the hub stored), driven
- * in Debian's Chromium by role and accessible name, as a person would.
+ * The web client's end-to-end tests: everything of webHub.ts (build, hub,
+ * people driven by role and name), and the suite every test file is.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { build } from "vite";
-import { launchChromium } from "../../../devkit/chromium.js";
-import { createMemoryBus, DEMO_APPS, openSqliteStore, startHub, type Hub } from "@switchboard/server";
+import { afterAll, beforeAll, describe } from "vitest";
+import { chromiumMissing } from "../../../devkit/chromium.js";
+import { buildWebClient, startWebHub, type WebHub, type WebHubOptions } from "./webHub.js";
 
-export interface WebHub {
-  hub: Hub;
-  url: string;
-  /** The hub's SQLite file, to check that no plaintext reached it. */
-  dbPath: string;
-  browser: Browser;
-  close(): Promise<void>;
-}
+export * from "./webHub.js";
 
-const webPackage = fileURLToPath(new URL("..", import.meta.url));
-
-/** Build the web client into a fresh directory (vite, the real config). */
-export async function buildWebClient(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), "switchboard-web-"));
-  await build({
-    configFile: join(webPackage, "vite.config.ts"),
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true },
+/**
+ * One end-to-end suite of the web client. Where there is no Chromium it is
+ * skipped with a loud warning (under CI=true it fails instead); before its
+ * tests it builds the client and starts a hub serving it, in a browser;
+ * after them it closes both. `body` gets the hub as a stand-in that reaches
+ * the running one once the suite has started it.
+ */
+export function webSuite(name: string, body: (web: WebHub) => void, options: WebHubOptions = {}): void {
+  const missing = chromiumMissing();
+  const skip = missing !== undefined && process.env.CI !== "true";
+  if (skip) console.warn(`\n!!! ${name}: ${missing}: SKIPPED\n`);
+  (skip ? describe.skip : describe)(name, () => {
+    let running: WebHub | undefined;
+    beforeAll(async () => {
+      if (missing) throw new Error(missing);
+      running = await startWebHub(await buildWebClient(), options);
+    });
+    afterAll(async () => {
+      await running?.close();
+    });
+    const up = (): WebHub => {
+      if (!running) throw new Error(`${name}: the hub is not up (its beforeAll failed or has not run)`);
+      return running;
+    };
+    // A stand-in for the running hub; `{ ...web, browser }` copies its fields too.
+    const web = new Proxy({} as WebHub, {
+      get: (_, key) => Reflect.get(up(), key) as unknown,
+      ownKeys: () => Reflect.ownKeys(up()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const field = Reflect.getOwnPropertyDescriptor(up(), key);
+        return field && { ...field, configurable: true };
+      },
+    });
+    body(web);
   });
-  return outDir;
-}
-
-/** `apps`: the hub's apps (the demo's by default; a test may give one a `requests` reach). */
-export async function startWebHub(webRoot: string, apps = DEMO_APPS): Promise<WebHub> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), "switchboard-webhub-")), "hub.db");
-  const hub = await startHub({
-    store: openSqliteStore({ path: dbPath }),
-    bus: createMemoryBus(),
-    apps,
-    webRoot,
-  });
-  const browser = await launchChromium();
-  return {
-    hub,
-    url: hub.url,
-    dbPath,
-    browser,
-    async close() {
-      await browser.close();
-      await hub.close();
-    },
-  };
-}
-
-export interface Person {
-  context: BrowserContext;
-  page: Page;
-}
-
-const IDENTITY_FIELD = { whatsapp: "Phone number", instagram: "Username", messenger: "Email" } as const;
-
-/** A person in their own browser profile, signed up on `app` as `handle` called `name`. */
-export async function signUp(
-  web: WebHub,
-  app: keyof typeof IDENTITY_FIELD,
-  handle: string,
-  name: string,
-  viewport = { width: 1100, height: 760 },
-): Promise<Person> {
-  const context = await web.browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${web.url}/${app}/`);
-  await page.getByRole("textbox", { name: IDENTITY_FIELD[app] }).fill(handle);
-  await page.getByRole("textbox", { name: "Display name" }).fill(name);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("list", { name: "Chats" }).waitFor();
-  return { context, page };
-}
-
-export async function startChat(person: Person, to: string): Promise<void> {
-  await person.page.getByRole("button", { name: "New chat" }).click();
-  const dialog = person.page.getByRole("dialog", { name: "New chat" });
-  await dialog.getByRole("textbox", { name: "To" }).fill(to);
-  await dialog.getByRole("button", { name: "Start chat" }).click();
-  await dialog.waitFor({ state: "hidden" });
-}
-
-export async function send(person: Person, text: string): Promise<void> {
-  await person.page.getByRole("textbox", { name: "Message" }).fill(text);
-  await person.page.getByRole("button", { name: "Send" }).click();
-}
-
-export async function openChatNamed(person: Person, title: string | RegExp): Promise<void> {
-  await person.page.getByRole("list", { name: "Chats" }).getByRole("button", { name: title }).click();
-}
-
-/** Waits until the chat's message log shows an article with `text`. */
-export async function expectMessage(person: Person, text: string): Promise<void> {
-  await person.page
-    .getByRole("log", { name: "Messages" })
-    .getByRole("article")
-    .filter({ hasText: text })
-    .waitFor();
 }

@@ -56,6 +56,10 @@ export interface StatusDeps extends EphemeralDeps {
    * device the app took offline.
    */
   connected?(): boolean;
+  /** Where its receipt, typing and presence events go (an app may have subscribed before it was loaded). */
+  statusEvents?: Emitter<StatusEvents>;
+  /** Messages stored before it was loaded (SPEC WB16): taken as if just stored. */
+  storedBefore?: readonly LocalMessage[];
 }
 
 /** How long the delivered batch waits for more messages of the same burst. */
@@ -64,7 +68,7 @@ export const DELIVERED_FLUSH_MS = 250;
 export const TYPING_RESEND_MS = 5_000;
 
 export class ConversationStatus {
-  readonly events = new Emitter<StatusEvents>();
+  readonly events: Emitter<StatusEvents>;
   /**
    * [RS7] May this device share its status (delivered, read, typing,
    * presence) in the conversation? False until a message request is
@@ -83,7 +87,9 @@ export class ConversationStatus {
   constructor(private readonly deps: StatusDeps) {
     // An app's own LocalStore without the receipts port keeps them for the session only.
     this.receipts = receiptStoreOf(deps.store) ?? createMemoryReceipts(() => {});
+    this.events = deps.statusEvents ?? new Emitter<StatusEvents>();
     deps.events.on("message", (message) => this.stored(message));
+    for (const message of deps.storedBefore ?? []) this.stored(message);
   }
 
   // --- settings ----------------------------------------------------------------

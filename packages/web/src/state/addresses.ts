@@ -10,3 +10,12 @@ export function fullAddress(typed: string, thisApp: string): string {
   const tail = at > 0 ? text.slice(at + 1) : "";
   return /^[a-z][a-z0-9-]*$/i.test(tail) ? text : `${text}@${thisApp}`;
 }
+
+/** A comma-separated list of addresses as typed ("Members", "Add members"), each made full. */
+export function addressList(typed: string, thisApp: string): string[] {
+  return typed
+    .split(",")
+    .map((a) => a.trim())
+    .filter((a) => a !== "")
+    .map((a) => fullAddress(a, thisApp));
+}

@@ -11,7 +11,6 @@
  */
 import type { LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
-import { messageContent } from "./messageContent.svelte.js";
 import { describe } from "./session.svelte.js";
 
 /** Messages per page: a few screens' worth. */
@@ -25,10 +24,20 @@ class OpenChat {
   hasOlder = $state(false);
   loadingOlder = $state(false);
   error = $state("");
+  /** A message to bring into view (a search result, WB18); the log scrolls to it and marks it. */
+  found = $state<string | undefined>(undefined);
   private client: BrowserClient | undefined;
   private stop: (() => void) | undefined;
 
-  async show(client: BrowserClient, conversationId: string): Promise<void> {
+  /** Open a chat at one of its messages: pages back until it is on screen. */
+  async showAt(client: BrowserClient, conversationId: string, messageId: string): Promise<void> {
+    await this.show(client, conversationId, messageId);
+    while (this.id === conversationId && !this.messages.some((m) => m.id === messageId))
+      if (!(await this.loadOlder())) break;
+  }
+
+  async show(client: BrowserClient, conversationId: string, found?: string): Promise<void> {
+    this.found = found;
     this.stop?.();
     this.client = client;
     this.id = conversationId;
@@ -43,6 +52,10 @@ class OpenChat {
       // Another person's (or device's) edit or delete for everyone changes a message in place (CT6, CT7).
       client.events.on("edit", ({ message }) => {
         if (message.conversationId === this.id) this.upsert(message);
+      }),
+      // A disappearing message whose time is up leaves the screen as it leaves the store (XP5).
+      client.events.on("expired", (m) => {
+        if (m.conversationId === this.id) this.remove(m);
       }),
       client.events.on("delete", ({ conversationId, messageId }) => {
         const m = this.messages.find((x) => x.id === messageId);
@@ -93,6 +106,7 @@ class OpenChat {
   }
 
   close(): void {
+    this.found = undefined;
     this.stop?.();
     this.id = undefined;
     this.messages = [];
@@ -106,6 +120,8 @@ class OpenChat {
     try {
       // Answering a message request accepts it, as the big messengers do: receipts and typing flow from then on (PP3).
       if (await client.people.isPendingRequest(id)) await client.people.accept(id);
+      // In the chat pane's chunk (the composer is there): not part of the page's first load (WB16).
+      const { messageContent } = await import("./messageContent.svelte.js");
       await messageContent.send(client, id, text);
       return true;
     } catch (err) {

@@ -21,11 +21,11 @@ import type { LocalConversation, LocalStore } from "../../store/port.js";
 import type { Committer } from "../commits.js";
 import { requireConversation } from "../requireConversation.js";
 import type { SerialQueue } from "../serialQueue.js";
-import { groupEventsOf, type GroupChange } from "./events.js";
+import type { GroupChange } from "./events.js";
+import { commitLeaves, groupChanged } from "./commitHooks.js";
 import type { Emitter } from "../../events.js";
 import type { ClientEvents } from "../../clientTypes.js";
 import type { Applier } from "../applier.js";
-import { deviceChanges } from "../../devices/changes.js";
 import type { DeviceTrust } from "../../devices/trust.js";
 import { endMembership } from "./removal.js";
 
@@ -55,27 +55,14 @@ export type GroupView = GroupSettingsValue & { title: string };
 export class Groups {
   constructor(private readonly deps: GroupsDeps) {}
 
-  /**
-   * [GR4] A commit changed a group: tell what people should see, and which
-   * accounts' devices changed (their safety numbers change; trust is asked
-   * again). A device removed itself learns nothing more of the devices.
-   */
+  /** [GR4] A commit changed a group (commitHooks.ts). */
   changed(change: GroupChange): void {
-    const self = this.deps.identity().deviceId;
-    if (change.membersAfter.some((m) => m.deviceId === self)) {
-      for (const devices of deviceChanges([...change.membersBefore], [...change.membersAfter])) {
-        this.deps.trust.forget(devices.address);
-        this.deps.events.emit("devices", { ...devices, conversationId: change.conversationId });
-      }
-    }
-    for (const event of groupEventsOf(change)) this.deps.events.emit("group", event);
+    groupChanged(this.deps, change);
   }
 
-  /** [GR6] A member proposed to leave: commit it (in the background) so the group moves on. */
+  /** [GR6] A member proposed to leave: commit it in the background (commitHooks.ts). */
   commitLeaves(conversationId: string): void {
-    this.deps.committer
-      .commitPendingRemovals(conversationId)
-      .catch((error: unknown) => this.deps.events.emit("error", { error, context: conversationId }));
+    commitLeaves(this.deps, conversationId);
   }
 
   /** Remove a person (every device of theirs) from a group (admins only, GR2). */
