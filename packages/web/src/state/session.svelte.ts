@@ -28,6 +28,8 @@ class Session {
         },
       });
       this.client.events.on("connection", ({ state }) => (this.online = state === "connected"));
+      // Disappearing messages go from this device when their time is up (XP5); close() stops it.
+      this.client.expiry.start();
       const identity = await this.client.open();
       if (!identity) {
         this.phase = "signed-out";

@@ -11,7 +11,7 @@ import type { IdbConversation, IdbGroupStatePart } from "./groupStateParts.js";
 import type { LocalMessage, LocalReaction, OutboxItem, StoredIdentity, StoredKeyPackage } from "../port.js";
 import type { LocalReceipt } from "../receiptsPort.js";
 
-export const IDB_SCHEMA_VERSION = 5;
+export const IDB_SCHEMA_VERSION = 6;
 
 /** Records as stored: the same shapes, with the secret fields sealed. */
 export type IdbIdentity = StoredIdentity;
@@ -28,8 +28,13 @@ export interface SwitchboardDb extends DBSchema {
    * Keyed [conversationId, id]: one conversation's messages are one key range.
    * `logOrder` is [conversationId, seq]: unsent messages (seq null) are not in
    * it, as IndexedDB leaves out records whose key path is not a valid key.
+   * `expiry` is expiresAt: only disappearing messages are in it, soonest first.
    */
-  messages: { key: [string, string]; value: LocalMessage; indexes: { logOrder: [string, number] } };
+  messages: {
+    key: [string, string];
+    value: LocalMessage;
+    indexes: { logOrder: [string, number]; expiry: number };
+  };
   /** Keyed [conversationId, messageId, senderAddress]: one reaction per person per message (LS8). */
   reactions: { key: [string, string, string]; value: LocalReaction };
   outbox: { key: string; value: OutboxItem };
@@ -94,6 +99,9 @@ export function openSwitchboardDb(name: string): Promise<Db> {
       // Only IndexedDB requests are awaited, so the upgrade transaction stays open
       // until they are done; a failed one aborts it, and the open with it.
       if (oldVersion < 5) void moveGroupStates(db, transaction);
+      // 6: disappearing messages by expiry, so the sweeper reads only those due (XP5, WB20)
+      // instead of every message of the profile.
+      if (oldVersion < 6) transaction.objectStore("messages").createIndex("expiry", "expiresAt");
     },
   });
 }

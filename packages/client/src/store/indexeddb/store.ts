@@ -8,7 +8,7 @@
  */
 import type { MessageExpiryStore } from "../expiryPort.js";
 import { DEFAULT_SEARCH_LIMIT, type MessageSearchStore } from "../searchPort.js";
-import { checkSearchLimit, scanExpired, scanNextExpiry, scanSearch } from "../searchText.js";
+import { checkSearchLimit, scanSearch } from "../searchText.js";
 import type { IDBPTransaction } from "idb";
 import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
 import { checkRecentListing } from "../recentPort.js";
@@ -386,10 +386,13 @@ export async function openIndexedDbLocalStore(
       return scanSearch(await open().getAll("messages"), query, limit);
     },
     async listExpiredMessages(now, limit) {
-      return scanExpired(await open().getAll("messages"), now, checkSearchLimit(limit, limit));
+      // The expiry index holds only disappearing messages, in (expiresAt, key) order: compareExpiry's.
+      const due = IDBKeyRange.upperBound(now);
+      return open().getAllFromIndex("messages", "expiry", due, checkSearchLimit(limit, limit));
     },
     async nextExpiry() {
-      return scanNextExpiry(await open().getAll("messages"));
+      const soonest = await open().getFromIndex("messages", "expiry", IDBKeyRange.lowerBound(-Infinity));
+      return soonest?.expiresAt ?? null;
     },
     async scrub() {
       // The browser decides when IndexedDB's files are compacted (SPEC XP6).

@@ -83,19 +83,25 @@ export function describeSearchAndExpiry(ctx: ContractContext): void {
     it("[XP5] expired messages, earliest first, and the next expiry", async () => {
       expect(await store().nextExpiry()).toBeNull();
       const m1 = (await ctx.store().getMessage("c1", "m1"))!;
+      const m2 = (await ctx.store().getMessage("c1", "m2"))!;
       const m3 = (await ctx.store().getMessage("c2", "m3"))!;
       await ctx.store().write([
+        { kind: "putMessage", message: { ...m2, expiresAt: 5_000 } },
         { kind: "putMessage", message: { ...m1, expiresAt: 5_000 } },
         { kind: "putMessage", message: { ...m3, expiresAt: 4_000 } },
       ]);
       expect(await store().nextExpiry()).toBe(4_000);
       expect(await store().listExpiredMessages(3_999, 10)).toEqual([]);
       expect(ids(await store().listExpiredMessages(4_000, 10))).toEqual(["m3"]);
-      expect(ids(await store().listExpiredMessages(9_000, 10))).toEqual(["m3", "m1"]);
+      // Earliest first; at the same time, by conversation then id.
+      expect(ids(await store().listExpiredMessages(9_000, 10))).toEqual(["m3", "m1", "m2"]);
       expect(ids(await store().listExpiredMessages(9_000, 1))).toEqual(["m3"]);
       await ctx.store().write([{ kind: "deleteMessage", conversationId: "c2", id: "m3" }]);
       expect(await store().nextExpiry()).toBe(5_000);
       await store().scrub();
+      expect(ids(await store().listExpiredMessages(9_000, 10))).toEqual(["m1", "m2"]);
+      // A message whose timer is taken off is no longer due.
+      await ctx.store().write([{ kind: "putMessage", message: { ...m2, expiresAt: null } }]);
       expect(ids(await store().listExpiredMessages(9_000, 10))).toEqual(["m1"]);
       expect(ids(await store().searchMessages("lunch"))).toEqual(["m2", "m1"]);
     });
