@@ -46,7 +46,7 @@ export interface ConnectionSettings {
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   sendBudgetBytes: 1024 * 1024,
-  answerBytesPerTurn: 2 * 1024 * 1024,
+  answerBytesPerTurn: 1024 * 1024,
   stuckCloseMs: 30_000,
   helloDeadlineMs: 10_000,
   maxPreHelloFrameBytes: 4096,
