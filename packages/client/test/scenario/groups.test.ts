@@ -72,6 +72,8 @@ describe("groups: admins, renames, removals and leaving", () => {
 
     await alice.client.groups.setAdmin(group, BOB, true);
     await eventually(() => carolSaw.some((e) => e.kind === "admin"), "carol to see bob made admin");
+    // Bob acts on the commit once his own device has it (each member processes it in its own time).
+    await eventually(() => bobSaw.some((e) => e.kind === "admin"), "bob to see he was made admin");
     await bob.client.groups.rename(group, "Trip");
     await eventually(
       async () => (await carol.client.conversations()).find((c) => c.id === group)?.title === "Trip",
