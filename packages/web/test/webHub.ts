@@ -115,6 +115,15 @@ export interface Person {
 
 const IDENTITY_FIELD = { whatsapp: "Phone number", instagram: "Username", messenger: "Email" } as const;
 
+/**
+ * How long a person's page waits for what another person did to show. In CI
+ * every test file runs at once on two cores, and a chat appearing or a
+ * removed member's row leaving took past Playwright's 30 s default twice
+ * (about 5 s when run alone). A hang is still bounded by the test's own
+ * timeout (vitest.config.ts, 120 s).
+ */
+const PERSON_WAIT_MS = 90_000;
+
 /** A person in their own browser profile, signed up on `app` as `handle` called `name`. */
 export async function signUp(
   web: WebHub,
@@ -124,6 +133,7 @@ export async function signUp(
   viewport = { width: 1100, height: 760 },
 ): Promise<Person> {
   const context = await web.browser.newContext({ viewport });
+  context.setDefaultTimeout(PERSON_WAIT_MS);
   const page = await context.newPage();
   await page.goto(`${web.url}/${app}/`);
   await page.getByRole("textbox", { name: IDENTITY_FIELD[app] }).fill(handle);
