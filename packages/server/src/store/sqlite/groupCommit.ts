@@ -1,10 +1,15 @@
 import type Database from "better-sqlite3";
+import type { WalSync } from "./walSync.js";
 
 /**
  * Group commit: write operations queue up and run together in one SQLite
  * transaction on the next macrotask, so N concurrent writes cost one fsync
  * instead of N while each caller is still answered only after its write is
  * durable (DESIGN rule 2; synchronous=FULL makes COMMIT the durability point).
+ *
+ * With a file database the COMMIT itself does not fsync (synchronous=NORMAL):
+ * `WalSync` fsyncs the WAL off the event loop, and the batch's callers are
+ * answered when the fsync that covers their COMMIT returns (SPEC ST60).
  *
  * An operation that throws (a constraint violation, an unknown id) is rolled
  * back alone and its caller gets the error, while the others still commit.
@@ -62,6 +67,8 @@ export class GroupCommit {
     private readonly db: Database.Database,
     /** Runs after each transaction, outside it (the WAL checkpointer's nudge). */
     private readonly afterCommit: () => void = () => {},
+    /** The WAL's fsync off the loop; none for ":memory:", whose commits are as durable as they get at once. */
+    private readonly wal?: WalSync,
   ) {
     // Prepared once: wrapping every operation in db.transaction() built a new
     // wrapper per write and cost ~5% of the hub's CPU under load.
@@ -73,6 +80,7 @@ export class GroupCommit {
   /** Queue a write; resolves after the transaction that ran it has committed. */
   submit<T>(run: WriteOperation<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
+    if (this.wal?.failed) return Promise.reject(this.wal.failed);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       this.scheduled ??= setImmediate(() => {
@@ -92,6 +100,16 @@ export class GroupCommit {
     this.scheduled = null;
     while (this.queue.length > 0) this.runBatch(this.queue.splice(0, MAX_BATCH));
     this.closed = true;
+    this.wal?.closeSync();
+  }
+
+  /**
+   * Resolves once everything committed so far is on disk: a read calls it
+   * after reading, so it never answers with what a power cut could still
+   * take back. Undefined when nothing is waiting for an fsync.
+   */
+  synced(): Promise<void> | undefined {
+    return this.wal?.whenSynced();
   }
 
   private flush(): void {
@@ -118,6 +136,18 @@ export class GroupCommit {
       return;
     }
     this.afterCommit();
+    const durable = this.wal?.whenSynced(this.wal.committed());
+    if (durable === undefined) this.settle(batch, outcomes);
+    else
+      durable.then(
+        () => this.settle(batch, outcomes),
+        (error: unknown) => {
+          for (const op of batch) op.reject(error);
+        },
+      );
+  }
+
+  private settle(batch: Pending[], outcomes: Outcome[]): void {
     for (const [i, op] of batch.entries()) {
       const outcome = outcomes[i];
       if (outcome === undefined) op.reject(new Error("group commit lost an outcome"));

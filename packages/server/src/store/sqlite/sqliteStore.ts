@@ -61,6 +61,7 @@ import { BlockQueries } from "./blocks.js";
 import type { BlockRecord } from "../blocksPort.js";
 import { EntryExpiryQueries } from "./entryExpiry.js";
 import type { CheckpointStats, WalCheckpointer } from "./walCheckpointer.js";
+import type { WalSync, WalSyncStats } from "./walSync.js";
 
 /** As SQLite reports them: synchronous 2 is FULL. */
 export interface SqlitePragmas {
@@ -101,8 +102,9 @@ export class SqliteStore implements Store {
   constructor(
     private readonly db: Database.Database,
     private readonly checkpointer?: WalCheckpointer,
+    private readonly wal?: WalSync,
   ) {
-    this.writer = new GroupCommit(db, () => checkpointer?.afterCommit());
+    this.writer = new GroupCommit(db, () => checkpointer?.afterCommit(), wal);
     this.directory = new DirectoryQueries(db);
     this.inbox = new InboxQueries(db);
     this.pages = new PageQueries(db);
@@ -123,6 +125,17 @@ export class SqliteStore implements Store {
     this.entryExpiry = new EntryExpiryQueries(db);
   }
 
+  /**
+   * A read's answer, once everything committed before it is on disk (SPEC
+   * ST60): a read may see a commit whose WAL fsync is still running, and must
+   * not hand out what a power cut could take back (a seq another message
+   * would then get). Costs nothing while no fsync is pending.
+   */
+  private shown<T>(value: T): T | Promise<T> {
+    const synced = this.writer.synced();
+    return synced === undefined ? value : synced.then(() => value);
+  }
+
   /** Counters for tests and metrics: how well writes are being batched. */
   stats(): GroupCommitStats {
     return this.writer.stats();
@@ -131,6 +144,11 @@ export class SqliteStore implements Store {
   /** The WAL checkpointer's counters; undefined for an in-memory store, which has no WAL. */
   checkpoints(): CheckpointStats | undefined {
     return this.checkpointer?.stats();
+  }
+
+  /** How many fsyncs covered how many commits; undefined for an in-memory store. */
+  walSyncs(): WalSyncStats | undefined {
+    return this.wal?.stats();
   }
 
   /** Run a WAL checkpoint now and wait for it (tests). */
@@ -171,23 +189,23 @@ export class SqliteStore implements Store {
   }
 
   async getRevocation(deviceId: string): Promise<RevocationProof | undefined> {
-    return this.directory.getRevocation(deviceId);
+    return this.shown(this.directory.getRevocation(deviceId));
   }
 
   async getAccount(address: string): Promise<AccountRecord | undefined> {
-    return this.directory.getAccount(address);
+    return this.shown(this.directory.getAccount(address));
   }
 
   async getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
-    return this.directory.getDevice(deviceId);
+    return this.shown(this.directory.getDevice(deviceId));
   }
 
   async listDevices(
     address: string,
     options?: { includeRevoked?: boolean; page?: PageRequest },
   ): Promise<DeviceRecord[]> {
-    if (options?.page) return this.pages.devices(address, options.includeRevoked ?? false, options.page);
-    return this.directory.listDevices(address, options?.includeRevoked ?? false);
+    if (options?.page) return this.shown(this.pages.devices(address, options.includeRevoked ?? false, options.page));
+    return this.shown(this.directory.listDevices(address, options?.includeRevoked ?? false));
   }
 
   touchDevice(deviceId: string, at: number): Promise<void> {
@@ -214,19 +232,19 @@ export class SqliteStore implements Store {
   }
 
   async hasBlocked(blocker: string, blocked: string): Promise<boolean> {
-    return this.blocks.hasBlocked(blocker, blocked);
+    return this.shown(this.blocks.hasBlocked(blocker, blocked));
   }
 
   async sharesConversation(a: string, b: string): Promise<boolean> {
-    return this.blocks.sharesConversation(a, b);
+    return this.shown(this.blocks.sharesConversation(a, b));
   }
 
   async blockedInDirect(conversationId: string, sender: string): Promise<boolean> {
-    return this.blocks.blockedInDirect(conversationId, sender);
+    return this.shown(this.blocks.blockedInDirect(conversationId, sender));
   }
 
   async listBlocked(blocker: string, afterAddress: string, limit: number): Promise<BlockRecord[]> {
-    return this.blocks.list(blocker, afterAddress, limit);
+    return this.shown(this.blocks.list(blocker, afterAddress, limit));
   }
 
   // Verification codes
@@ -254,7 +272,7 @@ export class SqliteStore implements Store {
   }
 
   async getLink(code: string): Promise<PendingLinkRecord | undefined> {
-    return this.links.get(code);
+    return this.shown(this.links.get(code));
   }
 
   approveLink(approval: LinkApproval): Promise<LinkApprovalResult> {
@@ -271,7 +289,7 @@ export class SqliteStore implements Store {
   }
 
   async readHubKey(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array | null } | undefined> {
-    return this.hubKey.read();
+    return this.shown(this.hubKey.read());
   }
 
   /** secure_delete for this write: the private key's old bytes are zeroed in the page, not left free. */
@@ -296,11 +314,11 @@ export class SqliteStore implements Store {
   }
 
   async countKeyPackages(deviceId: string): Promise<number> {
-    return this.keyPackages.count(deviceId);
+    return this.shown(this.keyPackages.count(deviceId));
   }
 
   async listKeyPackages(deviceId: string): Promise<Uint8Array[]> {
-    return this.keyPackages.list(deviceId);
+    return this.shown(this.keyPackages.list(deviceId));
   }
 
   // Conversations
@@ -310,19 +328,19 @@ export class SqliteStore implements Store {
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
-    return this.conversations.get(id);
+    return this.shown(this.conversations.get(id));
   }
 
   async findDirectConversation(a: string, b: string): Promise<string | undefined> {
-    return this.conversations.findDirect(a, b);
+    return this.shown(this.conversations.findDirect(a, b));
   }
 
   async listConversations(deviceId: string, page?: PageRequest): Promise<ConversationView[]> {
-    return page ? this.pages.conversations(deviceId, page) : this.conversations.list(deviceId);
+    return this.shown(page ? this.pages.conversations(deviceId, page) : this.conversations.list(deviceId));
   }
 
   async countConversations(address: string): Promise<number> {
-    return this.pages.countConversations(address);
+    return this.shown(this.pages.countConversations(address));
   }
 
   recordGroupAdds(adds: GroupAdd[], forgetBefore: number): Promise<void> {
@@ -330,19 +348,19 @@ export class SqliteStore implements Store {
   }
 
   async countGroupAdds(address: string, since: number): Promise<number> {
-    return this.pages.countGroupAdds(address, since);
+    return this.shown(this.pages.countGroupAdds(address, since));
   }
 
   async getMembership(conversationId: string, deviceId: string): Promise<Membership | undefined> {
-    return this.conversations.membership(conversationId, deviceId);
+    return this.shown(this.conversations.membership(conversationId, deviceId));
   }
 
   async listMembers(conversationId: string): Promise<string[]> {
-    return this.conversations.members(conversationId);
+    return this.shown(this.conversations.members(conversationId));
   }
 
   async revokedMembers(conversationId: string): Promise<string[]> {
-    return this.conversations.revokedMembers(conversationId);
+    return this.shown(this.conversations.revokedMembers(conversationId));
   }
 
   // The log
@@ -360,7 +378,7 @@ export class SqliteStore implements Store {
   }
 
   async pendingProposals(conversationId: string, epoch: number): Promise<PendingProposal[]> {
-    return this.proposals.pending(conversationId, epoch);
+    return this.shown(this.proposals.pending(conversationId, epoch));
   }
 
   async readLog(
@@ -369,7 +387,7 @@ export class SqliteStore implements Store {
     limit: number,
     maxBytes = NO_BYTE_BUDGET,
   ): Promise<LogEntryRecord[]> {
-    return this.log.read(conversationId, afterSeq, limit, maxBytes);
+    return this.shown(this.log.read(conversationId, afterSeq, limit, maxBytes));
   }
 
   // Cursors
@@ -386,7 +404,7 @@ export class SqliteStore implements Store {
     limit: number,
     maxBytes = NO_BYTE_BUDGET,
   ): Promise<InboxRecord[]> {
-    return this.inbox.read(deviceId, afterId, limit, maxBytes);
+    return this.shown(this.inbox.read(deviceId, afterId, limit, maxBytes));
   }
 
   ackInbox(deviceId: string, upToId: number): Promise<void> {
@@ -394,7 +412,7 @@ export class SqliteStore implements Store {
   }
 
   async countStoredWelcomes(): Promise<number> {
-    return this.inbox.countStoredWelcomes();
+    return this.shown(this.inbox.countStoredWelcomes());
   }
 
   /** The device check and the insert share one transaction, so a racing revocation cannot slip between. */
@@ -448,7 +466,7 @@ export class SqliteStore implements Store {
   }
 
   async queuedBytes(deviceId: string): Promise<number> {
-    return this.log.queuedBytes(deviceId);
+    return this.shown(this.log.queuedBytes(deviceId));
   }
 
   async ping(): Promise<void> {
