@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.js";
+import type { GroupCommit } from "../../src/store/sqlite/groupCommit.js";
 import { message, newAccount, newGroup, type TestAccount } from "./contract/fixtures.js";
 
-/** About one WAL page (4 KiB) per message, so a round of 1,500 passes SQLite's 1,000-page checkpoint size. */
-const PAYLOAD = new Uint8Array(3000).fill(7);
+/** About four WAL pages (4 KiB) per message, so a round of 1,500 passes the 4,096 frames at which the WAL starts over. */
+const PAYLOAD = new Uint8Array(14_000).fill(7);
 const ROUND = 1500;
 
 describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
@@ -43,14 +44,14 @@ describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
     for (let round = 0; round < 4; round++) {
       await writeRound(s, alice, round);
       const stats = await s.checkpointNow();
-      expect(stats?.walFrames).toBeGreaterThanOrEqual(1000);
-      await nextTurn(); // the writer's finishing step
+      expect(stats?.walFrames).toBeGreaterThanOrEqual(4096);
+      await nextTurn(); // the finishing checkpoint, writes held
       walSizes.push(statSync(`${file}-wal`).size);
     }
     const stats = s.checkpoints()!;
     expect(stats.checkpoints).toBeGreaterThanOrEqual(4);
-    expect(stats.finishes).toBeGreaterThanOrEqual(1);
-    // The pages are in the database file: 4 rounds of ~3 KB messages.
+    // Each round ends quiet, so the worker copies every frame and the WAL starts over without a finish (ST61).
+    // The pages are in the database file: 4 rounds of ~14 KB messages.
     expect(statSync(file).size).toBeGreaterThan(4 * ROUND * PAYLOAD.length);
     // Each round wrote the WAL from its start again, instead of growing it fourfold.
     expect(walSizes[3]!).toBeLessThanOrEqual(walSizes[0]! * 1.5);
@@ -68,6 +69,21 @@ describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
     const entries = await store.readLog("g1", 0, 5000);
     expect(entries.length).toBe(2 * ROUND);
     expect(entries.at(-1)?.clientMessageId).toBe(`r1-${ROUND - 1}`);
+  });
+
+  it("[ST61] holds writes while the worker finishes a checkpoint, then runs what waited in one batch", async () => {
+    const { store: s, alice } = await open();
+    const writer = (s as unknown as { writer: GroupCommit }).writer;
+    let release!: () => void;
+    writer.holdWhile(new Promise<void>((resolve) => (release = resolve)));
+    const before = s.stats().transactions;
+    const waiting = Array.from({ length: 5 }, (_, i) => s.appendMessage(message("g1", alice, `held-${i}`)));
+    for (let i = 0; i < 5; i++) await nextTurn();
+    expect(s.stats().transactions).toBe(before);
+    release();
+    const results = await Promise.all(waiting);
+    expect(results.map((r) => r.kind)).toEqual(Array(5).fill("appended"));
+    expect(s.stats().transactions).toBe(before + 1);
   });
 
   it("has no checkpointer for an in-memory store", async () => {

@@ -52,6 +52,8 @@ const MAX_BATCH = 1000;
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  /** Set while the checkpointer finishes the WAL off the loop: no transaction starts (SPEC ST61). */
+  private held: Promise<unknown> | undefined;
   private closed = false;
   private readonly counters: GroupCommitStats = {
     transactions: 0,
@@ -83,10 +85,32 @@ export class GroupCommit {
     if (this.wal?.failed) return Promise.reject(this.wal.failed);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
-      this.scheduled ??= setImmediate(() => {
-        this.scheduled = null;
-        this.flush();
-      });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Start no transaction until `done` settles; what is submitted meanwhile
+   * waits in the queue and goes in one batch after.
+   */
+  holdWhile(done: Promise<unknown>): void {
+    const held = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.held = held;
+    void held.then(() => {
+      if (this.held !== held) return;
+      this.held = undefined;
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.held !== undefined) return;
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = null;
+      this.flush();
     });
   }
 
@@ -113,13 +137,9 @@ export class GroupCommit {
   }
 
   private flush(): void {
+    if (this.held !== undefined) return;
     this.runBatch(this.queue.splice(0, MAX_BATCH));
-    if (this.queue.length > 0) {
-      this.scheduled = setImmediate(() => {
-        this.scheduled = null;
-        this.flush();
-      });
-    }
+    if (this.queue.length > 0) this.schedule();
   }
 
   private runBatch(batch: Pending[]): void {

@@ -105,6 +105,7 @@ export class SqliteStore implements Store {
     private readonly wal?: WalSync,
   ) {
     this.writer = new GroupCommit(db, () => checkpointer?.afterCommit(), wal);
+    checkpointer?.holdWritesWith((done) => this.writer.holdWhile(done));
     this.directory = new DirectoryQueries(db);
     this.inbox = new InboxQueries(db);
     this.pages = new PageQueries(db);
