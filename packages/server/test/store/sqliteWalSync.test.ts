@@ -68,14 +68,14 @@ describe("[ST60] the WAL's fsync runs off the event loop", () => {
     dir = mkdtempSync(join(tmpdir(), "switchboard-walsync-"));
     store = openSqliteStore({ path: join(dir, "store.db"), walIo: io });
     const setup = (async () => {
-      const alice = await newAccount(store!, "alice");
-      await newGroup(store!, "g1", alice);
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
       return alice;
     })();
     // Each setup write waits for its fsync: let them through as they come.
     const pump = setInterval(() => io.release(), 1);
     try {
-      return { store: store!, alice: await setup };
+      return { store: store, alice: await setup };
     } finally {
       clearInterval(pump);
     }

@@ -205,7 +205,8 @@ export class SqliteStore implements Store {
     address: string,
     options?: { includeRevoked?: boolean; page?: PageRequest },
   ): Promise<DeviceRecord[]> {
-    if (options?.page) return this.shown(this.pages.devices(address, options.includeRevoked ?? false, options.page));
+    if (options?.page)
+      return this.shown(this.pages.devices(address, options.includeRevoked ?? false, options.page));
     return this.shown(this.directory.listDevices(address, options?.includeRevoked ?? false));
   }
 

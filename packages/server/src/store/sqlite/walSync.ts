@@ -171,9 +171,12 @@ export class WalSync {
   }
 
   private fail(error: NodeJS.ErrnoException): void {
-    this.failure = new Error(`the database's write-ahead log could not be synced to disk; restart the hub: ${error.message}`, {
-      cause: error,
-    });
+    this.failure = new Error(
+      `the database's write-ahead log could not be synced to disk; restart the hub: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
     for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
   }
 }
