@@ -6,9 +6,14 @@
  * still holds: only member leaves ever get ratchets.
  */
 import { describe, expect, it } from "vitest";
+import { defaultPaddingConfig, getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+import { protectApplicationData } from "ts-mls/messageProtection.js";
+import { nodeCryptoProvider } from "../../src/crypto/nodeCryptoProvider.js";
+import { CIPHERSUITE } from "../../src/mls/tsMlsEngine.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { asEngineState } from "../../src/mls/state.js";
-import { Device } from "./fixtures.js";
+import { encodePrivateMessage } from "../../src/mls/wire.js";
+import { Device, codeOf } from "./fixtures.js";
 
 const UNEXPANDED = 0xffffffff;
 const isZero = (bytes: Uint8Array) => bytes.every((b) => b === 0);
@@ -82,5 +87,38 @@ describe("[CM4] the secret tree", () => {
     expect((await bob.receive(await alice.send("stored"))).text).toBe("stored");
     bob.state = engine.deserialize(engine.serialize(bob.state));
     expect((await bob.receive(await alice.send("again"))).text).toBe("again");
+  });
+
+  it("[CM3] a message whose sender data names a blank leaf is refused, though a lazy tree could derive its ratchet", async () => {
+    const engine = await createTsMlsEngine({ crypto: "node" });
+    const [alice, bob, carol] = ["a", "b", "c"].map((n) => new Device(engine, `${n}@messenger`, `device${n}`));
+    alice!.state = (
+      await engine.createGroup(alice!.identity, crypto.getRandomValues(new Uint8Array(16)))
+    ).state;
+    const pending = await engine.createCommit(alice!.identity, alice!.state, {
+      add: [await bob!.publish(), await carol!.publish()],
+      removeDeviceIds: [],
+    });
+    alice!.state = pending.newState;
+    await bob!.join(pending.welcome!);
+    // Alice forges a message from leaf 3, the blank fourth slot, signed with her own key.
+    const cs = await getCiphersuiteImpl(getCiphersuiteFromName(CIPHERSUITE), nodeCryptoProvider);
+    const a = asEngineState(alice!.state).client;
+    const forged = await protectApplicationData(
+      alice!.identity.signaturePrivateKey,
+      a.keySchedule.senderDataSecret,
+      new TextEncoder().encode("from nobody"),
+      new Uint8Array(0),
+      a.groupContext,
+      a.secretTree,
+      3,
+      defaultPaddingConfig,
+      cs,
+    );
+    const before = bob!.state;
+    expect(await codeOf(engine.process(bob!.identity, before, encodePrivateMessage(forged.privateMessage)))).toBe(
+      "MLS_DECRYPT_FAILED",
+    );
+    expect((await bob!.receive(await alice!.send("real"))).text).toBe("real");
   });
 });
