@@ -15,7 +15,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { createTsMlsEngine } from "../../packages/client/src/mls/index.js";
-import type { DeviceIdentity, GeneratedKeyPackage, GroupEngine } from "../../packages/client/src/mls/index.js";
+import type {
+  DeviceIdentity,
+  GeneratedKeyPackage,
+  GroupEngine,
+} from "../../packages/client/src/mls/index.js";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const op = process.argv[2] ?? "decrypt";
@@ -151,7 +155,8 @@ if (op === "decrypt" || op === "encrypt") {
     const t0 = cpuMs();
     if (op === "add")
       await engine.createCommit(f.sender, s, { add: [f.newcomerPackage.publicMessage], removeDeviceIds: [] });
-    else if (op === "remove") await engine.createCommit(f.sender, s, { add: [], removeDeviceIds: [f.victim] });
+    else if (op === "remove")
+      await engine.createCommit(f.sender, s, { add: [], removeDeviceIds: [f.victim] });
     else if (op === "process-add") await engine.process(f.receiver, s, added!.commit);
     else if (op === "process-remove") await engine.process(f.receiver, s, removed!.commit);
     else if (op === "join")
@@ -160,7 +165,9 @@ if (op === "decrypt" || op === "encrypt") {
     times.push(cpuMs() - t0);
   }
   times.sort((a, b) => a - b);
-  console.log(`${op}: median ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms CPU (${times.map((t) => t.toFixed(0)).join(" ")})`);
+  console.log(
+    `${op}: median ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms CPU (${times.map((t) => t.toFixed(0)).join(" ")})`,
+  );
 }
 if (profileFile) {
   const { profile } = await session.post("Profiler.stop");

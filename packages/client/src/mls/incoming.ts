@@ -115,7 +115,10 @@ async function decryptFailure(
   if (senderData === undefined)
     return new MlsEngineError("MLS_DECRYPT_FAILED", "sender data does not decode", { cause });
   if (senderData.leafIndex === client.privatePath.leafIndex)
-    return new MlsEngineError("MLS_OWN_MESSAGE", "this device sent the message; its ratchet has moved past it");
+    return new MlsEngineError(
+      "MLS_OWN_MESSAGE",
+      "this device sent the message; its ratchet has moved past it",
+    );
   return new MlsEngineError(
     "MLS_DECRYPT_FAILED",
     `application message: ${cause instanceof Error ? cause.message : String(cause)}`,

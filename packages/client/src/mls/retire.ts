@@ -27,7 +27,8 @@ function addTree(out: Set<Uint8Array>, tree: SecretTree): void {
 
 function stateSecrets(state: ClientState): Set<Uint8Array> {
   const out = new Set<Uint8Array>();
-  for (const secret of Object.values(state.keySchedule)) out.add(secret);
+  const keySchedule: Record<string, Uint8Array> = { ...state.keySchedule };
+  for (const secret of Object.values(keySchedule)) out.add(secret);
   for (const secret of Object.values(state.privatePath.privateKeys)) out.add(secret);
   addTree(out, state.secretTree);
   for (const epoch of state.historicalReceiverData.values()) {

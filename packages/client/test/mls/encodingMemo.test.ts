@@ -20,7 +20,7 @@ const label = fc.string({ maxLength: 80 });
 
 describe("[CM7] hand-built encodings", () => {
   it("[CM7] KDFLabel equals uint16 length, label and context as ts-mls encodes them", async () => {
-    let info = new Uint8Array(0);
+    let info: Uint8Array = new Uint8Array(0);
     const kdf = {
       size: 32,
       async expand(_prk: Uint8Array, i: Uint8Array) {
@@ -31,11 +31,9 @@ describe("[CM7] hand-built encodings", () => {
     await fc.assert(
       fc.asyncProperty(label, bytes, fc.integer({ min: 0, max: 0xffff }), async (l, context, length) => {
         await expandWithLabel(new Uint8Array(32), l, context, length, kdf);
-        const expected = encode(composeBufferEncoders([uint16Encoder, varLenDataEncoder, varLenDataEncoder]))([
-          length,
-          labelled(l),
-          context,
-        ]);
+        const expected = encode(composeBufferEncoders([uint16Encoder, varLenDataEncoder, varLenDataEncoder]))(
+          [length, labelled(l), context],
+        );
         expect(info).toEqual(expected);
       }),
       { numRuns: 200 },

@@ -91,7 +91,9 @@ describe("[CM4] the secret tree", () => {
 
   it("[CM3] a message whose sender data names a blank leaf is refused, though a lazy tree could derive its ratchet", async () => {
     const engine = await createTsMlsEngine({ crypto: "node" });
-    const [alice, bob, carol] = ["a", "b", "c"].map((n) => new Device(engine, `${n}@messenger`, `device${n}`));
+    const [alice, bob, carol] = ["a", "b", "c"].map(
+      (n) => new Device(engine, `${n}@messenger`, `device${n}`),
+    );
     alice!.state = (
       await engine.createGroup(alice!.identity, crypto.getRandomValues(new Uint8Array(16)))
     ).state;
@@ -116,9 +118,9 @@ describe("[CM4] the secret tree", () => {
       cs,
     );
     const before = bob!.state;
-    expect(await codeOf(engine.process(bob!.identity, before, encodePrivateMessage(forged.privateMessage)))).toBe(
-      "MLS_DECRYPT_FAILED",
-    );
+    expect(
+      await codeOf(engine.process(bob!.identity, before, encodePrivateMessage(forged.privateMessage))),
+    ).toBe("MLS_DECRYPT_FAILED");
     expect((await bob!.receive(await alice!.send("real"))).text).toBe("real");
   });
 });

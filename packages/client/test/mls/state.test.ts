@@ -35,7 +35,8 @@ describe("zeroing used secrets", () => {
     const { alice, bob } = await pair();
     // [CM4] the secret tree is derived lazily: the leaf's ratchet exists once it has sent.
     const s0 = alice.state;
-    const treeSecret = client(s0).secretTree.find((node) => node.handshake.secret.length > 0)!.handshake.secret;
+    const treeSecret = client(s0).secretTree.find((node) => node.handshake.secret.length > 0)!.handshake
+      .secret;
     await bob.receive(await alice.send("zero"));
     expect(isZero(treeSecret)).toBe(false); // s1 not used yet: s0 is still whole
     const s1 = alice.state;

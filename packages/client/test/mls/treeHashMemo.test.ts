@@ -9,14 +9,15 @@ import type { Hash, RatchetTree } from "ts-mls";
 import { encode } from "ts-mls/codec/tlsEncoder.js";
 import { decodeRatchetTree, encodeRatchetTree } from "ts-mls/ratchetTree.js";
 import { leafNodeHashInputEncoder, parentNodeHashInputEncoder, treeHashRoot } from "ts-mls/treeHash.js";
-import { isLeaf, left, nodeToLeafIndex, right, rootFromNodeWidth } from "ts-mls/treemath.js";
+import { isLeaf, left, nodeToLeafIndex, right, rootFromNodeWidth, toNodeIndex } from "ts-mls/treemath.js";
 import { createTsMlsEngine } from "../../src/mls/index.js";
 import { asEngineState } from "../../src/mls/state.js";
 import { nodeSha256 } from "../../src/crypto/nodeSha256.js";
 import { Device } from "./fixtures.js";
 
 /** RFC 9420 §7.8 tree hash, from scratch: every node encoded and hashed, nothing remembered. */
-async function referenceTreeHash(tree: RatchetTree, index: number): Promise<Uint8Array> {
+async function referenceTreeHash(tree: RatchetTree, at: number): Promise<Uint8Array> {
+  const index = toNodeIndex(at);
   const node = tree[index];
   if (isLeaf(index)) {
     const leafNode = node?.nodeType === "leaf" ? node.leaf : undefined;
@@ -52,10 +53,11 @@ function countingSha256(): Hash & { calls: number } {
 async function group(size: number) {
   const engine = await createTsMlsEngine({ crypto: "node" });
   const alice = new Device(engine, "alice@messenger", "deviceA");
-  const others = Array.from({ length: size - 1 }, (_, i) => new Device(engine, `user${i}@messenger`, `d${i}`));
-  alice.state = (
-    await engine.createGroup(alice.identity, crypto.getRandomValues(new Uint8Array(16)))
-  ).state;
+  const others = Array.from(
+    { length: size - 1 },
+    (_, i) => new Device(engine, `user${i}@messenger`, `d${i}`),
+  );
+  alice.state = (await engine.createGroup(alice.identity, crypto.getRandomValues(new Uint8Array(16)))).state;
   const pending = await engine.createCommit(alice.identity, alice.state, {
     add: await Promise.all(others.map((d) => d.publish())),
     removeDeviceIds: [],
