@@ -13,6 +13,10 @@ import { varLenDataEncoder } from "ts-mls/codec/variableLength.js";
 import { expandWithLabel } from "ts-mls/crypto/kdf.js";
 import { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
 import { encodeGroupContext } from "ts-mls/groupContext.js";
+import { decodeCommit, encodeCommit } from "ts-mls/commit.js";
+import { createTsMlsEngine } from "../../src/mls/index.js";
+import { decodeMessageOf } from "../../src/mls/wire.js";
+import { Device } from "./fixtures.js";
 
 const labelled = (label: string) => new TextEncoder().encode(`MLS 1.0 ${label}`);
 const bytes = fc.uint8Array({ maxLength: 20_000 });
@@ -83,5 +87,28 @@ describe("[CM7] hand-built encodings", () => {
     const next = encodeGroupContext({ ...context, epoch: 8n });
     expect(next).not.toEqual(first);
     expect(next.length).toBe(first.length);
+  });
+
+  it("[CM7] a decoded Commit encodes to the bytes it came from, and a copy never encoded gives the same", async () => {
+    const engine = await createTsMlsEngine({ crypto: "node" });
+    const alice = new Device(engine, "alice@messenger", "deviceA");
+    const others = ["b", "c", "d"].map((n) => new Device(engine, `${n}@messenger`, `device${n}`));
+    alice.state = (await engine.createGroup(alice.identity, new Uint8Array(16).fill(1))).state;
+    const add = await engine.createCommit(alice.identity, alice.state, {
+      add: await Promise.all(others.map((d) => d.publish())),
+      removeDeviceIds: [],
+    });
+    alice.state = add.newState;
+    // A remove: its UpdatePath encrypts to the copath.
+    const remove = await engine.createCommit(alice.identity, alice.state, {
+      add: [],
+      removeDeviceIds: ["deviceb"],
+    });
+    const content = decodeMessageOf(remove.commit, "mls_public_message").publicMessage.content;
+    if (content.contentType !== "commit") throw new Error("not a commit");
+    const fresh = encodeCommit(structuredClone(content.commit));
+    expect(encodeCommit(content.commit)).toEqual(fresh);
+    expect(decodeCommit(fresh, 0)![1]).toBe(fresh.length);
+    expect(encodeCommit(decodeCommit(fresh, 0)![0])).toEqual(fresh);
   });
 });
