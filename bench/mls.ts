@@ -120,14 +120,16 @@ async function timeOp<T>(prepare: () => T, run: (input: T) => Promise<unknown>):
 }
 
 async function measure(engine: GroupEngine, f: Fixture) {
+  // Copies: a decoded state's secrets are views into the bytes it came from,
+  // and using a state zeroes the secrets it consumed, in those bytes.
   // --warm: an operation's result is never used, so its base state stays valid for the next run.
-  const senderHeld = warm ? engine.deserialize(f.senderState) : undefined;
-  const receiverHeld = warm ? engine.deserialize(f.receiverState) : undefined;
-  const senderCopy = () => senderHeld ?? engine.deserialize(f.senderState);
-  const receiverCopy = () => receiverHeld ?? engine.deserialize(f.receiverState);
+  const senderHeld = warm ? engine.deserialize(f.senderState.slice()) : undefined;
+  const receiverHeld = warm ? engine.deserialize(f.receiverState.slice()) : undefined;
+  const senderCopy = () => senderHeld ?? engine.deserialize(f.senderState.slice());
+  const receiverCopy = () => receiverHeld ?? engine.deserialize(f.receiverState.slice());
 
   // Throughput: encrypt for a while, then decrypt exactly those messages in order.
-  let state: GroupState = engine.deserialize(f.senderState);
+  let state: GroupState = engine.deserialize(f.senderState.slice());
   const messages: Uint8Array[] = [];
   const wall0 = performance.now();
   let t0 = clock();
@@ -137,7 +139,7 @@ async function measure(engine: GroupEngine, f: Fixture) {
     state = out.newState;
   }
   const encPerSec = messages.length / ((clock() - t0) / 1000);
-  state = engine.deserialize(f.receiverState);
+  state = engine.deserialize(f.receiverState.slice());
   t0 = clock();
   for (const message of messages) {
     const result = await engine.process(f.receiver, state, message);
@@ -167,7 +169,7 @@ async function measure(engine: GroupEngine, f: Fixture) {
     processRemove: await timeOp(receiverCopy, (s) => engine.process(f.receiver, s, remove.commit)),
     loadSave: await timeOp(
       () => undefined,
-      async () => engine.serialize(engine.deserialize(f.receiverState)),
+      async () => engine.serialize(engine.deserialize(f.receiverState.slice())),
     ),
     stateKiB: f.receiverState.length / 1024,
   };

@@ -92,8 +92,8 @@ else {
   f = await build(engine);
   writeFileSync(cacheFile, JSON.stringify(f, replacer));
 }
-const sender = () => engine.deserialize(f.senderState);
-const receiver = () => engine.deserialize(f.receiverState);
+const sender = () => engine.deserialize(f.senderState.slice());
+const receiver = () => engine.deserialize(f.receiverState.slice());
 const PAYLOAD = new Uint8Array(1024).fill(0x61);
 
 // Inputs made before the clock starts.
