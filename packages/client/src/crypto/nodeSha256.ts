@@ -4,6 +4,7 @@
  * (RFC 9420 §8: the key schedule extracts and expands at different steps), so
  * node's one-shot hkdfSync does not fit.
  */
+import * as nodeCrypto from "node:crypto";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Hash, Kdf } from "ts-mls";
 import { plain } from "./plainBytes.js";
@@ -36,9 +37,22 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
   return out;
 }
 
+// crypto.hash (Node 20.12+): one call, no Hash object; 0.9 µs against 2.2 µs
+// for a short input (issue 18: every message's identity check, and a
+// freshly loaded 1,000-device tree hashes ~2,000 nodes on its first commit).
+const oneShotHash = (nodeCrypto as Partial<Pick<typeof nodeCrypto, "hash">>).hash;
+
+export function sha256(data: Uint8Array): Uint8Array {
+  return plain(
+    oneShotHash !== undefined
+      ? oneShotHash("sha256", data, "buffer")
+      : createHash("sha256").update(data).digest(),
+  );
+}
+
 export const nodeSha256: Hash = {
   async digest(data) {
-    return plain(createHash("sha256").update(data).digest());
+    return sha256(data);
   },
   async mac(key, data) {
     return hmacSha256(key, data);

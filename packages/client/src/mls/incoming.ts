@@ -70,39 +70,60 @@ export async function processApplication(
         : undefined;
   if (epoch === undefined) throw wrongEpoch("application message", pm.epoch, client);
 
-  // The sender's leaf, from the sender data (RFC 9420 §6.3.2); ts-mls decrypts
-  // it again below and verifies the signature against that leaf's key.
+  let result: Awaited<ReturnType<typeof processPrivateMessage>>;
+  try {
+    result = await processPrivateMessage(client, pm, makePskIndex(client, {}), cs);
+  } catch (e) {
+    throw await decryptFailure(cs, pm, epoch.senderDataSecret, client, e);
+  }
+  if (result.kind !== "applicationMessage")
+    throw new MlsEngineError("MLS_DECRYPT_FAILED", "application message: not an application message");
+  // The sender's leaf, from the sender data (RFC 9420 §6.3.2), whose key ts-mls checked the signature with.
   let sender: GroupMember;
   try {
-    const senderData = await decryptSenderData(pm, epoch.senderDataSecret, cs);
-    if (senderData === undefined) throw new Error("sender data does not decode");
-    if (senderData.leafIndex === client.privatePath.leafIndex) {
-      throw new MlsEngineError(
-        "MLS_OWN_MESSAGE",
-        "this device sent the message; its ratchet has moved past it",
-      );
-    }
-    sender = memberAt(epoch.ratchetTree, senderData.leafIndex);
+    sender = memberAt(epoch.ratchetTree, result.senderLeafIndex);
   } catch (e) {
-    if (e instanceof MlsEngineError && e.code === "MLS_OWN_MESSAGE") throw e;
-    throw new MlsEngineError("MLS_DECRYPT_FAILED", "sender data does not decrypt to a member", { cause: e });
+    throw new MlsEngineError("MLS_DECRYPT_FAILED", "sender data does not name a member", { cause: e });
   }
+  return {
+    kind: "application",
+    plaintext: result.message,
+    sender,
+    newState: new EngineGroupState(result.newState, result.consumed, from),
+  };
+}
+
+/**
+ * Why a PrivateMessage did not process. Only now is the sender data decrypted
+ * on its own (ts-mls decrypts it once on the way in, so a message that reads
+ * costs one decryption): our own message is MLS_OWN_MESSAGE (our ratchet has
+ * moved past it), anything else MLS_DECRYPT_FAILED.
+ */
+async function decryptFailure(
+  cs: CiphersuiteImpl,
+  pm: PrivateMessage,
+  senderDataSecret: Uint8Array,
+  client: ClientState,
+  cause: unknown,
+): Promise<MlsEngineError> {
+  let senderData: Awaited<ReturnType<typeof decryptSenderData>>;
   try {
-    const result = await processPrivateMessage(client, pm, makePskIndex(client, {}), cs);
-    if (result.kind !== "applicationMessage") throw new Error("not an application message");
-    return {
-      kind: "application",
-      plaintext: result.message,
-      sender,
-      newState: new EngineGroupState(result.newState, result.consumed, from),
-    };
+    senderData = await decryptSenderData(pm, senderDataSecret, cs);
   } catch (e) {
-    throw new MlsEngineError(
-      "MLS_DECRYPT_FAILED",
-      `application message: ${e instanceof Error ? e.message : String(e)}`,
-      { cause: e },
-    );
+    return new MlsEngineError("MLS_DECRYPT_FAILED", "sender data does not decrypt", { cause: e });
   }
+  if (senderData === undefined)
+    return new MlsEngineError("MLS_DECRYPT_FAILED", "sender data does not decode", { cause });
+  if (senderData.leafIndex === client.privatePath.leafIndex)
+    return new MlsEngineError(
+      "MLS_OWN_MESSAGE",
+      "this device sent the message; its ratchet has moved past it",
+    );
+  return new MlsEngineError(
+    "MLS_DECRYPT_FAILED",
+    `application message: ${cause instanceof Error ? cause.message : String(cause)}`,
+    { cause },
+  );
 }
 
 /**

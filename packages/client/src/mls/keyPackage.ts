@@ -31,12 +31,19 @@ const CLOCK_SKEW_SECONDS = 3600n;
  */
 export class IdentityCheck {
   readonly #passed = new Map<string, string>();
+  // Device refs already found well-formed: a pure check of two strings, asked on every message.
+  readonly #wellFormed = new Set<string>();
 
   constructor(readonly cs: CiphersuiteImpl) {}
 
   async check(identity: DeviceIdentity): Promise<void> {
-    const problem = deviceRefProblem(identity.address, identity.deviceId);
-    if (problem !== undefined) throw new MlsEngineError("MLS_INVALID_CREDENTIAL", problem);
+    const ref = `${identity.address}/${identity.deviceId}`;
+    if (!this.#wellFormed.has(ref)) {
+      const problem = deviceRefProblem(identity.address, identity.deviceId);
+      if (problem !== undefined) throw new MlsEngineError("MLS_INVALID_CREDENTIAL", problem);
+      if (this.#wellFormed.size >= 64) this.#wellFormed.clear();
+      this.#wellFormed.add(ref);
+    }
     if (identity.signaturePublicKey.length !== 32 || identity.signaturePrivateKey.length !== 32) {
       throw new MlsEngineError(
         "MLS_INVALID_CREDENTIAL",

@@ -7,8 +7,18 @@ import { parseCredential } from "./credential.js";
 import type { GroupMember } from "./engine.js";
 import { MlsEngineError } from "./errors.js";
 
-function toMember(leaf: LeafNode, leafIndex: number): GroupMember {
+// A leaf's device, parsed once per LeafNode (leaves are immutable): every message names its sender.
+const devices = new WeakMap<LeafNode, ReturnType<typeof parseCredential>>();
+
+function deviceOf(leaf: LeafNode): ReturnType<typeof parseCredential> {
+  if (devices.has(leaf)) return devices.get(leaf);
   const device = parseCredential(leaf.credential);
+  devices.set(leaf, device);
+  return device;
+}
+
+function toMember(leaf: LeafNode, leafIndex: number): GroupMember {
+  const device = deviceOf(leaf);
   // The authentication service refused every other credential before it reached a tree.
   if (device === undefined)
     throw new MlsEngineError("MLS_INVALID_CREDENTIAL", `leaf ${leafIndex} has no device credential`);

@@ -33,14 +33,21 @@ async function pair() {
 describe("zeroing used secrets", () => {
   it("wipes a sender's used ratchet secret when the next state is used, then refuses the old state", async () => {
     const { alice, bob } = await pair();
+    // [CM4] the secret tree is derived lazily: the leaf's ratchet exists once it has sent.
     const s0 = alice.state;
-    const ratchet = client(s0).secretTree[client(s0).privatePath.leafIndex * 2]!.application.secret;
-    const first = await alice.send("one");
-    expect(isZero(ratchet)).toBe(false); // s1 not used yet: s0 is still whole
+    const treeSecret = client(s0).secretTree.find((node) => node.handshake.secret.length > 0)!.handshake
+      .secret;
+    await bob.receive(await alice.send("zero"));
+    expect(isZero(treeSecret)).toBe(false); // s1 not used yet: s0 is still whole
+    const s1 = alice.state;
+    const ratchet = client(s1).secretTree[client(s1).privatePath.leafIndex * 2]!.application.secret;
+    const first = await alice.send("one"); // uses s1: s0's tree secret goes
+    expect(isZero(treeSecret)).toBe(true);
+    expect(isZero(ratchet)).toBe(false); // s2 not used yet: s1 is still whole
     await bob.receive(first);
-    await bob.receive(await alice.send("two")); // uses s1: s0's secrets go
+    await bob.receive(await alice.send("two")); // uses s2: s1's secrets go
     expect(isZero(ratchet)).toBe(true);
-    expect(await codeOf(engine.encrypt(alice.identity, s0, new Uint8Array(1)))).toBe("MLS_INVALID_STATE");
+    expect(await codeOf(engine.encrypt(alice.identity, s1, new Uint8Array(1)))).toBe("MLS_INVALID_STATE");
   });
 
   it("wipes the old epoch's key schedule once the committed state is used, but keeps what late messages need", async () => {

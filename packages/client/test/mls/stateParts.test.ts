@@ -94,14 +94,18 @@ describe("group state parts", () => {
     expect((await bob.receive(await alice.send("six"))).text).toBe("six");
   });
 
-  it("[ST42] an application message writes one secret-tree row, sent or received", async () => {
+  it("[ST42] an application message writes one secret-tree row, sent or received, after the first of its sender's epoch", async () => {
     const { alice, bob } = await trio();
     const store = new PartsStore();
     store.put(engine.saveState(bob.state));
     await bob.receive(await alice.send("hi"));
     store.put(engine.saveState(bob.state));
     expect(store.lastWrite.kind).toBe("delta");
-    expect(store.lastWrite.keys).toEqual([`node/${bob.state.epoch}/0`]); // alice is leaf 0: node 0
+    // [CM4] alice's first message expands the path from the root (node 3) to her leaf (node 0):
+    // the root and her leaf change, and the siblings on the way get secrets (node 2, bob's leaf; node 5).
+    // Node 1 was a placeholder and stays one: not rewritten.
+    const epoch = bob.state.epoch;
+    expect(store.lastWrite.keys.sort()).toEqual([0, 2, 3, 5].map((i) => `node/${epoch}/${i}`));
     await bob.send("back");
     store.put(engine.saveState(bob.state));
     expect(store.lastWrite.keys).toEqual([`node/${bob.state.epoch}/2`]); // bob is leaf 1: node 2

@@ -1,0 +1,181 @@
+/**
+ * CPU profile of one MLS operation in a large group, for issue 18:
+ *
+ *   node --import tsx bench/profile/mlsOps.ts OP [--size=1000] [--runs=N] [--profile=FILE]
+ *
+ * OP is decrypt | encrypt | add | process-add | remove | process-remove | join.
+ * --rounds=N (decrypt, encrypt): the same work N times, each from a fresh state.
+ * --warm: every run starts from one decoded state (as the SDK's state cache
+ * keeps it), not from a freshly decoded copy.
+ * The group (built as bench/mls.ts builds it) is kept in /tmp between runs, so
+ * a profile holds the operation and not the set-up. Prints CPU ms per run
+ * (process.cpuUsage), and with --profile writes a .cpuprofile of the runs only
+ * (summarise it with bench/lib/cpuProfileTop.ts).
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { createTsMlsEngine } from "../../packages/client/src/mls/index.js";
+import type {
+  DeviceIdentity,
+  GeneratedKeyPackage,
+  GroupEngine,
+} from "../../packages/client/src/mls/index.js";
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const op = process.argv[2] ?? "decrypt";
+const size = Number(arg("size") ?? 1000);
+const runs = Number(arg("runs") ?? (op === "decrypt" || op === "encrypt" ? 2000 : 10));
+const profileFile = arg("profile");
+
+function identity(n: number): DeviceIdentity {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const spki = publicKey.export({ format: "der", type: "spki" });
+  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
+  return {
+    address: `user${n}@messenger`,
+    deviceId: `device${n}`,
+    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
+    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
+  };
+}
+
+interface Fixture {
+  sender: DeviceIdentity;
+  receiver: DeviceIdentity;
+  newcomer: DeviceIdentity;
+  newcomerPackage: GeneratedKeyPackage;
+  senderState: Uint8Array;
+  receiverState: Uint8Array;
+  victim: string;
+}
+
+async function build(engine: GroupEngine): Promise<Fixture> {
+  const sender = identity(0);
+  const receiver = identity(1);
+  let senderState = (await engine.createGroup(sender, crypto.getRandomValues(new Uint8Array(16)))).state;
+  const receiverPackage = await engine.generateKeyPackage(receiver);
+  const others = [];
+  for (let i = 2; i < size; i++) others.push((await engine.generateKeyPackage(identity(i))).publicMessage);
+  const add = await engine.createCommit(sender, senderState, {
+    add: [receiverPackage.publicMessage, ...others],
+    removeDeviceIds: [],
+  });
+  senderState = add.newState;
+  const joined = await engine.joinFromWelcome(receiver, add.welcome!, async () => receiverPackage);
+  const update = await engine.createCommit(sender, senderState, { add: [], removeDeviceIds: [] });
+  const processed = await engine.process(receiver, joined.state, update.commit);
+  const newcomer = identity(size);
+  return {
+    sender,
+    receiver,
+    newcomer,
+    newcomerPackage: await engine.generateKeyPackage(newcomer),
+    senderState: engine.serialize(update.newState),
+    receiverState: engine.serialize(processed.newState),
+    victim: `device${size - 1}`,
+  };
+}
+
+// Uint8Arrays survive the JSON round trip as base64.
+const replacer = (_: string, v: unknown) =>
+  v instanceof Uint8Array ? { b64: Buffer.from(v).toString("base64") } : v;
+const reviver = (_: string, v: unknown) =>
+  v !== null && typeof v === "object" && "b64" in v
+    ? new Uint8Array(Buffer.from((v as { b64: string }).b64, "base64"))
+    : v;
+
+const engine = await createTsMlsEngine({ crypto: "node" });
+const cacheFile = `/tmp/switchboard-mls-fixture-${size}.json`;
+let f: Fixture;
+if (existsSync(cacheFile)) f = JSON.parse(readFileSync(cacheFile, "utf8"), reviver) as Fixture;
+else {
+  f = await build(engine);
+  writeFileSync(cacheFile, JSON.stringify(f, replacer));
+}
+const sender = () => engine.deserialize(f.senderState.slice());
+const receiver = () => engine.deserialize(f.receiverState.slice());
+const PAYLOAD = new Uint8Array(1024).fill(0x61);
+
+// Inputs made before the clock starts.
+const messages: Uint8Array[] = [];
+if (op === "decrypt") {
+  let s = sender();
+  for (let i = 0; i < runs; i++) {
+    const out = await engine.encrypt(f.sender, s, PAYLOAD);
+    messages.push(out.message);
+    s = out.newState;
+  }
+}
+const addCommit = async () =>
+  engine.createCommit(f.sender, sender(), { add: [f.newcomerPackage.publicMessage], removeDeviceIds: [] });
+const added = op === "process-add" || op === "join" ? await addCommit() : undefined;
+const removed =
+  op === "process-remove"
+    ? await engine.createCommit(f.sender, sender(), { add: [], removeDeviceIds: [f.victim] })
+    : undefined;
+
+// Fresh states for each run, decoded before the profile starts.
+// --warm: one state for every run, as the SDK's state cache holds a group's
+// state (an operation's result is never used, so its base stays valid).
+const warm = process.argv.includes("--warm");
+const fresh = () => (op.startsWith("process") ? receiver() : sender());
+const one = warm ? fresh() : undefined;
+const states =
+  op === "decrypt" || op === "encrypt" || op === "join"
+    ? []
+    : Array.from({ length: runs }, () => one ?? fresh());
+
+const session = new Session();
+if (profileFile) {
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: Number(arg("interval") ?? 250) });
+  await session.post("Profiler.start");
+}
+let cpu = 0;
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+if (op === "decrypt" || op === "encrypt") {
+  // --rounds=N: the same messages again from a fresh state, to see the rate once the JIT has settled.
+  const rounds = Number(arg("rounds") ?? 1);
+  for (let round = 0; round < rounds; round++) {
+    let s = op === "decrypt" ? receiver() : sender();
+    const t0 = cpuMs();
+    for (let i = 0; i < runs; i++) {
+      s =
+        op === "decrypt"
+          ? (await engine.process(f.receiver, s, messages[i]!)).newState
+          : (await engine.encrypt(f.sender, s, PAYLOAD)).newState;
+    }
+    cpu = cpuMs() - t0;
+    console.log(`${op}: ${(cpu / runs).toFixed(3)} ms each, ${((runs / cpu) * 1000).toFixed(0)}/s`);
+  }
+} else {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = states[i]!;
+    const t0 = cpuMs();
+    if (op === "add")
+      await engine.createCommit(f.sender, s, { add: [f.newcomerPackage.publicMessage], removeDeviceIds: [] });
+    else if (op === "remove")
+      await engine.createCommit(f.sender, s, { add: [], removeDeviceIds: [f.victim] });
+    else if (op === "process-add") await engine.process(f.receiver, s, added!.commit);
+    else if (op === "process-remove") await engine.process(f.receiver, s, removed!.commit);
+    else if (op === "join")
+      await engine.joinFromWelcome(f.newcomer, added!.welcome!, async () => f.newcomerPackage);
+    else throw new Error(`unknown op ${op}`);
+    times.push(cpuMs() - t0);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `${op}: median ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms CPU (${times.map((t) => t.toFixed(0)).join(" ")})`,
+  );
+}
+if (profileFile) {
+  const { profile } = await session.post("Profiler.stop");
+  writeFileSync(profileFile, JSON.stringify(profile));
+  session.disconnect();
+}
