@@ -9,7 +9,6 @@ import {
   GetGroupInfoResponseSchema,
   ListConversationsResponseSchema,
   ProtocolError,
-  SendMessageResponseSchema,
   create,
 } from "@switchboard/protocol";
 import type { HandlerTable } from "./handlerTypes.js";
@@ -60,10 +59,13 @@ export const DELIVERY_HANDLERS: HandlerTable<DeliveryOp> = {
         epoch: toSafeNumber(r.epoch),
         expiresAfterSeconds: r.expiresAfterSeconds,
       });
-      return create(SendMessageResponseSchema, {
+      // A literal, as create() would make it: protobuf-es's create walks the
+      // schema for every message, and this is the hot path (issue 18).
+      return {
+        $typeName: "switchboard.v1.SendMessageResponse",
         seq: BigInt(entry.seq),
         serverTime: BigInt(entry.serverTime),
-      });
+      };
     },
   },
   commit: {
