@@ -8,7 +8,10 @@
  * so a change to the hot path can be compared in a minute even while other
  * processes load the machine (the direct workload's figures move by 2x then).
  *
- *   node --import tsx bench/hubPath.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334]
+ * The Store and the Bus are wrapped in the latency decorator as in the hub
+ * (metrics/instrument.ts); `--bare=1` leaves it out.
+ *
+ *   node --import tsx bench/hubPath.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--bare=1]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +29,9 @@ import { handleRequest, type Services, type Session } from "../packages/server/s
 import { RateLimits } from "../packages/server/src/rateLimit/rateLimits.js";
 import { DEFAULT_RATE_LIMIT_SETTINGS } from "../packages/server/src/rateLimit/rateLimitSettings.js";
 import { openSqliteStore } from "../packages/server/src/store/sqlite/index.js";
+import { instrument } from "../packages/server/src/metrics/instrument.js";
+import { LatencyHistogram } from "../packages/server/src/metrics/latencyHistogram.js";
+import { Registry } from "prom-client";
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -37,10 +43,15 @@ const MESSAGES = args.get("messages") ?? 200_000;
 const PAIRS = args.get("pairs") ?? 32;
 const WINDOW = args.get("window") ?? 64;
 const PAYLOAD = args.get("payload") ?? 334;
+const BARE = args.get("bare") === 1;
 
 const dir = mkdtempSync(join(tmpdir(), "sb-hub-path-"));
-const store = openSqliteStore({ path: join(dir, "bench.db") });
-const bus = createMemoryBus();
+const sqlite = openSqliteStore({ path: join(dir, "bench.db") });
+const registry = new Registry();
+const timed = <T extends object>(port: T, name: string): T =>
+  BARE ? port : instrument(port, new LatencyHistogram(name, name, [0.001, 0.01, 0.1], registry));
+const store = timed(sqlite, "store_seconds");
+const bus = timed(createMemoryBus(), "bus_seconds");
 const announcer = createBusAnnouncer(bus, (err) => console.error(err));
 const delivery = new DeliveryService(store, undefined as never, announcer, Date.now, {
   hubPublicKey: new Uint8Array(32),
@@ -134,7 +145,7 @@ await Promise.all(
 );
 const cpu = process.cpuUsage(cpuBefore);
 const seconds = (performance.now() - started) / 1000;
-const stats = store.stats();
+const stats = sqlite.stats();
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(
