@@ -71,8 +71,9 @@ const scratch = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
 const profileDir = join(out, "profiles");
 if (profile) {
   mkdirSync(profileDir, { recursive: true });
-  // Read by startHubProcess (bench/lib/hubProcess.ts) for every hub a workload starts.
-  process.env.BENCH_HUB_NODE_FLAGS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
+  // Read by startHubProcess (bench/lib/hubProcess.ts) for every hub a workload starts;
+  // flags already given (an experiment's V8 options) are kept.
+  process.env.BENCH_HUB_NODE_FLAGS = `${process.env.BENCH_HUB_NODE_FLAGS ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`;
 }
 const ctx: BenchContext = { quick, scratch, progress, workers, ...(profile ? { profileDir } : {}) };
 

@@ -67,10 +67,32 @@ export function hubNodeFlags(): string[] {
   return (process.env.BENCH_HUB_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
 }
 
+/**
+ * The V8 flags a hub runs with (README.md, `switchboard serve`; `npm start`
+ * passes them too): a young generation of 32 MiB semi-spaces instead of
+ * Node 20's 16. A hub at saturation holds thousands of messages in flight,
+ * each a few objects that outlive one scavenge, so with small semi-spaces
+ * they are copied and promoted over and over: the garbage collector was
+ * 13-16% of the main thread (profiled `--quick` direct runs, 2026-12-07),
+ * 4-6% with larger ones, and bench/hubPath.ts spent 42.8 µs of CPU per
+ * message against 33.0 (medians of 4 interleaved runs; 64 MiB: 32.8).
+ */
+export const HUB_V8_FLAGS = ["--max-semi-space-size=32"];
+
 /** `switchboard serve` on a fresh SQLite file. */
 export async function startHubProcess(db: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  return startProcess([...hubNodeFlags(), CLI, "serve", "--port", String(port), "--db", db, ...extraArgs]);
+  return startProcess([
+    ...HUB_V8_FLAGS,
+    ...hubNodeFlags(),
+    CLI,
+    "serve",
+    "--port",
+    String(port),
+    "--db",
+    db,
+    ...extraArgs,
+  ]);
 }
 
 export interface ProcessSample {

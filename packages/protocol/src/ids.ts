@@ -52,6 +52,21 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Whether `hex` is toHex(bytes), without building that string: the hub
+ * checks every message's group id against its conversation id, and a string
+ * of two-char pieces cost a cons string per byte.
+ */
+export function isHexOf(hex: string, bytes: Uint8Array): boolean {
+  if (hex.length !== bytes.length * 2) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const pair = HEX_BYTES[bytes[i]!]!;
+    if (hex.charCodeAt(2 * i) !== pair.charCodeAt(0) || hex.charCodeAt(2 * i + 1) !== pair.charCodeAt(1))
+      return false;
+  }
+  return true;
+}
+
 /** Bytes from lower- or upper-case hex; throws RangeError on anything else. */
 export function fromHex(hex: string): Uint8Array {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError("not a hex string");

@@ -10,6 +10,7 @@ import {
   isClientMessageId,
   isConversationId,
   isDeviceId,
+  isHexOf,
   toHex,
 } from "../src/index.js";
 
@@ -63,6 +64,24 @@ describe("hex", () => {
         expect(fromHex(hex.toUpperCase())).toEqual(bytes);
       }),
     );
+  });
+
+  it("isHexOf(hex, bytes) is toHex(bytes) === hex, for any string and bytes", () => {
+    const hexish = fc.stringMatching(/^[0-9a-fA-F]{0,12}$/);
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 6 }),
+        fc.oneof(hexish, fc.string({ maxLength: 12 })),
+        (bytes, text) => {
+          expect(isHexOf(text, bytes)).toBe(toHex(bytes) === text);
+          expect(isHexOf(toHex(bytes), bytes)).toBe(true);
+        },
+      ),
+    );
+    expect(isHexOf("00ff", new Uint8Array([0, 255]))).toBe(true);
+    expect(isHexOf("00FF", new Uint8Array([0, 255]))).toBe(false);
+    expect(isHexOf("00f", new Uint8Array([0, 255]))).toBe(false);
+    expect(isHexOf("00ff00", new Uint8Array([0, 255]))).toBe(false);
   });
 
   it.each(["a", "abc", "zz", "0x12", " 12", "12 ", "1 2", "+1", "-1", "１２", "ab\n"])(

@@ -10,7 +10,6 @@ import { closedAppError, mayReach } from "../directory/policy.js";
 import {
   decodeGroupInfo,
   groupInfoFacts,
-  inspectApplicationMessage,
   inspectCommit,
   inspectGroupInfo,
   leafIdentities,
@@ -33,6 +32,7 @@ import { requireAdminRule } from "./adminRule.js";
 import { requireLeavesIncluded } from "./leaveProposals.js";
 import { MembershipCaps } from "./membershipCaps.js";
 import { DEFAULT_MEMBERSHIP_SETTINGS, type MembershipSettings } from "./membershipSettings.js";
+import { MessageSend, type MessageInput } from "./messageSend.js";
 import { fitSummaries } from "./pages.js";
 import type { Announcer } from "./announcer.js";
 import type { RemovalProposals } from "./removalProposals.js";
@@ -44,9 +44,6 @@ import {
   requireConversationId,
   requireSize,
 } from "./validate.js";
-
-/** [XP7] The longest lifetime the hub keeps for a disappearing message: the longest timer, 90 days. */
-const MAX_EXPIRY_SECONDS = 90 * 24 * 60 * 60;
 
 export interface CommitInput {
   conversationId: string;
@@ -74,6 +71,7 @@ export interface DeliveryOptions {
 export class DeliveryService {
   private readonly settings: MembershipSettings;
   private readonly caps: MembershipCaps;
+  private readonly sends: MessageSend;
 
   constructor(
     private readonly store: Store,
@@ -84,6 +82,9 @@ export class DeliveryService {
   ) {
     this.settings = options.membership ?? DEFAULT_MEMBERSHIP_SETTINGS;
     this.caps = new MembershipCaps(store, clock, this.settings);
+    this.sends = new MessageSend(store, announcer, clock, options.maxQueuedBytes, (id, device) =>
+      this.requireMember(id, device),
+    );
   }
 
   async createConversation(
@@ -136,79 +137,10 @@ export class DeliveryService {
   /**
    * [DS2] acknowledged only once durable; [DS3] idempotent by client message
    * id; [DS5] members only; [DS9] not while a removal is pending; [DS10] only
-   * for the current epoch.
+   * for the current epoch (messageSend.ts).
    */
-  async sendMessage(
-    caller: Caller,
-    input: {
-      conversationId: string;
-      clientMessageId: string;
-      payload: Uint8Array;
-      epoch: number;
-      /** [XP7] the sender's disappearing-message lifetime (0: none). */
-      expiresAfterSeconds?: number;
-    },
-  ): Promise<LogEntryRecord> {
-    requireConversationId(input.conversationId);
-    requireClientMessageId(input.clientMessageId);
-    requireSize(input.payload, LIMITS.maxMessageBytes, "message");
-    const facts = inspectApplicationMessage(input.payload);
-    if (!facts.ok || facts.value.groupId !== input.conversationId) {
-      // The rare path: a non-member hears NOT_FOUND whatever it sent, as for
-      // any request of its own; membership is otherwise checked by the append.
-      await this.requireMember(input.conversationId, caller.deviceId);
-      throw new ProtocolError(
-        "INVALID_ARGUMENT",
-        facts.ok ? "the message is for another group" : facts.reason,
-      );
-    }
-    const result = await this.store.appendMessage({
-      conversationId: input.conversationId,
-      senderDeviceId: caller.deviceId,
-      senderAddress: caller.address,
-      clientMessageId: input.clientMessageId,
-      payload: input.payload,
-      epoch: facts.value.epoch,
-      serverTime: this.clock(),
-      ...(this.options.maxQueuedBytes === undefined ? {} : { maxQueuedBytes: this.options.maxQueuedBytes }),
-    });
-    // [DS5] checked by the store in the same step as the append. NOT_FOUND
-    // rather than FORBIDDEN: do not confirm to a non-member that it exists.
-    if (result.kind === "not_member") throw new ProtocolError("NOT_FOUND", "no such conversation");
-    // [PP6] a blocked sender's message in a direct conversation is dropped,
-    // and acknowledged as if taken (PP7): seq 0, which no entry has. The
-    // store decides it with the append, in the same step (SPEC ST50).
-    if (result.kind === "blocked") return droppedEntry(caller, input, facts.value.epoch, this.clock());
-    if (result.kind === "wrong_epoch") {
-      throw new ProtocolError("EPOCH_CONFLICT", "the conversation has moved on; encrypt the message again", {
-        currentEpoch: result.currentEpoch,
-      });
-    }
-    if (result.kind === "quota_exceeded") {
-      throw new ProtocolError(
-        "QUOTA_EXCEEDED",
-        "this device has too many messages waiting for their recipients; retry once they have caught up",
-      );
-    }
-    if (result.kind === "proposals_pending") {
-      throw new ProtocolError(
-        "PROPOSALS_PENDING",
-        "a member must first commit the removal of a revoked device",
-      );
-    }
-    // [XP7] recorded before the ack, so a retry (a duplicate) records it again.
-    const lifetime = Math.min(input.expiresAfterSeconds ?? 0, MAX_EXPIRY_SECONDS);
-    if (lifetime > 0)
-      await this.store.setEntryExpiry(
-        input.conversationId,
-        result.entry.seq,
-        result.entry.serverTime + lifetime * 1000,
-      );
-    // A duplicate is pushed again too: its first ack may have been lost with a
-    // node or a database connection before the push went out. The SDK drops
-    // what it already has.
-    this.announcer.entry(result.entry);
-    return result.entry;
+  sendMessage(caller: Caller, input: MessageInput): Promise<LogEntryRecord> {
+    return this.sends.send(caller, input);
   }
 
   /** [DS1] exactly one commit wins per epoch; [DS5] members commit, participants' devices may join externally. */
@@ -457,25 +389,4 @@ function historyExpired(firstSeq: number): ProtocolError {
     "the entries asked for were pruned; rejoin the conversation to read it again",
     { firstSeq },
   );
-}
-
-/** The answer to a dropped message (PP7): what an ack needs, with seq 0 since nothing was stored. */
-function droppedEntry(
-  caller: Caller,
-  input: { conversationId: string; clientMessageId: string; payload: Uint8Array },
-  epoch: number,
-  serverTime: number,
-): LogEntryRecord {
-  return {
-    conversationId: input.conversationId,
-    seq: 0,
-    kind: "application",
-    senderDeviceId: caller.deviceId,
-    senderAddress: caller.address,
-    clientMessageId: input.clientMessageId,
-    payload: input.payload,
-    epoch,
-    serverTime,
-    membership: null,
-  };
 }

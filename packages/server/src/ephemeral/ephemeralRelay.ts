@@ -28,10 +28,8 @@ export class EphemeralRelay {
     if (!(await this.store.getMembership(input.conversationId, caller.deviceId)))
       throw new ProtocolError("NOT_FOUND", "no such conversation");
     // [EP3] an MLS PrivateMessage of this very group, like a stored message: nothing else is relayed.
-    const facts = inspectApplicationMessage(input.payload);
+    const facts = inspectApplicationMessage(input.payload, input.conversationId);
     if (!facts.ok) throw new ProtocolError("INVALID_ARGUMENT", facts.reason);
-    if (facts.value.groupId !== input.conversationId)
-      throw new ProtocolError("INVALID_ARGUMENT", "the message is for another group");
     const serverTime = this.clock();
     const frame = encodeServerFrame(
       create(ServerFrameSchema, {

@@ -9,7 +9,6 @@ import {
   GetGroupInfoResponseSchema,
   ListConversationsResponseSchema,
   ProtocolError,
-  SendMessageResponseSchema,
   create,
 } from "@switchboard/protocol";
 import type { HandlerTable } from "./handlerTypes.js";
@@ -52,18 +51,22 @@ export const DELIVERY_HANDLERS: HandlerTable<DeliveryOp> = {
   },
   sendMessage: {
     login: "required",
-    async handle(r, { services, caller }) {
-      const entry = await services.delivery.sendMessage(caller, {
-        conversationId: r.conversationId,
-        clientMessageId: r.clientMessageId,
-        payload: r.payload,
-        epoch: toSafeNumber(r.epoch),
-        expiresAfterSeconds: r.expiresAfterSeconds,
-      });
-      return create(SendMessageResponseSchema, {
-        seq: BigInt(entry.seq),
-        serverTime: BigInt(entry.serverTime),
-      });
+    // Not async, and the answer a literal as create() would make it
+    // (protobuf-es's create walks the schema): the hot path (issue 18).
+    handle(r, { services, caller }) {
+      return services.delivery
+        .sendMessage(caller, {
+          conversationId: r.conversationId,
+          clientMessageId: r.clientMessageId,
+          payload: r.payload,
+          epoch: toSafeNumber(r.epoch),
+          expiresAfterSeconds: r.expiresAfterSeconds,
+        })
+        .then((entry) => ({
+          $typeName: "switchboard.v1.SendMessageResponse",
+          seq: BigInt(entry.seq),
+          serverTime: BigInt(entry.serverTime),
+        }));
     },
   },
   commit: {

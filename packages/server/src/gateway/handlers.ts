@@ -34,35 +34,46 @@ const HANDLERS: HandlerTable = {
   ...GROUP_HANDLERS,
 };
 
-export async function handleRequest(
+/**
+ * Not async, and neither is dispatch: the handler's promise is the only one
+ * made per request besides the connection's own. Each async layer here was a
+ * promise and a microtask per message on the hub's hot path (issue 18). A
+ * throw before the handler runs (a rate limit, no login) still arrives as a
+ * rejection.
+ */
+export function handleRequest(
   services: Services,
   session: Session,
   request: Request,
 ): Promise<Response["result"]> {
-  const op = request.op;
-  chargeRequest(services.rateLimits, op, {
-    address: session.caller?.address ?? null,
-    remoteAddress: session.remoteAddress,
-  });
-  if (op.case === undefined) throw new ProtocolError("BAD_FRAME", "request without an operation");
-  return dispatch(HANDLERS[op.case], op.case, op.value, services, session);
+  try {
+    const op = request.op;
+    chargeRequest(services.rateLimits, op, {
+      address: session.caller?.address ?? null,
+      remoteAddress: session.remoteAddress,
+    });
+    if (op.case === undefined) throw new ProtocolError("BAD_FRAME", "request without an operation");
+    return dispatch(HANDLERS[op.case], op.case, op.value, services, session);
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
 }
 
 /** Run one op's handler; the answer goes out under the op's own case of the Response oneof. */
-async function dispatch<K extends Op>(
+function dispatch<K extends Op>(
   handler: Handler<K>,
   op: K,
   request: OpRequest<K>,
   services: Services,
   session: Session,
 ): Promise<Response["result"]> {
-  let value: OpResponse<K>;
-  if (handler.login === "none") value = await handler.handle(request, { services, session });
+  let answer: Promise<OpResponse<K>>;
+  if (handler.login === "none") answer = handler.handle(request, { services, session });
   else {
     const caller = session.caller;
     if (!caller) throw new ProtocolError("UNAUTHENTICATED", "authenticate first");
-    value = await handler.handle(request, { services, session, caller });
+    answer = handler.handle(request, { services, session, caller });
   }
   // TypeScript cannot tie a generic K's case to its value in a union; HandlerTable does.
-  return { case: op, value } as Response["result"];
+  return answer.then((value) => ({ case: op, value }) as Response["result"]);
 }

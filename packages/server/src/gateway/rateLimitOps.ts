@@ -70,5 +70,10 @@ export function chargesFor(op: Request["op"], who: RateLimitedCaller): Charge[] 
 
 /** Spend every charge of the request, or throw RATE_LIMITED (the first refusal; tokens taken before it stay spent). */
 export function chargeRequest(limits: RateLimits, op: Request["op"], who: RateLimitedCaller): void {
+  // Every message spends this one: no list of charges is made for it (issue 18, the hot path).
+  if (op.case === "sendMessage") {
+    if (who.address !== null) limits.charge("sendPerAccount", who.address);
+    return;
+  }
   for (const [name, key] of chargesFor(op, who)) limits.charge(name, key);
 }

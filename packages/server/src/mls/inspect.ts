@@ -15,7 +15,7 @@ import {
 } from "ts-mls";
 import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
 import { readPrivateMessageHeader } from "./privateMessageHeader.js";
-import { decodeCredentialIdentity, toHex, type CredentialIdentity } from "@switchboard/protocol";
+import { decodeCredentialIdentity, isHexOf, toHex, type CredentialIdentity } from "@switchboard/protocol";
 
 export type Inspected<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -132,12 +132,18 @@ export function inspectCommit(bytes: Uint8Array): Inspected<CommitFacts> {
   };
 }
 
-export function inspectApplicationMessage(bytes: Uint8Array): Inspected<{ groupId: string; epoch: number }> {
+/** An application PrivateMessage of conversation `conversationId` (its group id in hex), and its epoch. */
+export function inspectApplicationMessage(
+  bytes: Uint8Array,
+  conversationId: string,
+): Inspected<{ epoch: number }> {
   const header = readPrivateMessageHeader(bytes);
   if (!header) return { ok: false, reason: "a message must be an MLS PrivateMessage" };
   if (header.contentType !== "application")
     return { ok: false, reason: "the PrivateMessage is not an application message" };
-  return { ok: true, value: { groupId: toHex(header.groupId), epoch: header.epoch } };
+  if (!isHexOf(conversationId, header.groupId))
+    return { ok: false, reason: "the message is for another group" };
+  return { ok: true, value: { epoch: header.epoch } };
 }
 
 export interface GroupInfoFacts {

@@ -28,7 +28,6 @@ export interface AppendQueueStats {
 
 interface Pending {
   message: NewMessage;
-  key: string;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -54,8 +53,7 @@ export class AppendQueue {
   submit(message: NewMessage): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
     return new Promise<AppendResult>((resolve, reject) => {
-      const key = `${message.conversationId}\0${message.senderDeviceId}\0${message.clientMessageId}`;
-      this.queue.push({ message, key, resolve, reject });
+      this.queue.push({ message, resolve, reject });
       if (this.inFlight === null) this.scheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -91,17 +89,21 @@ export class AppendQueue {
   private take(): Pending[] {
     const batch: Pending[] = [];
     const rest: Pending[] = [];
-    const keys = new Set<string>();
+    // By client message id alone (a string the message already holds, where a
+    // joined key was one more string per message); the rare equal ids are
+    // then compared whole.
+    const byClientId = new Map<string, Pending>();
     let bytes = 0;
     for (const op of this.queue) {
       const full =
         batch.length >= MAX_BATCH ||
         (batch.length > 0 && bytes + op.message.payload.byteLength > MAX_BATCH_BYTES);
-      if (full || keys.has(op.key)) {
+      const sameId = byClientId.get(op.message.clientMessageId);
+      if (full || (sameId !== undefined && takenIn(batch, sameId, op.message))) {
         rest.push(op);
         continue;
       }
-      keys.add(op.key);
+      if (sameId === undefined) byClientId.set(op.message.clientMessageId, op);
       bytes += op.message.payload.byteLength;
       batch.push(op);
     }
@@ -136,4 +138,18 @@ export class AppendQueue {
       else op.reject(outcome.error);
     }
   }
+}
+
+/** Whether `message`'s key is already in the batch; `first` is the batch's first message with its client id. */
+function takenIn(batch: readonly Pending[], first: Pending, message: NewMessage): boolean {
+  for (let i = batch.indexOf(first); i < batch.length; i++) {
+    const other = batch[i]!.message;
+    if (
+      other.clientMessageId === message.clientMessageId &&
+      other.conversationId === message.conversationId &&
+      other.senderDeviceId === message.senderDeviceId
+    )
+      return true;
+  }
+  return false;
 }

@@ -138,7 +138,8 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   /** Each conversation's head and each sender's counter once per batch; membership and retries per message. */
   appendFacts(messages: readonly NewMessage[]): Step<AppendFacts> {
     const facts: AppendFacts = { heads: new Map(), queued: new Map(), senders: [] };
-    const blocked = new Map<string, boolean>();
+    // By conversation, then sender address: no joined key string per message.
+    const blocked = new Map<string, Map<string, boolean>>();
     for (const m of messages) {
       if (!facts.heads.has(m.conversationId)) {
         const head = this.headOf(m.conversationId);
@@ -160,11 +161,15 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
       const member = row[0] === 1;
       let isBlocked = false;
       if (member) {
-        const key = `${m.conversationId}\0${m.senderAddress}`;
-        let known = blocked.get(key);
+        let senders = blocked.get(m.conversationId);
+        if (senders === undefined) {
+          senders = new Map();
+          blocked.set(m.conversationId, senders);
+        }
+        let known = senders.get(m.senderAddress);
         if (known === undefined) {
           known = (this.selectBlocked.get(m.senderAddress, m.conversationId) as unknown as [number])[0] === 1;
-          blocked.set(key, known);
+          senders.set(m.senderAddress, known);
         }
         isBlocked = known;
       }

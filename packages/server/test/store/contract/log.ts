@@ -216,6 +216,41 @@ export function logContract(h: () => StoreHarness): void {
       expect(await store.getConversation("nope")).toBeUndefined();
     });
 
+    it("[DS3] a retry sent while the first is still being written is stored once; the same client id elsewhere is another message", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      const bob = await newAccount(store, "bob");
+      await newGroup(store, "g1", alice);
+      await newGroup(store, "g2", alice);
+      await store.commit(
+        commitOf("g1", alice, {
+          epoch: 0,
+          clientMessageId: "add",
+          membership: { addedDevices: [bob.deviceId] },
+        }),
+      );
+      const results = await Promise.all([
+        store.appendMessage(message("g1", alice, "m1", { epoch: 1 })),
+        store.appendMessage(message("g1", bob, "m1", { epoch: 1 })),
+        store.appendMessage(message("g2", alice, "m1")),
+        store.appendMessage(message("g1", alice, "m1", { epoch: 1 })),
+        store.appendMessage(message("g1", alice, "m2", { epoch: 1 })),
+      ]);
+      expect(results.map((r) => [r.kind, entryOf(r).seq])).toEqual([
+        ["appended", 2],
+        ["appended", 3],
+        ["appended", 1],
+        ["duplicate", 2],
+        ["appended", 4],
+      ]);
+      const log = await store.readLog("g1", 1, 10);
+      expect(log.map((e) => [e.seq, e.senderDeviceId, e.clientMessageId])).toEqual([
+        [2, alice.deviceId, "m1"],
+        [3, bob.deviceId, "m1"],
+        [4, alice.deviceId, "m2"],
+      ]);
+    });
+
     it("[ST22] a device removed by a commit can no longer append, not even a retry of what it sent before", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
