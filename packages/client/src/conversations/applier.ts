@@ -8,7 +8,9 @@
 import { EntryKind, ProtocolError, mayManage, type InboxItem, type LogEntry } from "@switchboard/protocol";
 import type { DeviceIdentity, GroupEngine, GroupMember, GroupState } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
-import { interpretContent } from "../content/interpret.js";
+import { interpretContent, type ContentEvent } from "../content/interpret.js";
+import { isDecline } from "../people/content.js";
+import { AppliedBatch } from "./appliedBatch.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
 import type { SerialQueue } from "./serialQueue.js";
 import type { GroupChange } from "./groups/events.js";
@@ -160,26 +162,39 @@ export class Applier {
         continue;
       }
       let current = conversation;
+      // [WB24] A page's application messages are stored in batches, not one write each.
+      const batch = new AppliedBatch(this.deps.store);
       for (const entry of page.entries) {
         if (Number(entry.seq) > untilSeq || !current.active) break;
         if (placeEntry(current.appliedSeq, Number(entry.seq)) === "applied") continue;
-        current = await this.applyOne(current, entry);
+        current = await this.applyOne(current, entry, batch);
+        if (batch.full) await batch.flush();
       }
+      await batch.flush();
       if (!page.hasMore || page.entries.length === 0) return;
     }
   }
 
-  private async applyOne(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+  private async applyOne(
+    conversation: LocalConversation,
+    entry: LogEntry,
+    batch?: AppliedBatch,
+  ): Promise<LocalConversation> {
     const seq = Number(entry.seq);
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
     try {
+      if (entry.kind === EntryKind.APPLICATION) return await this.applyApplication(advanced, entry, batch);
+      await batch?.flush();
       if (entry.kind === EntryKind.COMMIT) return await this.applyCommit(advanced, entry);
       if (entry.kind === EntryKind.PROPOSAL) return await this.applyProposal(advanced, entry);
       return await this.applyApplication(advanced, entry);
     } catch (err) {
+      // What a batch held is not stored: its entries are not applied, and nothing after them is.
+      if (batch?.failed) throw err;
       // An entry we cannot process must not wedge the conversation: record the
       // position and report it. MLS keeps our state unchanged on failure.
       this.deps.onError(err, `conversation ${conversation.id} seq ${seq}`);
+      await batch?.flush();
       await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
       return advanced;
     }
@@ -257,12 +272,14 @@ export class Applier {
   private async applyApplication(
     conversation: LocalConversation,
     entry: LogEntry,
+    batch?: AppliedBatch,
   ): Promise<LocalConversation> {
-    const { engine, identity, store } = this.deps;
+    const { engine, identity } = this.deps;
     // A sender cannot decrypt its own PrivateMessage (its ratchet moved on);
     // it stored the message when sending.
     if (entry.senderDeviceId === identity.deviceId) {
-      await store.write([{ kind: "putConversation", conversation }]);
+      if (batch) batch.add(conversation, conversation, [], () => {});
+      else await this.deps.store.write([{ kind: "putConversation", conversation }]);
       return conversation;
     }
     const result = await engine.process(identity, engine.loadState(conversation.groupState), entry.payload);
@@ -280,37 +297,52 @@ export class Applier {
       interpreted.event.kind === "groupProfile" &&
       conversation.title !== "" &&
       !mayManage(engine.settings(result.newState), result.sender.address);
-    const outcome =
-      interpreted.ok && !settled
-        ? await incomingContent(store, advanced, interpreted.event, {
-            seq: Number(entry.seq),
-            serverTime: Number(entry.serverTime),
-            senderAddress: result.sender.address,
-            senderDeviceId: result.sender.deviceId,
-            outgoing: result.sender.address === identity.address,
-          })
-        : { writes: [], conversation: advanced };
+    const content = interpreted.ok && !settled ? interpreted.event : undefined;
+    // [WB24] New messages join the batch; a change to a stored message (a reaction, an edit, a
+    // delete), a title or a decline reads what the batch holds, so the batch is stored first.
+    const batched = batch !== undefined && (content === undefined || batchable(content));
+    if (batch && !batched) await batch.flush();
+    const outcome = content
+      ? await incomingContent(batched ? batch.view : this.deps.store, advanced, content, {
+          seq: Number(entry.seq),
+          serverTime: Number(entry.serverTime),
+          senderAddress: result.sender.address,
+          senderDeviceId: result.sender.deviceId,
+          outgoing: result.sender.address === identity.address,
+        })
+      : { writes: [], conversation: advanced };
     const next = outcome.conversation;
-    await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
-    this.deps.onPlaintext?.(conversation.id, result.plaintext, result.sender, Number(entry.serverTime));
-    if (!interpreted.ok)
-      this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
-    const notice = outcome.notice;
-    if (notice?.kind === "message") this.deps.onMessage(notice.message);
-    else if (notice?.kind === "title") {
-      this.deps.onConversation(next);
-      // The first title a joiner hears is not a rename.
-      if (conversation.title === "" || conversation.title === next.title) return next;
-      const members = engine.members(result.newState);
-      const settings = engine.settings(result.newState);
-      this.deps.onGroupChange({
-        ...{ conversationId: conversation.id, by: result.sender.address, seq: Number(entry.seq) },
-        ...{ at: Number(entry.serverTime), membersBefore: members, membersAfter: members, leftDevices: [] },
-        ...{ settingsBefore: settings, settingsAfter: settings, renamedTo: next.title },
-      });
-    } else if (notice) this.deps.onContent(notice);
+    const tell = () => {
+      this.deps.onPlaintext?.(conversation.id, result.plaintext, result.sender, Number(entry.serverTime));
+      if (!interpreted.ok)
+        this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
+      const notice = outcome.notice;
+      if (notice?.kind === "message") this.deps.onMessage(notice.message);
+      else if (notice?.kind === "title") {
+        this.deps.onConversation(next);
+        // The first title a joiner hears is not a rename.
+        if (conversation.title === "" || conversation.title === next.title) return;
+        const members = engine.members(result.newState);
+        const settings = engine.settings(result.newState);
+        this.deps.onGroupChange({
+          ...{ conversationId: conversation.id, by: result.sender.address, seq: Number(entry.seq) },
+          ...{ at: Number(entry.serverTime), membersBefore: members, membersAfter: members, leftDevices: [] },
+          ...{ settingsBefore: settings, settingsAfter: settings, renamedTo: next.title },
+        });
+      } else if (notice) this.deps.onContent(notice);
+    };
+    if (batched) batch.add(conversation, next, outcome.writes, tell);
+    else {
+      await this.deps.store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
+      tell();
+    }
     return next;
   }
+}
+
+/** Content a batch can take: it adds a message (or nothing) and reads only what the batch's view answers. */
+function batchable(content: ContentEvent): boolean {
+  return (content.kind === "message" || content.kind === "unsupported") && !isDecline(content);
 }
 
 export function participantsOf(engine: GroupEngine, state: Parameters<GroupEngine["members"]>[0]): string[] {

@@ -6,6 +6,7 @@
  */
 import type { LocalConversation, LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
+import { atMostEvery } from "./atMostEvery.js";
 import { describe } from "./session.svelte.js";
 
 export interface ChatSummary {
@@ -62,7 +63,8 @@ class Chats {
     this.self = self;
     const refresh = () => void this.refresh().catch((err: unknown) => (this.error = describe(err)));
     client.events.on("conversation", refresh);
-    client.events.on("message", refresh);
+    // Arriving messages at most every REFRESH_GAP_MS (SPEC WB22): the first at once.
+    client.events.on("message", atMostEvery(REFRESH_GAP_MS, refresh));
     await this.refresh();
   }
 

@@ -65,13 +65,25 @@ async function openDb(name: string): Promise<Db> {
   }
 }
 
+/**
+ * Every meta key stored, for the cache (metaCache.ts). Read in a readwrite
+ * transaction: IndexedDB runs it after every write another connection began
+ * before it (a tab this one took the profile over from), so none is missed.
+ */
+async function metaKeys(db: Db): Promise<Set<string>> {
+  const tx = db.transaction("meta", "readwrite");
+  const keys = await tx.store.getAllKeys();
+  await tx.done;
+  return new Set(keys);
+}
+
 /** Open (or create) the IndexedDB LocalStore named `name` (one per profile). */
 export async function openIndexedDbLocalStore(
   name: string,
 ): Promise<LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore> {
   const db = await openDb(name);
   const wrap = keyWrap(await wrappingKey(db));
-  const meta = new MetaCache();
+  const meta = new MetaCache(await metaKeys(db));
   let closed = false;
   const open = (): Db => {
     if (closed) throw closedStore();
