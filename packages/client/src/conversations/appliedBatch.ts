@@ -13,8 +13,9 @@
  * each with a read of the stored version and a sealed part
  * (bench/README.md, 2026-12-07 morning). Reads made while the batch is open
  * go through `view`, which sees the batch's own messages and meta values.
+ * Loaded with the first catch-up, not with the page (SPEC WB16).
  */
-import { chainStates } from "../store/groupStateParts.js";
+import { chainStates } from "../store/chainStates.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 
 /** Messages at most per write: the screen shows a batch once it is stored. */

@@ -10,7 +10,7 @@ import type { DeviceIdentity, GroupEngine, GroupMember, GroupState } from "../ml
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
 import { interpretContent, type ContentEvent } from "../content/interpret.js";
 import { isDecline } from "../people/content.js";
-import { AppliedBatch } from "./appliedBatch.js";
+import type { AppliedBatch } from "./appliedBatch.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
 import type { SerialQueue } from "./serialQueue.js";
 import type { GroupChange } from "./groups/events.js";
@@ -163,6 +163,7 @@ export class Applier {
       }
       let current = conversation;
       // [WB24] A page's application messages are stored in batches, not one write each.
+      const { AppliedBatch } = await import("./appliedBatch.js");
       const batch = new AppliedBatch(this.deps.store);
       for (const entry of page.entries) {
         if (Number(entry.seq) > untilSeq || !current.active) break;
