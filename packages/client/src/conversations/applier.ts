@@ -55,6 +55,8 @@ export interface ApplierDeps {
 export class Applier {
   /** [CT14] Own acknowledged seqs ahead of the applied position (ordering.ts). */
   private readonly ownSeqs = new OwnSeqs();
+  /** Per conversation, entries pushed while it was busy, applied together by one run. */
+  private readonly waiting = new Map<string, { entries: LogEntry[]; applied: Promise<void> }>();
 
   constructor(private readonly deps: ApplierDeps) {}
 
@@ -64,41 +66,73 @@ export class Applier {
       const conversation = await this.deps.store.getConversation(conversationId);
       if (!conversation?.active || seq <= conversation.appliedSeq) return;
       this.ownSeqs.add(conversationId, seq);
-      await this.passOwn(conversation);
-    });
-  }
-
-  /** Apply pushed or fetched entries; fills any gap before them from the hub first. */
-  applyEntries(conversationId: string, entries: LogEntry[]): Promise<void> {
-    return this.deps.queue.run(conversationId, async () => {
-      for (const entry of entries) {
-        const stored = await this.deps.store.getConversation(conversationId);
-        if (!stored?.active) return;
-        const conversation = await this.passOwn(stored);
-        const seq = Number(entry.seq);
-        const placement = placeEntry(conversation.appliedSeq, seq);
-        if (placement === "applied") continue;
-        if (placement === "gap") {
-          await this.catchUpLocked(conversationId, seq - 1);
-          const after = await this.deps.store.getConversation(conversationId);
-          if (!after?.active || seq <= after.appliedSeq) continue;
-          await this.passOwn(await this.applyOne(after, entry));
-        } else {
-          await this.passOwn(await this.applyOne(conversation, entry));
-        }
-      }
+      const passed = this.ownSeqs.pass(conversationId, conversation.appliedSeq);
+      if (passed === conversation.appliedSeq) return;
+      const advanced: LocalConversation = {
+        ...conversation,
+        appliedSeq: passed,
+        updatedAt: this.deps.clock(),
+      };
+      await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
     });
   }
 
   /**
-   * Move past the acknowledged own seqs that directly follow the applied
-   * position, in one write; forget those already behind it.
+   * Apply pushed or fetched entries; fills any gap before them from the hub first.
+   * [WB24] Entries pushed while the conversation is busy wait and are applied
+   * together, their new messages stored in batches (appliedBatch.ts).
    */
-  private async passOwn(conversation: LocalConversation): Promise<LocalConversation> {
+  applyEntries(conversationId: string, entries: LogEntry[]): Promise<void> {
+    const waiting = this.waiting.get(conversationId);
+    if (waiting) {
+      waiting.entries.push(...entries);
+      return waiting.applied;
+    }
+    const run = { entries: [...entries], applied: Promise.resolve() };
+    this.waiting.set(conversationId, run);
+    run.applied = this.deps.queue.run(conversationId, () => {
+      // Entries pushed from now on wait for the next run.
+      this.waiting.delete(conversationId);
+      return this.applyWaiting(conversationId, run.entries);
+    });
+    return run.applied;
+  }
+
+  private async applyWaiting(conversationId: string, entries: LogEntry[]): Promise<void> {
+    const { store } = this.deps;
+    const stored = await store.getConversation(conversationId);
+    if (!stored?.active) return;
+    const { AppliedBatch } = await import("./appliedBatch.js");
+    const batch = new AppliedBatch(store);
+    let current = this.passOwn(stored, batch);
+    for (const entry of entries) {
+      if (!current.active) break;
+      const seq = Number(entry.seq);
+      const placement = placeEntry(current.appliedSeq, seq);
+      if (placement === "applied") continue;
+      if (placement === "gap") {
+        await batch.flush();
+        await this.catchUpLocked(conversationId, seq - 1);
+        const after = await store.getConversation(conversationId);
+        if (!after?.active) return;
+        current = after;
+        if (seq <= after.appliedSeq) continue;
+      }
+      current = this.passOwn(await this.applyOne(current, entry, batch), batch);
+      if (batch.full) await batch.flush();
+    }
+    await batch.flush();
+  }
+
+  /**
+   * Move past the acknowledged own seqs that directly follow the applied
+   * position (in the batch's write); forget those already behind it.
+   */
+  private passOwn(conversation: LocalConversation, batch: AppliedBatch): LocalConversation {
     const seq = this.ownSeqs.pass(conversation.id, conversation.appliedSeq);
     if (seq === conversation.appliedSeq || !conversation.active) return conversation;
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
-    await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
+    batch.add(conversation, advanced, [], () => {});
     return advanced;
   }
 

@@ -40,6 +40,7 @@ import { openSwitchboardDb, WRITE_STORES, type Db } from "./schema.js";
 import { apply, prepare, reactionsOf, record } from "./writeBatch.js";
 import { createIdbReceipts } from "./receipts.js";
 import { MetaCache, MISS } from "./metaCache.js";
+import { UnsealedStates } from "./unsealedStates.js";
 import type { ReceiptStore } from "../receiptsPort.js";
 
 /** The wrapping key of this database, made on first open. */
@@ -84,6 +85,7 @@ export async function openIndexedDbLocalStore(
   const db = await openDb(name);
   const wrap = keyWrap(await wrappingKey(db));
   const meta = new MetaCache(await metaKeys(db));
+  const states = new UnsealedStates();
   let closed = false;
   const open = (): Db => {
     if (closed) throw closedStore();
@@ -98,13 +100,20 @@ export async function openIndexedDbLocalStore(
     ...stored,
     privateState: await wrap.open(stored.privateState, record.keyPackage(stored.ref)),
   });
+  /** The record with its state: the cached one when it is that version, else its parts unsealed. */
   const unsealConversation = async (
     stored: IdbConversation,
-    parts: IdbGroupStatePart[],
+    parts: IdbGroupStatePart[] | undefined,
   ): Promise<LocalConversation> => {
     const { stateVersion, groupState: _moved, ...conversation } = stored;
-    return { ...conversation, groupState: await unsealGroupState(wrap, stateVersion, parts) };
+    let groupState = states.get(stored.id, stateVersion);
+    if (groupState === undefined) {
+      groupState = await unsealGroupState(wrap, stateVersion, parts ?? []);
+      states.read(stored.id, groupState);
+    }
+    return { ...conversation, groupState };
   };
+  const cached = (stored: IdbConversation) => states.has(stored.id, stored.stateVersion);
 
   return {
     ...createIdbReceipts(open),
@@ -131,20 +140,21 @@ export async function openIndexedDbLocalStore(
         .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     },
     async getConversation(id) {
-      // One transaction: the record and the parts of the same state.
+      // One transaction: the record and the parts of the same state (none when that state is cached).
       const tx = open().transaction(["conversations", "groupStateParts"]);
       const stored = await tx.objectStore("conversations").get(id);
-      const parts = stored && (await tx.objectStore("groupStateParts").getAll(partsOf(id)));
+      const parts =
+        stored && !cached(stored) ? await tx.objectStore("groupStateParts").getAll(partsOf(id)) : undefined;
       await tx.done;
-      return stored && unsealConversation(stored, parts!);
+      return stored && unsealConversation(stored, parts);
     },
     async listConversations() {
       const tx = open().transaction(["conversations", "groupStateParts"]);
       const stored = (await tx.objectStore("conversations").getAll()).sort(compareConversations);
-      const parts = await tx.objectStore("groupStateParts").getAll();
+      const parts = stored.every(cached) ? [] : await tx.objectStore("groupStateParts").getAll();
       await tx.done;
       const byConversation = partsByConversation(parts);
-      return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id) ?? [])));
+      return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id))));
     },
     async hasMessage(conversationId, id) {
       return (await open().getKey("messages", [conversationId, id])) !== undefined;
@@ -226,6 +236,12 @@ export async function openIndexedDbLocalStore(
       const metaValues = writes.flatMap((w): [string, string][] =>
         w.kind === "setMeta" ? [[w.key, w.value]] : [],
       );
+      // Copied now (LS5): the caller may change its values once `write` is called.
+      const written = writes.flatMap((w) =>
+        w.kind === "putConversation"
+          ? [{ id: w.conversation.id, state: states.next(w.conversation.id, w.conversation.groupState) }]
+          : [],
+      );
       for (let attempt = 1; ; attempt++) {
         const prepared = await prepare(open(), wrap, writes);
         const tx = open().transaction(WRITE_STORES, "readwrite");
@@ -244,6 +260,7 @@ export async function openIndexedDbLocalStore(
         }
         await tx.done;
         meta.written(metaValues);
+        for (const { id, state } of written) states.written(id, state);
         return;
       }
     },
