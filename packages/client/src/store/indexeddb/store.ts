@@ -40,7 +40,7 @@ import { openSwitchboardDb, WRITE_STORES, type Db } from "./schema.js";
 import { apply, prepare, reactionsOf, record } from "./writeBatch.js";
 import { createIdbReceipts } from "./receipts.js";
 import { MetaCache, MISS } from "./metaCache.js";
-import { UnsealedStates } from "./unsealedStates.js";
+import { copyForCache, UnsealedStates } from "./unsealedStates.js";
 import type { ReceiptStore } from "../receiptsPort.js";
 
 /** The wrapping key of this database, made on first open. */
@@ -237,10 +237,8 @@ export async function openIndexedDbLocalStore(
         w.kind === "setMeta" ? [[w.key, w.value]] : [],
       );
       // Copied now (LS5): the caller may change its values once `write` is called.
-      const written = writes.flatMap((w) =>
-        w.kind === "putConversation"
-          ? [{ id: w.conversation.id, state: states.next(w.conversation.id, w.conversation.groupState) }]
-          : [],
+      const stateCopies = writes.map((w) =>
+        w.kind === "putConversation" ? copyForCache(w.conversation.groupState) : undefined,
       );
       for (let attempt = 1; ; attempt++) {
         const prepared = await prepare(open(), wrap, writes);
@@ -260,7 +258,13 @@ export async function openIndexedDbLocalStore(
         }
         await tx.done;
         meta.written(metaValues);
-        for (const { id, state } of written) states.written(id, state);
+        states.written(
+          prepared.flatMap((p, i) =>
+            p.kind === "putConversation"
+              ? [{ conversationId: p.conversation.id, state: stateCopies[i]!, plan: p.state }]
+              : [],
+          ),
+        );
         return;
       }
     },

@@ -14,6 +14,19 @@
  */
 import { copyGroupState, type StoredGroupState } from "../groupStateParts.js";
 
+/** What a write did to a conversation's stored parts (indexeddb/groupStateParts.ts PreparedGroupState). */
+export interface WritePlan {
+  expected: string | undefined;
+  replace: boolean;
+  remove: readonly string[];
+}
+
+/** A copy owning its bytes that keeps the delta (a write's plan reads it). */
+export function copyForCache(state: StoredGroupState): StoredGroupState {
+  const copy = copyGroupState(state);
+  return state.delta ? { ...copy, delta: state.delta } : copy;
+}
+
 export class UnsealedStates {
   private readonly states = new Map<string, StoredGroupState>();
 
@@ -37,23 +50,32 @@ export class UnsealedStates {
   }
 
   /**
-   * The copy to keep once a write of `state` commits: the parts it changed
-   * copied over the cached state it was derived from, or a copy of every part.
+   * A committed write's group states, in its order, each with what the write
+   * did to the stored parts (prepare's plan: replace them all, or apply the
+   * delta to the `expected` version). A delta whose base is neither cached
+   * nor earlier in the write leaves that conversation uncached.
    */
-  next(conversationId: string, state: StoredGroupState): StoredGroupState {
-    const base = this.states.get(conversationId);
-    const delta = state.delta;
-    if (base === undefined || delta === undefined || delta.base !== base.version)
-      return copyGroupState(state);
-    const parts = new Map(base.parts);
-    for (const key of delta.removed) parts.delete(key);
-    for (const key of delta.changed) parts.set(key, new Uint8Array(state.parts.get(key)!));
-    return { version: state.version, parts };
-  }
-
-  /** A write of `state` (from `next`) committed. */
-  written(conversationId: string, state: StoredGroupState): void {
-    this.keep(conversationId, state);
+  written(puts: readonly { conversationId: string; state: StoredGroupState; plan: WritePlan }[]): void {
+    const after = new Map<string, StoredGroupState | undefined>();
+    for (const { conversationId, state, plan } of puts) {
+      const before = after.has(conversationId) ? after.get(conversationId) : this.states.get(conversationId);
+      const base = before?.version === plan.expected ? before : undefined;
+      let next: StoredGroupState | undefined;
+      if (plan.replace) next = { version: state.version, parts: state.parts };
+      else if (base === undefined) next = undefined;
+      else if (state.version === base.version) next = base;
+      else {
+        const parts = new Map(base.parts);
+        for (const key of plan.remove) parts.delete(key);
+        for (const key of state.delta?.changed ?? []) parts.set(key, state.parts.get(key)!);
+        next = { version: state.version, parts };
+      }
+      after.set(conversationId, next);
+    }
+    for (const [conversationId, state] of after) {
+      if (state) this.keep(conversationId, state);
+      else this.states.delete(conversationId);
+    }
   }
 
   private keep(conversationId: string, state: StoredGroupState): void {
