@@ -110,6 +110,12 @@ try {
   // Receive and render, the chat open: articles on screen against time.
   const countArticles = () => page.getByRole("log", { name: "Messages" }).getByRole("article").count();
   const before = await countArticles();
+  // The browser's CPU with nothing arriving (the page, its timers, this script's polling): the live
+  // phase runs at the senders' pace, so its CPU per message holds this much per second of it too.
+  const idleFrom = descendantsCpuMs();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idleCpuMsPerSecond = Math.round((descendantsCpuMs() - idleFrom) / 3);
+  log(`browser idle, chat open: ${idleCpuMsPerSecond} ms CPU per second`);
   const burstCpu = descendantsCpuMs();
   const sendStart = performance.now();
   await Promise.all([
@@ -313,7 +319,7 @@ try {
   );
   if (json)
     console.log(
-      `BENCH_JSON ${JSON.stringify({ firstLoad: load, burst, backlog, coldStartMs, openChatMs: Math.round(opened), paging, total: TOTAL + 2 * BURST })}`,
+      `BENCH_JSON ${JSON.stringify({ firstLoad: load, idleCpuMsPerSecond, burst, backlog, coldStartMs, openChatMs: Math.round(opened), paging, total: TOTAL + 2 * BURST })}`,
     );
   await alpha.close();
   await beta.close();
