@@ -43,6 +43,8 @@ export const UNREAD_SCAN = 100;
  * decrypting (bench/webClient.ts, a backlog drained with the chat open).
  */
 const REFRESH_GAP_MS = 250;
+/** Between two writes of read marks while messages keep arriving (WB26): each is a sealed meta write. */
+const MARK_GAP_MS = 1000;
 
 class Chats {
   list = $state<ChatSummary[]>([]);
@@ -127,6 +129,8 @@ class Chats {
           this.unwritten.clear();
           for (const id of ids) await client.setMeta(`read.${id}`, String(this.readUpTo.get(id)));
           await this.refresh();
+          // A busy open chat moves its mark with every message: one write a second is enough (WB26).
+          if (this.unwritten.size > 0) await new Promise((resolve) => setTimeout(resolve, MARK_GAP_MS));
         }
       } finally {
         this.marking = undefined;
