@@ -41,7 +41,7 @@ export class AppliedBatch {
     private readonly limit = MAX_BATCH,
   ) {
     this.view = new Proxy(store, {
-      get: (target, name, receiver) => {
+      get: (target, name) => {
         if (name === "hasMessage")
           return async (conversationId: string, id: string) =>
             this.pendingMessage(conversationId, id) !== undefined
@@ -53,7 +53,7 @@ export class AppliedBatch {
             return pending === undefined ? target.getMessage(conversationId, id) : (pending ?? undefined);
           };
         if (name === "getMeta") return async (key: string) => this.meta.get(key) ?? target.getMeta(key);
-        const value: unknown = Reflect.get(target, name, receiver);
+        const value: unknown = Reflect.get(target, name);
         return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
