@@ -4,6 +4,13 @@
  *   node --import tsx bench/webClient.ts                 10,000-message chat
  *   node --import tsx bench/webClient.ts --messages=2000 smaller
  *   ... --json                                           also one "BENCH_JSON {...}" line
+ *   ... --profile=FILE    a CPU profile of the page while it drains the backlog
+ *                         (Chromium's profiler over CDP), on an unminified build
+ *                         so it names functions; summarise it with
+ *                         bench/lib/cpuProfileTop.ts FILE
+ *   ... --trace=FILE      a Chromium trace (devtools.timeline) of the same drain:
+ *                         where the page's main thread spends it outside
+ *                         JavaScript (style, layout, paint, IndexedDB)
  *
  * - first load: the gzip -9 bytes of the JavaScript the app page loads
  *   before it runs (its module script and modulepreloads; lazy chunks such
@@ -19,18 +26,21 @@
  *   through older pages: long tasks (> 50 ms) and the slowest frame.
  * Nothing here asserts a time; the figures go to bench/README.md.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { SwitchboardClient } from "../packages/client/src/client.js";
 import { openNodeClient } from "../packages/client/src/node.js";
+import { descendantsCpuMs } from "./lib/childCpu.js";
 import { buildWebClient, signUp, startWebHub, type WebHub } from "../packages/web/test/webHub.js";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const TOTAL = Number(arg("messages") ?? 10_000);
 const BURST = Number(arg("burst") ?? 400); // the receive-and-render phase, with the chat open
 const json = process.argv.includes("--json");
+const profileFile = arg("profile");
+const traceFile = arg("trace");
 const log = (line: string) => console.log(line);
 /** tsx compiles this file with esbuild's keepNames: functions inside page callbacks call __name. */
 const KEEP_NAMES_SHIM = "globalThis.__name = (f) => f";
@@ -77,7 +87,7 @@ async function sendMany(
   );
 }
 
-const dist = await buildWebClient();
+const dist = await buildWebClient(profileFile || traceFile ? { minify: false } : {});
 const load = firstLoadBytes(dist);
 log(
   `first load: ${load.files} scripts, ${(load.raw / 1024).toFixed(1)} KB, ${(load.gzip / 1024).toFixed(1)} KB gzip`,
@@ -100,6 +110,13 @@ try {
   // Receive and render, the chat open: articles on screen against time.
   const countArticles = () => page.getByRole("log", { name: "Messages" }).getByRole("article").count();
   const before = await countArticles();
+  // The browser's CPU with nothing arriving (the page, its timers, this script's polling): the live
+  // phase runs at the senders' pace, so its CPU per message holds this much per second of it too.
+  const idleFrom = descendantsCpuMs();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idleCpuMsPerSecond = Math.round((descendantsCpuMs() - idleFrom) / 3);
+  log(`browser idle, chat open: ${idleCpuMsPerSecond} ms CPU per second`);
+  const burstCpu = descendantsCpuMs();
   const sendStart = performance.now();
   await Promise.all([
     sendMany(alpha, group, "alpha", BURST / 2),
@@ -114,13 +131,15 @@ try {
   const rendered = performance.now();
   const burst = {
     messages: BURST,
+    browserCpuMsPerMessage: Number(((descendantsCpuMs() - burstCpu) / BURST).toFixed(1)),
     sentPerSecond: Math.round(BURST / ((sent - sendStart) / 1000)),
     renderedPerSecond: Math.round(BURST / ((rendered - sendStart) / 1000)),
     trailingMs: Math.round(rendered - sent),
   };
   log(
     `receive-and-render (chat open, 2 senders): ${burst.renderedPerSecond} msg/s rendered ` +
-      `(senders ${burst.sentPerSecond} msg/s; screen ${burst.trailingMs} ms behind the last send)`,
+      `(senders ${burst.sentPerSecond} msg/s; screen ${burst.trailingMs} ms behind the last send; ` +
+      `browser CPU ${burst.browserCpuMsPerMessage} ms/msg)`,
   );
 
   // Receive and render a backlog: the senders' messages wait at the hub while the browser is offline,
@@ -132,6 +151,18 @@ try {
     sendMany(alpha, group, "queued alpha", BURST / 2),
     sendMany(beta, group, "queued beta", BURST - BURST / 2),
   ]);
+  const cdp = profileFile ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
+  if (traceFile)
+    await web.browser.startTracing(page, {
+      path: traceFile,
+      categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8"],
+    });
+  const backlogCpu = descendantsCpuMs();
   await reader.context.setOffline(false);
   await page.waitForFunction(
     (n) => document.querySelectorAll('[role="log"] article').length > n,
@@ -150,9 +181,21 @@ try {
   const backlog = {
     messages: BURST,
     renderedPerSecond: Math.round((BURST - 1) / ((performance.now() - firstShown) / 1000)),
+    browserCpuMsPerMessage: Number(((descendantsCpuMs() - backlogCpu) / BURST).toFixed(1)),
   };
+  if (traceFile) {
+    await web.browser.stopTracing();
+    log(`backlog trace: ${traceFile}`);
+  }
+  if (cdp && profileFile) {
+    const { profile } = await cdp.send("Profiler.stop");
+    writeFileSync(profileFile, JSON.stringify(profile));
+    await cdp.detach();
+    log(`backlog CPU profile: ${profileFile} (an unminified build)`);
+  }
   log(
-    `receive-and-render a backlog of ${BURST} (chat open, after reconnecting): ${backlog.renderedPerSecond} msg/s`,
+    `receive-and-render a backlog of ${BURST} (chat open, after reconnecting): ${backlog.renderedPerSecond} msg/s ` +
+      `(browser CPU ${backlog.browserCpuMsPerMessage} ms/msg, from reconnecting to the last on screen)`,
   );
 
   // A long history: TOTAL more messages written straight into the browser's IndexedDB, as the SDK
@@ -276,7 +319,7 @@ try {
   );
   if (json)
     console.log(
-      `BENCH_JSON ${JSON.stringify({ firstLoad: load, burst, backlog, coldStartMs, openChatMs: Math.round(opened), paging, total: TOTAL + 2 * BURST })}`,
+      `BENCH_JSON ${JSON.stringify({ firstLoad: load, idleCpuMsPerSecond, burst, backlog, coldStartMs, openChatMs: Math.round(opened), paging, total: TOTAL + 2 * BURST })}`,
     );
   await alpha.close();
   await beta.close();

@@ -36,8 +36,12 @@ export interface WebHub {
 
 const webPackage = fileURLToPath(new URL("..", import.meta.url));
 
-/** Build the web client into a fresh directory (vite, the real config). */
-export async function buildWebClient(): Promise<string> {
+/**
+ * Build the web client into a fresh directory (vite, the real config).
+ * `minify: false` keeps function names, for a CPU profile that names them
+ * (bench/webClient.ts --profile); every figure is taken on the minified build.
+ */
+export async function buildWebClient(options: { minify?: boolean } = {}): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), "switchboard-web-"));
   // The production build people get: under vitest NODE_ENV is "test", and Vite and Svelte
   // would build in development mode (a larger bundle, with dev checks).
@@ -48,7 +52,7 @@ export async function buildWebClient(): Promise<string> {
       configFile: join(webPackage, "vite.config.ts"),
       mode: "production",
       logLevel: "warn",
-      build: { outDir, emptyOutDir: true },
+      build: { outDir, emptyOutDir: true, ...(options.minify === false ? { minify: false } : {}) },
     });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;

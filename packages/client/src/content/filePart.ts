@@ -27,7 +27,7 @@ import {
   type MimiContent,
   type NestedPart,
 } from "@switchboard/protocol";
-import { KEY_BYTES, NONCE_BYTES } from "../media/streamCipher.js";
+import { KEY_BYTES, NONCE_BYTES } from "../media/fileKeySizes.js";
 import { SB_MEDIA_EXTENSION } from "./extensions.js";
 
 /** An inline preview travels inside the MLS message: kept small (the whole message is bounded). */

@@ -8,7 +8,9 @@
 import { EntryKind, ProtocolError, mayManage, type InboxItem, type LogEntry } from "@switchboard/protocol";
 import type { DeviceIdentity, GroupEngine, GroupMember, GroupState } from "../mls/engine.js";
 import type { LocalConversation, LocalMessage, LocalStore, LocalWrite } from "../store/port.js";
-import { interpretContent } from "../content/interpret.js";
+import { interpretContent, type ContentEvent } from "../content/interpret.js";
+import { isDecline } from "../people/content.js";
+import type { AppliedBatch } from "./appliedBatch.js";
 import { incomingContent, type ContentNotice } from "./incomingContent.js";
 import type { SerialQueue } from "./serialQueue.js";
 import type { GroupChange } from "./groups/events.js";
@@ -53,6 +55,8 @@ export interface ApplierDeps {
 export class Applier {
   /** [CT14] Own acknowledged seqs ahead of the applied position (ordering.ts). */
   private readonly ownSeqs = new OwnSeqs();
+  /** Per conversation, entries pushed while it was busy, applied together by one run. */
+  private readonly waiting = new Map<string, { entries: LogEntry[]; applied: Promise<void> }>();
 
   constructor(private readonly deps: ApplierDeps) {}
 
@@ -62,41 +66,73 @@ export class Applier {
       const conversation = await this.deps.store.getConversation(conversationId);
       if (!conversation?.active || seq <= conversation.appliedSeq) return;
       this.ownSeqs.add(conversationId, seq);
-      await this.passOwn(conversation);
-    });
-  }
-
-  /** Apply pushed or fetched entries; fills any gap before them from the hub first. */
-  applyEntries(conversationId: string, entries: LogEntry[]): Promise<void> {
-    return this.deps.queue.run(conversationId, async () => {
-      for (const entry of entries) {
-        const stored = await this.deps.store.getConversation(conversationId);
-        if (!stored?.active) return;
-        const conversation = await this.passOwn(stored);
-        const seq = Number(entry.seq);
-        const placement = placeEntry(conversation.appliedSeq, seq);
-        if (placement === "applied") continue;
-        if (placement === "gap") {
-          await this.catchUpLocked(conversationId, seq - 1);
-          const after = await this.deps.store.getConversation(conversationId);
-          if (!after?.active || seq <= after.appliedSeq) continue;
-          await this.passOwn(await this.applyOne(after, entry));
-        } else {
-          await this.passOwn(await this.applyOne(conversation, entry));
-        }
-      }
+      const passed = this.ownSeqs.pass(conversationId, conversation.appliedSeq);
+      if (passed === conversation.appliedSeq) return;
+      const advanced: LocalConversation = {
+        ...conversation,
+        appliedSeq: passed,
+        updatedAt: this.deps.clock(),
+      };
+      await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
     });
   }
 
   /**
-   * Move past the acknowledged own seqs that directly follow the applied
-   * position, in one write; forget those already behind it.
+   * Apply pushed or fetched entries; fills any gap before them from the hub first.
+   * [WB24] Entries pushed while the conversation is busy wait and are applied
+   * together, their new messages stored in batches (appliedBatch.ts).
    */
-  private async passOwn(conversation: LocalConversation): Promise<LocalConversation> {
+  applyEntries(conversationId: string, entries: LogEntry[]): Promise<void> {
+    const waiting = this.waiting.get(conversationId);
+    if (waiting) {
+      waiting.entries.push(...entries);
+      return waiting.applied;
+    }
+    const run = { entries: [...entries], applied: Promise.resolve() };
+    this.waiting.set(conversationId, run);
+    run.applied = this.deps.queue.run(conversationId, () => {
+      // Entries pushed from now on wait for the next run.
+      this.waiting.delete(conversationId);
+      return this.applyWaiting(conversationId, run.entries);
+    });
+    return run.applied;
+  }
+
+  private async applyWaiting(conversationId: string, entries: LogEntry[]): Promise<void> {
+    const { store } = this.deps;
+    const stored = await store.getConversation(conversationId);
+    if (!stored?.active) return;
+    const { AppliedBatch } = await import("./appliedBatch.js");
+    const batch = new AppliedBatch(store);
+    let current = this.passOwn(stored, batch);
+    for (const entry of entries) {
+      if (!current.active) break;
+      const seq = Number(entry.seq);
+      const placement = placeEntry(current.appliedSeq, seq);
+      if (placement === "applied") continue;
+      if (placement === "gap") {
+        await batch.flush();
+        await this.catchUpLocked(conversationId, seq - 1);
+        const after = await store.getConversation(conversationId);
+        if (!after?.active) return;
+        current = after;
+        if (seq <= after.appliedSeq) continue;
+      }
+      current = this.passOwn(await this.applyOne(current, entry, batch), batch);
+      if (batch.full) await batch.flush();
+    }
+    await batch.flush();
+  }
+
+  /**
+   * Move past the acknowledged own seqs that directly follow the applied
+   * position (in the batch's write); forget those already behind it.
+   */
+  private passOwn(conversation: LocalConversation, batch: AppliedBatch): LocalConversation {
     const seq = this.ownSeqs.pass(conversation.id, conversation.appliedSeq);
     if (seq === conversation.appliedSeq || !conversation.active) return conversation;
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
-    await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
+    batch.add(conversation, advanced, [], () => {});
     return advanced;
   }
 
@@ -160,26 +196,40 @@ export class Applier {
         continue;
       }
       let current = conversation;
+      // [WB24] A page's application messages are stored in batches, not one write each.
+      const { AppliedBatch } = await import("./appliedBatch.js");
+      const batch = new AppliedBatch(this.deps.store);
       for (const entry of page.entries) {
         if (Number(entry.seq) > untilSeq || !current.active) break;
         if (placeEntry(current.appliedSeq, Number(entry.seq)) === "applied") continue;
-        current = await this.applyOne(current, entry);
+        current = await this.applyOne(current, entry, batch);
+        if (batch.full) await batch.flush();
       }
+      await batch.flush();
       if (!page.hasMore || page.entries.length === 0) return;
     }
   }
 
-  private async applyOne(conversation: LocalConversation, entry: LogEntry): Promise<LocalConversation> {
+  private async applyOne(
+    conversation: LocalConversation,
+    entry: LogEntry,
+    batch?: AppliedBatch,
+  ): Promise<LocalConversation> {
     const seq = Number(entry.seq);
     const advanced: LocalConversation = { ...conversation, appliedSeq: seq, updatedAt: this.deps.clock() };
     try {
+      if (entry.kind === EntryKind.APPLICATION) return await this.applyApplication(advanced, entry, batch);
+      await batch?.flush();
       if (entry.kind === EntryKind.COMMIT) return await this.applyCommit(advanced, entry);
       if (entry.kind === EntryKind.PROPOSAL) return await this.applyProposal(advanced, entry);
       return await this.applyApplication(advanced, entry);
     } catch (err) {
+      // What a batch held is not stored: its entries are not applied, and nothing after them is.
+      if (batch?.failed) throw err;
       // An entry we cannot process must not wedge the conversation: record the
       // position and report it. MLS keeps our state unchanged on failure.
       this.deps.onError(err, `conversation ${conversation.id} seq ${seq}`);
+      await batch?.flush();
       await this.deps.store.write([{ kind: "putConversation", conversation: advanced }]);
       return advanced;
     }
@@ -257,12 +307,14 @@ export class Applier {
   private async applyApplication(
     conversation: LocalConversation,
     entry: LogEntry,
+    batch?: AppliedBatch,
   ): Promise<LocalConversation> {
-    const { engine, identity, store } = this.deps;
+    const { engine, identity } = this.deps;
     // A sender cannot decrypt its own PrivateMessage (its ratchet moved on);
     // it stored the message when sending.
     if (entry.senderDeviceId === identity.deviceId) {
-      await store.write([{ kind: "putConversation", conversation }]);
+      if (batch) batch.add(conversation, conversation, [], () => {});
+      else await this.deps.store.write([{ kind: "putConversation", conversation }]);
       return conversation;
     }
     const result = await engine.process(identity, engine.loadState(conversation.groupState), entry.payload);
@@ -280,37 +332,52 @@ export class Applier {
       interpreted.event.kind === "groupProfile" &&
       conversation.title !== "" &&
       !mayManage(engine.settings(result.newState), result.sender.address);
-    const outcome =
-      interpreted.ok && !settled
-        ? await incomingContent(store, advanced, interpreted.event, {
-            seq: Number(entry.seq),
-            serverTime: Number(entry.serverTime),
-            senderAddress: result.sender.address,
-            senderDeviceId: result.sender.deviceId,
-            outgoing: result.sender.address === identity.address,
-          })
-        : { writes: [], conversation: advanced };
+    const content = interpreted.ok && !settled ? interpreted.event : undefined;
+    // [WB24] New messages join the batch; a change to a stored message (a reaction, an edit, a
+    // delete), a title or a decline reads what the batch holds, so the batch is stored first.
+    const batched = batch !== undefined && (content === undefined || batchable(content));
+    if (batch && !batched) await batch.flush();
+    const outcome = content
+      ? await incomingContent(batched ? batch.view : this.deps.store, advanced, content, {
+          seq: Number(entry.seq),
+          serverTime: Number(entry.serverTime),
+          senderAddress: result.sender.address,
+          senderDeviceId: result.sender.deviceId,
+          outgoing: result.sender.address === identity.address,
+        })
+      : { writes: [], conversation: advanced };
     const next = outcome.conversation;
-    await store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
-    this.deps.onPlaintext?.(conversation.id, result.plaintext, result.sender, Number(entry.serverTime));
-    if (!interpreted.ok)
-      this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
-    const notice = outcome.notice;
-    if (notice?.kind === "message") this.deps.onMessage(notice.message);
-    else if (notice?.kind === "title") {
-      this.deps.onConversation(next);
-      // The first title a joiner hears is not a rename.
-      if (conversation.title === "" || conversation.title === next.title) return next;
-      const members = engine.members(result.newState);
-      const settings = engine.settings(result.newState);
-      this.deps.onGroupChange({
-        ...{ conversationId: conversation.id, by: result.sender.address, seq: Number(entry.seq) },
-        ...{ at: Number(entry.serverTime), membersBefore: members, membersAfter: members, leftDevices: [] },
-        ...{ settingsBefore: settings, settingsAfter: settings, renamedTo: next.title },
-      });
-    } else if (notice) this.deps.onContent(notice);
+    const tell = () => {
+      this.deps.onPlaintext?.(conversation.id, result.plaintext, result.sender, Number(entry.serverTime));
+      if (!interpreted.ok)
+        this.deps.onError(new Error(interpreted.reason), `content in ${conversation.id} seq ${entry.seq}`);
+      const notice = outcome.notice;
+      if (notice?.kind === "message") this.deps.onMessage(notice.message);
+      else if (notice?.kind === "title") {
+        this.deps.onConversation(next);
+        // The first title a joiner hears is not a rename.
+        if (conversation.title === "" || conversation.title === next.title) return;
+        const members = engine.members(result.newState);
+        const settings = engine.settings(result.newState);
+        this.deps.onGroupChange({
+          ...{ conversationId: conversation.id, by: result.sender.address, seq: Number(entry.seq) },
+          ...{ at: Number(entry.serverTime), membersBefore: members, membersAfter: members, leftDevices: [] },
+          ...{ settingsBefore: settings, settingsAfter: settings, renamedTo: next.title },
+        });
+      } else if (notice) this.deps.onContent(notice);
+    };
+    if (batched) batch.add(conversation, next, outcome.writes, tell);
+    else {
+      await this.deps.store.write([{ kind: "putConversation", conversation: next }, ...outcome.writes]);
+      tell();
+    }
     return next;
   }
+}
+
+/** Content a batch can take: it adds a message (or nothing) and reads only what the batch's view answers. */
+function batchable(content: ContentEvent): boolean {
+  return (content.kind === "message" || content.kind === "unsupported") && !isDecline(content);
 }
 
 export function participantsOf(engine: GroupEngine, state: Parameters<GroupEngine["members"]>[0]): string[] {

@@ -1,14 +1,12 @@
 /**
  * The message operations the client offers (SPEC CT3-CT13), over one set of
  * dependencies: each operation lives in its own module; this only binds them.
+ * Reacting, editing, deleting and file messages load on first use, not with
+ * the page (SPEC WB16): a person does them from an open chat.
  */
 import type { LocalMessage, LocalReaction } from "../store/port.js";
-import { deleteForEveryone, deleteForMe } from "./deletes.js";
-import { edit } from "./edits.js";
-import { sendFileMessage } from "./fileMessages.js";
 import type { FileAttachment } from "../content/filePart.js";
 import { sendText } from "./messages.js";
-import { react } from "./reactions.js";
 import { quoteOf, type Quote } from "../content/rules.js";
 import type { SendDeps } from "./sendContent.js";
 
@@ -26,7 +24,8 @@ export class Messaging {
   }
 
   /** A message carrying an uploaded file (SPEC MD12); its caption may be "". */
-  sendFile(conversationId: string, file: FileAttachment, caption: string): Promise<LocalMessage> {
+  async sendFile(conversationId: string, file: FileAttachment, caption: string): Promise<LocalMessage> {
+    const { sendFileMessage } = await import("./fileMessages.js");
     return sendFileMessage(this.deps, conversationId, file, caption);
   }
 
@@ -35,23 +34,27 @@ export class Messaging {
   }
 
   /** null takes this person's reaction away (resolving null when there was none). */
-  react(conversationId: string, messageId: string, emoji: string | null): Promise<SentChange | null> {
+  async react(conversationId: string, messageId: string, emoji: string | null): Promise<SentChange | null> {
+    const { react } = await import("./reactions.js");
     return react(this.deps, conversationId, messageId, emoji);
   }
 
-  edit(
+  async edit(
     conversationId: string,
     messageId: string,
     text: string,
   ): Promise<SentChange & { message: LocalMessage }> {
+    const { edit } = await import("./edits.js");
     return edit(this.deps, conversationId, messageId, text);
   }
 
-  deleteForEveryone(conversationId: string, messageId: string): Promise<SentChange> {
+  async deleteForEveryone(conversationId: string, messageId: string): Promise<SentChange> {
+    const { deleteForEveryone } = await import("./deletes.js");
     return deleteForEveryone(this.deps, conversationId, messageId);
   }
 
-  deleteForMe(conversationId: string, messageId: string): Promise<void> {
+  async deleteForMe(conversationId: string, messageId: string): Promise<void> {
+    const { deleteForMe } = await import("./deletes.js");
     return deleteForMe(this.deps, conversationId, messageId);
   }
 

@@ -4,7 +4,7 @@
  * under the same client message id ([DS3]). The id is the content's MIMI id
  * (SPEC CT2), so encrypting the same plaintext again keeps it.
  */
-import { isReceiptsContent } from "../status/signals.js";
+import { isReceiptsContent } from "../status/receiptsMark.js";
 import type { DeviceIdentity, GroupEngine } from "../mls/engine.js";
 import type { Call } from "../session/call.js";
 import type { LocalConversation, LocalStore, LocalWrite, OutboxItem } from "../store/port.js";

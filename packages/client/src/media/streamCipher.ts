@@ -17,12 +17,13 @@
  * is computed on the way (the ExternalPart's hash).
  */
 import { ClientError } from "../errors.js";
+import { KEY_BYTES, NONCE_BYTES } from "./fileKeySizes.js";
+
+export { KEY_BYTES, NONCE_BYTES };
 
 /** Plaintext bytes per segment: 64 KiB keeps the tag overhead at 0.02%. */
 export const SEGMENT_BYTES = 64 * 1024;
 export const TAG_BYTES = 16;
-export const KEY_BYTES = 16;
-export const NONCE_BYTES = 12;
 
 /** AES-128-GCM, one segment at a time (ciphertext || tag); `open` throws when the tag fails. */
 export interface SegmentAead {

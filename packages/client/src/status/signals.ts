@@ -21,6 +21,7 @@ import {
   toHex,
 } from "@switchboard/protocol";
 import type { ReceiptStatus } from "../store/receiptsPort.js";
+import { MIMI_ARRAY_OF_7 } from "./receiptsMark.js";
 
 export const TYPING_CONTENT_TYPE = "application/vnd.switchboard.typing";
 export const PRESENCE_CONTENT_TYPE = "application/vnd.switchboard.presence";
@@ -31,7 +32,6 @@ export type StatusSignal =
   | { kind: "presence"; online: boolean };
 
 const CODE: Record<ReceiptStatus, number> = { delivered: MessageStatus.delivered, read: MessageStatus.read };
-const MIMI_ARRAY_OF_7 = 0x87;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
@@ -105,7 +105,4 @@ export function readSignal(plaintext: Uint8Array): StatusSignal | undefined {
   }
 }
 
-/** A receipt batch is never urgent (SPEC RS3): the outbox marks its send so. */
-export function isReceiptsContent(plaintext: Uint8Array): boolean {
-  return readSignal(plaintext)?.kind === "receipts";
-}
+export { isReceiptsContent } from "./receiptsMark.js";

@@ -6,6 +6,7 @@
  */
 import type { LocalConversation, LocalMessage } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
+import { atMostEvery } from "./atMostEvery.js";
 import { describe } from "./session.svelte.js";
 
 export interface ChatSummary {
@@ -42,6 +43,8 @@ export const UNREAD_SCAN = 100;
  * decrypting (bench/webClient.ts, a backlog drained with the chat open).
  */
 const REFRESH_GAP_MS = 250;
+/** Between two writes of read marks while messages keep arriving (WB26): each is a sealed meta write. */
+const MARK_GAP_MS = 1000;
 
 class Chats {
   list = $state<ChatSummary[]>([]);
@@ -62,7 +65,8 @@ class Chats {
     this.self = self;
     const refresh = () => void this.refresh().catch((err: unknown) => (this.error = describe(err)));
     client.events.on("conversation", refresh);
-    client.events.on("message", refresh);
+    // Arriving messages at most every REFRESH_GAP_MS (SPEC WB22): the first at once.
+    client.events.on("message", atMostEvery(REFRESH_GAP_MS, refresh));
     await this.refresh();
   }
 
@@ -125,6 +129,8 @@ class Chats {
           this.unwritten.clear();
           for (const id of ids) await client.setMeta(`read.${id}`, String(this.readUpTo.get(id)));
           await this.refresh();
+          // A busy open chat moves its mark with every message: one write a second is enough (WB26).
+          if (this.unwritten.size > 0) await new Promise((resolve) => setTimeout(resolve, MARK_GAP_MS));
         }
       } finally {
         this.marking = undefined;

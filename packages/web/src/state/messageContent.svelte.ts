@@ -26,6 +26,9 @@ class MessageContent {
     if (this.listening !== client) {
       this.listening = client;
       client.events.on("reaction", (r) => void this.reload(client, r.conversationId, r.messageId));
+      // A message just stored has no reactions yet (one to a message not stored is dropped, CT5), and
+      // a later one comes with its own event: no lookup per arriving message (SPEC WB22).
+      client.events.on("message", (m) => this.looked.add(m.id));
     }
     for (const m of messages) {
       if (this.looked.has(m.id)) continue;

@@ -9,7 +9,15 @@ import type { MessageRequest } from "@switchboard/client";
 import type { BrowserClient } from "../sdk.js";
 import { chats } from "./chats.svelte.js";
 import { openChat } from "./openChat.svelte.js";
+import { atMostEvery } from "./atMostEvery.js";
 import { describe } from "./session.svelte.js";
+
+/**
+ * Arriving messages refresh it at most this often (SPEC WB22): a refresh reads
+ * every conversation (unsealing its group state), and one per message took a
+ * backlog's drain from the page (bench/README.md, 2026-12-07 morning).
+ */
+const MESSAGE_REFRESH_MS = 250;
 
 class Requests {
   list = $state.raw<MessageRequest[]>([]);
@@ -22,7 +30,7 @@ class Requests {
     this.client = client;
     const refresh = () => void this.refresh();
     client.events.on("conversation", refresh);
-    client.events.on("message", refresh);
+    client.events.on("message", atMostEvery(MESSAGE_REFRESH_MS, refresh));
     refresh();
   }
 

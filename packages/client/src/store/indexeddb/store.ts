@@ -9,8 +9,7 @@
 import type { MessageExpiryStore } from "../expiryPort.js";
 import { DEFAULT_SEARCH_LIMIT, type MessageSearchStore } from "../searchPort.js";
 import { checkSearchLimit, scanSearch } from "../searchText.js";
-import type { IDBPTransaction } from "idb";
-import { closedStore, LocalStoreError, unknownConversation } from "../errors.js";
+import { closedStore, LocalStoreError } from "../errors.js";
 import { checkRecentListing } from "../recentPort.js";
 import {
   checkMessageListing,
@@ -24,180 +23,25 @@ import type {
   LocalConversation,
   LocalMessage,
   LocalStore,
-  LocalWrite,
   OutboxItem,
   StoredIdentity,
   StoredKeyPackage,
 } from "../port.js";
-import { generateWrappingKey, keyWrap, type KeyWrap } from "./keyWrap.js";
+import { generateWrappingKey, keyWrap } from "./keyWrap.js";
 import {
   StaleGroupState,
   partsOf,
   partsByConversation,
-  prepareGroupState,
   unsealGroupState,
   type IdbConversation,
   type IdbGroupStatePart,
-  type PreparedGroupState,
 } from "./groupStateParts.js";
-import { openSwitchboardDb, WRITE_STORES, type Db, type SwitchboardDb } from "./schema.js";
+import { openSwitchboardDb, WRITE_STORES, type Db } from "./schema.js";
+import { apply, prepare, reactionsOf, record } from "./writeBatch.js";
 import { createIdbReceipts } from "./receipts.js";
+import { MetaCache, MISS } from "./metaCache.js";
+import { copyForCache, UnsealedStates } from "./unsealedStates.js";
 import type { ReceiptStore } from "../receiptsPort.js";
-
-type WriteTx = IDBPTransaction<SwitchboardDb, typeof WRITE_STORES, "readwrite">;
-
-const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes); // only the view's bytes, as a plain array
-
-/**
- * A batch ready for its transaction. Meta values are sealed too: the SDK keeps
- * secrets there (the link key of a device being linked is an X25519 private key).
- */
-type PreparedWrite =
-  | Exclude<LocalWrite, { kind: "setMeta" | "putConversation" }>
-  | { kind: "setMeta"; key: string; sealed: Uint8Array }
-  | { kind: "putConversation"; conversation: IdbConversation; state: PreparedGroupState };
-
-const record = {
-  meta: (key: string) => `meta/${key}`,
-  identity: () => "identity",
-  keyPackage: (ref: string) => `keyPackage/${ref}`,
-};
-
-/** The batch with its secrets sealed and every value copied (LS5), ready for one transaction. */
-async function prepare(db: Db, wrap: KeyWrap, writes: LocalWrite[]): Promise<PreparedWrite[]> {
-  const out: PreparedWrite[] = [];
-  /** The group state version each conversation will have at this point of the batch. */
-  const versions = new Map<string, string | undefined>();
-  for (const write of writes) {
-    switch (write.kind) {
-      case "identity": {
-        const { identity } = write;
-        out.push({
-          kind: "identity",
-          identity: {
-            ...identity,
-            signaturePublicKey: copy(identity.signaturePublicKey),
-            signaturePrivateKey: await wrap.seal(identity.signaturePrivateKey, record.identity()),
-          },
-        });
-        break;
-      }
-      case "putKeyPackages": {
-        const keyPackages: StoredKeyPackage[] = [];
-        for (const kp of write.keyPackages) {
-          keyPackages.push({
-            ...kp,
-            publicMessage: copy(kp.publicMessage),
-            privateState: await wrap.seal(kp.privateState, record.keyPackage(kp.ref)),
-          });
-        }
-        out.push({ kind: "putKeyPackages", keyPackages });
-        break;
-      }
-      case "putConversation": {
-        const { groupState, ...conversation } = write.conversation;
-        const expected = versions.has(conversation.id)
-          ? versions.get(conversation.id)
-          : (await db.get("conversations", conversation.id))?.stateVersion;
-        versions.set(conversation.id, groupState.version);
-        out.push({
-          kind: "putConversation",
-          conversation: {
-            ...conversation,
-            participants: [...conversation.participants],
-            stateVersion: groupState.version,
-          },
-          state: await prepareGroupState(wrap, conversation.id, expected, groupState),
-        });
-        break;
-      }
-      case "putMessage":
-        out.push({ kind: "putMessage", message: { ...write.message } });
-        break;
-      case "putOutbox": {
-        const { item } = write;
-        const plaintext = item.plaintext === null ? null : copy(item.plaintext);
-        out.push({ kind: "putOutbox", item: { ...item, payload: copy(item.payload), plaintext } });
-        break;
-      }
-      case "putReaction":
-        out.push({ kind: "putReaction", reaction: { ...write.reaction } });
-        break;
-      case "setMeta":
-        out.push({
-          kind: "setMeta",
-          key: write.key,
-          sealed: await wrap.seal(new TextEncoder().encode(write.value), record.meta(write.key)),
-        });
-        break;
-      default:
-        out.push(write);
-    }
-  }
-  return out;
-}
-
-/** Every reaction to one message: arrays sort after strings in IndexedDB's key order. */
-function reactionsOf(conversationId: string, messageId: string): IDBKeyRange {
-  return IDBKeyRange.bound([conversationId, messageId], [conversationId, messageId, []]);
-}
-
-async function requireConversation(tx: WriteTx, conversationId: string): Promise<void> {
-  // Sees puts made earlier in the same transaction (LS2: "or put earlier in the same batch").
-  if ((await tx.objectStore("conversations").getKey(conversationId)) === undefined)
-    throw unknownConversation(conversationId);
-}
-
-async function apply(tx: WriteTx, write: PreparedWrite): Promise<void> {
-  switch (write.kind) {
-    case "identity":
-      await tx.objectStore("identity").put(write.identity, "self");
-      return;
-    case "putKeyPackages":
-      for (const kp of write.keyPackages) await tx.objectStore("keyPackages").put(kp);
-      return;
-    case "deleteKeyPackage":
-      await tx.objectStore("keyPackages").delete(write.ref);
-      return;
-    case "putConversation": {
-      const { conversation, state } = write;
-      const stored = await tx.objectStore("conversations").get(conversation.id);
-      if (stored?.stateVersion !== state.expected) throw new StaleGroupState();
-      await tx.objectStore("conversations").put(conversation);
-      const parts = tx.objectStore("groupStateParts");
-      if (state.replace) await parts.delete(partsOf(conversation.id));
-      for (const key of state.remove) await parts.delete([conversation.id, key]);
-      for (const part of state.put) await parts.put(part);
-      return;
-    }
-    case "putMessage":
-      await requireConversation(tx, write.message.conversationId);
-      await tx.objectStore("messages").put(write.message);
-      return;
-    case "putOutbox":
-      await requireConversation(tx, write.item.conversationId);
-      await tx.objectStore("outbox").put(write.item);
-      return;
-    case "deleteOutbox":
-      await tx.objectStore("outbox").delete(write.clientMessageId);
-      return;
-    case "setMeta":
-      await tx.objectStore("meta").put(write.sealed, write.key);
-      return;
-    case "deleteMessage":
-      // LS9: the message and its reactions go; nothing of its text stays in the store's records.
-      await tx.objectStore("messages").delete([write.conversationId, write.id]);
-      await tx.objectStore("reactions").delete(reactionsOf(write.conversationId, write.id));
-      return;
-    case "putReaction":
-      await requireConversation(tx, write.reaction.conversationId);
-      await tx.objectStore("reactions").put(write.reaction);
-      return;
-    case "deleteReaction":
-      await tx.objectStore("reactions").delete([write.conversationId, write.messageId, write.senderAddress]);
-      return;
-  }
-}
 
 /** The wrapping key of this database, made on first open. */
 async function wrappingKey(db: Db): Promise<CryptoKey> {
@@ -222,12 +66,26 @@ async function openDb(name: string): Promise<Db> {
   }
 }
 
+/**
+ * Every meta key stored, for the cache (metaCache.ts). Read in a readwrite
+ * transaction: IndexedDB runs it after every write another connection began
+ * before it (a tab this one took the profile over from), so none is missed.
+ */
+async function metaKeys(db: Db): Promise<Set<string>> {
+  const tx = db.transaction("meta", "readwrite");
+  const keys = await tx.store.getAllKeys();
+  await tx.done;
+  return new Set(keys);
+}
+
 /** Open (or create) the IndexedDB LocalStore named `name` (one per profile). */
 export async function openIndexedDbLocalStore(
   name: string,
 ): Promise<LocalStore & ReceiptStore & MessageSearchStore & MessageExpiryStore> {
   const db = await openDb(name);
   const wrap = keyWrap(await wrappingKey(db));
+  const meta = new MetaCache(await metaKeys(db));
+  const states = new UnsealedStates();
   let closed = false;
   const open = (): Db => {
     if (closed) throw closedStore();
@@ -242,13 +100,20 @@ export async function openIndexedDbLocalStore(
     ...stored,
     privateState: await wrap.open(stored.privateState, record.keyPackage(stored.ref)),
   });
+  /** The record with its state: the cached one when it is that version, else its parts unsealed. */
   const unsealConversation = async (
     stored: IdbConversation,
-    parts: IdbGroupStatePart[],
+    parts: IdbGroupStatePart[] | undefined,
   ): Promise<LocalConversation> => {
     const { stateVersion, groupState: _moved, ...conversation } = stored;
-    return { ...conversation, groupState: await unsealGroupState(wrap, stateVersion, parts) };
+    let groupState = states.get(stored.id, stateVersion);
+    if (groupState === undefined) {
+      groupState = await unsealGroupState(wrap, stateVersion, parts ?? []);
+      states.read(stored.id, groupState);
+    }
+    return { ...conversation, groupState };
   };
+  const cached = (stored: IdbConversation) => states.has(stored.id, stored.stateVersion);
 
   return {
     ...createIdbReceipts(open),
@@ -275,20 +140,21 @@ export async function openIndexedDbLocalStore(
         .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     },
     async getConversation(id) {
-      // One transaction: the record and the parts of the same state.
+      // One transaction: the record and the parts of the same state (none when that state is cached).
       const tx = open().transaction(["conversations", "groupStateParts"]);
       const stored = await tx.objectStore("conversations").get(id);
-      const parts = stored && (await tx.objectStore("groupStateParts").getAll(partsOf(id)));
+      const parts =
+        stored && !cached(stored) ? await tx.objectStore("groupStateParts").getAll(partsOf(id)) : undefined;
       await tx.done;
-      return stored && unsealConversation(stored, parts!);
+      return stored && unsealConversation(stored, parts);
     },
     async listConversations() {
       const tx = open().transaction(["conversations", "groupStateParts"]);
       const stored = (await tx.objectStore("conversations").getAll()).sort(compareConversations);
-      const parts = await tx.objectStore("groupStateParts").getAll();
+      const parts = stored.every(cached) ? [] : await tx.objectStore("groupStateParts").getAll();
       await tx.done;
       const byConversation = partsByConversation(parts);
-      return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id) ?? [])));
+      return Promise.all(stored.map((c) => unsealConversation(c, byConversation.get(c.id))));
     },
     async hasMessage(conversationId, id) {
       return (await open().getKey("messages", [conversationId, id])) !== undefined;
@@ -354,11 +220,26 @@ export async function openIndexedDbLocalStore(
       return (await open().getAll("outbox")).sort(compareOutbox);
     },
     async getMeta(key) {
+      const cached = meta.get(key);
+      if (cached !== MISS) {
+        open();
+        return cached;
+      }
+      const mark = meta.mark();
       const sealed = await open().get("meta", key);
-      return sealed && new TextDecoder().decode(await wrap.open(sealed, record.meta(key)));
+      const value = sealed && new TextDecoder().decode(await wrap.open(sealed, record.meta(key)));
+      meta.read(key, value, mark);
+      return value;
     },
     async write(writes) {
       open();
+      const metaValues = writes.flatMap((w): [string, string][] =>
+        w.kind === "setMeta" ? [[w.key, w.value]] : [],
+      );
+      // Copied now (LS5): the caller may change its values once `write` is called.
+      const stateCopies = writes.map((w) =>
+        w.kind === "putConversation" ? copyForCache(w.conversation.groupState) : undefined,
+      );
       for (let attempt = 1; ; attempt++) {
         const prepared = await prepare(open(), wrap, writes);
         const tx = open().transaction(WRITE_STORES, "readwrite");
@@ -376,6 +257,14 @@ export async function openIndexedDbLocalStore(
           throw err;
         }
         await tx.done;
+        meta.written(metaValues);
+        states.written(
+          prepared.flatMap((p, i) =>
+            p.kind === "putConversation"
+              ? [{ conversationId: p.conversation.id, state: stateCopies[i]!, plan: p.state }]
+              : [],
+          ),
+        );
         return;
       }
     },
