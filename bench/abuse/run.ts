@@ -48,7 +48,7 @@ for (const [i, attack] of chosen.entries()) {
     const canary = await startCanary(hub.url, i);
     await sleep(1500);
     const idleRss = sampleProcess(hub.pid).rssBytes;
-    const health = startHealthProbe(hub.url);
+    const health = await startHealthProbe(hub.url);
     const ctx = {
       server: hub.url,
       hubPid: hub.pid,

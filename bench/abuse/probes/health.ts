@@ -24,6 +24,12 @@ let failures = 0;
 let running = true;
 parentPort.on("message", () => { running = false; });
 (async () => {
+  // One untimed request first: the worker's first fetch loads and compiles
+  // undici (50-80 ms here), which is the probe's own start, not the hub's.
+  try {
+    await (await fetch(workerData.url, { signal: AbortSignal.timeout(2000) })).arrayBuffer();
+  } catch {}
+  parentPort.postMessage("warm");
   while (running) {
     const t0 = performance.now();
     try {
@@ -40,12 +46,22 @@ parentPort.on("message", () => { running = false; });
 })();
 `;
 
-export function startHealthProbe(server: string, intervalMs = 50): { stop(): Promise<HealthFigures> } {
+/** Starts the probe, and resolves once its worker has made one untimed request (so the attack starts after). */
+export async function startHealthProbe(
+  server: string,
+  intervalMs = 50,
+): Promise<{ stop(): Promise<HealthFigures> }> {
   const worker = new Worker(PROBE, { eval: true, workerData: { url: `${server}/healthz`, intervalMs } });
+  let warm!: () => void;
+  const warmed = new Promise<void>((resolve) => (warm = resolve));
   const result = new Promise<{ times: number[]; failures: number }>((resolve, reject) => {
-    worker.once("message", resolve);
+    worker.on("message", (message: "warm" | { times: number[]; failures: number }) => {
+      if (message === "warm") warm();
+      else resolve(message);
+    });
     worker.once("error", reject);
   });
+  await Promise.race([warmed, result]);
   return {
     async stop() {
       worker.postMessage("stop");
