@@ -19,6 +19,10 @@ export default defineConfig({
     outDir: fileURLToPath(new URL("./dist", import.meta.url)),
     emptyOutDir: true,
     target: "es2023",
+    // Terser rather than esbuild's minifier: 4.7 kB less gzip on the first
+    // load (152.5 -> 147.8 kB), which WB16 holds under 150 KiB; the build
+    // takes about 6 s longer.
+    minify: "terser",
     // Vite inlines small assets as data: URLs; keep every asset a file under 'self'.
     assetsInlineLimit: 0,
     rollupOptions: {
