@@ -11,18 +11,13 @@ import type { BatchOutcome } from "./algorithms/append.js";
  * to match it, and an idle hub still writes a lone message at once (on the
  * next macrotask, so a synchronous burst shares a batch). Each caller is
  * answered only after the transaction holding its message has committed
- * (on disk, SPEC DS2). When the adapter says that a batch has committed
- * before it is durable (SQLite's fsync runs off the loop, ST60), the next
- * batch starts then, and its callers wait for their own fsync (ST62).
+ * (on disk, SPEC DS2).
  *
  * Batches keep arrival order, so seqs follow the order appends were issued.
  * A message whose key (conversation, sender, client message id) is already
  * in the forming batch waits for the next one, where it is answered as the
  * retry it is.
  */
-
-/** A batch's outcomes; `committed`, when the adapter has it, settles before they are durable (ST62). */
-export type BatchRun = Promise<BatchOutcome[]> & { committed?: Promise<unknown> };
 
 export interface AppendQueueStats {
   /** Batches run. */
@@ -50,7 +45,7 @@ export class AppendQueue {
   private readonly counters: AppendQueueStats = { batches: 0, appends: 0 };
 
   constructor(
-    private readonly appendBatch: (messages: NewMessage[]) => BatchRun,
+    private readonly appendBatch: (messages: NewMessage[]) => Promise<BatchOutcome[]>,
     /** An error that says the database is unreachable: no point running the batch's messages one by one. */
     private readonly isUnavailable: (error: unknown) => boolean = () => false,
   ) {}
@@ -83,11 +78,7 @@ export class AppendQueue {
     this.scheduled = null;
     if (this.inFlight !== null || this.queue.length === 0) return;
     const batch = this.take();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    this.inFlight = gate;
-    void this.run(batch, release).finally(release);
-    void gate.then(() => {
+    this.inFlight = this.run(batch).finally(() => {
       this.inFlight = null;
       // Whatever arrived while this batch was in flight goes now, together.
       if (this.queue.length > 0) this.flush();
@@ -120,14 +111,11 @@ export class AppendQueue {
     return batch;
   }
 
-  /** `release` lets the next batch start: once this one has committed, or is over. */
-  private async run(batch: Pending[], release: () => void): Promise<void> {
+  private async run(batch: Pending[]): Promise<void> {
     this.counters.batches++;
     let outcomes: BatchOutcome[];
     try {
-      const running = this.appendBatch(batch.map((op) => op.message));
-      running.committed?.then(release, release);
-      outcomes = await running;
+      outcomes = await this.appendBatch(batch.map((op) => op.message));
     } catch (error) {
       // The database is unreachable: nothing in the batch is stored (or, if
       // the connection broke during the commit, perhaps all of it); every
@@ -139,7 +127,7 @@ export class AppendQueue {
       }
       // Something in one message failed the statement (a value the column
       // refuses): run each alone, so only that caller gets the error.
-      for (const op of batch) await this.run([op], () => {});
+      for (const op of batch) await this.run([op]);
       return;
     }
     this.counters.appends += batch.length;

@@ -30,12 +30,7 @@ interface Pending {
   run: () => unknown;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
-  /** Told when its transaction has committed with it, before the fsync (SPEC ST62). */
-  committed?: () => void;
 }
-
-/** A write's answer, which also says when its transaction committed (before it is durable). */
-export type PipelinedWrite<T> = Promise<T> & { committed: Promise<void> };
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -92,25 +87,6 @@ export class GroupCommit {
       this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
-  }
-
-  /**
-   * submit(), and also a promise that resolves once the transaction has
-   * committed the write, before its fsync (it never settles for a write
-   * that failed; its answer says so): the append queue starts its next batch
-   * then, so batches commit while the last one's fsync runs (SPEC ST62).
-   * The answer itself still waits for the fsync.
-   */
-  submitPipelined<T>(run: WriteOperation<T>): PipelinedWrite<T> {
-    let committed!: () => void;
-    const committedPromise = new Promise<void>((resolve) => (committed = resolve));
-    if (this.closed || this.wal?.failed)
-      return Object.assign(this.submit(run), { committed: committedPromise });
-    const answer = new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject, committed });
-      this.schedule();
-    });
-    return Object.assign(answer, { committed: committedPromise });
   }
 
   /**
@@ -179,9 +155,6 @@ export class GroupCommit {
       for (const op of batch) op.reject(error);
       return;
     }
-    // Only a write that went in is reported committed: one that threw is
-    // rejected, and whoever waits on it orders what follows by that.
-    for (const [i, op] of batch.entries()) if (outcomes[i]?.ok) op.committed?.();
     this.afterCommit();
     const durable = this.wal?.whenSynced(this.wal.committed());
     if (durable === undefined) this.settle(batch, outcomes);

@@ -116,7 +116,7 @@ export class SqliteStore implements Store {
     this.log = new LogQueries(db);
     this.writes = new SqliteLogTx(db, this.log, this.inbox);
     this.appends = new AppendQueue((batch) =>
-      this.writer.submitPipelined(() => runSync(appendBatch(this.writes, batch))),
+      this.writer.submit(() => runSync(appendBatch(this.writes, batch))),
     );
     this.proposals = new ProposalQueries(db);
     this.cursors = new CursorQueries(db);
