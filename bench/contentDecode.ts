@@ -13,12 +13,12 @@
  * The formats alternate over R rounds; the median round is reported. Decode
  * alone (no MLS) is measured the same way, to show the codec's own share.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { buildText } from "../packages/client/src/content/build.js";
 import { interpretContent } from "../packages/client/src/content/interpret.js";
 import { legacyTextContent } from "../packages/client/src/conversations/content.js";
 import { createTsMlsEngine } from "../packages/client/src/mls/index.js";
-import type { DeviceIdentity, GroupEngine, GroupState } from "../packages/client/src/mls/index.js";
+import type { GroupEngine, GroupState } from "../packages/client/src/mls/index.js";
+import { identity } from "./lib/mlsGroupFixture.js";
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -26,18 +26,6 @@ const MESSAGES = arg("messages", 2000);
 const ROUNDS = arg("rounds", 5);
 const TEXT = "See you at the station at 9, bring the tickets and a jacket!";
 const CONVERSATION = "0123456789abcdef0123456789abcdef";
-
-function identity(n: number): DeviceIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
-  return {
-    address: `user${n}@messenger`,
-    deviceId: `device${n}`,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
-  };
-}
 
 type Format = "mimi" | "protobuf";
 

@@ -26,14 +26,9 @@
  * remove: commit removing one device (UpdatePath: HPKE to the copath's resolution).
  * load+save: deserialize + serialize the receiver's state, which the SDK does per message.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { createTsMlsEngine } from "../packages/client/src/mls/index.js";
-import type {
-  DeviceIdentity,
-  GeneratedKeyPackage,
-  GroupEngine,
-  GroupState,
-} from "../packages/client/src/mls/index.js";
+import type { GroupEngine, GroupState } from "../packages/client/src/mls/index.js";
+import { buildGroup, type GroupFixture } from "./lib/mlsGroupFixture.js";
 
 const only = process.argv.find((a) => a.startsWith("--sizes="));
 const sizes = only
@@ -56,55 +51,6 @@ const OP_RUNS = 5;
 const OP_BUDGET_MS = 4000;
 const THROUGHPUT_MS = 1500;
 
-function identity(n: number): DeviceIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
-  return {
-    address: `user${n}@messenger`,
-    deviceId: `device${n}`,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
-  };
-}
-
-interface Fixture {
-  sender: DeviceIdentity;
-  receiver: DeviceIdentity;
-  newcomer: DeviceIdentity;
-  newcomerPackage: GeneratedKeyPackage;
-  senderState: Uint8Array;
-  receiverState: Uint8Array;
-  victim: string;
-}
-
-async function build(engine: GroupEngine, size: number): Promise<Fixture> {
-  const sender = identity(0);
-  const receiver = identity(1);
-  let senderState = (await engine.createGroup(sender, crypto.getRandomValues(new Uint8Array(16)))).state;
-  const receiverPackage = await engine.generateKeyPackage(receiver);
-  const others = [];
-  for (let i = 2; i < size; i++) others.push((await engine.generateKeyPackage(identity(i))).publicMessage);
-  const add = await engine.createCommit(sender, senderState, {
-    add: [receiverPackage.publicMessage, ...others],
-    removeDeviceIds: [],
-  });
-  senderState = add.newState;
-  const joined = await engine.joinFromWelcome(receiver, add.welcome!, async () => receiverPackage);
-  const update = await engine.createCommit(sender, senderState, { add: [], removeDeviceIds: [] });
-  const processed = await engine.process(receiver, joined.state, update.commit);
-  const newcomer = identity(size);
-  return {
-    sender,
-    receiver,
-    newcomer,
-    newcomerPackage: await engine.generateKeyPackage(newcomer),
-    senderState: engine.serialize(update.newState),
-    receiverState: engine.serialize(processed.newState),
-    victim: `device${size - 1}`,
-  };
-}
-
 /** Median milliseconds of `run`, each run on fresh inputs from `prepare`. */
 async function timeOp<T>(prepare: () => T, run: (input: T) => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -119,7 +65,7 @@ async function timeOp<T>(prepare: () => T, run: (input: T) => Promise<unknown>):
   return times[Math.floor(times.length / 2)]!;
 }
 
-async function measure(engine: GroupEngine, f: Fixture) {
+async function measure(engine: GroupEngine, f: GroupFixture) {
   // Copies: a decoded state's secrets are views into the bytes it came from,
   // and using a state zeroes the secrets it consumed, in those bytes.
   // --warm: an operation's result is never used, so its base state stays valid for the next run.
@@ -209,7 +155,7 @@ console.log(
 );
 for (const size of sizes) {
   const t0 = performance.now();
-  const fixture = await build(builder, size);
+  const fixture = await buildGroup(builder, size);
   console.error(`  (built a group of ${size} in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const rows: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, engine] of Object.entries(engines)) {

@@ -20,25 +20,13 @@
  * Exits non-zero if a check fails (wrong plaintext, wrong membership); the
  * join target is reported (met / MISSED), not enforced.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { createTsMlsEngine } from "../packages/client/src/mls/index.js";
-import type { DeviceIdentity, GeneratedKeyPackage, GroupState } from "../packages/client/src/mls/index.js";
+import type { GeneratedKeyPackage, GroupState } from "../packages/client/src/mls/index.js";
+import { identity } from "./lib/mlsGroupFixture.js";
 
 const arg = process.argv.find((a) => a.startsWith("--devices="));
 const DEVICES = arg ? Number(arg.slice("--devices=".length)) : 10_000;
 const JOIN_TARGET_MS = 5000;
-
-function identity(n: number): DeviceIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
-  return {
-    address: `user${n}@messenger`,
-    deviceId: `device${n}`,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
-  };
-}
 
 const rows: { step: string; wallMs: number; cpuMs: number }[] = [];
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {

@@ -28,7 +28,6 @@
  * (the first step in a conversation after the SDK opens), CPU.
  * The receiving side writes the same one row per message (test/mls/stateParts.test.ts).
  */
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
 import { join } from "node:path";
@@ -38,6 +37,7 @@ import { withStateCache } from "../packages/client/src/mls/stateCache.js";
 import { groupStateSize } from "../packages/client/src/store/groupStateParts.js";
 import type { LocalConversation, LocalStore } from "../packages/client/src/store/port.js";
 import { openSqliteLocalStore } from "../packages/client/src/store/sqlite/open.js";
+import { identity } from "./lib/mlsGroupFixture.js";
 
 const only = process.argv.find((a) => a.startsWith("--sizes="));
 const sizes = only ? only.slice("--sizes=".length).split(",").map(Number) : [100, 1000];
@@ -45,18 +45,6 @@ const MESSAGES = 200;
 const WHOLE_MESSAGES = 20;
 const PAYLOAD = new Uint8Array(1024).fill(0x61);
 const ID = "bench";
-
-function identity(n: number): DeviceIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
-  return {
-    address: `user${n}@messenger`,
-    deviceId: `device${n}`,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
-  };
-}
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();

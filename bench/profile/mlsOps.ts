@@ -12,70 +12,16 @@
  * (process.cpuUsage), and with --profile writes a .cpuprofile of the runs only
  * (summarise it with bench/lib/cpuProfileTop.ts).
  */
-import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { createTsMlsEngine } from "../../packages/client/src/mls/index.js";
-import type {
-  DeviceIdentity,
-  GeneratedKeyPackage,
-  GroupEngine,
-} from "../../packages/client/src/mls/index.js";
+import { buildGroup, type GroupFixture } from "../lib/mlsGroupFixture.js";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const op = process.argv[2] ?? "decrypt";
 const size = Number(arg("size") ?? 1000);
 const runs = Number(arg("runs") ?? (op === "decrypt" || op === "encrypt" ? 2000 : 10));
 const profileFile = arg("profile");
-
-function identity(n: number): DeviceIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
-  return {
-    address: `user${n}@messenger`,
-    deviceId: `device${n}`,
-    signaturePublicKey: new Uint8Array(spki.subarray(spki.length - 32)),
-    signaturePrivateKey: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
-  };
-}
-
-interface Fixture {
-  sender: DeviceIdentity;
-  receiver: DeviceIdentity;
-  newcomer: DeviceIdentity;
-  newcomerPackage: GeneratedKeyPackage;
-  senderState: Uint8Array;
-  receiverState: Uint8Array;
-  victim: string;
-}
-
-async function build(engine: GroupEngine): Promise<Fixture> {
-  const sender = identity(0);
-  const receiver = identity(1);
-  let senderState = (await engine.createGroup(sender, crypto.getRandomValues(new Uint8Array(16)))).state;
-  const receiverPackage = await engine.generateKeyPackage(receiver);
-  const others = [];
-  for (let i = 2; i < size; i++) others.push((await engine.generateKeyPackage(identity(i))).publicMessage);
-  const add = await engine.createCommit(sender, senderState, {
-    add: [receiverPackage.publicMessage, ...others],
-    removeDeviceIds: [],
-  });
-  senderState = add.newState;
-  const joined = await engine.joinFromWelcome(receiver, add.welcome!, async () => receiverPackage);
-  const update = await engine.createCommit(sender, senderState, { add: [], removeDeviceIds: [] });
-  const processed = await engine.process(receiver, joined.state, update.commit);
-  const newcomer = identity(size);
-  return {
-    sender,
-    receiver,
-    newcomer,
-    newcomerPackage: await engine.generateKeyPackage(newcomer),
-    senderState: engine.serialize(update.newState),
-    receiverState: engine.serialize(processed.newState),
-    victim: `device${size - 1}`,
-  };
-}
 
 // Uint8Arrays survive the JSON round trip as base64.
 const replacer = (_: string, v: unknown) =>
@@ -87,10 +33,10 @@ const reviver = (_: string, v: unknown) =>
 
 const engine = await createTsMlsEngine({ crypto: "node" });
 const cacheFile = `/tmp/switchboard-mls-fixture-${size}.json`;
-let f: Fixture;
-if (existsSync(cacheFile)) f = JSON.parse(readFileSync(cacheFile, "utf8"), reviver) as Fixture;
+let f: GroupFixture;
+if (existsSync(cacheFile)) f = JSON.parse(readFileSync(cacheFile, "utf8"), reviver) as GroupFixture;
 else {
-  f = await build(engine);
+  f = await buildGroup(engine, size);
   writeFileSync(cacheFile, JSON.stringify(f, replacer));
 }
 const sender = () => engine.deserialize(f.senderState.slice());
