@@ -29,9 +29,11 @@ import type Database from "better-sqlite3";
 const CHECKPOINT_EVERY_MS = 100;
 /**
  * Past this many frames (16 MiB of 4 KiB pages; SQLite's own autocheckpoint
- * is 1,000), start the WAL over. Each start costs the writer an fsync of the
- * WAL's new header on the event loop, which SQLite makes even with
- * synchronous=NORMAL: fewer starts, fewer of those (ST61).
+ * is 1,000) with few left to copy, hold the writer so the worker can finish
+ * and the WAL start over. Each start costs the writer an fsync of the WAL's
+ * new header on the event loop, which SQLite makes even with
+ * synchronous=NORMAL; a worker that catches up by itself between bursts
+ * starts the WAL over too, whatever its size (ST61).
  */
 const RESTART_FRAMES = 4096;
 /** Frames left to copy for which writes are held so the worker can finish (1 MiB at most). */
