@@ -36,15 +36,9 @@ class Reader {
     return value;
   }
 
-  /** RFC 9420 §2.1.2: variable-length vector length (1, 2 or 4 bytes, minimal encoding). */
+  /** RFC 9420 §2.1.2: a variable-length vector's body, as a view. */
   vector(): Uint8Array {
-    const first = this.u8();
-    const prefix = first >> 6;
-    let length = first & 0x3f;
-    if (prefix === 1) length = (length << 8) | this.u8();
-    else if (prefix === 2) length = ((length << 24) | (this.u8() << 16) | (this.u8() << 8) | this.u8()) >>> 0;
-    else if (prefix === 3) throw new RangeError("invalid length prefix");
-    if (this.offset + length > this.bytes.length) throw new RangeError("truncated vector");
+    const length = this.vectorLength();
     const out = this.bytes.subarray(this.offset, this.offset + length);
     this.offset += length;
     return out;
@@ -52,6 +46,13 @@ class Reader {
 
   /** A vector passed over: no view of it is made (three per message on the hub's hot path). */
   skipVector(): void {
+    // Not `this.offset += this.vectorLength()`: that reads the offset before the prefix moves it.
+    const length = this.vectorLength();
+    this.offset += length;
+  }
+
+  /** The length prefix (1, 2 or 4 bytes, minimal encoding), checked against what is left. */
+  private vectorLength(): number {
     const first = this.u8();
     const prefix = first >> 6;
     let length = first & 0x3f;
@@ -59,7 +60,7 @@ class Reader {
     else if (prefix === 2) length = ((length << 24) | (this.u8() << 16) | (this.u8() << 8) | this.u8()) >>> 0;
     else if (prefix === 3) throw new RangeError("invalid length prefix");
     if (this.offset + length > this.bytes.length) throw new RangeError("truncated vector");
-    this.offset += length;
+    return length;
   }
 
   get done(): boolean {
