@@ -1,8 +1,9 @@
 /**
  * [CM8] The per-message encodings the ts-mls patch writes in place (vector
  * headers, the FramedContentTBS inside its SignContent, a tree secret's
- * generation) are byte for byte ts-mls's encoder composition (RFC 9420
- * §2.1.2, §5.1.2, §6.1, §9.1), and a signature over them is still checked.
+ * generation, the AADs of a message's two AEAD seals) are byte for byte
+ * ts-mls's encoder composition (RFC 9420 §2.1.2, §5.1.2, §6.1, §6.3, §9.1),
+ * and a signature over them is still checked.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -22,6 +23,12 @@ import {
   verifyFramedContentSignature,
 } from "ts-mls/framedContent.js";
 import type { FramedContentTBS } from "ts-mls/framedContent.js";
+import {
+  encodePrivateContentAAD,
+  encodeSenderDataAADBytes,
+  privateContentAADEncoder,
+} from "ts-mls/privateMessage.js";
+import { senderDataAADEncoder } from "ts-mls/sender.js";
 import { nodeEd25519 } from "../../src/crypto/nodeEd25519.js";
 
 const CONTEXT: GroupContext = {
@@ -167,6 +174,32 @@ describe("[CM8] encodings written in place", () => {
         const got = info;
         await expandWithLabel(new Uint8Array(32), "key", encode(uint32Encoder)(generation), 16, kdf);
         expect(got).toEqual(info);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("[CM8] AADs written by hand", () => {
+  // Vectors across the 1-, 2- and 4-byte length prefixes, mostly short.
+  const vector = fc.oneof(
+    { arbitrary: fc.uint8Array({ maxLength: 70 }), weight: 20 },
+    { arbitrary: fc.uint8Array({ minLength: 60, maxLength: 300 }), weight: 5 },
+    { arbitrary: fc.uint8Array({ minLength: 16_383, maxLength: 16_385 }), weight: 1 },
+  );
+  const aad = fc.record({
+    groupId: vector,
+    epoch: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    contentType: fc.constantFrom("application" as const, "proposal" as const, "commit" as const),
+    authenticatedData: vector,
+  });
+
+  it("[CM8] PrivateContentAAD and SenderDataAAD are the bytes ts-mls's encoders give", () => {
+    fc.assert(
+      fc.property(aad, (a) => {
+        expect(encodePrivateContentAAD(a)).toEqual(encode(privateContentAADEncoder)(a));
+        const senderAad = { groupId: a.groupId, epoch: a.epoch, contentType: a.contentType };
+        expect(encodeSenderDataAADBytes(senderAad)).toEqual(encode(senderDataAADEncoder)(senderAad));
       }),
       { numRuns: 200 },
     );
