@@ -27,10 +27,10 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
   if (!Number.isInteger(length) || length < 0 || length > 255 * HASH_LENGTH) {
     throw new RangeError(`HKDF-SHA256 cannot expand to ${length} bytes`);
   }
-  // RFC 5869 §2.3 with one block, T(1) = HMAC(PRK, info | 0x01): every
-  // MLS expansion but the key schedule's is one block (keys, nonces, the
-  // next ratchet secret; five per message), so it gets one HMAC and no
-  // copy when all 32 bytes are wanted.
+  // RFC 5869 §2.3: T(1) = HMAC(PRK, info | 0x01), T(n) = HMAC(PRK, T(n-1) |
+  // info | n). MLS expands to at most one block (keys, nonces, secrets; five
+  // per message), and a whole block (the next ratchet secret) is handed out
+  // as it comes, without a copy to make or a block to wipe.
   if (length === HASH_LENGTH)
     return plain(createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest());
   const out = new Uint8Array(length);
