@@ -29,10 +29,18 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
   }
   // RFC 5869 §2.3: T(1) = HMAC(PRK, info | 0x01), T(n) = HMAC(PRK, T(n-1) |
   // info | n). MLS expands to at most one block (keys, nonces, secrets; five
-  // per message), and a whole block (the next ratchet secret) is handed out
-  // as it comes, without a copy to make or a block to wipe.
+  // per message), so one HMAC: a whole block (the next ratchet secret) is
+  // handed out as it comes, a shorter one (a key, a nonce) copied out of a
+  // block that is then wiped.
   if (length === HASH_LENGTH)
     return plain(createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest());
+  if (length < HASH_LENGTH) {
+    const block = createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest();
+    const out = new Uint8Array(length); // a copy (Buffer#slice would be a view of what is wiped next)
+    out.set(block.subarray(0, length));
+    block.fill(0);
+    return out;
+  }
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   const counter = new Uint8Array(1);
