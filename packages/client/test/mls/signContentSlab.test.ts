@@ -2,7 +2,8 @@
  * [CM13] SignContents are carved from a shared slab, not an ArrayBuffer
  * each: every region is its own (a signature provider that reads the bytes
  * later, as WebCrypto does, still reads what was signed, across slab
- * boundaries), and a signature over them is still checked.
+ * boundaries), each is wiped once the provider is done with it, and a
+ * signature over them is still checked.
  */
 import { describe, expect, it } from "vitest";
 import type { GroupContext, Signature } from "ts-mls";
@@ -65,6 +66,30 @@ describe("[CM13] SignContent slab", () => {
       ),
     );
     contents.forEach((c, i) => expect(seen.get(i)).toEqual(signContent("LeafNodeTBS", c)));
+  });
+
+  it("[CM13] a SignContent is wiped once the provider is done with it (it may hold a plaintext)", async () => {
+    const held: Uint8Array[] = [];
+    const holding = {
+      async sign(_k: Uint8Array, m: Uint8Array) {
+        held.push(m);
+        expect(m).toEqual(signContent("FramedContentTBS", Uint8Array.of(1, 2, 3)));
+        return new Uint8Array(64);
+      },
+      async verify(_k: Uint8Array, m: Uint8Array) {
+        held.push(m);
+        expect(m).toEqual(signContent("FramedContentTBS", Uint8Array.of(1, 2, 3)));
+        return false;
+      },
+    } as unknown as Signature;
+    const content = Uint8Array.of(1, 2, 3);
+    await signWithLabel(new Uint8Array(32), "FramedContentTBS", content, holding);
+    expect(
+      await verifyWithLabel(new Uint8Array(32), "FramedContentTBS", content, new Uint8Array(64), holding),
+    ).toBe(false);
+    expect(held).toHaveLength(2);
+    for (const m of held) expect(m.every((b) => b === 0)).toBe(true);
+    expect(content).toEqual(Uint8Array.of(1, 2, 3)); // the caller's content is its own
   });
 
   it("[CM13] a FramedContentTBS written into the slab is the TBS ts-mls encodes, while others are pending", async () => {
