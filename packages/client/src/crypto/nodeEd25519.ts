@@ -39,8 +39,27 @@ function privateKeyObject(signKey: Uint8Array): KeyObject {
   );
 }
 
+/**
+ * The KeyObject last used for a given key array, with a copy of the bytes it
+ * was made from: ts-mls passes a sender's key as the same array (its leaf in
+ * the ratchet tree) on every message, and a lookup by array costs less than
+ * the string key the cache needs (issue 18). The bytes are compared, so an
+ * array changed in place is never verified against its old key.
+ */
+const byArray = new WeakMap<Uint8Array, { bytes: Uint8Array; key: KeyObject }>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  return publicKeys.get(bytesKey(publicKey), () => publicKeyFromRaw("Ed25519", publicKey));
+  const hit = byArray.get(publicKey);
+  if (hit !== undefined && sameBytes(hit.bytes, publicKey)) return hit.key;
+  const key = publicKeys.get(bytesKey(publicKey), () => publicKeyFromRaw("Ed25519", publicKey));
+  byArray.set(publicKey, { bytes: publicKey.slice(), key });
+  return key;
 }
 
 /** The raw public key of a raw 32-byte seed. */

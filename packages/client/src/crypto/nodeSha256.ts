@@ -21,17 +21,37 @@ export function hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Uint8Array {
   return hmacSha256(salt, ikm);
 }
 
+const COUNTER_ONE = new Uint8Array([1]);
+
 export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 0 || length > 255 * HASH_LENGTH) {
     throw new RangeError(`HKDF-SHA256 cannot expand to ${length} bytes`);
+  }
+  // RFC 5869 §2.3: T(1) = HMAC(PRK, info | 0x01), T(n) = HMAC(PRK, T(n-1) |
+  // info | n). MLS expands to at most one block (keys, nonces, secrets; five
+  // per message), so one HMAC: a whole block (the next ratchet secret) is
+  // handed out as it comes, a shorter one (a key, a nonce) copied out of a
+  // block that is then wiped.
+  if (length === HASH_LENGTH)
+    return plain(createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest());
+  if (length < HASH_LENGTH) {
+    const block = createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest();
+    const out = new Uint8Array(length); // a copy (Buffer#slice would be a view of what is wiped next)
+    out.set(block.subarray(0, length));
+    block.fill(0);
+    return out;
   }
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   const counter = new Uint8Array(1);
   for (let offset = 0, i = 1; offset < length; i++, offset += HASH_LENGTH) {
     counter[0] = i;
-    previous = plain(createHmac("sha256", prk).update(previous).update(info).update(counter).digest());
-    out.set(previous.subarray(0, Math.min(HASH_LENGTH, length - offset)), offset);
+    const hmac = createHmac("sha256", prk);
+    if (i > 1) hmac.update(previous); // T(0) is empty
+    const block = hmac.update(info).update(counter).digest();
+    previous.fill(0);
+    previous = block;
+    out.set(block.subarray(0, Math.min(HASH_LENGTH, length - offset)), offset);
   }
   previous.fill(0);
   return out;

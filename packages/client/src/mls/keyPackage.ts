@@ -6,6 +6,7 @@ import { defaultCapabilities, encodeMlsMessage, generateKeyPackageWithKey } from
 import type { CiphersuiteImpl, Extension, KeyPackage, PrivateKeyPackage } from "ts-mls";
 import { makeKeyPackageRef } from "./tsMlsInternals.js";
 import { toHex } from "@switchboard/protocol";
+import { bytesEqual } from "./members.js";
 import { deviceCredential, deviceRefProblem } from "./credential.js";
 import type { DeviceIdentity } from "./engine.js";
 import { MlsEngineError } from "./errors.js";
@@ -27,10 +28,12 @@ const CLOCK_SKEW_SECONDS = 3600n;
  * Checks an identity before it signs anything: its credential parses and its
  * seed matches its public key. The key check costs a signature, so a passed
  * (public key, seed digest) pair is remembered; callers build a fresh
- * identity object per call.
+ * identity object per call. Asked on every message, so the pair is kept and
+ * compared as bytes, without building a hex string of each per call.
  */
 export class IdentityCheck {
-  readonly #passed = new Map<string, string>();
+  // Most recently passed last; a device usually has one identity.
+  readonly #passed: { publicKey: Uint8Array; seedDigest: Uint8Array }[] = [];
   // Device refs already found well-formed: a pure check of two strings, asked on every message.
   readonly #wellFormed = new Set<string>();
 
@@ -44,26 +47,30 @@ export class IdentityCheck {
       if (this.#wellFormed.size >= 64) this.#wellFormed.clear();
       this.#wellFormed.add(ref);
     }
-    if (identity.signaturePublicKey.length !== 32 || identity.signaturePrivateKey.length !== 32) {
+    const publicKey = identity.signaturePublicKey;
+    if (publicKey.length !== 32 || identity.signaturePrivateKey.length !== 32) {
       throw new MlsEngineError(
         "MLS_INVALID_CREDENTIAL",
         "an Ed25519 identity has a 32-byte public key and a 32-byte seed",
       );
     }
-    const publicHex = toHex(identity.signaturePublicKey);
-    const seedDigest = toHex(await this.cs.hash.digest(identity.signaturePrivateKey));
-    if (this.#passed.get(publicHex) === seedDigest) return;
+    const seedDigest = await this.cs.hash.digest(identity.signaturePrivateKey);
+    for (let i = this.#passed.length - 1; i >= 0; i--) {
+      const passed = this.#passed[i]!;
+      if (bytesEqual(passed.publicKey, publicKey) && bytesEqual(passed.seedDigest, seedDigest)) return;
+    }
     // Sign-then-verify works with any provider (a browser has no node:crypto to derive the public key).
     const probe = new TextEncoder().encode("switchboard identity self-check");
     const signature = await this.cs.signature.sign(identity.signaturePrivateKey, probe);
-    if (!(await this.cs.signature.verify(identity.signaturePublicKey, probe, signature))) {
+    if (!(await this.cs.signature.verify(publicKey, probe, signature))) {
       throw new MlsEngineError(
         "MLS_INVALID_CREDENTIAL",
         "the identity's private key does not match its public key",
       );
     }
-    if (this.#passed.size >= 64) this.#passed.clear();
-    this.#passed.set(publicHex, seedDigest);
+    if (this.#passed.length >= 64) this.#passed.shift();
+    // A copy: the caller may reuse or wipe its array.
+    this.#passed.push({ publicKey: publicKey.slice(), seedDigest });
   }
 }
 

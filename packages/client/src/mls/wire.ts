@@ -13,12 +13,20 @@ import type {
   Welcome,
 } from "ts-mls";
 import { MlsEngineError } from "./errors.js";
+import { readPrivateMessage } from "./privateMessageReader.js";
 
 type Wireformat = MlsMessageContent["wireformat"];
 export type MessageOf<W extends Wireformat> = Extract<MLSMessage, { wireformat: W }>;
 
 /** Decode an MLSMessage; trailing bytes are an error, not ignored. */
 export function decodeMessage(bytes: Uint8Array): MLSMessage {
+  // Application messages, read by hand (privateMessageReader.ts); every other kind by ts-mls.
+  try {
+    const privateMessage = readPrivateMessage(bytes);
+    if (privateMessage !== undefined) return privateMessage;
+  } catch (e) {
+    throw new MlsEngineError("MLS_DECODE_FAILED", "not an MLS message", { cause: e });
+  }
   let decoded: [MLSMessage, number] | undefined;
   try {
     decoded = decodeMlsMessage(bytes, 0);

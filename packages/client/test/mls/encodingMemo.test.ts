@@ -48,11 +48,11 @@ describe("[CM7] hand-built encodings", () => {
     const seen: Uint8Array[] = [];
     const signature = {
       async sign(_k: Uint8Array, m: Uint8Array) {
-        seen.push(m);
+        seen.push(m.slice()); // a copy: the SignContent is wiped once the provider is done (CM13)
         return new Uint8Array(64);
       },
       async verify(_k: Uint8Array, m: Uint8Array) {
-        seen.push(m);
+        seen.push(m.slice()); // a copy: the SignContent is wiped once the provider is done (CM13)
         return true;
       },
     } as unknown as Signature;
