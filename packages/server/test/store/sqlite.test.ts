@@ -63,34 +63,7 @@ describe("SqliteStore", () => {
       probe.close();
     }
     const pragmas = store.pragmas();
-    expect(pragmas).toEqual({
-      journalMode: "wal",
-      synchronous: 1,
-      foreignKeys: 1,
-      busyTimeout: 5000,
-      pageSize: 16384,
-    });
-  });
-
-  it("[ST63] makes a new database with 16 KiB pages, and keeps an existing database's page size", async () => {
-    const fresh = openTemp();
-    expect(fresh.store.pragmas().pageSize).toBe(16384);
-    // A database made before ST63: 4 KiB pages, already holding a table.
-    const dir = tempDir();
-    const file = join(dir.path, "old.db");
-    const old = new Database(file);
-    old.pragma("page_size = 4096");
-    old.exec("CREATE TABLE before_st63 (x INTEGER)");
-    old.close();
-    const store = openSqliteStore({ path: file });
-    cleanups.push(async () => {
-      await store.close();
-      dir.remove();
-    });
-    expect(store.pragmas().pageSize).toBe(4096);
-    const alice = await newAccount(store, "alice");
-    await newGroup(store, "g1", alice);
-    expect(await store.appendMessage(message("g1", alice, "m1"))).toMatchObject({ kind: "appended" });
+    expect(pragmas).toEqual({ journalMode: "wal", synchronous: 1, foreignKeys: 1, busyTimeout: 5000 });
   });
 
   it("writes many concurrent appends in fewer transactions than appends", async () => {

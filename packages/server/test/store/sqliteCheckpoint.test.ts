@@ -6,11 +6,9 @@ import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.
 import type { GroupCommit } from "../../src/store/sqlite/groupCommit.js";
 import { message, newAccount, newGroup, type TestAccount } from "./contract/fixtures.js";
 
-/** About 14 KB of WAL per message, so a round of 1,500 passes the 16 MiB at which the WAL starts over. */
+/** About four WAL pages (4 KiB) per message, so a round of 1,500 passes the 4,096 frames at which the WAL starts over. */
 const PAYLOAD = new Uint8Array(14_000).fill(7);
 const ROUND = 1500;
-/** walCheckpointer.ts's RESTART_BYTES. */
-const RESTART_BYTES = 16 * 1024 * 1024;
 
 describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
   let dir: string;
@@ -46,7 +44,7 @@ describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
     for (let round = 0; round < 4; round++) {
       await writeRound(s, alice, round);
       const stats = await s.checkpointNow();
-      expect((stats?.walFrames ?? 0) * s.pragmas().pageSize).toBeGreaterThanOrEqual(RESTART_BYTES);
+      expect(stats?.walFrames).toBeGreaterThanOrEqual(4096);
       await nextTurn(); // the finishing checkpoint, writes held
       walSizes.push(statSync(`${file}-wal`).size);
     }

@@ -14,26 +14,10 @@ export interface SqliteStoreOptions {
 /** How long a write waits for another process's lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
-/**
- * Bytes per page of a new database (SQLite's default is 4 KiB). A log row
- * carries a 300 B-2 KiB ciphertext: with 4 KiB pages a 2 KiB message filled
- * half a page and the next one did not fit, so every message wrote a page of
- * its own to the WAL and again to the database. SQLite writes the WAL one
- * frame (page) per write() call, so fewer, larger pages are also fewer
- * system calls per COMMIT. bench/hubPath.ts, 60,000 messages, three
- * interleaved runs, 2026-12-07: 2 KiB messages 53.7 -> 41.1 µs of CPU per
- * message and 9.3 -> 7.3 KB written per message; 334 B ones 36.6 -> 37.3 µs
- * (SPEC ST63; bench/README.md).
- */
-const PAGE_SIZE = 16384;
-
 /** Open (creating and migrating as needed) a SQLite-backed Store. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
   try {
-    // Takes effect only while the file is still empty: a new database gets
-    // PAGE_SIZE, an existing one keeps the size it was made with (ST63).
-    db.pragma(`page_size = ${PAGE_SIZE}`);
     // WAL: readers never block the writer, and a commit is one sequential append.
     db.pragma("journal_mode = WAL");
     // An acknowledged message must survive power loss (DESIGN rule 2): every

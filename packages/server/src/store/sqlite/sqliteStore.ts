@@ -69,8 +69,6 @@ export interface SqlitePragmas {
   synchronous: number;
   foreignKeys: number;
   busyTimeout: number;
-  /** Bytes per page: 16 KiB for databases made since ST63, 4 KiB before. */
-  pageSize: number;
 }
 
 /**
@@ -166,7 +164,6 @@ export class SqliteStore implements Store {
       synchronous: this.db.pragma("synchronous", { simple: true }) as number,
       foreignKeys: this.db.pragma("foreign_keys", { simple: true }) as number,
       busyTimeout: this.db.pragma("busy_timeout", { simple: true }) as number,
-      pageSize: this.db.pragma("page_size", { simple: true }) as number,
     };
   }
 

@@ -13,7 +13,7 @@
  * small under steady writes: SQLite starts the WAL file over only when a
  * write begins after every frame was copied, and a busy writer always adds
  * frames while the worker copies. So once the worker reports the WAL past
- * RESTART_BYTES with at most FINISH_BYTES left to copy, the writer holds
+ * RESTART_FRAMES with at most FINISH_FRAMES left to copy, the writer holds
  * its next transactions while the worker copies that remainder, and its next
  * write starts the WAL over. The writer used to copy the remainder itself,
  * on the event loop, with the two fsyncs a checkpoint makes: under a
@@ -28,17 +28,16 @@ import type Database from "better-sqlite3";
 /** How often, at most, the worker is asked to checkpoint while writes go on. */
 const CHECKPOINT_EVERY_MS = 100;
 /**
- * Past this many bytes of WAL (SQLite's own autocheckpoint is 1,000 pages)
- * with few left to copy, hold the writer so the worker can finish and the
- * WAL start over. Each start costs the writer an fsync of the WAL's new
- * header on the event loop, which SQLite makes even with synchronous=NORMAL;
- * a worker that catches up by itself between bursts starts the WAL over too,
- * whatever its size (ST61). In bytes, not frames: a frame is one page, and
- * new databases use larger pages than old ones (ST63).
+ * Past this many frames (16 MiB of 4 KiB pages; SQLite's own autocheckpoint
+ * is 1,000) with few left to copy, hold the writer so the worker can finish
+ * and the WAL start over. Each start costs the writer an fsync of the WAL's
+ * new header on the event loop, which SQLite makes even with
+ * synchronous=NORMAL; a worker that catches up by itself between bursts
+ * starts the WAL over too, whatever its size (ST61).
  */
-const RESTART_BYTES = 16 * 1024 * 1024;
-/** Bytes left to copy for which writes are held so the worker can finish. */
-const FINISH_BYTES = 1024 * 1024;
+const RESTART_FRAMES = 4096;
+/** Frames left to copy for which writes are held so the worker can finish (1 MiB at most). */
+const FINISH_FRAMES = 256;
 
 /** The worker's whole program: one connection, a PASSIVE checkpoint per request. */
 const WORKER_SOURCE = `
@@ -89,9 +88,6 @@ export class WalCheckpointer {
   private waiters: ((report: CheckpointReport) => void)[] = [];
   private nextWaiters: ((report: CheckpointReport) => void)[] = [];
   private readonly counters: CheckpointStats = { checkpoints: 0, finishes: 0, walFrames: 0 };
-  /** RESTART_BYTES and FINISH_BYTES in this database's frames (pages). */
-  private readonly restartFrames: number;
-  private readonly finishFrames: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -111,14 +107,6 @@ export class WalCheckpointer {
       options.onError(error);
     });
     db.pragma("wal_autocheckpoint = 0");
-    const pageSize = db.pragma("page_size", { simple: true }) as number;
-    this.restartFrames = Math.ceil(RESTART_BYTES / pageSize);
-    this.finishFrames = Math.ceil(FINISH_BYTES / pageSize);
-  }
-
-  /** The WAL's size, in frames, past which the WAL is made to start over. */
-  get restartAtFrames(): number {
-    return this.restartFrames;
   }
 
   stats(): CheckpointStats {
@@ -182,7 +170,7 @@ export class WalCheckpointer {
       this.counters.walFrames = report.log ?? 0;
       const left = (report.log ?? 0) - (report.checkpointed ?? 0);
       // left 0: every frame is copied, and the next write starts the WAL over by itself.
-      if ((report.log ?? 0) >= this.restartFrames && left > 0 && left <= this.finishFrames) this.finish();
+      if ((report.log ?? 0) >= RESTART_FRAMES && left > 0 && left <= FINISH_FRAMES) this.finish();
     }
     for (const waiter of this.waiters.splice(0)) waiter(report);
     if (this.nextWaiters.length > 0) {
