@@ -14,6 +14,7 @@ import {
 } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { Signature } from "ts-mls";
+import { equalBytes } from "@switchboard/protocol";
 import { KeyCache } from "./keyCache.js";
 import { privateKeyFromRaw, publicKeyFromRaw, rawPrivateKey, rawPublicKey } from "./okpKeys.js";
 import { asBuffer, bytesKey, plain } from "./plainBytes.js";
@@ -48,15 +49,9 @@ function privateKeyObject(signKey: Uint8Array): KeyObject {
  */
 const byArray = new WeakMap<Uint8Array, { bytes: Uint8Array; key: KeyObject }>();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
   const hit = byArray.get(publicKey);
-  if (hit !== undefined && sameBytes(hit.bytes, publicKey)) return hit.key;
+  if (hit !== undefined && equalBytes(hit.bytes, publicKey)) return hit.key;
   const key = publicKeys.get(bytesKey(publicKey), () => publicKeyFromRaw("Ed25519", publicKey));
   byArray.set(publicKey, { bytes: publicKey.slice(), key });
   return key;

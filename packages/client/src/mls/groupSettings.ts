@@ -8,6 +8,7 @@ import {
   GROUP_SETTINGS_EXTENSION_TYPE,
   decodeGroupSettings,
   encodeGroupSettings,
+  equalBytes,
   mayManage,
   type GroupSettingsValue,
 } from "@switchboard/protocol";
@@ -49,7 +50,7 @@ export function requireAllowedContext(before: readonly Extension[], after: reado
     list.filter((e) => e.extensionType === "external_senders").map((e) => e.extensionData);
   const a = senders(before);
   const b = senders(after);
-  if (a.length !== b.length || a.some((bytes, i) => !sameBytes(bytes, b[i]!)))
+  if (a.length !== b.length || a.some((bytes, i) => !equalBytes(bytes, b[i]!)))
     throw new MlsEngineError("MLS_UNSUPPORTED", "a commit may not change the group's external senders");
   const hadSettings = before.some(isSettings);
   if (hadSettings && !after.some(isSettings))
@@ -72,8 +73,4 @@ export function requireMayManage(
   if (!others(change.adds) && !others(change.removes) && !change.changesContext) return;
   if (mayManage(settings, address)) return;
   throw new MlsEngineError("MLS_NOT_ADMIN", `${address} is not an admin of the group`);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -18,7 +18,8 @@ import { unprotectPublicMessage, decryptSenderData, senderFromExtension } from "
 import type { GroupMember, Processed } from "./engine.js";
 import { MlsEngineError, engineError } from "./errors.js";
 import { isHubCredential, parseCredential, type RemovalVerifier } from "./credential.js";
-import { bytesEqual, memberAt, membersOf } from "./members.js";
+import { equalBytes } from "@switchboard/protocol";
+import { memberAt, membersOf } from "./members.js";
 import { resolveProposal } from "./proposals.js";
 import { requireAllowedContext, requireMayManage, settingsIn } from "./groupSettings.js";
 import { keepsStandardExtensions } from "./groupExtensions.js";
@@ -26,7 +27,7 @@ import { allSecrets, retiredSecrets } from "./retire.js";
 import { EngineGroupState } from "./state.js";
 
 function checkGroup(client: ClientState, groupId: Uint8Array): void {
-  if (!bytesEqual(client.groupContext.groupId, groupId))
+  if (!equalBytes(client.groupContext.groupId, groupId))
     throw new MlsEngineError("MLS_WRONG_GROUP", "the message is for another group");
 }
 
@@ -295,7 +296,7 @@ export async function processCommit(
   } else if (sent.senderType === "new_member_commit" && content.commit.path !== undefined) {
     // RFC 9420 §12.4.3.2: an external committer is the leaf its UpdatePath brings.
     const key = content.commit.path.leafNode.signaturePublicKey;
-    sender = membersOf(after.ratchetTree).find((m) => bytesEqual(m.signaturePublicKey, key)) ?? null;
+    sender = membersOf(after.ratchetTree).find((m) => equalBytes(m.signaturePublicKey, key)) ?? null;
     if (sender !== null) addedDevices.push(sender.deviceId);
   }
   return {

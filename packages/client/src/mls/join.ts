@@ -11,11 +11,11 @@ import {
 } from "ts-mls";
 import type { CiphersuiteImpl, ClientConfig, ClientState } from "ts-mls";
 import { ratchetTreeFromExtension } from "./tsMlsInternals.js";
-import { toHex } from "@switchboard/protocol";
+import { equalBytes, toHex } from "@switchboard/protocol";
 import type { DeviceIdentity, GeneratedKeyPackage, PendingCommit } from "./engine.js";
 import { MlsEngineError, engineError } from "./errors.js";
 import { makeKeyPackage } from "./keyPackage.js";
-import { bytesEqual, membersOf } from "./members.js";
+import { membersOf } from "./members.js";
 import { allSecrets } from "./retire.js";
 import { EngineGroupState, decodePrivateKeyPackage } from "./state.js";
 import { decodeMessageOf, encodeGroupInfo, encodePublicMessage } from "./wire.js";
@@ -69,7 +69,7 @@ export async function joinFromWelcome(
     );
   }
   const { keyPackage } = decodeMessageOf(found.generated.publicMessage, "mls_key_package");
-  if (!bytesEqual(keyPackage.leafNode.signaturePublicKey, identity.signaturePublicKey)) {
+  if (!equalBytes(keyPackage.leafNode.signaturePublicKey, identity.signaturePublicKey)) {
     throw new MlsEngineError("MLS_INVALID_ARGUMENT", "the key package is not this device's");
   }
   const keys = decodePrivateKeyPackage(found.generated.privateState);
@@ -112,7 +112,7 @@ export async function joinExternal(
   // RFC 9420 §12.4.3.2: a device still in the tree (it lost its state) rejoins
   // by removing its old leaf in the same external commit ("resync"). membersOf
   // also refuses a tree with a leaf that is not a device (see requireDeviceLeaves).
-  const resync = membersOf(tree).some((m) => bytesEqual(m.signaturePublicKey, identity.signaturePublicKey));
+  const resync = membersOf(tree).some((m) => equalBytes(m.signaturePublicKey, identity.signaturePublicKey));
   const { publicPackage, privatePackage } = await makeKeyPackage(identity, cs);
   let joined: Awaited<ReturnType<typeof joinGroupExternal>>;
   try {

@@ -5,8 +5,7 @@
 import { defaultCapabilities, encodeMlsMessage, generateKeyPackageWithKey } from "ts-mls";
 import type { CiphersuiteImpl, Extension, KeyPackage, PrivateKeyPackage } from "ts-mls";
 import { makeKeyPackageRef } from "./tsMlsInternals.js";
-import { toHex } from "@switchboard/protocol";
-import { bytesEqual } from "./members.js";
+import { equalBytes, toHex } from "@switchboard/protocol";
 import { deviceCredential, deviceRefProblem } from "./credential.js";
 import type { DeviceIdentity } from "./engine.js";
 import { MlsEngineError } from "./errors.js";
@@ -57,7 +56,7 @@ export class IdentityCheck {
     const seedDigest = await this.cs.hash.digest(identity.signaturePrivateKey);
     for (let i = this.#passed.length - 1; i >= 0; i--) {
       const passed = this.#passed[i]!;
-      if (bytesEqual(passed.publicKey, publicKey) && bytesEqual(passed.seedDigest, seedDigest)) return;
+      if (equalBytes(passed.publicKey, publicKey) && equalBytes(passed.seedDigest, seedDigest)) return;
     }
     // Sign-then-verify works with any provider (a browser has no node:crypto to derive the public key).
     const probe = new TextEncoder().encode("switchboard identity self-check");

@@ -61,10 +61,3 @@ export function leavesOfDevices(members: GroupMember[], deviceIds: Iterable<stri
   }
   return leaves;
 }
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  // A loop, not every(): asked on every message (the device's own leaf, its identity).
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

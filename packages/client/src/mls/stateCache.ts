@@ -14,17 +14,12 @@
  * of the newest persisted state, never those of a state a newer one was
  * derived from and used.
  */
+import { equalBytes } from "@switchboard/protocol";
 import type { GroupEngine, GroupState } from "./engine.js";
 
 interface Entry {
   bytes: Uint8Array;
   state: GroupState;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export function withStateCache(engine: GroupEngine, capacity = 64): GroupEngine {

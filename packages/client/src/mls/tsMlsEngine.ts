@@ -41,7 +41,7 @@ import { extensionData, withExtensionChanges, type GroupExtensionChange } from "
 import { processApplication, processCommit, processProposal } from "./incoming.js";
 import { groupInfoOf, joinExternal, joinFromWelcome } from "./join.js";
 import { IdentityCheck, encodeKeyPackageMessage, keyPackageRefHex, makeKeyPackage } from "./keyPackage.js";
-import { bytesEqual, leafAt, leavesOfDevices, memberAt, membersOf } from "./members.js";
+import { leafAt, leavesOfDevices, memberAt, membersOf } from "./members.js";
 import {
   hasPendingProposals,
   hubExternalSender,
@@ -52,7 +52,7 @@ import {
 import { retiredSecrets } from "./retire.js";
 import { requireMayManage, settingsExtension, settingsIn, withSettings } from "./groupSettings.js";
 import { proposeLeave } from "./leave.js";
-import type { GroupSettingsValue } from "@switchboard/protocol";
+import { equalBytes, type GroupSettingsValue } from "@switchboard/protocol";
 import {
   EngineGroupState,
   asEngineState,
@@ -331,7 +331,7 @@ class TsMlsEngine implements GroupEngine {
       throw new MlsEngineError("MLS_NOT_MEMBER", "this device was removed from the group");
     }
     const own = leafAt(engineState.client.ratchetTree, engineState.client.privatePath.leafIndex);
-    if (own === undefined || !bytesEqual(own.signaturePublicKey, identity.signaturePublicKey)) {
+    if (own === undefined || !equalBytes(own.signaturePublicKey, identity.signaturePublicKey)) {
       throw new MlsEngineError("MLS_INVALID_STATE", "the group state belongs to another device");
     }
     engineState.adopt();
