@@ -74,9 +74,11 @@ const states =
 
 // Decrypt and encrypt: each round's fresh state, decoded before the profile starts (a
 // 1,000-device state takes ~100 ms to decode; it was in every profile of a round).
+// --rounds=N: the same messages again from a fresh state, to see the rate once the JIT has settled.
+const rounds = Number(arg("rounds") ?? 1);
 const roundStates =
   op === "decrypt" || op === "encrypt"
-    ? Array.from({ length: Number(arg("rounds") ?? 1) }, () => (op === "decrypt" ? receiver() : sender()))
+    ? Array.from({ length: rounds }, () => (op === "decrypt" ? receiver() : sender()))
     : [];
 
 const session = new Session();
@@ -92,8 +94,6 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 if (op === "decrypt" || op === "encrypt") {
-  // --rounds=N: the same messages again from a fresh state, to see the rate once the JIT has settled.
-  const rounds = Number(arg("rounds") ?? 1);
   for (let round = 0; round < rounds; round++) {
     let s = roundStates[round]!;
     const t0 = cpuMs();

@@ -32,10 +32,9 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
   // per message), so one HMAC: a whole block (the next ratchet secret) is
   // handed out as it comes, a shorter one (a key, a nonce) copied out of a
   // block that is then wiped.
-  if (length === HASH_LENGTH)
-    return plain(createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest());
-  if (length < HASH_LENGTH) {
+  if (length <= HASH_LENGTH) {
     const block = createHmac("sha256", prk).update(info).update(COUNTER_ONE).digest();
+    if (length === HASH_LENGTH) return plain(block);
     const out = new Uint8Array(length); // a copy (Buffer#slice would be a view of what is wiped next)
     out.set(block.subarray(0, length));
     block.fill(0);
