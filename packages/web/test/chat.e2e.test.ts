@@ -188,6 +188,27 @@ webSuite("the web client, end to end", (web) => {
     }
   });
 
+  it("fits a phone's width: an open chat with a long address scrolls nothing sideways", async () => {
+    const phone = { width: 390, height: 844 };
+    const peer = await signUp(web, "instagram", "narrow_peer", "Peer");
+    const long = await signUp(web, "messenger", "a.rather.long.name@example.com", "Long", phone);
+    await startChat(long, "narrow_peer@instagram");
+    await send(long, "fits?");
+    await expectMessage(long, "fits?");
+    const widths = await long.page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: document.documentElement.clientWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    // Everything still reachable on that screen: the tools and the send button are inside it.
+    for (const name of ["Safety number", "Send", "Devices"]) {
+      const box = await long.page.getByRole("button", { name, exact: true }).boundingBox();
+      expect(box && box.x + box.width, name).toBeLessThanOrEqual(phone.width);
+    }
+    await long.context.close();
+    await peer.context.close();
+  });
+
   it("[WB16] an app's first load is at most 150 KB gzip of JavaScript; what comes on demand is not in it", () => {
     const load = firstLoad(web.webRoot);
     expect(load.gzip).toBeLessThanOrEqual(150 * 1024);
