@@ -57,6 +57,28 @@ describe("SqliteStore WAL checkpoints (walCheckpointer.ts)", () => {
     expect(walSizes[3]!).toBeLessThanOrEqual(walSizes[0]! * 1.5);
   });
 
+  it("[ST64] starts the WAL over under steady writes, which never leave it fully copied by themselves", async () => {
+    const { store: s, file, alice } = await open();
+    // One batch after another, each committed while the worker copies the
+    // ones before: the WAL is never fully copied when the next one begins.
+    // Before ST64 it grew by every batch (1,200 x ~4 frames = 19 MiB here,
+    // and past 1 GiB at half the hub's load in the direct benchmark).
+    let batch = 0;
+    while (batch < 1200 && s.checkpoints()!.finishes === 0) {
+      const results = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => s.appendMessage(message("g1", alice, `b${batch}-${i}`, PAYLOAD))),
+      );
+      expect(results.every((r) => r.kind === "appended")).toBe(true);
+      batch++;
+    }
+    const stats = s.checkpoints()!;
+    expect(stats.finishes).toBeGreaterThanOrEqual(1);
+    // The finish held the writer, so the next write began the WAL again.
+    await s.appendMessage(message("g1", alice, "after", PAYLOAD));
+    expect((await s.checkpointNow())!.walFrames).toBeLessThan(4096);
+    expect(statSync(`${file}-wal`).size).toBeLessThan(2 * 4096 * 4120);
+  });
+
   it("keeps every acknowledged message across a close and reopen, and leaves no WAL behind", async () => {
     const { store: s, file, alice } = await open();
     await writeRound(s, alice, 0);

@@ -12,10 +12,10 @@
  * every CHECKPOINT_EVERY_MS. A PASSIVE checkpoint alone cannot keep the WAL
  * small under steady writes: SQLite starts the WAL file over only when a
  * write begins after every frame was copied, and a busy writer always adds
- * frames while the worker copies. So once the worker reports the WAL past
- * RESTART_FRAMES with at most FINISH_FRAMES left to copy, the writer holds
- * its next transactions while the worker copies that remainder, and its next
- * write starts the WAL over. The writer used to copy the remainder itself,
+ * frames while the worker copies. So once the WAL is past RESTART_FRAMES the
+ * worker checkpoints back to back until at most FINISH_FRAMES are left to
+ * copy, then the writer holds its next transactions while the worker copies
+ * that remainder, and its next write starts the WAL over (walRestart.ts). The writer used to copy the remainder itself,
  * on the event loop, with the two fsyncs a checkpoint makes: under a
  * disk-fill attack those were most of the loop's fsyncs left after ST60
  * (SPEC ST61). Durability is unchanged: a checkpoint only moves committed
@@ -24,16 +24,17 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
+import { nextRestartStep } from "./walRestart.js";
 
 /** How often, at most, the worker is asked to checkpoint while writes go on. */
 const CHECKPOINT_EVERY_MS = 100;
 /**
  * Past this many frames (16 MiB of 4 KiB pages; SQLite's own autocheckpoint
- * is 1,000) with few left to copy, hold the writer so the worker can finish
- * and the WAL start over. Each start costs the writer an fsync of the WAL's
- * new header on the event loop, which SQLite makes even with
- * synchronous=NORMAL; a worker that catches up by itself between bursts
- * starts the WAL over too, whatever its size (ST61).
+ * is 1,000) the WAL should start over: checkpoints go back to back until the
+ * writer can be held for the last few frames (walRestart.ts). Each start
+ * costs the writer an fsync of the WAL's new header on the event loop, which
+ * SQLite makes even with synchronous=NORMAL; a worker that catches up by
+ * itself between bursts starts the WAL over too, whatever its size (ST61).
  */
 const RESTART_FRAMES = 4096;
 /** Frames left to copy for which writes are held so the worker can finish (1 MiB at most). */
@@ -81,6 +82,8 @@ export class WalCheckpointer {
   private inFlight = false;
   private lastAt = 0;
   private finishing = false;
+  /** The WAL's frames when the last checkpoint began. */
+  private lastLog = 0;
   /** Holds the writer's next transactions until `done` settles (GroupCommit.holdWhile). */
   private holdWrites: ((done: Promise<unknown>) => void) | undefined;
   private failed = false;
@@ -165,18 +168,26 @@ export class WalCheckpointer {
       if (this.waiters.length > 0) this.request();
       return;
     }
+    // Answered by this report: a checkpoint asked for below is not theirs.
+    const answered = this.waiters.splice(0);
     if (report.ok) {
       this.counters.checkpoints++;
-      this.counters.walFrames = report.log ?? 0;
-      const left = (report.log ?? 0) - (report.checkpointed ?? 0);
-      // left 0: every frame is copied, and the next write starts the WAL over by itself.
-      if ((report.log ?? 0) >= RESTART_FRAMES && left > 0 && left <= FINISH_FRAMES) this.finish();
+      const reading = { log: report.log ?? 0, checkpointed: report.checkpointed ?? 0 };
+      this.counters.walFrames = reading.log;
+      const step = this.finishing
+        ? "wait"
+        : nextRestartStep(reading, this.lastLog, {
+            restartFrames: RESTART_FRAMES,
+            finishFrames: FINISH_FRAMES,
+          });
+      this.lastLog = reading.log;
+      if (step === "finish") this.finish();
+      else if (step === "again") this.request();
     }
-    for (const waiter of this.waiters.splice(0)) waiter(report);
-    if (this.nextWaiters.length > 0) {
-      this.waiters = this.nextWaiters.splice(0);
-      this.request();
-    }
+    for (const waiter of answered) waiter(report);
+    // Whoever asked while that checkpoint ran waits for one that starts after: the next.
+    this.waiters.push(...this.nextWaiters.splice(0));
+    if (this.waiters.length > 0 && !this.inFlight) this.request();
   }
 
   /**
