@@ -3,6 +3,7 @@
  * pipelines SendMessageRequests, each with a fresh client message id and the
  * next pre-encrypted payload; receivers report pushed LogEntries by seq.
  */
+import { randomBytes } from "node:crypto";
 import {
   ClientFrameSchema,
   create,
@@ -26,13 +27,11 @@ export class HubConversation implements ConversationLink {
     private readonly plan: ConversationPlan,
     private readonly sender: WireDevice,
     private readonly receivers: WireDevice[],
-    private readonly idPrefix: string,
   ) {}
 
   static async open(
     urls: { sender: string; receivers: string },
     plan: ConversationPlan,
-    idPrefix: string,
     onDelivery: OnDelivery,
   ): Promise<HubConversation> {
     const [sender, ...receivers] = await inBatches(plan.members, LOGIN_CONCURRENCY, (keys, i) =>
@@ -47,7 +46,7 @@ export class HubConversation implements ConversationLink {
       return true;
     };
     for (const r of receivers) r.onFrame = onFrame;
-    const conversation = new HubConversation(plan, sender!, receivers, idPrefix);
+    const conversation = new HubConversation(plan, sender!, receivers);
     // Acknowledgements are read from the wire bytes like pushes (a full
     // decode per ack was the load generator's largest cost); refusals fall
     // through to the full decode. The hub may also push an entry back to its
@@ -64,7 +63,7 @@ export class HubConversation implements ConversationLink {
     const n = this.sentCount++;
     const { id: conversationId, epoch } = this.plan;
     const payload = this.plan.payloads[n % this.plan.payloads.length]!;
-    const clientMessageId = `${this.idPrefix}${n}`;
+    const clientMessageId = nextMessageId();
     const id = this.sender.sendEncoded(
       (requestId) => encodeSendMessageRequest(requestId, conversationId, clientMessageId, payload, epoch),
       (response) => {
@@ -92,6 +91,25 @@ export class HubConversation implements ConversationLink {
   }
 }
 
+/** Random bytes for message ids, drawn 32 at a time. */
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
+/**
+ * A client message id as the SDK sends one: the content's MIMI message id,
+ * 32 bytes of a hash, in hex. Random, as a hash is: ids that counted up in
+ * each conversation ("w0-1", "w0-2", ...) kept the hub's idempotency index
+ * in order, which real ids do not, and repeated in every conversation.
+ */
+function nextMessageId(): string {
+  if (idOffset + 32 > idPool.length) {
+    idPool = randomBytes(32 * 4096);
+    idOffset = 0;
+  }
+  idOffset += 32;
+  return idPool.toString("hex", idOffset - 32, idOffset);
+}
+
 function sendMessageOp(plan: ConversationPlan, clientMessageId: string, n: number): RequestOp {
   return {
     case: "sendMessage",
@@ -106,7 +124,7 @@ function sendMessageOp(plan: ConversationPlan, clientMessageId: string, n: numbe
 
 /** Size of the hub's request frame for this conversation's payloads, so the baseline sends as many bytes. */
 export function hubFrameBytes(plan: ConversationPlan): number {
-  const op = sendMessageOp(plan, "w0-p0-000000", 0);
+  const op = sendMessageOp(plan, nextMessageId(), 0);
   return encodeClientFrame(create(ClientFrameSchema, { body: { case: "request", value: { id: 1000n, op } } }))
     .length;
 }

@@ -36,7 +36,6 @@ async function setup(s: WorkerSetup): Promise<void> {
         ? await HubConversation.open(
             { sender: s.urls[node]!, receivers: s.urls[(node + 1) % nodes]! },
             plan,
-            `w${s.worker}-`,
             onDelivery,
           )
         : await BaselineConversation.open(s.urls[0]!, plan, onDelivery);
