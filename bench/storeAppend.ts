@@ -8,8 +8,13 @@
  * With `--rate`, appends are instead offered at that many per second whatever
  * the store does (open loop), as the latency phases of the workloads do.
  *
- *   node --import tsx bench/storeAppend.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--rate=10000]
+ * Client message ids are 32 random bytes in hex, as the SDK sends them (a
+ * MIMI message id); `--counter-ids=1` sends the short counting ids this
+ * bench used before, which keep the idempotency index in insertion order.
+ *
+ *   node --import tsx bench/storeAppend.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--rate=10000] [--counter-ids=1]
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +32,7 @@ const PAIRS = args.get("pairs") ?? 32;
 const WINDOW = args.get("window") ?? 64;
 const PAYLOAD = args.get("payload") ?? 334;
 const RATE = args.get("rate");
+const COUNTER_IDS = args.get("counter-ids") === 1;
 
 const dir = mkdtempSync(join(tmpdir(), "sb-store-bench-"));
 const store = openSqliteStore({ path: join(dir, "bench.db") });
@@ -74,7 +80,7 @@ const appendOne = async (c: (typeof conversations)[number]) => {
     conversationId: c.id,
     senderDeviceId: c.sender,
     senderAddress: c.address,
-    clientMessageId: `m-${i}-0123456789`,
+    clientMessageId: COUNTER_IDS ? `m-${i}-0123456789` : randomBytes(32).toString("hex"),
     payload,
     epoch: 0,
     serverTime: Date.now(),
