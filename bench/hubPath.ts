@@ -11,8 +11,13 @@
  * The Store and the Bus are wrapped in the latency decorator as in the hub
  * (metrics/instrument.ts); `--bare=1` leaves it out.
  *
- *   node --import tsx bench/hubPath.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--bare=1]
+ * Client message ids are 32 random bytes in hex, as the SDK sends them;
+ * `--counter-ids=1` sends counting ids, which keep the idempotency index in
+ * order (bench/README.md, "What the bench was not showing").
+ *
+ *   node --import tsx bench/hubPath.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--bare=1] [--counter-ids=1]
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,7 +123,7 @@ async function sendOne(lane: Lane): Promise<void> {
   const frame = encodeSendMessageRequest(
     BigInt(i),
     lane.conversationId,
-    `m-${i}-0123456789`,
+    args.get("counter-ids") === 1 ? `m-${i}-0123456789` : randomBytes(32).toString("hex"),
     lane.payload,
     0,
   );
