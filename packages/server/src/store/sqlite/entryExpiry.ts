@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { bytesBySender } from "../prune.js";
 import { SETTLE_LAST_SEQ } from "./headSeq.js";
+import type { EntryKey } from "./log.js";
 
 /**
  * Disappearing messages on the hub (SPEC XP7): when each application entry a
@@ -27,10 +28,10 @@ export class EntryExpiryQueries {
     );
     this.deleteEntry = db.prepare<
       [string, number],
-      { kind: string; sender_device_id: string; bytes: number }
+      { kind: string; sender_device_id: string; client_message_id: string; bytes: number }
     >(
       `DELETE FROM log WHERE conversation_id = ? AND seq = ?
-       RETURNING kind, sender_device_id, length(payload) AS bytes`,
+       RETURNING kind, sender_device_id, client_message_id, length(payload) AS bytes`,
     );
     this.forget = db.prepare<[string, number]>(
       "DELETE FROM entry_expiry WHERE conversation_id = ? AND seq = ?",
@@ -45,20 +46,28 @@ export class EntryExpiryQueries {
     this.upsert.run(conversationId, seq, expiresAt);
   }
 
-  /** Delete at most `limit` entries expired at `now`; frees their senders' quota. */
-  prune(now: number, limit: number): number {
-    let deleted = 0;
+  /**
+   * Delete at most `limit` entries expired at `now`; frees their senders'
+   * quota. Returns the deleted entries' keys, to forget once this commits (ST65).
+   */
+  prune(now: number, limit: number): EntryKey[] {
+    const forgotten: EntryKey[] = [];
     const removed: { kind: string; senderDeviceId: string; bytes: number }[] = [];
     for (const due of this.selectDue.all(now, limit)) {
       // [ST51] the last seq is kept in the row before an entry that may carry it goes.
       this.settleLastSeq.run(due.conversation_id);
       for (const row of this.deleteEntry.all(due.conversation_id, due.seq)) {
         removed.push({ kind: row.kind, senderDeviceId: row.sender_device_id, bytes: row.bytes });
-        deleted++;
+        forgotten.push({
+          conversationId: due.conversation_id,
+          senderDeviceId: row.sender_device_id,
+          clientMessageId: row.client_message_id,
+          seq: due.seq,
+        });
       }
       this.forget.run(due.conversation_id, due.seq);
     }
     for (const [device, bytes] of bytesBySender(removed)) this.freeQueued.run(bytes, device);
-    return deleted;
+    return forgotten;
   }
 }

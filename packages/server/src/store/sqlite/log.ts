@@ -1,7 +1,16 @@
 import type Database from "better-sqlite3";
 import type { LogEntryRecord } from "../port.js";
 import { takeWithinBudget } from "../pageBudget.js";
+import { IdempotencyKeys, keyHash } from "./idempotencyKeys.js";
 import { toLogEntry, type LogRow } from "./rows.js";
+
+/** An entry's idempotency key and seq: what the pruner tells the keys it deleted. */
+export interface EntryKey {
+  conversationId: string;
+  senderDeviceId: string;
+  clientMessageId: string;
+  seq: number;
+}
 
 /**
  * Reading the per-conversation ordered log (DESIGN rule 4). Writes go
@@ -9,16 +18,23 @@ import { toLogEntry, type LogRow } from "./rows.js";
  */
 export class LogQueries {
   private readonly selectQueued;
-  private readonly selectByClientId;
+  private readonly selectAt;
   private readonly selectAfter;
+  /** [ST65] Where each key's entry may be; every hit is checked against the log. */
+  private readonly keys = new IdempotencyKeys();
 
   constructor(db: Database.Database) {
     this.selectQueued = db.prepare<[string], { queued_bytes: number }>(
       "SELECT queued_bytes FROM devices WHERE id = ?",
     );
-    this.selectByClientId = db.prepare<[string, string, string], LogRow>(
-      "SELECT * FROM log WHERE conversation_id = ? AND sender_device_id = ? AND client_message_id = ?",
+    this.selectAt = db.prepare<[string, number], LogRow>(
+      "SELECT * FROM log WHERE conversation_id = ? AND seq = ?",
     );
+    const every = db.prepare<[], [string, string, string, number]>(
+      "SELECT conversation_id, sender_device_id, client_message_id, seq FROM log",
+    );
+    for (const [conversationId, sender, clientId, seq] of every.raw(true).iterate())
+      this.keys.add(keyHash(conversationId, sender, clientId), seq);
     this.selectAfter = db.prepare<[string, number, number], LogRow>(
       "SELECT * FROM log WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     );
@@ -30,8 +46,24 @@ export class LogQueries {
     senderDeviceId: string,
     clientMessageId: string,
   ): LogEntryRecord | undefined {
-    const row = this.selectByClientId.get(conversationId, senderDeviceId, clientMessageId);
-    return row && toLogEntry(row);
+    const hash = keyHash(conversationId, senderDeviceId, clientMessageId);
+    for (const seq of this.keys.seqsOf(hash)) {
+      const row = this.selectAt.get(conversationId, seq);
+      if (row?.sender_device_id === senderDeviceId && row.client_message_id === clientMessageId)
+        return toLogEntry(row);
+    }
+    return undefined;
+  }
+
+  /** An entry was inserted, in the transaction running now (kept even if it rolls back: harmless). */
+  remember(conversationId: string, senderDeviceId: string, clientMessageId: string, seq: number): void {
+    this.keys.add(keyHash(conversationId, senderDeviceId, clientMessageId), seq);
+  }
+
+  /** Entries whose delete has committed (never before: a rolled-back delete leaves them in the log). */
+  forget(entries: readonly EntryKey[]): void {
+    for (const e of entries)
+      this.keys.forget(keyHash(e.conversationId, e.senderDeviceId, e.clientMessageId), e.seq);
   }
 
   queuedBytes(deviceId: string): number {

@@ -2,13 +2,20 @@ import type Database from "better-sqlite3";
 import type { PruneCut, PruneLogPage, PruneLogResult } from "../port.js";
 import { bytesBySender, prunablePrefix } from "../prune.js";
 import { SETTLE_LAST_SEQ } from "./headSeq.js";
+import type { EntryKey } from "./log.js";
 
 interface CandidateRow {
   seq: number;
   server_time: number;
   kind: string;
   sender_device_id: string;
+  client_message_id: string;
   bytes: number;
+}
+
+/** A prune step's result, and the keys of the entries it deleted (forgotten once it commits, ST65). */
+export interface PruneLogStep extends PruneLogResult {
+  forgotten: EntryKey[];
 }
 
 /**
@@ -33,7 +40,7 @@ export class RetentionQueries {
        FROM conversations c WHERE c.id > ? ORDER BY c.id LIMIT ?`,
     );
     this.selectOldest = db.prepare<[string, number, number], CandidateRow>(
-      `SELECT seq, server_time, kind, sender_device_id, length(payload) AS bytes
+      `SELECT seq, server_time, kind, sender_device_id, client_message_id, length(payload) AS bytes
        FROM log WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     );
     this.deleteThrough = db.prepare<[string, number]>(
@@ -47,13 +54,14 @@ export class RetentionQueries {
   }
 
   /** Runs inside one write transaction. */
-  pruneLog(cut: PruneCut, page: PruneLogPage): PruneLogResult {
+  pruneLog(cut: PruneCut, page: PruneLogPage): PruneLogStep {
     const conversations = this.selectConversations.all(page.after, page.conversations);
+    const forgotten: EntryKey[] = [];
     let budget = page.entries;
     let deleted = 0;
     let done = page.after;
     for (const c of conversations) {
-      if (budget <= 0) return { deleted, next: done };
+      if (budget <= 0) return { deleted, next: done, forgotten };
       const oldest = this.selectOldest.all(c.id, c.pruned_seq, budget);
       const rows = oldest.map((r) => ({ seq: r.seq, serverTime: r.server_time }));
       const n = prunablePrefix(rows, c.min_cursor, cut);
@@ -69,12 +77,19 @@ export class RetentionQueries {
           gone.map((r) => ({ kind: r.kind, senderDeviceId: r.sender_device_id, bytes: r.bytes })),
         );
         for (const [device, bytes] of freed) this.freeQueued.run(bytes, device);
+        for (const r of gone)
+          forgotten.push({
+            conversationId: c.id,
+            senderDeviceId: r.sender_device_id,
+            clientMessageId: r.client_message_id,
+            seq: r.seq,
+          });
         deleted += n;
       }
       // Stopped by the budget with all it read prunable: there may be more here.
-      if (budget <= 0 && n === oldest.length && n > 0) return { deleted, next: done };
+      if (budget <= 0 && n === oldest.length && n > 0) return { deleted, next: done, forgotten };
       done = c.id;
     }
-    return { deleted, next: conversations.length < page.conversations ? undefined : done };
+    return { deleted, next: conversations.length < page.conversations ? undefined : done, forgotten };
   }
 }

@@ -300,6 +300,12 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX IF NOT EXISTS entry_expiry_by_time ON entry_expiry(expires_at);
   `,
+  // 11: retries are found by the idempotency keys in memory (SPEC ST65,
+  // store/sqlite/idempotencyKeys.ts). This index took each append in a
+  // random leaf (client ids are hashes): one more WAL page per message.
+  `
+  DROP INDEX IF EXISTS log_idempotency;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

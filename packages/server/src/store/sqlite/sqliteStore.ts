@@ -445,8 +445,11 @@ export class SqliteStore implements Store {
 
   // Retention
 
-  pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
-    return this.writer.submit(() => this.retention.pruneLog(cut, page));
+  async pruneLog(cut: PruneCut, page: PruneLogPage): Promise<PruneLogResult> {
+    const { forgotten, ...result } = await this.writer.submit(() => this.retention.pruneLog(cut, page));
+    // [ST65] Only now that the deletes are committed.
+    this.log.forget(forgotten);
+    return result;
   }
 
   pruneInbox(expiredBefore: number, limit: number): Promise<number> {
@@ -461,7 +464,10 @@ export class SqliteStore implements Store {
   async pruneExpiredEntries(now: number, limit: number): Promise<number> {
     this.db.pragma("secure_delete = ON");
     try {
-      return await this.writer.submit(() => this.entryExpiry.prune(now, limit));
+      const forgotten = await this.writer.submit(() => this.entryExpiry.prune(now, limit));
+      // [ST65] Only now that the deletes are committed.
+      this.log.forget(forgotten);
+      return forgotten.length;
     } finally {
       this.db.pragma("secure_delete = OFF");
     }
