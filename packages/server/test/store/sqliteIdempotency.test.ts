@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.js";
 import type { LogQueries } from "../../src/store/sqlite/log.js";
-import { T0, message, newAccount, newGroup } from "./contract/fixtures.js";
+import { T0, message, newAccount, newGroup, type TestAccount } from "./contract/fixtures.js";
 
 describe("SQLite idempotency keys (SPEC ST65)", () => {
   let dir: string;
@@ -23,12 +23,20 @@ describe("SQLite idempotency keys (SPEC ST65)", () => {
     return store;
   }
 
-  it("[ST65] a retry after the hub restarts gets its first seq: the keys are rebuilt from the log", async () => {
+  /** A new store file with alice in group g1. */
+  async function withGroup(): Promise<{ s: SqliteStore; file: string; alice: TestAccount }> {
     dir = mkdtempSync(join(tmpdir(), "switchboard-idem-"));
     const file = join(dir, "store.db");
-    let s = open(file);
+    const s = open(file);
     const alice = await newAccount(s, "alice");
     await newGroup(s, "g1", alice);
+    return { s, file, alice };
+  }
+
+  it("[ST65] a retry after the hub restarts gets its first seq: the keys are rebuilt from the log", async () => {
+    const first = await withGroup();
+    const { file, alice } = first;
+    let s = first.s;
     for (let i = 0; i < 50; i++) await s.appendMessage(message("g1", alice, `m${i}`));
     await s.close();
     s = open(file);
@@ -40,10 +48,7 @@ describe("SQLite idempotency keys (SPEC ST65)", () => {
   });
 
   it("[ST65] a key remembered for an entry the log does not hold (a rolled-back insert) does not make a duplicate", async () => {
-    dir = mkdtempSync(join(tmpdir(), "switchboard-idem-"));
-    const s = open(join(dir, "store.db"));
-    const alice = await newAccount(s, "alice");
-    await newGroup(s, "g1", alice);
+    const { s, alice } = await withGroup();
     await s.appendMessage(message("g1", alice, "first"));
     const log = (s as unknown as { log: LogQueries }).log;
     // As a transaction that inserted "ghost" at seq 1 and 2, then rolled back, leaves it.
@@ -56,10 +61,7 @@ describe("SQLite idempotency keys (SPEC ST65)", () => {
   });
 
   it("[ST65] entries the pruner deleted are forgotten once the delete commits; a later send with the id is stored anew", async () => {
-    dir = mkdtempSync(join(tmpdir(), "switchboard-idem-"));
-    const s = open(join(dir, "store.db"));
-    const alice = await newAccount(s, "alice");
-    await newGroup(s, "g1", alice);
+    const { s, alice } = await withGroup();
     await s.appendMessage(message("g1", alice, "old"));
     await s.appendMessage(message("g1", alice, "kept"));
     await s.setEntryExpiry("g1", 1, T0 + 10);
