@@ -136,6 +136,10 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     const facts: AppendFacts = { heads: new Map(), queued: new Map(), senders: [] };
     // By conversation, then sender address: no joined key string per message.
     const blocked = new Map<string, Map<string, boolean>>();
+    // By conversation, then sender device: a batch only appends, so a
+    // sender's membership holds for the whole batch, and a busy conversation
+    // puts dozens of one sender's messages in one batch.
+    const members = new Map<string, Map<string, boolean>>();
     for (const m of messages) {
       if (!facts.heads.has(m.conversationId)) {
         const head = this.headOf(m.conversationId);
@@ -143,8 +147,7 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
       }
       if (!facts.queued.has(m.senderDeviceId))
         facts.queued.set(m.senderDeviceId, this.log.queuedBytes(m.senderDeviceId));
-      const member =
-        (this.selectMember.get(m.conversationId, m.senderDeviceId) as unknown as [number])[0] === 1;
+      const member = this.isMember(members, m.conversationId, m.senderDeviceId);
       const earlier = this.log.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
       let isBlocked = false;
       if (member) {
@@ -163,6 +166,25 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
       facts.senders.push({ member, blocked: isBlocked, earlier });
     }
     return ready(facts);
+  }
+
+  /** Whether the device is a member, asked once per conversation and device of a batch. */
+  private isMember(
+    known: Map<string, Map<string, boolean>>,
+    conversationId: string,
+    deviceId: string,
+  ): boolean {
+    let devices = known.get(conversationId);
+    if (devices === undefined) {
+      devices = new Map();
+      known.set(conversationId, devices);
+    }
+    let member = devices.get(deviceId);
+    if (member === undefined) {
+      member = (this.selectMember.get(conversationId, deviceId) as unknown as [number])[0] === 1;
+      devices.set(deviceId, member);
+    }
+    return member;
   }
 
   storeAppends(
