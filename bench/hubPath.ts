@@ -17,7 +17,6 @@
  *
  *   node --import tsx bench/hubPath.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--bare=1] [--counter-ids=1]
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +36,7 @@ import { openSqliteStore } from "../packages/server/src/store/sqlite/index.js";
 import { instrument } from "../packages/server/src/metrics/instrument.js";
 import { LatencyHistogram } from "../packages/server/src/metrics/latencyHistogram.js";
 import { Registry } from "prom-client";
+import { nextMessageId } from "./lib/messageIds.js";
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -123,7 +123,7 @@ async function sendOne(lane: Lane): Promise<void> {
   const frame = encodeSendMessageRequest(
     BigInt(i),
     lane.conversationId,
-    args.get("counter-ids") === 1 ? `m-${i}-0123456789` : randomBytes(32).toString("hex"),
+    args.get("counter-ids") === 1 ? `m-${i}-0123456789` : nextMessageId(),
     lane.payload,
     0,
   );

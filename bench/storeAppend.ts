@@ -14,12 +14,12 @@
  *
  *   node --import tsx bench/storeAppend.ts [--messages=200000] [--pairs=32] [--window=64] [--payload=334] [--rate=10000] [--counter-ids=1]
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openSqliteStore } from "../packages/server/src/store/sqlite/index.js";
+import { nextMessageId } from "./lib/messageIds.js";
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -80,7 +80,7 @@ const appendOne = async (c: (typeof conversations)[number]) => {
     conversationId: c.id,
     senderDeviceId: c.sender,
     senderAddress: c.address,
-    clientMessageId: COUNTER_IDS ? `m-${i}-0123456789` : randomBytes(32).toString("hex"),
+    clientMessageId: COUNTER_IDS ? `m-${i}-0123456789` : nextMessageId(),
     payload,
     epoch: 0,
     serverTime: Date.now(),

@@ -3,13 +3,13 @@
  * pipelines SendMessageRequests, each with a fresh client message id and the
  * next pre-encrypted payload; receivers report pushed LogEntries by seq.
  */
-import { randomBytes } from "node:crypto";
 import {
   ClientFrameSchema,
   create,
   encodeClientFrame,
   encodeSendMessageRequest,
 } from "@switchboard/protocol";
+import { nextMessageId } from "../lib/messageIds.js";
 import { WireDevice, describe, type RequestOp } from "../lib/wireDevice.js";
 import { inBatches, type ConversationLink, type OnDelivery } from "./link.js";
 import type { ConversationPlan } from "./messages.js";
@@ -89,25 +89,6 @@ export class HubConversation implements ConversationLink {
     this.sender.close();
     for (const r of this.receivers) r.close();
   }
-}
-
-/** Random bytes for message ids, drawn 32 at a time. */
-let idPool = Buffer.alloc(0);
-let idOffset = 0;
-
-/**
- * A client message id as the SDK sends one: the content's MIMI message id,
- * 32 bytes of a hash, in hex. Random, as a hash is: ids that counted up in
- * each conversation ("w0-1", "w0-2", ...) kept the hub's idempotency index
- * in order, which real ids do not, and repeated in every conversation.
- */
-function nextMessageId(): string {
-  if (idOffset + 32 > idPool.length) {
-    idPool = randomBytes(32 * 4096);
-    idOffset = 0;
-  }
-  idOffset += 32;
-  return idPool.toString("hex", idOffset - 32, idOffset);
 }
 
 function sendMessageOp(plan: ConversationPlan, clientMessageId: string, n: number): RequestOp {
