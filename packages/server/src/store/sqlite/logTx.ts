@@ -63,11 +63,12 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     // once per conversation and sender of the batch. As a query of its own
     // before every append it was 13% of the hub's CPU at saturation (each a
     // read transaction of its own; bench/README.md, "CPU per message").
+    // Bound as (conversation, sender address), like selectMember.
     this.selectBlocked = db.prepare<[string, string], [number]>(
       `SELECT EXISTS (SELECT 1 FROM conversations c
          JOIN participants p ON p.conversation_id = c.id
-         JOIN blocks b ON b.blocker = p.address AND b.blocked = ?
-       WHERE c.id = ? AND c.kind = 'direct')`,
+       WHERE c.id = ? AND c.kind = 'direct'
+         AND EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = p.address AND b.blocked = ?))`,
     );
     this.selectBlocked.raw(true);
     this.insert = db.prepare<
@@ -134,12 +135,12 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
   /** Each conversation's head and each sender's counter once per batch; membership and retries per message. */
   appendFacts(messages: readonly NewMessage[]): Step<AppendFacts> {
     const facts: AppendFacts = { heads: new Map(), queued: new Map(), senders: [] };
-    // By conversation, then sender address: no joined key string per message.
-    const blocked = new Map<string, Map<string, boolean>>();
-    // By conversation, then sender device: a batch only appends, so a
-    // sender's membership holds for the whole batch, and a busy conversation
-    // puts dozens of one sender's messages in one batch.
+    // Per conversation and sender, once per batch, kept by conversation then
+    // sender (no joined key string per message). A batch only appends, so
+    // both hold for the whole batch, and a busy conversation puts dozens of
+    // one sender's messages in one batch.
     const members = new Map<string, Map<string, boolean>>();
+    const blocked = new Map<string, Map<string, boolean>>();
     for (const m of messages) {
       if (!facts.heads.has(m.conversationId)) {
         const head = this.headOf(m.conversationId);
@@ -147,44 +148,12 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
       }
       if (!facts.queued.has(m.senderDeviceId))
         facts.queued.set(m.senderDeviceId, this.log.queuedBytes(m.senderDeviceId));
-      const member = this.isMember(members, m.conversationId, m.senderDeviceId);
+      const member = askOnce(members, this.selectMember, m.conversationId, m.senderDeviceId);
       const earlier = this.log.findByClientId(m.conversationId, m.senderDeviceId, m.clientMessageId);
-      let isBlocked = false;
-      if (member) {
-        let senders = blocked.get(m.conversationId);
-        if (senders === undefined) {
-          senders = new Map();
-          blocked.set(m.conversationId, senders);
-        }
-        let known = senders.get(m.senderAddress);
-        if (known === undefined) {
-          known = (this.selectBlocked.get(m.senderAddress, m.conversationId) as unknown as [number])[0] === 1;
-          senders.set(m.senderAddress, known);
-        }
-        isBlocked = known;
-      }
+      const isBlocked = member && askOnce(blocked, this.selectBlocked, m.conversationId, m.senderAddress);
       facts.senders.push({ member, blocked: isBlocked, earlier });
     }
     return ready(facts);
-  }
-
-  /** Whether the device is a member, asked once per conversation and device of a batch. */
-  private isMember(
-    known: Map<string, Map<string, boolean>>,
-    conversationId: string,
-    deviceId: string,
-  ): boolean {
-    let devices = known.get(conversationId);
-    if (devices === undefined) {
-      devices = new Map();
-      known.set(conversationId, devices);
-    }
-    let member = devices.get(deviceId);
-    if (member === undefined) {
-      member = (this.selectMember.get(conversationId, deviceId) as unknown as [number])[0] === 1;
-      devices.set(deviceId, member);
-    }
-    return member;
   }
 
   storeAppends(
@@ -260,4 +229,31 @@ export class SqliteLogTx implements AppendTx, CommitTx, ProposalTx {
     );
     this.log.remember(f.conversationId, f.senderDeviceId, f.clientMessageId, seq);
   }
+}
+
+/** A raw EXISTS statement over two ids. */
+type Exists = Database.Statement<[string, string], [number]>;
+
+/**
+ * `statement`'s answer for (outer, inner), read the first time a batch asks
+ * and kept in `known` after. No closure per message: this runs for every
+ * message of a batch.
+ */
+function askOnce(
+  known: Map<string, Map<string, boolean>>,
+  statement: Exists,
+  outer: string,
+  inner: string,
+): boolean {
+  let byInner = known.get(outer);
+  if (byInner === undefined) {
+    byInner = new Map();
+    known.set(outer, byInner);
+  }
+  let answer = byInner.get(inner);
+  if (answer === undefined) {
+    answer = (statement.get(outer, inner) as unknown as [number])[0] === 1;
+    byInner.set(inner, answer);
+  }
+  return answer;
 }
