@@ -25,8 +25,9 @@ const FORGOTTEN = -1;
 const MIN_CAPACITY = 1024;
 
 /**
- * A 52-bit hash of the key, from two 32-bit FNV-1a passes with different
- * seeds. NUL separates the parts: conversation and device ids never hold one.
+ * A 52-bit hash of the key, from two 32-bit FNV-1a-style passes with
+ * different seeds and multipliers. Each part ends with one more mixing step,
+ * so moving a character from one part to the next changes the hash.
  */
 export function keyHash(conversationId: string, senderDeviceId: string, clientMessageId: string): number {
   let a = 0x811c9dc5;

@@ -15,7 +15,8 @@
  * frames while the worker copies. So once the WAL is past RESTART_FRAMES the
  * worker checkpoints back to back until at most FINISH_FRAMES are left to
  * copy, then the writer holds its next transactions while the worker copies
- * that remainder, and its next write starts the WAL over (walRestart.ts). The writer used to copy the remainder itself,
+ * that remainder, and its next write starts the WAL over (walRestart.ts).
+ * The writer used to copy the remainder itself,
  * on the event loop, with the two fsyncs a checkpoint makes: under a
  * disk-fill attack those were most of the loop's fsyncs left after ST60
  * (SPEC ST61). Durability is unchanged: a checkpoint only moves committed

@@ -9,9 +9,9 @@
  * moment the writer begins its next transaction, which is what SQLite needs
  * to start the WAL over. Reading that 0 as "nothing left", the checkpointer
  * never held the writer, and at 14-17k messages a second the WAL grew by
- * ~36,000 frames a second, to 1 GiB in one benchmark phase and 2.4 GiB in
- * another, until the load paused (bench/README.md, "The WAL under steady
- * load").
+ * ~36,000 frames a second, to 1 GiB in one benchmark phase and 1.8 GiB in
+ * another, until the load paused (bench/README.md, "The WAL grew without
+ * bound under steady load").
  *
  * What is left after a checkpoint is what was committed while it ran; the
  * next checkpoint's `log` tells how much arrived between the two starts.
