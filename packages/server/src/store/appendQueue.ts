@@ -1,6 +1,5 @@
 import type { AppendResult, NewMessage } from "./port.js";
 import type { BatchOutcome } from "./algorithms/append.js";
-import { COMMIT_WINDOW, windowFull, windowWait, type CommitWindow } from "./commitWindow.js";
 
 /**
  * Batched appends, for both adapters: the shared append algorithm
@@ -10,8 +9,7 @@ import { COMMIT_WINDOW, windowFull, windowWait, type CommitWindow } from "./comm
  * batch instead of once per message. One batch is in flight at a time; messages arriving
  * meanwhile wait and go together in the next one, so under load batches grow
  * to match it, and an idle hub still writes a lone message at once (on the
- * next macrotask, so a synchronous burst shares a batch). Under load the next
- * batch also waits out a short commit window (commitWindow.ts). Each caller is
+ * next macrotask, so a synchronous burst shares a batch). Each caller is
  * answered only after the transaction holding its message has committed
  * (on disk, SPEC DS2).
  *
@@ -39,47 +37,24 @@ const MAX_BATCH = 1000;
 /** And its size: payloads travel hex-encoded in the statement's parameters. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
-export interface AppendQueueOptions {
-  /** An error that says the database is unreachable: no point running the batch's messages one by one. */
-  isUnavailable?: (error: unknown) => boolean;
-  window?: CommitWindow;
-  /** Milliseconds, for the window; performance.now by default. */
-  now?: () => number;
-}
-
 export class AppendQueue {
   private queue: Pending[] = [];
   private inFlight: Promise<void> | null = null;
   private scheduled: NodeJS.Immediate | null = null;
-  /** The commit window's timer, while the next batch waits for company. */
-  private windowTimer: NodeJS.Timeout | null = null;
-  private lastStart = -Infinity;
-  private lastSize = 0;
-  /** Messages that arrived while the last batch was in flight: the load, as the window sees it. */
-  private backlog = 0;
   private closed = false;
   private readonly counters: AppendQueueStats = { batches: 0, appends: 0 };
-  private readonly isUnavailable: (error: unknown) => boolean;
-  private readonly window: CommitWindow;
-  private readonly now: () => number;
 
   constructor(
     private readonly appendBatch: (messages: NewMessage[]) => Promise<BatchOutcome[]>,
-    options: AppendQueueOptions = {},
-  ) {
-    this.isUnavailable = options.isUnavailable ?? (() => false);
-    this.window = options.window ?? COMMIT_WINDOW;
-    this.now = options.now ?? (() => performance.now());
-  }
+    /** An error that says the database is unreachable: no point running the batch's messages one by one. */
+    private readonly isUnavailable: (error: unknown) => boolean = () => false,
+  ) {}
 
   submit(message: NewMessage): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (this.windowTimer !== null) {
-        // Waiting out the window: a batch full enough goes now.
-        if (windowFull(this.window, this.lastSize, this.queue.length)) this.flush();
-      } else if (this.inFlight === null) this.scheduled ??= setImmediate(() => this.flush());
+      if (this.inFlight === null) this.scheduled ??= setImmediate(() => this.flush());
     });
   }
 
@@ -101,29 +76,10 @@ export class AppendQueue {
 
   private flush(): void {
     this.scheduled = null;
-    if (this.windowTimer !== null) clearTimeout(this.windowTimer);
-    this.windowTimer = null;
     if (this.inFlight !== null || this.queue.length === 0) return;
-    const now = this.now();
-    const wait = this.closed
-      ? 0
-      : windowWait(this.window, {
-          lastStart: this.lastStart,
-          lastSize: this.lastSize,
-          backlog: this.backlog,
-          waiting: this.queue.length,
-          now,
-        });
-    if (wait > 0) {
-      this.windowTimer = setTimeout(() => this.flush(), wait);
-      return;
-    }
     const batch = this.take();
-    this.lastStart = now;
-    this.lastSize = batch.length;
     this.inFlight = this.run(batch).finally(() => {
       this.inFlight = null;
-      this.backlog = this.queue.length;
       // Whatever arrived while this batch was in flight goes now, together.
       if (this.queue.length > 0) this.flush();
     });

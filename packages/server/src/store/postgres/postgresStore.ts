@@ -111,7 +111,7 @@ export class PostgresStore implements Store {
     this.keyPackages = new KeyPackageQueries(this.db);
     this.conversations = new ConversationQueries(this.db);
     this.log = new LogQueries(this.db, this.inbox);
-    this.appends = new AppendQueue((messages) => this.log.appendBatch(messages), { isUnavailable });
+    this.appends = new AppendQueue((messages) => this.log.appendBatch(messages), isUnavailable);
     this.commits = new CommitQueries(this.db, this.inbox);
     this.proposals = new ProposalQueries(this.db);
     this.cursors = new CursorQueries(this.db);
