@@ -53,4 +53,33 @@ describe("the SQLite store's idempotency keys in memory (idempotencyKeys.ts, SPE
     expect(keys.size).toBe(0);
     expect((keys as unknown as { hashes: Float64Array }).hashes.length).toBeLessThanOrEqual(8192);
   });
+
+  it("[ST65] grows a little at a time: each add moves at most 16 old slots, and every key stays found meanwhile", () => {
+    const keys = new IdempotencyKeys();
+    const inside = keys as unknown as { draining?: { next: number; hashes: Float64Array } };
+    let seq = 0;
+    // Up to the first growth past the starting capacity.
+    while (inside.draining === undefined && seq < 100_000) keys.add(keyHash("g", "d", `m${++seq}`), seq);
+    expect(inside.draining, "a growth in progress").toBeDefined();
+    const oldSlots = inside.draining.hashes.length;
+    expect(inside.draining.next).toBeLessThanOrEqual(16);
+    // A key still in the old table is found there, and forgotten there.
+    expect(keys.seqsOf(keyHash("g", "d", "m1"))).toEqual([1]);
+    keys.forget(keyHash("g", "d", "m1"), 1);
+    expect(keys.seqsOf(keyHash("g", "d", "m1"))).toEqual([]);
+    let adds = 0;
+    while (inside.draining !== undefined) {
+      const before = inside.draining.next;
+      keys.add(keyHash("g", "d", `m${++seq}`), seq);
+      adds++;
+      if (inside.draining) expect(inside.draining.next - before).toBeLessThanOrEqual(16);
+      if (adds % 50 === 0) {
+        for (let s = 2; s <= seq; s += 37) expect(keys.seqsOf(keyHash("g", "d", `m${s}`))).toEqual([s]);
+      }
+    }
+    // Done well before the next growth, which comes after as many adds as keys.
+    expect(adds).toBeLessThanOrEqual(Math.ceil(oldSlots / 16));
+    expect(keys.size).toBe(seq - 1);
+    for (let s = 2; s <= seq; s++) expect(keys.seqsOf(keyHash("g", "d", `m${s}`))).toEqual([s]);
+  });
 });

@@ -46,80 +46,140 @@ export function keyHash(conversationId: string, senderDeviceId: string, clientMe
   return hash === EMPTY ? 1 : hash;
 }
 
+/**
+ * Old slots moved per add or forget while the table grows. Growing all at
+ * once stopped the event loop for the whole copy: 49 ms at 512k keys, 173 ms
+ * at 2M, and on from there in proportion (a day of a busy hub's log is tens
+ * of millions). Spread out, each add moves at most this many slots, and the
+ * move ends long before the next growth is due (it takes a quarter as many
+ * adds as there are keys; the next growth comes after as many adds as keys).
+ */
+const MOVE_STEP = 16;
+
+/** A table being emptied into a larger one, and the next of its slots to move. */
+interface Draining {
+  hashes: Float64Array;
+  seqs: Float64Array;
+  next: number;
+}
+
 export class IdempotencyKeys {
   private hashes = new Float64Array(MIN_CAPACITY);
   private seqs = new Float64Array(MIN_CAPACITY);
-  /** Slots holding a key. */
-  private live = 0;
-  /** Slots forgotten since the last resize. */
+  /** Keys in `hashes`. */
+  private held = 0;
+  /** Slots of `hashes` forgotten since it was made. */
   private forgotten = 0;
+  /** While the table grows: the smaller one, whose keys are still found there until moved. */
+  private draining: Draining | undefined;
+  /** Keys still in `draining`. */
+  private waiting = 0;
 
   get size(): number {
-    return this.live;
+    return this.held + this.waiting;
   }
 
   /** Remember that `seq` holds the key hashed to `hash`. */
   add(hash: number, seq: number): void {
-    if ((this.live + this.forgotten + 1) * 2 > this.hashes.length) this.resize();
-    let slot = this.slotOf(hash);
+    if (this.draining) this.move(MOVE_STEP);
+    if ((this.held + this.forgotten + 1) * 2 > this.hashes.length) this.grow();
+    this.place(hash, seq);
+  }
+
+  /** The seqs remembered for `hash` (in no promised order). */
+  seqsOf(hash: number): number[] {
+    const found: number[] = [];
+    collect(this.hashes, this.seqs, hash, found);
+    if (this.draining) collect(this.draining.hashes, this.draining.seqs, hash, found);
+    return found;
+  }
+
+  /** Forget that `seq` holds the key hashed to `hash` (its entry is deleted). */
+  forget(hash: number, seq: number): void {
+    if (remove(this.hashes, this.seqs, hash, seq)) {
+      this.held--;
+      this.forgotten++;
+    } else if (this.draining && remove(this.draining.hashes, this.draining.seqs, hash, seq)) {
+      this.waiting--;
+    }
+    if (this.draining) this.move(MOVE_STEP);
+  }
+
+  /** Into the current table, which has room (add and grow see to it). */
+  private place(hash: number, seq: number): void {
+    const mask = this.hashes.length - 1;
+    let slot = homeSlot(hash, mask);
     for (;;) {
       const there = this.hashes[slot]!;
       if (there === EMPTY || there === FORGOTTEN) {
         if (there === FORGOTTEN) this.forgotten--;
         this.hashes[slot] = hash;
         this.seqs[slot] = seq;
-        this.live++;
+        this.held++;
         return;
       }
-      slot = (slot + 1) & (this.hashes.length - 1);
+      slot = (slot + 1) & mask;
     }
   }
 
-  /** The seqs remembered for `hash`, oldest first as they were added. */
-  seqsOf(hash: number): number[] {
-    const found: number[] = [];
-    let slot = this.slotOf(hash);
-    for (;;) {
-      const there = this.hashes[slot]!;
-      if (there === EMPTY) return found;
-      if (there === hash) found.push(this.seqs[slot]!);
-      slot = (slot + 1) & (this.hashes.length - 1);
-    }
-  }
-
-  /** Forget that `seq` holds the key hashed to `hash` (its entry is deleted). */
-  forget(hash: number, seq: number): void {
-    let slot = this.slotOf(hash);
-    for (;;) {
-      const there = this.hashes[slot]!;
-      if (there === EMPTY) return;
-      if (there === hash && this.seqs[slot] === seq) {
-        this.hashes[slot] = FORGOTTEN;
-        this.live--;
-        this.forgotten++;
-        return;
-      }
-      slot = (slot + 1) & (this.hashes.length - 1);
-    }
-  }
-
-  private slotOf(hash: number): number {
-    // The low 32 bits mix both passes.
-    return hash % 0x100000000 & (this.hashes.length - 1);
-  }
-
-  /** Room for twice the live keys again, dropping forgotten slots. */
-  private resize(): void {
+  /** A table with room for four times the keys; the old one drains into it over later calls. */
+  private grow(): void {
+    // Rare: growth due again before the last move ended (a burst of forgets); end it now.
+    if (this.draining) this.move(Infinity);
     let capacity = MIN_CAPACITY;
-    while (capacity < (this.live + 1) * 4) capacity *= 2;
-    const { hashes, seqs } = this;
+    while (capacity < (this.size + 1) * 4) capacity *= 2;
+    this.draining = { hashes: this.hashes, seqs: this.seqs, next: 0 };
+    this.waiting = this.held;
     this.hashes = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
-    this.live = 0;
+    this.held = 0;
     this.forgotten = 0;
-    for (let i = 0; i < hashes.length; i++) {
-      const hash = hashes[i]!;
-      if (hash !== EMPTY && hash !== FORGOTTEN) this.add(hash, seqs[i]!);
+  }
+
+  /** Move up to `count` slots of the draining table into the current one. */
+  private move(count: number): void {
+    const from = this.draining!;
+    const end = Math.min(from.next + count, from.hashes.length);
+    for (let i = from.next; i < end; i++) {
+      const hash = from.hashes[i]!;
+      if (hash === EMPTY || hash === FORGOTTEN) continue;
+      // Marked, not emptied: a probe of the old table must still go past it.
+      from.hashes[i] = FORGOTTEN;
+      this.waiting--;
+      this.place(hash, from.seqs[i]!);
     }
+    from.next = end;
+    if (end === from.hashes.length) this.draining = undefined;
+  }
+}
+
+/** The low 32 bits mix both passes of keyHash. */
+function homeSlot(hash: number, mask: number): number {
+  return hash % 0x100000000 & mask;
+}
+
+function collect(hashes: Float64Array, seqs: Float64Array, hash: number, found: number[]): void {
+  const mask = hashes.length - 1;
+  let slot = homeSlot(hash, mask);
+  for (;;) {
+    const there = hashes[slot]!;
+    if (there === EMPTY) return;
+    if (there === hash) found.push(seqs[slot]!);
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** Mark (hash, seq)'s slot forgotten; whether it was there. */
+function remove(hashes: Float64Array, seqs: Float64Array, hash: number, seq: number): boolean {
+  const mask = hashes.length - 1;
+  let slot = homeSlot(hash, mask);
+  for (;;) {
+    const there = hashes[slot]!;
+    if (there === EMPTY) return false;
+    if (there === hash && seqs[slot] === seq) {
+      hashes[slot] = FORGOTTEN;
+      return true;
+    }
+    slot = (slot + 1) & mask;
   }
 }
