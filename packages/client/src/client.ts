@@ -2,44 +2,41 @@
  * SwitchboardClient: one device of one account. Owns the device's keys and
  * every MLS group state; the hub sees only ciphertext. Public API in the
  * platform's style: promises, events and an async iterator of messages.
+ *
+ * This is the facade; the work is done elsewhere. How its parts are wired:
+ * clientParts.ts; its link to the hub: clientConnection.ts; registering and
+ * linking this device: devices/registration.ts; new conversations:
+ * conversations/startConversation.ts; sending: conversations/messaging.ts;
+ * this account's devices: devices/accountDevices.ts; the parts loaded on
+ * demand (status, people, groups, expiry, attachments): lazyParts.ts.
  */
-import {
-  ConversationKind,
-  InboxKind,
-  ProtocolError,
-  normaliseDisplayName,
-  fromHex,
-  isConversationId,
-  toHex,
-  type InboxItem,
-} from "@switchboard/protocol";
-import { Applier } from "./conversations/applier.js";
-import { rejoinConversation } from "./conversations/rejoin.js";
-import { newConversation } from "./conversations/newConversation.js";
-import { Committer } from "./conversations/commits.js";
+import { fromHex, isConversationId } from "@switchboard/protocol";
+import type { Committer } from "./conversations/commits.js";
+import { createGroup, openDirect, type StartConversationDeps } from "./conversations/startConversation.js";
 import type { DeviceInbox } from "./devices/deviceInbox.js";
 import type { HistoryChoice } from "./devices/history.js";
 import type { AccountDevices } from "./devices/accountDevices.js";
 import type { ApprovedDevice } from "./devices/linking.js";
-import { DeviceTrust } from "./devices/trust.js";
-import { signMoveRevocations } from "./devices/moveRevocations.js";
-import { Messaging, type SentChange } from "./conversations/messaging.js";
+import {
+  beginLink,
+  registerThisDevice,
+  requestVerificationCode,
+  type RegistrationDeps,
+} from "./devices/registration.js";
+import type { DeviceTrust } from "./devices/trust.js";
+import type { Messaging, SentChange } from "./conversations/messaging.js";
 import { streamMessages } from "./conversations/messageStream.js";
 import type { Quote } from "./content/rules.js";
-import { Outbox } from "./conversations/outbox.js";
+import type { Outbox } from "./conversations/outbox.js";
 import { SerialQueue } from "./conversations/serialQueue.js";
 import { ClientError } from "./errors.js";
 import { Emitter } from "./events.js";
-import { deviceIdFor, generateDeviceKeyPair, signChallenge } from "./identity/deviceKeys.js";
-import { topUpKeyPackages } from "./keyPackages.js";
-import type { DeviceIdentity, GroupEngine } from "./mls/engine.js";
+import type { DeviceIdentity } from "./mls/engine.js";
 import { withStateCache } from "./mls/stateCache.js";
-import type { Call } from "./session/call.js";
-import { Link } from "./session/link.js";
-import { PushReceiver } from "./session/push.js";
-import { RpcSession, type OpCase, type OpInit, type ResultOf, type RpcHandlers } from "./session/rpc.js";
-import { Syncer } from "./session/sync.js";
-import { formatServers, parseServers } from "./session/servers.js";
+import type { PushReceiver } from "./session/push.js";
+import type { OpCase, OpInit, ResultOf } from "./session/rpc.js";
+import type { Syncer } from "./session/sync.js";
+import { parseServers } from "./session/servers.js";
 import type { LocalConversation, LocalMessage, LocalReaction, StoredIdentity } from "./store/port.js";
 import type { RecentListing } from "./store/recentPort.js";
 import type {
@@ -49,35 +46,28 @@ import type {
   LinkedDevice,
   PendingDeviceLink,
 } from "./clientTypes.js";
+import type { ClientConnection } from "./clientConnection.js";
+import { wireParts } from "./clientParts.js";
 
 export type { AccountDevice, ClientEvents, ClientOptions, LinkedDevice, PendingDeviceLink };
 import type { ConversationStatus } from "./status/conversationStatus.js";
 import type { People } from "./people/people.js";
 import type { Groups } from "./conversations/groups/groups.js";
 import type { Disappearing } from "./expiry/disappearing.js";
-import { conversationTimer } from "./expiry/conversationTimer.js";
 import type { Files } from "./media/files.js";
-import { forgetExpiredFiles } from "./media/expiredFiles.js";
 import type { LazyPart } from "./lazyPart.js";
-import {
-  lazyAccountDevices,
-  lazyDeviceInbox,
-  lazyExpiry,
-  lazyGroups,
-  lazyFiles,
-  lazyPeople,
-  lazyStatus,
-} from "./lazyParts.js";
+import { lazyExpiry, lazyFiles } from "./lazyParts.js";
 
 export class SwitchboardClient {
   readonly events = new Emitter<ClientEvents>();
   private readonly queue = new SerialQueue();
   private readonly clock: () => number;
   private identity: StoredIdentity | undefined;
-  /** Set by close(): nothing may open a new link afterwards (a late task would otherwise reconnect). */
-  private closed = false;
-  private link: Link | undefined;
-  private applier: Applier | undefined;
+  /** The link to the hub (made on first use) and the Applier that comes with it. */
+  private readonly connection: ClientConnection;
+  /** What registering and linking this device, and starting a conversation, need. */
+  private readonly registration: RegistrationDeps;
+  private readonly starting: StartConversationDeps;
   private readonly outbox: Outbox;
   private readonly messaging: Messaging;
   private readonly committer: Committer;
@@ -128,141 +118,34 @@ export class SwitchboardClient {
   constructor(options: ClientOptions) {
     this.options = { ...options, engine: withStateCache(options.engine) };
     this.clock = options.clock ?? Date.now;
-    const { store, engine } = this.options;
-    const call: Call = (op, value) => this.call(op, value);
-    const identity = () => this.engineIdentity();
-    const applier = () => this.requireApplier();
-    const currentSession = () => this.link?.current;
-    const onError = (error: unknown, context: string) => this.events.emit("error", { error, context });
-    this.trust = options.trust ?? new DeviceTrust();
-    this.trust.bind({ call, store });
-    this.trust.onRefused = (address, deviceId, reason) =>
-      onError(new ClientError("UNTRUSTED", `${address} device ${deviceId}: ${reason}`), "device trust");
-    this.trust.onMoved = (address) => this.events.emit("accountMoved", { address });
-    this.deviceInbox = lazyDeviceInbox({
-      store,
-      call,
-      trust: this.trust,
-      identity: () => this.requireIdentity(),
-      onHistory: ({ conversations, messages }) => {
-        this.events.emit("history", { conversations, messages: messages.length });
-        for (const m of messages) this.events.emit("message", m);
-      },
-    });
-    const acceptInbox = (item: InboxItem) => this.acceptInbox(item);
-    this.outbox = new Outbox({
-      store,
-      engine,
+    const parts = wireParts({
+      options: this.options,
       queue: this.queue,
-      call,
-      identity,
       clock: this.clock,
-      refresh: async (conversationId) => {
-        await this.requireApplier().catchUp(conversationId);
-        await this.committer.commitPendingRemovals(conversationId);
-      },
-      // The device's cursor moves past its own messages too (one ack per burst of sends):
-      // the hub prunes an entry only once every member device acknowledged it (DS12), so a
-      // device that only sends would otherwise hold its own messages, and its quota, forever.
-      acknowledged: async (conversationId, seq) => {
-        await this.requireApplier().acknowledgedOwn(conversationId, seq);
-        this.syncer.scheduleAck();
-      },
-      wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      rateLimited: (conversationId, retryAfterMs) =>
-        this.events.emit("rateLimited", { conversationId, retryAfterMs }),
-    });
-    this.committer = new Committer({
-      store,
-      engine,
-      queue: this.queue,
-      call,
-      outbox: this.outbox,
-      identity,
-      applier,
-      onConversation: (c) => this.events.emit("conversation", c),
-      onGroupChange: (change) => this.groups.changed(change),
-      trust: this.trust,
-      clock: this.clock,
-    });
-    const groupRim = { store, engine, call, identity, applier, queue: this.queue, clock: this.clock };
-    const lookup = (address: string) => this.lookup(address);
-    this.groups = lazyGroups({
-      ...groupRim,
-      outbox: this.outbox,
-      committer: this.committer,
-      trust: this.trust,
-      lookup,
       events: this.events,
-    });
-    const send = {
-      store,
-      queue: this.queue,
-      outbox: this.outbox,
-      commitPendingRemovals: (id: string) => this.committer.commitPendingRemovals(id),
-      stored: (message: LocalMessage) => this.events.emit("message", message),
-      expiresAfterSeconds: (conversation: LocalConversation) => conversationTimer(engine, conversation),
-      deleteBlob: async (blobId: string) => void (await this.call("deleteBlob", { blobId })),
-      identity,
-      clock: this.clock,
-    };
-    this.messaging = new Messaging(send);
-    const status = { send, engine, call, events: this.events, onError, connected: () => !!this.link };
-    this.statusPart = lazyStatus({ ...send, ...status }, onError);
-    this.status = this.statusPart.part;
-    this.peoplePart = lazyPeople({
-      send: this.messaging.deps,
-      call,
-      // Declining a group's request leaves it; a direct request is only deleted here (PP4).
-      // A group is told by its settings in the MLS state (GR1): a linked device may not
-      // have learnt a direct chat's kind from the hub yet when it declines.
-      leave: async (id) => {
-        const c = await store.getConversation(id);
-        if (c?.active && engine.settings(engine.loadState(c.groupState)) !== undefined)
-          await this.groups.leave(id);
-      },
-    });
-    this.people = this.peoplePart.part;
-    // [RS7] No receipts or typing into a request this account has not accepted.
-    this.status.mayShareStatus = async (id) => !(await this.people.isPendingRequest(id));
-    // [XP5] an expired message's files go with it.
-    this.events.on("expired", (message) => {
-      forgetExpiredFiles(store, message, send.deleteBlob).catch((err) => onError(err, "expired files"));
-    });
-    this.accountDevices = lazyAccountDevices({
-      call: (op, value) => this.call(op, value),
-      store,
-      trust: this.trust,
-      committer: this.committer,
-      clock: this.clock,
-      identity: () => this.requireIdentity(),
-      catchUp: (conversationId) => this.requireApplier().catchUp(conversationId),
+      requireIdentity: () => this.requireIdentity(),
+      engineIdentity: () => this.engineIdentity(),
+      takeUp: async (identity) => (this.identity = await this.protect(identity)),
+      expiry: () => this.expiry,
+      loadParts: () => this.loadParts(),
       sync: () => this.sync(),
-      lookup: (address) => this.lookup(address),
-      reportError: (error, context) => this.events.emit("error", { error, context }),
     });
-    this.syncer = new Syncer({
-      store,
-      outbox: this.outbox,
-      identity,
-      applier,
-      acceptInbox,
-      currentSession,
-      onError,
-      onGroupEvent: (event) => this.events.emit("group", event),
-      clock: this.clock,
-      onConversation: (c) => this.events.emit("conversation", c),
-    });
-    this.pushes = new PushReceiver({
-      call,
-      syncer: this.syncer,
-      applier,
-      acceptInbox,
-      currentSession,
-      topUpKeyPackages: (session, remaining) => topUpKeyPackages(this.deps(), session, remaining),
-      onEphemeral: (pushed) => this.status.receivedEphemeral(pushed),
-      onError,
-    });
+    this.connection = parts.connection;
+    this.registration = parts.registration;
+    this.starting = parts.starting;
+    this.trust = parts.trust;
+    this.deviceInbox = parts.deviceInbox;
+    this.outbox = parts.outbox;
+    this.committer = parts.committer;
+    this.groups = parts.groups;
+    this.messaging = parts.messaging;
+    this.statusPart = parts.statusPart;
+    this.status = parts.status;
+    this.peoplePart = parts.peoplePart;
+    this.people = parts.people;
+    this.accountDevices = parts.accountDevices;
+    this.syncer = parts.syncer;
+    this.pushes = parts.pushes;
   }
 
   /** Load the stored identity, if this profile has registered. */
@@ -288,13 +171,7 @@ export class SwitchboardClient {
     server: string | string[],
     address: string,
   ): Promise<{ address: string; expiresAt: number }> {
-    const { session } = await this.openAny(parseServers(server), { onPush: () => {}, onClose: () => {} });
-    try {
-      const result = await session.call("requestVerificationCode", { address });
-      return { address: result.address, expiresAt: Number(result.expiresAt) };
-    } finally {
-      session.close();
-    }
+    return requestVerificationCode(this.registration, server, address);
   }
 
   /**
@@ -311,66 +188,25 @@ export class SwitchboardClient {
   ): Promise<StoredIdentity> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
-    const name = normaliseDisplayName(displayName);
-    if (!name.ok) throw new ProtocolError("INVALID_ARGUMENT", `display name: ${name.reason}`);
-    displayName = name.name;
-    const keys = generateDeviceKeyPair();
-    const deviceId = await deviceIdFor(keys.publicKey);
-    const servers = parseServers(server);
-    const { session, challenge } = await this.openAny(servers, { onPush: () => {}, onClose: () => {} });
-    try {
-      const result = await session.call("register", {
-        address,
-        displayName,
-        signatureKey: keys.publicKey,
-        signature: signChallenge(keys.privateKey, challenge),
-        verificationCode: options.verificationCode ?? "",
-      });
-      const identity: StoredIdentity = {
-        address: result.address,
-        deviceId: result.deviceId,
-        displayName: displayName || result.address,
-        signaturePublicKey: keys.publicKey,
-        signaturePrivateKey: keys.privateKey,
-        server: formatServers(servers),
-        createdAt: this.clock(),
-      };
-      if (identity.deviceId !== deviceId)
-        throw new ClientError("NOT_REGISTERED", "the server named this device wrongly");
-      await this.options.store.write([{ kind: "identity", identity }]);
-      this.identity = await this.protect(identity);
-      // This account's first device: every later device's approval chain ends here.
-      await this.trust.pinRoot(identity.address, identity.deviceId, identity.signaturePublicKey);
-      await topUpKeyPackages(this.deps(), session, 0);
-      // [DIR15] A code may have moved the account here: sign the old phone's revocations.
-      if (options.verificationCode)
-        await signMoveRevocations((op, value) => session.call(op, value), identity, this.clock).catch((err) =>
-          this.events.emit("error", { error: err, context: "account move" }),
-        );
-      return this.identity;
-    } finally {
-      session.close();
-    }
+    return registerThisDevice(this.registration, server, address, displayName, options);
   }
 
   /** Connect, log in and sync; keeps reconnecting (with backoff) until close(). */
   async connect(): Promise<void> {
-    await this.ensureLink().connect();
+    await this.connection.ensureLink().connect();
     await this.syncer.running;
   }
 
   /** Fetch and apply everything new, then flush the outbox. */
   async sync(): Promise<void> {
-    const session = await this.ensureLink().connect();
+    const session = await this.connection.ensureLink().connect();
     await this.syncer.running;
     await this.syncer.run(session);
   }
 
   /** Disconnect and close the local store. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.link?.stop();
-    this.link = undefined;
+    this.connection.close();
     this.syncer.cancelAck();
     // The sweeper stops now if its part is here, or as soon as it is (a start may be on its way).
     const expiry = this.expiryPart;
@@ -386,8 +222,7 @@ export class SwitchboardClient {
 
   /** Disconnect but keep the store open (the device goes offline; connect() again later). */
   disconnect(): void {
-    this.link?.stop();
-    this.link = undefined;
+    this.connection.disconnect();
   }
 
   /** Small per-profile settings for the app built on the SDK (e.g. what the CLI already printed). */
@@ -422,51 +257,12 @@ export class SwitchboardClient {
 
   /** The direct conversation with `address` (all of their devices and this account's others), made if needed. */
   async openDirect(address: string): Promise<string> {
-    const peer = await this.lookup(address);
-    const found = await this.findDirect(peer);
-    if (found) return found;
-    const groupId = globalThis.crypto.getRandomValues(new Uint8Array(16));
-    const conversationId = toHex(groupId);
-    const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
-      externalSender: await this.hubKey(),
-    });
-    try {
-      await this.call("createConversation", {
-        conversationId,
-        kind: ConversationKind.DIRECT,
-        peer,
-        groupInfo,
-      });
-    } catch (err) {
-      if (err instanceof ProtocolError && err.code === "ALREADY_EXISTS" && err.details.existingId) {
-        await this.sync();
-        const existing = await this.findDirect(peer);
-        if (existing) return existing;
-        throw new ClientError(
-          "NOT_A_MEMBER",
-          `a conversation with ${peer} exists that this device is not in`,
-          { cause: err },
-        );
-      }
-      throw err;
-    }
-    await this.saveNewConversation(conversationId, "direct", "", peer, state);
-    await this.committer.addParticipants(conversationId, [peer, this.address]);
-    return conversationId;
+    return openDirect(this.starting, address);
   }
 
   /** A new group with members from any app; returns its conversation id. */
   async createGroup(title: string, addresses: string[]): Promise<string> {
-    const groupId = globalThis.crypto.getRandomValues(new Uint8Array(16));
-    const conversationId = toHex(groupId);
-    const { state, groupInfo } = await this.options.engine.createGroup(this.engineIdentity(), groupId, {
-      externalSender: await this.hubKey(),
-      settings: { admins: [this.address], everyoneManages: false }, // [GR1] the creator is its admin
-    });
-    await this.call("createConversation", { conversationId, kind: ConversationKind.GROUP, groupInfo });
-    await this.saveNewConversation(conversationId, "group", title, null, state);
-    await this.committer.addParticipants(conversationId, [...addresses, this.address]);
-    return conversationId;
+    return createGroup(this.starting, title, addresses);
   }
 
   /** Add people (every device of each) to a group. */
@@ -533,29 +329,7 @@ export class SwitchboardClient {
   async beginLink(server: string | string[], deviceName: string): Promise<PendingDeviceLink> {
     if (await this.open())
       throw new ClientError("ALREADY_REGISTERED", `this profile is already ${this.identity!.address}`);
-    // Linking is rare: its code comes in when asked for (WB16).
-    const [{ beginDeviceLink }, { LINK_KEY_META }] = await Promise.all([
-      import("./devices/linkThisDevice.js"),
-      import("./devices/deviceInbox.js"),
-    ]);
-    return beginDeviceLink(
-      {
-        openAny: (servers, handlers) => this.openAny(servers, handlers),
-        clock: this.clock,
-        become: async ({ identity, linkKey, root, session, keyPackagesRemaining }) => {
-          await this.options.store.write([
-            { kind: "identity", identity },
-            { kind: "setMeta", key: LINK_KEY_META, value: toHex(linkKey) },
-          ]);
-          this.identity = await this.protect(identity);
-          await this.trust.pinRoot(identity.address, root.id, root.signatureKey);
-          await topUpKeyPackages(this.deps(), session, keyPackagesRemaining);
-          return this.identity;
-        },
-      },
-      server,
-      deviceName,
-    );
+    return beginLink(this.registration, server, deviceName);
   }
 
   /**
@@ -594,103 +368,6 @@ export class SwitchboardClient {
 
   // --- internals -------------------------------------------------------------
 
-  /** A session with the first of `servers` that answers (in order). */
-  private async openAny(servers: string[], handlers: RpcHandlers): ReturnType<typeof RpcSession.open> {
-    let lastError: unknown;
-    for (const url of servers) {
-      try {
-        return await RpcSession.open(this.options.transport(url), handlers, this.options.timings ?? {});
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    throw lastError instanceof Error ? lastError : new ClientError("NOT_CONNECTED", "no server answered");
-  }
-
-  /** Inbox items one at a time, in order: a Welcome before the history that refers to it. */
-  private acceptInbox(item: InboxItem): Promise<void> {
-    return this.queue.run("@inbox", async () => {
-      if (item.kind === InboxKind.WELCOME) await this.people.classifyWelcome(item);
-      if (item.kind === InboxKind.WELCOME) await this.requireApplier().acceptWelcome(item);
-      else if (item.kind === InboxKind.DEVICE_MESSAGE) await this.deviceInbox.receive(item);
-      // LINK items are read while linking (beginLink); a copy found later needs nothing.
-    });
-  }
-
-  /** The hub's external-sender key, which every new group names (it proposes revoked devices' removal). */
-  private async hubKey(): Promise<Uint8Array> {
-    const link = this.ensureLink();
-    await link.connect();
-    const key = link.hubSignatureKey;
-    if (!key || key.length !== 32)
-      throw new ClientError("NOT_CONNECTED", "the hub sent no external-sender key");
-    return key;
-  }
-
-  private ensureLink(): Link {
-    if (this.closed) throw new ClientError("CLOSED", "the client is closed");
-    const identity = this.requireIdentity();
-    this.applier ??= new Applier({
-      store: this.options.store,
-      engine: this.options.engine,
-      identity: this.engineIdentity(),
-      queue: this.queue,
-      fetch: async (conversationId, afterSeq) =>
-        this.call("fetch", { conversationId, afterSeq: BigInt(afterSeq), limit: 1000 }),
-      onMessage: (m) => this.events.emit("message", m),
-      onPlaintext: (...decrypted) => this.status.received(...decrypted),
-      onContent: (notice) => this.events.emit(notice.kind, notice as never),
-      onConversation: (c) => this.events.emit("conversation", c),
-      onGroupChange: (change) => this.groups.changed(change),
-      onLeaveProposal: (id) => this.groups.commitLeaves(id),
-      onCommitApplied: this.expiry.commitApplied.bind(this.expiry),
-      onError: (error, context) => this.events.emit("error", { error, context }),
-      historyExpired: async (conversation, firstSeq) => {
-        const rejoined = await rejoinConversation(
-          {
-            store: this.options.store,
-            engine: this.options.engine,
-            call: (op, value) => this.call(op, value),
-            identity: () => this.engineIdentity(),
-            clock: this.clock,
-          },
-          conversation,
-        );
-        this.events.emit("conversation", rejoined);
-        this.events.emit("historyExpired", {
-          conversationId: conversation.id,
-          firstSeq,
-          rejoinedAtSeq: rejoined.appliedSeq,
-        });
-        return rejoined;
-      },
-      clock: this.clock,
-    });
-    const servers = parseServers(this.options.servers ?? identity.server);
-    if (!this.link) this.loadParts();
-    this.link ??= new Link({
-      transports: servers.map((url) => this.options.transport(url)),
-      servers,
-      giveUpAfterMs: this.options.connectTimeoutMs,
-      ...(this.options.random ? { random: this.options.random } : {}),
-      ...(this.options.timings ? { timings: this.options.timings } : {}),
-      deviceId: identity.deviceId,
-      privateKey: identity.signaturePrivateKey,
-      // Frames already read from the socket still arrive after close(): a
-      // closed client has nothing to apply them to (the next sync gets them).
-      onPush: (push) => {
-        if (!this.closed) this.pushes.receive(push);
-      },
-      onConnected: async (session, remaining) => {
-        await topUpKeyPackages(this.deps(), session, remaining);
-        await this.syncer.run(session);
-      },
-      onStateChange: (state, detail) =>
-        this.events.emit("connection", detail === undefined ? { state } : { state, detail }),
-    });
-    return this.link;
-  }
-
   /** Connecting: the parts every sync may use come in now, after the app's first screen (WB16). */
   private loadParts(): void {
     const failed = (error: unknown) => this.events.emit("error", { error, context: "loading" });
@@ -700,40 +377,12 @@ export class SwitchboardClient {
   }
 
   private async call<K extends OpCase>(op: K, value: OpInit<K>): Promise<ResultOf<K>> {
-    return this.ensureLink().call(op, value);
-  }
-
-  private async lookup(address: string): Promise<string> {
-    const result = await this.call("lookupAccount", { address });
-    return result.account?.address ?? address;
-  }
-
-  private async findDirect(peer: string): Promise<string | undefined> {
-    const all = await this.options.store.listConversations();
-    return all.find((c) => c.kind === "direct" && c.peer === peer && c.active)?.id;
-  }
-
-  private async saveNewConversation(
-    id: string,
-    kind: "direct" | "group",
-    title: string,
-    peer: string | null,
-    state: Parameters<GroupEngine["saveState"]>[0],
-  ): Promise<void> {
-    const fields = { id, kind, title, peer };
-    const conversation = newConversation(this.options.engine, fields, this.address, state, this.clock());
-    await this.options.store.write([{ kind: "putConversation", conversation }]);
-    this.events.emit("conversation", conversation);
+    return this.connection.call(op, value);
   }
 
   private requireIdentity(): StoredIdentity {
     if (!this.identity) throw new ClientError("NOT_REGISTERED", "register this device first");
     return this.identity;
-  }
-
-  private requireApplier(): Applier {
-    this.ensureLink();
-    return this.applier!;
   }
 
   private async protect(identity: StoredIdentity): Promise<StoredIdentity>;
@@ -751,15 +400,6 @@ export class SwitchboardClient {
       deviceId: id.deviceId,
       signaturePublicKey: id.signaturePublicKey,
       signaturePrivateKey: id.signaturePrivateKey,
-    };
-  }
-
-  private deps() {
-    return {
-      store: this.options.store,
-      engine: this.options.engine,
-      identity: this.engineIdentity(),
-      clock: this.clock,
     };
   }
 }
