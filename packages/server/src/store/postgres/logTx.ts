@@ -42,40 +42,67 @@ const LOCK_APPEND = `
  * statement after the locks: its snapshot is taken after them, so it sees every entry another
  * node committed while this transaction waited (everyone who writes a
  * conversation's log holds its row lock).
+ *
+ * Blocks are looked up once per (conversation, sender) pair, not per message.
+ * Earlier entries are a LATERAL probe of the idempotency index: a plain join
+ * let the planner hash the whole log while its statistics were stale
+ * (measured: a sequential scan of the log in every batch, 25 ms at 17,000
+ * entries, growing with the log). Only the exceptions come back (a
+ * non-member, a block, a retry): the usual message needs no row of its own.
  */
 const SENDER_FACTS = `
-  SELECT t.i, m.device_id IS NOT NULL AS is_member,
-         EXISTS (SELECT 1 FROM conversations c
-                   JOIN participants p ON p.conversation_id = c.id
-                   JOIN blocks b ON b.blocker = p.address AND b.blocked = t.sender_address
-                 WHERE c.id = t.conversation_id AND c.kind = 'direct') AS blocked,
+  WITH t AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+      AS t(conversation_id, sender_device_id, client_message_id, sender_address, i)
+  ),
+  blocked AS MATERIALIZED (
+    SELECT DISTINCT s.conversation_id, s.sender_address
+    FROM (SELECT DISTINCT conversation_id, sender_address FROM t) s
+    JOIN conversations c ON c.id = s.conversation_id AND c.kind = 'direct'
+    JOIN participants p ON p.conversation_id = c.id
+    JOIN blocks b ON b.blocker = p.address AND b.blocked = s.sender_address
+  )
+  SELECT t.i, m.device_id IS NOT NULL AS is_member, bl.conversation_id IS NOT NULL AS blocked,
          l.seq, l.kind, l.sender_address, l.payload, l.epoch, l.server_time, l.membership
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-    AS t(conversation_id, sender_device_id, client_message_id, sender_address, i)
+  FROM t
   LEFT JOIN members m ON m.conversation_id = t.conversation_id AND m.device_id = t.sender_device_id
-  LEFT JOIN log l ON l.conversation_id = t.conversation_id AND l.sender_device_id = t.sender_device_id
-                 AND l.client_message_id = t.client_message_id
+  LEFT JOIN blocked bl ON bl.conversation_id = t.conversation_id AND bl.sender_address = t.sender_address
+  LEFT JOIN LATERAL (
+    SELECT seq, kind, sender_address, payload, epoch, server_time, membership FROM log
+    WHERE log.conversation_id = t.conversation_id AND log.sender_device_id = t.sender_device_id
+      AND log.client_message_id = t.client_message_id
+    LIMIT 1
+  ) l ON true
+  WHERE m.device_id IS NULL OR bl.conversation_id IS NOT NULL OR l.seq IS NOT NULL
   ORDER BY t.i`;
 
-/** The accepted entries, each conversation's new head and each sender's counter, in one statement. */
+/**
+ * The accepted entries, each conversation's new head and each sender's
+ * counter, in one statement. The payloads travel as one binary parameter
+ * ($6), each cut out by its offset and length: a bytea[] parameter is text,
+ * hex-escaped by the driver and parsed again by the server (twice the bytes
+ * on the wire, and the driver's escaping was the costliest part of sending
+ * a batch).
+ */
 const STORE_APPENDS = `
   WITH inserted AS (
     INSERT INTO log (conversation_id, seq, kind, sender_device_id, sender_address, client_message_id,
                      payload, epoch, server_time, membership)
     SELECT conversation_id, seq, 'application', sender_device_id, sender_address, client_message_id,
-           payload, epoch, server_time, NULL
-    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::bigint[],
-                $8::bigint[])
-      AS t(conversation_id, seq, sender_device_id, sender_address, client_message_id, payload, epoch, server_time)
+           substring($6::bytea FROM payload_at FOR payload_length), epoch, server_time, NULL
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $7::int[], $8::int[],
+                $9::bigint[], $10::bigint[])
+      AS t(conversation_id, seq, sender_device_id, sender_address, client_message_id, payload_at,
+           payload_length, epoch, server_time)
     ORDER BY conversation_id, seq
   ),
   bumped AS (
     UPDATE conversations c SET last_seq = h.seq
-    FROM unnest($9::text[], $10::bigint[]) AS h(id, seq) WHERE c.id = h.id
+    FROM unnest($11::text[], $12::bigint[]) AS h(id, seq) WHERE c.id = h.id
   ),
   queued AS (
     UPDATE devices d SET queued_bytes = d.queued_bytes + q.bytes
-    FROM unnest($11::text[], $12::bigint[]) AS q(id, bytes) WHERE d.id = q.id
+    FROM unnest($13::text[], $14::bigint[]) AS q(id, bytes) WHERE d.id = q.id
   )
   SELECT 1`;
 
@@ -173,10 +200,14 @@ export class PgLogTx implements AppendTx, CommitTx, ProposalTx {
       messages.map((m) => m.clientMessageId),
       messages.map((m) => m.senderAddress),
     ]);
+    const exceptions = new Map(rows.map((row) => [Number(row.i) - 1, row]));
     for (const [index, m] of messages.entries()) {
-      const row = rows[index];
-      if (row === undefined || Number(row.i) !== index + 1) throw new Error("append facts lost a message");
-      facts.senders.push({ member: row.is_member, blocked: row.blocked, earlier: earlierEntry(m, row) });
+      const row = exceptions.get(index);
+      facts.senders.push(
+        row === undefined
+          ? { member: true, blocked: false, earlier: undefined }
+          : { member: row.is_member, blocked: row.blocked, earlier: earlierEntry(m, row) },
+      );
     }
     return facts;
   }
@@ -187,13 +218,16 @@ export class PgLogTx implements AppendTx, CommitTx, ProposalTx {
     queued: ReadonlyMap<string, number>,
   ): Step<void> {
     const m = accepted.map((a) => a.message);
+    const payloads = packPayloads(m.map((x) => x.payload));
     yield* this.rows(STORE_APPENDS, [
       m.map((x) => x.conversationId),
       accepted.map((a) => a.seq),
       m.map((x) => x.senderDeviceId),
       m.map((x) => x.senderAddress),
       m.map((x) => x.clientMessageId),
-      m.map((x) => x.payload),
+      payloads.bytes,
+      payloads.at,
+      payloads.lengths,
       m.map((x) => x.epoch),
       m.map((x) => x.serverTime),
       [...heads.keys()],
@@ -264,6 +298,23 @@ export class PgLogTx implements AppendTx, CommitTx, ProposalTx {
   private rows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Step<R[]> {
     return pending(this.tx.rows<R>(text, values));
   }
+}
+
+/** The payloads end to end, and where each starts (1-based, as SQL's substring counts) and how long it is. */
+export function packPayloads(payloads: readonly Uint8Array[]): {
+  bytes: Buffer;
+  at: number[];
+  lengths: number[];
+} {
+  const at: number[] = [];
+  const lengths: number[] = [];
+  let next = 1;
+  for (const p of payloads) {
+    at.push(next);
+    lengths.push(p.length);
+    next += p.length;
+  }
+  return { bytes: Buffer.concat(payloads, next - 1), at, lengths };
 }
 
 function earlierEntry(m: NewMessage, row: FactsRow): LogEntryRecord | undefined {

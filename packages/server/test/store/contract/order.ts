@@ -133,6 +133,25 @@ export function orderContract(h: () => StoreHarness): void {
       expect(await seqsOf(store, "g2")).toEqual([1, 2]);
     });
 
+    it("[ST31] payloads of different sizes sent together are stored byte for byte, each under its own entry", async () => {
+      const { store } = h();
+      const alice = await newAccount(store, "alice");
+      await newGroup(store, "g1", alice);
+      // PostgreSQL sends a batch's payloads end to end in one parameter and cuts them apart again.
+      const sizes = [0, 1, 334, 70_000, 2, 2048];
+      const payloads = sizes.map((size, i) =>
+        Uint8Array.from({ length: size }, (_, j) => (i * 31 + j) % 251),
+      );
+      const results = await Promise.all(
+        payloads.map((payload, i) => store.appendMessage(message("g1", alice, `p${i}`, payload))),
+      );
+      expect(kinds(results)).toEqual(sizes.map(() => "appended"));
+      const log = await store.readLog("g1", 0, 100);
+      expect(log.map((e) => e.clientMessageId)).toEqual(sizes.map((_, i) => `p${i}`));
+      for (const [i, entry] of log.entries())
+        expect(Buffer.from(entry.payload).equals(payloads[i]!)).toBe(true);
+    });
+
     it("[ST32] appends racing a commit land before it at the old epoch or are refused for it; the log has no gap", async () => {
       const { store } = h();
       const alice = await newAccount(store, "alice");
