@@ -34,7 +34,7 @@ interface Pending {
 
 /** Bounds one statement, so a flood cannot hold conversation locks, or a caller's answer, for long. */
 const MAX_BATCH = 1000;
-/** And its size: payloads travel hex-encoded in the statement's parameters. */
+/** And its bytes: PostgreSQL sends the batch's payloads as one parameter. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
 export class AppendQueue {

@@ -1,16 +1,30 @@
 import type pg from "pg";
 import { isConnectionLost, isRetryable, isUnavailable, toStoreError, wasNeverSent } from "./errors.js";
 
+/**
+ * A statement PostgreSQL parses and plans once per connection, then runs
+ * with a generic plan. Only for hot statements whose best plan does not
+ * depend on the values: a join against the log planned that way once slowed
+ * batched appends down fourfold as the log grew (14k to 4k messages/s over
+ * 80k appends), so the append statements probe it by index (LATERAL ...
+ * LIMIT 1) instead of joining it.
+ */
+export interface Prepared {
+  readonly name: string;
+  readonly text: string;
+}
+
+export function prepared(name: string, text: string): Prepared {
+  return { name, text };
+}
+
 /** Something SQL runs on: the pool (each statement its own transaction) or an open transaction. */
 export interface Sql {
   /**
-   * Run one statement. Unnamed on purpose: PostgreSQL then plans it for the
-   * values at hand. A named statement is soon run with a generic plan made
-   * when the tables were small; a join against the log planned that way
-   * slowed batched appends down fourfold as the log grew (measured: 14k to
-   * 4k messages/s over 80k appends).
+   * Run one statement. A string is unnamed: PostgreSQL plans it for the
+   * values at hand, every time. A Prepared statement is planned once.
    */
-  rows<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+  rows<R extends pg.QueryResultRow>(statement: string | Prepared, values?: unknown[]): Promise<R[]>;
 }
 
 /** A transaction's SQL, plus a way to end it with ROLLBACK while still answering a result. */
@@ -21,8 +35,9 @@ export interface Transaction extends Sql {
 /** Transactions the server rolled back (deadlock, serialization failure) are run again, this many times in all. */
 const MAX_ATTEMPTS = 5;
 
-function queryConfig(text: string, values: unknown[] | undefined): pg.QueryConfig {
-  return { text, values: values ?? [] };
+function queryConfig(statement: string | Prepared, values: unknown[] | undefined): pg.QueryConfig {
+  if (typeof statement === "string") return { text: statement, values: values ?? [] };
+  return { name: statement.name, text: statement.text, values: values ?? [] };
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,12 +61,12 @@ export class Database implements Sql {
   constructor(readonly pool: pg.Pool) {}
 
   /** A statement that changes nothing: safe to run again whatever happened. */
-  read<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+  read<R extends pg.QueryResultRow>(text: string | Prepared, values?: unknown[]): Promise<R[]> {
     return this.run(text, values, true);
   }
 
   /** One statement, atomic on its own; retried only when the server says it rolled it back. */
-  rows<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+  rows<R extends pg.QueryResultRow>(text: string | Prepared, values?: unknown[]): Promise<R[]> {
     return this.run(text, values, false);
   }
 
@@ -72,8 +87,8 @@ export class Database implements Sql {
       let committing = false;
       let rollbackOnly = false;
       const tx: Transaction = {
-        rows: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
-          (await client.query<R>(queryConfig(text, values))).rows,
+        rows: async <R extends pg.QueryResultRow>(statement: string | Prepared, values?: unknown[]) =>
+          (await client.query<R>(queryConfig(statement, values))).rows,
         rollbackOnly: () => {
           rollbackOnly = true;
         },
@@ -105,7 +120,7 @@ export class Database implements Sql {
   }
 
   private async run<R extends pg.QueryResultRow>(
-    text: string,
+    text: string | Prepared,
     values: unknown[] | undefined,
     idempotent: boolean,
   ): Promise<R[]> {
