@@ -6,6 +6,11 @@
  * share one NATS server; a node subscribes only to the subjects its router
  * asks for, never to a wildcard.
  *
+ * A node's own subscribers get its publishes in-process, as on the in-process
+ * bus, and the connection asks NATS not to echo them back (`noEcho`): a
+ * message for a device on the same node does not make the trip to NATS and
+ * back, and NATS carries only what other nodes subscribed to.
+ *
  * Nothing here throws into the hub's request path once the bus is open: a
  * publish that cannot go out (connection down, payload over the server's
  * max_payload, bus closed) is dropped and logged, and devices get the entry
@@ -82,6 +87,8 @@ export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
       reconnectJitter: options.reconnectJitterMs ?? 1_000,
       pingInterval: PING_INTERVAL_MS,
       maxPingOut: MAX_PINGS_OUT,
+      // This node's own subscribers got the message in-process (publish).
+      noEcho: true,
     });
   } catch (err) {
     const where = [options.servers].flat().map(withoutCredentials).join(", ");
@@ -109,6 +116,8 @@ class NatsBusAdapter implements NatsBus {
   private readonly resumeHandlers = new Set<(droppedTopics: readonly string[]) => void>();
   /** The topics of publishes dropped during the current outage (each once), up to MAX_DROPPED_TOPICS. */
   private droppedTopics = new Set<string>();
+  /** This node's subscribers, by topic: they get its own publishes from publish(), not from NATS. */
+  private readonly local = new Map<string, Set<BusHandler>>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -128,12 +137,16 @@ class NatsBusAdapter implements NatsBus {
   }
 
   async publish(topic: string, message: Uint8Array): Promise<void> {
-    if (!isBusTopic(topic)) throw badTopic(topic);
+    const handlers = this.local.get(topic);
+    // A topic with local handlers passed isBusTopic when they subscribed.
+    if (handlers === undefined && !isBusTopic(topic)) throw badTopic(topic);
     const dropped = this.counts.dropped;
     if (this.closing) {
       dropped.closed++;
       return;
     }
+    // Whatever happens to NATS, this node's own devices get it.
+    if (handlers !== undefined) this.deliverLocally(topic, handlers, message);
     if (!this.connected) {
       // nats.js would buffer it, then discard its buffer when it dials again
       // (2.29: ProtocolHandler.prepare resets the outbound buffer), so drop
@@ -178,12 +191,7 @@ class NatsBusAdapter implements NatsBus {
           if (err) return this.log.warn({ topic, err }, "bus subscription error");
           if (this.closing) return;
           this.counts.delivered++;
-          // A handler that throws would otherwise end nats.js's reader loop.
-          try {
-            handler(msg.data);
-          } catch (handlerErr) {
-            this.log.error({ topic, err: handlerErr }, "bus handler failed");
-          }
+          this.call(topic, handler, msg.data);
         },
       });
     } catch (err) {
@@ -191,10 +199,23 @@ class NatsBusAdapter implements NatsBus {
       this.log.warn({ topic, err }, "bus subscribe failed");
       return () => {};
     }
+    // Wrapped, so the same function may subscribe twice and unsubscribe each once.
+    const entry: BusHandler = (m) => handler(m);
+    let handlers = this.local.get(topic);
+    if (handlers === undefined) {
+      handlers = new Set();
+      this.local.set(topic, handlers);
+    }
+    handlers.add(entry);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
+      const set = this.local.get(topic);
+      if (set !== undefined) {
+        set.delete(entry);
+        if (set.size === 0) this.local.delete(topic);
+      }
       if (this.nc.isClosed() || this.nc.isDraining()) return;
       try {
         sub.unsubscribe();
@@ -202,6 +223,23 @@ class NatsBusAdapter implements NatsBus {
         this.log.debug({ topic, err }, "bus unsubscribe failed");
       }
     };
+  }
+
+  private deliverLocally(topic: string, handlers: Set<BusHandler>, message: Uint8Array): void {
+    // Copy: a handler may unsubscribe (or subscribe) while we iterate.
+    for (const handler of [...handlers]) {
+      this.counts.delivered++;
+      this.call(topic, handler, message);
+    }
+  }
+
+  /** A handler that throws would otherwise end nats.js's reader loop, or the publisher's send. */
+  private call(topic: string, handler: BusHandler, message: Uint8Array): void {
+    try {
+      handler(message);
+    } catch (err) {
+      this.log.error({ topic, err }, "bus handler failed");
+    }
   }
 
   flush(): Promise<void> {
@@ -230,6 +268,7 @@ class NatsBusAdapter implements NatsBus {
       }
       if (!this.nc.isClosed()) await this.nc.close();
       this.statuses.stop?.();
+      this.local.clear();
     })();
     return this.closing;
   }

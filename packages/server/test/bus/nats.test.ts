@@ -121,38 +121,71 @@ describe.skipIf(!natsUp)("NATS bus", () => {
     await expect(refused).rejects.toThrow("cannot reach NATS at nats://127.0.0.1:1, nats://***@127.0.0.1:1");
   });
 
-  it("reads max_payload from the server; drops and logs a larger message without failing, and goes on", async () => {
+  it("reads max_payload from the server; drops and logs a larger message for other nodes without failing, and goes on", async () => {
     type Warning = { msg: string; bytes?: number; maxPayload?: number };
     const warnings: Warning[] = [];
     const logger = pino(
       { level: "warn" },
       { write: (line: string) => void warnings.push(JSON.parse(line) as Warning) },
     );
-    const bus = await open({ prefix: freshPrefix(), logger });
+    const prefix = freshPrefix();
+    const bus = await open({ prefix, logger });
+    const peer = await open({ prefix });
     const raw = await connect({ servers: NATS_URL });
     const serverMax = raw.info!.max_payload;
     await raw.close();
     expect(bus.maxPayload).toBe(serverMax);
 
-    const got = inbox();
-    bus.subscribe("conv.big", got.handler);
+    const elsewhere = inbox();
+    peer.subscribe("conv.big", elsewhere.handler);
+    await peer.flush();
+    const here = inbox();
+    bus.subscribe("conv.big", here.handler);
     const atLimit = pseudoRandom(bus.maxPayload, 11);
     await bus.publish("conv.big", atLimit);
-    await expect(bus.publish("conv.big", new Uint8Array(bus.maxPayload + 1))).resolves.toBeUndefined();
+    const over = new Uint8Array(bus.maxPayload + 1);
+    await expect(bus.publish("conv.big", over)).resolves.toBeUndefined();
     // The largest frame the hub could publish: a full WebSocket frame plus the bus's flag byte.
     const hubFrame = wrapForBus(BusFlag.Forward, new Uint8Array(LIMITS.maxFrameBytes));
     await expect(bus.publish("conv.big", hubFrame)).resolves.toBeUndefined();
     await bus.publish("conv.big", Uint8Array.of(3));
-    const [first, second] = await got.until(2);
+    const [first, second] = await elsewhere.until(2);
     expect(Buffer.from(first!).equals(Buffer.from(atLimit))).toBe(true);
     expect(Array.from(second!)).toEqual([3]);
-    await bus.flush();
-    expect(got.messages.length).toBe(2);
+    await peer.flush();
+    expect(elsewhere.messages.length).toBe(2);
+    // This node's own subscribers get every message: it never left the process.
+    expect(here.messages.map((m) => m.length)).toEqual([atLimit.length, over.length, hubFrame.length, 1]);
     expect(bus.stats().dropped.oversize).toBe(hubFrame.length > bus.maxPayload ? 2 : 1);
     expect(warnings[0]).toMatchObject({
       msg: "bus message over NATS max_payload dropped",
       bytes: bus.maxPayload + 1,
     });
+  });
+
+  it("a node's own subscribers get its publishes in-process, once; NATS does not echo them back", async () => {
+    const prefix = freshPrefix();
+    const bus = await open({ prefix });
+    const peer = await open({ prefix });
+    const here = inbox();
+    const elsewhere = inbox();
+    bus.subscribe("conv.echo", here.handler);
+    peer.subscribe("conv.echo", elsewhere.handler);
+    await Promise.all([bus.flush(), peer.flush()]);
+    await bus.publish("conv.echo", Uint8Array.of(1));
+    // Delivered before publish returns, as on the in-process bus.
+    expect(here.messages.map((m) => m[0])).toEqual([1]);
+    await peer.publish("conv.echo", Uint8Array.of(2));
+    await bus.publish("conv.echo", Uint8Array.of(3));
+    // Each node's own publish is in-process, the other's comes through NATS: the order between them is open.
+    expect((await elsewhere.until(3)).map((m) => m[0]).sort()).toEqual([1, 2, 3]);
+    expect((await here.until(3)).map((m) => m[0]).sort()).toEqual([1, 2, 3]);
+    // Round trips through the broker after the last publishes: an echo would have arrived by now.
+    await bus.flush();
+    await peer.flush();
+    await bus.flush();
+    expect(here.messages.length).toBe(3);
+    expect(elsewhere.messages.length).toBe(3);
   });
 });
 
