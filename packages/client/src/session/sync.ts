@@ -33,6 +33,8 @@ export interface SyncerDeps {
 
 export class Syncer {
   private syncing: Promise<void> | undefined;
+  /** A sync was asked for while one ran: run again once it ends. */
+  private again = false;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: SyncerDeps) {}
@@ -42,44 +44,65 @@ export class Syncer {
     return this.syncing;
   }
 
-  /** The full sync; joins the one in flight instead of starting another. */
+  /**
+   * The full sync. Asked while one runs, it runs once more after it, and the
+   * caller's promise covers both: what the running one listed may predate
+   * what the caller knows. A Welcome pushed during a sync asks for one, to
+   * learn from the hub's listing that the conversation is a direct chat and
+   * with whom; joining the running sync instead left it a nameless group
+   * (a web test's chat row never showed its peer's name, under load).
+   */
   run(session: RpcSession): Promise<void> {
-    this.syncing ??= (async () => {
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
       try {
-        const applier = this.deps.applier();
-        let afterId = 0n;
-        for (;;) {
-          const inbox = await session.call("fetchInbox", { afterId, limit: 200 });
-          for (const item of inbox.items) {
-            await this.deps
-              .acceptInbox(item)
-              .catch((err: unknown) => this.deps.onError(err, `inbox item ${item.id}`));
-            afterId = item.id;
-          }
-          if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });
-          if (!inbox.hasMore) break;
-        }
-        const call: Call = (op, value) => session.call(op, value);
-        const askedAt = this.deps.clock();
-        const listed = await listAllConversations(call);
-        await this.endUnlisted(new Set(listed.map((c) => c.id)), askedAt);
-        for (const summary of listed) {
-          const local = await this.deps.store.getConversation(summary.id);
-          if (!local) continue;
-          await this.reconcile(
-            local,
-            summary.kind === ConversationKind.DIRECT ? "direct" : "group",
-            summary.participants,
-          );
-          if (local.active && Number(summary.lastSeq) > local.appliedSeq) await applier.catchUp(summary.id);
-        }
-        await this.ackAll(session);
-        await this.deps.outbox.flush();
+        let current = session;
+        do {
+          this.again = false;
+          await this.once(current);
+          // A reconnect meanwhile: the next pass goes over the new session.
+          current = this.deps.currentSession() ?? current;
+        } while (this.again);
       } finally {
         this.syncing = undefined;
       }
     })();
     return this.syncing;
+  }
+
+  private async once(session: RpcSession): Promise<void> {
+    const applier = this.deps.applier();
+    let afterId = 0n;
+    for (;;) {
+      const inbox = await session.call("fetchInbox", { afterId, limit: 200 });
+      for (const item of inbox.items) {
+        await this.deps
+          .acceptInbox(item)
+          .catch((err: unknown) => this.deps.onError(err, `inbox item ${item.id}`));
+        afterId = item.id;
+      }
+      if (inbox.items.length > 0) await session.call("ackInbox", { upToId: afterId });
+      if (!inbox.hasMore) break;
+    }
+    const call: Call = (op, value) => session.call(op, value);
+    const askedAt = this.deps.clock();
+    const listed = await listAllConversations(call);
+    await this.endUnlisted(new Set(listed.map((c) => c.id)), askedAt);
+    for (const summary of listed) {
+      const local = await this.deps.store.getConversation(summary.id);
+      if (!local) continue;
+      await this.reconcile(
+        local,
+        summary.kind === ConversationKind.DIRECT ? "direct" : "group",
+        summary.participants,
+      );
+      if (local.active && Number(summary.lastSeq) > local.appliedSeq) await applier.catchUp(summary.id);
+    }
+    await this.ackAll(session);
+    await this.deps.outbox.flush();
   }
 
   /**
