@@ -1,4 +1,7 @@
-/** The in-process Bus: for a single node. The only part of the server that assumes one node. */
+/**
+ * The in-process Bus: for a single node, and the NATS bus's delivery to the
+ * node's own subscribers (natsBus.ts).
+ */
 import { badTopic } from "./errors.js";
 import { isBusTopic, type Bus, type BusHandler } from "./port.js";
 

@@ -19,6 +19,7 @@
 import { connect, DebugEvents, Events, type NatsConnection, type Status, type Subscription } from "nats";
 import { pino, type Logger } from "pino";
 import { BusError, badTopic } from "./errors.js";
+import { createMemoryBus } from "./memoryBus.js";
 import { isBusTopic, type Bus, type BusHandler } from "./port.js";
 
 export const DEFAULT_NATS_PREFIX = "switchboard";
@@ -116,8 +117,8 @@ class NatsBusAdapter implements NatsBus {
   private readonly resumeHandlers = new Set<(droppedTopics: readonly string[]) => void>();
   /** The topics of publishes dropped during the current outage (each once), up to MAX_DROPPED_TOPICS. */
   private droppedTopics = new Set<string>();
-  /** This node's subscribers, by topic: they get its own publishes from publish(), not from NATS. */
-  private readonly local = new Map<string, Set<BusHandler>>();
+  /** This node's subscribers: they get its own publishes from publish(), not from NATS. */
+  private readonly local = createMemoryBus();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -137,16 +138,14 @@ class NatsBusAdapter implements NatsBus {
   }
 
   async publish(topic: string, message: Uint8Array): Promise<void> {
-    const handlers = this.local.get(topic);
-    // A topic with local handlers passed isBusTopic when they subscribed.
-    if (handlers === undefined && !isBusTopic(topic)) throw badTopic(topic);
     const dropped = this.counts.dropped;
     if (this.closing) {
+      if (!isBusTopic(topic)) throw badTopic(topic);
       dropped.closed++;
       return;
     }
-    // Whatever happens to NATS, this node's own devices get it.
-    if (handlers !== undefined) this.deliverLocally(topic, handlers, message);
+    // Checks the topic, and whatever happens to NATS, this node's own devices get it.
+    await this.local.publish(topic, message);
     if (!this.connected) {
       // nats.js would buffer it, then discard its buffer when it dials again
       // (2.29: ProtocolHandler.prepare resets the outbound buffer), so drop
@@ -199,23 +198,15 @@ class NatsBusAdapter implements NatsBus {
       this.log.warn({ topic, err }, "bus subscribe failed");
       return () => {};
     }
-    // Wrapped, so the same function may subscribe twice and unsubscribe each once.
-    const entry: BusHandler = (m) => handler(m);
-    let handlers = this.local.get(topic);
-    if (handlers === undefined) {
-      handlers = new Set();
-      this.local.set(topic, handlers);
-    }
-    handlers.add(entry);
+    const endLocal = this.local.subscribe(topic, (m) => {
+      this.counts.delivered++;
+      this.call(topic, handler, m);
+    });
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      const set = this.local.get(topic);
-      if (set !== undefined) {
-        set.delete(entry);
-        if (set.size === 0) this.local.delete(topic);
-      }
+      endLocal();
       if (this.nc.isClosed() || this.nc.isDraining()) return;
       try {
         sub.unsubscribe();
@@ -223,14 +214,6 @@ class NatsBusAdapter implements NatsBus {
         this.log.debug({ topic, err }, "bus unsubscribe failed");
       }
     };
-  }
-
-  private deliverLocally(topic: string, handlers: Set<BusHandler>, message: Uint8Array): void {
-    // Copy: a handler may unsubscribe (or subscribe) while we iterate.
-    for (const handler of [...handlers]) {
-      this.counts.delivered++;
-      this.call(topic, handler, message);
-    }
   }
 
   /** A handler that throws would otherwise end nats.js's reader loop, or the publisher's send. */
@@ -268,7 +251,7 @@ class NatsBusAdapter implements NatsBus {
       }
       if (!this.nc.isClosed()) await this.nc.close();
       this.statuses.stop?.();
-      this.local.clear();
+      await this.local.close();
     })();
     return this.closing;
   }

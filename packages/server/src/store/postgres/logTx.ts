@@ -316,7 +316,7 @@ export class PgLogTx implements AppendTx, CommitTx, ProposalTx {
 }
 
 /** The payloads end to end, and where each starts (1-based, as SQL's substring counts) and how long it is. */
-export function packPayloads(payloads: readonly Uint8Array[]): {
+function packPayloads(payloads: readonly Uint8Array[]): {
   bytes: Buffer;
   at: number[];
   lengths: number[];
